@@ -1,0 +1,94 @@
+/* actors/actors.h — the public header of actors/: the virtual actor runtime (worker threads
+ * with one libuv loop each, mailboxes, activation and idle deactivation), node-local
+ * transactions, sequences, and the table-shard behaviour. Prefix act_. Depends on storage/
+ * and proto/. See actors/README.md for lifecycles, invariants and lock order.
+ *
+ * The executor reaches shards only through act_call_*: a request is packed into bytes (a
+ * proto/ message), posted to the actor's mailbox, executed on the actor's worker thread and
+ * answered with a packed reply — also on a single node, so placement can change later. */
+#ifndef ORB_ACTORS_H
+#define ORB_ACTORS_H
+
+#include "../common/common.h"
+#include "orbit.pb-c.h"
+
+typedef struct act_runtime act_runtime_t;
+
+typedef struct act_config {
+    const char *data_dir;   /* RocksDB lives in <data_dir>/db */
+    int nworkers;           /* worker threads (one libuv loop each), >= 1 */
+    int idle_ms;            /* deactivate an actor after this long without messages */
+    int lock_timeout_ms;    /* how long a request waits for a busy row lock before 55P03 */
+    bool sync_commit;       /* commits fsync the WAL (default true) */
+} act_config_t;
+
+/* Opens storage and starts the workers. Call from the main thread. */
+int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *err);
+/* Stops the workers (pending calls fail with 57P01), closes storage. */
+void act_runtime_stop(act_runtime_t *rt);
+int act_runtime_nworkers(const act_runtime_t *rt);
+
+typedef struct act_stats {
+    uint64_t activations;
+    uint64_t deactivations;
+    uint64_t messages;
+    uint64_t active;
+} act_stats_t;
+void act_runtime_stats(act_runtime_t *rt, act_stats_t *out);
+
+/* ---- actor types --------------------------------------------------------------------- */
+typedef enum act_type {
+    ACT_TABLE_SHARD = 1, /* key (table_id, shard_no): rows and index entries of one shard */
+    ACT_CATALOG = 2,     /* key (0, 0): catalog records */
+} act_type_t;
+
+/* ---- calls ----------------------------------------------------------------------------- */
+/* A pending request. Created by act_call_post from any non-loop thread (a session's
+ * executor thread); the reply is awaited with act_call_wait, which blocks the calling
+ * thread (never an actor loop). Several calls may be in flight at once (scatter-gather). */
+typedef struct act_call act_call_t;
+
+/* Packs req and posts it to actor (type, table_id, shard). Never fails: errors arrive as
+ * the reply's error. Caller frees with act_call_free after waiting. */
+act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req);
+/* Waits for the reply. *reply is unpacked and owned by the call (freed by act_call_free).
+ * Returns -1 with err filled when the reply carries an error. */
+int act_call_wait(act_call_t *c, Orbit__ShardReply **reply, orb_err_t *err);
+void act_call_free(act_call_t *c);
+/* Convenience: post + wait for one request. The reply is owned by *call. */
+int act_call(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
+             act_call_t **call, Orbit__ShardReply **reply, orb_err_t *err);
+
+/* The shard a key belongs to: hash of the key columns (encoded as storage keys) mod nshards.
+ * Fails only on malformed numeric text (22P02). */
+int act_shard_of(const Orbit__Datum *const *key, size_t nkey, uint32_t nshards,
+                 uint32_t *shard, orb_err_t *err);
+
+/* ---- transactions (node-local) ----------------------------------------------------- */
+/* A transaction spans every shard actor on this node; requests carry its id. One session
+ * uses a transaction at a time. Ids are never 0. */
+typedef enum act_isolation { ACT_READ_COMMITTED = 0, ACT_REPEATABLE_READ } act_isolation_t;
+int act_txn_begin(act_runtime_t *rt, act_isolation_t iso, uint64_t *txn_id, orb_err_t *err);
+/* Statement boundaries: begin takes a fresh snapshot (READ COMMITTED) and a savepoint; end
+ * with ok=false rolls the statement's writes back (statement atomicity). */
+int act_txn_statement_begin(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
+int act_txn_statement_end(act_runtime_t *rt, uint64_t txn_id, bool ok, orb_err_t *err);
+/* Durable before it returns 0. The id is invalid afterwards, whatever the result. */
+int act_txn_commit(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
+void act_txn_rollback(act_runtime_t *rt, uint64_t txn_id);
+
+/* Removes every row and index entry of a table, on all shards (after DROP TABLE committed). */
+int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
+
+/* ---- sequences ------------------------------------------------------------------------- */
+/* Sequences are non-transactional, as in PostgreSQL. Values are reserved in durable blocks,
+ * so a restart never hands out a value twice (it may skip some). */
+int act_seq_create(act_runtime_t *rt, uint64_t seq_id, int64_t start, int64_t increment,
+                   int64_t min_value, int64_t max_value, orb_err_t *err);
+int act_seq_next(act_runtime_t *rt, uint64_t seq_id, int64_t *out, orb_err_t *err);
+int act_seq_set(act_runtime_t *rt, uint64_t seq_id, int64_t value, orb_err_t *err);
+void act_seq_drop(act_runtime_t *rt, uint64_t seq_id);
+/* A node-wide unique id generator for catalog objects (table ids, sequence ids), durable. */
+int act_oid_next(act_runtime_t *rt, uint32_t *out, orb_err_t *err);
+
+#endif

@@ -1,0 +1,107 @@
+/* sql/sql.h — the public header of sql/: the engine (catalog cache, settings) and sessions
+ * that take query text or extended-protocol steps and produce results through a sink.
+ * Prefix sql_. Depends on actors/. See sql/README.md.
+ *
+ * Threading: an engine is shared; a session is used by one thread at a time (its executor
+ * thread, see wire/README.md). Session calls block that thread while shard actors work. */
+#ifndef ORB_SQL_H
+#define ORB_SQL_H
+
+#include "../actors/actors.h"
+#include "../common/common.h"
+
+typedef struct sql_engine sql_engine_t;
+typedef struct sql_session sql_session_t;
+
+typedef struct sql_config {
+    uint32_t default_shards; /* shards per table unless WITH (shards = n) */
+} sql_config_t;
+
+/* Loads the catalog through the catalog actor. */
+int sql_engine_create(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t **out,
+                      orb_err_t *err);
+void sql_engine_destroy(sql_engine_t *e);
+
+/* ---- result sink ----------------------------------------------------------------------- */
+typedef struct sql_column {
+    const char *name;
+    uint32_t type_oid;
+    int16_t typlen;      /* pg_type.typlen: -1 varlena */
+    int32_t typmod;
+    uint32_t table_oid;  /* 0 when not a plain column */
+    int16_t attnum;      /* 0 when not a plain column */
+    int16_t format;      /* 0 text, 1 binary */
+} sql_column_t;
+
+/* A result cell already formatted for the wire: len -1 is NULL. */
+typedef struct sql_cell {
+    const char *data;
+    int32_t len;
+} sql_cell_t;
+
+/* What a statement produces, in order. Every callback is required. Strings passed are
+ * borrowed for the duration of the call. */
+typedef struct sql_sink {
+    void *arg;
+    void (*row_description)(void *arg, const sql_column_t *cols, int ncols);
+    void (*no_data)(void *arg); /* Describe of a statement or portal that returns no rows */
+    void (*data_row)(void *arg, const sql_cell_t *cells, int ncells);
+    void (*command_complete)(void *arg, const char *tag);
+    void (*empty_query)(void *arg);
+    void (*error)(void *arg, const orb_err_t *err);
+    void (*notice)(void *arg, const orb_err_t *notice); /* severity NOTICE/WARNING */
+    void (*parameter_status)(void *arg, const char *name, const char *value);
+    void (*parameter_description)(void *arg, const uint32_t *type_oids, int n);
+} sql_sink_t;
+
+/* ---- sessions -------------------------------------------------------------------------- */
+sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char *database,
+                                  const char *application_name);
+/* Rolls back an open transaction. */
+void sql_session_destroy(sql_session_t *s);
+
+/* The settings reported in ParameterStatus at startup, in order; name/value pairs are
+ * borrowed from the session. Returns the count. */
+int sql_session_reported_settings(sql_session_t *s, const char *const **names,
+                                  const char *const **values);
+/* Applies a startup-packet option (e.g. "DateStyle", "application_name", "options").
+ * Unknown names fail with 42704. */
+int sql_session_set_startup_option(sql_session_t *s, const char *name, const char *value,
+                                   orb_err_t *err);
+
+/* 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
+char sql_session_txn_status(const sql_session_t *s);
+
+/* Simple Query: runs every statement of text, reporting each through the sink. Stops at the
+ * first error (as PostgreSQL does); an implicit transaction wraps the whole message. */
+void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink_t *sink);
+
+/* Extended protocol. Each returns 0, or -1 with err filled (the wire layer then skips until
+ * Sync). Names "" are the unnamed statement / portal. */
+int sql_session_parse(sql_session_t *s, const char *stmt_name, const char *text, int nparams,
+                      const uint32_t *param_types, orb_err_t *err);
+typedef struct sql_param {
+    const char *data; /* borrowed for the call */
+    int32_t len;      /* -1 NULL */
+    int16_t format;   /* 0 text, 1 binary */
+} sql_param_t;
+int sql_session_bind(sql_session_t *s, const char *portal, const char *stmt_name, int nparams,
+                     const sql_param_t *params, int nformats, const int16_t *result_formats,
+                     orb_err_t *err);
+/* Describe: statement -> parameter_description then row_description or no_data;
+ * portal -> row_description or no_data. */
+int sql_session_describe_statement(sql_session_t *s, const char *stmt_name,
+                                   const sql_sink_t *sink, orb_err_t *err);
+int sql_session_describe_portal(sql_session_t *s, const char *portal, const sql_sink_t *sink,
+                                orb_err_t *err);
+/* Execute: max_rows 0 = all. *suspended is set when rows remain (PortalSuspended). Rows and
+ * CommandComplete go through the sink; an error returns -1 (not through the sink). */
+int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
+                        const sql_sink_t *sink, bool *suspended, orb_err_t *err);
+int sql_session_close_statement(sql_session_t *s, const char *name, orb_err_t *err);
+int sql_session_close_portal(sql_session_t *s, const char *name, orb_err_t *err);
+/* Sync: commits an implicit transaction (or rolls it back after an error), drops the
+ * unnamed portal. */
+void sql_session_sync(sql_session_t *s, const sql_sink_t *sink);
+
+#endif

@@ -1,0 +1,182 @@
+/* sql/sql_value.h — (sql-private) the in-memory SQL value, the type OIDs Orbit knows, and
+ * the type, operator, function and aggregate interfaces the analyzer and executor use.
+ * Implemented by sql_types.c, sql_numeric.c, sql_datetime.c, sql_json.c, sql_builtin.c,
+ * sql_agg.c. See sql/README.md ("Values and types"). */
+#ifndef ORB_SQL_VALUE_H
+#define ORB_SQL_VALUE_H
+
+#include "sql.h"
+
+/* pg_type OIDs (PostgreSQL 15's, so drivers see the types they know). */
+#define SQL_OID_BOOL 16
+#define SQL_OID_BYTEA 17
+#define SQL_OID_NAME 19
+#define SQL_OID_INT8 20
+#define SQL_OID_INT2 21
+#define SQL_OID_INT4 23
+#define SQL_OID_TEXT 25
+#define SQL_OID_OID 26
+#define SQL_OID_JSON 114
+#define SQL_OID_FLOAT4 700
+#define SQL_OID_FLOAT8 701
+#define SQL_OID_UNKNOWN 705
+#define SQL_OID_BPCHAR 1042
+#define SQL_OID_VARCHAR 1043
+#define SQL_OID_DATE 1082
+#define SQL_OID_TIMESTAMP 1114
+#define SQL_OID_TIMESTAMPTZ 1184
+#define SQL_OID_INTERVAL 1186
+#define SQL_OID_NUMERIC 1700
+#define SQL_OID_UUID 2950
+#define SQL_OID_JSONB 3802
+
+/* A value. The type is not stored here: expressions and columns carry it.
+ *   bool                       -> b
+ *   int2/int4/int8/oid         -> i
+ *   float4/float8              -> f (float4 values are kept rounded to float precision)
+ *   date                       -> i, days since 2000-01-01
+ *   timestamp/timestamptz      -> i, microseconds since 2000-01-01 00:00:00 (UTC for tz)
+ *   numeric                    -> s, canonical decimal text: optional '-', digits, optional
+ *                                 '.' and exactly `scale` digits; "NaN" for not-a-number
+ *   text/varchar/bpchar/name/json/jsonb/unknown -> s, UTF-8, NUL-terminated (n excludes it)
+ *   bytea                      -> s, raw bytes
+ *   uuid                       -> s, 16 raw bytes
+ * Strings point into a memory context, named by whoever produced the value. */
+typedef struct sql_value {
+    bool isnull;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        struct {
+            const char *p;
+            uint32_t n;
+        } s;
+    } v;
+} sql_value_t;
+
+/* ---- type catalogue (sql_types.c) ----------------------------------------------------- */
+typedef struct sql_type_info {
+    uint32_t oid;
+    const char *name;     /* pg_type.typname: "int4" */
+    const char *sql_name; /* format_type name: "integer" */
+    int16_t typlen;       /* pg_type.typlen */
+    char category;        /* pg_type.typcategory: 'B','N','S','D','U','X' */
+    bool preferred;       /* pg_type.typispreferred */
+    int kind;             /* st_kind_t the value is stored as */
+} sql_type_info_t;
+
+const sql_type_info_t *sql_type_get(uint32_t oid); /* NULL if unknown */
+/* Maps a SQL type name as written (last name component, lower case: "int", "integer",
+ * "int4", "varchar", "character varying", "numeric", "decimal", "timestamptz",
+ * "timestamp with time zone" is given as "timestamptz" by the parser, "serial" is NOT
+ * handled here) and its integer modifiers to an OID and typmod (PostgreSQL's encoding:
+ * varchar(n) -> n + 4, numeric(p,s) -> ((p << 16) | s) + 4, -1 without). 42704 "type "x"
+ * does not exist", 22023 for bad modifiers. */
+int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *oid,
+                    int32_t *typmod, orb_err_t *err);
+/* "integer", "character varying(10)", "numeric(10,2)" — as format_type prints it. */
+const char *sql_type_format(uint32_t oid, int32_t typmod, orb_mcx_t *mcx);
+
+/* Text input: PostgreSQL's accepted forms and errors (22P02 "invalid input syntax for type
+ * integer: "abc"", 22003 "value "99999999999" is out of range for type integer", 22007/22008
+ * for dates). Applies typmod (varchar(n): 22001 "value too long for type character
+ * varying(3)"; bpchar(n) pads; numeric(p,s) rounds, 22003 "numeric field overflow"). */
+int sql_value_in(uint32_t oid, int32_t typmod, const char *text, size_t len, orb_mcx_t *mcx,
+                 sql_value_t *out, orb_err_t *err);
+/* Text output exactly as PostgreSQL 15 prints it (extra_float_digits = 1: shortest
+ * round-trip floats; DateStyle ISO, MDY; TimeZone UTC; bytea hex; jsonb normalised).
+ * Appends to out (NUL-terminated by orb_buf). Not for NULL. */
+int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t *out,
+                  orb_err_t *err);
+/* Binary wire format (send/recv) for bool, int2, int4, int8, float4, float8, text, varchar,
+ * bpchar, name, bytea, uuid, date, timestamp, timestamptz, numeric, json, jsonb (version
+ * byte 1). Other types: 0A000. recv errors: 22P03 "incorrect binary data format". */
+int sql_value_recv(uint32_t oid, int32_t typmod, const char *data, size_t len, orb_mcx_t *mcx,
+                   sql_value_t *out, orb_err_t *err);
+int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err);
+
+typedef enum sql_cast_ctx {
+    SQL_CAST_IMPLICIT = 0,  /* in expressions */
+    SQL_CAST_ASSIGNMENT,    /* INSERT/UPDATE target columns */
+    SQL_CAST_EXPLICIT,      /* CAST(x AS t), x::t */
+} sql_cast_ctx_t;
+/* Whether a cast from -> to is allowed in ctx (PostgreSQL's pg_cast rules for these
+ * types; unknown -> anything; anything -> text explicit/assignment via output). */
+bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx);
+/* Converts a non-NULL value (NULL passes through) and applies to_typmod (-1 none).
+ * Errors as PostgreSQL: 22003 "integer out of range", 22P02 for text -> number, ... */
+int sql_value_cast(uint32_t from, uint32_t to, int32_t to_typmod, const sql_value_t *in,
+                   orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err);
+/* Total order of two non-NULL values of the same type (bpchar ignores trailing spaces,
+ * text compares bytewise (C collation), floats: NaN greatest as PostgreSQL). */
+int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b);
+/* Equality usable for DISTINCT and hashing: sql_value_cmp == 0. Hash consistent with it. */
+uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v);
+
+/* Conversion to and from the storage/message form. Strings in d are borrowed from v
+ * (to_datum) or copied into mcx (from_datum). */
+void sql_value_to_datum(uint32_t oid, const sql_value_t *v, Orbit__Datum *d);
+int sql_value_from_datum(uint32_t oid, const Orbit__Datum *d, orb_mcx_t *mcx, sql_value_t *out,
+                         orb_err_t *err);
+
+/* ---- numeric (sql_numeric.c): exact decimal arithmetic on canonical text ------------- */
+/* All results allocated in mcx. Scale rules as PostgreSQL (add/sub: max scale; mul: sum of
+ * scales; div: PostgreSQL's select_div_scale; round(x, s)). */
+int sql_numeric_add(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_sub(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_mul(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_div(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_mod(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_cmp(const char *a, const char *b);
+int sql_numeric_round(const char *a, int scale, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+
+/* ---- functions and operators (sql_builtin.c) ------------------------------------------ */
+/* Context handed to every builtin: the statement's memory and the session facts some
+ * functions need (now() is the transaction start time). */
+typedef struct sql_fn_ctx {
+    orb_mcx_t *mcx;
+    int64_t txn_start_us;   /* timestamptz of the transaction start */
+    int64_t stmt_start_us;  /* timestamptz of the statement start */
+    void *session;          /* sql_session_t *, for functions that read session state */
+} sql_fn_ctx_t;
+
+typedef int (*sql_fn_cb)(sql_fn_ctx_t *ctx, const sql_value_t *args, int nargs,
+                         sql_value_t *result, orb_err_t *err);
+
+#define SQL_FN_MAXARGS 4
+typedef struct sql_builtin {
+    const char *name;       /* function name or operator symbol ("+", "~~", "||") */
+    int nargs;              /* -1: variadic, all of argtypes[0] */
+    uint32_t argtypes[SQL_FN_MAXARGS];
+    uint32_t rettype;       /* 0: same as the first argument's type */
+    bool strict;            /* NULL in any argument -> NULL without calling fn */
+    bool volatile_;         /* now(), random(): not folded */
+    sql_fn_cb fn;
+} sql_builtin_t;
+
+/* Resolves an operator (ltype 0 for a prefix operator) like PostgreSQL: exact match, then
+ * unknown literals taking the other side's type, then implicit casts preferring the
+ * numeric promotion order int2 < int4 < int8 < numeric < float8. On success *out is the
+ * builtin and lcast/rcast are the types each argument must be cast to (== its own type when
+ * none). 42883 "operator does not exist: integer + text" with PostgreSQL's hint. */
+int sql_oper_resolve(const char *op, uint32_t ltype, uint32_t rtype, const sql_builtin_t **out,
+                     uint32_t *lcast, uint32_t *rcast, orb_err_t *err);
+/* Resolves a function call the same way; argcasts[i] is the type arg i must be cast to.
+ * 42883 "function foo(integer) does not exist". */
+int sql_func_resolve(const char *name, int nargs, const uint32_t *argtypes,
+                     const sql_builtin_t **out, uint32_t *argcasts, orb_err_t *err);
+
+/* ---- aggregates (sql_agg.c) -------------------------------------------------------------- */
+typedef struct sql_agg sql_agg_t;   /* the definition */
+typedef struct sql_agg_state sql_agg_state_t;
+/* count(*) is name "count" with nargs 0. Result types as PostgreSQL: sum(int4) -> int8,
+ * sum(int8) -> numeric, avg(int) -> numeric, avg(float8) -> float8, min/max -> arg type. */
+int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const sql_agg_t **out,
+                    uint32_t *argcast, uint32_t *rettype, orb_err_t *err);
+sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, orb_mcx_t *mcx);
+int sql_agg_step(sql_agg_state_t *st, const sql_value_t *arg /* NULL for count(*) */,
+                 orb_err_t *err);
+int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err);
+
+#endif
