@@ -108,6 +108,11 @@ bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx);
  * Errors as PostgreSQL: 22003 "integer out of range", 22P02 for text -> number, ... */
 int sql_value_cast(uint32_t from, uint32_t to, int32_t to_typmod, const sql_value_t *in,
                    orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err);
+/* Same, with the cast context: SQL_CAST_EXPLICIT truncates varchar(n)/char(n) silently
+ * (x::varchar(3)); the others raise 22001 unless the excess is spaces. sql_value_cast is
+ * this with SQL_CAST_ASSIGNMENT. Also bool -> text gives "true"/"false" as PostgreSQL. */
+int sql_value_cast_ctx(uint32_t from, uint32_t to, int32_t to_typmod, sql_cast_ctx_t ctx,
+                       const sql_value_t *in, orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err);
 /* Total order of two non-NULL values of the same type (bpchar ignores trailing spaces,
  * text compares bytewise (C collation), floats: NaN greatest as PostgreSQL). */
 int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b);

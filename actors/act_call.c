@@ -1,0 +1,129 @@
+/* actors/act_call.c — calls: a pending request posted to an actor and awaited by a
+ * non-loop thread. Entry points: act_call_post, act_call_wait, act_call_free, act_call.
+ * Invariant: a call is completed exactly once, by the worker (or by the poster when the
+ * runtime is stopping), and only then may the waiter read its bytes (README invariant 2). */
+#include "actors_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct act_call {
+    pthread_mutex_t mu; /* guards done, bytes, len */
+    pthread_cond_t cv;
+    bool done;
+    uint8_t *bytes; /* packed reply, malloc'd */
+    size_t len;
+    Orbit__ShardReply *reply; /* unpacked by the waiter */
+};
+
+uint8_t *act__reply_pack(const Orbit__ShardReply *reply, size_t *len) {
+    size_t n = orbit__shard_reply__get_packed_size(reply);
+    uint8_t *b = malloc(n ? n : 1);
+    if (!b) orb_panic("out of memory packing a reply");
+    *len = orbit__shard_reply__pack(reply, b);
+    return b;
+}
+
+uint8_t *act__error_reply(const orb_err_t *err, size_t *len) {
+    Orbit__Error e = ORBIT__ERROR__INIT;
+    e.sqlstate = (char *)orb_sqlstate_code(err->code);
+    e.message = (char *)err->message;
+    e.detail = (char *)err->detail;
+    e.hint = (char *)err->hint;
+    e.table = (char *)err->table;
+    e.constraint = (char *)err->constraint;
+    Orbit__ShardReply r = ORBIT__SHARD_REPLY__INIT;
+    r.error = &e;
+    return act__reply_pack(&r, len);
+}
+
+void act__call_complete(act_call_t *c, uint8_t *reply, size_t len) {
+    pthread_mutex_lock(&c->mu);
+    assert(!c->done);
+    c->bytes = reply;
+    c->len = len;
+    c->done = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg) {
+    orb_err_t err;
+    orb_err_clear(&err);
+    err.code = code;
+    snprintf(err.message, sizeof err.message, "%s", msg);
+    size_t len;
+    uint8_t *b = act__error_reply(&err, &len);
+    act__call_complete(c, b, len);
+}
+
+act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req) {
+    act_call_t *c = calloc(1, sizeof *c);
+    act_msg_t *m = calloc(1, sizeof *m);
+    if (!c || !m) orb_panic("out of memory posting a call");
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    m->type = type;
+    m->table_id = type == ACT_CATALOG ? 0 : req->table_id;
+    m->shard = type == ACT_CATALOG ? 0 : req->shard;
+    size_t n = orbit__shard_request__get_packed_size(req);
+    m->req = malloc(n ? n : 1);
+    if (!m->req) orb_panic("out of memory packing a request");
+    m->req_len = orbit__shard_request__pack(req, m->req);
+    m->call = c;
+    act__runtime_post(rt, m);
+    return c;
+}
+
+static void copy_str(char *dst, size_t cap, const char *s) {
+    snprintf(dst, cap, "%s", s ? s : "");
+}
+
+int act_call_wait(act_call_t *c, Orbit__ShardReply **reply, orb_err_t *err) {
+    pthread_mutex_lock(&c->mu);
+    while (!c->done) pthread_cond_wait(&c->cv, &c->mu);
+    pthread_mutex_unlock(&c->mu);
+    if (!c->reply) {
+        c->reply = orbit__shard_reply__unpack(NULL, c->len, c->bytes);
+        free(c->bytes);
+        c->bytes = NULL;
+    }
+    if (reply) *reply = c->reply;
+    if (!c->reply)
+        return orb_err_set(err, INTERNAL_ERROR, "could not unpack a shard reply");
+    const Orbit__Error *e = c->reply->error;
+    if (!e) return 0;
+    if (err) {
+        orb_sqlstate_t code;
+        if (!e->sqlstate || !orb_sqlstate_from_code(e->sqlstate, &code))
+            code = ORB_SQLSTATE_INTERNAL_ERROR;
+        orb_err_clear(err);
+        err->code = code;
+        err->severity = ORB_SEV_ERROR;
+        err->file = __FILE__;
+        err->line = __LINE__;
+        copy_str(err->message, sizeof err->message, e->message);
+        copy_str(err->detail, sizeof err->detail, e->detail);
+        copy_str(err->hint, sizeof err->hint, e->hint);
+        copy_str(err->table, sizeof err->table, e->table);
+        copy_str(err->constraint, sizeof err->constraint, e->constraint);
+    }
+    return -1;
+}
+
+void act_call_free(act_call_t *c) {
+    if (!c) return;
+    if (c->reply) orbit__shard_reply__free_unpacked(c->reply, NULL);
+    free(c->bytes);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+}
+
+int act_call(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
+             act_call_t **call, Orbit__ShardReply **reply, orb_err_t *err) {
+    act_call_t *c = act_call_post(rt, type, req);
+    *call = c;
+    return act_call_wait(c, reply, err);
+}

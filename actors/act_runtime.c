@@ -1,0 +1,408 @@
+/* actors/act_runtime.c — the virtual actor runtime: worker threads (one libuv loop each),
+ * mailboxes (mutex FIFO + uv_async_t), the per-worker actor registry, activation on first
+ * message, idle deactivation, parking of requests that hit a busy row lock, and shutdown.
+ * Entry points: act_runtime_start, act_runtime_stop, act_runtime_stats, act__runtime_post.
+ * Invariant: an actor's state is touched only by the worker it hashes to (README inv. 1). */
+#include "actors_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ACT_BACKOFF_MAX_MS 20
+
+static uint64_t mix64(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint64_t actor_hash(act_type_t type, uint32_t table_id, uint32_t shard) {
+    return mix64(((uint64_t)type << 56) ^ ((uint64_t)table_id << 20) ^ shard ^
+                 mix64((uint64_t)table_id));
+}
+
+static void msg_free(act_msg_t *m) {
+    if (m->unpacked) orbit__shard_request__free_unpacked(m->unpacked, NULL);
+    free(m->req);
+    free(m);
+}
+
+static void msg_fail(act_msg_t *m, orb_sqlstate_t code, const char *text) {
+    act__call_fail(m->call, code, text);
+    msg_free(m);
+}
+
+/* ---- registry ------------------------------------------------------------------------ */
+
+static act_actor_t **actor_slot(act_worker_t *w, act_type_t type, uint32_t table_id,
+                                uint32_t shard) {
+    size_t b = actor_hash(type, table_id, shard) & (w->nbuckets - 1);
+    act_actor_t **pp = &w->buckets[b];
+    while (*pp && !((*pp)->type == type && (*pp)->table_id == table_id && (*pp)->shard == shard))
+        pp = &(*pp)->hnext;
+    return pp;
+}
+
+static void registry_grow(act_worker_t *w) {
+    size_t nb = w->nbuckets * 2;
+    act_actor_t **nbk = calloc(nb, sizeof *nbk);
+    if (!nbk) return; /* keep the longer chains */
+    for (size_t i = 0; i < w->nbuckets; i++) {
+        act_actor_t *a = w->buckets[i];
+        while (a) {
+            act_actor_t *next = a->hnext;
+            size_t b = actor_hash(a->type, a->table_id, a->shard) & (nb - 1);
+            a->hnext = nbk[b];
+            nbk[b] = a;
+            a = next;
+        }
+    }
+    free(w->buckets);
+    w->buckets = nbk;
+    w->nbuckets = nb;
+}
+
+static act_actor_t *actor_get(act_worker_t *w, act_type_t type, uint32_t table_id,
+                              uint32_t shard) {
+    act_actor_t **pp = actor_slot(w, type, table_id, shard);
+    if (*pp) return *pp;
+    act_actor_t *a = calloc(1, sizeof *a);
+    if (!a) orb_panic("out of memory activating an actor");
+    a->type = type;
+    a->table_id = table_id;
+    a->shard = shard;
+    *pp = a;
+    w->nactors++;
+    atomic_fetch_add(&w->rt->activations, 1);
+    atomic_fetch_add(&w->rt->active, 1);
+    orb_log(ORB_LOG_DEBUG, ACT_LOG, "actor activated type=%d table=%u shard=%u worker=%d",
+            (int)type, table_id, shard, w->idx);
+    if (w->nactors > w->nbuckets * 2) registry_grow(w);
+    return a;
+}
+
+static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
+    act_actor_t *a = *pp;
+    assert(a->lanes == NULL);
+    *pp = a->hnext;
+    w->nactors--;
+    atomic_fetch_add(&w->rt->deactivations, 1);
+    atomic_fetch_sub(&w->rt->active, 1);
+    orb_log(ORB_LOG_DEBUG, ACT_LOG, "actor deactivated type=%d table=%u shard=%u worker=%d",
+            (int)a->type, a->table_id, a->shard, w->idx);
+    free(a);
+}
+
+/* ---- running and parking ------------------------------------------------------------- */
+
+/* Runs m; on completion replies and frees m. ORB_AGAIN leaves m untouched. */
+static int msg_run(act_worker_t *w, act_msg_t *m) {
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int rc = act__shard_execute(w, m->type, m->unpacked, &out, &len);
+    if (rc == ORB_AGAIN) return ORB_AGAIN;
+    act__call_complete(m->call, out, len);
+    msg_free(m);
+    return 0;
+}
+
+static void lane_close_cb(uv_handle_t *h) { free(h->data); }
+
+static void lane_remove(act_lane_t *lane) {
+    act_lane_t **pp = &lane->actor->lanes;
+    while (*pp != lane) pp = &(*pp)->next;
+    *pp = lane->next;
+    uv_timer_stop(&lane->timer);
+    uv_close((uv_handle_t *)&lane->timer, lane_close_cb);
+}
+
+static uint64_t lock_timeout_ms(act_worker_t *w) {
+    return (uint64_t)w->rt->cfg.lock_timeout_ms;
+}
+
+/* Retries the lane's head, then the requests queued behind it, until one parks again. */
+static void lane_timer_cb(uv_timer_t *t) {
+    act_lane_t *lane = t->data;
+    act_worker_t *w = lane->w;
+    uint64_t now = uv_now(&w->loop);
+    lane->actor->last_used_ms = now;
+    while (lane->head) {
+        act_msg_t *m = lane->head;
+        act_msg_t *next = m->next;
+        int rc = msg_run(w, m);
+        if (rc == ORB_AGAIN) {
+            if (now - lane->first_ms < lock_timeout_ms(w)) {
+                uv_timer_start(&lane->timer, lane_timer_cb, lane->backoff_ms, 0);
+                lane->backoff_ms = lane->backoff_ms * 2 > ACT_BACKOFF_MAX_MS
+                                       ? ACT_BACKOFF_MAX_MS
+                                       : lane->backoff_ms * 2;
+                return;
+            }
+            orb_log(ORB_LOG_DEBUG, ACT_LOG, "lock timeout table=%u shard=%u txn=%llu",
+                    lane->actor->table_id, lane->actor->shard,
+                    (unsigned long long)lane->txn_id);
+            msg_fail(m, ORB_SQLSTATE_LOCK_NOT_AVAILABLE,
+                     "canceling statement due to lock timeout");
+        }
+        lane->head = next;
+        lane->first_ms = now;
+        lane->backoff_ms = 1;
+    }
+    lane->tail = NULL;
+    lane_remove(lane);
+}
+
+static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m) {
+    act_lane_t *lane = calloc(1, sizeof *lane);
+    if (!lane) orb_panic("out of memory parking a request");
+    uv_timer_init(&w->loop, &lane->timer);
+    lane->timer.data = lane;
+    lane->w = w;
+    lane->actor = a;
+    lane->txn_id = m->unpacked->txn_id;
+    m->next = NULL;
+    lane->head = lane->tail = m;
+    lane->first_ms = uv_now(&w->loop);
+    lane->backoff_ms = 2;
+    lane->next = a->lanes;
+    a->lanes = lane;
+    uv_timer_start(&lane->timer, lane_timer_cb, 1, 0);
+}
+
+static void msg_deliver(act_worker_t *w, act_msg_t *m) {
+    atomic_fetch_add(&w->rt->messages, 1);
+    m->unpacked = orbit__shard_request__unpack(NULL, m->req_len, m->req);
+    free(m->req);
+    m->req = NULL;
+    if (!m->unpacked) {
+        msg_fail(m, ORB_SQLSTATE_PROTOCOL_VIOLATION, "malformed shard request");
+        return;
+    }
+    act_actor_t *a = actor_get(w, m->type, m->table_id, m->shard);
+    a->last_used_ms = uv_now(&w->loop);
+    uint64_t txn = m->unpacked->txn_id;
+    if (txn != 0) {
+        /* keep a transaction's requests to this actor in order (README invariant 5) */
+        for (act_lane_t *l = a->lanes; l; l = l->next) {
+            if (l->txn_id == txn) {
+                m->next = NULL;
+                l->tail->next = m;
+                l->tail = m;
+                return;
+            }
+        }
+    }
+    if (msg_run(w, m) == ORB_AGAIN) lane_park(w, a, m);
+}
+
+/* ---- loop callbacks ------------------------------------------------------------------ */
+
+static void async_cb(uv_async_t *h) {
+    act_worker_t *w = h->data;
+    pthread_mutex_lock(&w->mu);
+    act_msg_t *m = w->head;
+    w->head = w->tail = NULL;
+    bool stopping = w->stopping;
+    pthread_mutex_unlock(&w->mu);
+    while (m) {
+        act_msg_t *next = m->next;
+        m->next = NULL;
+        if (stopping)
+            msg_fail(m, ORB_SQLSTATE_ADMIN_SHUTDOWN,
+                     "terminating connection due to administrator command");
+        else
+            msg_deliver(w, m);
+        m = next;
+    }
+    if (stopping) uv_stop(&w->loop);
+}
+
+static void idle_cb(uv_timer_t *t) {
+    act_worker_t *w = t->data;
+    uint64_t now = uv_now(&w->loop);
+    uint64_t idle = (uint64_t)w->rt->cfg.idle_ms;
+    for (size_t i = 0; i < w->nbuckets; i++) {
+        act_actor_t **pp = &w->buckets[i];
+        while (*pp) {
+            act_actor_t *a = *pp;
+            if (!a->lanes && now - a->last_used_ms >= idle)
+                actor_deactivate(w, pp);
+            else
+                pp = &a->hnext;
+        }
+    }
+}
+
+static void *worker_main(void *arg) {
+    act_worker_t *w = arg;
+    uv_run(&w->loop, UV_RUN_DEFAULT);
+
+    /* Stopping: fail everything undelivered or parked (README invariant 2), drop actors. */
+    pthread_mutex_lock(&w->mu);
+    act_msg_t *m = w->head;
+    w->head = w->tail = NULL;
+    pthread_mutex_unlock(&w->mu);
+    while (m) {
+        act_msg_t *next = m->next;
+        msg_fail(m, ORB_SQLSTATE_ADMIN_SHUTDOWN,
+                 "terminating connection due to administrator command");
+        m = next;
+    }
+    for (size_t i = 0; i < w->nbuckets; i++) {
+        while (w->buckets[i]) {
+            act_actor_t *a = w->buckets[i];
+            while (a->lanes) {
+                act_lane_t *l = a->lanes;
+                for (act_msg_t *pm = l->head; pm;) {
+                    act_msg_t *next = pm->next;
+                    msg_fail(pm, ORB_SQLSTATE_ADMIN_SHUTDOWN,
+                             "terminating connection due to administrator command");
+                    pm = next;
+                }
+                l->head = l->tail = NULL;
+                lane_remove(l);
+            }
+            actor_deactivate(w, &w->buckets[i]);
+        }
+    }
+    uv_close((uv_handle_t *)&w->async, NULL);
+    uv_timer_stop(&w->idle_timer);
+    uv_close((uv_handle_t *)&w->idle_timer, NULL);
+    uv_run(&w->loop, UV_RUN_DEFAULT); /* let close callbacks run */
+    return NULL;
+}
+
+/* ---- public -------------------------------------------------------------------------- */
+
+void act__runtime_post(act_runtime_t *rt, act_msg_t *m) {
+    act_worker_t *w =
+        &rt->workers[actor_hash(m->type, m->table_id, m->shard) % (uint64_t)rt->nworkers];
+    m->next = NULL;
+    pthread_mutex_lock(&w->mu);
+    if (w->stopping) {
+        pthread_mutex_unlock(&w->mu);
+        msg_fail(m, ORB_SQLSTATE_ADMIN_SHUTDOWN,
+                 "terminating connection due to administrator command");
+        return;
+    }
+    if (w->tail)
+        w->tail->next = m;
+    else
+        w->head = m;
+    w->tail = m;
+    /* under mu: the worker closes the async handle only after seeing stopping under mu */
+    uv_async_send(&w->async);
+    pthread_mutex_unlock(&w->mu);
+}
+
+int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *err) {
+    *out = NULL;
+    if (!cfg || !cfg->data_dir || !cfg->data_dir[0])
+        return orb_err_set(err, INVALID_PARAMETER_VALUE, "actor runtime needs a data directory");
+    act_runtime_t *rt = calloc(1, sizeof *rt);
+    if (!rt) orb_panic("out of memory starting the actor runtime");
+    rt->cfg = *cfg;
+    if (rt->cfg.nworkers < 1) rt->cfg.nworkers = 1;
+    if (rt->cfg.idle_ms <= 0) rt->cfg.idle_ms = 30000;
+    if (rt->cfg.lock_timeout_ms <= 0) rt->cfg.lock_timeout_ms = 1000;
+    rt->data_dir = strdup(cfg->data_dir);
+    rt->cfg.data_dir = rt->data_dir;
+    rt->nworkers = rt->cfg.nworkers;
+    atomic_init(&rt->activations, 0);
+    atomic_init(&rt->deactivations, 0);
+    atomic_init(&rt->messages, 0);
+    atomic_init(&rt->active, 0);
+    atomic_init(&rt->next_txn_id, 1);
+    pthread_mutex_init(&rt->txn_lock, NULL);
+    pthread_mutex_init(&rt->seq_lock, NULL);
+
+    if (mkdir(rt->data_dir, 0700) != 0 && errno != EEXIST) {
+        int e = errno;
+        orb_err_set(err, IO_ERROR, "could not create directory \"%s\": %s", rt->data_dir,
+                    strerror(e));
+        goto fail;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/db", rt->data_dir);
+    st_db_options_t opts = {.sync_commit = cfg->sync_commit, .cache_mb = 64};
+    if (st_db_open(path, &opts, &rt->db, err) != 0) goto fail;
+
+    rt->workers = calloc((size_t)rt->nworkers, sizeof *rt->workers);
+    if (!rt->workers) orb_panic("out of memory starting workers");
+    uint64_t tick = (uint64_t)rt->cfg.idle_ms / 2;
+    if (tick > 1000) tick = 1000;
+    if (tick < 1) tick = 1;
+    for (int i = 0; i < rt->nworkers; i++) {
+        act_worker_t *w = &rt->workers[i];
+        w->rt = rt;
+        w->idx = i;
+        pthread_mutex_init(&w->mu, NULL);
+        w->nbuckets = 64;
+        w->buckets = calloc(w->nbuckets, sizeof *w->buckets);
+        w->mcx = orb_mcx_create(NULL, "actor worker");
+        if (!w->buckets) orb_panic("out of memory starting workers");
+        uv_loop_init(&w->loop);
+        uv_async_init(&w->loop, &w->async, async_cb);
+        w->async.data = w;
+        uv_timer_init(&w->loop, &w->idle_timer);
+        w->idle_timer.data = w;
+        uv_timer_start(&w->idle_timer, idle_cb, tick, tick);
+    }
+    for (int i = 0; i < rt->nworkers; i++) {
+        if (pthread_create(&rt->workers[i].thread, NULL, worker_main, &rt->workers[i]) != 0)
+            orb_panic("could not start actor worker thread %d", i);
+    }
+    orb_log(ORB_LOG_INFO, ACT_LOG, "actor runtime started workers=%d data_dir=%s", rt->nworkers,
+            rt->data_dir);
+    *out = rt;
+    return 0;
+
+fail:
+    pthread_mutex_destroy(&rt->txn_lock);
+    pthread_mutex_destroy(&rt->seq_lock);
+    free(rt->data_dir);
+    free(rt);
+    return -1;
+}
+
+void act_runtime_stop(act_runtime_t *rt) {
+    if (!rt) return;
+    for (int i = 0; i < rt->nworkers; i++) {
+        act_worker_t *w = &rt->workers[i];
+        pthread_mutex_lock(&w->mu);
+        w->stopping = true;
+        uv_async_send(&w->async);
+        pthread_mutex_unlock(&w->mu);
+    }
+    for (int i = 0; i < rt->nworkers; i++) {
+        act_worker_t *w = &rt->workers[i];
+        pthread_join(w->thread, NULL);
+        uv_loop_close(&w->loop);
+        pthread_mutex_destroy(&w->mu);
+        free(w->buckets);
+        orb_mcx_destroy(w->mcx);
+    }
+    free(rt->workers);
+    act__txn_registry_close(rt);
+    act__seq_registry_close(rt);
+    st_db_close(rt->db);
+    pthread_mutex_destroy(&rt->txn_lock);
+    pthread_mutex_destroy(&rt->seq_lock);
+    orb_log(ORB_LOG_INFO, ACT_LOG, "actor runtime stopped");
+    free(rt->data_dir);
+    free(rt);
+}
+
+int act_runtime_nworkers(const act_runtime_t *rt) { return rt->nworkers; }
+
+void act_runtime_stats(act_runtime_t *rt, act_stats_t *out) {
+    out->activations = atomic_load(&rt->activations);
+    out->deactivations = atomic_load(&rt->deactivations);
+    out->messages = atomic_load(&rt->messages);
+    int64_t a = atomic_load(&rt->active);
+    out->active = a > 0 ? (uint64_t)a : 0;
+}

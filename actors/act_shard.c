@@ -1,0 +1,450 @@
+/* actors/act_shard.c — the table-shard (and catalog) behaviour: executes one
+ * Orbit__ShardRequest (GET, LOCK_GET, SCAN, INSERT, PUT, DELETE) against RocksDB on the
+ * actor's worker thread, plus datum conversion, act_shard_of and act_table_drop_data.
+ * Entry point: act__shard_execute. Invariants: all ops of a request take effect together or
+ * not at all; a busy row lock undoes the request and returns ORB_AGAIN so the runtime parks
+ * it; the txn lock is held only while one request runs (README invariants 4-6). */
+#include "actors_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err) {
+    memset(v, 0, sizeof *v);
+    if (!d) {
+        v->kind = ST_NULL;
+        return 0;
+    }
+    switch (d->v_case) {
+    case ORBIT__DATUM__V__NOT_SET:
+    case ORBIT__DATUM__V_IS_NULL: v->kind = ST_NULL; break;
+    case ORBIT__DATUM__V_B:
+        v->kind = ST_BOOL;
+        v->b = d->b;
+        break;
+    case ORBIT__DATUM__V_I:
+        v->kind = ST_INT;
+        v->i = d->i;
+        break;
+    case ORBIT__DATUM__V_F:
+        v->kind = ST_FLOAT;
+        v->f = d->f;
+        break;
+    case ORBIT__DATUM__V_NUMERIC:
+        v->kind = ST_NUMERIC;
+        v->p = d->numeric ? d->numeric : "";
+        v->n = strlen(v->p);
+        break;
+    case ORBIT__DATUM__V_S:
+        v->kind = ST_TEXT;
+        v->p = (const char *)d->s.data;
+        v->n = d->s.len;
+        break;
+    case ORBIT__DATUM__V_BIN:
+        v->kind = ST_BYTES;
+        v->p = (const char *)d->bin.data;
+        v->n = d->bin.len;
+        break;
+    default:
+        return orb_err_set(err, PROTOCOL_VIOLATION, "unknown datum kind %d", (int)d->v_case);
+    }
+    return 0;
+}
+
+Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v) {
+    Orbit__Datum *d = orb_alloc(mcx, sizeof *d);
+    orbit__datum__init(d);
+    switch (v->kind) {
+    case ST_NULL:
+        d->v_case = ORBIT__DATUM__V_IS_NULL;
+        d->is_null = 1;
+        break;
+    case ST_BOOL:
+        d->v_case = ORBIT__DATUM__V_B;
+        d->b = v->b;
+        break;
+    case ST_INT:
+        d->v_case = ORBIT__DATUM__V_I;
+        d->i = v->i;
+        break;
+    case ST_FLOAT:
+        d->v_case = ORBIT__DATUM__V_F;
+        d->f = v->f;
+        break;
+    case ST_NUMERIC:
+        d->v_case = ORBIT__DATUM__V_NUMERIC;
+        d->numeric = orb_strndup(mcx, v->p ? v->p : "", v->n);
+        break;
+    case ST_TEXT:
+        d->v_case = ORBIT__DATUM__V_S;
+        d->s.data = (uint8_t *)v->p;
+        d->s.len = v->n;
+        break;
+    case ST_BYTES:
+        d->v_case = ORBIT__DATUM__V_BIN;
+        d->bin.data = (uint8_t *)v->p;
+        d->bin.len = v->n;
+        break;
+    }
+    return d;
+}
+
+/* ---- request execution --------------------------------------------------------------- */
+
+typedef struct exec {
+    orb_mcx_t *mcx;
+    st_txn_t *st;
+    const Orbit__ShardRequest *req;
+    bool catalog;
+    orb_buf_t key; /* scratch */
+    orb_buf_t key2;
+    orb_buf_t val;
+} exec_t;
+
+static st_cf_t op_cf(const exec_t *ex, uint32_t index_id) {
+    if (ex->catalog) return ST_CF_CATALOG;
+    return index_id == 0 ? ST_CF_ROWS : ST_CF_INDEX;
+}
+
+static void key_prefix(exec_t *ex, orb_buf_t *b, uint32_t index_id) {
+    orb_buf_reset(b);
+    st_key_prefix(b, ex->req->table_id, ex->req->shard, index_id);
+}
+
+static int key_append(orb_buf_t *b, Orbit__Datum *const *ds, size_t n, orb_err_t *err) {
+    for (size_t i = 0; i < n; i++) {
+        st_val_t v;
+        if (act__datum_to_val(ds[i], &v, err) != 0) return -1;
+        if (st_key_append(b, &v, err) != 0) return -1;
+    }
+    return 0;
+}
+
+static Orbit__Row *row_make(orb_mcx_t *mcx, const st_val_t *vals, size_t n) {
+    Orbit__Row *r = orb_alloc(mcx, sizeof *r);
+    orbit__row__init(r);
+    r->n_cols = n;
+    r->cols = orb_alloc(mcx, (n ? n : 1) * sizeof *r->cols);
+    for (size_t i = 0; i < n; i++) r->cols[i] = act__datum_from_val(mcx, &vals[i]);
+    return r;
+}
+
+static int row_decode(orb_mcx_t *mcx, const char *p, size_t n, Orbit__Row **out,
+                      orb_err_t *err) {
+    uint32_t ver;
+    st_val_t *vals;
+    size_t nvals;
+    if (st_row_decode(p, n, mcx, &ver, &vals, &nvals, err) != 0) return -1;
+    *out = row_make(mcx, vals, nvals);
+    return 0;
+}
+
+/* Decodes the key columns after the 8-byte prefix. */
+static int key_decode(orb_mcx_t *mcx, const char *k, size_t n, Orbit__Row **out,
+                      orb_err_t *err) {
+    size_t cap = 4, nv = 0;
+    st_val_t *vals = orb_alloc(mcx, cap * sizeof *vals);
+    size_t off = ST_KEY_PREFIX_LEN;
+    while (off < n) {
+        if (nv == cap) {
+            vals = orb_realloc(mcx, vals, cap * sizeof *vals, cap * 2 * sizeof *vals);
+            cap *= 2;
+        }
+        if (st_key_decode(k, n, &off, mcx, &vals[nv], err) != 0) return -1;
+        nv++;
+    }
+    *out = row_make(mcx, vals, nv);
+    return 0;
+}
+
+typedef struct rowvec {
+    Orbit__Row **v;
+    size_t n, cap;
+} rowvec_t;
+
+static void rowvec_push(orb_mcx_t *mcx, rowvec_t *rv, Orbit__Row *r) {
+    if (rv->n == rv->cap) {
+        size_t nc = rv->cap ? rv->cap * 2 : 16;
+        rv->v = orb_realloc(mcx, rv->v, rv->cap * sizeof *rv->v, nc * sizeof *rv->v);
+        rv->cap = nc;
+    }
+    rv->v[rv->n++] = r;
+}
+
+static int op_get(exec_t *ex, const Orbit__ShardOp *op, bool for_update, Orbit__OpResult *res,
+                  orb_err_t *err) {
+    key_prefix(ex, &ex->key, op->index_id);
+    if (key_append(&ex->key, op->key, op->n_key, err) != 0) return -1;
+    char *val;
+    size_t vn;
+    bool found;
+    int rc = st_txn_get(ex->st, op_cf(ex, op->index_id), ex->key.data, ex->key.len, for_update,
+                        ex->mcx, &val, &vn, &found, err);
+    if (rc != 0) return rc;
+    if (!found) return 0;
+    Orbit__Row *row;
+    if (row_decode(ex->mcx, val, vn, &row, err) != 0) return -1;
+    res->rows = orb_alloc(ex->mcx, sizeof *res->rows);
+    res->rows[0] = row;
+    res->n_rows = 1;
+    res->count = 1;
+    return 0;
+}
+
+static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, orb_err_t *err) {
+    orb_buf_t *lo = &ex->key, *hi = &ex->key2;
+    key_prefix(ex, lo, op->index_id);
+    key_prefix(ex, hi, op->index_id);
+    bool empty = false;
+    if (op->n_lower) {
+        if (key_append(lo, op->lower, op->n_lower, err) != 0) return -1;
+        if (!op->lower_incl && !st_key_prefix_successor(lo)) empty = true;
+    }
+    if (op->n_upper) {
+        if (key_append(hi, op->upper, op->n_upper, err) != 0) return -1;
+        if (op->upper_incl && !st_key_prefix_successor(hi)) {
+            orb_buf_reset(hi);
+            for (int i = 0; i < 16; i++) orb_buf_putc(hi, (char)0xFF);
+        }
+    } else if (!st_key_prefix_successor(hi)) {
+        orb_buf_reset(hi);
+        for (int i = 0; i < 16; i++) orb_buf_putc(hi, (char)0xFF);
+    }
+    if (!empty) {
+        size_t m = lo->len < hi->len ? lo->len : hi->len;
+        int c = memcmp(lo->data, hi->data, m);
+        if (c > 0 || (c == 0 && lo->len >= hi->len)) empty = true;
+    }
+    if (empty) return 0;
+
+    st_cf_t cf = op_cf(ex, op->index_id);
+    st_iter_t *it = st_iter_create(ex->st, cf, lo->data, lo->len, hi->data, hi->len, op->reverse);
+    rowvec_t rows = {0}, keys = {0};
+    int rc = 0;
+    for (; st_iter_valid(it); st_iter_next(it)) {
+        if (op->limit && keys.n >= op->limit) break;
+        size_t kn, vn;
+        const char *k = st_iter_key(it, &kn);
+        const char *v = st_iter_value(it, &vn);
+        Orbit__Row *row = NULL;
+        if (op->for_update) {
+            char *lv;
+            size_t lvn;
+            bool found;
+            char *kc = orb_memdup(ex->mcx, k, kn);
+            rc = st_txn_get(ex->st, cf, kc, kn, true, ex->mcx, &lv, &lvn, &found, err);
+            if (rc != 0) break;
+            if (!found) continue; /* deleted by a transaction that committed meanwhile */
+            if (!op->keys_only && (rc = row_decode(ex->mcx, lv, lvn, &row, err)) != 0) break;
+        } else if (!op->keys_only) {
+            if ((rc = row_decode(ex->mcx, v, vn, &row, err)) != 0) break;
+        }
+        Orbit__Row *krow;
+        if ((rc = key_decode(ex->mcx, k, kn, &krow, err)) != 0) break;
+        rowvec_push(ex->mcx, &keys, krow);
+        if (row) rowvec_push(ex->mcx, &rows, row);
+    }
+    if (rc == 0) rc = st_iter_status(it, err);
+    st_iter_destroy(it);
+    if (rc != 0) return rc;
+    res->rows = rows.v;
+    res->n_rows = rows.n;
+    res->keys = keys.v;
+    res->n_keys = keys.n;
+    res->count = keys.n;
+    return 0;
+}
+
+static void encode_row(exec_t *ex, const Orbit__ShardOp *op, orb_err_t *err, int *rc) {
+    orb_buf_reset(&ex->val);
+    size_t n = op->row ? op->row->n_cols : 0;
+    st_val_t *vals = orb_alloc(ex->mcx, (n ? n : 1) * sizeof *vals);
+    for (size_t i = 0; i < n; i++) {
+        if (act__datum_to_val(op->row->cols[i], &vals[i], err) != 0) {
+            *rc = -1;
+            return;
+        }
+    }
+    st_row_encode(&ex->val, ex->req->schema_version, vals, n);
+    *rc = 0;
+}
+
+static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
+                    orb_err_t *err) {
+    key_prefix(ex, &ex->key, op->index_id);
+    if (key_append(&ex->key, op->key, op->n_key, err) != 0) return -1;
+    st_cf_t cf = op_cf(ex, op->index_id);
+    int rc;
+    if (op->kind == ORBIT__SHARD_OP__KIND__INSERT || op->kind == ORBIT__SHARD_OP__KIND__DELETE) {
+        char *val;
+        size_t vn;
+        bool found;
+        rc = st_txn_get(ex->st, cf, ex->key.data, ex->key.len, true, ex->mcx, &val, &vn, &found,
+                        err);
+        if (rc != 0) return rc;
+        if (op->kind == ORBIT__SHARD_OP__KIND__DELETE) {
+            if (!found) return 0;
+            rc = st_txn_delete(ex->st, cf, ex->key.data, ex->key.len, err);
+            if (rc == 0) res->count = 1;
+            return rc;
+        }
+        if (found) {
+            const char *name = op->conflict_name ? op->conflict_name : "";
+            orb_err_set(err, UNIQUE_VIOLATION,
+                        "duplicate key value violates unique constraint \"%s\"", name);
+            if (op->conflict_detail && op->conflict_detail[0])
+                orb_err_detail(err, "%s", op->conflict_detail);
+            snprintf(err->constraint, sizeof err->constraint, "%s", name);
+            return -1;
+        }
+    }
+    encode_row(ex, op, err, &rc);
+    if (rc != 0) return rc;
+    rc = st_txn_put(ex->st, cf, ex->key.data, ex->key.len, ex->val.data, ex->val.len, err);
+    if (rc == 0) res->count = 1;
+    return rc;
+}
+
+static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
+    const Orbit__ShardRequest *req = ex->req;
+    reply->n_results = req->n_ops;
+    reply->results = orb_alloc(ex->mcx, (req->n_ops ? req->n_ops : 1) * sizeof *reply->results);
+    for (size_t i = 0; i < req->n_ops; i++) {
+        const Orbit__ShardOp *op = req->ops[i];
+        Orbit__OpResult *res = orb_alloc(ex->mcx, sizeof *res);
+        orbit__op_result__init(res);
+        reply->results[i] = res;
+        int rc;
+        switch (op->kind) {
+        case ORBIT__SHARD_OP__KIND__GET: rc = op_get(ex, op, false, res, err); break;
+        case ORBIT__SHARD_OP__KIND__LOCK_GET: rc = op_get(ex, op, true, res, err); break;
+        case ORBIT__SHARD_OP__KIND__SCAN: rc = op_scan(ex, op, res, err); break;
+        case ORBIT__SHARD_OP__KIND__INSERT:
+        case ORBIT__SHARD_OP__KIND__PUT:
+        case ORBIT__SHARD_OP__KIND__DELETE: rc = op_write(ex, op, res, err); break;
+        default:
+            rc = orb_err_set(err, PROTOCOL_VIOLATION, "unknown shard operation %d",
+                             (int)op->kind);
+        }
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+static bool req_writes(const Orbit__ShardRequest *req) {
+    for (size_t i = 0; i < req->n_ops; i++) {
+        const Orbit__ShardOp *op = req->ops[i];
+        if (op->kind != ORBIT__SHARD_OP__KIND__GET &&
+            !(op->kind == ORBIT__SHARD_OP__KIND__SCAN && !op->for_update))
+            return true;
+    }
+    return false;
+}
+
+int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardRequest *req,
+                       uint8_t **out, size_t *outlen) {
+    act_runtime_t *rt = w->rt;
+    orb_err_t err;
+    orb_err_clear(&err);
+    exec_t ex = {.mcx = w->mcx, .req = req, .catalog = req->catalog || type == ACT_CATALOG};
+    orb_buf_init(&ex.key);
+    orb_buf_init(&ex.key2);
+    orb_buf_init(&ex.val);
+    Orbit__ShardReply *reply = orb_alloc(ex.mcx, sizeof *reply);
+    orbit__shard_reply__init(reply);
+    int rc;
+
+    if (type != ACT_TABLE_SHARD && type != ACT_CATALOG) {
+        rc = orb_err_set(&err, INTERNAL_ERROR, "unknown actor type %d", (int)type);
+    } else if (req->txn_id != 0) {
+        act_txn_ent_t *e = act__txn_acquire(rt, req->txn_id);
+        if (!e) {
+            rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
+                             (unsigned long long)req->txn_id);
+        } else {
+            ex.st = e->st;
+            st_txn_savepoint(ex.st); /* request atomicity (README invariant 6) */
+            rc = run_ops(&ex, reply, &err);
+            if (rc == 0) {
+                st_txn_pop_savepoint(ex.st);
+            } else {
+                orb_err_t e2;
+                orb_err_clear(&e2);
+                if (st_txn_rollback_to_savepoint(ex.st, &e2) != 0) {
+                    orb_log(ORB_LOG_ERROR, ACT_LOG,
+                            "rollback to savepoint failed txn=%llu: %s",
+                            (unsigned long long)req->txn_id, e2.message);
+                    err = e2;
+                    rc = -1;
+                }
+            }
+            act__txn_release(rt, e);
+        }
+    } else {
+        ex.st = st_txn_begin(rt->db, ST_READ_COMMITTED);
+        if (!ex.st) {
+            rc = orb_err_set(&err, INTERNAL_ERROR, "could not begin a storage transaction");
+        } else {
+            rc = run_ops(&ex, reply, &err);
+            if (rc == 0 && req_writes(req)) {
+                if (st_txn_commit(ex.st, &err) != 0) rc = -1;
+            } else {
+                st_txn_rollback(ex.st);
+            }
+        }
+    }
+
+    orb_buf_free(&ex.key);
+    orb_buf_free(&ex.key2);
+    orb_buf_free(&ex.val);
+    if (rc == ORB_AGAIN) {
+        orb_mcx_reset(ex.mcx);
+        return ORB_AGAIN;
+    }
+    if (rc != 0)
+        *out = act__error_reply(&err, outlen);
+    else
+        *out = act__reply_pack(reply, outlen);
+    orb_mcx_reset(ex.mcx);
+    return 0;
+}
+
+/* ---- routing and bulk removal -------------------------------------------------------- */
+
+int act_shard_of(const Orbit__Datum *const *key, size_t nkey, uint32_t nshards,
+                 uint32_t *shard, orb_err_t *err) {
+    if (ORB_NEVER(nshards == 0))
+        return orb_err_set(err, INVALID_PARAMETER_VALUE, "a table needs at least one shard");
+    orb_buf_t b;
+    orb_buf_init(&b);
+    for (size_t i = 0; i < nkey; i++) {
+        st_val_t v;
+        if (act__datum_to_val(key[i], &v, err) != 0 || st_key_append(&b, &v, err) != 0) {
+            orb_buf_free(&b);
+            return -1;
+        }
+    }
+    *shard = (uint32_t)(st_key_hash(b.data ? b.data : "", b.len) % nshards);
+    orb_buf_free(&b);
+    return 0;
+}
+
+int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err) {
+    orb_buf_t lo, hi;
+    orb_buf_init(&lo);
+    orb_buf_init(&hi);
+    st_key_prefix(&lo, table_id, 0, 0);
+    if (table_id < UINT32_MAX) {
+        st_key_prefix(&hi, table_id + 1, 0, 0);
+    } else {
+        for (int i = 0; i < 16; i++) orb_buf_putc(&hi, (char)0xFF);
+    }
+    int rc = 0;
+    st_cf_t cfs[] = {ST_CF_ROWS, ST_CF_INDEX};
+    for (size_t i = 0; i < sizeof cfs / sizeof cfs[0] && rc == 0; i++)
+        rc = st_db_delete_range(rt->db, cfs[i], lo.data, lo.len, hi.data, hi.len, err);
+    orb_buf_free(&lo);
+    orb_buf_free(&hi);
+    return rc;
+}

@@ -1,0 +1,135 @@
+/* actors/act_txn.c — node-local transactions: the registry id -> {st_txn_t, lock}.
+ * Entry points: act_txn_begin, act_txn_statement_begin/end, act_txn_commit,
+ * act_txn_rollback, act__txn_acquire/release (used by the shard behaviour).
+ * Lock order: registry lock (rt->txn_lock) before an entry's lock, never the reverse; no
+ * thread holds the registry lock while waiting for an entry lock (README invariants 3, 4). */
+#include "actors_int.h"
+
+#include <stdlib.h>
+
+static size_t bucket_of(uint64_t id) { return (size_t)(id % ACT_TXN_BUCKETS); }
+
+/* Finds the entry and takes a reference, under the registry lock. */
+static act_txn_ent_t *ent_ref(act_runtime_t *rt, uint64_t id, bool remove) {
+    pthread_mutex_lock(&rt->txn_lock);
+    act_txn_ent_t **pp = &rt->txn_buckets[bucket_of(id)];
+    while (*pp && (*pp)->id != id) pp = &(*pp)->next;
+    act_txn_ent_t *e = *pp;
+    if (e) {
+        e->refs++;
+        if (remove) {
+            *pp = e->next;
+            e->removed = true;
+            e->refs--; /* the registry's own reference */
+        }
+    }
+    pthread_mutex_unlock(&rt->txn_lock);
+    return e;
+}
+
+static void ent_unref(act_runtime_t *rt, act_txn_ent_t *e) {
+    pthread_mutex_lock(&rt->txn_lock);
+    bool last = --e->refs == 0;
+    pthread_mutex_unlock(&rt->txn_lock);
+    if (last) {
+        assert(e->removed);
+        pthread_mutex_destroy(&e->lock);
+        free(e);
+    }
+}
+
+act_txn_ent_t *act__txn_acquire(act_runtime_t *rt, uint64_t id) {
+    act_txn_ent_t *e = ent_ref(rt, id, false);
+    if (!e) return NULL;
+    pthread_mutex_lock(&e->lock);
+    if (!e->st) { /* finished while we waited */
+        pthread_mutex_unlock(&e->lock);
+        ent_unref(rt, e);
+        return NULL;
+    }
+    return e;
+}
+
+void act__txn_release(act_runtime_t *rt, act_txn_ent_t *e) {
+    pthread_mutex_unlock(&e->lock);
+    ent_unref(rt, e);
+}
+
+static int no_txn(uint64_t id, orb_err_t *err) {
+    return orb_err_set(err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
+                       (unsigned long long)id);
+}
+
+int act_txn_begin(act_runtime_t *rt, act_isolation_t iso, uint64_t *txn_id, orb_err_t *err) {
+    st_txn_t *st =
+        st_txn_begin(rt->db, iso == ACT_REPEATABLE_READ ? ST_REPEATABLE_READ : ST_READ_COMMITTED);
+    if (!st) return orb_err_set(err, INTERNAL_ERROR, "could not begin a storage transaction");
+    act_txn_ent_t *e = calloc(1, sizeof *e);
+    if (!e) orb_panic("out of memory beginning a transaction");
+    e->id = atomic_fetch_add(&rt->next_txn_id, 1);
+    e->st = st;
+    e->refs = 1; /* the registry's */
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_mutex_lock(&rt->txn_lock);
+    size_t b = bucket_of(e->id);
+    e->next = rt->txn_buckets[b];
+    rt->txn_buckets[b] = e;
+    pthread_mutex_unlock(&rt->txn_lock);
+    *txn_id = e->id;
+    return 0;
+}
+
+int act_txn_statement_begin(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
+    act_txn_ent_t *e = act__txn_acquire(rt, txn_id);
+    if (!e) return no_txn(txn_id, err);
+    st_txn_statement_snapshot(e->st);
+    st_txn_savepoint(e->st);
+    act__txn_release(rt, e);
+    return 0;
+}
+
+int act_txn_statement_end(act_runtime_t *rt, uint64_t txn_id, bool ok, orb_err_t *err) {
+    act_txn_ent_t *e = act__txn_acquire(rt, txn_id);
+    if (!e) return no_txn(txn_id, err);
+    int rc = 0;
+    if (ok)
+        st_txn_pop_savepoint(e->st);
+    else
+        rc = st_txn_rollback_to_savepoint(e->st, err);
+    act__txn_release(rt, e);
+    return rc;
+}
+
+/* Removes the entry, waits for the request using it (if any) and detaches its st_txn. */
+static st_txn_t *txn_detach(act_runtime_t *rt, uint64_t id) {
+    act_txn_ent_t *e = ent_ref(rt, id, true);
+    if (!e) return NULL;
+    pthread_mutex_lock(&e->lock);
+    st_txn_t *st = e->st;
+    e->st = NULL;
+    pthread_mutex_unlock(&e->lock);
+    ent_unref(rt, e);
+    return st;
+}
+
+int act_txn_commit(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
+    st_txn_t *st = txn_detach(rt, txn_id);
+    if (!st) return no_txn(txn_id, err);
+    return st_txn_commit(st, err);
+}
+
+void act_txn_rollback(act_runtime_t *rt, uint64_t txn_id) {
+    st_txn_t *st = txn_detach(rt, txn_id);
+    if (st) st_txn_rollback(st);
+}
+
+void act__txn_registry_close(act_runtime_t *rt) {
+    for (size_t b = 0; b < ACT_TXN_BUCKETS; b++) {
+        while (rt->txn_buckets[b]) {
+            uint64_t id = rt->txn_buckets[b]->id;
+            orb_log(ORB_LOG_DEBUG, ACT_LOG, "rolling back open transaction at shutdown txn=%llu",
+                    (unsigned long long)id);
+            act_txn_rollback(rt, id);
+        }
+    }
+}

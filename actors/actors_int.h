@@ -1,0 +1,146 @@
+/* actors/actors_int.h — private declarations of actors/: the runtime, worker, actor, message,
+ * parked-lane, call and transaction-registry structs, and the cross-file helpers (act__*).
+ * Never included from outside actors/. Invariants and lock order: actors/README.md. */
+#ifndef ORB_ACTORS_INT_H
+#define ORB_ACTORS_INT_H
+
+#include "actors.h"
+#include "storage/storage.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <uv.h>
+
+#define ACT_LOG "actors"
+
+typedef struct act_worker act_worker_t;
+typedef struct act_actor act_actor_t;
+
+/* A message in a mailbox. Owns req (malloc'd packed bytes) and, once unpacked on the worker,
+ * the unpacked request (freed with orbit__shard_request__free_unpacked). call is borrowed:
+ * the poster waits on it until the worker completes it exactly once (README invariant 2). */
+typedef struct act_msg {
+    struct act_msg *next;
+    act_type_t type;
+    uint32_t table_id;
+    uint32_t shard;
+    uint8_t *req;
+    size_t req_len;
+    Orbit__ShardRequest *unpacked;
+    act_call_t *call;
+} act_msg_t;
+
+/* A lane of parked requests of one transaction on one actor: head is the request waiting for
+ * a busy row lock, the rest queued behind it in arrival order (README invariant 5). The
+ * lane's memory is freed in the timer's close callback. */
+typedef struct act_lane {
+    uv_timer_t timer;
+    act_worker_t *w;
+    act_actor_t *actor;
+    struct act_lane *next;
+    uint64_t txn_id;
+    act_msg_t *head, *tail;
+    uint64_t first_ms;   /* loop time of the head's first attempt */
+    uint64_t backoff_ms; /* next retry delay, 1 doubling to 20 */
+} act_lane_t;
+
+/* One activated actor. Touched only by its worker's thread (README invariant 1). */
+struct act_actor {
+    act_actor_t *hnext;
+    act_type_t type;
+    uint32_t table_id;
+    uint32_t shard;
+    uint64_t last_used_ms;
+    act_lane_t *lanes;
+};
+
+struct act_worker {
+    act_runtime_t *rt;
+    int idx;
+    pthread_t thread;
+    uv_loop_t loop;
+    uv_async_t async;
+    uv_timer_t idle_timer;
+    /* mu guards head/tail/stopping (the mailbox) and nothing else. */
+    pthread_mutex_t mu;
+    act_msg_t *head, *tail;
+    bool stopping;
+    /* actor registry, owned by the worker thread */
+    act_actor_t **buckets;
+    size_t nbuckets;
+    size_t nactors;
+    orb_mcx_t *mcx; /* per-request scratch, reset after each reply is packed */
+};
+
+/* A transaction registry entry. lock serialises every use of st (rocksdb Transaction objects
+ * are not thread-safe). refs and removed are guarded by the registry lock; st by lock. */
+typedef struct act_txn_ent {
+    struct act_txn_ent *next;
+    uint64_t id;
+    st_txn_t *st; /* NULL once committed or rolled back */
+    pthread_mutex_t lock;
+    int refs;
+    bool removed;
+} act_txn_ent_t;
+
+#define ACT_TXN_BUCKETS 1024
+
+typedef struct act_seq_ent act_seq_ent_t;
+
+struct act_runtime {
+    act_config_t cfg;
+    char *data_dir;
+    st_db_t *db;
+    int nworkers;
+    act_worker_t *workers;
+
+    atomic_uint_fast64_t activations;
+    atomic_uint_fast64_t deactivations;
+    atomic_uint_fast64_t messages;
+    atomic_int_fast64_t active;
+
+    /* transaction registry: txn_lock guards txn_buckets and every entry's refs/removed */
+    pthread_mutex_t txn_lock;
+    act_txn_ent_t *txn_buckets[ACT_TXN_BUCKETS];
+    atomic_uint_fast64_t next_txn_id;
+
+    /* sequences and oids: seq_lock guards seqs and the oid_* fields */
+    pthread_mutex_t seq_lock;
+    act_seq_ent_t *seqs;
+    bool oid_loaded;
+    uint64_t oid_next;
+    uint64_t oid_reserved_upto;
+};
+
+/* act_call.c */
+/* Hands packed reply bytes (malloc'd; ownership moves to the call) to the waiter. */
+void act__call_complete(act_call_t *c, uint8_t *reply, size_t len);
+/* Completes c with an error reply (code, message). */
+void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg);
+/* Packs reply into malloc'd bytes. */
+uint8_t *act__reply_pack(const Orbit__ShardReply *reply, size_t *len);
+
+/* act_runtime.c */
+void act__runtime_post(act_runtime_t *rt, act_msg_t *m);
+
+/* act_txn.c */
+/* Finds txn id, takes its lock and returns it (NULL when unknown or finished). Release with
+ * act__txn_release. May block briefly on another request of the same txn. */
+act_txn_ent_t *act__txn_acquire(act_runtime_t *rt, uint64_t id);
+void act__txn_release(act_runtime_t *rt, act_txn_ent_t *e);
+void act__txn_registry_close(act_runtime_t *rt);
+void act__seq_registry_close(act_runtime_t *rt);
+
+/* act_shard.c */
+/* Executes req on (type, table_id, shard) from the actor's worker thread. Returns ORB_AGAIN
+ * when a row lock was busy (no effect, nothing replied: park and retry), else 0 with *out a
+ * malloc'd packed Orbit__ShardReply (which may carry an error). */
+int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardRequest *req,
+                       uint8_t **out, size_t *outlen);
+/* Datum <-> storage value. to_val borrows from d; from_val allocates in mcx. */
+int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err);
+Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v);
+/* A packed error reply (malloc'd). */
+uint8_t *act__error_reply(const orb_err_t *err, size_t *len);
+
+#endif

@@ -1,0 +1,291 @@
+/* sql/sql_agg.c — aggregate definitions (count, sum, avg, min, max, bool_and, bool_or,
+ * every), their resolution by argument type and their transition/final steps. Result types
+ * follow PostgreSQL 15: sum(int2/int4) -> int8, sum(int8/numeric) -> numeric, avg(int*) and
+ * avg(numeric) -> numeric (select_div_scale), avg(float*) -> float8, count -> int8, min/max
+ * -> argument type. NULL inputs are skipped; no rows give NULL (count gives 0). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sql_types_int.h"
+
+typedef enum {
+    AGG_COUNT_STAR, AGG_COUNT, AGG_SUM_INT, AGG_SUM_INT8, AGG_SUM_NUM, AGG_SUM_F4, AGG_SUM_F8,
+    AGG_AVG_INT, AGG_AVG_NUM, AGG_AVG_F, AGG_MIN, AGG_MAX, AGG_BOOL_AND, AGG_BOOL_OR,
+} agg_kind_t;
+
+struct sql_agg {
+    const char *name;
+    int nargs;
+    uint32_t argtype; /* SQL_OID_ANY: any type, no cast */
+    uint32_t rettype; /* 0: the argument type */
+    agg_kind_t kind;
+};
+
+struct sql_agg_state {
+    const sql_agg_t *agg;
+    uint32_t argtype;
+    orb_mcx_t *mcx;
+    orb_mcx_t *work; /* holds the running numeric sum / min / max value */
+    int64_t count;
+    __int128 isum;
+    double fsum;
+    const char *nsum;
+    sql_value_t best;
+    bool have;
+    bool bres;
+};
+
+static const sql_agg_t aggs[] = {
+    {"count", 0, 0, SQL_OID_INT8, AGG_COUNT_STAR},
+    {"count", 1, SQL_OID_ANY, SQL_OID_INT8, AGG_COUNT},
+    {"sum", 1, SQL_OID_INT2, SQL_OID_INT8, AGG_SUM_INT},
+    {"sum", 1, SQL_OID_INT4, SQL_OID_INT8, AGG_SUM_INT},
+    {"sum", 1, SQL_OID_INT8, SQL_OID_NUMERIC, AGG_SUM_INT8},
+    {"sum", 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, AGG_SUM_NUM},
+    {"sum", 1, SQL_OID_FLOAT4, SQL_OID_FLOAT4, AGG_SUM_F4},
+    {"sum", 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, AGG_SUM_F8},
+    {"avg", 1, SQL_OID_INT2, SQL_OID_NUMERIC, AGG_AVG_INT},
+    {"avg", 1, SQL_OID_INT4, SQL_OID_NUMERIC, AGG_AVG_INT},
+    {"avg", 1, SQL_OID_INT8, SQL_OID_NUMERIC, AGG_AVG_INT},
+    {"avg", 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, AGG_AVG_NUM},
+    {"avg", 1, SQL_OID_FLOAT4, SQL_OID_FLOAT8, AGG_AVG_F},
+    {"avg", 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, AGG_AVG_F},
+#define MINMAX(t) {"min", 1, t, 0, AGG_MIN}, {"max", 1, t, 0, AGG_MAX}
+    MINMAX(SQL_OID_INT2), MINMAX(SQL_OID_INT4), MINMAX(SQL_OID_INT8), MINMAX(SQL_OID_FLOAT4),
+    MINMAX(SQL_OID_FLOAT8), MINMAX(SQL_OID_NUMERIC), MINMAX(SQL_OID_TEXT),
+    MINMAX(SQL_OID_BPCHAR), MINMAX(SQL_OID_DATE), MINMAX(SQL_OID_TIMESTAMP),
+    MINMAX(SQL_OID_TIMESTAMPTZ), MINMAX(SQL_OID_OID),
+    {"bool_and", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_AND},
+    {"every", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_AND},
+    {"bool_or", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_OR},
+};
+#define NAGGS (sizeof aggs / sizeof aggs[0])
+
+static int rank(uint32_t t) {
+    switch (t) {
+    case SQL_OID_INT2: return 1;
+    case SQL_OID_INT4: return 2;
+    case SQL_OID_INT8: return 3;
+    case SQL_OID_NUMERIC: return 4;
+    case SQL_OID_FLOAT4: return 5;
+    case SQL_OID_FLOAT8: return 6;
+    default: return 0;
+    }
+}
+
+int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const sql_agg_t **out,
+                    uint32_t *argcast, uint32_t *rettype, orb_err_t *err) {
+    const sql_agg_t *best = NULL;
+    int bestcost = 1 << 30;
+    bool known_name = false;
+    for (size_t k = 0; k < NAGGS; k++) {
+        const sql_agg_t *a = &aggs[k];
+        if (strcmp(a->name, name) != 0) continue;
+        known_name = true;
+        if (a->nargs != nargs) continue;
+        if (nargs == 0) { best = a; bestcost = 0; break; }
+        uint32_t in = argtypes[0];
+        int cost;
+        if (a->argtype == SQL_OID_ANY || a->argtype == in) cost = 0;
+        else if (in == SQL_OID_UNKNOWN) cost = a->argtype == SQL_OID_TEXT ? 50 : 1000;
+        else if (sql_cast_allowed(in, a->argtype, SQL_CAST_IMPLICIT)) {
+            int ri = rank(in), ra = rank(a->argtype);
+            cost = ri && ra ? 1 + ra - ri : 20;
+            const sql_type_info_t *ti = sql_type_get(a->argtype);
+            if (!(ri && ra) && ti && ti->preferred) cost--;
+        } else continue;
+        if (cost < bestcost) { bestcost = cost; best = a; }
+    }
+    if (!best || bestcost >= 1000) {
+        (void)known_name;
+        orb_buf_t b;
+        orb_buf_init(&b);
+        orb_mcx_t *m = orb_mcx_create(NULL, "aggerr");
+        for (int i = 0; i < nargs; i++) {
+            if (i) orb_buf_puts(&b, ", ");
+            orb_buf_puts(&b, sql_type_format(argtypes[i], -1, m));
+        }
+        if (nargs == 0 && strcmp(name, "count") != 0) orb_buf_puts(&b, "*");
+        orb_err_set(err, UNDEFINED_FUNCTION, "function %s(%s) does not exist", name,
+                    b.data ? b.data : "");
+        orb_err_hint(err, "No function matches the given name and argument types. You might need "
+                          "to add explicit type casts.");
+        orb_buf_free(&b);
+        orb_mcx_destroy(m);
+        return -1;
+    }
+    *out = best;
+    if (nargs > 0 && argcast)
+        *argcast = best->argtype == SQL_OID_ANY
+                       ? (argtypes[0] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argtypes[0])
+                       : best->argtype;
+    if (rettype) *rettype = best->rettype ? best->rettype : best->argtype;
+    return 0;
+}
+
+sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, orb_mcx_t *mcx) {
+    sql_agg_state_t *st = orb_alloc0(mcx, sizeof *st);
+    st->agg = agg;
+    st->argtype = agg->argtype == SQL_OID_ANY || agg->nargs == 0 ? argtype : agg->argtype;
+    st->mcx = mcx;
+    st->work = orb_mcx_create(mcx, "agg");
+    st->bres = agg->kind == AGG_BOOL_AND;
+    return st;
+}
+
+static const char *i128_text(__int128 v, orb_mcx_t *mcx) {
+    char buf[48];
+    int k = sizeof buf - 1;
+    buf[k] = 0;
+    bool neg = v < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)(-(v + 1)) + 1 : (unsigned __int128)v;
+    do {
+        buf[--k] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (neg) buf[--k] = '-';
+    return orb_strdup(mcx, buf + k);
+}
+
+/* Replaces the work context, keeping only the current running values. */
+static void compact(sql_agg_state_t *st) {
+    orb_mcx_t *nw = orb_mcx_create(st->mcx, "agg");
+    if (st->nsum) st->nsum = orb_strdup(nw, st->nsum);
+    if (st->have && !st->best.isnull &&
+        (sql_type_get(st->argtype) ? sql_type_get(st->argtype)->kind : 0) != ORBIT__DATUM__V_I &&
+        st->argtype != SQL_OID_FLOAT4 && st->argtype != SQL_OID_FLOAT8 && st->argtype != SQL_OID_BOOL) {
+        st->best.v.s.p = orb_memdup(nw, st->best.v.s.p, st->best.v.s.n + 1);
+    }
+    orb_mcx_destroy(st->work);
+    st->work = nw;
+}
+
+static bool is_strlike(uint32_t t) {
+    const sql_type_info_t *ti = sql_type_get(t);
+    return ti && (ti->kind == ORBIT__DATUM__V_S || ti->kind == ORBIT__DATUM__V_NUMERIC ||
+                  ti->kind == ORBIT__DATUM__V_BIN);
+}
+
+int sql_agg_step(sql_agg_state_t *st, const sql_value_t *arg, orb_err_t *err) {
+    const sql_agg_t *a = st->agg;
+    if (a->kind == AGG_COUNT_STAR) { st->count++; return 0; }
+    if (!arg || arg->isnull) return 0;
+    st->count++;
+    switch (a->kind) {
+    case AGG_COUNT:
+        break;
+    case AGG_SUM_INT:
+    case AGG_SUM_INT8:
+    case AGG_AVG_INT:
+        st->isum += arg->v.i;
+        break;
+    case AGG_SUM_F4: {
+        float s = (float)st->fsum + (float)arg->v.f;
+        if (sql__float_check(s, isinf(st->fsum) || isinf(arg->v.f), true, true, err)) return -1;
+        st->fsum = s;
+        break;
+    }
+    case AGG_SUM_F8:
+    case AGG_AVG_F: {
+        double s = st->fsum + arg->v.f;
+        if (sql__float_check(s, isinf(st->fsum) || isinf(arg->v.f), true, false, err)) return -1;
+        st->fsum = s;
+        break;
+    }
+    case AGG_SUM_NUM:
+    case AGG_AVG_NUM: {
+        const char *o;
+        if (!st->nsum) st->nsum = orb_strdup(st->work, arg->v.s.p);
+        else {
+            if (sql_numeric_add(st->nsum, arg->v.s.p, st->work, &o, err)) return -1;
+            st->nsum = o;
+        }
+        if (st->count % 256 == 0) compact(st);
+        break;
+    }
+    case AGG_MIN:
+    case AGG_MAX: {
+        int c = st->have ? sql_value_cmp(st->argtype, arg, &st->best) : 0;
+        if (!st->have || (a->kind == AGG_MIN ? c < 0 : c > 0)) {
+            st->best = *arg;
+            if (is_strlike(st->argtype)) {
+                char *p = orb_alloc(st->work, (size_t)arg->v.s.n + 1);
+                memcpy(p, arg->v.s.p, arg->v.s.n);
+                p[arg->v.s.n] = 0;
+                st->best.v.s.p = p;
+                if (st->count % 256 == 0) compact(st);
+            }
+            st->have = true;
+        }
+        break;
+    }
+    case AGG_BOOL_AND:
+        st->bres = st->bres && arg->v.b;
+        break;
+    case AGG_BOOL_OR:
+        st->bres = st->bres || arg->v.b;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* The result lives in the state's memory context. */
+int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err) {
+    const sql_agg_t *a = st->agg;
+    memset(out, 0, sizeof *out);
+    if (a->kind == AGG_COUNT_STAR || a->kind == AGG_COUNT) {
+        out->v.i = st->count;
+        return 0;
+    }
+    if (st->count == 0) {
+        out->isnull = true;
+        return 0;
+    }
+    const char *o;
+    switch (a->kind) {
+    case AGG_SUM_INT:
+        if (st->isum > INT64_MAX || st->isum < INT64_MIN)
+            return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+        out->v.i = (int64_t)st->isum;
+        return 0;
+    case AGG_SUM_INT8:
+        o = i128_text(st->isum, st->mcx);
+        break;
+    case AGG_SUM_NUM:
+        o = orb_strdup(st->mcx, st->nsum);
+        break;
+    case AGG_AVG_INT:
+        if (sql_numeric_div(i128_text(st->isum, st->mcx), sql__numeric_from_int(st->count, st->mcx),
+                            st->mcx, &o, err))
+            return -1;
+        break;
+    case AGG_AVG_NUM:
+        if (sql_numeric_div(st->nsum, sql__numeric_from_int(st->count, st->mcx), st->mcx, &o, err))
+            return -1;
+        break;
+    case AGG_SUM_F4:
+    case AGG_SUM_F8:
+        out->v.f = st->fsum;
+        return 0;
+    case AGG_AVG_F:
+        out->v.f = st->fsum / (double)st->count;
+        return 0;
+    case AGG_MIN:
+    case AGG_MAX:
+        *out = st->best;
+        if (is_strlike(st->argtype)) out->v.s.p = orb_memdup(st->mcx, st->best.v.s.p, st->best.v.s.n + 1);
+        return 0;
+    case AGG_BOOL_AND:
+    case AGG_BOOL_OR:
+        out->v.b = st->bres;
+        return 0;
+    default:
+        return orb_err_set(err, INTERNAL_ERROR, "unexpected aggregate kind");
+    }
+    out->v.s.p = o;
+    out->v.s.n = (uint32_t)strlen(o);
+    return 0;
+}

@@ -1,0 +1,748 @@
+/* sql/sql_analyze.c — semantic analysis of SELECT, INSERT, UPDATE and DELETE into an
+ * sql_query_t: name resolution against the catalog, target lists, grouping checks, sort
+ * keys, and the access path (primary-key point lookup, range scan or full scan).
+ * Entry point: sql_analyze. See README.md ("Analyze and plan"). */
+#include "sql_int.h"
+
+#include <string.h>
+
+static int err_at(orb_err_t *err, int location) {
+    if (err && location >= 0 && err->position == 0) err->position = location + 1;
+    return -1;
+}
+
+static const char *str_of(PgQuery__Node *n) {
+    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
+}
+
+static void release_table(void *arg) { sql_table_release(arg); }
+
+static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t *q,
+                      orb_err_t *err) {
+    const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL;
+    sql_table_t *t = sql_catalog_get(sql_session_engine(ac->sess), schema, rv->relname);
+    if (!t) {
+        if (schema)
+            orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", schema,
+                        rv->relname);
+        else
+            orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->relname);
+        return err_at(err, rv->location);
+    }
+    orb_mcx_on_reset(ac->mcx, release_table, t);
+    q->table = t;
+    q->alias = rv->alias && rv->alias->aliasname && rv->alias->aliasname[0] ? rv->alias->aliasname : t->name;
+    return 0;
+}
+
+/* The column name PostgreSQL gives an unnamed target (FigureColname). */
+static const char *figure_colname(PgQuery__Node *n) {
+    if (!n) return "?column?";
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+        PgQuery__ColumnRef *c = n->column_ref;
+        const char *s = str_of(c->fields[c->n_fields - 1]);
+        return s ? s : "?column?";
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL: {
+        const char *s = str_of(n->func_call->funcname[n->func_call->n_funcname - 1]);
+        return s ? s : "?column?";
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        const char *inner = figure_colname(n->type_cast->arg);
+        if (strcmp(inner, "?column?") != 0) return inner;
+        PgQuery__TypeName *tn = n->type_cast->type_name;
+        const char *s = str_of(tn->names[tn->n_names - 1]);
+        return s ? s : "?column?";
+    }
+    case PG_QUERY__NODE__NODE_CASE_EXPR:
+        return "case";
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+        return "coalesce";
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+        return n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+    case PG_QUERY__NODE__NODE_A_EXPR:
+        if (n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) return "nullif";
+        return "?column?";
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
+        switch (n->sqlvalue_function->op) {
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "current_date";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "current_user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return "current_role";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "session_user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "current_catalog";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return "current_schema";
+        default: return "?column?";
+        }
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
+    case PG_QUERY__NODE__NODE_NULL_TEST:
+    case PG_QUERY__NODE__NODE_BOOL_EXPR:
+    default:
+        return "?column?";
+    }
+}
+
+static void add_target(sql_analyze_ctx_t *ac, sql_query_t *q, int *cap, sql_expr_t *e,
+                       const char *name) {
+    if (q->nall == *cap) {
+        int nc = *cap ? *cap * 2 : 16;
+        q->targets = orb_realloc(ac->mcx, q->targets, sizeof *q->targets * (size_t)*cap,
+                                 sizeof *q->targets * (size_t)nc);
+        *cap = nc;
+    }
+    sql_target_t *t = &q->targets[q->nall++];
+    memset(t, 0, sizeof *t);
+    t->expr = e;
+    t->name = name;
+    if (SQL_IS_A(e, COLUMN) && q->table) {
+        t->table_oid = q->table->id;
+        t->attnum = (int16_t)(e->index + 1);
+    }
+}
+
+static sql_expr_t *column_expr(orb_mcx_t *mcx, const sql_table_t *t, int i) {
+    sql_expr_t *e = SQL_MAKE_NODE(mcx, COLUMN);
+    e->index = i;
+    e->type = t->cols[i].type;
+    e->typmod = t->cols[i].typmod;
+    return e;
+}
+
+/* Target list (SELECT list or RETURNING). */
+static int analyze_targets(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t *q,
+                           PgQuery__Node **list, size_t n, int *cap, orb_err_t *err) {
+    for (size_t i = 0; i < n; i++) {
+        PgQuery__ResTarget *rt = list[i]->res_target;
+        PgQuery__Node *v = rt->val;
+        if (v && v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+            PgQuery__ColumnRef *cr = v->column_ref;
+            PgQuery__Node *last = cr->fields[cr->n_fields - 1];
+            if (last->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+                if (!q->table) {
+                    orb_err_set(err, SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
+                    return err_at(err, cr->location);
+                }
+                if (cr->n_fields > 1) {
+                    const char *rel = str_of(cr->fields[cr->n_fields - 2]);
+                    if (!rel || strcmp(rel, q->alias) != 0) {
+                        orb_err_set(err, UNDEFINED_TABLE,
+                                    "missing FROM-clause entry for table \"%s\"", rel ? rel : "");
+                        return err_at(err, cr->location);
+                    }
+                }
+                for (int c = 0; c < q->table->ncols; c++)
+                    add_target(ac, q, cap, column_expr(ac->mcx, q->table, c), q->table->cols[c].name);
+                continue;
+            }
+        }
+        sql_expr_t *e;
+        if (sql_expr_analyze(ac, sc, v, &e, err) != 0) return -1;
+        if (e->type == SQL_OID_UNKNOWN &&
+            sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
+            return -1;
+        add_target(ac, q, cap, e, rt->name && rt->name[0] ? rt->name : figure_colname(v));
+    }
+    return 0;
+}
+
+static bool expr_equal(const sql_expr_t *a, const sql_expr_t *b) {
+    if (a == b) return true;
+    if (!a || !b || a->tag != b->tag || a->type != b->type || a->nargs != b->nargs) return false;
+    if (a->index != b->index || a->fn != b->fn || a->flag != b->flag) return false;
+    if (a->tag == SQL_T_CONST) {
+        if (a->val.isnull != b->val.isnull) return false;
+        if (!a->val.isnull && sql_value_cmp(a->type, &a->val, &b->val) != 0) return false;
+    }
+    for (int i = 0; i < a->nargs; i++)
+        if (!expr_equal(a->args[i], b->args[i])) return false;
+    return true;
+}
+
+/* Every column referenced outside an aggregate must be a GROUP BY expression (42803). */
+static int check_grouped(const sql_query_t *q, const sql_expr_t *e, orb_err_t *err) {
+    if (!e) return 0;
+    for (int g = 0; g < q->ngroup; g++)
+        if (expr_equal(e, q->group[g])) return 0;
+    if (e->tag == SQL_T_COLUMN) {
+        orb_err_set(err, GROUPING_ERROR,
+                    "column \"%s.%s\" must appear in the GROUP BY clause or be used in an "
+                    "aggregate function",
+                    q->alias, q->table->cols[e->index].name);
+        return err_at(err, e->location);
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (check_grouped(q, e->args[i], err) != 0) return -1;
+    return 0;
+}
+
+static int coerce_int8(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, orb_err_t *err) {
+    if ((*e)->type == SQL_OID_INT8) return 0;
+    if ((*e)->type == SQL_OID_UNKNOWN || (*e)->type == SQL_OID_INT2 || (*e)->type == SQL_OID_INT4 ||
+        (*e)->type == SQL_OID_NUMERIC || (*e)->type == SQL_OID_FLOAT8 ||
+        (*e)->type == SQL_OID_FLOAT4)
+        return sql_expr_coerce(ac, *e, SQL_OID_INT8, -1, SQL_CAST_ASSIGNMENT, e, err);
+    orb_err_set(err, DATATYPE_MISMATCH, "argument of %s must be type bigint, not type %s", what,
+                sql_type_format((*e)->type, -1, ac->mcx));
+    return err_at(err, (*e)->location);
+}
+
+static int coerce_where(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, orb_err_t *err) {
+    if ((*e)->type == SQL_OID_BOOL) return 0;
+    if ((*e)->type == SQL_OID_UNKNOWN)
+        return sql_expr_coerce(ac, *e, SQL_OID_BOOL, -1, SQL_CAST_IMPLICIT, e, err);
+    orb_err_set(err, DATATYPE_MISMATCH, "argument of %s must be type boolean, not type %s", what,
+                sql_type_format((*e)->type, -1, ac->mcx));
+    return err_at(err, (*e)->location);
+}
+
+/* ---- access path ------------------------------------------------------------------------ */
+
+static void flatten_and(sql_expr_t *e, sql_expr_t **out, int *n, int cap) {
+    if (SQL_IS_A(e, AND)) {
+        for (int i = 0; i < e->nargs; i++) flatten_and(e->args[i], out, n, cap);
+    } else if (*n < cap) {
+        out[(*n)++] = e;
+    }
+}
+
+/* Matches "col OP stable" or "stable OP col" for a builtin comparison; returns the operator
+ * as seen with the column on the left. */
+static const char *match_cmp(const sql_expr_t *e, int col, sql_expr_t **val) {
+    if (!SQL_IS_A(e, FUNC) || e->nargs != 2 || !e->fn) return NULL;
+    const char *op = e->fn->name;
+    static const char *const ops[] = {"=", "<", "<=", ">", ">="};
+    static const char *const flipped[] = {"=", ">", ">=", "<", "<="};
+    int k = -1;
+    for (int i = 0; i < 5; i++)
+        if (strcmp(op, ops[i]) == 0) k = i;
+    if (k < 0) return NULL;
+    const sql_expr_t *a = e->args[0], *b = e->args[1];
+    if (SQL_IS_A(a, COLUMN) && a->index == col && sql_expr_is_stable(b) && b->type == a->type) {
+        *val = (sql_expr_t *)b;
+        return ops[k];
+    }
+    if (SQL_IS_A(b, COLUMN) && b->index == col && sql_expr_is_stable(a) && a->type == b->type) {
+        *val = (sql_expr_t *)a;
+        return flipped[k];
+    }
+    return NULL;
+}
+
+static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
+    sql_path_t *p = &q->path;
+    memset(p, 0, sizeof *p);
+    if (!q->table) {
+        p->access = SQL_ACCESS_NONE;
+        return;
+    }
+    p->access = SQL_ACCESS_FULL;
+    if (!q->where || q->table->npk == 0) return;
+    sql_expr_t *conj[64];
+    int n = 0;
+    flatten_and(q->where, conj, &n, 64);
+    p->eq = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)q->table->npk);
+    for (int k = 0; k < q->table->npk; k++) {
+        int col = q->table->pk[k];
+        sql_expr_t *found = NULL;
+        for (int i = 0; i < n && !found; i++) {
+            sql_expr_t *v;
+            const char *op = match_cmp(conj[i], col, &v);
+            if (op && strcmp(op, "=") == 0) found = v;
+        }
+        if (!found) break;
+        p->eq[p->neq++] = found;
+    }
+    if (p->neq == q->table->npk) {
+        p->access = SQL_ACCESS_POINT;
+        return;
+    }
+    int col = q->table->pk[p->neq];
+    for (int i = 0; i < n; i++) {
+        sql_expr_t *v;
+        const char *op = match_cmp(conj[i], col, &v);
+        if (!op) continue;
+        if (op[0] == '>' && !p->lower) {
+            p->lower = v;
+            p->lower_incl = op[1] == '=';
+        } else if (op[0] == '<' && !p->upper) {
+            p->upper = v;
+            p->upper_incl = op[1] == '=';
+        }
+    }
+    if (p->neq > 0 || p->lower || p->upper) p->access = SQL_ACCESS_RANGE;
+}
+
+/* ---- SELECT ------------------------------------------------------------------------------ */
+
+static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_query_t *q,
+                          orb_err_t *err) {
+    q->kind = SQL_STMT_SELECT;
+    q->tag = "SELECT";
+    if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "UNION, INTERSECT and EXCEPT are not supported yet");
+    if (s->with_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
+    if (s->n_values_lists)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "VALUES lists as a query are not supported yet");
+    if (s->n_window_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
+    if (s->n_locking_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT ... FOR UPDATE/SHARE is not supported yet");
+    if (s->into_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT INTO is not supported yet");
+    if (s->n_from_clause > 1)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "joins are not supported yet");
+    if (s->n_from_clause == 1) {
+        PgQuery__Node *f = s->from_clause[0];
+        if (f->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                               "joins and subqueries in FROM are not supported yet");
+        if (open_table(ac, f->range_var, q, err) != 0) return -1;
+    }
+    sql_scope_t sc = {.table = q->table, .alias = q->alias, .allow_agg = true};
+    int cap = 0;
+    if (analyze_targets(ac, &sc, q, s->target_list, s->n_target_list, &cap, err) != 0) return -1;
+    q->ntargets = q->nall;
+    if (s->where_clause) {
+        sql_scope_t wsc = {.table = q->table, .alias = q->alias, .allow_agg = false};
+        if (sql_expr_analyze(ac, &wsc, s->where_clause, &q->where, err) != 0) return -1;
+        if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
+    }
+    if (s->n_group_clause) {
+        q->group = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * s->n_group_clause);
+        sql_scope_t gsc = {.table = q->table, .alias = q->alias, .allow_agg = false};
+        for (size_t i = 0; i < s->n_group_clause; i++) {
+            PgQuery__Node *g = s->group_clause[i];
+            if (g->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                g->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+                int k = g->a_const->ival->ival;
+                if (k < 1 || k > q->ntargets) {
+                    orb_err_set(err, INVALID_COLUMN_REFERENCE, "GROUP BY position %d is not in select list", k);
+                    return err_at(err, g->a_const->location);
+                }
+                q->group[q->ngroup++] = q->targets[k - 1].expr;
+                continue;
+            }
+            if (g->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && g->column_ref->n_fields == 1) {
+                const char *nm = str_of(g->column_ref->fields[0]);
+                if (nm && q->table && sql_table_column(q->table, nm) < 0) {
+                    int found = -1;
+                    for (int t = 0; t < q->ntargets; t++)
+                        if (strcmp(q->targets[t].name, nm) == 0) found = t;
+                    if (found >= 0) {
+                        q->group[q->ngroup++] = q->targets[found].expr;
+                        continue;
+                    }
+                }
+            }
+            if (sql_expr_analyze(ac, &gsc, g, &q->group[q->ngroup], err) != 0) return -1;
+            q->ngroup++;
+        }
+    }
+    if (s->having_clause) {
+        if (sql_expr_analyze(ac, &sc, s->having_clause, &q->having, err) != 0) return -1;
+        if (coerce_where(ac, &q->having, "HAVING", err) != 0) return -1;
+    }
+    /* ORDER BY: output column positions or names, else expressions as hidden targets */
+    if (s->n_sort_clause) {
+        q->sort = orb_alloc0(ac->mcx, sizeof *q->sort * s->n_sort_clause);
+        for (size_t i = 0; i < s->n_sort_clause; i++) {
+            PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
+            if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING)
+                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ORDER BY ... USING is not supported yet");
+            sql_sort_key_t *k = &q->sort[q->nsort++];
+            k->desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+            k->nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT ||
+                                     sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORT_BY_NULLS_UNDEFINED
+                                 ? k->desc
+                                 : sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST;
+            k->target = -1;
+            PgQuery__Node *n = sb->node;
+            if (n->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+                int pos = n->a_const->ival->ival;
+                if (pos < 1 || pos > q->ntargets) {
+                    orb_err_set(err, INVALID_COLUMN_REFERENCE,
+                                "ORDER BY position %d is not in select list", pos);
+                    return err_at(err, n->a_const->location);
+                }
+                k->target = pos - 1;
+                continue;
+            }
+            if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1) {
+                const char *nm = str_of(n->column_ref->fields[0]);
+                for (int t = 0; nm && t < q->ntargets; t++) {
+                    if (strcmp(q->targets[t].name, nm) == 0) {
+                        if (k->target >= 0 && !expr_equal(q->targets[t].expr, q->targets[k->target].expr)) {
+                            orb_err_set(err, AMBIGUOUS_COLUMN, "ORDER BY \"%s\" is ambiguous", nm);
+                            return err_at(err, n->column_ref->location);
+                        }
+                        if (k->target < 0) k->target = t;
+                    }
+                }
+                if (k->target >= 0) continue;
+            }
+            sql_expr_t *e;
+            if (sql_expr_analyze(ac, &sc, n, &e, err) != 0) return -1;
+            if (e->type == SQL_OID_UNKNOWN &&
+                sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
+                return -1;
+            for (int t = 0; t < q->ntargets && k->target < 0; t++)
+                if (expr_equal(q->targets[t].expr, e)) k->target = t;
+            if (k->target < 0) {
+                if (s->n_distinct_clause) {
+                    orb_err_set(err, INVALID_COLUMN_REFERENCE,
+                                "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+                    return err_at(err, e->location);
+                }
+                add_target(ac, q, &cap, e, "?sort?");
+                k->target = q->nall - 1;
+            }
+        }
+    }
+    if (s->n_distinct_clause) {
+        if (s->n_distinct_clause > 1 || s->distinct_clause[0] != NULL) {
+            if (!(s->n_distinct_clause == 1 &&
+                  s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET))
+                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT DISTINCT ON is not supported yet");
+        }
+        q->distinct = true;
+    }
+    if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FETCH ... WITH TIES is not supported yet");
+    sql_scope_t lsc = {.allow_agg = false};
+    if (s->limit_count) {
+        bool is_null = s->limit_count->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                       s->limit_count->a_const->isnull;
+        if (!is_null) {
+            if (sql_expr_analyze(ac, &lsc, s->limit_count, &q->limit, err) != 0) return -1;
+            if (coerce_int8(ac, &q->limit, "LIMIT", err) != 0) return -1;
+        }
+    }
+    if (s->limit_offset) {
+        if (sql_expr_analyze(ac, &lsc, s->limit_offset, &q->offset, err) != 0) return -1;
+        if (coerce_int8(ac, &q->offset, "OFFSET", err) != 0) return -1;
+    }
+    q->aggs = sc.aggs;
+    q->naggs = sc.naggs;
+    q->has_agg = sc.naggs > 0 || q->ngroup > 0 || q->having;
+    if (q->has_agg && q->table) {
+        for (int t = 0; t < q->nall; t++)
+            if (check_grouped(q, q->targets[t].expr, err) != 0) return -1;
+        if (check_grouped(q, q->having, err) != 0) return -1;
+    }
+    choose_path(ac, q);
+    return 0;
+}
+
+/* ---- INSERT / UPDATE / DELETE --------------------------------------------------------------- */
+
+static int assign_coerce(sql_analyze_ctx_t *ac, const sql_table_t *t, int col, sql_expr_t *e,
+                         sql_expr_t **out, orb_err_t *err) {
+    const sql_column_def_t *cd = &t->cols[col];
+    if (e->type != cd->type && e->type != SQL_OID_UNKNOWN &&
+        !sql_cast_allowed(e->type, cd->type, SQL_CAST_ASSIGNMENT)) {
+        orb_err_set(err, DATATYPE_MISMATCH, "column \"%s\" is of type %s but expression is of type %s",
+                    cd->name, sql_type_format(cd->type, -1, ac->mcx),
+                    sql_type_format(e->type, -1, ac->mcx));
+        orb_err_hint(err, "You will need to rewrite or cast the expression.");
+        return err_at(err, e->location);
+    }
+    if (sql_expr_coerce(ac, e, cd->type, cd->typmod, SQL_CAST_ASSIGNMENT, out, err) != 0) return -1;
+    if (*out == e && cd->typmod >= 0 && e->typmod != cd->typmod) {
+        sql_expr_t *c = SQL_MAKE_NODE(ac->mcx, CAST);
+        c->type = cd->type;
+        c->typmod = cd->typmod;
+        c->location = e->location;
+        c->nargs = 1;
+        c->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *));
+        c->args[0] = e;
+        *out = c;
+    }
+    return 0;
+}
+
+/* Analyzes the DEFAULT expressions of t (stored as "SELECT <expr>"). */
+static int analyze_defaults(sql_analyze_ctx_t *ac, sql_query_t *q, orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    q->defaults = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(t->ncols + 1));
+    for (int c = 0; c < t->ncols; c++) {
+        if (!t->cols[c].default_sql) continue;
+        PgQuery__ParseResult *pr;
+        if (sql_parse(t->cols[c].default_sql, ac->mcx, &pr, err) != 0) return -1;
+        if (pr->n_stmts != 1 || pr->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+            return orb_err_set(err, DATA_CORRUPTED, "bad stored DEFAULT for column \"%s\"", t->cols[c].name);
+        PgQuery__SelectStmt *s = pr->stmts[0]->stmt->select_stmt;
+        sql_scope_t sc = {0};
+        sql_expr_t *e;
+        if (sql_expr_analyze(ac, &sc, s->target_list[0]->res_target->val, &e, err) != 0) return -1;
+        e->location = -1;
+        if (assign_coerce(ac, t, c, e, &q->defaults[c], err) != 0) return -1;
+    }
+    return 0;
+}
+
+static int analyze_returning(sql_analyze_ctx_t *ac, sql_query_t *q, PgQuery__Node **list,
+                             size_t n, orb_err_t *err) {
+    if (!n) return 0;
+    sql_scope_t sc = {.table = q->table, .alias = q->alias};
+    int cap = 0;
+    if (analyze_targets(ac, &sc, q, list, n, &cap, err) != 0) return -1;
+    q->ntargets = q->nall;
+    q->returning = true;
+    return 0;
+}
+
+static int identity_always_error(const sql_column_def_t *cd, orb_err_t *err) {
+    orb_err_set(err, GENERATED_ALWAYS, "cannot insert a non-DEFAULT value into column \"%s\"",
+                cd->name);
+    orb_err_detail(err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.", cd->name);
+    orb_err_hint(err, "Use OVERRIDING SYSTEM VALUE to override.");
+    return -1;
+}
+
+static int analyze_set_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t *q,
+                            PgQuery__Node **list, size_t n, bool is_update, orb_err_t *err) {
+    q->nset = (int)n;
+    q->set_cols = orb_alloc0(ac->mcx, sizeof(int) * (n + 1));
+    q->set_exprs = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (n + 1));
+    for (size_t i = 0; i < n; i++) {
+        PgQuery__ResTarget *rt = list[i]->res_target;
+        if (rt->n_indirection)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "assignment to a field or subscript is not supported yet");
+        int c = sql_table_column(q->table, rt->name);
+        if (c < 0) {
+            orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
+                        rt->name, q->table->name);
+            return err_at(err, rt->location);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (q->set_cols[j] == c) {
+                orb_err_set(err, SYNTAX_ERROR, "multiple assignments to same column \"%s\"", rt->name);
+                return err_at(err, rt->location);
+            }
+        q->set_cols[i] = c;
+        if (rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
+            q->set_exprs[i] = NULL; /* DEFAULT */
+            continue;
+        }
+        if (is_update && q->table->cols[c].identity == 'a') {
+            orb_err_set(err, GENERATED_ALWAYS, "column \"%s\" can only be updated to DEFAULT", rt->name);
+            orb_err_detail(err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.", rt->name);
+            return err_at(err, rt->location);
+        }
+        sql_expr_t *e;
+        if (sql_expr_analyze(ac, sc, rt->val, &e, err) != 0) return -1;
+        if (assign_coerce(ac, q->table, c, e, &q->set_exprs[i], err) != 0) return -1;
+    }
+    return 0;
+}
+
+static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_query_t *q,
+                          orb_err_t *err) {
+    q->kind = SQL_STMT_INSERT;
+    q->tag = "INSERT";
+    if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
+    if (open_table(ac, s->relation, q, err) != 0) return -1;
+    const sql_table_t *t = q->table;
+    int ncols = s->n_cols ? (int)s->n_cols : t->ncols;
+    int *target = orb_alloc0(ac->mcx, sizeof(int) * (size_t)(ncols + 1));
+    q->explicit_cols = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)(t->ncols + 1));
+    for (int i = 0; i < ncols; i++) {
+        if (!s->n_cols) {
+            target[i] = i;
+            continue;
+        }
+        PgQuery__ResTarget *rt = s->cols[i]->res_target;
+        int c = sql_table_column(t, rt->name);
+        if (c < 0) {
+            orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
+                        rt->name, t->name);
+            return err_at(err, rt->location);
+        }
+        if (q->explicit_cols[c]) {
+            orb_err_set(err, DUPLICATE_COLUMN, "column \"%s\" specified more than once", rt->name);
+            return err_at(err, rt->location);
+        }
+        q->explicit_cols[c] = true;
+        target[i] = c;
+    }
+    PgQuery__SelectStmt *src = s->select_stmt ? s->select_stmt->select_stmt : NULL;
+    if (src && !src->n_values_lists)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "INSERT ... SELECT is not supported yet");
+    int nrows = src ? (int)src->n_values_lists : 1; /* DEFAULT VALUES: one row of defaults */
+    q->nrows = nrows;
+    q->rows = orb_alloc0(ac->mcx, sizeof(sql_expr_t **) * (size_t)nrows);
+    sql_scope_t sc = {0};
+    for (int r = 0; r < nrows; r++) {
+        q->rows[r] = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(t->ncols + 1));
+        if (!src) continue;
+        PgQuery__List *vl = src->values_lists[r]->list;
+        if ((int)vl->n_items > ncols) {
+            orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
+            return err_at(err, -1);
+        }
+        if ((int)vl->n_items < ncols) {
+            orb_err_set(err, SYNTAX_ERROR, "INSERT has more target columns than expressions");
+            return -1;
+        }
+        for (int i = 0; i < ncols; i++) {
+            PgQuery__Node *v = vl->items[i];
+            int c = target[i];
+            if (v->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) continue;
+            if (t->cols[c].identity == 'a' && s->override != PG_QUERY__OVERRIDING_KIND__OVERRIDING_SYSTEM_VALUE)
+                return identity_always_error(&t->cols[c], err);
+            sql_expr_t *e;
+            if (sql_expr_analyze(ac, &sc, v, &e, err) != 0) return -1;
+            if (assign_coerce(ac, t, c, e, &q->rows[r][c], err) != 0) return -1;
+        }
+        if (!s->n_cols)
+            for (int c = 0; c < t->ncols; c++) q->explicit_cols[c] = true;
+    }
+    if (analyze_defaults(ac, q, err) != 0) return -1;
+    if (s->on_conflict_clause) {
+        PgQuery__OnConflictClause *oc = s->on_conflict_clause;
+        q->on_conflict = oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE ? 2 : 1;
+        if (oc->infer) {
+            if (oc->infer->conname && oc->infer->conname[0])
+                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ON CONFLICT ON CONSTRAINT is not supported yet");
+            q->nconflict_cols = (int)oc->infer->n_index_elems;
+            q->conflict_cols = orb_alloc0(ac->mcx, sizeof(int) * (size_t)(q->nconflict_cols + 1));
+            for (int i = 0; i < q->nconflict_cols; i++) {
+                PgQuery__IndexElem *ie = oc->infer->index_elems[i]->index_elem;
+                int c = ie->name && ie->name[0] ? sql_table_column(t, ie->name) : -1;
+                if (c < 0) {
+                    orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                                ie->name ? ie->name : "?");
+                    return err_at(err, oc->infer->location);
+                }
+                q->conflict_cols[i] = c;
+            }
+            /* the columns must name the primary key or a unique constraint */
+            bool ok = false;
+            if (t->npk == q->nconflict_cols) {
+                ok = true;
+                for (int i = 0; i < t->npk; i++) {
+                    bool in = false;
+                    for (int j = 0; j < q->nconflict_cols; j++) in |= q->conflict_cols[j] == t->pk[i];
+                    ok &= in;
+                }
+            }
+            for (int u = 0; u < t->nunique && !ok; u++) {
+                if (t->uniques[u].ncols != q->nconflict_cols) continue;
+                bool all = true;
+                for (int i = 0; i < t->uniques[u].ncols; i++) {
+                    bool in = false;
+                    for (int j = 0; j < q->nconflict_cols; j++)
+                        in |= q->conflict_cols[j] == t->uniques[u].cols[i];
+                    all &= in;
+                }
+                ok = all;
+            }
+            if (!ok) {
+                orb_err_set(err, INVALID_COLUMN_REFERENCE,
+                            "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+                return -1;
+            }
+        } else if (q->on_conflict == 2) {
+            orb_err_set(err, SYNTAX_ERROR, "ON CONFLICT DO UPDATE requires inference specification or constraint name");
+            orb_err_hint(err, "For example, ON CONFLICT (column_name).");
+            return err_at(err, oc->location);
+        }
+        if (q->on_conflict == 2) {
+            sql_scope_t usc = {.table = q->table, .alias = q->alias, .excluded_ok = true};
+            if (analyze_set_list(ac, &usc, q, oc->target_list, oc->n_target_list, true, err) != 0)
+                return -1;
+            if (oc->where_clause) {
+                if (sql_expr_analyze(ac, &usc, oc->where_clause, &q->conflict_where, err) != 0) return -1;
+                if (coerce_where(ac, &q->conflict_where, "WHERE", err) != 0) return -1;
+            }
+        }
+    }
+    return analyze_returning(ac, q, s->returning_list, s->n_returning_list, err);
+}
+
+static int analyze_update(sql_analyze_ctx_t *ac, PgQuery__UpdateStmt *s, sql_query_t *q,
+                          orb_err_t *err) {
+    q->kind = SQL_STMT_UPDATE;
+    q->tag = "UPDATE";
+    if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
+    if (s->n_from_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "UPDATE ... FROM is not supported yet");
+    if (open_table(ac, s->relation, q, err) != 0) return -1;
+    sql_scope_t sc = {.table = q->table, .alias = q->alias};
+    if (analyze_set_list(ac, &sc, q, s->target_list, s->n_target_list, true, err) != 0) return -1;
+    if (s->where_clause) {
+        if (sql_expr_analyze(ac, &sc, s->where_clause, &q->where, err) != 0) return -1;
+        if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
+    }
+    if (analyze_defaults(ac, q, err) != 0) return -1;
+    choose_path(ac, q);
+    return analyze_returning(ac, q, s->returning_list, s->n_returning_list, err);
+}
+
+static int analyze_delete(sql_analyze_ctx_t *ac, PgQuery__DeleteStmt *s, sql_query_t *q,
+                          orb_err_t *err) {
+    q->kind = SQL_STMT_DELETE;
+    q->tag = "DELETE";
+    if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
+    if (s->n_using_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "DELETE ... USING is not supported yet");
+    if (open_table(ac, s->relation, q, err) != 0) return -1;
+    sql_scope_t sc = {.table = q->table, .alias = q->alias};
+    if (s->where_clause) {
+        if (sql_expr_analyze(ac, &sc, s->where_clause, &q->where, err) != 0) return -1;
+        if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
+    }
+    choose_path(ac, q);
+    return analyze_returning(ac, q, s->returning_list, s->n_returning_list, err);
+}
+
+int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, orb_err_t *err) {
+    sql_query_t *q = orb_alloc0(ac->mcx, sizeof *q);
+    q->raw = stmt;
+    int rc;
+    switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+        rc = analyze_select(ac, stmt->select_stmt, q, err);
+        break;
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+        rc = analyze_insert(ac, stmt->insert_stmt, q, err);
+        break;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        rc = analyze_update(ac, stmt->update_stmt, q, err);
+        break;
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        rc = analyze_delete(ac, stmt->delete_stmt, q, err);
+        break;
+    default:
+        q->kind = SQL_STMT_UTILITY;
+        rc = 0;
+        break;
+    }
+    if (rc != 0) return -1;
+    /* parameters never constrained by context are text, as PostgreSQL infers them */
+    for (int i = 0; i < ac->nparams; i++)
+        if (ac->param_types[i] == 0) ac->param_types[i] = SQL_OID_TEXT;
+    *out = q;
+    return 0;
+}
+
+void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **cols, int *ncols) {
+    *ncols = q->ntargets;
+    *cols = orb_alloc0(mcx, sizeof(sql_column_t) * (size_t)(q->ntargets + 1));
+    for (int i = 0; i < q->ntargets; i++) {
+        sql_column_t *c = &(*cols)[i];
+        const sql_target_t *t = &q->targets[i];
+        const sql_type_info_t *ti = sql_type_get(t->expr->type);
+        c->name = t->name;
+        c->type_oid = t->expr->type;
+        c->typlen = ti ? ti->typlen : -1;
+        c->typmod = t->expr->typmod;
+        c->table_oid = t->table_oid;
+        c->attnum = t->attnum;
+    }
+}

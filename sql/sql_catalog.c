@@ -1,0 +1,269 @@
+/* sql/sql_catalog.c — the catalog cache: table definitions loaded from the catalog actor at
+ * startup, created and dropped by DDL. Entry points: sql_catalog_get/create_table/
+ * drop_table/load. Invariant: the cache and the catalog column family agree whenever
+ * cat_lock is free (DDL persists first, then updates the cache under the write lock).
+ * See README.md ("Catalog"). */
+#include "sql_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *xstrdup(const char *s) {
+    char *p = strdup(s ? s : "");
+    if (!p) orb_panic("out of memory");
+    return p;
+}
+
+sql_table_t *sql_table_from_desc(Orbit__TableDesc *d) {
+    sql_table_t *t = calloc(1, sizeof *t);
+    if (!t) orb_panic("out of memory");
+    atomic_init(&t->refs, 1);
+    t->desc = d;
+    t->id = d->table_id;
+    t->name = xstrdup(d->name);
+    t->schema = xstrdup(d->schema[0] ? d->schema : "public");
+    t->nshards = d->nshards ? d->nshards : 1;
+    t->version = d->version;
+    t->ncols = (int)d->n_columns;
+    t->cols = calloc((size_t)t->ncols + 1, sizeof *t->cols);
+    for (int i = 0; i < t->ncols; i++) {
+        Orbit__ColumnDesc *c = d->columns[i];
+        sql_column_def_t *cd = &t->cols[i];
+        cd->name = xstrdup(c->name);
+        cd->type = c->type_oid;
+        cd->typmod = c->typmod;
+        cd->not_null = c->not_null;
+        cd->has_default = c->has_default;
+        cd->default_sql = c->has_default ? xstrdup(c->default_expr) : NULL;
+        cd->identity = (char)c->identity;
+        cd->seq_id = c->seq_id;
+    }
+    t->npk = (int)d->n_pk_columns;
+    t->pk = calloc((size_t)t->npk + 1, sizeof(int));
+    for (int i = 0; i < t->npk; i++) t->pk[i] = (int)d->pk_columns[i];
+    t->pk_name = xstrdup(d->pk_name[0] ? d->pk_name : "");
+    t->rowid_seq = d->rowid_seq;
+    t->nunique = (int)d->n_indexes;
+    t->uniques = calloc((size_t)t->nunique + 1, sizeof *t->uniques);
+    for (int i = 0; i < t->nunique; i++) {
+        Orbit__IndexDesc *x = d->indexes[i];
+        sql_unique_t *u = &t->uniques[i];
+        u->index_id = x->index_id;
+        u->name = xstrdup(x->name);
+        u->ncols = (int)x->n_columns;
+        u->cols = calloc((size_t)u->ncols + 1, sizeof(int));
+        for (int k = 0; k < u->ncols; k++) u->cols[k] = (int)x->columns[k];
+    }
+    return t;
+}
+
+static void table_free(sql_table_t *t) {
+    for (int i = 0; i < t->ncols; i++) {
+        free(t->cols[i].name);
+        free(t->cols[i].default_sql);
+    }
+    free(t->cols);
+    free(t->pk);
+    for (int i = 0; i < t->nunique; i++) {
+        free(t->uniques[i].name);
+        free(t->uniques[i].cols);
+    }
+    free(t->uniques);
+    free(t->pk_name);
+    free(t->name);
+    free(t->schema);
+    orbit__table_desc__free_unpacked(t->desc, NULL);
+    free(t);
+}
+
+void sql_table_release(sql_table_t *t) {
+    if (t && atomic_fetch_sub(&t->refs, 1) == 1) table_free(t);
+}
+
+int sql_table_column(const sql_table_t *t, const char *name) {
+    for (int i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i].name, name) == 0) return i;
+    return -1;
+}
+
+static int find_locked(sql_engine_t *e, const char *schema, const char *name) {
+    for (int i = 0; i < e->ntables; i++) {
+        sql_table_t *t = e->tables[i];
+        if (strcmp(t->name, name) == 0 && strcmp(t->schema, schema) == 0) return i;
+    }
+    return -1;
+}
+
+sql_table_t *sql_catalog_get(sql_engine_t *e, const char *schema, const char *name) {
+    if (!schema) schema = "public";
+    pthread_rwlock_rdlock(&e->cat_lock);
+    int i = find_locked(e, schema, name);
+    sql_table_t *t = NULL;
+    if (i >= 0) {
+        t = e->tables[i];
+        atomic_fetch_add(&t->refs, 1);
+    }
+    pthread_rwlock_unlock(&e->cat_lock);
+    return t;
+}
+
+static void add_locked(sql_engine_t *e, sql_table_t *t) {
+    if (e->ntables == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 16;
+        e->tables = realloc(e->tables, (size_t)e->cap * sizeof *e->tables);
+        if (!e->tables) orb_panic("out of memory");
+    }
+    e->tables[e->ntables++] = t;
+}
+
+/* The catalog key of a table record: ("table", id). */
+static void table_key(Orbit__Datum *kd, Orbit__Datum **kp, uint32_t id) {
+    static const char tag[] = "table";
+    orbit__datum__init(&kd[0]);
+    kd[0].v_case = ORBIT__DATUM__V_S;
+    kd[0].s.data = (uint8_t *)tag;
+    kd[0].s.len = sizeof tag - 1;
+    orbit__datum__init(&kd[1]);
+    kd[1].v_case = ORBIT__DATUM__V_I;
+    kd[1].i = id;
+    kp[0] = &kd[0];
+    kp[1] = &kd[1];
+}
+
+static int catalog_write(sql_engine_t *e, Orbit__ShardOp__Kind kind, uint32_t id,
+                         const Orbit__TableDesc *desc, orb_err_t *err) {
+    Orbit__Datum kd[2], *kp[2];
+    table_key(kd, kp, id);
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = kind;
+    op.n_key = 2;
+    op.key = kp;
+    Orbit__Row row = ORBIT__ROW__INIT;
+    Orbit__Datum vd = ORBIT__DATUM__INIT, *vp[1] = {&vd};
+    uint8_t *packed = NULL;
+    if (desc) {
+        size_t n = orbit__table_desc__get_packed_size(desc);
+        packed = malloc(n ? n : 1);
+        if (!packed) orb_panic("out of memory");
+        orbit__table_desc__pack(desc, packed);
+        vd.v_case = ORBIT__DATUM__V_BIN;
+        vd.bin.data = packed;
+        vd.bin.len = n;
+        row.n_cols = 1;
+        row.cols = vp;
+        op.row = &row;
+    }
+    Orbit__ShardOp *ops[1] = {&op};
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.catalog = true;
+    req.n_ops = 1;
+    req.ops = ops;
+    act_call_t *call = NULL;
+    Orbit__ShardReply *reply = NULL;
+    int rc = act_call(e->rt, ACT_CATALOG, &req, &call, &reply, err);
+    act_call_free(call);
+    free(packed);
+    return rc;
+}
+
+int sql_catalog_load(sql_engine_t *e, orb_err_t *err) {
+    static const char tag[] = "table";
+    Orbit__Datum bd = ORBIT__DATUM__INIT, *bp[1] = {&bd};
+    bd.v_case = ORBIT__DATUM__V_S;
+    bd.s.data = (uint8_t *)tag;
+    bd.s.len = sizeof tag - 1;
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = ORBIT__SHARD_OP__KIND__SCAN;
+    op.n_lower = 1;
+    op.lower = bp;
+    op.lower_incl = true;
+    op.n_upper = 1;
+    op.upper = bp;
+    op.upper_incl = true;
+    Orbit__ShardOp *ops[1] = {&op};
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.catalog = true;
+    req.n_ops = 1;
+    req.ops = ops;
+    act_call_t *call = NULL;
+    Orbit__ShardReply *reply = NULL;
+    if (act_call(e->rt, ACT_CATALOG, &req, &call, &reply, err) != 0) {
+        act_call_free(call);
+        return -1;
+    }
+    int rc = 0;
+    if (reply->n_results == 1) {
+        Orbit__OpResult *r = reply->results[0];
+        pthread_rwlock_wrlock(&e->cat_lock);
+        for (size_t i = 0; i < r->n_rows; i++) {
+            Orbit__Row *row = r->rows[i];
+            if (row->n_cols < 1 || row->cols[0]->v_case != ORBIT__DATUM__V_BIN) continue;
+            Orbit__TableDesc *d = orbit__table_desc__unpack(NULL, row->cols[0]->bin.len,
+                                                            row->cols[0]->bin.data);
+            if (!d) {
+                rc = orb_err_set(err, DATA_CORRUPTED, "corrupt table record in the catalog");
+                break;
+            }
+            add_locked(e, sql_table_from_desc(d));
+        }
+        pthread_rwlock_unlock(&e->cat_lock);
+    }
+    act_call_free(call);
+    if (rc == 0) orb_log(ORB_LOG_INFO, "sql", "catalog loaded tables=%d", e->ntables);
+    return rc;
+}
+
+int sql_catalog_create_table(sql_engine_t *e, Orbit__TableDesc *desc, bool if_not_exists,
+                             bool *existed, orb_err_t *err) {
+    *existed = false;
+    pthread_rwlock_wrlock(&e->cat_lock);
+    if (find_locked(e, desc->schema, desc->name) >= 0) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        if (if_not_exists) {
+            *existed = true;
+            return 0;
+        }
+        return orb_err_set(err, DUPLICATE_TABLE, "relation \"%s\" already exists", desc->name);
+    }
+    if (catalog_write(e, ORBIT__SHARD_OP__KIND__PUT, desc->table_id, desc, err) != 0) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return -1;
+    }
+    /* the cache keeps its own copy of the descriptor */
+    size_t n = orbit__table_desc__get_packed_size(desc);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf) orb_panic("out of memory");
+    orbit__table_desc__pack(desc, buf);
+    Orbit__TableDesc *copy = orbit__table_desc__unpack(NULL, n, buf);
+    free(buf);
+    add_locked(e, sql_table_from_desc(copy));
+    pthread_rwlock_unlock(&e->cat_lock);
+    return 0;
+}
+
+int sql_catalog_drop_table(sql_engine_t *e, const char *schema, const char *name,
+                           orb_err_t *err) {
+    pthread_rwlock_wrlock(&e->cat_lock);
+    int i = find_locked(e, schema ? schema : "public", name);
+    if (i < 0) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return orb_err_set(err, UNDEFINED_TABLE, "table \"%s\" does not exist", name);
+    }
+    sql_table_t *t = e->tables[i];
+    if (catalog_write(e, ORBIT__SHARD_OP__KIND__DELETE, t->id, NULL, err) != 0) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return -1;
+    }
+    e->tables[i] = e->tables[--e->ntables];
+    pthread_rwlock_unlock(&e->cat_lock);
+    /* rows go after the record: a crash in between leaves unreachable rows, never a table
+     * without its rows (table ids are never reused). */
+    if (act_table_drop_data(e->rt, t->id, err) != 0)
+        orb_log(ORB_LOG_WARN, "sql", "could not remove rows of dropped table id=%u: %s", t->id,
+                err->message);
+    for (int c = 0; c < t->ncols; c++)
+        if (t->cols[c].seq_id) act_seq_drop(e->rt, t->cols[c].seq_id);
+    if (t->rowid_seq) act_seq_drop(e->rt, t->rowid_seq);
+    sql_table_release(t);
+    return 0;
+}

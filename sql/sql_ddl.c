@@ -1,0 +1,449 @@
+/* sql/sql_ddl.c — CREATE TABLE and DROP TABLE: column types, NOT NULL, DEFAULT (stored as
+ * deparsed SQL), PRIMARY KEY, UNIQUE, serial and identity columns (sequences in actors/),
+ * WITH (shards = n). Entry points: sql_exec_create_table, sql_exec_drop. DDL commits on its
+ * own, immediately (docs/sql-compatibility.md). See README.md ("Catalog"). */
+#include "sql_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str_of(PgQuery__Node *n) {
+    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
+}
+
+static int err_at(orb_err_t *err, int location) {
+    if (err && location >= 0 && err->position == 0) err->position = location + 1;
+    return -1;
+}
+
+typedef struct coldraft {
+    Orbit__ColumnDesc *cd;
+    bool serial;
+    int64_t seq_start, seq_inc;
+    bool has_seq_opts;
+} coldraft_t;
+
+static char *mstr(const char *s) {
+    char *p = strdup(s ? s : "");
+    if (!p) orb_panic("out of memory");
+    return p;
+}
+
+static int add_key(int **list, int *n, int col) {
+    for (int i = 0; i < *n; i++)
+        if ((*list)[i] == col) return 0;
+    *list = realloc(*list, sizeof(int) * (size_t)(*n + 1));
+    (*list)[(*n)++] = col;
+    return 0;
+}
+
+static int find_col(coldraft_t *cols, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(cols[i].cd->name, name) == 0) return i;
+    return -1;
+}
+
+typedef struct uniq_draft {
+    char *name;
+    int *cols;
+    int ncols;
+} uniq_draft_t;
+
+static void seq_options(PgQuery__Node **opts, size_t n, coldraft_t *c) {
+    for (size_t i = 0; i < n; i++) {
+        PgQuery__DefElem *d = opts[i]->def_elem;
+        if (!d->arg) continue;
+        int64_t v = 0;
+        if (d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER)
+            v = d->arg->integer->ival;
+        else if (d->arg->node_case == PG_QUERY__NODE__NODE_FLOAT)
+            v = strtoll(d->arg->float_->fval, NULL, 10);
+        else
+            continue;
+        if (strcmp(d->defname, "start") == 0) c->seq_start = v, c->has_seq_opts = true;
+        if (strcmp(d->defname, "increment") == 0) c->seq_inc = v, c->has_seq_opts = true;
+    }
+}
+
+static void free_drafts(coldraft_t *cols, int ncols, uniq_draft_t *u, int nu, int *pk) {
+    for (int i = 0; i < ncols; i++)
+        if (cols[i].cd) orbit__column_desc__free_unpacked(cols[i].cd, NULL);
+    free(cols);
+    for (int i = 0; i < nu; i++) {
+        free(u[i].name);
+        free(u[i].cols);
+    }
+    free(u);
+    free(pk);
+}
+
+int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *mcx,
+                          const char *text, orb_err_t *err) {
+    (void)text;
+    sql_engine_t *e = sql_session_engine(s);
+    act_runtime_t *rt = sql_session_rt(s);
+    PgQuery__RangeVar *rv = cs->relation;
+    const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : "public";
+    if (strcmp(schema, "public") != 0) {
+        orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
+        return err_at(err, rv->location);
+    }
+    if (rv->relpersistence && rv->relpersistence[0] == 't')
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "temporary tables are not supported yet");
+    if (cs->n_inh_relations || cs->partspec || cs->partbound || cs->of_typename)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "inheritance and partitioning are not supported yet");
+    if (strlen(rv->relname) > 63) {
+        orb_err_set(err, NAME_TOO_LONG, "identifier too long");
+        return -1;
+    }
+    sql_table_t *existing = sql_catalog_get(e, schema, rv->relname);
+    if (existing) {
+        sql_table_release(existing);
+        if (cs->if_not_exists) {
+            sql_session_notice(s, ORB_SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists, skipping",
+                               rv->relname);
+            return 0;
+        }
+        orb_err_set(err, DUPLICATE_TABLE, "relation \"%s\" already exists", rv->relname);
+        return -1;
+    }
+    uint32_t nshards = e->cfg.default_shards ? e->cfg.default_shards : 4;
+    for (size_t i = 0; i < cs->n_options; i++) {
+        PgQuery__DefElem *d = cs->options[i]->def_elem;
+        if (strcmp(d->defname, "shards") == 0) {
+            long v = -1;
+            if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) v = d->arg->integer->ival;
+            if (v < 1 || v > 4096) {
+                orb_err_set(err, INVALID_PARAMETER_VALUE, "value for \"shards\" must be an integer between 1 and 4096");
+                return err_at(err, d->location);
+            }
+            nshards = (uint32_t)v;
+        } else if (strcmp(d->defname, "fillfactor") == 0 || strcmp(d->defname, "autovacuum_enabled") == 0) {
+            /* storage tuning parameters of PostgreSQL's heap: accepted, no effect here */
+        } else {
+            orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized parameter \"%s\"", d->defname);
+            return -1;
+        }
+    }
+
+    int ncols = 0;
+    coldraft_t *cols = calloc(cs->n_table_elts + 1, sizeof *cols);
+    int *pk = NULL, npk = 0;
+    bool have_pk = false;
+    char *pk_name = NULL;
+    uniq_draft_t *uniq = NULL;
+    int nuniq = 0;
+    int rc = -1;
+#define FAIL goto out
+    /* columns first, so table constraints can name any of them */
+    for (size_t i = 0; i < cs->n_table_elts; i++) {
+        PgQuery__Node *n = cs->table_elts[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) continue;
+        PgQuery__ColumnDef *cd = n->column_def;
+        if (find_col(cols, ncols, cd->colname) >= 0) {
+            orb_err_set(err, DUPLICATE_COLUMN, "column \"%s\" specified more than once", cd->colname);
+            err_at(err, cd->location);
+            FAIL;
+        }
+        coldraft_t *c = &cols[ncols];
+        c->cd = malloc(sizeof *c->cd);
+        orbit__column_desc__init(c->cd);
+        ncols++;
+        c->cd->name = mstr(cd->colname);
+        c->cd->default_expr = mstr("");
+        c->cd->attnum = (uint32_t)ncols;
+        c->seq_start = 1;
+        c->seq_inc = 1;
+        PgQuery__TypeName *tn = cd->type_name;
+        const char *tname = str_of(tn->names[tn->n_names - 1]);
+        sql_analyze_ctx_t ac = {.mcx = mcx, .sess = s, .text = text};
+        if (tn->n_names == 1 && tname &&
+            (strcmp(tname, "serial") == 0 || strcmp(tname, "bigserial") == 0 ||
+             strcmp(tname, "smallserial") == 0 || strcmp(tname, "serial4") == 0 ||
+             strcmp(tname, "serial8") == 0 || strcmp(tname, "serial2") == 0)) {
+            c->serial = true;
+            c->cd->type_oid = (tname[0] == 'b' || tname[6] == '8') ? SQL_OID_INT8
+                              : (tname[1] == 'm' || tname[6] == '2') ? SQL_OID_INT2
+                                                                     : SQL_OID_INT4;
+            c->cd->typmod = -1;
+            c->cd->not_null = true;
+        } else {
+            uint32_t oid;
+            int32_t typmod;
+            if (sql_expr_resolve_type(&ac, tn, &oid, &typmod, err) != 0) FAIL;
+            c->cd->type_oid = oid;
+            c->cd->typmod = typmod;
+        }
+        if (cd->is_not_null) c->cd->not_null = true;
+        if (cd->raw_default) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "raw column defaults are not supported");
+            FAIL;
+        }
+        for (size_t k = 0; k < cd->n_constraints; k++) {
+            PgQuery__Constraint *con = cd->constraints[k]->constraint;
+            switch (con->contype) {
+            case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+                c->cd->not_null = true;
+                break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+                break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: {
+                if (c->serial) {
+                    orb_err_set(err, SYNTAX_ERROR, "multiple default values specified for column \"%s\" of table \"%s\"",
+                                cd->colname, rv->relname);
+                    FAIL;
+                }
+                /* check it now: no column references, and coercible to the column type */
+                sql_scope_t sc = {0};
+                sql_expr_t *ex, *co;
+                if (sql_expr_analyze(&ac, &sc, con->raw_expr, &ex, err) != 0) FAIL;
+                if (ex->type != SQL_OID_UNKNOWN && ex->type != c->cd->type_oid &&
+                    !sql_cast_allowed(ex->type, c->cd->type_oid, SQL_CAST_ASSIGNMENT)) {
+                    orb_err_set(err, DATATYPE_MISMATCH,
+                                "column \"%s\" is of type %s but default expression is of type %s",
+                                cd->colname, sql_type_format(c->cd->type_oid, -1, mcx),
+                                sql_type_format(ex->type, -1, mcx));
+                    orb_err_hint(err, "You will need to rewrite or cast the expression.");
+                    FAIL;
+                }
+                if (sql_expr_coerce(&ac, ex, c->cd->type_oid, c->cd->typmod, SQL_CAST_ASSIGNMENT, &co, err) != 0)
+                    FAIL;
+                char *sqltext = sql_deparse_expr(con->raw_expr, mcx, err);
+                if (!sqltext) FAIL;
+                free(c->cd->default_expr);
+                c->cd->default_expr = mstr(sqltext);
+                c->cd->has_default = true;
+                break;
+            }
+            case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+                if (c->cd->type_oid != SQL_OID_INT2 && c->cd->type_oid != SQL_OID_INT4 &&
+                    c->cd->type_oid != SQL_OID_INT8) {
+                    orb_err_set(err, INVALID_PARAMETER_VALUE,
+                                "identity column type must be smallint, integer, or bigint");
+                    FAIL;
+                }
+                c->cd->identity = con->generated_when && con->generated_when[0] == 'd' ? 'd' : 'a';
+                c->cd->not_null = true;
+                seq_options(con->options, con->n_options, c);
+                break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+                if (have_pk) {
+                    orb_err_set(err, INVALID_TABLE_DEFINITION,
+                                "multiple primary keys for table \"%s\" are not allowed", rv->relname);
+                    err_at(err, con->location);
+                    FAIL;
+                }
+                have_pk = true;
+                add_key(&pk, &npk, ncols - 1);
+                c->cd->not_null = true;
+                if (con->conname && con->conname[0]) pk_name = mstr(con->conname);
+                break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
+                uniq = realloc(uniq, sizeof *uniq * (size_t)(nuniq + 1));
+                uniq_draft_t *u = &uniq[nuniq++];
+                memset(u, 0, sizeof *u);
+                add_key(&u->cols, &u->ncols, ncols - 1);
+                u->name = con->conname && con->conname[0] ? mstr(con->conname) : NULL;
+                break;
+            }
+            case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+                orb_err_set(err, FEATURE_NOT_SUPPORTED, "CHECK constraints are not supported yet");
+                FAIL;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+                orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOREIGN KEY constraints are not supported yet");
+                FAIL;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+                orb_err_set(err, FEATURE_NOT_SUPPORTED, "generated columns are not supported yet");
+                FAIL;
+            default:
+                break; /* deferrable attributes: accepted */
+            }
+        }
+        if (c->cd->has_default && c->cd->identity) {
+            orb_err_set(err, SYNTAX_ERROR, "both default and identity specified for column \"%s\" of table \"%s\"",
+                        cd->colname, rv->relname);
+            FAIL;
+        }
+    }
+    if (ncols > 1600) {
+        orb_err_set(err, TOO_MANY_COLUMNS, "tables can have at most 1600 columns");
+        FAIL;
+    }
+    /* table constraints */
+    for (size_t i = 0; i < cs->n_table_elts; i++) {
+        PgQuery__Node *n = cs->table_elts[i];
+        if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) continue;
+        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "LIKE and other table elements are not supported yet");
+            FAIL;
+        }
+        PgQuery__Constraint *con = n->constraint;
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+            con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+            int *keys = NULL, nkeys = 0;
+            for (size_t k = 0; k < con->n_keys; k++) {
+                const char *kn = str_of(con->keys[k]);
+                int ci = kn ? find_col(cols, ncols, kn) : -1;
+                if (ci < 0) {
+                    orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" named in key does not exist", kn ? kn : "?");
+                    err_at(err, con->location);
+                    free(keys);
+                    FAIL;
+                }
+                add_key(&keys, &nkeys, ci);
+            }
+            if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+                if (have_pk) {
+                    orb_err_set(err, INVALID_TABLE_DEFINITION,
+                                "multiple primary keys for table \"%s\" are not allowed", rv->relname);
+                    err_at(err, con->location);
+                    free(keys);
+                    FAIL;
+                }
+                have_pk = true;
+                free(pk);
+                pk = keys;
+                npk = nkeys;
+                for (int k = 0; k < npk; k++) cols[pk[k]].cd->not_null = true;
+                if (con->conname && con->conname[0]) pk_name = mstr(con->conname);
+            } else {
+                uniq = realloc(uniq, sizeof *uniq * (size_t)(nuniq + 1));
+                uniq_draft_t *u = &uniq[nuniq++];
+                u->cols = keys;
+                u->ncols = nkeys;
+                u->name = con->conname && con->conname[0] ? mstr(con->conname) : NULL;
+            }
+        } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "CHECK constraints are not supported yet");
+            FAIL;
+        } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOREIGN KEY constraints are not supported yet");
+            FAIL;
+        } else {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "this table constraint is not supported yet");
+            FAIL;
+        }
+    }
+
+    /* the descriptor */
+    Orbit__TableDesc *d = malloc(sizeof *d);
+    orbit__table_desc__init(d);
+    uint32_t id;
+    if (act_oid_next(rt, &id, err) != 0) {
+        free(d);
+        FAIL;
+    }
+    d->table_id = id;
+    d->name = mstr(rv->relname);
+    d->schema = mstr(schema);
+    d->nshards = nshards;
+    d->version = 1;
+    d->n_columns = (size_t)ncols;
+    d->columns = calloc((size_t)ncols + 1, sizeof *d->columns);
+    for (int i = 0; i < ncols; i++) {
+        coldraft_t *c = &cols[i];
+        if (c->serial || c->cd->identity) {
+            uint32_t sid;
+            if (act_oid_next(rt, &sid, err) != 0) goto out_desc;
+            int64_t maxv = c->cd->type_oid == SQL_OID_INT2   ? 32767
+                           : c->cd->type_oid == SQL_OID_INT4 ? 2147483647
+                                                             : INT64_MAX;
+            if (act_seq_create(rt, sid, c->seq_start, c->seq_inc ? c->seq_inc : 1, 1, maxv, err) != 0)
+                goto out_desc;
+            c->cd->seq_id = sid;
+        }
+        d->columns[i] = c->cd;
+        c->cd = NULL;
+    }
+    d->n_pk_columns = (size_t)npk;
+    d->pk_columns = calloc((size_t)npk + 1, sizeof(uint32_t));
+    for (int i = 0; i < npk; i++) d->pk_columns[i] = (uint32_t)pk[i];
+    if (have_pk) {
+        char buf[200];
+        snprintf(buf, sizeof buf, "%s_pkey", rv->relname);
+        d->pk_name = pk_name ? pk_name : mstr(buf);
+        pk_name = NULL;
+    } else {
+        d->pk_name = mstr("");
+        uint32_t sid;
+        if (act_oid_next(rt, &sid, err) != 0) goto out_desc;
+        if (act_seq_create(rt, sid, 1, 1, 1, INT64_MAX, err) != 0) goto out_desc;
+        d->rowid_seq = sid;
+    }
+    d->n_indexes = (size_t)nuniq;
+    d->indexes = calloc((size_t)nuniq + 1, sizeof *d->indexes);
+    for (int u = 0; u < nuniq; u++) {
+        Orbit__IndexDesc *x = malloc(sizeof *x);
+        orbit__index_desc__init(x);
+        x->index_id = (uint32_t)(u + 1);
+        if (uniq[u].name) {
+            x->name = uniq[u].name;
+            uniq[u].name = NULL;
+        } else {
+            char buf[400];
+            int off = snprintf(buf, sizeof buf, "%s", rv->relname);
+            for (int k = 0; k < uniq[u].ncols && off < (int)sizeof buf; k++)
+                off += snprintf(buf + off, sizeof buf - (size_t)off, "_%s", d->columns[uniq[u].cols[k]]->name);
+            snprintf(buf + off, sizeof buf - (size_t)(off < (int)sizeof buf ? off : 0), "_key");
+            x->name = mstr(buf);
+        }
+        x->unique = true;
+        x->n_columns = (size_t)uniq[u].ncols;
+        x->columns = calloc((size_t)uniq[u].ncols + 1, sizeof(uint32_t));
+        for (int k = 0; k < uniq[u].ncols; k++) x->columns[k] = (uint32_t)uniq[u].cols[k];
+        if (act_oid_next(rt, &x->oid, err) != 0) {
+            d->indexes[u] = x;
+            goto out_desc;
+        }
+        d->indexes[u] = x;
+    }
+    bool existed;
+    rc = sql_catalog_create_table(e, d, cs->if_not_exists, &existed, err);
+    if (rc == 0 && existed)
+        sql_session_notice(s, ORB_SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists, skipping",
+                           rv->relname);
+out_desc:
+    orbit__table_desc__free_unpacked(d, NULL);
+out:
+    free(pk_name);
+    free_drafts(cols, ncols, uniq, nuniq, pk);
+    return rc;
+#undef FAIL
+}
+
+int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err) {
+    (void)mcx;
+    sql_engine_t *e = sql_session_engine(s);
+    if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "only DROP TABLE is supported yet");
+    /* check all first, as PostgreSQL does, so a missing table drops nothing */
+    for (size_t i = 0; i < ds->n_objects; i++) {
+        PgQuery__List *l = ds->objects[i]->list;
+        const char *name = str_of(l->items[l->n_items - 1]);
+        const char *schema = l->n_items > 1 ? str_of(l->items[l->n_items - 2]) : NULL;
+        sql_table_t *t = sql_catalog_get(e, schema, name);
+        if (t) {
+            sql_table_release(t);
+            continue;
+        }
+        if (!ds->missing_ok) {
+            if (schema && strcmp(schema, "public") != 0)
+                return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
+            return orb_err_set(err, UNDEFINED_TABLE, "table \"%s\" does not exist", name);
+        }
+    }
+    for (size_t i = 0; i < ds->n_objects; i++) {
+        PgQuery__List *l = ds->objects[i]->list;
+        const char *name = str_of(l->items[l->n_items - 1]);
+        const char *schema = l->n_items > 1 ? str_of(l->items[l->n_items - 2]) : NULL;
+        sql_table_t *t = sql_catalog_get(e, schema, name);
+        if (!t) {
+            sql_session_notice(s, ORB_SQLSTATE_UNDEFINED_TABLE, "table \"%s\" does not exist, skipping", name);
+            continue;
+        }
+        sql_table_release(t);
+        if (sql_catalog_drop_table(e, schema, name, err) != 0) return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,786 @@
+/* sql/sql_exec.c — the executor for SELECT, INSERT, UPDATE and DELETE on one table: shard
+ * scans (sql_shard.c), filters, grouping and aggregates, projection, DISTINCT, sort,
+ * LIMIT/OFFSET, and writes routed to shards with unique checks, defaults, sequences and
+ * ON CONFLICT. Entry point: sql_exec_query. See README.md ("Execute"). */
+#include "sql_shard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row) {
+    sql_eval_ctx_t ec;
+    memset(&ec, 0, sizeof ec);
+    ec.fn.mcx = xc->mcx;
+    ec.fn.session = xc->sess;
+    ec.fn.txn_start_us = sql_session_txn_start(xc->sess);
+    ec.fn.stmt_start_us = sql_now_us();
+    ec.params = xc->params;
+    ec.row = row;
+    return ec;
+}
+
+static void result_add(sql_result_t *res, orb_mcx_t *mcx, sql_value_t *row) {
+    if (res->nrows == res->cap) {
+        int64_t nc = res->cap ? res->cap * 2 : 64;
+        res->rows = orb_realloc(mcx, res->rows, sizeof(sql_value_t *) * (size_t)res->cap,
+                                sizeof(sql_value_t *) * (size_t)nc);
+        res->cap = nc;
+    }
+    res->rows[res->nrows++] = row;
+}
+
+static int project(sql_eval_ctx_t *ec, const sql_query_t *q, sql_value_t **out, orb_err_t *err) {
+    sql_value_t *o = orb_alloc0(ec->fn.mcx, sizeof *o * (size_t)(q->nall + 1));
+    for (int i = 0; i < q->nall; i++)
+        if (sql_expr_eval(ec, q->targets[i].expr, &o[i], err) != 0) return -1;
+    *out = o;
+    return 0;
+}
+
+/* ---- grouping ---------------------------------------------------------------------------- */
+
+typedef struct group {
+    struct group *next;
+    uint64_t hash;
+    sql_value_t *keys;
+    sql_value_t *first_row;
+    sql_agg_state_t **states;
+    /* DISTINCT aggregates keep the values already seen */
+    struct seen **seen;
+} group_t;
+
+typedef struct seen {
+    struct seen *next;
+    uint64_t hash;
+    sql_value_t v;
+} seen_t;
+
+typedef struct select_state {
+    sql_exec_ctx_t *xc;
+    sql_query_t *q;
+    sql_result_t *res;
+    group_t **buckets;
+    size_t nbuckets;
+    size_t ngroups;
+} select_state_t;
+
+static bool values_equal(uint32_t type, const sql_value_t *a, const sql_value_t *b) {
+    if (a->isnull || b->isnull) return a->isnull && b->isnull;
+    return sql_value_cmp(type, a, b) == 0;
+}
+
+static uint64_t hash_mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+static group_t *group_find(select_state_t *st, const sql_value_t *keys, sql_value_t *row) {
+    sql_query_t *q = st->q;
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < q->ngroup; i++)
+        h = hash_mix(h, keys[i].isnull ? 0x5bd1e995 : sql_value_hash(q->group[i]->type, &keys[i]));
+    size_t b = h % st->nbuckets;
+    for (group_t *g = st->buckets[b]; g; g = g->next) {
+        if (g->hash != h) continue;
+        bool eq = true;
+        for (int i = 0; i < q->ngroup && eq; i++) eq = values_equal(q->group[i]->type, &g->keys[i], &keys[i]);
+        if (eq) return g;
+    }
+    orb_mcx_t *mcx = st->xc->mcx;
+    group_t *g = orb_alloc0(mcx, sizeof *g);
+    g->hash = h;
+    g->keys = orb_memdup(mcx, keys, sizeof *keys * (size_t)(q->ngroup + 1));
+    g->first_row = row;
+    g->states = orb_alloc0(mcx, sizeof *g->states * (size_t)(q->naggs + 1));
+    g->seen = orb_alloc0(mcx, sizeof *g->seen * (size_t)(q->naggs + 1));
+    for (int a = 0; a < q->naggs; a++)
+        g->states[a] = sql_agg_state_create(q->aggs[a].agg, q->aggs[a].argtype, mcx);
+    g->next = st->buckets[b];
+    st->buckets[b] = g;
+    st->ngroups++;
+    return g;
+}
+
+/* The groups, collected from the buckets once the scan is done. */
+typedef struct group_list {
+    group_t **items;
+    size_t n, cap;
+} group_list_t;
+
+static int agg_step(select_state_t *st, group_t *g, sql_eval_ctx_t *ec, orb_err_t *err) {
+    sql_query_t *q = st->q;
+    for (int a = 0; a < q->naggs; a++) {
+        sql_agg_call_t *ac = &q->aggs[a];
+        if (!ac->arg) {
+            if (sql_agg_step(g->states[a], NULL, err) != 0) return -1;
+            continue;
+        }
+        sql_value_t v;
+        if (sql_expr_eval(ec, ac->arg, &v, err) != 0) return -1;
+        if (ac->distinct) {
+            if (v.isnull) continue;
+            uint64_t h = sql_value_hash(ac->argtype, &v);
+            bool dup = false;
+            for (seen_t *s = g->seen[a]; s && !dup; s = s->next)
+                dup = s->hash == h && sql_value_cmp(ac->argtype, &s->v, &v) == 0;
+            if (dup) continue;
+            seen_t *s = orb_alloc(st->xc->mcx, sizeof *s);
+            s->hash = h;
+            s->v = v;
+            s->next = g->seen[a];
+            g->seen[a] = s;
+        }
+        if (sql_agg_step(g->states[a], &v, err) != 0) return -1;
+    }
+    return 0;
+}
+
+static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
+    (void)key;
+    select_state_t *st = arg;
+    sql_query_t *q = st->q;
+    orb_err_t *err = st->xc->err;
+    sql_eval_ctx_t ec = sql_eval_ctx(st->xc, row);
+    if (q->where) {
+        bool ok;
+        if (sql_expr_eval_bool(&ec, q->where, &ok, err) != 0) return -1;
+        if (!ok) return 0;
+    }
+    if (q->has_agg) {
+        sql_value_t *keys = orb_alloc0(st->xc->mcx, sizeof *keys * (size_t)(q->ngroup + 1));
+        for (int i = 0; i < q->ngroup; i++)
+            if (sql_expr_eval(&ec, q->group[i], &keys[i], err) != 0) return -1;
+        group_t *g = group_find(st, keys, row);
+        return agg_step(st, g, &ec, err);
+    }
+    sql_value_t *o;
+    if (project(&ec, q, &o, err) != 0) return -1;
+    result_add(st->res, st->xc->mcx, o);
+    return 0;
+}
+
+/* ---- sorting -------------------------------------------------------------------------------- */
+
+static _Thread_local const sql_query_t *sort_query;
+
+static int compare_rows(const void *pa, const void *pb) {
+    const sql_value_t *a = *(sql_value_t *const *)pa, *b = *(sql_value_t *const *)pb;
+    const sql_query_t *q = sort_query;
+    for (int i = 0; i < q->nsort; i++) {
+        const sql_sort_key_t *k = &q->sort[i];
+        const sql_value_t *x = &a[k->target], *y = &b[k->target];
+        int c;
+        if (x->isnull || y->isnull) {
+            if (x->isnull && y->isnull) continue;
+            c = x->isnull ? (k->nulls_first ? -1 : 1) : (k->nulls_first ? 1 : -1);
+            return c;
+        }
+        c = sql_value_cmp(q->targets[k->target].expr->type, x, y);
+        if (c != 0) return k->desc ? -c : c;
+    }
+    return 0;
+}
+
+static void merge_sort(sql_value_t **rows, sql_value_t **tmp, int64_t n) {
+    if (n < 2) return;
+    int64_t m = n / 2;
+    merge_sort(rows, tmp, m);
+    merge_sort(rows + m, tmp, n - m);
+    int64_t i = 0, j = m, k = 0;
+    while (i < m && j < n) tmp[k++] = compare_rows(&rows[j], &rows[i]) < 0 ? rows[j++] : rows[i++];
+    while (i < m) tmp[k++] = rows[i++];
+    while (j < n) tmp[k++] = rows[j++];
+    memcpy(rows, tmp, sizeof *rows * (size_t)n);
+}
+
+static int eval_count(sql_exec_ctx_t *xc, sql_expr_t *e, const char *what, int64_t *out,
+                      bool *present, orb_err_t *err) {
+    *present = false;
+    if (!e) return 0;
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+    sql_value_t v;
+    if (sql_expr_eval(&ec, e, &v, err) != 0) return -1;
+    if (v.isnull) return 0;
+    if (v.v.i < 0) {
+        if (strcmp(what, "LIMIT") == 0)
+            return orb_err_set(err, INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, "LIMIT must not be negative");
+        return orb_err_set(err, INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, "OFFSET must not be negative");
+    }
+    *out = v.v.i;
+    *present = true;
+    return 0;
+}
+
+static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
+    select_state_t st;
+    memset(&st, 0, sizeof st);
+    st.xc = xc;
+    st.q = q;
+    st.res = res;
+    group_list_t order = {0};
+    if (q->has_agg) {
+        st.nbuckets = 1024;
+        st.buckets = orb_alloc0(xc->mcx, sizeof *st.buckets * st.nbuckets);
+    }
+    xc->err = err;
+    int rc;
+    if (q->path.access == SQL_ACCESS_NONE) {
+        rc = select_row_cb(&st, NULL, NULL);
+    } else {
+        rc = sql_shard_scan(xc, q, false, select_row_cb, &st, err);
+    }
+    if (rc != 0) return -1;
+    if (q->has_agg) {
+        /* collect groups in a stable order: walk buckets (hash order, like HashAggregate) */
+        for (size_t b = 0; b < st.nbuckets; b++) {
+            for (group_t *g = st.buckets[b]; g; g = g->next) {
+                if (order.n == order.cap) {
+                    size_t nc = order.cap ? order.cap * 2 : 64;
+                    order.items = orb_realloc(xc->mcx, order.items, sizeof *order.items * order.cap,
+                                              sizeof *order.items * nc);
+                    order.cap = nc;
+                }
+                order.items[order.n++] = g;
+            }
+        }
+        group_t empty;
+        if (order.n == 0 && q->ngroup == 0) {
+            memset(&empty, 0, sizeof empty);
+            empty.states = orb_alloc0(xc->mcx, sizeof *empty.states * (size_t)(q->naggs + 1));
+            for (int a = 0; a < q->naggs; a++)
+                empty.states[a] = sql_agg_state_create(q->aggs[a].agg, q->aggs[a].argtype, xc->mcx);
+            empty.first_row = NULL;
+            group_t *ep = &empty;
+            order.items = &ep;
+            order.n = 1;
+            /* evaluate right here since ep lives on this frame */
+            sql_value_t *aggv = orb_alloc0(xc->mcx, sizeof *aggv * (size_t)(q->naggs + 1));
+            for (int a = 0; a < q->naggs; a++)
+                if (sql_agg_final(empty.states[a], &aggv[a], err) != 0) return -1;
+            sql_value_t *nullrow = q->table ? orb_alloc0(xc->mcx, sizeof(sql_value_t) * (size_t)(q->table->ncols + 1)) : NULL;
+            for (int c = 0; q->table && c < q->table->ncols; c++) nullrow[c].isnull = true;
+            sql_eval_ctx_t ec = sql_eval_ctx(xc, nullrow);
+            ec.aggs = aggv;
+            bool keep = true;
+            if (q->having && sql_expr_eval_bool(&ec, q->having, &keep, err) != 0) return -1;
+            if (keep) {
+                sql_value_t *o;
+                if (project(&ec, q, &o, err) != 0) return -1;
+                result_add(res, xc->mcx, o);
+            }
+        } else {
+            for (size_t i = 0; i < order.n; i++) {
+                group_t *g = order.items[i];
+                sql_value_t *aggv = orb_alloc0(xc->mcx, sizeof *aggv * (size_t)(q->naggs + 1));
+                for (int a = 0; a < q->naggs; a++)
+                    if (sql_agg_final(g->states[a], &aggv[a], err) != 0) return -1;
+                sql_eval_ctx_t ec = sql_eval_ctx(xc, g->first_row);
+                ec.aggs = aggv;
+                bool keep = true;
+                if (q->having && sql_expr_eval_bool(&ec, q->having, &keep, err) != 0) return -1;
+                if (!keep) continue;
+                sql_value_t *o;
+                if (project(&ec, q, &o, err) != 0) return -1;
+                result_add(res, xc->mcx, o);
+            }
+        }
+    }
+    if (q->distinct && res->nrows > 1) {
+        /* hash on the visible columns, keep the first of each */
+        size_t nb = (size_t)res->nrows * 2 + 1;
+        seen_t **tab = orb_alloc0(xc->mcx, sizeof *tab * nb);
+        int64_t w = 0;
+        for (int64_t r = 0; r < res->nrows; r++) {
+            sql_value_t *row = res->rows[r];
+            uint64_t h = 1469598103934665603ULL;
+            for (int c = 0; c < q->ntargets; c++)
+                h = hash_mix(h, row[c].isnull ? 0x5bd1e995 : sql_value_hash(q->targets[c].expr->type, &row[c]));
+            bool dup = false;
+            for (seen_t *s = tab[h % nb]; s && !dup; s = s->next) {
+                if (s->hash != h) continue;
+                const sql_value_t *other = s->v.v.s.p ? (const sql_value_t *)s->v.v.s.p : NULL;
+                bool eq = true;
+                for (int c = 0; c < q->ntargets && eq; c++)
+                    eq = values_equal(q->targets[c].expr->type, &other[c], &row[c]);
+                dup = eq;
+            }
+            if (dup) continue;
+            seen_t *s = orb_alloc0(xc->mcx, sizeof *s);
+            s->hash = h;
+            s->v.v.s.p = (const char *)row;
+            s->next = tab[h % nb];
+            tab[h % nb] = s;
+            res->rows[w++] = row;
+        }
+        res->nrows = w;
+    }
+    if (q->nsort && res->nrows > 1) {
+        sql_value_t **tmp = orb_alloc(xc->mcx, sizeof *tmp * (size_t)res->nrows);
+        sort_query = q;
+        merge_sort(res->rows, tmp, res->nrows);
+        sort_query = NULL;
+    }
+    int64_t limit = 0, offset = 0;
+    bool has_limit, has_offset;
+    if (eval_count(xc, q->limit, "LIMIT", &limit, &has_limit, err) != 0) return -1;
+    if (eval_count(xc, q->offset, "OFFSET", &offset, &has_offset, err) != 0) return -1;
+    if (has_offset) {
+        if (offset >= res->nrows) {
+            res->nrows = 0;
+        } else {
+            res->rows += offset;
+            res->nrows -= offset;
+        }
+    }
+    if (has_limit && limit < res->nrows) res->nrows = limit;
+    snprintf(res->tag, sizeof res->tag, "SELECT %lld", (long long)res->nrows);
+    return 0;
+}
+
+/* ---- writes ----------------------------------------------------------------------------------- */
+
+static const char *value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v) {
+    if (v->isnull) return "null";
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_err_t e;
+    const char *s = "?";
+    if (sql_value_out(type, -1, v, &b, &e) == 0) s = orb_strndup(mcx, b.data ? b.data : "", b.len);
+    orb_buf_free(&b);
+    return s;
+}
+
+static const char *row_text(orb_mcx_t *mcx, const sql_table_t *t, const sql_value_t *vals) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_buf_putc(&b, '(');
+    for (int i = 0; i < t->ncols; i++) {
+        if (i) orb_buf_puts(&b, ", ");
+        orb_buf_puts(&b, value_text(mcx, t->cols[i].type, &vals[i]));
+    }
+    orb_buf_putc(&b, ')');
+    const char *s = orb_strndup(mcx, b.data, b.len);
+    orb_buf_free(&b);
+    return s;
+}
+
+static int check_not_null(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_value_t *vals,
+                           orb_err_t *err) {
+    for (int i = 0; i < t->ncols; i++) {
+        if (!t->cols[i].not_null || !vals[i].isnull) continue;
+        orb_err_set(err, NOT_NULL_VIOLATION,
+                    "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                    t->cols[i].name, t->name);
+        orb_err_detail(err, "Failing row contains %s.", row_text(xc->mcx, t, vals));
+        snprintf(err->table, sizeof err->table, "%s", t->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* "Key (a, b)=(1, x) already exists." */
+static const char *key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
+                              const sql_value_t *vals) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_buf_puts(&b, "Key (");
+    for (int i = 0; i < n; i++) {
+        if (i) orb_buf_puts(&b, ", ");
+        orb_buf_puts(&b, t->cols[cols[i]].name);
+    }
+    orb_buf_puts(&b, ")=(");
+    for (int i = 0; i < n; i++) {
+        if (i) orb_buf_puts(&b, ", ");
+        orb_buf_puts(&b, value_text(mcx, t->cols[cols[i]].type, &vals[cols[i]]));
+    }
+    orb_buf_puts(&b, ") already exists.");
+    const char *s = orb_strndup(mcx, b.data, b.len);
+    orb_buf_free(&b);
+    return s;
+}
+
+static bool any_null(const sql_value_t *vals, const int *cols, int n) {
+    for (int i = 0; i < n; i++)
+        if (vals[cols[i]].isnull) return true;
+    return false;
+}
+
+static Orbit__Datum **cols_datums(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
+                                  const sql_value_t *vals) {
+    Orbit__Datum **k = sql_pb_datums(mcx, n);
+    for (int i = 0; i < n; i++) k[i] = sql_pb_datum(mcx, t->cols[cols[i]].type, &vals[cols[i]]);
+    return k;
+}
+
+/* The storage key of a row: its primary key, or the hidden row id. */
+static int row_key(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_value_t *vals,
+                   Orbit__Datum ***key, int *nkey, uint32_t *shard, orb_err_t *err) {
+    if (t->npk) {
+        *key = sql_pk_datums(xc->mcx, t, vals);
+        *nkey = t->npk;
+    } else {
+        int64_t id;
+        if (act_seq_next(sql_session_rt(xc->sess), t->rowid_seq, &id, err) != 0) return -1;
+        Orbit__Datum **k = sql_pb_datums(xc->mcx, 1);
+        k[0] = orb_alloc(xc->mcx, sizeof *k[0]);
+        orbit__datum__init(k[0]);
+        k[0]->v_case = ORBIT__DATUM__V_I;
+        k[0]->i = id;
+        *key = k;
+        *nkey = 1;
+    }
+    return act_shard_of((const Orbit__Datum *const *)*key, (size_t)*nkey, t->nshards, shard, err);
+}
+
+/* Adds the unique-index entries of a row (value: the row's key). */
+static int add_unique_entries(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_t *t,
+                              const sql_value_t *vals, Orbit__Datum **key, int nkey,
+                              Orbit__ShardOp__Kind kind, orb_err_t *err) {
+    for (int u = 0; u < t->nunique; u++) {
+        const sql_unique_t *un = &t->uniques[u];
+        if (any_null(vals, un->cols, un->ncols)) continue; /* NULLs are distinct */
+        Orbit__Datum **uk = cols_datums(xc->mcx, t, un->cols, un->ncols, vals);
+        uint32_t shard;
+        if (act_shard_of((const Orbit__Datum *const *)uk, (size_t)un->ncols, t->nshards, &shard, err) != 0)
+            return -1;
+        Orbit__ShardOp *op = sql_wb_add(wb, shard, kind, un->index_id, uk, un->ncols);
+        if (kind == ORBIT__SHARD_OP__KIND__INSERT) {
+            Orbit__Row *r = orb_alloc(xc->mcx, sizeof *r);
+            orbit__row__init(r);
+            r->n_cols = (size_t)nkey;
+            r->cols = key;
+            op->row = r;
+            op->conflict_name = (char *)un->name;
+            op->conflict_detail = (char *)key_detail(xc->mcx, t, un->cols, un->ncols, vals);
+        }
+    }
+    return 0;
+}
+
+static int add_row_insert(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_t *t,
+                          const sql_value_t *vals, orb_err_t *err) {
+    Orbit__Datum **key;
+    int nkey;
+    uint32_t shard;
+    if (row_key(xc, t, vals, &key, &nkey, &shard, err) != 0) return -1;
+    Orbit__ShardOp *op = sql_wb_add(wb, shard, ORBIT__SHARD_OP__KIND__INSERT, 0, key, nkey);
+    op->row = sql_pb_row(xc->mcx, t, vals);
+    if (t->npk) {
+        op->conflict_name = t->pk_name;
+        op->conflict_detail = (char *)key_detail(xc->mcx, t, t->pk, t->npk, vals);
+    }
+    return add_unique_entries(xc, wb, t, vals, key, nkey, ORBIT__SHARD_OP__KIND__INSERT, err);
+}
+
+static int column_default(sql_exec_ctx_t *xc, const sql_query_t *q, int c, sql_value_t *out,
+                          orb_err_t *err) {
+    const sql_column_def_t *cd = &q->table->cols[c];
+    if (cd->seq_id) {
+        int64_t v;
+        if (act_seq_next(sql_session_rt(xc->sess), cd->seq_id, &v, err) != 0) return -1;
+        out->isnull = false;
+        sql_value_t iv = {.isnull = false, .v.i = v};
+        if (cd->type == SQL_OID_INT8 || cd->type == SQL_OID_INT4 || cd->type == SQL_OID_INT2)
+            return sql_value_cast(SQL_OID_INT8, cd->type, -1, &iv, xc->mcx, out, err);
+        *out = iv;
+        return 0;
+    }
+    if (q->defaults && q->defaults[c]) {
+        sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+        return sql_expr_eval(&ec, q->defaults[c], out, err);
+    }
+    out->isnull = true;
+    return 0;
+}
+
+static int returning_row(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res,
+                         const sql_value_t *row, orb_err_t *err) {
+    if (!q->returning) return 0;
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, row);
+    sql_value_t *o;
+    if (project(&ec, q, &o, err) != 0) return -1;
+    result_add(res, xc->mcx, o);
+    return 0;
+}
+
+/* Locks and reads the row a key names; *found false when absent. */
+static int lock_get(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t index_id,
+                    Orbit__Datum **key, int nkey, sql_value_t **row, Orbit__Row **rawrow,
+                    bool *found, orb_err_t *err) {
+    uint32_t shard;
+    if (act_shard_of((const Orbit__Datum *const *)key, (size_t)nkey, t->nshards, &shard, err) != 0)
+        return -1;
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = ORBIT__SHARD_OP__KIND__LOCK_GET;
+    op.index_id = index_id;
+    op.key = key;
+    op.n_key = (size_t)nkey;
+    Orbit__ShardOp *ops[1] = {&op};
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.txn_id = xc->txn_id;
+    req.table_id = t->id;
+    req.shard = shard;
+    req.schema_version = t->version;
+    req.n_ops = 1;
+    req.ops = ops;
+    act_call_t *call;
+    Orbit__ShardReply *reply;
+    int rc = act_call(sql_session_rt(xc->sess), ACT_TABLE_SHARD, &req, &call, &reply, err);
+    *found = false;
+    if (rc == 0 && reply->n_results == 1 && reply->results[0]->n_rows == 1) {
+        *found = true;
+        if (rawrow) *rawrow = sql_pb_row_copy(xc->mcx, reply->results[0]->rows[0]);
+        if (row) rc = sql_row_from_pb(t, reply->results[0]->rows[0], xc->mcx, row, err);
+    }
+    act_call_free(call);
+    return rc;
+}
+
+typedef struct update_item {
+    sql_value_t *old;
+    Orbit__Row *key;
+} update_item_t;
+
+/* Writes the new version of a row: same key -> PUT, new key -> DELETE + INSERT; unique
+ * index entries follow changed values. */
+static int add_row_update(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_t *t,
+                          const sql_value_t *old, Orbit__Row *oldkey, const sql_value_t *nw,
+                          orb_err_t *err) {
+    bool key_changed = false;
+    for (int i = 0; i < t->npk; i++)
+        if (!values_equal(t->cols[t->pk[i]].type, &old[t->pk[i]], &nw[t->pk[i]])) key_changed = true;
+    Orbit__Datum **key = oldkey->cols;
+    int nkey = (int)oldkey->n_cols;
+    uint32_t shard;
+    if (key_changed) {
+        if (act_shard_of((const Orbit__Datum *const *)key, (size_t)nkey, t->nshards, &shard, err) != 0)
+            return -1;
+        sql_wb_add(wb, shard, ORBIT__SHARD_OP__KIND__DELETE, 0, key, nkey);
+        if (add_unique_entries(xc, wb, t, old, key, nkey, ORBIT__SHARD_OP__KIND__DELETE, err) != 0)
+            return -1;
+        return add_row_insert(xc, wb, t, nw, err);
+    }
+    if (act_shard_of((const Orbit__Datum *const *)key, (size_t)nkey, t->nshards, &shard, err) != 0)
+        return -1;
+    Orbit__ShardOp *op = sql_wb_add(wb, shard, ORBIT__SHARD_OP__KIND__PUT, 0, key, nkey);
+    op->row = sql_pb_row(xc->mcx, t, nw);
+    for (int u = 0; u < t->nunique; u++) {
+        const sql_unique_t *un = &t->uniques[u];
+        bool changed = false;
+        for (int i = 0; i < un->ncols; i++)
+            if (!values_equal(t->cols[un->cols[i]].type, &old[un->cols[i]], &nw[un->cols[i]])) changed = true;
+        if (!changed) continue;
+        sql_unique_t one = *un;
+        sql_table_t tmp = *t;
+        tmp.nunique = 1;
+        tmp.uniques = &one;
+        if (add_unique_entries(xc, wb, &tmp, old, key, nkey, ORBIT__SHARD_OP__KIND__DELETE, err) != 0)
+            return -1;
+        if (add_unique_entries(xc, wb, &tmp, nw, key, nkey, ORBIT__SHARD_OP__KIND__INSERT, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int compute_update(sql_exec_ctx_t *xc, sql_query_t *q, const sql_value_t *old,
+                          const sql_value_t *excluded, sql_value_t **out, orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    sql_value_t *nw = orb_memdup(xc->mcx, old, sizeof *old * (size_t)(t->ncols + 1));
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, old);
+    ec.excluded = excluded;
+    for (int i = 0; i < q->nset; i++) {
+        int c = q->set_cols[i];
+        if (!q->set_exprs[i]) {
+            if (column_default(xc, q, c, &nw[c], err) != 0) return -1;
+        } else if (sql_expr_eval(&ec, q->set_exprs[i], &nw[c], err) != 0) {
+            return -1;
+        }
+    }
+    if (check_not_null(xc, t, nw, err) != 0) return -1;
+    *out = nw;
+    return 0;
+}
+
+static int build_insert_row(sql_exec_ctx_t *xc, sql_query_t *q, int r, sql_value_t **out,
+                            orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    sql_value_t *vals = orb_alloc0(xc->mcx, sizeof *vals * (size_t)(t->ncols + 1));
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+    for (int c = 0; c < t->ncols; c++) {
+        if (q->rows[r][c]) {
+            if (sql_expr_eval(&ec, q->rows[r][c], &vals[c], err) != 0) return -1;
+        } else if (column_default(xc, q, c, &vals[c], err) != 0) {
+            return -1;
+        }
+    }
+    if (check_not_null(xc, t, vals, err) != 0) return -1;
+    *out = vals;
+    return 0;
+}
+
+static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    act_runtime_t *rt = sql_session_rt(xc->sess);
+    sql_wb_t wb;
+    sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
+    int64_t count = 0;
+    for (int r = 0; r < q->nrows; r++) {
+        sql_value_t *vals;
+        if (build_insert_row(xc, q, r, &vals, err) != 0) return -1;
+        if (!q->on_conflict) {
+            if (add_row_insert(xc, &wb, t, vals, err) != 0) return -1;
+            if (returning_row(xc, q, res, vals, err) != 0) return -1;
+            count++;
+            if (wb.total >= 4096 && sql_wb_flush(&wb, rt, err) != 0) return -1;
+            continue;
+        }
+        /* ON CONFLICT: row at a time, locking the conflicting key first */
+        if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+        sql_value_t *existing = NULL;
+        Orbit__Row *existing_key = NULL;
+        bool found = false;
+        bool check_pk = q->nconflict_cols == 0 || (t->npk && q->nconflict_cols == t->npk);
+        if (q->nconflict_cols && t->npk && q->nconflict_cols == t->npk) {
+            for (int i = 0; i < t->npk && check_pk; i++) {
+                bool in = false;
+                for (int j = 0; j < q->nconflict_cols; j++) in |= q->conflict_cols[j] == t->pk[i];
+                check_pk = in;
+            }
+        }
+        if (check_pk && t->npk) {
+            Orbit__Datum **key = sql_pk_datums(xc->mcx, t, vals);
+            if (lock_get(xc, t, 0, key, t->npk, &existing, NULL, &found, err) != 0) return -1;
+            if (found) {
+                existing_key = orb_alloc(xc->mcx, sizeof *existing_key);
+                orbit__row__init(existing_key);
+                existing_key->n_cols = (size_t)t->npk;
+                existing_key->cols = key;
+            }
+        }
+        for (int u = 0; u < t->nunique && !found; u++) {
+            const sql_unique_t *un = &t->uniques[u];
+            if (q->nconflict_cols && q->nconflict_cols != un->ncols) continue;
+            if (q->nconflict_cols) {
+                bool match = true;
+                for (int i = 0; i < un->ncols && match; i++) {
+                    bool in = false;
+                    for (int j = 0; j < q->nconflict_cols; j++) in |= q->conflict_cols[j] == un->cols[i];
+                    match = in;
+                }
+                if (!match) continue;
+            }
+            if (any_null(vals, un->cols, un->ncols)) continue;
+            Orbit__Datum **uk = cols_datums(xc->mcx, t, un->cols, un->ncols, vals);
+            Orbit__Row *pkrow = NULL;
+            bool ifound;
+            if (lock_get(xc, t, un->index_id, uk, un->ncols, NULL, &pkrow, &ifound, err) != 0) return -1;
+            if (ifound) {
+                if (lock_get(xc, t, 0, pkrow->cols, (int)pkrow->n_cols, &existing, NULL, &found, err) != 0)
+                    return -1;
+                existing_key = pkrow;
+            }
+        }
+        if (!found) {
+            if (add_row_insert(xc, &wb, t, vals, err) != 0) return -1;
+            if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+            if (returning_row(xc, q, res, vals, err) != 0) return -1;
+            count++;
+            continue;
+        }
+        if (q->on_conflict == 1) continue; /* DO NOTHING */
+        if (q->conflict_where) {
+            sql_eval_ctx_t ec = sql_eval_ctx(xc, existing);
+            ec.excluded = vals;
+            bool ok;
+            if (sql_expr_eval_bool(&ec, q->conflict_where, &ok, err) != 0) return -1;
+            if (!ok) continue;
+        }
+        sql_value_t *nw;
+        if (compute_update(xc, q, existing, vals, &nw, err) != 0) return -1;
+        if (add_row_update(xc, &wb, t, existing, existing_key, nw, err) != 0) return -1;
+        if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+        if (returning_row(xc, q, res, nw, err) != 0) return -1;
+        count++;
+    }
+    if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+    snprintf(res->tag, sizeof res->tag, "INSERT 0 %lld", (long long)count);
+    return 0;
+}
+
+typedef struct collect_state {
+    sql_exec_ctx_t *xc;
+    sql_query_t *q;
+    update_item_t *items;
+    size_t n, cap;
+    orb_err_t *err;
+} collect_state_t;
+
+static int collect_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
+    collect_state_t *cs = arg;
+    if (cs->q->where) {
+        sql_eval_ctx_t ec = sql_eval_ctx(cs->xc, row);
+        bool ok;
+        if (sql_expr_eval_bool(&ec, cs->q->where, &ok, cs->err) != 0) return -1;
+        if (!ok) return 0;
+    }
+    if (!key) return orb_err_set(cs->err, INTERNAL_ERROR, "scan returned a row without its key");
+    if (cs->n == cs->cap) {
+        size_t nc = cs->cap ? cs->cap * 2 : 64;
+        cs->items = orb_realloc(cs->xc->mcx, cs->items, sizeof *cs->items * cs->cap, sizeof *cs->items * nc);
+        cs->cap = nc;
+    }
+    cs->items[cs->n].old = row;
+    cs->items[cs->n].key = sql_pb_row_copy(cs->xc->mcx, key);
+    cs->n++;
+    return 0;
+}
+
+static int exec_update_delete(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res,
+                              orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    act_runtime_t *rt = sql_session_rt(xc->sess);
+    collect_state_t cs = {.xc = xc, .q = q, .err = err};
+    /* rows are locked and read at their latest committed version, then re-checked (as
+     * PostgreSQL's READ COMMITTED re-evaluates WHERE on the updated row) */
+    if (sql_shard_scan(xc, q, true, collect_cb, &cs, err) != 0) return -1;
+    sql_wb_t wb;
+    sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
+    for (size_t i = 0; i < cs.n; i++) {
+        update_item_t *it = &cs.items[i];
+        if (q->kind == SQL_STMT_DELETE) {
+            uint32_t shard;
+            if (act_shard_of((const Orbit__Datum *const *)it->key->cols, it->key->n_cols, t->nshards,
+                             &shard, err) != 0)
+                return -1;
+            sql_wb_add(&wb, shard, ORBIT__SHARD_OP__KIND__DELETE, 0, it->key->cols, (int)it->key->n_cols);
+            if (add_unique_entries(xc, &wb, t, it->old, it->key->cols, (int)it->key->n_cols,
+                                   ORBIT__SHARD_OP__KIND__DELETE, err) != 0)
+                return -1;
+            if (returning_row(xc, q, res, it->old, err) != 0) return -1;
+        } else {
+            sql_value_t *nw;
+            if (compute_update(xc, q, it->old, NULL, &nw, err) != 0) return -1;
+            if (add_row_update(xc, &wb, t, it->old, it->key, nw, err) != 0) return -1;
+            if (returning_row(xc, q, res, nw, err) != 0) return -1;
+        }
+        if (wb.total >= 4096 && sql_wb_flush(&wb, rt, err) != 0) return -1;
+    }
+    if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+    snprintf(res->tag, sizeof res->tag, "%s %zu", q->kind == SQL_STMT_DELETE ? "DELETE" : "UPDATE", cs.n);
+    return 0;
+}
+
+int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
+    switch (q->kind) {
+    case SQL_STMT_SELECT:
+        return exec_select(xc, q, res, err);
+    case SQL_STMT_INSERT:
+        return exec_insert(xc, q, res, err);
+    case SQL_STMT_UPDATE:
+    case SQL_STMT_DELETE:
+        return exec_update_delete(xc, q, res, err);
+    default:
+        return orb_err_set(err, INTERNAL_ERROR, "not an executable query");
+    }
+}

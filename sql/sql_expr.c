@@ -1,0 +1,976 @@
+/* sql/sql_expr.c — expressions: analysis of libpg_query expression nodes into typed
+ * sql_expr_t trees (name resolution, operator/function resolution, coercion of unknown
+ * literals and parameters), and their evaluation with PostgreSQL's NULL semantics.
+ * Entry points: sql_expr_analyze, sql_expr_coerce, sql_expr_eval. See README.md. */
+#include "sql_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+sql_expr_t *sql_expr_make(orb_mcx_t *mcx, sql_node_tag_t tag) {
+    sql_expr_t *e = orb_alloc0(mcx, sizeof *e);
+    e->tag = tag;
+    e->typmod = -1;
+    e->location = -1;
+    return e;
+}
+
+static int err_at(orb_err_t *err, int location) {
+    if (err && location >= 0 && err->position == 0) err->position = location + 1;
+    return -1;
+}
+
+static const char *tname(orb_mcx_t *mcx, uint32_t oid) {
+    if (oid == SQL_OID_UNKNOWN) return "unknown";
+    const char *s = sql_type_format(oid, -1, mcx);
+    return s ? s : "unknown";
+}
+
+static const char *str_of(PgQuery__Node *n) {
+    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
+}
+
+bool sql_expr_is_stable(const sql_expr_t *e) {
+    if (!e) return true;
+    if (e->tag == SQL_T_COLUMN || e->tag == SQL_T_AGGREF || e->tag == SQL_T_EXCLUDED) return false;
+    if (e->tag == SQL_T_FUNC && e->fn && e->fn->volatile_) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!sql_expr_is_stable(e->args[i])) return false;
+    return true;
+}
+
+static sql_expr_t *make_const(orb_mcx_t *mcx, uint32_t type, int location) {
+    sql_expr_t *e = SQL_MAKE_NODE(mcx, CONST);
+    e->type = type;
+    e->location = location;
+    return e;
+}
+
+static sql_expr_t **args_alloc(orb_mcx_t *mcx, int n) {
+    return orb_alloc0(mcx, sizeof(sql_expr_t *) * (size_t)(n ? n : 1));
+}
+
+/* ---- coercion ------------------------------------------------------------------------- */
+
+int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t typmod,
+                    sql_cast_ctx_t ctx, sql_expr_t **out, orb_err_t *err) {
+    if (e->type == type && (typmod < 0 || e->typmod == typmod)) {
+        *out = e;
+        return 0;
+    }
+    if (e->tag == SQL_T_PARAM && e->type == SQL_OID_UNKNOWN) {
+        ac->param_types[e->index] = type;
+        e->type = type;
+        if (typmod < 0) {
+            *out = e;
+            return 0;
+        }
+    }
+    if (e->tag == SQL_T_CONST && (e->type == SQL_OID_UNKNOWN || e->type == type)) {
+        sql_expr_t *c = make_const(ac->mcx, type, e->location);
+        c->typmod = typmod;
+        if (e->val.isnull) {
+            c->val.isnull = true;
+        } else if (e->type == SQL_OID_UNKNOWN) {
+            if (sql_value_in(type, typmod, e->val.v.s.p, e->val.v.s.n, ac->mcx, &c->val, err) != 0)
+                return err_at(err, e->location);
+        } else if (sql_value_cast(e->type, type, typmod, &e->val, ac->mcx, &c->val, err) != 0) {
+            return err_at(err, e->location);
+        }
+        *out = c;
+        return 0;
+    }
+    if (e->type != type && !sql_cast_allowed(e->type, type, ctx)) {
+        if (ctx == SQL_CAST_EXPLICIT)
+            orb_err_set(err, CANNOT_COERCE, "cannot cast type %s to %s", tname(ac->mcx, e->type),
+                        tname(ac->mcx, type));
+        else
+            orb_err_set(err, DATATYPE_MISMATCH, "cannot coerce type %s to %s",
+                        tname(ac->mcx, e->type), tname(ac->mcx, type));
+        return err_at(err, e->location);
+    }
+    sql_expr_t *c = SQL_MAKE_NODE(ac->mcx, CAST);
+    c->type = type;
+    c->typmod = typmod;
+    c->location = e->location;
+    c->nargs = 1;
+    c->args = args_alloc(ac->mcx, 1);
+    c->args[0] = e;
+    /* fold casts of constants now so bad literals fail at analysis, with a position */
+    if (e->tag == SQL_T_CONST) {
+        sql_expr_t *k = make_const(ac->mcx, type, e->location);
+        k->typmod = typmod;
+        if (e->val.isnull)
+            k->val.isnull = true;
+        else if (sql_value_cast(e->type, type, typmod, &e->val, ac->mcx, &k->val, err) != 0)
+            return err_at(err, e->location);
+        *out = k;
+        return 0;
+    }
+    *out = c;
+    return 0;
+}
+
+/* PostgreSQL's select_common_type, for the types Orbit has. */
+static int common_type(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, const char *what,
+                       uint32_t *out, orb_err_t *err) {
+    static const uint32_t numeric_rank[] = {SQL_OID_INT2, SQL_OID_INT4, SQL_OID_INT8,
+                                            SQL_OID_NUMERIC, SQL_OID_FLOAT4, SQL_OID_FLOAT8};
+    uint32_t t = SQL_OID_UNKNOWN;
+    int loc = -1;
+    for (int i = 0; i < n; i++) {
+        uint32_t et = es[i]->type;
+        if (et == SQL_OID_UNKNOWN) continue;
+        if (t == SQL_OID_UNKNOWN) {
+            t = et;
+            loc = es[i]->location;
+            continue;
+        }
+        if (et == t) continue;
+        int rt = -1, re = -1;
+        for (int k = 0; k < 6; k++) {
+            if (numeric_rank[k] == t) rt = k;
+            if (numeric_rank[k] == et) re = k;
+        }
+        if (rt >= 0 && re >= 0) {
+            if (re > rt) t = et;
+            continue;
+        }
+        if (sql_cast_allowed(et, t, SQL_CAST_IMPLICIT)) continue;
+        if (sql_cast_allowed(t, et, SQL_CAST_IMPLICIT)) {
+            t = et;
+            continue;
+        }
+        orb_err_set(err, DATATYPE_MISMATCH, "%s types %s and %s cannot be matched", what,
+                    tname(ac->mcx, t), tname(ac->mcx, et));
+        return err_at(err, es[i]->location >= 0 ? es[i]->location : loc);
+    }
+    *out = t == SQL_OID_UNKNOWN ? SQL_OID_TEXT : t;
+    return 0;
+}
+
+static int coerce_all(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, uint32_t type,
+                      orb_err_t *err) {
+    for (int i = 0; i < n; i++)
+        if (sql_expr_coerce(ac, es[i], type, -1, SQL_CAST_IMPLICIT, &es[i], err) != 0) return -1;
+    return 0;
+}
+
+static int coerce_bool(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, orb_err_t *err) {
+    if ((*e)->type == SQL_OID_BOOL) return 0;
+    if ((*e)->type == SQL_OID_UNKNOWN)
+        return sql_expr_coerce(ac, *e, SQL_OID_BOOL, -1, SQL_CAST_IMPLICIT, e, err);
+    orb_err_set(err, DATATYPE_MISMATCH, "argument of %s must be type boolean, not type %s", what,
+                tname(ac->mcx, (*e)->type));
+    return err_at(err, (*e)->location);
+}
+
+/* ---- operators and functions ----------------------------------------------------------- */
+
+static int make_oper(sql_analyze_ctx_t *ac, const char *op, sql_expr_t *l, sql_expr_t *r,
+                     int location, sql_expr_t **out, orb_err_t *err) {
+    const sql_builtin_t *fn;
+    uint32_t lc = 0, rc = 0;
+    if (sql_oper_resolve(op, l ? l->type : 0, r->type, &fn, &lc, &rc, err) != 0)
+        return err_at(err, location);
+    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, FUNC);
+    e->fn = fn;
+    e->location = location;
+    e->nargs = l ? 2 : 1;
+    e->args = args_alloc(ac->mcx, e->nargs);
+    if (l) {
+        if (sql_expr_coerce(ac, l, lc, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0) return -1;
+        if (sql_expr_coerce(ac, r, rc, -1, SQL_CAST_IMPLICIT, &e->args[1], err) != 0) return -1;
+    } else {
+        if (sql_expr_coerce(ac, r, rc, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0) return -1;
+    }
+    e->type = fn->rettype ? fn->rettype : e->args[0]->type;
+    *out = e;
+    return 0;
+}
+
+static int analyze_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node **ns, size_t n,
+                        sql_expr_t ***out, orb_err_t *err) {
+    sql_expr_t **es = args_alloc(ac->mcx, (int)n);
+    for (size_t i = 0; i < n; i++)
+        if (sql_expr_analyze(ac, sc, ns[i], &es[i], err) != 0) return -1;
+    *out = es;
+    return 0;
+}
+
+static const char *oper_name(PgQuery__AExpr *a) {
+    if (a->n_name == 0) return "";
+    return str_of(a->name[a->n_name - 1]);
+}
+
+static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr *a,
+                         sql_expr_t **out, orb_err_t *err) {
+    const char *op = oper_name(a);
+    int loc = a->location;
+    sql_expr_t *l = NULL, *r = NULL;
+    switch (a->kind) {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+        if (a->lexpr && sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
+        if (sql_expr_analyze(ac, sc, a->rexpr, &r, err) != 0) return -1;
+        return make_oper(ac, op, l, r, loc, out, err);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF: {
+        if (sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
+        if (sql_expr_analyze(ac, sc, a->rexpr, &r, err) != 0) return -1;
+        sql_expr_t *eq;
+        if (make_oper(ac, "=", l, r, loc, &eq, err) != 0) return -1;
+        sql_expr_t *e;
+        if (a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) {
+            e = SQL_MAKE_NODE(ac->mcx, NULLIF);
+            e->type = eq->args[0]->type;
+        } else {
+            e = SQL_MAKE_NODE(ac->mcx, DISTINCT);
+            e->type = SQL_OID_BOOL;
+            e->flag = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT;
+        }
+        e->fn = eq->fn;
+        e->location = loc;
+        e->nargs = 2;
+        e->args = eq->args;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
+        if (!a->rexpr || a->rexpr->node_case != PG_QUERY__NODE__NODE_LIST)
+            return (orb_err_set(err, FEATURE_NOT_SUPPORTED, "IN with a subquery is not supported yet"),
+                    err_at(err, loc));
+        bool neg = strcmp(op, "<>") == 0;
+        PgQuery__List *lst = a->rexpr->list;
+        if (sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
+        sql_expr_t **items;
+        if (analyze_list(ac, sc, lst->items, lst->n_items, &items, err) != 0) return -1;
+        /* one common type for the left side and the list, as PostgreSQL does */
+        sql_expr_t **all = args_alloc(ac->mcx, (int)lst->n_items + 1);
+        all[0] = l;
+        for (size_t i = 0; i < lst->n_items; i++) all[i + 1] = items[i];
+        uint32_t ct;
+        if (common_type(ac, all, (int)lst->n_items + 1, "IN", &ct, err) == 0) {
+            if (coerce_all(ac, all, (int)lst->n_items + 1, ct, err) != 0) return -1;
+        } else {
+            orb_err_clear(err);
+        }
+        sql_expr_t *e = neg ? SQL_MAKE_NODE(ac->mcx, AND) : SQL_MAKE_NODE(ac->mcx, OR);
+        e->type = SQL_OID_BOOL;
+        e->location = loc;
+        e->nargs = (int)lst->n_items;
+        e->args = args_alloc(ac->mcx, e->nargs);
+        for (size_t i = 0; i < lst->n_items; i++)
+            if (make_oper(ac, neg ? "<>" : "=", all[0], all[i + 1], loc, &e->args[i], err) != 0)
+                return -1;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM: {
+        if (!a->rexpr || a->rexpr->node_case != PG_QUERY__NODE__NODE_LIST ||
+            a->rexpr->list->n_items != 2)
+            return (orb_err_set(err, SYNTAX_ERROR, "malformed BETWEEN"), err_at(err, loc));
+        bool neg = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN ||
+                   a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
+        bool sym = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM ||
+                   a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
+        sql_expr_t *lo, *hi;
+        if (sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
+        if (sql_expr_analyze(ac, sc, a->rexpr->list->items[0], &lo, err) != 0) return -1;
+        if (sql_expr_analyze(ac, sc, a->rexpr->list->items[1], &hi, err) != 0) return -1;
+        sql_expr_t *c1, *c2;
+        if (make_oper(ac, neg ? "<" : ">=", l, lo, loc, &c1, err) != 0) return -1;
+        if (make_oper(ac, neg ? ">" : "<=", l, hi, loc, &c2, err) != 0) return -1;
+        sql_expr_t *e = neg ? SQL_MAKE_NODE(ac->mcx, OR) : SQL_MAKE_NODE(ac->mcx, AND);
+        e->type = SQL_OID_BOOL;
+        e->nargs = 2;
+        e->args = args_alloc(ac->mcx, 2);
+        e->args[0] = c1;
+        e->args[1] = c2;
+        if (sym) {
+            /* x BETWEEN SYMMETRIC a AND b == x BETWEEN a AND b OR x BETWEEN b AND a */
+            sql_expr_t *d1, *d2;
+            if (make_oper(ac, neg ? "<" : ">=", l, hi, loc, &d1, err) != 0) return -1;
+            if (make_oper(ac, neg ? ">" : "<=", l, lo, loc, &d2, err) != 0) return -1;
+            sql_expr_t *e2 = neg ? SQL_MAKE_NODE(ac->mcx, OR) : SQL_MAKE_NODE(ac->mcx, AND);
+            e2->type = SQL_OID_BOOL;
+            e2->nargs = 2;
+            e2->args = args_alloc(ac->mcx, 2);
+            e2->args[0] = d1;
+            e2->args[1] = d2;
+            sql_expr_t *both = neg ? SQL_MAKE_NODE(ac->mcx, AND) : SQL_MAKE_NODE(ac->mcx, OR);
+            both->type = SQL_OID_BOOL;
+            both->nargs = 2;
+            both->args = args_alloc(ac->mcx, 2);
+            both->args[0] = e;
+            both->args[1] = e2;
+            e = both;
+        }
+        *out = e;
+        return 0;
+    }
+    default:
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of operator expression is not supported yet");
+        return err_at(err, loc);
+    }
+}
+
+/* Functions that read the session rather than their arguments. */
+enum { SESS_CURRENT_USER = 1, SESS_SESSION_USER, SESS_CURRENT_DATABASE, SESS_CURRENT_SCHEMA,
+       SESS_VERSION, SESS_NOW, SESS_CURRENT_DATE, SESS_STMT_TS, SESS_BACKEND_PID };
+
+static sql_expr_t *make_session(orb_mcx_t *mcx, int op, uint32_t type, int loc) {
+    sql_expr_t *e = SQL_MAKE_NODE(mcx, SESSION);
+    e->index = op;
+    e->type = type;
+    e->location = loc;
+    return e;
+}
+
+static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
+                        sql_expr_t **out, orb_err_t *err) {
+    const char *name = str_of(f->funcname[f->n_funcname - 1]);
+    int loc = f->location;
+    if (!name) return (orb_err_set(err, SYNTAX_ERROR, "bad function name"), err_at(err, loc));
+    if (f->over) {
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
+        return err_at(err, loc);
+    }
+    int nargs = (int)f->n_args;
+    if (nargs == 0 && !f->agg_star) {
+        static const struct { const char *n; int op; uint32_t t; } sess[] = {
+            {"current_database", SESS_CURRENT_DATABASE, SQL_OID_NAME},
+            {"current_schema", SESS_CURRENT_SCHEMA, SQL_OID_NAME},
+            {"version", SESS_VERSION, SQL_OID_TEXT},
+            {"now", SESS_NOW, SQL_OID_TIMESTAMPTZ},
+            {"transaction_timestamp", SESS_NOW, SQL_OID_TIMESTAMPTZ},
+            {"statement_timestamp", SESS_STMT_TS, SQL_OID_TIMESTAMPTZ},
+            {"pg_backend_pid", SESS_BACKEND_PID, SQL_OID_INT4},
+        };
+        for (size_t i = 0; i < sizeof sess / sizeof sess[0]; i++) {
+            if (strcmp(name, sess[i].n) == 0) {
+                *out = make_session(ac->mcx, sess[i].op, sess[i].t, loc);
+                return 0;
+            }
+        }
+    }
+    sql_expr_t **args;
+    /* aggregates */
+    uint32_t argtypes[SQL_FN_MAXARGS] = {0};
+    const sql_agg_t *agg = NULL;
+    if (analyze_list(ac, sc, f->args, f->n_args, &args, err) != 0) return -1;
+    for (int i = 0; i < nargs && i < SQL_FN_MAXARGS; i++) argtypes[i] = args[i]->type;
+    uint32_t aggcast = 0, aggret = 0;
+    orb_err_t tmp;
+    if (nargs <= 1 && sql_agg_resolve(name, f->agg_star ? 0 : nargs, argtypes, &agg, &aggcast,
+                                      &aggret, &tmp) == 0) {
+        if (!sc->allow_agg) {
+            orb_err_set(err, GROUPING_ERROR, "aggregate functions are not allowed in %s",
+                        sc->table ? "WHERE" : "this context");
+            return err_at(err, loc);
+        }
+        sql_agg_call_t ag = {.agg = agg, .arg = NULL, .argtype = aggcast, .distinct = f->agg_distinct};
+        if (nargs == 1) {
+            if (sql_expr_coerce(ac, args[0], aggcast, -1, SQL_CAST_IMPLICIT, &ag.arg, err) != 0)
+                return -1;
+            ag.argtype = ag.arg->type;
+        }
+        if (sc->naggs == sc->aggcap) {
+            int nc = sc->aggcap ? sc->aggcap * 2 : 8;
+            sc->aggs = orb_realloc(ac->mcx, sc->aggs, sizeof *sc->aggs * (size_t)sc->aggcap,
+                                   sizeof *sc->aggs * (size_t)nc);
+            sc->aggcap = nc;
+        }
+        sc->aggs[sc->naggs] = ag;
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, AGGREF);
+        e->index = sc->naggs++;
+        e->type = aggret;
+        e->location = loc;
+        *out = e;
+        return 0;
+    }
+    if (f->agg_star) {
+        orb_err_set(err, UNDEFINED_FUNCTION, "function %s(*) does not exist", name);
+        return err_at(err, loc);
+    }
+    if (nargs > SQL_FN_MAXARGS && strcmp(name, "concat") != 0 && strcmp(name, "concat_ws") != 0) {
+        orb_err_set(err, UNDEFINED_FUNCTION, "function %s with %d arguments does not exist", name,
+                    nargs);
+        return err_at(err, loc);
+    }
+    uint32_t *types = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(nargs + 1));
+    uint32_t *casts = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(nargs + 1));
+    for (int i = 0; i < nargs; i++) types[i] = args[i]->type;
+    const sql_builtin_t *fn;
+    if (sql_func_resolve(name, nargs, types, &fn, casts, err) != 0) return err_at(err, loc);
+    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, FUNC);
+    e->fn = fn;
+    e->location = loc;
+    e->nargs = nargs;
+    e->args = args;
+    for (int i = 0; i < nargs; i++)
+        if (sql_expr_coerce(ac, args[i], casts[i] ? casts[i] : args[i]->type, -1,
+                            SQL_CAST_IMPLICIT, &e->args[i], err) != 0)
+            return -1;
+    e->type = fn->rettype ? fn->rettype : (nargs ? e->args[0]->type : SQL_OID_TEXT);
+    *out = e;
+    return 0;
+}
+
+int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, uint32_t *oid,
+                          int32_t *typmod, orb_err_t *err) {
+    if (tn->n_array_bounds > 0) {
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "array types are not supported yet");
+        return err_at(err, tn->location);
+    }
+    const char *name = str_of(tn->names[tn->n_names - 1]);
+    int32_t mods[4];
+    int nmods = 0;
+    for (size_t i = 0; i < tn->n_typmods && i < 4; i++) {
+        PgQuery__Node *m = tn->typmods[i];
+        if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+            mods[nmods++] = m->a_const->ival->ival;
+        else {
+            orb_err_set(err, SYNTAX_ERROR, "type modifiers must be simple constants or identifiers");
+            return err_at(err, tn->location);
+        }
+    }
+    if (sql_type_lookup(name ? name : "", mods, nmods, oid, typmod, err) != 0)
+        return err_at(err, tn->location);
+    return 0;
+}
+
+static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__ColumnRef *cr,
+                          sql_expr_t **out, orb_err_t *err) {
+    int loc = cr->location;
+    const char *rel = NULL, *col = NULL;
+    if (cr->n_fields == 1) {
+        col = str_of(cr->fields[0]);
+    } else if (cr->n_fields == 2) {
+        rel = str_of(cr->fields[0]);
+        col = str_of(cr->fields[1]);
+    } else if (cr->n_fields == 3) {
+        rel = str_of(cr->fields[1]);
+        col = str_of(cr->fields[2]);
+    }
+    if (!col) {
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "\"*\" is not allowed here");
+        return err_at(err, loc);
+    }
+    if (rel && sc->excluded_ok && strcmp(rel, "excluded") == 0) {
+        int i = sql_table_column(sc->table, col);
+        if (i < 0) {
+            orb_err_set(err, UNDEFINED_COLUMN, "column excluded.%s does not exist", col);
+            return err_at(err, loc);
+        }
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, EXCLUDED);
+        e->index = i;
+        e->type = sc->table->cols[i].type;
+        e->typmod = sc->table->cols[i].typmod;
+        e->location = loc;
+        *out = e;
+        return 0;
+    }
+    if (rel && (!sc->table || strcmp(rel, sc->alias) != 0)) {
+        orb_err_set(err, UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", rel);
+        return err_at(err, loc);
+    }
+    int i = sc->table ? sql_table_column(sc->table, col) : -1;
+    if (i < 0) {
+        if (rel)
+            orb_err_set(err, UNDEFINED_COLUMN, "column %s.%s does not exist", rel, col);
+        else
+            orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" does not exist", col);
+        return err_at(err, loc);
+    }
+    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, COLUMN);
+    e->index = i;
+    e->type = sc->table->cols[i].type;
+    e->typmod = sc->table->cols[i].typmod;
+    e->location = loc;
+    *out = e;
+    return 0;
+}
+
+static int analyze_const(sql_analyze_ctx_t *ac, PgQuery__AConst *c, sql_expr_t **out,
+                         orb_err_t *err) {
+    int loc = c->location;
+    sql_expr_t *e;
+    if (c->isnull) {
+        e = make_const(ac->mcx, SQL_OID_UNKNOWN, loc);
+        e->val.isnull = true;
+        *out = e;
+        return 0;
+    }
+    switch (c->val_case) {
+    case PG_QUERY__A__CONST__VAL_IVAL:
+        e = make_const(ac->mcx, SQL_OID_INT4, loc);
+        e->val.v.i = c->ival->ival;
+        break;
+    case PG_QUERY__A__CONST__VAL_FVAL: {
+        /* integers too large for int4 arrive as Float: int8 when they fit, else numeric */
+        const char *s = c->fval->fval;
+        bool integral = strspn(s, "-0123456789") == strlen(s);
+        e = make_const(ac->mcx, SQL_OID_NUMERIC, loc);
+        if (integral) {
+            orb_err_t tmp;
+            if (sql_value_in(SQL_OID_INT8, -1, s, strlen(s), ac->mcx, &e->val, &tmp) == 0) {
+                e->type = SQL_OID_INT8;
+                break;
+            }
+        }
+        if (sql_value_in(SQL_OID_NUMERIC, -1, s, strlen(s), ac->mcx, &e->val, err) != 0)
+            return err_at(err, loc);
+        break;
+    }
+    case PG_QUERY__A__CONST__VAL_BOOLVAL:
+        e = make_const(ac->mcx, SQL_OID_BOOL, loc);
+        e->val.v.b = c->boolval->boolval;
+        break;
+    case PG_QUERY__A__CONST__VAL_SVAL:
+        e = make_const(ac->mcx, SQL_OID_UNKNOWN, loc);
+        e->val.v.s.p = orb_strdup(ac->mcx, c->sval->sval);
+        e->val.v.s.n = (uint32_t)strlen(c->sval->sval);
+        break;
+    default:
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "bit string constants are not supported yet");
+        return err_at(err, loc);
+    }
+    *out = e;
+    return 0;
+}
+
+static int analyze_variadic(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_node_tag_t tag,
+                            PgQuery__Node **ns, size_t n, const char *what, int loc,
+                            sql_expr_t **out, orb_err_t *err) {
+    sql_expr_t *e = sql_expr_make(ac->mcx, tag);
+    e->location = loc;
+    if (analyze_list(ac, sc, ns, n, &e->args, err) != 0) return -1;
+    e->nargs = (int)n;
+    uint32_t t;
+    if (common_type(ac, e->args, e->nargs, what, &t, err) != 0) return -1;
+    if (coerce_all(ac, e->args, e->nargs, t, err) != 0) return -1;
+    e->type = t;
+    if (tag == SQL_T_GREATEST || tag == SQL_T_LEAST) {
+        const sql_builtin_t *fn;
+        uint32_t lc, rc;
+        if (sql_oper_resolve("<", t, t, &fn, &lc, &rc, err) != 0) return err_at(err, loc);
+    }
+    *out = e;
+    return 0;
+}
+
+int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, sql_expr_t **out,
+                     orb_err_t *err) {
+    if (!n) return orb_err_set(err, INTERNAL_ERROR, "missing expression");
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST:
+        return analyze_const(ac, n->a_const, out, err);
+    case PG_QUERY__NODE__NODE_COLUMN_REF:
+        return analyze_colref(ac, sc, n->column_ref, out, err);
+    case PG_QUERY__NODE__NODE_PARAM_REF: {
+        int num = n->param_ref->number;
+        if (num < 1 || num > 65535) {
+            orb_err_set(err, UNDEFINED_PARAMETER, "there is no parameter $%d", num);
+            return err_at(err, n->param_ref->location);
+        }
+        if (num > ac->nparams) {
+            if (num > ac->param_cap) {
+                int nc = num < 16 ? 16 : num * 2;
+                ac->param_types = orb_realloc(ac->mcx, ac->param_types,
+                                              sizeof(uint32_t) * (size_t)ac->param_cap,
+                                              sizeof(uint32_t) * (size_t)nc);
+                memset(ac->param_types + ac->param_cap, 0,
+                       sizeof(uint32_t) * (size_t)(nc - ac->param_cap));
+                ac->param_cap = nc;
+            }
+            ac->nparams = num;
+        }
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, PARAM);
+        e->index = num - 1;
+        e->type = ac->param_types[num - 1] ? ac->param_types[num - 1] : SQL_OID_UNKNOWN;
+        e->location = n->param_ref->location;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_A_EXPR:
+        return analyze_aexpr(ac, sc, n->a_expr, out, err);
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: {
+        PgQuery__BoolExpr *b = n->bool_expr;
+        sql_node_tag_t tag = b->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR  ? SQL_T_AND
+                             : b->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR ? SQL_T_OR
+                                                                              : SQL_T_NOT;
+        const char *what = tag == SQL_T_AND ? "AND" : tag == SQL_T_OR ? "OR" : "NOT";
+        sql_expr_t *e = sql_expr_make(ac->mcx, tag);
+        e->type = SQL_OID_BOOL;
+        e->location = b->location;
+        if (analyze_list(ac, sc, b->args, b->n_args, &e->args, err) != 0) return -1;
+        e->nargs = (int)b->n_args;
+        for (int i = 0; i < e->nargs; i++)
+            if (coerce_bool(ac, &e->args[i], what, err) != 0) return -1;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_NULL_TEST: {
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, NULLTEST);
+        e->type = SQL_OID_BOOL;
+        e->flag = n->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL;
+        e->nargs = 1;
+        e->args = args_alloc(ac->mcx, 1);
+        if (sql_expr_analyze(ac, sc, n->null_test->arg, &e->args[0], err) != 0) return -1;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST: {
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, BOOLTEST);
+        e->type = SQL_OID_BOOL;
+        e->flag = n->boolean_test->booltesttype;
+        e->nargs = 1;
+        e->args = args_alloc(ac->mcx, 1);
+        if (sql_expr_analyze(ac, sc, n->boolean_test->arg, &e->args[0], err) != 0) return -1;
+        if (coerce_bool(ac, &e->args[0], "IS TRUE", err) != 0) return -1;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        sql_expr_t *arg;
+        if (sql_expr_analyze(ac, sc, n->type_cast->arg, &arg, err) != 0) return -1;
+        uint32_t oid;
+        int32_t typmod;
+        if (sql_expr_resolve_type(ac, n->type_cast->type_name, &oid, &typmod, err) != 0) return -1;
+        if (arg->location < 0) arg->location = n->type_cast->location;
+        if (sql_expr_coerce(ac, arg, oid, typmod, SQL_CAST_EXPLICIT, out, err) != 0) return -1;
+        if (*out == arg && arg->tag != SQL_T_CONST) {
+            /* same type: keep a node so the typmod is applied */
+            if (typmod >= 0 && arg->typmod != typmod) {
+                sql_expr_t *c = SQL_MAKE_NODE(ac->mcx, CAST);
+                c->type = oid;
+                c->typmod = typmod;
+                c->nargs = 1;
+                c->args = args_alloc(ac->mcx, 1);
+                c->args[0] = arg;
+                *out = c;
+            }
+        }
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+        return analyze_func(ac, sc, n->func_call, out, err);
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+        return analyze_variadic(ac, sc, SQL_T_COALESCE, n->coalesce_expr->args,
+                                n->coalesce_expr->n_args, "COALESCE", n->coalesce_expr->location,
+                                out, err);
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR: {
+        bool greatest = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST;
+        return analyze_variadic(ac, sc, greatest ? SQL_T_GREATEST : SQL_T_LEAST,
+                                n->min_max_expr->args, n->min_max_expr->n_args,
+                                greatest ? "GREATEST" : "LEAST", n->min_max_expr->location, out,
+                                err);
+    }
+    case PG_QUERY__NODE__NODE_CASE_EXPR: {
+        PgQuery__CaseExpr *c = n->case_expr;
+        sql_expr_t *arg = NULL;
+        if (c->arg && sql_expr_analyze(ac, sc, c->arg, &arg, err) != 0) return -1;
+        int nw = (int)c->n_args;
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, CASE);
+        e->location = c->location;
+        e->nargs = nw * 2 + (c->defresult ? 1 : 0);
+        e->flag = c->defresult != NULL;
+        e->args = args_alloc(ac->mcx, e->nargs);
+        sql_expr_t **results = args_alloc(ac->mcx, nw + 1);
+        int nres = 0;
+        for (int i = 0; i < nw; i++) {
+            PgQuery__CaseWhen *w = c->args[i]->case_when;
+            sql_expr_t *cond, *res;
+            if (sql_expr_analyze(ac, sc, w->expr, &cond, err) != 0) return -1;
+            if (arg) {
+                if (make_oper(ac, "=", arg, cond, w->location, &cond, err) != 0) return -1;
+            }
+            if (coerce_bool(ac, &cond, "CASE/WHEN", err) != 0) return -1;
+            if (sql_expr_analyze(ac, sc, w->result, &res, err) != 0) return -1;
+            e->args[2 * i] = cond;
+            results[nres++] = res;
+        }
+        if (c->defresult) {
+            if (sql_expr_analyze(ac, sc, c->defresult, &results[nres], err) != 0) return -1;
+            nres++;
+        }
+        uint32_t t;
+        if (common_type(ac, results, nres, "CASE", &t, err) != 0) return -1;
+        if (coerce_all(ac, results, nres, t, err) != 0) return -1;
+        for (int i = 0; i < nw; i++) e->args[2 * i + 1] = results[i];
+        if (c->defresult) e->args[2 * nw] = results[nw];
+        e->type = t;
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
+        PgQuery__SQLValueFunction *f = n->sqlvalue_function;
+        int loc = f->location;
+        switch (f->op) {
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N:
+            *out = make_session(ac->mcx, SESS_NOW, SQL_OID_TIMESTAMPTZ, loc);
+            return 0;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N:
+            *out = make_session(ac->mcx, SESS_NOW, SQL_OID_TIMESTAMP, loc);
+            return 0;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE:
+            *out = make_session(ac->mcx, SESS_CURRENT_DATE, SQL_OID_DATE, loc);
+            return 0;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:
+            *out = make_session(ac->mcx, SESS_CURRENT_USER, SQL_OID_NAME, loc);
+            return 0;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER:
+            *out = make_session(ac->mcx, SESS_SESSION_USER, SQL_OID_NAME, loc);
+            return 0;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG:
+            *out = make_session(ac->mcx, SESS_CURRENT_DATABASE, SQL_OID_NAME, loc);
+            return 0;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA:
+            *out = make_session(ac->mcx, SESS_CURRENT_SCHEMA, SQL_OID_NAME, loc);
+            return 0;
+        default:
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "time without time zone is not supported yet");
+            return err_at(err, loc);
+        }
+    }
+    case PG_QUERY__NODE__NODE_SUB_LINK:
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "subqueries are not supported yet");
+        return err_at(err, n->sub_link->location);
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "arrays are not supported yet");
+        return err_at(err, n->a_array_expr->location);
+    case PG_QUERY__NODE__NODE_SET_TO_DEFAULT:
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "DEFAULT is not allowed in this context");
+        return err_at(err, n->set_to_default->location);
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                           "this kind of expression is not supported yet (node %d)",
+                           (int)n->node_case);
+    }
+}
+
+/* ---- evaluation ---------------------------------------------------------------------- */
+
+static const char *const version_string =
+    "PostgreSQL 15.0 (Orbit 0.1) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit";
+
+static void set_text(orb_mcx_t *mcx, sql_value_t *out, const char *s) {
+    out->isnull = false;
+    out->v.s.p = orb_strdup(mcx, s);
+    out->v.s.n = (uint32_t)strlen(s);
+}
+
+static int eval_session(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out) {
+    sql_session_t *s = ec->fn.session;
+    out->isnull = false;
+    switch (e->index) {
+    case SESS_CURRENT_USER:
+    case SESS_SESSION_USER:
+        set_text(ec->fn.mcx, out, s ? sql_session_user(s) : "postgres");
+        return 0;
+    case SESS_CURRENT_DATABASE:
+        set_text(ec->fn.mcx, out, s ? sql_session_database(s) : "postgres");
+        return 0;
+    case SESS_CURRENT_SCHEMA:
+        set_text(ec->fn.mcx, out, "public");
+        return 0;
+    case SESS_VERSION:
+        set_text(ec->fn.mcx, out, version_string);
+        return 0;
+    case SESS_NOW:
+        out->v.i = ec->fn.txn_start_us;
+        return 0;
+    case SESS_STMT_TS:
+        out->v.i = ec->fn.stmt_start_us;
+        return 0;
+    case SESS_CURRENT_DATE: {
+        int64_t us = ec->fn.txn_start_us;
+        int64_t days = us / 86400000000LL;
+        if (us < 0 && us % 86400000000LL) days--;
+        out->v.i = days;
+        return 0;
+    }
+    case SESS_BACKEND_PID:
+        out->v.i = 0;
+        return 0;
+    }
+    out->isnull = true;
+    return 0;
+}
+
+static int cmp_values(uint32_t type, const sql_value_t *a, const sql_value_t *b) {
+    return sql_value_cmp(type, a, b);
+}
+
+int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err) {
+    switch (e->tag) {
+    case SQL_T_CONST:
+        *out = e->val;
+        return 0;
+    case SQL_T_COLUMN:
+        *out = ec->row[e->index];
+        return 0;
+    case SQL_T_EXCLUDED:
+        *out = ec->excluded[e->index];
+        return 0;
+    case SQL_T_PARAM:
+        if (!ec->params) return orb_err_set(err, UNDEFINED_PARAMETER, "there is no parameter $%d", e->index + 1);
+        *out = ec->params[e->index];
+        return 0;
+    case SQL_T_AGGREF:
+        *out = ec->aggs[e->index];
+        return 0;
+    case SQL_T_SESSION:
+        return eval_session(ec, e, out);
+    case SQL_T_FUNC: {
+        sql_value_t args[64];
+        sql_value_t *av = e->nargs <= 64 ? args : orb_alloc(ec->fn.mcx, sizeof *av * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) {
+            if (sql_expr_eval(ec, e->args[i], &av[i], err) != 0) return -1;
+            if (av[i].isnull && e->fn->strict) {
+                out->isnull = true;
+                return 0;
+            }
+        }
+        memset(out, 0, sizeof *out);
+        return e->fn->fn(&ec->fn, av, e->nargs, out, err);
+    }
+    case SQL_T_CAST: {
+        sql_value_t v;
+        if (sql_expr_eval(ec, e->args[0], &v, err) != 0) return -1;
+        if (v.isnull) {
+            out->isnull = true;
+            return 0;
+        }
+        return sql_value_cast(e->args[0]->type, e->type, e->typmod, &v, ec->fn.mcx, out, err);
+    }
+    case SQL_T_AND:
+    case SQL_T_OR: {
+        bool is_and = e->tag == SQL_T_AND, saw_null = false;
+        for (int i = 0; i < e->nargs; i++) {
+            sql_value_t v;
+            if (sql_expr_eval(ec, e->args[i], &v, err) != 0) return -1;
+            if (v.isnull) {
+                saw_null = true;
+                continue;
+            }
+            if (v.v.b != is_and) {
+                out->isnull = false;
+                out->v.b = !is_and;
+                return 0;
+            }
+        }
+        out->isnull = saw_null;
+        out->v.b = is_and;
+        return 0;
+    }
+    case SQL_T_NOT: {
+        sql_value_t v;
+        if (sql_expr_eval(ec, e->args[0], &v, err) != 0) return -1;
+        out->isnull = v.isnull;
+        out->v.b = !v.v.b;
+        return 0;
+    }
+    case SQL_T_NULLTEST: {
+        sql_value_t v;
+        if (sql_expr_eval(ec, e->args[0], &v, err) != 0) return -1;
+        out->isnull = false;
+        out->v.b = e->flag ? !v.isnull : v.isnull;
+        return 0;
+    }
+    case SQL_T_BOOLTEST: {
+        sql_value_t v;
+        if (sql_expr_eval(ec, e->args[0], &v, err) != 0) return -1;
+        out->isnull = false;
+        switch (e->flag) {
+        case PG_QUERY__BOOL_TEST_TYPE__IS_TRUE: out->v.b = !v.isnull && v.v.b; break;
+        case PG_QUERY__BOOL_TEST_TYPE__IS_NOT_TRUE: out->v.b = v.isnull || !v.v.b; break;
+        case PG_QUERY__BOOL_TEST_TYPE__IS_FALSE: out->v.b = !v.isnull && !v.v.b; break;
+        case PG_QUERY__BOOL_TEST_TYPE__IS_NOT_FALSE: out->v.b = v.isnull || v.v.b; break;
+        case PG_QUERY__BOOL_TEST_TYPE__IS_UNKNOWN: out->v.b = v.isnull; break;
+        default: out->v.b = !v.isnull; break;
+        }
+        return 0;
+    }
+    case SQL_T_CASE: {
+        int nw = (e->nargs - (e->flag ? 1 : 0)) / 2;
+        for (int i = 0; i < nw; i++) {
+            bool b;
+            if (sql_expr_eval_bool(ec, e->args[2 * i], &b, err) != 0) return -1;
+            if (b) return sql_expr_eval(ec, e->args[2 * i + 1], out, err);
+        }
+        if (e->flag) return sql_expr_eval(ec, e->args[e->nargs - 1], out, err);
+        out->isnull = true;
+        return 0;
+    }
+    case SQL_T_COALESCE:
+        for (int i = 0; i < e->nargs; i++) {
+            if (sql_expr_eval(ec, e->args[i], out, err) != 0) return -1;
+            if (!out->isnull) return 0;
+        }
+        out->isnull = true;
+        return 0;
+    case SQL_T_GREATEST:
+    case SQL_T_LEAST: {
+        bool have = false;
+        for (int i = 0; i < e->nargs; i++) {
+            sql_value_t v;
+            if (sql_expr_eval(ec, e->args[i], &v, err) != 0) return -1;
+            if (v.isnull) continue;
+            if (!have) {
+                *out = v;
+                have = true;
+                continue;
+            }
+            int c = cmp_values(e->type, &v, out);
+            if ((e->tag == SQL_T_GREATEST && c > 0) || (e->tag == SQL_T_LEAST && c < 0)) *out = v;
+        }
+        if (!have) out->isnull = true;
+        return 0;
+    }
+    case SQL_T_NULLIF:
+    case SQL_T_DISTINCT: {
+        sql_value_t a[2];
+        if (sql_expr_eval(ec, e->args[0], &a[0], err) != 0) return -1;
+        if (sql_expr_eval(ec, e->args[1], &a[1], err) != 0) return -1;
+        bool eq;
+        if (a[0].isnull || a[1].isnull) {
+            eq = a[0].isnull && a[1].isnull;
+        } else {
+            sql_value_t r;
+            memset(&r, 0, sizeof r);
+            if (e->fn->fn(&ec->fn, a, 2, &r, err) != 0) return -1;
+            eq = !r.isnull && r.v.b;
+        }
+        if (e->tag == SQL_T_NULLIF) {
+            if (eq && !a[0].isnull)
+                out->isnull = true;
+            else
+                *out = a[0];
+            return 0;
+        }
+        out->isnull = false;
+        out->v.b = e->flag ? eq : !eq;
+        return 0;
+    }
+    }
+    return orb_err_set(err, INTERNAL_ERROR, "unknown expression node %d", (int)e->tag);
+}
+
+int sql_expr_eval_bool(sql_eval_ctx_t *ec, const sql_expr_t *e, bool *out, orb_err_t *err) {
+    sql_value_t v;
+    if (sql_expr_eval(ec, e, &v, err) != 0) return -1;
+    *out = !v.isnull && v.v.b;
+    return 0;
+}

@@ -1,0 +1,297 @@
+/* sql/sql_int.h — (sql-private) the engine, the catalog cache, analyzed statements,
+ * expressions and the session state shared by the sql/ files files. Never included from
+ * outside sql/. See sql/README.md for the path of a statement and the invariants. */
+#ifndef ORB_SQL_INT_H
+#define ORB_SQL_INT_H
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "sql.h"
+#include "sql_value.h"
+
+/* ---- catalog cache (sql_catalog.c) ------------------------------------------------------ */
+typedef struct sql_column_def {
+    char *name;
+    uint32_t type;
+    int32_t typmod;
+    bool not_null;
+    bool has_default;
+    char *default_sql;   /* "SELECT <expr>" deparsed, NULL when none */
+    char identity;       /* 0, 'a' (ALWAYS) or 'd' (BY DEFAULT) */
+    uint64_t seq_id;     /* serial / identity sequence, 0 none */
+} sql_column_def_t;
+
+typedef struct sql_unique {
+    uint32_t index_id;   /* > 0: secondary unique index entries live under this id */
+    char *name;          /* constraint name, e.g. "t_email_key" */
+    int ncols;
+    int *cols;
+} sql_unique_t;
+
+/* An immutable table definition. Shared by sessions; reference counted (the catalog holds
+ * one reference; sessions take one per statement). */
+typedef struct sql_table {
+    _Atomic int refs;
+    uint32_t id;
+    char *name;
+    char *schema;
+    uint32_t nshards;
+    uint32_t version;
+    int ncols;
+    sql_column_def_t *cols;
+    int npk;             /* 0: hidden row id */
+    int *pk;             /* column positions */
+    char *pk_name;       /* "t_pkey" */
+    uint64_t rowid_seq;
+    int nunique;
+    sql_unique_t *uniques;
+    Orbit__TableDesc *desc; /* the persisted form (owned, protobuf-c allocator) */
+} sql_table_t;
+
+struct sql_engine {
+    act_runtime_t *rt;
+    sql_config_t cfg;
+    pthread_rwlock_t cat_lock; /* guards tables/ntables; DDL holds it for writing */
+    sql_table_t **tables;
+    int ntables;
+    int cap;
+    int64_t start_us;
+    _Atomic int32_t next_backend;
+};
+
+/* Look up by (schema, name); schema NULL means "public". Returns a new reference or NULL. */
+sql_table_t *sql_catalog_get(sql_engine_t *e, const char *schema, const char *name);
+void sql_table_release(sql_table_t *t);
+int sql_catalog_load(sql_engine_t *e, orb_err_t *err);
+/* Persists desc and adds it to the cache. Fails with 42P07 if the name is taken. */
+int sql_catalog_create_table(sql_engine_t *e, Orbit__TableDesc *desc, bool if_not_exists,
+                             bool *existed, orb_err_t *err);
+int sql_catalog_drop_table(sql_engine_t *e, const char *schema, const char *name,
+                           orb_err_t *err);
+sql_table_t *sql_table_from_desc(Orbit__TableDesc *desc); /* takes ownership of desc */
+int sql_table_column(const sql_table_t *t, const char *name); /* -1 when absent */
+
+/* ---- expressions (sql_expr.c) ------------------------------------------------------- */
+typedef enum sql_node_tag {
+    SQL_T_CONST = 1,
+    SQL_T_COLUMN,   /* column of the current input row */
+    SQL_T_PARAM,    /* $n */
+    SQL_T_FUNC,     /* a builtin function or operator */
+    SQL_T_CAST,
+    SQL_T_AND,
+    SQL_T_OR,
+    SQL_T_NOT,
+    SQL_T_NULLTEST, /* flag: IS NOT NULL */
+    SQL_T_BOOLTEST, /* op: PgQuery__BoolTestType */
+    SQL_T_CASE,     /* args: when1, then1, ..., [else] */
+    SQL_T_COALESCE,
+    SQL_T_NULLIF,
+    SQL_T_GREATEST,
+    SQL_T_LEAST,
+    SQL_T_DISTINCT, /* IS DISTINCT FROM; flag: NOT DISTINCT */
+    SQL_T_AGGREF,   /* index into the group's aggregate results */
+    SQL_T_EXCLUDED, /* column of the row proposed for insertion (ON CONFLICT) */
+    SQL_T_SESSION,  /* current_user, current_database(), version() ... */
+} sql_node_tag_t;
+
+typedef struct sql_expr {
+    sql_node_tag_t tag;
+    uint32_t type;
+    int32_t typmod;
+    int location;          /* 0-based offset in the query text, -1 unknown */
+    sql_value_t val;       /* CONST */
+    int index;             /* COLUMN: position; PARAM: 0-based; AGGREF: agg index; SESSION: op */
+    int flag;              /* NULLTEST/DISTINCT/BOOLTEST detail; CASE: has else */
+    const sql_builtin_t *fn;
+    int nargs;
+    struct sql_expr **args;
+} sql_expr_t;
+
+#define SQL_MAKE_NODE(mcx, T) sql_expr_make((mcx), SQL_T_##T)
+#define SQL_IS_A(n, T) ((n) != NULL && (n)->tag == SQL_T_##T)
+sql_expr_t *sql_expr_make(orb_mcx_t *mcx, sql_node_tag_t tag);
+
+typedef struct sql_agg_call {
+    const sql_agg_t *agg;
+    sql_expr_t *arg;       /* NULL for count(*) */
+    uint32_t argtype;
+    bool distinct;
+} sql_agg_call_t;
+
+/* What names resolve against while analyzing one expression. */
+typedef struct sql_scope {
+    sql_table_t *table;    /* NULL: no FROM */
+    const char *alias;     /* the table's name or alias in the query */
+    bool allow_agg;
+    bool excluded_ok;      /* EXCLUDED.col allowed (ON CONFLICT DO UPDATE) */
+    /* aggregates found while analyzing (allow_agg) */
+    sql_agg_call_t *aggs;
+    int naggs;
+    int aggcap;
+} sql_scope_t;
+
+typedef struct sql_analyze_ctx {
+    orb_mcx_t *mcx;
+    sql_session_t *sess;
+    const char *text;      /* the whole query string (for positions) */
+    uint32_t *param_types; /* grows as $n are seen; 0 = not yet known */
+    int nparams;
+    int param_cap;
+} sql_analyze_ctx_t;
+
+int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, sql_expr_t **out,
+                     orb_err_t *err);
+/* Coerces e to type/typmod in ctx; unknown literals and parameters adopt it. */
+int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t typmod,
+                    sql_cast_ctx_t ctx, sql_expr_t **out, orb_err_t *err);
+int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, uint32_t *oid,
+                          int32_t *typmod, orb_err_t *err);
+/* True when e references no column, aggregate or excluded row (constant within a run). */
+bool sql_expr_is_stable(const sql_expr_t *e);
+
+typedef struct sql_eval_ctx {
+    sql_fn_ctx_t fn;
+    const sql_value_t *row;      /* current input row */
+    const sql_value_t *params;   /* bound parameter values */
+    const sql_value_t *aggs;     /* aggregate results of the current group */
+    const sql_value_t *excluded; /* proposed row (ON CONFLICT) */
+} sql_eval_ctx_t;
+
+int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err);
+/* WHERE semantics: NULL and false both reject. */
+int sql_expr_eval_bool(sql_eval_ctx_t *ec, const sql_expr_t *e, bool *out, orb_err_t *err);
+
+/* ---- statements (sql_analyze.c, sql_exec*.c) -------------------------------------------- */
+typedef enum sql_stmt_kind {
+    SQL_STMT_SELECT = 1,
+    SQL_STMT_INSERT,
+    SQL_STMT_UPDATE,
+    SQL_STMT_DELETE,
+    SQL_STMT_UTILITY, /* DDL, transaction control, SET/SHOW */
+} sql_stmt_kind_t;
+
+typedef struct sql_target {
+    sql_expr_t *expr;
+    const char *name;
+    uint32_t table_oid;
+    int16_t attnum;
+} sql_target_t;
+
+typedef struct sql_sort_key {
+    int target;     /* index into targets (hidden targets follow the visible ones) */
+    bool desc;
+    bool nulls_first;
+} sql_sort_key_t;
+
+/* How the rows of a single-table statement are reached. */
+typedef enum sql_access {
+    SQL_ACCESS_NONE = 0, /* no FROM */
+    SQL_ACCESS_FULL,     /* every shard, whole range */
+    SQL_ACCESS_POINT,    /* full primary key equality: one shard, one GET */
+    SQL_ACCESS_RANGE,    /* primary key prefix equality and/or range: every shard, a range */
+} sql_access_t;
+
+typedef struct sql_path {
+    sql_access_t access;
+    int neq;                 /* leading pk columns fixed by equality */
+    sql_expr_t **eq;         /* their values (stable expressions) */
+    sql_expr_t *lower;       /* range on pk column neq, may be NULL */
+    bool lower_incl;
+    sql_expr_t *upper;
+    bool upper_incl;
+} sql_path_t;
+
+typedef struct sql_query {
+    sql_stmt_kind_t kind;
+    PgQuery__Node *raw;  /* the statement node (borrowed from the parse tree) */
+    const char *tag;     /* command tag word */
+    sql_table_t *table;  /* referenced until the query's mcx is reset */
+    const char *alias;
+    /* rows produced (SELECT targets, RETURNING) */
+    int ntargets;        /* visible */
+    int nall;            /* visible + hidden sort targets */
+    sql_target_t *targets;
+    sql_expr_t *where;
+    sql_path_t path;
+    /* SELECT */
+    bool has_agg;
+    int ngroup;
+    sql_expr_t **group;
+    sql_expr_t *having;
+    sql_agg_call_t *aggs;
+    int naggs;
+    int nsort;
+    sql_sort_key_t *sort;
+    bool distinct;
+    sql_expr_t *limit;
+    sql_expr_t *offset;
+    /* INSERT */
+    int nrows;
+    sql_expr_t ***rows;  /* nrows x table->ncols, NULL entry = DEFAULT */
+    int on_conflict;     /* 0 none, 1 nothing, 2 update */
+    int nset;
+    int *set_cols;       /* UPDATE SET / DO UPDATE SET column positions */
+    sql_expr_t **set_exprs;
+    sql_expr_t *conflict_where;
+    int nconflict_cols;  /* ON CONFLICT (cols): the unique key they name */
+    int *conflict_cols;
+    sql_expr_t **defaults; /* INSERT/UPDATE: per column DEFAULT expression or NULL */
+    bool *explicit_cols;   /* INSERT: columns given by the statement */
+    bool returning;
+} sql_query_t;
+
+int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, orb_err_t *err);
+
+/* A materialised result (portals and simple queries). */
+typedef struct sql_result {
+    int ncols;
+    sql_column_t *cols;
+    int64_t nrows;
+    int64_t cap;
+    sql_value_t **rows;
+    char tag[64];
+} sql_result_t;
+
+typedef struct sql_exec_ctx {
+    sql_session_t *sess;
+    orb_mcx_t *mcx;          /* the statement's memory */
+    const sql_value_t *params;
+    uint64_t txn_id;
+    orb_err_t *err;          /* where row callbacks report errors */
+} sql_exec_ctx_t;
+
+int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err);
+void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **cols, int *ncols);
+
+/* shard access helpers (sql_shard.c) */
+int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
+                   int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
+                   orb_err_t *err);
+int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, sql_value_t **out,
+                    orb_err_t *err);
+
+/* ---- sessions (sql_session.c) --------------------------------------------------------- */
+sql_engine_t *sql_session_engine(sql_session_t *s);
+act_runtime_t *sql_session_rt(sql_session_t *s);
+const char *sql_session_user(sql_session_t *s);
+const char *sql_session_database(sql_session_t *s);
+int64_t sql_session_txn_start(sql_session_t *s);
+/* Emits a NOTICE through the statement's sink. */
+void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* utility statements (sql_ddl.c, sql_set.c) */
+int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *mcx,
+                          const char *text, orb_err_t *err);
+int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err);
+
+/* parse (sql_parse.c): the parse tree is allocated by protobuf-c; freed with the context. */
+int sql_parse(const char *text, orb_mcx_t *mcx, PgQuery__ParseResult **out, orb_err_t *err);
+/* Deparses one expression node as "SELECT <expr>". */
+char *sql_deparse_expr(PgQuery__Node *expr, orb_mcx_t *mcx, orb_err_t *err);
+int64_t sql_now_us(void); /* timestamptz now: µs since 2000-01-01 UTC */
+
+#endif

@@ -1,0 +1,441 @@
+/* sql/sql_json.c — json validation and jsonb normalisation. json keeps its input text
+ * verbatim once it parses; jsonb is printed as PostgreSQL 15 prints it: ", " and ": "
+ * separators, object keys deduplicated (last wins) and sorted by (length, bytes), strings
+ * re-escaped, numbers printed as numeric. Errors mirror PostgreSQL's (22P02 "invalid input
+ * syntax for type json" with its DETAIL sentences). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql_types_int.h"
+
+#define JSON_MAX_DEPTH 6400
+
+typedef enum { JV_NULL, JV_TRUE, JV_FALSE, JV_NUM, JV_STR, JV_ARR, JV_OBJ } jv_type_t;
+
+typedef struct jv jv_t;
+typedef struct jpair {
+    const char *key;
+    size_t klen;
+    jv_t *val;
+    size_t idx;
+} jpair_t;
+
+struct jv {
+    jv_type_t t;
+    const char *s; /* number text (normalised) or decoded string */
+    size_t n;
+    jv_t **items;  /* array */
+    jpair_t *pairs; /* object */
+    size_t count;
+};
+
+typedef struct jparser {
+    const char *s;
+    size_t n, i;
+    int depth;
+    orb_mcx_t *mcx; /* NULL: validate only */
+    orb_err_t *err;
+} jparser_t;
+
+static void ws(jparser_t *p) {
+    while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' ||
+                           p->s[p->i] == '\r'))
+        p->i++;
+}
+
+static int jerr(jparser_t *p, const char *fmt, const char *tok, size_t toklen) {
+    orb_err_set(p->err, INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+    if (tok) orb_err_detail(p->err, fmt, (int)toklen, tok);
+    else orb_err_detail(p->err, "%s", fmt);
+    return -1;
+}
+
+static size_t token_len(jparser_t *p) {
+    size_t j = p->i;
+    if (j >= p->n) return 0;
+    unsigned char c = (unsigned char)p->s[j];
+    if (isalnum(c) || c == '_' || c == '-' || c >= 0x80) {
+        while (j < p->n && (isalnum((unsigned char)p->s[j]) || p->s[j] == '_' ||
+                            (unsigned char)p->s[j] >= 0x80 || p->s[j] == '-' || p->s[j] == '.' ||
+                            p->s[j] == '+'))
+            j++;
+        return j - p->i;
+    }
+    return 1;
+}
+
+static int unexpected(jparser_t *p, const char *expected) {
+    if (p->i >= p->n) return jerr(p, "The input string ended unexpectedly.", NULL, 0);
+    char fmt[96];
+    size_t tl = token_len(p);
+    unsigned char c = (unsigned char)p->s[p->i];
+    if (isalpha(c) && !(tl == 4 && (!memcmp(p->s + p->i, "true", 4) || !memcmp(p->s + p->i, "null", 4))) &&
+        !(tl == 5 && !memcmp(p->s + p->i, "false", 5)))
+        return jerr(p, "Token \"%.*s\" is invalid.", p->s + p->i, tl);
+    snprintf(fmt, sizeof fmt, "Expected %s, but found \"%%.*s\".", expected);
+    return jerr(p, fmt, p->s + p->i, tl);
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static void put_utf8(char *o, size_t *k, unsigned cp) {
+    if (cp < 0x80) o[(*k)++] = (char)cp;
+    else if (cp < 0x800) {
+        o[(*k)++] = (char)(0xC0 | (cp >> 6));
+        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        o[(*k)++] = (char)(0xE0 | (cp >> 12));
+        o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        o[(*k)++] = (char)(0xF0 | (cp >> 18));
+        o[(*k)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+/* p->s[p->i] == '"'. Decodes into *out when building. */
+static int parse_string(jparser_t *p, const char **out, size_t *outlen) {
+    size_t start = ++p->i;
+    char *o = NULL;
+    size_t k = 0;
+    if (p->mcx) o = orb_alloc(p->mcx, p->n - start + 1);
+    while (p->i < p->n && p->s[p->i] != '"') {
+        unsigned char c = (unsigned char)p->s[p->i];
+        if (c < 0x20) {
+            orb_err_set(p->err, INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+            orb_err_detail(p->err, "Character with value 0x%02x must be escaped.", c);
+            return -1;
+        }
+        if (c == '\\') {
+            p->i++;
+            if (p->i >= p->n) break;
+            char e = p->s[p->i];
+            char r = 0;
+            switch (e) {
+            case '"': r = '"'; break;
+            case '\\': r = '\\'; break;
+            case '/': r = '/'; break;
+            case 'b': r = '\b'; break;
+            case 'f': r = '\f'; break;
+            case 'n': r = '\n'; break;
+            case 'r': r = '\r'; break;
+            case 't': r = '\t'; break;
+            case 'u': {
+                unsigned cp = 0;
+                for (int j = 1; j <= 4; j++) {
+                    int h = p->i + (size_t)j < p->n ? hexval(p->s[p->i + (size_t)j]) : -1;
+                    if (h < 0) {
+                        orb_err_set(p->err, INVALID_TEXT_REPRESENTATION,
+                                    "invalid input syntax for type json");
+                        orb_err_detail(p->err, "\"\\u\" must be followed by four hexadecimal digits.");
+                        return -1;
+                    }
+                    cp = cp * 16 + (unsigned)h;
+                }
+                p->i += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    /* need a low surrogate */
+                    unsigned lo = 0;
+                    bool ok = p->i + 6 < p->n + 0 && p->s[p->i + 1] == '\\' && p->s[p->i + 2] == 'u';
+                    for (int j = 3; ok && j <= 6; j++) {
+                        int h = hexval(p->s[p->i + (size_t)j]);
+                        if (h < 0) ok = false;
+                        else lo = lo * 16 + (unsigned)h;
+                    }
+                    if (!ok || lo < 0xDC00 || lo > 0xDFFF) {
+                        orb_err_set(p->err, INVALID_TEXT_REPRESENTATION,
+                                    "invalid input syntax for type json");
+                        orb_err_detail(p->err, "Unicode high surrogate must not follow a high surrogate.");
+                        return -1;
+                    }
+                    p->i += 6;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    orb_err_set(p->err, INVALID_TEXT_REPRESENTATION,
+                                "invalid input syntax for type json");
+                    orb_err_detail(p->err, "Unicode low surrogate must follow a high surrogate.");
+                    return -1;
+                }
+                if (o) {
+                    if (cp == 0) {
+                        orb_err_set(p->err, UNTRANSLATABLE_CHARACTER,
+                                    "unsupported Unicode escape sequence");
+                        orb_err_detail(p->err, "\\u0000 cannot be converted to text.");
+                        return -1;
+                    }
+                    put_utf8(o, &k, cp);
+                }
+                p->i++;
+                continue;
+            }
+            default: {
+                size_t tl = 1;
+                orb_err_set(p->err, INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+                orb_err_detail(p->err, "Escape sequence \"\\%.*s\" is invalid.", (int)tl, p->s + p->i);
+                return -1;
+            }
+            }
+            if (o) o[k++] = r;
+            p->i++;
+            continue;
+        }
+        if (o) o[k++] = (char)c;
+        p->i++;
+    }
+    if (p->i >= p->n) return jerr(p, "The input string ended unexpectedly.", NULL, 0);
+    p->i++;
+    if (o) {
+        o[k] = 0;
+        *out = o;
+        *outlen = k;
+    }
+    return 0;
+}
+
+static int parse_value(jparser_t *p, jv_t **out);
+
+static jv_t *newv(jparser_t *p, jv_type_t t) {
+    if (!p->mcx) return NULL;
+    jv_t *v = orb_alloc0(p->mcx, sizeof *v);
+    v->t = t;
+    return v;
+}
+
+static int parse_number(jparser_t *p, jv_t **out) {
+    size_t st = p->i, j = p->i;
+    if (j < p->n && p->s[j] == '-') j++;
+    if (j < p->n && p->s[j] == '0') j++;
+    else if (j < p->n && p->s[j] >= '1' && p->s[j] <= '9') {
+        while (j < p->n && isdigit((unsigned char)p->s[j])) j++;
+    } else goto bad;
+    if (j < p->n && p->s[j] == '.') {
+        j++;
+        if (!(j < p->n && isdigit((unsigned char)p->s[j]))) goto bad;
+        while (j < p->n && isdigit((unsigned char)p->s[j])) j++;
+    }
+    if (j < p->n && (p->s[j] == 'e' || p->s[j] == 'E')) {
+        j++;
+        if (j < p->n && (p->s[j] == '+' || p->s[j] == '-')) j++;
+        if (!(j < p->n && isdigit((unsigned char)p->s[j]))) goto bad;
+        while (j < p->n && isdigit((unsigned char)p->s[j])) j++;
+    }
+    if (j < p->n && (isalnum((unsigned char)p->s[j]) || p->s[j] == '_')) goto bad;
+    p->i = j;
+    if (p->mcx) {
+        jv_t *v = newv(p, JV_NUM);
+        if (sql__numeric_in(p->s + st, j - st, p->mcx, &v->s, p->err)) return -1;
+        v->n = strlen(v->s);
+        *out = v;
+    }
+    return 0;
+bad:
+    return jerr(p, "Token \"%.*s\" is invalid.", p->s + st, token_len(p));
+}
+
+static int parse_value(jparser_t *p, jv_t **out) {
+    ws(p);
+    if (p->i >= p->n) return jerr(p, "The input string ended unexpectedly.", NULL, 0);
+    char c = p->s[p->i];
+    if (c == '{' || c == '[') {
+        if (++p->depth > JSON_MAX_DEPTH)
+            return orb_err_set(p->err, PROGRAM_LIMIT_EXCEEDED, "stack depth limit exceeded");
+    }
+    if (c == '{') {
+        p->i++;
+        size_t cap = 0, cnt = 0;
+        jpair_t *pairs = NULL;
+        ws(p);
+        if (p->i < p->n && p->s[p->i] == '}') {
+            p->i++;
+        } else {
+            for (;;) {
+                ws(p);
+                if (p->i >= p->n || p->s[p->i] != '"') return unexpected(p, "string");
+                const char *k = NULL;
+                size_t kl = 0;
+                if (parse_string(p, &k, &kl)) return -1;
+                ws(p);
+                if (p->i >= p->n || p->s[p->i] != ':') return unexpected(p, "\":\"");
+                p->i++;
+                jv_t *v = NULL;
+                if (parse_value(p, &v)) return -1;
+                if (p->mcx) {
+                    if (cnt == cap) {
+                        size_t nc = cap ? cap * 2 : 4;
+                        pairs = orb_realloc(p->mcx, pairs, cap * sizeof *pairs, nc * sizeof *pairs);
+                        cap = nc;
+                    }
+                    pairs[cnt] = (jpair_t){k, kl, v, cnt};
+                    cnt++;
+                }
+                ws(p);
+                if (p->i < p->n && p->s[p->i] == ',') { p->i++; continue; }
+                if (p->i < p->n && p->s[p->i] == '}') { p->i++; break; }
+                return unexpected(p, "\",\" or \"}\"");
+            }
+        }
+        p->depth--;
+        if (p->mcx) {
+            jv_t *v = newv(p, JV_OBJ);
+            v->pairs = pairs;
+            v->count = cnt;
+            *out = v;
+        }
+        return 0;
+    }
+    if (c == '[') {
+        p->i++;
+        size_t cap = 0, cnt = 0;
+        jv_t **items = NULL;
+        ws(p);
+        if (p->i < p->n && p->s[p->i] == ']') {
+            p->i++;
+        } else {
+            for (;;) {
+                jv_t *v = NULL;
+                ws(p);
+                if (p->i < p->n && (p->s[p->i] == ']' || p->s[p->i] == ',' || p->s[p->i] == '}' ||
+                                    p->s[p->i] == ':'))
+                    return unexpected(p, "JSON value");
+                if (parse_value(p, &v)) return -1;
+                if (p->mcx) {
+                    if (cnt == cap) {
+                        size_t nc = cap ? cap * 2 : 4;
+                        items = orb_realloc(p->mcx, items, cap * sizeof *items, nc * sizeof *items);
+                        cap = nc;
+                    }
+                    items[cnt++] = v;
+                }
+                ws(p);
+                if (p->i < p->n && p->s[p->i] == ',') { p->i++; continue; }
+                if (p->i < p->n && p->s[p->i] == ']') { p->i++; break; }
+                return unexpected(p, "\",\" or \"]\"");
+            }
+        }
+        p->depth--;
+        if (p->mcx) {
+            jv_t *v = newv(p, JV_ARR);
+            v->items = items;
+            v->count = cnt;
+            *out = v;
+        }
+        return 0;
+    }
+    if (c == '"') {
+        jv_t *v = newv(p, JV_STR);
+        if (parse_string(p, v ? &v->s : NULL, v ? &v->n : NULL)) return -1;
+        if (v) *out = v;
+        return 0;
+    }
+    if (c == '-' || isdigit((unsigned char)c)) return parse_number(p, out);
+    size_t tl = token_len(p);
+    if (tl == 4 && !memcmp(p->s + p->i, "true", 4)) { p->i += 4; if (p->mcx) *out = newv(p, JV_TRUE); return 0; }
+    if (tl == 5 && !memcmp(p->s + p->i, "false", 5)) { p->i += 5; if (p->mcx) *out = newv(p, JV_FALSE); return 0; }
+    if (tl == 4 && !memcmp(p->s + p->i, "null", 4)) { p->i += 4; if (p->mcx) *out = newv(p, JV_NULL); return 0; }
+    return unexpected(p, "JSON value");
+}
+
+static int parse_doc(jparser_t *p, jv_t **out) {
+    if (parse_value(p, out)) return -1;
+    ws(p);
+    if (p->i < p->n) return unexpected(p, "end of input");
+    return 0;
+}
+
+int sql__json_validate(const char *s, size_t len, orb_err_t *err) {
+    jparser_t p = {s, len, 0, 0, NULL, err};
+    jv_t *v = NULL;
+    return parse_doc(&p, &v);
+}
+
+static int pair_cmp(const void *a, const void *b) {
+    const jpair_t *x = a, *y = b;
+    if (x->klen != y->klen) return x->klen < y->klen ? -1 : 1;
+    int c = memcmp(x->key, y->key, x->klen);
+    if (c) return c;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void put_jstr(orb_buf_t *b, const char *s, size_t n) {
+    orb_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': orb_buf_puts(b, "\\\""); break;
+        case '\\': orb_buf_puts(b, "\\\\"); break;
+        case '\b': orb_buf_puts(b, "\\b"); break;
+        case '\f': orb_buf_puts(b, "\\f"); break;
+        case '\n': orb_buf_puts(b, "\\n"); break;
+        case '\r': orb_buf_puts(b, "\\r"); break;
+        case '\t': orb_buf_puts(b, "\\t"); break;
+        default:
+            if (c < 0x20) orb_buf_printf(b, "\\u%04x", c);
+            else orb_buf_putc(b, (char)c);
+        }
+    }
+    orb_buf_putc(b, '"');
+}
+
+static void emit(const jv_t *v, orb_buf_t *b) {
+    switch (v->t) {
+    case JV_NULL: orb_buf_puts(b, "null"); break;
+    case JV_TRUE: orb_buf_puts(b, "true"); break;
+    case JV_FALSE: orb_buf_puts(b, "false"); break;
+    case JV_NUM: orb_buf_append(b, v->s, v->n); break;
+    case JV_STR: put_jstr(b, v->s, v->n); break;
+    case JV_ARR:
+        orb_buf_putc(b, '[');
+        for (size_t i = 0; i < v->count; i++) {
+            if (i) orb_buf_puts(b, ", ");
+            emit(v->items[i], b);
+        }
+        orb_buf_putc(b, ']');
+        break;
+    case JV_OBJ: {
+        jpair_t *ps = v->pairs;
+        if (v->count > 1) qsort(ps, v->count, sizeof *ps, pair_cmp);
+        orb_buf_putc(b, '{');
+        bool first = true;
+        for (size_t i = 0; i < v->count; i++) {
+            if (i + 1 < v->count && ps[i + 1].klen == ps[i].klen &&
+                memcmp(ps[i + 1].key, ps[i].key, ps[i].klen) == 0)
+                continue; /* a later duplicate wins */
+            if (!first) orb_buf_puts(b, ", ");
+            first = false;
+            put_jstr(b, ps[i].key, ps[i].klen);
+            orb_buf_puts(b, ": ");
+            emit(ps[i].val, b);
+        }
+        orb_buf_putc(b, '}');
+        break;
+    }
+    }
+}
+
+int sql__jsonb_normalize(const char *s, size_t len, orb_mcx_t *mcx, const char **out,
+                         size_t *outlen, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsonb");
+    jparser_t p = {s, len, 0, 0, tmp, err};
+    jv_t *v = NULL;
+    if (parse_doc(&p, &v)) {
+        orb_mcx_destroy(tmp);
+        return -1;
+    }
+    orb_buf_t b;
+    orb_buf_init(&b);
+    emit(v, &b);
+    *out = orb_strndup(mcx, b.data ? b.data : "", b.len);
+    *outlen = b.len;
+    orb_buf_free(&b);
+    orb_mcx_destroy(tmp);
+    return 0;
+}

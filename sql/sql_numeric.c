@@ -1,0 +1,649 @@
+/* sql/sql_numeric.c — exact decimal arithmetic for the numeric type on its canonical text
+ * form (see sql_value.h). Values are parsed into a GMP integer (unscaled) plus a scale,
+ * computed exactly, and printed back. Scale rules follow PostgreSQL 15's numeric.c:
+ * add/sub max scale, mul sum of scales, div select_div_scale, round half away from zero.
+ * Special values: NaN, Infinity, -Infinity (PostgreSQL 14+). */
+#include <ctype.h>
+#include <gmp.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql_types_int.h"
+
+enum { NUM_FIN = 0, NUM_NAN, NUM_PINF, NUM_NINF };
+
+typedef struct num {
+    int kind;
+    int scale;
+    mpz_t u; /* unscaled value: value = u / 10^scale */
+} num_t;
+
+#define NUM_MAX_SCALE 1000
+#define NUM_MIN_SIG_DIGITS 16
+
+static void num_init(num_t *n) {
+    n->kind = NUM_FIN;
+    n->scale = 0;
+    mpz_init(n->u);
+}
+static void num_clear(num_t *n) { mpz_clear(n->u); }
+
+static bool ieq(const char *a, size_t n, const char *lit) {
+    return strlen(lit) == n && strncasecmp(a, lit, n) == 0;
+}
+
+static void mpz_mul_pow10(mpz_t r, const mpz_t a, unsigned long e) {
+    mpz_t p;
+    mpz_init(p);
+    mpz_ui_pow_ui(p, 10, e);
+    mpz_mul(r, a, p);
+    mpz_clear(p);
+}
+
+/* q = round_half_away(a / d) */
+static void mpz_div_round(mpz_t q, const mpz_t a, const mpz_t d) {
+    mpz_t r, r2;
+    mpz_init(r);
+    mpz_init(r2);
+    mpz_tdiv_qr(q, r, a, d);
+    mpz_abs(r2, r);
+    mpz_mul_2exp(r2, r2, 1);
+    if (mpz_cmpabs(r2, d) >= 0) {
+        if ((mpz_sgn(a) < 0) != (mpz_sgn(d) < 0))
+            mpz_sub_ui(q, q, 1);
+        else
+            mpz_add_ui(q, q, 1);
+    }
+    mpz_clear(r);
+    mpz_clear(r2);
+}
+
+/* Parses numeric text; returns 0 ok, -1 syntax, -2 overflow. */
+static int num_parse(const char *s, size_t len, num_t *n) {
+    size_t i = 0, e = len;
+    while (i < e && isspace((unsigned char)s[i])) i++;
+    while (e > i && isspace((unsigned char)s[e - 1])) e--;
+    const char *p = s + i;
+    size_t m = e - i;
+    if (ieq(p, m, "nan")) { n->kind = NUM_NAN; return 0; }
+    if (ieq(p, m, "infinity") || ieq(p, m, "+infinity") || ieq(p, m, "inf") ||
+        ieq(p, m, "+inf")) { n->kind = NUM_PINF; return 0; }
+    if (ieq(p, m, "-infinity") || ieq(p, m, "-inf")) { n->kind = NUM_NINF; return 0; }
+    bool neg = false;
+    size_t k = 0;
+    if (k < m && (p[k] == '+' || p[k] == '-')) neg = p[k++] == '-';
+    char stackbuf[128];
+    char *digits = m + 2 <= sizeof stackbuf ? stackbuf : malloc(m + 2);
+    size_t nd = 0;
+    int frac = 0;
+    bool seen_dot = false, any = false;
+    for (; k < m; k++) {
+        char c = p[k];
+        if (c >= '0' && c <= '9') {
+            digits[nd++] = c;
+            any = true;
+            if (seen_dot) frac++;
+        } else if (c == '.' && !seen_dot) {
+            seen_dot = true;
+        } else {
+            break;
+        }
+    }
+    long exp10 = 0;
+    int rc = 0;
+    if (!any) rc = -1;
+    if (rc == 0 && k < m && (p[k] == 'e' || p[k] == 'E')) {
+        k++;
+        bool eneg = false;
+        if (k < m && (p[k] == '+' || p[k] == '-')) eneg = p[k++] == '-';
+        if (k >= m || !isdigit((unsigned char)p[k])) rc = -1;
+        while (rc == 0 && k < m && isdigit((unsigned char)p[k])) {
+            exp10 = exp10 * 10 + (p[k++] - '0');
+            if (exp10 > 100000) rc = -2;
+        }
+        if (eneg) exp10 = -exp10;
+    }
+    if (rc == 0 && k != m) rc = -1;
+    if (rc == 0) {
+        long sc = (long)frac - exp10;
+        if (sc > NUM_MAX_SCALE || sc < -100000 || nd - (size_t)frac + (size_t)(exp10 > 0 ? exp10 : 0) > 131072)
+            rc = -2;
+        else {
+            digits[nd] = 0;
+            mpz_set_str(n->u, digits, 10);
+            if (sc < 0) {
+                mpz_mul_pow10(n->u, n->u, (unsigned long)-sc);
+                sc = 0;
+            }
+            if (neg) mpz_neg(n->u, n->u);
+            n->scale = (int)sc;
+            n->kind = NUM_FIN;
+        }
+    }
+    if (digits != stackbuf) free(digits);
+    return rc;
+}
+
+static void num_from_canon(const char *a, num_t *n) {
+    num_init(n);
+    if (num_parse(a, strlen(a), n) != 0) {
+        (void)ORB_NEVER(true);
+        n->kind = NUM_NAN;
+    }
+}
+
+static const char *num_to_text(const num_t *n, orb_mcx_t *mcx) {
+    if (n->kind == NUM_NAN) return orb_strdup(mcx, "NaN");
+    if (n->kind == NUM_PINF) return orb_strdup(mcx, "Infinity");
+    if (n->kind == NUM_NINF) return orb_strdup(mcx, "-Infinity");
+    size_t nd = mpz_sizeinbase(n->u, 10);
+    size_t cap = nd + (size_t)n->scale + 4;
+    char *tmp = malloc(nd + 3);
+    mpz_get_str(tmp, 10, n->u);
+    const char *d = tmp;
+    bool neg = false;
+    if (*d == '-') { neg = true; d++; }
+    size_t dl = strlen(d);
+    char *out = orb_alloc(mcx, cap + 1);
+    size_t o = 0;
+    if (neg) out[o++] = '-';
+    size_t sc = (size_t)n->scale;
+    if (dl <= sc) {
+        out[o++] = '0';
+        if (sc) {
+            out[o++] = '.';
+            for (size_t i = 0; i < sc - dl; i++) out[o++] = '0';
+            memcpy(out + o, d, dl);
+            o += dl;
+        }
+    } else {
+        memcpy(out + o, d, dl - sc);
+        o += dl - sc;
+        if (sc) {
+            out[o++] = '.';
+            memcpy(out + o, d + dl - sc, sc);
+            o += sc;
+        }
+    }
+    out[o] = 0;
+    free(tmp);
+    return out;
+}
+
+/* Rescales n to scale s (s >= n->scale: exact; smaller: round half away or truncate). */
+static void num_rescale(num_t *n, int s, bool round_) {
+    if (n->kind != NUM_FIN) return;
+    if (s >= n->scale) {
+        mpz_mul_pow10(n->u, n->u, (unsigned long)(s - n->scale));
+    } else {
+        mpz_t d;
+        mpz_init(d);
+        mpz_ui_pow_ui(d, 10, (unsigned long)(n->scale - s));
+        if (round_)
+            mpz_div_round(n->u, n->u, d);
+        else
+            mpz_tdiv_q(n->u, n->u, d);
+        mpz_clear(d);
+    }
+    n->scale = s;
+}
+
+int sql__numeric_in(const char *s, size_t len, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    num_t n;
+    num_init(&n);
+    int rc = num_parse(s, len, &n);
+    if (rc == -1) {
+        num_clear(&n);
+        return orb_err_set(err, INVALID_TEXT_REPRESENTATION,
+                           "invalid input syntax for type numeric: \"%.*s\"", (int)len, s);
+    }
+    if (rc == -2) {
+        num_clear(&n);
+        return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
+    }
+    *out = num_to_text(&n, mcx);
+    num_clear(&n);
+    return 0;
+}
+
+int sql__numeric_typmod(const char *a, int32_t typmod, orb_mcx_t *mcx, const char **out,
+                        orb_err_t *err) {
+    if (typmod < 4) { *out = a; return 0; }
+    int32_t tm = typmod - 4;
+    int prec = (tm >> 16) & 0xffff;
+    int scale = (int)(int16_t)(tm & 0xffff);
+    num_t n;
+    num_from_canon(a, &n);
+    if (n.kind != NUM_FIN) {
+        num_clear(&n);
+        if (n.kind == NUM_NAN) { *out = a; return 0; }
+        orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow");
+        orb_err_detail(err, "A field with precision %d, scale %d cannot hold an infinite value.",
+                       prec, scale);
+        return -1;
+    }
+    if (scale >= 0) num_rescale(&n, scale, true);
+    else {
+        num_rescale(&n, 0, true); /* negative scale: round to 10^-scale */
+        mpz_t d;
+        mpz_init(d);
+        mpz_ui_pow_ui(d, 10, (unsigned long)-scale);
+        mpz_div_round(n.u, n.u, d);
+        mpz_mul(n.u, n.u, d);
+        mpz_clear(d);
+    }
+    int maxdigits = prec - scale;
+    /* integer digits of |value| must be <= maxdigits, i.e. |u| < 10^(maxdigits + scale) */
+    mpz_t lim;
+    mpz_init(lim);
+    bool over = false;
+    long limexp = (long)maxdigits + (n.scale);
+    if (mpz_sgn(n.u) != 0) {
+        if (limexp <= 0) over = true;
+        else {
+            mpz_ui_pow_ui(lim, 10, (unsigned long)limexp);
+            over = mpz_cmpabs(n.u, lim) >= 0;
+        }
+    }
+    mpz_clear(lim);
+    if (over) {
+        num_clear(&n);
+        orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow");
+        if (maxdigits > 0)
+            orb_err_detail(err, "A field with precision %d, scale %d must round to an absolute "
+                                "value less than 10^%d.", prec, scale, maxdigits);
+        else
+            orb_err_detail(err, "A field with precision %d, scale %d must round to an absolute "
+                                "value less than 1.", prec, scale);
+        return -1;
+    }
+    *out = num_to_text(&n, mcx);
+    num_clear(&n);
+    return 0;
+}
+
+const char *sql__numeric_from_int(int64_t v, orb_mcx_t *mcx) {
+    return orb_sprintf(mcx, "%lld", (long long)v);
+}
+
+int sql__numeric_to_int(const char *a, int64_t lo, int64_t hi, const char *rangemsg, int64_t *out,
+                        orb_err_t *err) {
+    num_t n;
+    num_from_canon(a, &n);
+    if (n.kind == NUM_NAN) {
+        num_clear(&n);
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "cannot convert NaN to %s",
+                           strstr(rangemsg, "bigint") ? "bigint"
+                           : strstr(rangemsg, "smallint") ? "smallint" : "integer");
+    }
+    if (n.kind != NUM_FIN) {
+        num_clear(&n);
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "cannot convert infinity to %s",
+                           strstr(rangemsg, "bigint") ? "bigint"
+                           : strstr(rangemsg, "smallint") ? "smallint" : "integer");
+    }
+    num_rescale(&n, 0, true);
+    bool ok = mpz_fits_slong_p(n.u);
+    long v = ok ? mpz_get_si(n.u) : 0;
+    num_clear(&n);
+    if (!ok || v < lo || v > hi)
+        return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "%s", rangemsg);
+    *out = v;
+    return 0;
+}
+
+double sql__numeric_to_double(const char *a) {
+    if (strcmp(a, "NaN") == 0) return NAN;
+    return strtod(a, NULL);
+}
+
+int sql__numeric_from_double(double d, int digits, orb_mcx_t *mcx, const char **out,
+                             orb_err_t *err) {
+    if (isnan(d)) { *out = orb_strdup(mcx, "NaN"); return 0; }
+    if (isinf(d)) { *out = orb_strdup(mcx, d > 0 ? "Infinity" : "-Infinity"); return 0; }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*g", digits, d);
+    return sql__numeric_in(buf, strlen(buf), mcx, out, err);
+}
+
+typedef enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD } numop_t;
+
+static int first_group(const num_t *n, int *weight, int *fd) {
+    if (mpz_sgn(n->u) == 0) { *weight = 0; *fd = 0; return 0; }
+    char *s = mpz_get_str(NULL, 10, n->u);
+    const char *d = s[0] == '-' ? s + 1 : s;
+    long D = (long)strlen(d);
+    long e = D - 1 - n->scale;
+    long w = e >= 0 ? e / 4 : -((-e + 3) / 4);
+    long k = e - 4 * w;
+    int v = 0;
+    for (long i = 0; i <= k; i++) v = v * 10 + (i < D ? d[i] - '0' : 0);
+    void (*freefn)(void *, size_t);
+    mp_get_memory_functions(NULL, NULL, &freefn);
+    freefn(s, strlen(s) + 1);
+    *weight = (int)w;
+    *fd = v;
+    return 0;
+}
+
+static int num_binop(numop_t op, const char *as, const char *bs, orb_mcx_t *mcx, const char **out,
+                     orb_err_t *err) {
+    num_t a, b, r;
+    num_from_canon(as, &a);
+    num_from_canon(bs, &b);
+    num_init(&r);
+    int rc = 0;
+    if (a.kind == NUM_NAN || b.kind == NUM_NAN) {
+        r.kind = NUM_NAN;
+    } else if (a.kind != NUM_FIN || b.kind != NUM_FIN) {
+        int sa = a.kind == NUM_PINF ? 1 : a.kind == NUM_NINF ? -1 : mpz_sgn(a.u);
+        int sb = b.kind == NUM_PINF ? 1 : b.kind == NUM_NINF ? -1 : mpz_sgn(b.u);
+        bool ainf = a.kind != NUM_FIN, binf = b.kind != NUM_FIN;
+        switch (op) {
+        case OP_ADD:
+        case OP_SUB: {
+            if (op == OP_SUB) sb = -sb;
+            if (ainf && binf && sa != sb) r.kind = NUM_NAN;
+            else r.kind = (ainf ? sa : sb) > 0 ? NUM_PINF : NUM_NINF;
+            break;
+        }
+        case OP_MUL:
+            if (sa == 0 || sb == 0) r.kind = NUM_NAN;
+            else r.kind = sa * sb > 0 ? NUM_PINF : NUM_NINF;
+            break;
+        case OP_DIV:
+            if (ainf && binf) r.kind = NUM_NAN;
+            else if (binf) { r.kind = NUM_FIN; }
+            else if (sb == 0) rc = orb_err_set(err, DIVISION_BY_ZERO, "division by zero");
+            else r.kind = sa * sb > 0 ? NUM_PINF : NUM_NINF;
+            break;
+        case OP_MOD:
+            if (!binf && sb == 0) rc = orb_err_set(err, DIVISION_BY_ZERO, "division by zero");
+            else if (ainf) r.kind = NUM_NAN;
+            else { mpz_set(r.u, a.u); r.scale = a.scale; }
+            break;
+        }
+    } else {
+        switch (op) {
+        case OP_ADD:
+        case OP_SUB: {
+            int s = a.scale > b.scale ? a.scale : b.scale;
+            num_rescale(&a, s, false);
+            num_rescale(&b, s, false);
+            if (op == OP_ADD) mpz_add(r.u, a.u, b.u);
+            else mpz_sub(r.u, a.u, b.u);
+            r.scale = s;
+            break;
+        }
+        case OP_MUL:
+            mpz_mul(r.u, a.u, b.u);
+            r.scale = a.scale + b.scale;
+            if (r.scale > NUM_MAX_SCALE) num_rescale(&r, NUM_MAX_SCALE, true);
+            break;
+        case OP_DIV: {
+            if (mpz_sgn(b.u) == 0) { rc = orb_err_set(err, DIVISION_BY_ZERO, "division by zero"); break; }
+            int w1, f1, w2, f2;
+            first_group(&a, &w1, &f1);
+            first_group(&b, &w2, &f2);
+            int qw = w1 - w2;
+            if (f1 <= f2) qw--;
+            int rs = NUM_MIN_SIG_DIGITS - qw * 4;
+            if (rs < a.scale) rs = a.scale;
+            if (rs < b.scale) rs = b.scale;
+            if (rs < 0) rs = 0;
+            if (rs > NUM_MAX_SCALE) rs = NUM_MAX_SCALE;
+            mpz_t nn;
+            mpz_init(nn);
+            mpz_mul_pow10(nn, a.u, (unsigned long)(b.scale + rs - a.scale));
+            mpz_div_round(r.u, nn, b.u);
+            mpz_clear(nn);
+            r.scale = rs;
+            break;
+        }
+        case OP_MOD: {
+            if (mpz_sgn(b.u) == 0) { rc = orb_err_set(err, DIVISION_BY_ZERO, "division by zero"); break; }
+            int s = a.scale > b.scale ? a.scale : b.scale;
+            num_rescale(&a, s, false);
+            num_rescale(&b, s, false);
+            mpz_tdiv_r(r.u, a.u, b.u);
+            r.scale = s;
+            break;
+        }
+        }
+    }
+    if (rc == 0) *out = num_to_text(&r, mcx);
+    num_clear(&a);
+    num_clear(&b);
+    num_clear(&r);
+    return rc;
+}
+
+int sql_numeric_add(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return num_binop(OP_ADD, a, b, mcx, out, err);
+}
+int sql_numeric_sub(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return num_binop(OP_SUB, a, b, mcx, out, err);
+}
+int sql_numeric_mul(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return num_binop(OP_MUL, a, b, mcx, out, err);
+}
+int sql_numeric_div(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return num_binop(OP_DIV, a, b, mcx, out, err);
+}
+int sql_numeric_mod(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return num_binop(OP_MOD, a, b, mcx, out, err);
+}
+
+static int kind_rank(const num_t *n) {
+    return n->kind == NUM_NINF ? -1 : n->kind == NUM_FIN ? 0 : n->kind == NUM_PINF ? 1 : 2;
+}
+
+int sql_numeric_cmp(const char *as, const char *bs) {
+    num_t a, b;
+    num_from_canon(as, &a);
+    num_from_canon(bs, &b);
+    int ra = kind_rank(&a), rb = kind_rank(&b), c;
+    if (ra != rb || ra != 0) c = ra < rb ? -1 : ra > rb ? 1 : 0;
+    else {
+        int s = a.scale > b.scale ? a.scale : b.scale;
+        num_rescale(&a, s, false);
+        num_rescale(&b, s, false);
+        c = mpz_cmp(a.u, b.u);
+        c = c < 0 ? -1 : c > 0;
+    }
+    num_clear(&a);
+    num_clear(&b);
+    return c;
+}
+
+static int round_trunc(const char *as, int scale, bool round_, orb_mcx_t *mcx, const char **out) {
+    num_t a;
+    num_from_canon(as, &a);
+    if (a.kind == NUM_FIN) {
+        if (scale > NUM_MAX_SCALE) scale = NUM_MAX_SCALE;
+        if (scale < -NUM_MAX_SCALE) scale = -NUM_MAX_SCALE;
+        if (scale >= 0) {
+            num_rescale(&a, scale, round_);
+        } else {
+            num_rescale(&a, 0, round_);
+            mpz_t d;
+            mpz_init(d);
+            mpz_ui_pow_ui(d, 10, (unsigned long)-scale);
+            if (round_) mpz_div_round(a.u, a.u, d);
+            else mpz_tdiv_q(a.u, a.u, d);
+            mpz_mul(a.u, a.u, d);
+            mpz_clear(d);
+        }
+    }
+    *out = num_to_text(&a, mcx);
+    num_clear(&a);
+    return 0;
+}
+
+int sql_numeric_round(const char *a, int scale, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return round_trunc(a, scale, true, mcx, out);
+}
+int sql__numeric_trunc(const char *a, int scale, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    return round_trunc(a, scale, false, mcx, out);
+}
+
+int sql__numeric_ceil(const char *as, bool ceil_, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    num_t a;
+    num_from_canon(as, &a);
+    if (a.kind == NUM_FIN) {
+        mpz_t d;
+        mpz_init(d);
+        mpz_ui_pow_ui(d, 10, (unsigned long)a.scale);
+        if (ceil_) mpz_cdiv_q(a.u, a.u, d);
+        else mpz_fdiv_q(a.u, a.u, d);
+        a.scale = 0;
+        mpz_clear(d);
+    }
+    *out = num_to_text(&a, mcx);
+    num_clear(&a);
+    return 0;
+}
+
+const char *sql__numeric_abs(const char *a, orb_mcx_t *mcx) {
+    if (a[0] == '-') return orb_strdup(mcx, a + 1);
+    return a;
+}
+
+const char *sql__numeric_neg(const char *a, orb_mcx_t *mcx) {
+    if (strcmp(a, "NaN") == 0) return a;
+    if (a[0] == '-') return orb_strdup(mcx, a + 1);
+    if (sql__numeric_sign(a) == 0) return a;
+    return orb_sprintf(mcx, "-%s", a);
+}
+
+int sql__numeric_sign(const char *a) {
+    if (strcmp(a, "NaN") == 0) return 0;
+    if (a[0] == '-') return -1;
+    for (const char *p = a; *p; p++)
+        if ((*p >= '1' && *p <= '9') || *p == 'I') return 1;
+    return 0;
+}
+
+bool sql__numeric_is_nan(const char *a) { return strcmp(a, "NaN") == 0; }
+
+uint64_t sql__numeric_hash(const char *a) {
+    size_t n = strlen(a);
+    if (strchr(a, '.')) {
+        while (n > 0 && a[n - 1] == '0') n--;
+        if (n > 0 && a[n - 1] == '.') n--;
+    }
+    return sql__hash_bytes(a, n, 0x6e756d);
+}
+
+int sql__numeric_sqrt(const char *as, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    num_t a;
+    num_from_canon(as, &a);
+    if (a.kind == NUM_NAN || a.kind == NUM_PINF) { *out = as; num_clear(&a); return 0; }
+    if (a.kind == NUM_NINF || mpz_sgn(a.u) < 0) {
+        num_clear(&a);
+        /* PostgreSQL raises 2201F, which sqlstate.def lacks: use 22023 until it is added. */
+        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                           "cannot take square root of a negative number");
+    }
+    int w, fd;
+    first_group(&a, &w, &fd);
+    int sweight = (w + 1) * 4 / 2 - 1;
+    int rs = NUM_MIN_SIG_DIGITS - sweight;
+    if (rs < a.scale) rs = a.scale;
+    if (rs < 0) rs = 0;
+    if (rs > NUM_MAX_SCALE) rs = NUM_MAX_SCALE;
+    mpz_t m;
+    mpz_init(m);
+    mpz_mul_pow10(m, a.u, (unsigned long)(2 * (rs + 1) - a.scale));
+    mpz_sqrt(m, m);
+    mpz_add_ui(m, m, 5);
+    mpz_tdiv_q_ui(m, m, 10);
+    mpz_set(a.u, m);
+    a.scale = rs;
+    mpz_clear(m);
+    *out = num_to_text(&a, mcx);
+    num_clear(&a);
+    return 0;
+}
+
+/* Binary format: int16 ndigits, int16 weight, uint16 sign, int16 dscale, base-10000 digits. */
+int sql__numeric_send(const char *as, orb_buf_t *out) {
+    num_t a;
+    num_from_canon(as, &a);
+    if (a.kind != NUM_FIN) {
+        orb_buf_put_be16(out, 0);
+        orb_buf_put_be16(out, 0);
+        orb_buf_put_be16(out, a.kind == NUM_NAN ? 0xC000 : a.kind == NUM_PINF ? 0xD000 : 0xF000);
+        orb_buf_put_be16(out, 0);
+        num_clear(&a);
+        return 0;
+    }
+    bool neg = mpz_sgn(a.u) < 0;
+    mpz_abs(a.u, a.u);
+    /* pad the fraction to a multiple of 4 digits */
+    int fracgroups = (a.scale + 3) / 4;
+    mpz_t v;
+    mpz_init(v);
+    mpz_mul_pow10(v, a.u, (unsigned long)(fracgroups * 4 - a.scale));
+    uint16_t groups[1024];
+    int ng = 0;
+    uint16_t *gp = groups;
+    uint16_t *heap = NULL;
+    size_t maxg = mpz_sizeinbase(v, 10) / 4 + 2;
+    if (maxg > 1024) gp = heap = malloc(maxg * sizeof *gp);
+    while (mpz_sgn(v) != 0) gp[ng++] = (uint16_t)mpz_tdiv_q_ui(v, v, 10000);
+    /* gp[0] is least significant; its weight is -fracgroups */
+    int lo = 0;
+    while (lo < ng && gp[lo] == 0) lo++;
+    int ndig = ng - lo;
+    int weight = ng == 0 ? 0 : ng - 1 - fracgroups;
+    orb_buf_put_be16(out, (uint16_t)ndig);
+    orb_buf_put_be16(out, (uint16_t)(int16_t)weight);
+    orb_buf_put_be16(out, neg ? 0x4000 : 0);
+    orb_buf_put_be16(out, (uint16_t)a.scale);
+    for (int i = ng - 1; i >= lo; i--) orb_buf_put_be16(out, gp[i]);
+    free(heap);
+    mpz_clear(v);
+    num_clear(&a);
+    return 0;
+}
+
+int sql__numeric_recv(const char *data, size_t len, orb_mcx_t *mcx, const char **out,
+                      orb_err_t *err) {
+    if (len < 8) goto bad;
+    int nd = (int16_t)orb_get_be16(data);
+    int weight = (int16_t)orb_get_be16(data + 2);
+    uint16_t sign = orb_get_be16(data + 4);
+    int dscale = (int16_t)orb_get_be16(data + 6);
+    if (nd < 0 || len != 8 + 2 * (size_t)nd || dscale < 0 || dscale > NUM_MAX_SCALE) goto bad;
+    if (sign == 0xC000) { *out = orb_strdup(mcx, "NaN"); return 0; }
+    if (sign == 0xD000) { *out = orb_strdup(mcx, "Infinity"); return 0; }
+    if (sign == 0xF000) { *out = orb_strdup(mcx, "-Infinity"); return 0; }
+    if (sign != 0 && sign != 0x4000) goto bad;
+    num_t a;
+    num_init(&a);
+    for (int i = 0; i < nd; i++) {
+        uint16_t d = orb_get_be16(data + 8 + 2 * i);
+        if (d >= 10000) { num_clear(&a); goto bad; }
+        mpz_mul_ui(a.u, a.u, 10000);
+        mpz_add_ui(a.u, a.u, d);
+    }
+    long e = (long)dscale - 4L * (nd - 1 - weight);
+    if (e >= 0) mpz_mul_pow10(a.u, a.u, (unsigned long)e);
+    else {
+        mpz_t d;
+        mpz_init(d);
+        mpz_ui_pow_ui(d, 10, (unsigned long)-e);
+        mpz_div_round(a.u, a.u, d);
+        mpz_clear(d);
+    }
+    if (sign == 0x4000) mpz_neg(a.u, a.u);
+    a.scale = dscale;
+    *out = num_to_text(&a, mcx);
+    num_clear(&a);
+    return 0;
+bad:
+    return orb_err_set(err, INVALID_BINARY_REPRESENTATION, "invalid external \"numeric\" value");
+}

@@ -1,0 +1,937 @@
+/* sql/sql_session.c — sessions: the transaction state machine (implicit transactions per
+ * Query message or per Sync, explicit blocks, failed blocks), statement dispatch, SET/SHOW,
+ * prepared statements and portals of the extended protocol, and result formatting through
+ * the sink. Entry points: the sql_session_* functions of sql.h. See README.md
+ * ("Sessions and transactions"). */
+#include "sql_settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct prepared {
+    struct prepared *next;
+    char *name;
+    orb_mcx_t *mcx;            /* owns text, parse tree, analysis */
+    char *text;
+    PgQuery__Node *stmt;       /* NULL: empty query */
+    int nparams;
+    uint32_t *param_types;
+    sql_query_t *query;        /* analysis as of Parse (for Describe) */
+    int ncols;
+    sql_column_t *cols;
+} prepared_t;
+
+typedef struct portal {
+    struct portal *next;
+    char *name;
+    orb_mcx_t *mcx;
+    prepared_t *stmt;          /* borrowed: closing a statement closes its portals */
+    sql_value_t *params;
+    int nformats;
+    int16_t *formats;
+    bool done;                 /* executed to completion */
+    bool ran;
+    sql_result_t res;
+    int64_t pos;
+    sql_query_t *query;
+} portal_t;
+
+struct sql_session {
+    sql_engine_t *engine;
+    orb_mcx_t *mcx;
+    char *user;
+    char *database;
+    sql_settings_t settings;
+    const sql_sink_t *sink;    /* the sink of the call in progress, for notices */
+    /* transaction state */
+    uint64_t txn_id;           /* 0: none open */
+    bool in_block;             /* BEGIN seen */
+    bool failed;               /* an error inside a block: only ROLLBACK works */
+    bool implicit_failed;      /* an error in an implicit transaction (extended protocol) */
+    act_isolation_t block_iso;
+    int64_t txn_start_us;
+    prepared_t *stmts;
+    portal_t *portals;
+    /* ParameterStatus reported at startup */
+    const char *rep_names[24];
+    const char *rep_values[24];
+};
+
+/* ---- engine -------------------------------------------------------------------------------- */
+
+int sql_engine_create(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t **out,
+                      orb_err_t *err) {
+    sql_engine_t *e = calloc(1, sizeof *e);
+    if (!e) orb_panic("out of memory");
+    e->rt = rt;
+    e->cfg = *cfg;
+    if (!e->cfg.default_shards) e->cfg.default_shards = 4;
+    pthread_rwlock_init(&e->cat_lock, NULL);
+    e->start_us = sql_now_us();
+    atomic_init(&e->next_backend, 1);
+    if (sql_catalog_load(e, err) != 0) {
+        sql_engine_destroy(e);
+        return -1;
+    }
+    *out = e;
+    return 0;
+}
+
+void sql_engine_destroy(sql_engine_t *e) {
+    if (!e) return;
+    for (int i = 0; i < e->ntables; i++) sql_table_release(e->tables[i]);
+    free(e->tables);
+    pthread_rwlock_destroy(&e->cat_lock);
+    free(e);
+}
+
+/* ---- accessors ------------------------------------------------------------------------------ */
+
+sql_engine_t *sql_session_engine(sql_session_t *s) { return s->engine; }
+act_runtime_t *sql_session_rt(sql_session_t *s) { return s->engine->rt; }
+const char *sql_session_user(sql_session_t *s) { return s->user; }
+const char *sql_session_database(sql_session_t *s) { return s->database; }
+int64_t sql_session_txn_start(sql_session_t *s) { return s->txn_start_us ? s->txn_start_us : sql_now_us(); }
+
+char sql_session_txn_status(const sql_session_t *s) {
+    if (s->in_block) return s->failed ? 'E' : 'T';
+    return 'I';
+}
+
+void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...) {
+    if (!s->sink) return;
+    orb_err_t n;
+    orb_err_clear(&n);
+    n.code = code;
+    n.severity = ORB_SEV_NOTICE;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n.message, sizeof n.message, fmt, ap);
+    va_end(ap);
+    s->sink->notice(s->sink->arg, &n);
+}
+
+static void session_warning(sql_session_t *s, orb_sqlstate_t code, const char *msg) {
+    if (!s->sink) return;
+    orb_err_t n;
+    orb_err_clear(&n);
+    n.code = code;
+    n.severity = ORB_SEV_WARNING;
+    snprintf(n.message, sizeof n.message, "%s", msg);
+    s->sink->notice(s->sink->arg, &n);
+}
+
+/* ---- sessions ------------------------------------------------------------------------------- */
+
+sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char *database,
+                                  const char *application_name) {
+    sql_session_t *s = calloc(1, sizeof *s);
+    if (!s) orb_panic("out of memory");
+    s->engine = e;
+    s->mcx = orb_mcx_create(NULL, "session");
+    s->user = orb_strdup(s->mcx, user && *user ? user : "postgres");
+    s->database = orb_strdup(s->mcx, database && *database ? database : s->user);
+    sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
+    if (application_name) {
+        bool rep;
+        int idx;
+        orb_err_t err;
+        sql_settings_set(&s->settings, "application_name", application_name, &rep, &idx, &err);
+    }
+    return s;
+}
+
+static void txn_abort(sql_session_t *s) {
+    if (s->txn_id) act_txn_rollback(s->engine->rt, s->txn_id);
+    s->txn_id = 0;
+    s->txn_start_us = 0;
+}
+
+static void portal_free(portal_t *p) {
+    orb_mcx_destroy(p->mcx);
+    free(p);
+}
+
+static void prepared_free(prepared_t *p) {
+    orb_mcx_destroy(p->mcx);
+    free(p);
+}
+
+void sql_session_destroy(sql_session_t *s) {
+    if (!s) return;
+    txn_abort(s);
+    while (s->portals) {
+        portal_t *p = s->portals;
+        s->portals = p->next;
+        portal_free(p);
+    }
+    while (s->stmts) {
+        prepared_t *p = s->stmts;
+        s->stmts = p->next;
+        prepared_free(p);
+    }
+    orb_mcx_destroy(s->mcx);
+    free(s);
+}
+
+int sql_session_reported_settings(sql_session_t *s, const char *const **names,
+                                  const char *const **values) {
+    int n = 0, nd;
+    const sql_setting_def_t *defs = sql_settings_defs(&nd);
+    for (int i = 0; i < nd && n < 24; i++) {
+        if (!defs[i].reported) continue;
+        s->rep_names[n] = defs[i].name;
+        s->rep_values[n] = sql_settings_get(&s->settings, i);
+        n++;
+    }
+    *names = s->rep_names;
+    *values = s->rep_values;
+    return n;
+}
+
+int sql_session_set_startup_option(sql_session_t *s, const char *name, const char *value,
+                                   orb_err_t *err) {
+    if (strcmp(name, "options") == 0 || strcmp(name, "replication") == 0) return 0;
+    bool rep;
+    int idx;
+    return sql_settings_set(&s->settings, name, value, &rep, &idx, err);
+}
+
+/* ---- transactions ------------------------------------------------------------------------ */
+
+static act_isolation_t iso_of(sql_session_t *s) {
+    int i = sql_settings_find("transaction_isolation");
+    const char *v = sql_settings_get(&s->settings, i);
+    return strcmp(v, "read committed") == 0 ? ACT_READ_COMMITTED : ACT_REPEATABLE_READ;
+}
+
+static int txn_ensure(sql_session_t *s, orb_err_t *err) {
+    if (s->txn_id) return 0;
+    if (act_txn_begin(s->engine->rt, s->in_block ? s->block_iso : iso_of(s), &s->txn_id, err) != 0)
+        return -1;
+    s->txn_start_us = sql_now_us();
+    return 0;
+}
+
+static int txn_commit(sql_session_t *s, orb_err_t *err) {
+    if (!s->txn_id) return 0;
+    uint64_t id = s->txn_id;
+    s->txn_id = 0;
+    s->txn_start_us = 0;
+    return act_txn_commit(s->engine->rt, id, err);
+}
+
+static void reset_txn_settings(sql_session_t *s) {
+    bool rep;
+    int idx;
+    orb_err_t e;
+    const char *def = sql_settings_get(&s->settings, sql_settings_find("default_transaction_isolation"));
+    sql_settings_set(&s->settings, "transaction_isolation", def, &rep, &idx, &e);
+}
+
+/* An error ends an implicit transaction now; inside a block the block becomes failed. */
+static void on_error(sql_session_t *s) {
+    if (s->in_block) {
+        s->failed = true;
+        txn_abort(s);
+    } else {
+        txn_abort(s);
+        s->implicit_failed = true;
+    }
+}
+
+/* ---- utility statements --------------------------------------------------------------------- */
+
+static void result_set_tag(sql_result_t *res, const char *tag) {
+    snprintf(res->tag, sizeof res->tag, "%s", tag);
+}
+
+static int exec_transaction(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_result_t *res,
+                            orb_err_t *err) {
+    switch (ts->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: {
+        result_set_tag(res, "BEGIN");
+        if (s->in_block) {
+            session_warning(s, ORB_SQLSTATE_ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
+            return 0;
+        }
+        s->in_block = true;
+        s->failed = false;
+        s->block_iso = iso_of(s);
+        for (size_t i = 0; i < ts->n_options; i++) {
+            PgQuery__DefElem *d = ts->options[i]->def_elem;
+            if (strcmp(d->defname, "transaction_isolation") == 0 && d->arg &&
+                d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                d->arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL) {
+                const char *v = d->arg->a_const->sval->sval;
+                s->block_iso = (strcmp(v, "repeatable read") == 0 || strcmp(v, "serializable") == 0)
+                                   ? ACT_REPEATABLE_READ
+                                   : ACT_READ_COMMITTED;
+                bool rep;
+                int idx;
+                sql_settings_set(&s->settings, "transaction_isolation", v, &rep, &idx, err);
+            }
+        }
+        return 0;
+    }
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+        if (!s->in_block) {
+            session_warning(s, ORB_SQLSTATE_NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress");
+            result_set_tag(res, "COMMIT");
+            return txn_commit(s, err);
+        }
+        s->in_block = false;
+        reset_txn_settings(s);
+        if (s->failed) {
+            s->failed = false;
+            txn_abort(s);
+            result_set_tag(res, "ROLLBACK");
+            return 0;
+        }
+        result_set_tag(res, "COMMIT");
+        return txn_commit(s, err);
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+        result_set_tag(res, "ROLLBACK");
+        if (!s->in_block) {
+            session_warning(s, ORB_SQLSTATE_NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress");
+            txn_abort(s);
+            return 0;
+        }
+        s->in_block = false;
+        s->failed = false;
+        reset_txn_settings(s);
+        txn_abort(s);
+        return 0;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: {
+        const char *what = ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
+                           : ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE
+                               ? "RELEASE SAVEPOINT"
+                               : "ROLLBACK TO SAVEPOINT";
+        if (!s->in_block)
+            return orb_err_set(err, NO_ACTIVE_SQL_TRANSACTION, "%s can only be used in transaction blocks", what);
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "savepoints are not supported yet");
+    }
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "two-phase commit statements are not supported yet");
+    }
+}
+
+/* The text of a SET argument list, as PostgreSQL flattens it ("ISO, MDY"). */
+static int set_args_text(PgQuery__Node **args, size_t n, orb_mcx_t *mcx, char **out, orb_err_t *err) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        PgQuery__Node *a = args[i];
+        if (i) orb_buf_puts(&b, ", ");
+        if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) a = a->type_cast->arg;
+        if (a->node_case != PG_QUERY__NODE__NODE_A_CONST) {
+            orb_buf_free(&b);
+            return orb_err_set(err, SYNTAX_ERROR, "SET requires a constant value");
+        }
+        PgQuery__AConst *c = a->a_const;
+        switch (c->val_case) {
+        case PG_QUERY__A__CONST__VAL_IVAL: orb_buf_printf(&b, "%d", c->ival->ival); break;
+        case PG_QUERY__A__CONST__VAL_FVAL: orb_buf_puts(&b, c->fval->fval); break;
+        case PG_QUERY__A__CONST__VAL_SVAL: orb_buf_puts(&b, c->sval->sval); break;
+        case PG_QUERY__A__CONST__VAL_BOOLVAL: orb_buf_puts(&b, c->boolval->boolval ? "on" : "off"); break;
+        default: break;
+        }
+    }
+    *out = orb_strndup(mcx, b.data ? b.data : "", b.len);
+    orb_buf_free(&b);
+    return 0;
+}
+
+static void report_setting(sql_session_t *s, int idx) {
+    int nd;
+    const sql_setting_def_t *defs = sql_settings_defs(&nd);
+    if (idx >= 0 && s->sink) s->sink->parameter_status(s->sink->arg, defs[idx].name, sql_settings_get(&s->settings, idx));
+}
+
+static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *mcx,
+                    sql_result_t *res, orb_err_t *err) {
+    bool rep = false;
+    int idx = -1;
+    const char *name = vs->name ? vs->name : "";
+    if (strcmp(name, "timezone") == 0) name = "TimeZone";
+    switch (vs->kind) {
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
+        char *v;
+        if (set_args_text(vs->args, vs->n_args, mcx, &v, err) != 0) return -1;
+        if (sql_settings_set(&s->settings, name, v, &rep, &idx, err) != 0) return -1;
+        result_set_tag(res, "SET");
+        break;
+    }
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
+        if (sql_settings_reset(&s->settings, name, &rep, &idx, err) != 0) return -1;
+        result_set_tag(res, vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ? "RESET" : "SET");
+        break;
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL: {
+        int nd;
+        const sql_setting_def_t *defs = sql_settings_defs(&nd);
+        for (int i = 0; i < nd; i++) {
+            if (defs[i].read_only || strcmp(defs[i].name, "session_authorization") == 0) continue;
+            const char *before = orb_strdup(mcx, sql_settings_get(&s->settings, i));
+            sql_settings_reset(&s->settings, defs[i].name, &rep, &idx, err);
+            if (rep && strcmp(before, sql_settings_get(&s->settings, i)) != 0) report_setting(s, i);
+        }
+        result_set_tag(res, "RESET");
+        return 0;
+    }
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI:
+        /* SET TRANSACTION ... / SET SESSION CHARACTERISTICS AS TRANSACTION ... */
+        for (size_t i = 0; i < vs->n_args; i++) {
+            PgQuery__DefElem *d = vs->args[i]->def_elem;
+            if (strcmp(d->defname, "transaction_isolation") == 0 && d->arg &&
+                d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+                const char *v = d->arg->a_const->sval->sval;
+                const char *target = strcmp(name, "TRANSACTION") == 0 ? "transaction_isolation"
+                                                                       : "default_transaction_isolation";
+                if (sql_settings_set(&s->settings, target, v, &rep, &idx, err) != 0) return -1;
+                if (strcmp(target, "transaction_isolation") == 0 && s->in_block) {
+                    if (s->txn_id)
+                        return orb_err_set(err, ACTIVE_SQL_TRANSACTION,
+                                           "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+                    s->block_iso = (strcmp(v, "read committed") == 0 || strcmp(v, "read uncommitted") == 0)
+                                       ? ACT_READ_COMMITTED
+                                       : ACT_REPEATABLE_READ;
+                }
+            }
+        }
+        result_set_tag(res, "SET");
+        return 0;
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SET FROM CURRENT is not supported");
+    }
+    if (rep) report_setting(s, idx);
+    return 0;
+}
+
+static sql_value_t *text_row(orb_mcx_t *mcx, int n, const char **vals) {
+    sql_value_t *r = orb_alloc0(mcx, sizeof *r * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        r[i].v.s.p = orb_strdup(mcx, vals[i]);
+        r[i].v.s.n = (uint32_t)strlen(vals[i]);
+    }
+    return r;
+}
+
+static void text_columns(sql_result_t *res, orb_mcx_t *mcx, int n, const char **names) {
+    res->ncols = n;
+    res->cols = orb_alloc0(mcx, sizeof(sql_column_t) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        res->cols[i].name = orb_strdup(mcx, names[i]);
+        res->cols[i].type_oid = SQL_OID_TEXT;
+        res->cols[i].typlen = -1;
+        res->cols[i].typmod = -1;
+    }
+}
+
+static void result_push(sql_result_t *res, orb_mcx_t *mcx, sql_value_t *row) {
+    if (res->nrows == res->cap) {
+        int64_t nc = res->cap ? res->cap * 2 : 64;
+        res->rows = orb_realloc(mcx, res->rows, sizeof(sql_value_t *) * (size_t)res->cap, sizeof(sql_value_t *) * (size_t)nc);
+        res->cap = nc;
+    }
+    res->rows[res->nrows++] = row;
+}
+
+static int exec_show(sql_session_t *s, PgQuery__VariableShowStmt *vs, orb_mcx_t *mcx,
+                     sql_result_t *res, orb_err_t *err) {
+    const char *name = vs->name;
+    if (strcmp(name, "timezone") == 0) name = "TimeZone";
+    result_set_tag(res, "SHOW");
+    if (strcasecmp(name, "all") == 0) {
+        const char *names[3] = {"name", "setting", "description"};
+        text_columns(res, mcx, 3, names);
+        int nd;
+        const sql_setting_def_t *defs = sql_settings_defs(&nd);
+        for (int i = 0; i < nd; i++) {
+            const char *v[3] = {defs[i].name, sql_settings_get(&s->settings, i), defs[i].description};
+            result_push(res, mcx, text_row(mcx, 3, v));
+        }
+        return 0;
+    }
+    if (strcasecmp(name, "transaction_isolation") == 0 || strcasecmp(name, "transaction isolation level") == 0) {
+        const char *names[1] = {"transaction_isolation"};
+        text_columns(res, mcx, 1, names);
+        const char *v[1] = {s->in_block ? (s->block_iso == ACT_READ_COMMITTED ? "read committed" : sql_settings_get(&s->settings, sql_settings_find("transaction_isolation"))) : sql_settings_get(&s->settings, sql_settings_find("transaction_isolation"))};
+        result_push(res, mcx, text_row(mcx, 1, v));
+        return 0;
+    }
+    int i = sql_settings_find(name);
+    const char *val;
+    if (i < 0) {
+        val = sql_settings_custom(&s->settings, name);
+        if (!val) return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
+    } else {
+        int nd;
+        const sql_setting_def_t *defs = sql_settings_defs(&nd);
+        name = defs[i].name;
+        val = sql_settings_get(&s->settings, i);
+    }
+    const char *names[1] = {name};
+    text_columns(res, mcx, 1, names);
+    const char *v[1] = {val};
+    result_push(res, mcx, text_row(mcx, 1, v));
+    return 0;
+}
+
+/* ---- statement execution ----------------------------------------------------------------- */
+
+static bool is_txn_control(PgQuery__Node *n) {
+    return n && n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT;
+}
+
+static bool allowed_in_failed(PgQuery__Node *n) {
+    if (!is_txn_control(n)) return false;
+    PgQuery__TransactionStmtKind k = n->transaction_stmt->kind;
+    return k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+           k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+           k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
+}
+
+/* Runs one statement inside the session's transaction. res is filled (columns, rows, tag).
+ * query may be pre-analyzed (extended protocol); params are bound values. */
+static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text, sql_query_t *query,
+                         const sql_value_t *params, orb_mcx_t *mcx, sql_result_t *res,
+                         orb_err_t *err) {
+    memset(res, 0, sizeof *res);
+    if (s->failed && !allowed_in_failed(stmt))
+        return orb_err_set(err, IN_FAILED_SQL_TRANSACTION,
+                           "current transaction is aborted, commands ignored until end of transaction block");
+    switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+        return exec_transaction(s, stmt->transaction_stmt, res, err);
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        return exec_set(s, stmt->variable_set_stmt, mcx, res, err);
+    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
+        return exec_show(s, stmt->variable_show_stmt, mcx, res, err);
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+        result_set_tag(res, "CREATE TABLE");
+        return sql_exec_create_table(s, stmt->create_stmt, mcx, text, err);
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        result_set_tag(res, "DROP TABLE");
+        return sql_exec_drop(s, stmt->drop_stmt, mcx, err);
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        break;
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "EXPLAIN is not supported yet");
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this statement is not supported yet");
+    }
+    if (!query) {
+        sql_analyze_ctx_t ac = {.mcx = mcx, .sess = s, .text = text};
+        if (sql_analyze(&ac, stmt, &query, err) != 0) return -1;
+        if (ac.nparams > 0) return orb_err_set(err, UNDEFINED_PARAMETER, "there is no parameter $%d", 1);
+    }
+    if (txn_ensure(s, err) != 0) return -1;
+    if (act_txn_statement_begin(s->engine->rt, s->txn_id, err) != 0) return -1;
+    sql_exec_ctx_t xc = {.sess = s, .mcx = mcx, .params = params, .txn_id = s->txn_id};
+    int rc = sql_exec_query(&xc, query, res, err);
+    orb_err_t e2;
+    if (act_txn_statement_end(s->engine->rt, s->txn_id, rc == 0, &e2) != 0 && rc == 0) {
+        *err = e2;
+        rc = -1;
+    }
+    if (rc == 0 && (query->kind == SQL_STMT_SELECT || query->returning)) {
+        sql_result_describe(query, mcx, &res->cols, &res->ncols);
+    }
+    return rc;
+}
+
+/* ---- output ------------------------------------------------------------------------------- */
+
+static int send_rows(sql_session_t *s, const sql_sink_t *sink, sql_result_t *res, int64_t from,
+                     int64_t to, const int16_t *formats, int nformats, orb_err_t *err) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    size_t *offs = malloc(sizeof(size_t) * (size_t)(res->ncols + 1));
+    sql_cell_t *cells = malloc(sizeof(sql_cell_t) * (size_t)(res->ncols + 1));
+    int rc = 0;
+    for (int64_t r = from; r < to && rc == 0; r++) {
+        orb_buf_reset(&b);
+        sql_value_t *row = res->rows[r];
+        for (int c = 0; c < res->ncols; c++) {
+            offs[c] = b.len;
+            if (row[c].isnull) {
+                cells[c].len = -1;
+                continue;
+            }
+            int16_t f = nformats == 0 ? 0 : nformats == 1 ? formats[0] : formats[c];
+            if (f == 1)
+                rc = sql_value_send(res->cols[c].type_oid, &row[c], &b, err);
+            else
+                rc = sql_value_out(res->cols[c].type_oid, res->cols[c].typmod, &row[c], &b, err);
+            if (rc != 0) break;
+            cells[c].len = (int32_t)(b.len - offs[c]);
+        }
+        if (rc != 0) break;
+        for (int c = 0; c < res->ncols; c++) {
+            if (row[c].isnull) continue;
+            cells[c].data = b.data ? b.data + offs[c] : "";
+        }
+        sink->data_row(sink->arg, cells, res->ncols);
+    }
+    (void)s;
+    free(offs);
+    free(cells);
+    orb_buf_free(&b);
+    return rc;
+}
+
+static void describe_cols(const sql_sink_t *sink, const sql_result_t *res, const int16_t *formats,
+                          int nformats) {
+    if (nformats == 0) {
+        sink->row_description(sink->arg, res->cols, res->ncols);
+        return;
+    }
+    sql_column_t cols[res->ncols > 0 ? res->ncols : 1];
+    for (int c = 0; c < res->ncols; c++) {
+        cols[c] = res->cols[c];
+        cols[c].format = nformats == 1 ? formats[0] : formats[c];
+    }
+    sink->row_description(sink->arg, cols, res->ncols);
+}
+
+/* ---- simple query ----------------------------------------------------------------------- */
+
+void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink_t *sink) {
+    s->sink = sink;
+    orb_mcx_t *mcx = orb_mcx_create(s->mcx, "query");
+    orb_err_t err;
+    orb_err_clear(&err);
+    PgQuery__ParseResult *pr;
+    s->implicit_failed = false;
+    if (sql_parse(text, mcx, &pr, &err) != 0) {
+        sink->error(sink->arg, &err);
+        on_error(s);
+        goto done;
+    }
+    if (pr->n_stmts == 0) {
+        sink->empty_query(sink->arg);
+        goto done;
+    }
+    for (size_t i = 0; i < pr->n_stmts; i++) {
+        orb_mcx_t *smcx = orb_mcx_create(mcx, "statement");
+        sql_result_t res;
+        orb_err_clear(&err);
+        PgQuery__Node *stmt = pr->stmts[i]->stmt;
+        int rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
+        if (rc == 0 && res.ncols > 0) {
+            describe_cols(sink, &res, NULL, 0);
+            rc = send_rows(s, sink, &res, 0, res.nrows, NULL, 0, &err);
+        }
+        if (rc != 0) {
+            sink->error(sink->arg, &err);
+            on_error(s);
+            orb_mcx_destroy(smcx);
+            goto done;
+        }
+        sink->command_complete(sink->arg, res.tag);
+        orb_mcx_destroy(smcx);
+    }
+    /* the implicit transaction of this message ends here */
+    if (!s->in_block && s->txn_id) {
+        orb_err_clear(&err);
+        if (txn_commit(s, &err) != 0) sink->error(sink->arg, &err);
+    }
+done:
+    orb_mcx_destroy(mcx);
+    s->sink = NULL;
+}
+
+/* ---- extended protocol -------------------------------------------------------------------- */
+
+static prepared_t *find_stmt(sql_session_t *s, const char *name, prepared_t ***link) {
+    for (prepared_t **pp = &s->stmts; *pp; pp = &(*pp)->next) {
+        if (strcmp((*pp)->name, name) == 0) {
+            if (link) *link = pp;
+            return *pp;
+        }
+    }
+    return NULL;
+}
+
+static portal_t *find_portal(sql_session_t *s, const char *name, portal_t ***link) {
+    for (portal_t **pp = &s->portals; *pp; pp = &(*pp)->next) {
+        if (strcmp((*pp)->name, name) == 0) {
+            if (link) *link = pp;
+            return *pp;
+        }
+    }
+    return NULL;
+}
+
+static void drop_portal(sql_session_t *s, const char *name) {
+    portal_t **link;
+    portal_t *p = find_portal(s, name, &link);
+    if (!p) return;
+    *link = p->next;
+    portal_free(p);
+}
+
+static void drop_portals_of(sql_session_t *s, prepared_t *st) {
+    for (portal_t **pp = &s->portals; *pp;) {
+        if ((*pp)->stmt == st) {
+            portal_t *p = *pp;
+            *pp = p->next;
+            portal_free(p);
+        } else {
+            pp = &(*pp)->next;
+        }
+    }
+}
+
+static void drop_stmt(sql_session_t *s, const char *name) {
+    prepared_t **link;
+    prepared_t *p = find_stmt(s, name, &link);
+    if (!p) return;
+    drop_portals_of(s, p);
+    *link = p->next;
+    prepared_free(p);
+}
+
+int sql_session_parse(sql_session_t *s, const char *stmt_name, const char *text, int nparams,
+                      const uint32_t *param_types, orb_err_t *err) {
+    if (stmt_name[0] && find_stmt(s, stmt_name, NULL))
+        return orb_err_set(err, DUPLICATE_PREPARED_STATEMENT, "prepared statement \"%s\" already exists", stmt_name);
+    if (s->failed) {
+        /* PostgreSQL still parses in a failed block, but only ROLLBACK/COMMIT can run */
+    }
+    prepared_t *p = calloc(1, sizeof *p);
+    if (!p) orb_panic("out of memory");
+    p->mcx = orb_mcx_create(NULL, "prepared");
+    p->name = orb_strdup(p->mcx, stmt_name);
+    p->text = orb_strdup(p->mcx, text);
+    PgQuery__ParseResult *pr;
+    if (sql_parse(p->text, p->mcx, &pr, err) != 0) goto fail;
+    if (pr->n_stmts > 1) {
+        orb_err_set(err, SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
+        goto fail;
+    }
+    p->stmt = pr->n_stmts ? pr->stmts[0]->stmt : NULL;
+    sql_analyze_ctx_t ac = {.mcx = p->mcx, .sess = s, .text = p->text};
+    ac.param_cap = nparams > 16 ? nparams : 16;
+    ac.param_types = orb_alloc0(p->mcx, sizeof(uint32_t) * (size_t)ac.param_cap);
+    for (int i = 0; i < nparams; i++) {
+        uint32_t t = param_types[i];
+        if (t && !sql_type_get(t)) {
+            orb_err_set(err, UNDEFINED_OBJECT, "type with OID %u does not exist", t);
+            goto fail;
+        }
+        ac.param_types[i] = t == SQL_OID_UNKNOWN ? 0 : t;
+    }
+    ac.nparams = nparams;
+    if (p->stmt && (p->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ||
+                    p->stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+                    p->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+                    p->stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT)) {
+        if (sql_analyze(&ac, p->stmt, &p->query, err) != 0) goto fail;
+        if (p->query->kind == SQL_STMT_SELECT || p->query->returning)
+            sql_result_describe(p->query, p->mcx, &p->cols, &p->ncols);
+    }
+    p->nparams = ac.nparams;
+    p->param_types = ac.param_types;
+    if (!stmt_name[0]) drop_stmt(s, "");
+    p->next = s->stmts;
+    s->stmts = p;
+    return 0;
+fail:
+    prepared_free(p);
+    if (s->in_block) s->failed = true;
+    return -1;
+}
+
+int sql_session_bind(sql_session_t *s, const char *portal, const char *stmt_name, int nparams,
+                     const sql_param_t *params, int nformats, const int16_t *result_formats,
+                     orb_err_t *err) {
+    prepared_t *st = find_stmt(s, stmt_name, NULL);
+    if (!st) {
+        if (stmt_name[0])
+            return orb_err_set(err, INVALID_SQL_STATEMENT_NAME, "prepared statement \"%s\" does not exist", stmt_name);
+        return orb_err_set(err, INVALID_SQL_STATEMENT_NAME, "unnamed prepared statement does not exist");
+    }
+    if (nparams != st->nparams)
+        return orb_err_set(err, PROTOCOL_VIOLATION,
+                           "bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
+                           nparams, stmt_name, st->nparams);
+    if (nformats > 1 && nformats != st->ncols)
+        return orb_err_set(err, PROTOCOL_VIOLATION, "bind message has %d result formats but query has %d columns",
+                           nformats, st->ncols);
+    if (s->failed && !allowed_in_failed(st->stmt))
+        return orb_err_set(err, IN_FAILED_SQL_TRANSACTION,
+                           "current transaction is aborted, commands ignored until end of transaction block");
+    if (portal[0] && find_portal(s, portal, NULL))
+        return orb_err_set(err, DUPLICATE_OBJECT, "portal \"%s\" already exists", portal);
+    drop_portal(s, portal);
+    portal_t *p = calloc(1, sizeof *p);
+    if (!p) orb_panic("out of memory");
+    p->mcx = orb_mcx_create(NULL, "portal");
+    p->name = orb_strdup(p->mcx, portal);
+    p->stmt = st;
+    p->params = orb_alloc0(p->mcx, sizeof(sql_value_t) * (size_t)(nparams + 1));
+    for (int i = 0; i < nparams; i++) {
+        if (params[i].len < 0) {
+            p->params[i].isnull = true;
+            continue;
+        }
+        uint32_t t = st->param_types[i] ? st->param_types[i] : SQL_OID_TEXT;
+        int rc = params[i].format == 1
+                     ? sql_value_recv(t, -1, params[i].data, (size_t)params[i].len, p->mcx, &p->params[i], err)
+                     : sql_value_in(t, -1, params[i].data, (size_t)params[i].len, p->mcx, &p->params[i], err);
+        if (rc != 0) {
+            portal_free(p);
+            return -1;
+        }
+    }
+    p->nformats = nformats;
+    p->formats = orb_memdup(p->mcx, result_formats, sizeof(int16_t) * (size_t)(nformats + 1));
+    p->next = s->portals;
+    s->portals = p;
+    return 0;
+}
+
+static void describe_prepared(const sql_sink_t *sink, prepared_t *st, const int16_t *formats,
+                              int nformats) {
+    if (st->ncols == 0) {
+        sink->no_data(sink->arg);
+        return;
+    }
+    sql_result_t r = {.ncols = st->ncols, .cols = st->cols};
+    describe_cols(sink, &r, formats, nformats);
+}
+
+int sql_session_describe_statement(sql_session_t *s, const char *stmt_name,
+                                   const sql_sink_t *sink, orb_err_t *err) {
+    prepared_t *st = find_stmt(s, stmt_name, NULL);
+    if (!st) return orb_err_set(err, INVALID_SQL_STATEMENT_NAME, "prepared statement \"%s\" does not exist", stmt_name);
+    sink->parameter_description(sink->arg, st->param_types, st->nparams);
+    if (st->stmt && st->stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
+        /* SHOW returns one text column named after the setting */
+        sql_column_t c = {.name = st->stmt->variable_show_stmt->name, .type_oid = SQL_OID_TEXT, .typlen = -1, .typmod = -1};
+        sink->row_description(sink->arg, &c, 1);
+        return 0;
+    }
+    describe_prepared(sink, st, NULL, 0);
+    return 0;
+}
+
+int sql_session_describe_portal(sql_session_t *s, const char *portal, const sql_sink_t *sink,
+                                orb_err_t *err) {
+    portal_t *p = find_portal(s, portal, NULL);
+    if (!p) return orb_err_set(err, INVALID_CURSOR_NAME, "portal \"%s\" does not exist", portal);
+    if (p->stmt->stmt && p->stmt->stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
+        sql_column_t c = {.name = p->stmt->stmt->variable_show_stmt->name, .type_oid = SQL_OID_TEXT, .typlen = -1, .typmod = -1};
+        sink->row_description(sink->arg, &c, 1);
+        return 0;
+    }
+    describe_prepared(sink, p->stmt, p->formats, p->nformats);
+    return 0;
+}
+
+int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
+                        const sql_sink_t *sink, bool *suspended, orb_err_t *err) {
+    *suspended = false;
+    portal_t *p = find_portal(s, portal, NULL);
+    if (!p) return orb_err_set(err, INVALID_CURSOR_NAME, "portal \"%s\" does not exist", portal);
+    s->sink = sink;
+    int rc = 0;
+    if (!p->stmt->stmt) {
+        sink->empty_query(sink->arg);
+        s->sink = NULL;
+        return 0;
+    }
+    if (!p->ran) {
+        p->ran = true;
+        /* re-analyze against the current catalog, with the statement's parameter types */
+        sql_query_t *q = NULL;
+        PgQuery__Node *stmt = p->stmt->stmt;
+        if (stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ||
+            stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+            stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+            stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT) {
+            sql_analyze_ctx_t ac = {.mcx = p->mcx, .sess = s, .text = p->stmt->text};
+            ac.param_cap = p->stmt->nparams > 16 ? p->stmt->nparams : 16;
+            ac.param_types = orb_alloc0(p->mcx, sizeof(uint32_t) * (size_t)ac.param_cap);
+            memcpy(ac.param_types, p->stmt->param_types, sizeof(uint32_t) * (size_t)p->stmt->nparams);
+            ac.nparams = p->stmt->nparams;
+            if (s->failed)
+                rc = orb_err_set(err, IN_FAILED_SQL_TRANSACTION,
+                                 "current transaction is aborted, commands ignored until end of transaction block");
+            else
+                rc = sql_analyze(&ac, stmt, &q, err);
+        }
+        if (rc == 0)
+            rc = run_statement(s, stmt, p->stmt->text, q, p->params, p->mcx, &p->res, err);
+        if (rc != 0) {
+            on_error(s);
+            s->sink = NULL;
+            return -1;
+        }
+        p->pos = 0;
+    }
+    int64_t end = p->res.nrows;
+    if (max_rows > 0 && p->pos + max_rows < end) end = p->pos + max_rows;
+    if (p->res.ncols > 0) rc = send_rows(s, sink, &p->res, p->pos, end, p->formats, p->nformats, err);
+    if (rc != 0) {
+        on_error(s);
+        s->sink = NULL;
+        return -1;
+    }
+    int64_t sent = end - p->pos;
+    p->pos = end;
+    if (p->pos < p->res.nrows) {
+        *suspended = true;
+    } else if (!p->done) {
+        p->done = true;
+        if (strncmp(p->res.tag, "SELECT ", 7) == 0 && max_rows > 0) {
+            char tag[64];
+            snprintf(tag, sizeof tag, "SELECT %lld", (long long)sent);
+            sink->command_complete(sink->arg, tag);
+        } else {
+            sink->command_complete(sink->arg, p->res.tag);
+        }
+    } else {
+        sink->command_complete(sink->arg, p->res.tag);
+    }
+    s->sink = NULL;
+    return 0;
+}
+
+int sql_session_close_statement(sql_session_t *s, const char *name, orb_err_t *err) {
+    (void)err;
+    drop_stmt(s, name);
+    return 0;
+}
+
+int sql_session_close_portal(sql_session_t *s, const char *name, orb_err_t *err) {
+    (void)err;
+    drop_portal(s, name);
+    return 0;
+}
+
+void sql_session_sync(sql_session_t *s, const sql_sink_t *sink) {
+    s->sink = sink;
+    if (!s->in_block && s->txn_id) {
+        orb_err_t err;
+        orb_err_clear(&err);
+        if (s->implicit_failed) {
+            txn_abort(s);
+        } else if (txn_commit(s, &err) != 0) {
+            sink->error(sink->arg, &err);
+        }
+    }
+    s->implicit_failed = false;
+    drop_portal(s, "");
+    s->sink = NULL;
+}

@@ -1,0 +1,187 @@
+/* sql/sql_settings.c — run-time settings (GUCs): the declarative table of the settings
+ * Orbit knows, their defaults and which are reported in ParameterStatus; SET, RESET and
+ * SHOW. Entry points: sql_settings_init, sql_settings_set, sql_settings_get. */
+#include "sql_settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef int (*check_cb)(const char *in, char *out, size_t outn, orb_err_t *err);
+
+static int check_utc(const char *in, char *out, size_t outn, orb_err_t *err) {
+    static const char *const ok[] = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "uct", "universal", "0", "+00", "00:00"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (strcasecmp(in, ok[i]) == 0) {
+            snprintf(out, outn, "%s", strcasecmp(in, "gmt") == 0 ? "GMT" : "UTC");
+            return 0;
+        }
+    }
+    return orb_err_set(err, FEATURE_NOT_SUPPORTED, "time zone \"%s\" is not supported yet: Orbit runs in UTC", in);
+}
+
+static int check_datestyle(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strncasecmp(in, "iso", 3) == 0 || strcasecmp(in, "mdy") == 0 || strcasecmp(in, "iso, mdy") == 0) {
+        snprintf(out, outn, "ISO, MDY");
+        return 0;
+    }
+    return orb_err_set(err, FEATURE_NOT_SUPPORTED, "DateStyle \"%s\" is not supported yet: only ISO output is", in);
+}
+
+static int check_encoding(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcasecmp(in, "utf8") == 0 || strcasecmp(in, "utf-8") == 0 || strcasecmp(in, "unicode") == 0) {
+        snprintf(out, outn, "UTF8");
+        return 0;
+    }
+    orb_err_set(err, FEATURE_NOT_SUPPORTED, "conversion between %s and UTF8 is not supported", in);
+    return -1;
+}
+
+static int check_int(const char *in, char *out, size_t outn, orb_err_t *err) {
+    char *end;
+    long v = strtol(in, &end, 10);
+    if (!*in || *end) return orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for integer parameter: \"%s\"", in);
+    snprintf(out, outn, "%ld", v);
+    return 0;
+}
+
+static int check_bool(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcasecmp(in, "on") == 0 || strcasecmp(in, "true") == 0 || strcasecmp(in, "1") == 0 || strcasecmp(in, "yes") == 0) {
+        snprintf(out, outn, "on");
+        return 0;
+    }
+    if (strcasecmp(in, "off") == 0 || strcasecmp(in, "false") == 0 || strcasecmp(in, "0") == 0 || strcasecmp(in, "no") == 0) {
+        snprintf(out, outn, "off");
+        return 0;
+    }
+    return orb_err_set(err, INVALID_PARAMETER_VALUE, "parameter requires a Boolean value");
+}
+
+static int check_isolation(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcasecmp(in, "read committed") == 0 || strcasecmp(in, "read uncommitted") == 0) {
+        snprintf(out, outn, "read committed");
+        return 0;
+    }
+    if (strcasecmp(in, "repeatable read") == 0 || strcasecmp(in, "serializable") == 0) {
+        snprintf(out, outn, "%s", strcasecmp(in, "serializable") == 0 ? "serializable" : "repeatable read");
+        return 0;
+    }
+    return orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"transaction_isolation\": \"%s\"", in);
+}
+
+static int check_scs(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (check_bool(in, out, outn, err) != 0) return -1;
+    if (strcmp(out, "on") != 0)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "standard_conforming_strings = off is not supported");
+    return 0;
+}
+
+/* The settings table: name (as SHOW prints it), default, reported in ParameterStatus,
+ * read-only, checker, description. */
+static const sql_setting_def_t defs[] = {
+    {"application_name", "", true, false, NULL, "Sets the application name to be reported in statistics and logs."},
+    {"client_encoding", "UTF8", true, false, check_encoding, "Sets the client's character set encoding."},
+    {"DateStyle", "ISO, MDY", true, false, check_datestyle, "Sets the display format for date and time values."},
+    {"default_transaction_isolation", "read committed", false, false, check_isolation, "Sets the transaction isolation level of each new transaction."},
+    {"default_transaction_read_only", "off", true, false, check_bool, "Sets the default read-only status of new transactions."},
+    {"extra_float_digits", "1", false, false, check_int, "Sets the number of digits displayed for floating-point values."},
+    {"in_hot_standby", "off", true, true, NULL, "Shows whether hot standby is currently active."},
+    {"integer_datetimes", "on", true, true, NULL, "Shows whether datetimes are integer based."},
+    {"IntervalStyle", "postgres", true, false, NULL, "Sets the display format for interval values."},
+    {"is_superuser", "on", true, true, NULL, "Shows whether the current user is a superuser."},
+    {"lock_timeout", "0", false, false, NULL, "Sets the maximum allowed duration of any wait for a lock."},
+    {"client_min_messages", "notice", false, false, NULL, "Sets the message levels that are sent to the client."},
+    {"max_identifier_length", "63", false, true, NULL, "Shows the maximum identifier length."},
+    {"search_path", "\"$user\", public", false, false, NULL, "Sets the schema search order for names that are not schema-qualified."},
+    {"server_encoding", "UTF8", true, true, NULL, "Shows the server (database) character set encoding."},
+    {"server_version", "15.0 (Orbit 0.1)", true, true, NULL, "Shows the server version."},
+    {"server_version_num", "150000", false, true, NULL, "Shows the server version as an integer."},
+    {"session_authorization", "", true, true, NULL, "Sets the session user name."},
+    {"standard_conforming_strings", "on", true, false, check_scs, "Causes '...' strings to treat backslashes literally."},
+    {"statement_timeout", "0", false, false, NULL, "Sets the maximum allowed duration of any statement."},
+    {"TimeZone", "UTC", true, false, check_utc, "Sets the time zone for displaying and interpreting time stamps."},
+    {"transaction_isolation", "read committed", false, false, check_isolation, "Sets the current transaction's isolation level."},
+    {"idle_in_transaction_session_timeout", "0", false, false, NULL, "Sets the maximum allowed idle time between queries, when in a transaction."},
+    {"synchronous_commit", "on", false, false, NULL, "Sets the current transaction's synchronization level."},
+    {"orbit.default_shards", "4", false, true, NULL, "Number of shards of a table created without WITH (shards = n)."},
+};
+#define NDEFS (sizeof defs / sizeof defs[0])
+
+const sql_setting_def_t *sql_settings_defs(int *n) {
+    *n = (int)NDEFS;
+    return defs;
+}
+
+void sql_settings_init(sql_settings_t *st, const char *user, uint32_t default_shards) {
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < NDEFS; i++) {
+        snprintf(st->values[i], sizeof st->values[i], "%s", defs[i].def);
+        if (strcmp(defs[i].name, "session_authorization") == 0)
+            snprintf(st->values[i], sizeof st->values[i], "%s", user);
+        if (strcmp(defs[i].name, "orbit.default_shards") == 0)
+            snprintf(st->values[i], sizeof st->values[i], "%u", default_shards);
+    }
+}
+
+int sql_settings_find(const char *name) {
+    for (size_t i = 0; i < NDEFS; i++)
+        if (strcasecmp(defs[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+const char *sql_settings_get(const sql_settings_t *st, int i) { return st->values[i]; }
+
+int sql_settings_set(sql_settings_t *st, const char *name, const char *value, bool *reported,
+                     int *index, orb_err_t *err) {
+    int i = sql_settings_find(name);
+    *reported = false;
+    if (i < 0) {
+        if (strchr(name, '.')) {
+            /* placeholder variables ("myapp.x"), as PostgreSQL allows */
+            for (int k = 0; k < st->ncustom; k++) {
+                if (strcasecmp(st->custom_names[k], name) == 0) {
+                    snprintf(st->custom_values[k], sizeof st->custom_values[k], "%s", value);
+                    *index = -1;
+                    return 0;
+                }
+            }
+            if (st->ncustom == SQL_MAX_CUSTOM)
+                return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "too many custom settings");
+            snprintf(st->custom_names[st->ncustom], sizeof st->custom_names[0], "%s", name);
+            snprintf(st->custom_values[st->ncustom], sizeof st->custom_values[0], "%s", value);
+            st->ncustom++;
+            *index = -1;
+            return 0;
+        }
+        return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
+    }
+    if (defs[i].read_only)
+        return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed", defs[i].name);
+    char buf[SQL_SETTING_MAX];
+    if (defs[i].check) {
+        if (defs[i].check(value, buf, sizeof buf, err) != 0) return -1;
+    } else {
+        snprintf(buf, sizeof buf, "%s", value);
+    }
+    snprintf(st->values[i], sizeof st->values[i], "%s", buf);
+    *reported = defs[i].reported;
+    *index = i;
+    return 0;
+}
+
+int sql_settings_reset(sql_settings_t *st, const char *name, bool *reported, int *index,
+                       orb_err_t *err) {
+    int i = sql_settings_find(name);
+    if (i < 0) return sql_settings_set(st, name, "", reported, index, err);
+    snprintf(st->values[i], sizeof st->values[i], "%s", defs[i].def);
+    *reported = defs[i].reported;
+    *index = i;
+    return 0;
+}
+
+const char *sql_settings_custom(const sql_settings_t *st, const char *name) {
+    for (int k = 0; k < st->ncustom; k++)
+        if (strcasecmp(st->custom_names[k], name) == 0) return st->custom_values[k];
+    return NULL;
+}

@@ -1,0 +1,80 @@
+/* sql/sql_types_int.h — private helpers shared by the value-type files of sql/
+ * (sql_types.c, sql_numeric.c, sql_datetime.c, sql_json.c, sql_builtin.c, sql_agg.c).
+ * Never included from outside sql/. */
+#ifndef ORB_SQL_TYPES_INT_H
+#define ORB_SQL_TYPES_INT_H
+
+#include "sql_value.h"
+
+/* Extra OIDs used only by resolution. */
+#define SQL_OID_ANY 2276 /* pseudo-type "any" (variadic any, anytextcat) */
+
+/* sql_type_info.kind holds the Orbit__Datum oneof case the value is stored as
+ * (ORBIT__DATUM__V_B, _I, _F, _NUMERIC, _S, _BIN), not storage's st_kind_t, because sql/
+ * must not include storage/. */
+
+/* ---- numeric (sql_numeric.c) --------------------------------------------------------- */
+/* Parses numeric input text (whitespace, sign, digits, '.', exponent, NaN, Infinity) into
+ * canonical text allocated in mcx. 22P02 on bad syntax. */
+int sql__numeric_in(const char *s, size_t len, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+/* Applies numeric(p,s) typmod (-1: none): rounds, 22003 "numeric field overflow". */
+int sql__numeric_typmod(const char *a, int32_t typmod, orb_mcx_t *mcx, const char **out,
+                        orb_err_t *err);
+const char *sql__numeric_from_int(int64_t v, orb_mcx_t *mcx);
+/* Round half away from zero to an integer; 22003 with msg (e.g. "integer out of range"). */
+int sql__numeric_to_int(const char *a, int64_t lo, int64_t hi, const char *rangemsg, int64_t *out,
+                        orb_err_t *err);
+double sql__numeric_to_double(const char *a);
+/* float -> numeric as PostgreSQL (digits = 15 for float8, 6 for float4). */
+int sql__numeric_from_double(double d, int digits, orb_mcx_t *mcx, const char **out,
+                             orb_err_t *err);
+int sql__numeric_trunc(const char *a, int scale, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql__numeric_ceil(const char *a, bool ceil_, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+const char *sql__numeric_abs(const char *a, orb_mcx_t *mcx);
+const char *sql__numeric_neg(const char *a, orb_mcx_t *mcx);
+int sql__numeric_sign(const char *a); /* -1, 0, 1; 0 for NaN */
+bool sql__numeric_is_nan(const char *a);
+uint64_t sql__numeric_hash(const char *a);
+int sql__numeric_send(const char *a, orb_buf_t *out);
+int sql__numeric_recv(const char *data, size_t len, orb_mcx_t *mcx, const char **out,
+                      orb_err_t *err);
+int sql__numeric_sqrt(const char *a, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+
+/* ---- floats (sql_types.c) ------------------------------------------------------------ */
+void sql__float_out(double d, bool is_float4, orb_buf_t *out);
+int sql__float_check(double r, bool inf_ok, bool zero_ok, bool is_float4, orb_err_t *err);
+
+/* ---- date/time (sql_datetime.c) ------------------------------------------------------ */
+#define SQL_DATE_NOBEGIN INT32_MIN
+#define SQL_DATE_NOEND INT32_MAX
+#define SQL_TS_NOBEGIN INT64_MIN
+#define SQL_TS_NOEND INT64_MAX
+#define SQL_USECS_PER_DAY INT64_C(86400000000)
+int sql__date_in(const char *s, size_t len, int64_t *out, orb_err_t *err);
+void sql__date_out(int64_t d, orb_buf_t *out);
+/* with_tz: timestamptz (zone applied, result UTC); otherwise a zone is ignored. */
+int sql__timestamp_in(const char *s, size_t len, bool with_tz, int64_t *out, orb_err_t *err);
+void sql__timestamp_out(int64_t ts, bool with_tz, orb_buf_t *out);
+/* Calendar helpers (PostgreSQL's date2j/j2date, Julian days). */
+int sql__date2j(int y, int m, int d);
+void sql__j2date(int jd, int *y, int *m, int *d);
+int sql__ts_from_date(int64_t d, int64_t *out, orb_err_t *err);
+int64_t sql__date_from_ts(int64_t ts);
+/* Extract field (year, month, day, hour, minute, second, epoch, dow, doy, ...) as numeric
+ * text: date_part semantics. */
+int sql__ts_part(const char *field, int64_t ts, bool is_date, orb_mcx_t *mcx, const char **out,
+                 orb_err_t *err);
+
+/* ---- json (sql_json.c) --------------------------------------------------------------- */
+int sql__json_validate(const char *s, size_t len, orb_err_t *err);
+/* Validates and normalises to PostgreSQL's jsonb text output, allocated in mcx. */
+int sql__jsonb_normalize(const char *s, size_t len, orb_mcx_t *mcx, const char **out,
+                         size_t *outlen, orb_err_t *err);
+
+/* ---- strings (sql_types.c) ------------------------------------------------------------ */
+size_t sql__utf8_len(const char *s, size_t n);         /* characters */
+size_t sql__utf8_prefix(const char *s, size_t n, size_t nchars); /* bytes of first nchars */
+size_t sql__bpchar_trimmed_len(const char *s, size_t n);
+uint64_t sql__hash_bytes(const void *p, size_t n, uint64_t seed);
+
+#endif

@@ -1,0 +1,201 @@
+/* wire/orbitd.c — the Orbit server binary: parses flags, starts the actor runtime, the SQL
+ * engine and the pgwire server, then waits on the main uv loop for SIGINT/SIGTERM and shuts
+ * down in reverse order (wire, sql, actors). Exit codes: 0 clean, 1 startup failure
+ * (e.g. bind), 2 bad usage. See wire/README.md. */
+#include "wire.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define ORBITD_VERSION "0.1.0"
+
+static void usage(FILE *f) {
+    fprintf(f, "orbitd — Orbit distributed SQL server (PostgreSQL v3 wire protocol)\n"
+               "\n"
+               "Usage: orbitd [OPTION]...\n"
+               "\n"
+               "Options:\n"
+               "  --data-dir DIR         data directory (default ./orbit-data)\n"
+               "  --listen ADDR          address to listen on (default 127.0.0.1)\n"
+               "  --port N               TCP port (default 5433)\n"
+               "  --threads N            I/O loops and actor workers (default: number of cores)\n"
+               "  --log-level LEVEL      debug|info|notice|warn|error (default info)\n"
+               "  --shards N             default shards per table (default 4)\n"
+               "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
+               "  --lock-timeout-ms N    row lock wait before 55P03 (default 10000)\n"
+               "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --help                 show this help and exit\n"
+               "  --version              show the version and exit\n");
+}
+
+static bool parse_int(const char *s, long lo, long hi, int *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static void on_signal(uv_signal_t *h, int signum) {
+    orb_log(ORB_LOG_INFO, "wire", "orbitd shutting down signal=%s", strsignal(signum));
+    uv_signal_t *sigs = h->data;
+    uv_close((uv_handle_t *)&sigs[0], NULL);
+    uv_close((uv_handle_t *)&sigs[1], NULL);
+}
+
+int main(int argc, char **argv) {
+    const char *data_dir = "./orbit-data";
+    const char *listen_addr = "127.0.0.1";
+    int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 10000;
+    bool sync_commit = true;
+    orb_log_level_t level = ORB_LOG_INFO;
+
+    enum {
+        OPT_DATA = 256,
+        OPT_LISTEN,
+        OPT_PORT,
+        OPT_THREADS,
+        OPT_LOG,
+        OPT_SHARDS,
+        OPT_IDLE,
+        OPT_LOCK,
+        OPT_NOSYNC,
+        OPT_HELP,
+        OPT_VERSION
+    };
+    static const struct option opts[] = {
+        {"data-dir", required_argument, NULL, OPT_DATA},
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"port", required_argument, NULL, OPT_PORT},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"log-level", required_argument, NULL, OPT_LOG},
+        {"shards", required_argument, NULL, OPT_SHARDS},
+        {"idle-ms", required_argument, NULL, OPT_IDLE},
+        {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
+        {"no-sync", no_argument, NULL, OPT_NOSYNC},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    bool bad = false;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_DATA:
+            data_dir = optarg;
+            break;
+        case OPT_LISTEN:
+            listen_addr = optarg;
+            break;
+        case OPT_PORT:
+            bad |= !parse_int(optarg, 0, 65535, &port);
+            break;
+        case OPT_THREADS:
+            bad |= !parse_int(optarg, 1, 1024, &threads);
+            break;
+        case OPT_SHARDS:
+            bad |= !parse_int(optarg, 1, 4096, &shards);
+            break;
+        case OPT_IDLE:
+            bad |= !parse_int(optarg, 1, 86400000, &idle_ms);
+            break;
+        case OPT_LOCK:
+            bad |= !parse_int(optarg, 0, 86400000, &lock_timeout_ms);
+            break;
+        case OPT_LOG:
+            bad |= !orb_log_level_parse(optarg, &level);
+            break;
+        case OPT_NOSYNC:
+            sync_commit = false;
+            break;
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            printf("orbitd %s\n", ORBITD_VERSION);
+            return 0;
+        default:
+            bad = true;
+            break;
+        }
+        if (bad) {
+            if (ch != '?')
+                fprintf(stderr, "orbitd: invalid value for option: %s\n", argv[optind - 1]);
+            break;
+        }
+    }
+    if (bad || optind < argc) {
+        if (!bad)
+            fprintf(stderr, "orbitd: unexpected argument: %s\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 1;
+    }
+    orb_log_set_level(level);
+    signal(SIGPIPE, SIG_IGN);
+    if (mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "orbitd: could not create data directory \"%s\": %s\n", data_dir,
+                strerror(errno));
+        return 1;
+    }
+
+    orb_err_t err;
+    act_config_t acfg = {.data_dir = data_dir,
+                         .nworkers = threads,
+                         .idle_ms = idle_ms,
+                         .lock_timeout_ms = lock_timeout_ms,
+                         .sync_commit = sync_commit};
+    act_runtime_t *rt = NULL;
+    if (act_runtime_start(&acfg, &rt, &err) != 0) {
+        orb_log(ORB_LOG_FATAL, "wire", "could not start the actor runtime: %s", err.message);
+        return 1;
+    }
+    sql_config_t scfg = {.default_shards = (uint32_t)shards};
+    sql_engine_t *engine = NULL;
+    if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
+        orb_log(ORB_LOG_FATAL, "wire", "could not start the sql engine: %s", err.message);
+        act_runtime_stop(rt);
+        return 1;
+    }
+    wire_config_t wcfg = {.listen_addr = listen_addr, .port = port, .nthreads = threads};
+    wire_server_t *server = NULL;
+    if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
+        orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",
+                err.hint);
+        fprintf(stderr, "orbitd: %s\n", err.message);
+        sql_engine_destroy(engine);
+        act_runtime_stop(rt);
+        return 1;
+    }
+
+    uv_loop_t *main_loop = uv_default_loop();
+    uv_signal_t sigs[2];
+    uv_signal_init(main_loop, &sigs[0]);
+    uv_signal_init(main_loop, &sigs[1]);
+    sigs[0].data = sigs;
+    sigs[1].data = sigs;
+    uv_signal_start(&sigs[0], on_signal, SIGINT);
+    uv_signal_start(&sigs[1], on_signal, SIGTERM);
+    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d data_dir=%s threads=%d", listen_addr,
+            wire_server_port(server), data_dir, threads);
+    uv_run(main_loop, UV_RUN_DEFAULT);
+
+    wire_server_stop(server);
+    sql_engine_destroy(engine);
+    act_runtime_stop(rt);
+    uv_loop_close(main_loop);
+    orb_log(ORB_LOG_INFO, "wire", "orbitd stopped");
+    return 0;
+}

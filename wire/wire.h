@@ -1,0 +1,38 @@
+/* wire/wire.h — the public header of wire/: the PostgreSQL v3 wire-protocol server (libuv
+ * I/O loops, one executor thread per connection that drives an sql_session_t).
+ * Prefix wire_. Depends on sql/. See wire/README.md for threading, lifecycles and lock order.
+ *
+ * Entry points: wire_server_start (binds and starts the I/O threads) and wire_server_stop
+ * (closes every connection, waits for executor threads, joins the I/O threads). */
+#ifndef ORB_WIRE_H
+#define ORB_WIRE_H
+
+#include "../common/common.h"
+#include "../sql/sql.h"
+
+typedef struct wire_server wire_server_t;
+
+typedef struct wire_config {
+    const char *listen_addr; /* IPv4 or IPv6 literal, default "127.0.0.1" */
+    int port;                /* default 5433 */
+    int nthreads;            /* I/O loops, >= 1 */
+    size_t max_message;      /* largest accepted frontend message; 0 = 256 MiB (cap 1 GiB) */
+} wire_config_t;
+
+#define WIRE_DEFAULT_PORT 5433
+#define WIRE_DEFAULT_MAX_MESSAGE ((size_t)256 << 20)
+#define WIRE_HARD_MAX_MESSAGE ((size_t)1 << 30)
+
+/* Binds and listens synchronously (so a busy port fails here with 08000 and the OS reason),
+ * then starts cfg->nthreads I/O threads. engine is borrowed and must outlive the server.
+ * Call from the main thread. */
+int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_server_t **out,
+                      orb_err_t *err);
+/* The port actually bound (useful with port 0). */
+int wire_server_port(const wire_server_t *s);
+/* Stops accepting, closes every connection (open transactions roll back when each
+ * executor thread destroys its session), waits for the executor threads, joins the I/O
+ * threads and frees s. Call from the thread that started the server. */
+void wire_server_stop(wire_server_t *s);
+
+#endif

@@ -1,0 +1,200 @@
+/* wire/wire_int.h — private declarations of wire/: the pure frame decoder, the message
+ * parsers and builders, and the connection / loop / server structs shared by
+ * wire_pg_conn.c (protocol state machine, executor threads) and wire_server.c (libuv).
+ * Never included from outside wire/ (tests excepted). See wire/README.md. */
+#ifndef ORB_WIRE_INT_H
+#define ORB_WIRE_INT_H
+
+#include "wire.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <uv.h>
+
+/* ---- protocol constants ------------------------------------------------------------- */
+#define WIRE_CODE_SSL 80877103u
+#define WIRE_CODE_GSSENC 80877104u
+#define WIRE_CODE_CANCEL 80877102u
+#define WIRE_PROTO_3_0 196608u
+#define WIRE_STARTUP_MAX 10000u /* as PostgreSQL's MAX_STARTUP_PACKET_LENGTH */
+
+/* ---- frame decoder (wire_pg_frame.c) -------------------------------------------------- */
+/* Pure: no I/O, no allocation. The decoder starts in the startup phase (untyped packets)
+ * and switches itself to the typed phase after returning a StartupMessage. */
+typedef struct wire_decoder {
+    bool typed;         /* false: startup phase */
+    size_t max_message; /* typed-message limit, <= WIRE_HARD_MAX_MESSAGE */
+} wire_decoder_t;
+
+typedef struct wire_frame {
+    char type;        /* typed phase: message type byte; startup phase: 0 */
+    uint32_t code;    /* startup phase: request code / protocol version */
+    const char *body; /* borrowed from the input buffer: after the length (and code) */
+    size_t len;       /* body length */
+    size_t total;     /* bytes this frame consumed from the buffer */
+} wire_frame_t;
+
+void wire_decoder_init(wire_decoder_t *d, size_t max_message);
+/* Returns 0 with *f filled, ORB_AGAIN when buf holds no complete frame yet, or -1 with err
+ * (08P01 malformed / oversized / unknown type, 0A000 unsupported protocol version). After an
+ * error the connection must be closed: the stream position is lost. */
+int wire_frame_next(wire_decoder_t *d, const char *buf, size_t len, wire_frame_t *f,
+                    orb_err_t *err);
+bool wire_frame_type_known(char type);
+
+/* ---- frontend message parsers (wire_pg_msg.c) ----------------------------------------- */
+/* Every parser bounds-checks each field and requires the body to be consumed exactly.
+ * Strings point into body (which must stay alive); arrays are allocated in mcx. Failures
+ * are 08P01 (or 22023 for a bad format code). */
+typedef struct wire_startup {
+    uint32_t version;
+    int nparams;
+    const char **names; /* allocated in mcx */
+    const char **values;
+    const char *user, *database, *application_name; /* NULL when absent */
+} wire_startup_t;
+int wire_msg_parse_startup(const char *body, size_t len, uint32_t version, orb_mcx_t *mcx,
+                           wire_startup_t *out, orb_err_t *err);
+
+typedef struct wire_parse {
+    const char *name, *query;
+    int nparams;
+    uint32_t *param_types;
+} wire_parse_t;
+int wire_msg_parse_parse(const char *body, size_t len, orb_mcx_t *mcx, wire_parse_t *out,
+                         orb_err_t *err);
+
+typedef struct wire_bind {
+    const char *portal, *stmt;
+    int nparams;
+    sql_param_t *params; /* formats expanded per parameter */
+    int nresult_formats;
+    int16_t *result_formats;
+} wire_bind_t;
+int wire_msg_parse_bind(const char *body, size_t len, orb_mcx_t *mcx, wire_bind_t *out,
+                        orb_err_t *err);
+
+typedef struct wire_target {
+    char kind; /* 'S' statement or 'P' portal */
+    const char *name;
+} wire_target_t;
+int wire_msg_parse_target(const char *body, size_t len, const char *what, wire_target_t *out,
+                          orb_err_t *err); /* Describe and Close */
+
+typedef struct wire_execute {
+    const char *portal;
+    int64_t max_rows; /* 0 = all */
+} wire_execute_t;
+int wire_msg_parse_execute(const char *body, size_t len, wire_execute_t *out, orb_err_t *err);
+int wire_msg_parse_query(const char *body, size_t len, const char **text, orb_err_t *err);
+int wire_msg_parse_cancel(const char *body, size_t len, int32_t *pid, int32_t *key, orb_err_t *err);
+
+/* ---- backend message builders (wire_pg_msg.c) ----------------------------------------- */
+size_t wire_msg_begin(orb_buf_t *b, char type);    /* returns the length offset */
+void wire_msg_end(orb_buf_t *b, size_t at);        /* patches the length */
+void wire_msg_put_simple(orb_buf_t *b, char type); /* a message with an empty body */
+void wire_msg_put_auth_ok(orb_buf_t *b);
+void wire_msg_put_parameter_status(orb_buf_t *b, const char *name, const char *value);
+void wire_msg_put_backend_key(orb_buf_t *b, int32_t pid, int32_t key);
+void wire_msg_put_ready(orb_buf_t *b, char status);
+/* ErrorResponse ('E') or NoticeResponse ('N') from an orb_err_t; the severity names come
+ * from err->severity (FATAL for connection-ending errors). */
+void wire_msg_put_error(orb_buf_t *b, char type, const orb_err_t *err);
+void wire_msg_put_row_description(orb_buf_t *b, const sql_column_t *cols, int ncols);
+void wire_msg_put_data_row(orb_buf_t *b, const sql_cell_t *cells, int ncells);
+void wire_msg_put_command_complete(orb_buf_t *b, const char *tag);
+void wire_msg_put_parameter_description(orb_buf_t *b, const uint32_t *oids, int n);
+void wire_msg_put_negotiate(orb_buf_t *b, uint32_t newest_minor, int nunknown,
+                            const char *const *unknown);
+
+/* ---- connections, loops, server (wire_server.c, wire_pg_conn.c) ------------------------ */
+typedef struct wire_loop wire_loop_t;
+typedef struct wire_conn wire_conn_t;
+
+/* A complete frontend message copied out of the input buffer, queued to the executor. */
+typedef enum wire_item_kind {
+    WIRE_ITEM_STARTUP = 1, /* body = startup packet after the version code */
+    WIRE_ITEM_MESSAGE,     /* a typed message */
+    WIRE_ITEM_FATAL,       /* a protocol error found by the loop: send it FATAL and close */
+} wire_item_kind_t;
+typedef struct wire_item {
+    struct wire_item *next;
+    wire_item_kind_t kind;
+    char type;
+    uint32_t code;
+    orb_err_t *err; /* WIRE_ITEM_FATAL only, malloc'd */
+    size_t len;
+    char body[]; /* NUL-terminated copy */
+} wire_item_t;
+
+struct wire_conn {
+    wire_server_t *server;
+    wire_loop_t *loop;
+    atomic_int refs; /* loop side (until close cb), executor, loop ready-list entry */
+    int32_t pid, secret;
+    atomic_bool cancel_requested; /* set by a CancelRequest; sql has no cancel API yet */
+
+    /* Loop-thread only. */
+    uv_tcp_t tcp;
+    wire_conn_t *lprev, *lnext; /* the loop's connection list */
+    orb_buf_t in;               /* bytes read, not yet decoded */
+    wire_decoder_t dec;
+    bool closing;       /* uv_close called */
+    bool reading;       /* uv_read_start active */
+    bool no_more_input; /* Terminate, fatal error or startup failure seen */
+    bool close_when_drained;
+    bool registered;       /* in the server's cancel registry (pid -> conn) */
+    wire_conn_t *reg_next; /* guarded by the server's mu */
+    bool has_executor;
+
+    /* Guarded by mu (shared by the loop and the executor thread). */
+    pthread_mutex_t mu;
+    pthread_cond_t cond;      /* executor waits for items / output space / closing */
+    wire_item_t *head, *tail; /* input queue */
+    size_t in_bytes;          /* bytes queued in items */
+    orb_buf_t pending_out;    /* produced by the executor, not yet handed to uv_write */
+    size_t inflight;          /* bytes in uv_write requests not yet completed */
+    bool shut;                /* loop closed the socket: executor must exit */
+    bool exec_close;          /* executor asks the loop to close after writing */
+    bool read_paused;         /* loop stopped reading because of backpressure */
+    bool on_ready_list;
+    wire_conn_t *ready_next; /* guarded by loop->mu */
+
+    /* Executor-thread only. */
+    pthread_t thread;
+    sql_session_t *session;
+    orb_buf_t out;      /* response bytes being built */
+    bool skip_to_sync;  /* after an extended-protocol error */
+    orb_mcx_t *msg_mcx; /* reset per message */
+};
+
+/* Thresholds (README "backpressure"). */
+#define WIRE_IN_HIGH ((size_t)4 << 20)
+#define WIRE_IN_LOW ((size_t)1 << 20)
+#define WIRE_OUT_HIGH ((size_t)4 << 20)
+#define WIRE_FLUSH_AT ((size_t)64 << 10)
+
+/* wire_server.c, callable from the loop thread only. */
+void wire__conn_write(wire_conn_t *c, const void *data, size_t len);
+void wire__conn_close(wire_conn_t *c);
+void wire__conn_close_after_write(wire_conn_t *c);
+void wire__conn_read_pause(wire_conn_t *c);
+int wire__executor_start(wire_conn_t *c);
+bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
+void wire__server_register(wire_conn_t *c);
+size_t wire__server_max_message(const wire_server_t *s);
+sql_engine_t *wire__server_engine(const wire_server_t *s);
+
+/* wire_server.c, callable from any thread: asks the loop to look at c (write pending
+ * output, close, resume reading). Takes a reference for the ready list. */
+void wire__conn_schedule(wire_conn_t *c);
+void wire__conn_unref(wire_conn_t *c);
+/* Executor thread bookkeeping: called once when the executor thread is finished. */
+void wire__executor_done(wire_conn_t *c);
+
+/* wire_pg_conn.c */
+void wire__conn_on_input(wire_conn_t *c); /* loop thread: decode c->in and dispatch */
+void *wire__executor_main(void *arg);     /* executor thread body */
+void wire__item_free(wire_item_t *it);
+
+#endif

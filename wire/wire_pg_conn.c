@@ -1,0 +1,462 @@
+/* wire/wire_pg_conn.c — the per-connection pgwire state machine. Two halves:
+ *  - loop side (wire__conn_on_input): decodes frames from the input buffer, answers the
+ *    startup-phase requests (SSLRequest/GSSENCRequest -> 'N', CancelRequest) and queues
+ *    every complete message, copied, to the connection's executor thread;
+ *  - executor side (wire__executor_main): runs the session (sql_session_* block), builds
+ *    the response bytes through an sql_sink_t and hands them to the loop at Sync, Flush,
+ *    after a simple Query and whenever more than WIRE_FLUSH_AT bytes are buffered.
+ * Invariants and lock order: wire/README.md. */
+#include "wire_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ======================================================================================
+ * Loop side
+ * ====================================================================================== */
+
+void wire__item_free(wire_item_t *it) {
+    if (!it)
+        return;
+    free(it->err);
+    free(it);
+}
+
+static wire_item_t *item_new(wire_item_kind_t kind, char type, uint32_t code, const char *body,
+                             size_t len) {
+    wire_item_t *it = malloc(sizeof *it + len + 1);
+    if (!it)
+        orb_panic("out of memory queueing a %zu byte message", len);
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->type = type;
+    it->code = code;
+    it->len = len;
+    if (len)
+        memcpy(it->body, body, len);
+    it->body[len] = '\0';
+    return it;
+}
+
+static void enqueue(wire_conn_t *c, wire_item_t *it) {
+    bool pause;
+    pthread_mutex_lock(&c->mu);
+    if (c->tail)
+        c->tail->next = it;
+    else
+        c->head = it;
+    c->tail = it;
+    c->in_bytes += it->len + sizeof *it;
+    pause = c->in_bytes > WIRE_IN_HIGH;
+    pthread_cond_broadcast(&c->cond);
+    pthread_mutex_unlock(&c->mu);
+    if (pause)
+        wire__conn_read_pause(c);
+}
+
+/* A protocol error found on the loop: reply FATAL and close. When an executor exists the
+ * error is queued behind the messages already accepted so responses stay in order. */
+static void protocol_fail(wire_conn_t *c, orb_err_t *err) {
+    err->severity = ORB_SEV_FATAL;
+    c->no_more_input = true;
+    wire__conn_read_pause(c);
+    if (c->has_executor) {
+        wire_item_t *it = item_new(WIRE_ITEM_FATAL, 0, 0, NULL, 0);
+        it->err = malloc(sizeof *err);
+        if (!it->err)
+            orb_panic("out of memory");
+        *it->err = *err;
+        enqueue(c, it);
+        return;
+    }
+    orb_buf_t b;
+    orb_buf_init(&b);
+    wire_msg_put_error(&b, 'E', err);
+    wire__conn_write(c, b.data, b.len);
+    orb_buf_free(&b);
+    wire__conn_close_after_write(c);
+}
+
+static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
+    orb_err_t err;
+    switch (f->code) {
+    case WIRE_CODE_SSL:
+    case WIRE_CODE_GSSENC:
+        wire__conn_write(c, "N", 1);
+        return;
+    case WIRE_CODE_CANCEL: {
+        int32_t pid, key;
+        if (wire_msg_parse_cancel(f->body, f->len, &pid, &key, &err) == 0) {
+            bool found = wire__server_cancel(c->server, pid, key);
+            orb_log(ORB_LOG_DEBUG, "wire", "cancel request pid=%d found=%d", pid, (int)found);
+        }
+        /* The cancel connection gets no reply (as in PostgreSQL). */
+        c->no_more_input = true;
+        wire__conn_close(c);
+        return;
+    }
+    default:
+        break;
+    }
+    /* A StartupMessage (the decoder only lets protocol 3.x through). Validate it here so a
+     * bad packet costs no thread; the executor parses it again to create the session. */
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "wire startup");
+    wire_startup_t st;
+    int rc = wire_msg_parse_startup(f->body, f->len, f->code, mcx, &st, &err);
+    orb_mcx_destroy(mcx);
+    if (rc != 0) {
+        protocol_fail(c, &err);
+        return;
+    }
+    enqueue(c, item_new(WIRE_ITEM_STARTUP, 0, f->code, f->body, f->len));
+    wire__server_register(c);
+    if (wire__executor_start(c) != 0) {
+        orb_err_set(&err, CONNECTION_EXCEPTION, "could not start a backend thread");
+        protocol_fail(c, &err);
+    }
+}
+
+void wire__conn_on_input(wire_conn_t *c) {
+    size_t off = 0;
+    while (!c->no_more_input && !c->closing) {
+        wire_frame_t f;
+        orb_err_t err;
+        int rc = wire_frame_next(&c->dec, c->in.data + off, c->in.len - off, &f, &err);
+        if (rc == ORB_AGAIN)
+            break;
+        if (rc < 0) {
+            protocol_fail(c, &err);
+            break;
+        }
+        off += f.total;
+        if (f.type == 0) {
+            on_startup_frame(c, &f);
+            continue;
+        }
+        if (f.type == 'X') {
+            c->no_more_input = true;
+            wire__conn_read_pause(c);
+        }
+        enqueue(c, item_new(WIRE_ITEM_MESSAGE, f.type, 0, f.body, f.len));
+    }
+    if (c->no_more_input) {
+        orb_buf_reset(&c->in);
+    } else if (off > 0) {
+        memmove(c->in.data, c->in.data + off, c->in.len - off);
+        c->in.len -= off;
+    }
+}
+
+/* ======================================================================================
+ * Executor side
+ * ====================================================================================== */
+
+/* Hands c->out to the loop. Blocks while the loop already holds more than WIRE_OUT_HIGH
+ * unwritten bytes (the client reads slower than we produce); gives up when the loop has
+ * closed the socket. */
+static void conn_flush(wire_conn_t *c) {
+    if (c->out.len == 0)
+        return;
+    pthread_mutex_lock(&c->mu);
+    while (!c->shut && c->pending_out.len + c->inflight > WIRE_OUT_HIGH)
+        pthread_cond_wait(&c->cond, &c->mu);
+    if (c->shut) {
+        pthread_mutex_unlock(&c->mu);
+        orb_buf_reset(&c->out);
+        return;
+    }
+    if (c->pending_out.len == 0) {
+        orb_buf_t t = c->pending_out;
+        c->pending_out = c->out;
+        c->out = t;
+        orb_buf_reset(&c->out);
+    } else {
+        orb_buf_append(&c->pending_out, c->out.data, c->out.len);
+        orb_buf_reset(&c->out);
+    }
+    pthread_mutex_unlock(&c->mu);
+    wire__conn_schedule(c);
+}
+
+static void maybe_flush(wire_conn_t *c) {
+    if (c->out.len >= WIRE_FLUSH_AT)
+        conn_flush(c);
+}
+
+/* ---- the sink: sql results -> backend messages ---------------------------------------- */
+static void sink_row_description(void *arg, const sql_column_t *cols, int ncols) {
+    wire_conn_t *c = arg;
+    wire_msg_put_row_description(&c->out, cols, ncols);
+}
+static void sink_no_data(void *arg) {
+    wire_conn_t *c = arg;
+    wire_msg_put_simple(&c->out, 'n');
+}
+static void sink_data_row(void *arg, const sql_cell_t *cells, int ncells) {
+    wire_conn_t *c = arg;
+    wire_msg_put_data_row(&c->out, cells, ncells);
+    maybe_flush(c);
+}
+static void sink_command_complete(void *arg, const char *tag) {
+    wire_conn_t *c = arg;
+    wire_msg_put_command_complete(&c->out, tag);
+    maybe_flush(c);
+}
+static void sink_empty_query(void *arg) {
+    wire_conn_t *c = arg;
+    wire_msg_put_simple(&c->out, 'I');
+}
+static void sink_error(void *arg, const orb_err_t *err) {
+    wire_conn_t *c = arg;
+    wire_msg_put_error(&c->out, 'E', err);
+}
+static void sink_notice(void *arg, const orb_err_t *notice) {
+    wire_conn_t *c = arg;
+    wire_msg_put_error(&c->out, 'N', notice);
+}
+static void sink_parameter_status(void *arg, const char *name, const char *value) {
+    wire_conn_t *c = arg;
+    wire_msg_put_parameter_status(&c->out, name, value);
+}
+static void sink_parameter_description(void *arg, const uint32_t *oids, int n) {
+    wire_conn_t *c = arg;
+    wire_msg_put_parameter_description(&c->out, oids, n);
+}
+
+static void sink_init(wire_conn_t *c, sql_sink_t *k) {
+    k->arg = c;
+    k->row_description = sink_row_description;
+    k->no_data = sink_no_data;
+    k->data_row = sink_data_row;
+    k->command_complete = sink_command_complete;
+    k->empty_query = sink_empty_query;
+    k->error = sink_error;
+    k->notice = sink_notice;
+    k->parameter_status = sink_parameter_status;
+    k->parameter_description = sink_parameter_description;
+}
+
+/* ---- message handlers: return true when the connection must end ---------------------- */
+static bool fatal(wire_conn_t *c, orb_err_t *err) {
+    err->severity = ORB_SEV_FATAL;
+    wire_msg_put_error(&c->out, 'E', err);
+    conn_flush(c);
+    return true;
+}
+
+/* An error inside the extended protocol: report it and skip until Sync. */
+static void ext_error(wire_conn_t *c, const orb_err_t *err) {
+    wire_msg_put_error(&c->out, 'E', err);
+    c->skip_to_sync = true;
+}
+
+/* A malformed body is a protocol violation (FATAL); a bad value (e.g. format code) is an
+ * ordinary error. */
+static bool body_error(wire_conn_t *c, orb_err_t *err) {
+    if (err->code == ORB_SQLSTATE_PROTOCOL_VIOLATION)
+        return fatal(c, err);
+    ext_error(c, err);
+    return false;
+}
+
+static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *sink) {
+    orb_err_t err;
+    wire_startup_t st;
+    if (wire_msg_parse_startup(it->body, it->len, it->code, c->msg_mcx, &st, &err) != 0)
+        return fatal(c, &err);
+    /* Protocol 3.x, x > 0, or _pq_. options: tell the client what we speak. */
+    const char **unknown = orb_alloc0(c->msg_mcx, sizeof(char *) * (size_t)(st.nparams + 1));
+    int nunknown = 0;
+    for (int i = 0; i < st.nparams; i++)
+        if (strncmp(st.names[i], "_pq_.", 5) == 0)
+            unknown[nunknown++] = st.names[i];
+    if ((it->code & 0xffff) > 0 || nunknown > 0)
+        wire_msg_put_negotiate(&c->out, 0, nunknown, unknown);
+
+    const char *db = st.database && st.database[0] ? st.database : st.user;
+    c->session = sql_session_create(wire__server_engine(c->server), st.user, db,
+                                    st.application_name ? st.application_name : "");
+    if (!c->session) {
+        orb_err_set(&err, CONNECTION_EXCEPTION, "could not create a session for user \"%s\"",
+                    st.user);
+        return fatal(c, &err);
+    }
+    for (int i = 0; i < st.nparams; i++) {
+        const char *n = st.names[i];
+        if (strcmp(n, "user") == 0 || strcmp(n, "database") == 0 ||
+            strcmp(n, "application_name") == 0 || strncmp(n, "_pq_.", 5) == 0)
+            continue;
+        if (sql_session_set_startup_option(c->session, n, st.values[i], &err) != 0)
+            orb_log(ORB_LOG_DEBUG, "wire", "ignored startup option pid=%d name=%s reason=%s",
+                    c->pid, n, err.message);
+    }
+    wire_msg_put_auth_ok(&c->out);
+    const char *const *names, *const *values;
+    int n = sql_session_reported_settings(c->session, &names, &values);
+    for (int i = 0; i < n; i++)
+        wire_msg_put_parameter_status(&c->out, names[i], values[i]);
+    wire_msg_put_backend_key(&c->out, c->pid, c->secret);
+    wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
+    conn_flush(c);
+    ORB_UNUSED(sink);
+    orb_log(ORB_LOG_DEBUG, "wire", "session started pid=%d user=%s database=%s", c->pid, st.user,
+            db);
+    return false;
+}
+
+static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *sink) {
+    orb_err_t err;
+    char t = it->type;
+    if (c->skip_to_sync && t != 'S' && t != 'X')
+        return false;
+    switch (t) {
+    case 'Q': {
+        const char *text;
+        if (wire_msg_parse_query(it->body, it->len, &text, &err))
+            return fatal(c, &err);
+        atomic_store(&c->cancel_requested, false);
+        sql_session_simple_query(c->session, text, sink);
+        wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
+        conn_flush(c);
+        return false;
+    }
+    case 'P': {
+        wire_parse_t p;
+        if (wire_msg_parse_parse(it->body, it->len, c->msg_mcx, &p, &err))
+            return body_error(c, &err);
+        if (sql_session_parse(c->session, p.name, p.query, p.nparams, p.param_types, &err))
+            ext_error(c, &err);
+        else
+            wire_msg_put_simple(&c->out, '1');
+        break;
+    }
+    case 'B': {
+        wire_bind_t b;
+        if (wire_msg_parse_bind(it->body, it->len, c->msg_mcx, &b, &err))
+            return body_error(c, &err);
+        if (sql_session_bind(c->session, b.portal, b.stmt, b.nparams, b.params, b.nresult_formats,
+                             b.result_formats, &err))
+            ext_error(c, &err);
+        else
+            wire_msg_put_simple(&c->out, '2');
+        break;
+    }
+    case 'D': {
+        wire_target_t d;
+        if (wire_msg_parse_target(it->body, it->len, "Describe", &d, &err))
+            return body_error(c, &err);
+        int rc = d.kind == 'S' ? sql_session_describe_statement(c->session, d.name, sink, &err)
+                               : sql_session_describe_portal(c->session, d.name, sink, &err);
+        if (rc)
+            ext_error(c, &err);
+        break;
+    }
+    case 'E': {
+        wire_execute_t e;
+        bool suspended = false;
+        if (wire_msg_parse_execute(it->body, it->len, &e, &err))
+            return body_error(c, &err);
+        atomic_store(&c->cancel_requested, false);
+        if (sql_session_execute(c->session, e.portal, e.max_rows, sink, &suspended, &err))
+            ext_error(c, &err);
+        else if (suspended)
+            wire_msg_put_simple(&c->out, 's');
+        break;
+    }
+    case 'C': {
+        wire_target_t d;
+        if (wire_msg_parse_target(it->body, it->len, "Close", &d, &err))
+            return body_error(c, &err);
+        int rc = d.kind == 'S' ? sql_session_close_statement(c->session, d.name, &err)
+                               : sql_session_close_portal(c->session, d.name, &err);
+        if (rc)
+            ext_error(c, &err);
+        else
+            wire_msg_put_simple(&c->out, '3');
+        break;
+    }
+    case 'S':
+        c->skip_to_sync = false;
+        sql_session_sync(c->session, sink);
+        wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
+        conn_flush(c);
+        return false;
+    case 'H':
+        conn_flush(c);
+        return false;
+    case 'X':
+        return true;
+    case 'd': /* CopyData / CopyDone / CopyFail outside COPY are ignored, as in PostgreSQL */
+    case 'c':
+    case 'f':
+        return false;
+    case 'F':
+        orb_err_set(&err, FEATURE_NOT_SUPPORTED, "function call messages are not supported");
+        wire_msg_put_error(&c->out, 'E', &err);
+        wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
+        conn_flush(c);
+        return false;
+    default:
+        orb_err_set(&err, PROTOCOL_VIOLATION, "invalid frontend message type %d",
+                    (int)(unsigned char)t);
+        return fatal(c, &err);
+    }
+    maybe_flush(c);
+    return false;
+}
+
+static bool process(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *sink) {
+    switch (it->kind) {
+    case WIRE_ITEM_STARTUP:
+        return do_startup(c, it, sink);
+    case WIRE_ITEM_FATAL:
+        return fatal(c, it->err);
+    case WIRE_ITEM_MESSAGE:
+        if (ORB_NEVER(!c->session))
+            return true;
+        return do_message(c, it, sink);
+    }
+    return true;
+}
+
+void *wire__executor_main(void *arg) {
+    wire_conn_t *c = arg;
+    sql_sink_t sink;
+    sink_init(c, &sink);
+    c->msg_mcx = orb_mcx_create(NULL, "wire message");
+    orb_buf_init(&c->out);
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        while (!c->head && !c->shut)
+            pthread_cond_wait(&c->cond, &c->mu);
+        if (c->shut) {
+            pthread_mutex_unlock(&c->mu);
+            break;
+        }
+        wire_item_t *it = c->head;
+        c->head = it->next;
+        if (!c->head)
+            c->tail = NULL;
+        c->in_bytes -= it->len + sizeof *it;
+        bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
+        pthread_mutex_unlock(&c->mu);
+        if (resume)
+            wire__conn_schedule(c);
+
+        bool stop = process(c, it, &sink);
+        wire__item_free(it);
+        orb_mcx_reset(c->msg_mcx);
+        if (stop)
+            break;
+    }
+    conn_flush(c);
+    if (c->session) {
+        sql_session_destroy(c->session); /* rolls back an open transaction */
+        c->session = NULL;
+    }
+    orb_mcx_destroy(c->msg_mcx);
+    c->msg_mcx = NULL;
+    orb_buf_free(&c->out);
+    wire__executor_done(c);
+    return NULL;
+}
