@@ -550,7 +550,17 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
     if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
     if (open_table(ac, s->relation, q, err) != 0) return -1;
     const sql_table_t *t = q->table;
-    int ncols = s->n_cols ? (int)s->n_cols : t->ncols;
+    PgQuery__SelectStmt *src = s->select_stmt ? s->select_stmt->select_stmt : NULL;
+    int ncols = (int)s->n_cols;
+    if (!s->n_cols) {
+        /* without a column list, VALUES fill the first columns in order */
+        ncols = t->ncols;
+        if (src && src->n_values_lists) {
+            int nv = (int)src->values_lists[0]->list->n_items;
+            if (nv > t->ncols) return orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
+            ncols = nv;
+        }
+    }
     int *target = orb_alloc0(ac->mcx, sizeof(int) * (size_t)(ncols + 1));
     q->explicit_cols = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)(t->ncols + 1));
     for (int i = 0; i < ncols; i++) {
@@ -572,7 +582,6 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         q->explicit_cols[c] = true;
         target[i] = c;
     }
-    PgQuery__SelectStmt *src = s->select_stmt ? s->select_stmt->select_stmt : NULL;
     if (src && !src->n_values_lists)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "INSERT ... SELECT is not supported yet");
     int nrows = src ? (int)src->n_values_lists : 1; /* DEFAULT VALUES: one row of defaults */
@@ -602,7 +611,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
             if (assign_coerce(ac, t, c, e, &q->rows[r][c], err) != 0) return -1;
         }
         if (!s->n_cols)
-            for (int c = 0; c < t->ncols; c++) q->explicit_cols[c] = true;
+            for (int c = 0; c < ncols; c++) q->explicit_cols[c] = true;
     }
     if (analyze_defaults(ac, q, err) != 0) return -1;
     if (s->on_conflict_clause) {

@@ -734,6 +734,7 @@ static const sql_builtin_t builtins[] = {
     CMPS(NU, cn), CMPS(TX, ct), CMPS(NM, ct), CMPS(BC, cc), CMPS(BY, ct), CMPS(UU, ct),
     CMPS(B, cb), CMPS(DT, ci), CMPS(TS, ci), CMPS(TZ, ci), CMPS(JB, ct),
     OP2("||", TX, TX, TX, t_cat), OP2("||", BY, BY, BY, b_cat),
+    OP2("||", TX, ANY, TX, t_cat), OP2("||", ANY, TX, TX, t_cat), /* anytextcat, textanycat */
     OP2("~~", TX, TX, B, t_like), OP2("!~~", TX, TX, B, t_nlike),
     OP2("~~*", TX, TX, B, t_ilike), OP2("!~~*", TX, TX, B, t_nilike),
     OP2("+", DT, I4, DT, d_pli), OP2("+", I4, DT, DT, d_ipl), OP2("-", DT, I4, DT, d_mii),
@@ -937,25 +938,16 @@ int sql_oper_resolve(const char *op, uint32_t ltype, uint32_t rtype, const sql_b
         b = select_candidate(op, 1, in + 1, true);
         if (b) {
             *out = b;
-            *rcast = b->argtypes[0];
+            *rcast = b->argtypes[0] == SQL_OID_ANY ? SQL_OID_TEXT : b->argtypes[0];
             if (lcast) *lcast = 0;
             return 0;
         }
     } else {
         b = select_candidate(op, 2, in, true);
-        /* anytextcat / textanycat: text || non-text via the output function */
-        if (!b && strcmp(op, "||") == 0) {
-            bool ls = is_string_type(ltype) || ltype == SQL_OID_UNKNOWN;
-            bool rs = is_string_type(rtype) || rtype == SQL_OID_UNKNOWN;
-            if ((ls && !rs) || (rs && !ls)) {
-                uint32_t t2[2] = {SQL_OID_TEXT, SQL_OID_TEXT};
-                b = select_candidate(op, 2, t2, true);
-            }
-        }
         if (b) {
             *out = b;
-            *lcast = b->argtypes[0];
-            *rcast = b->argtypes[1];
+            *lcast = b->argtypes[0] == SQL_OID_ANY ? SQL_OID_TEXT : b->argtypes[0];
+            *rcast = b->argtypes[1] == SQL_OID_ANY ? SQL_OID_TEXT : b->argtypes[1];
             return 0;
         }
     }

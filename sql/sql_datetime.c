@@ -47,7 +47,7 @@ void sql__j2date(int jd, int *year, int *month, int *day) {
     y += (int)quad * 4;
     *year = y - 4800;
     quad = julian * 2141 / 65536;
-    *day = (int)(julian - 7834 * quad / 65536);
+    *day = (int)(julian - 7834 * quad / 256);
     *month = (int)((quad + 10) % 12 + 1);
 }
 

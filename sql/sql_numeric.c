@@ -45,13 +45,14 @@ static void mpz_mul_pow10(mpz_t r, const mpz_t a, unsigned long e) {
 /* q = round_half_away(a / d) */
 static void mpz_div_round(mpz_t q, const mpz_t a, const mpz_t d) {
     mpz_t r, r2;
+    bool neg = (mpz_sgn(a) < 0) != (mpz_sgn(d) < 0);
     mpz_init(r);
     mpz_init(r2);
     mpz_tdiv_qr(q, r, a, d);
     mpz_abs(r2, r);
     mpz_mul_2exp(r2, r2, 1);
     if (mpz_cmpabs(r2, d) >= 0) {
-        if ((mpz_sgn(a) < 0) != (mpz_sgn(d) < 0))
+        if (neg)
             mpz_sub_ui(q, q, 1);
         else
             mpz_add_ui(q, q, 1);

@@ -465,6 +465,23 @@ static int exec_show(sql_session_t *s, PgQuery__VariableShowStmt *vs, orb_mcx_t 
         result_push(res, mcx, text_row(mcx, 1, v));
         return 0;
     }
+    /* runtime counters of the actor layer (virtual actors are activated on demand) */
+    if (strncasecmp(name, "orbit.actor_", 12) == 0 || strcasecmp(name, "orbit.active_actors") == 0) {
+        act_stats_t st;
+        act_runtime_stats(s->engine->rt, &st);
+        uint64_t v = strcasecmp(name, "orbit.actor_activations") == 0     ? st.activations
+                     : strcasecmp(name, "orbit.actor_deactivations") == 0 ? st.deactivations
+                     : strcasecmp(name, "orbit.actor_messages") == 0      ? st.messages
+                     : strcasecmp(name, "orbit.active_actors") == 0       ? st.active
+                                                                          : UINT64_MAX;
+        if (v != UINT64_MAX) {
+            const char *names[1] = {name};
+            text_columns(res, mcx, 1, names);
+            const char *vals[1] = {orb_sprintf(mcx, "%llu", (unsigned long long)v)};
+            result_push(res, mcx, text_row(mcx, 1, vals));
+            return 0;
+        }
+    }
     int i = sql_settings_find(name);
     const char *val;
     if (i < 0) {

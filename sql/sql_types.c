@@ -300,7 +300,8 @@ static int float_in(bool f4, const char *s, size_t len, double *out, orb_err_t *
         double d;
         if (f4) d = strtof(tmp, &end);
         else d = strtod(tmp, &end);
-        if (end == tmp || *end != 0 || isnan(d) || isinf(d)) rc = -1;
+        if (end == tmp || *end != 0) rc = -1;
+        else if (errno != ERANGE && (isnan(d) || isinf(d))) rc = -1;
         else if (errno == ERANGE && (d == 0.0 || isinf(d) || d >= (f4 ? FLT_MAX : DBL_MAX) || d <= -(f4 ? FLT_MAX : DBL_MAX)))
             rc = -2;
         else if (errno == ERANGE && d == 0.0) rc = -2;

@@ -6,8 +6,6 @@
 
 #include "sql_value.h"
 
-/* Extra OIDs used only by resolution. */
-#define SQL_OID_ANY 2276 /* pseudo-type "any" (variadic any, anytextcat) */
 
 /* sql_type_info.kind holds the Orbit__Datum oneof case the value is stored as
  * (ORBIT__DATUM__V_B, _I, _F, _NUMERIC, _S, _BIN), not storage's st_kind_t, because sql/

@@ -29,6 +29,11 @@
 #define SQL_OID_NUMERIC 1700
 #define SQL_OID_UUID 2950
 #define SQL_OID_JSONB 3802
+/* Pseudo-type "any" in sql_builtin.argtypes (concat, concat_ws, text || anynonarray): the
+ * resolver reports SQL_OID_TEXT as the cast target for such an argument, and the caller
+ * converts it with SQL_CAST_EXPLICIT (the output function), since e.g. int4 -> text is not
+ * an implicit cast. */
+#define SQL_OID_ANY 2276
 
 /* A value. The type is not stored here: expressions and columns carry it.
  *   bool                       -> b

@@ -1,7 +1,7 @@
 -- SELECT: expressions, WHERE, ORDER BY, LIMIT/OFFSET, DISTINCT, aliases, no FROM, aggregates.
 SELECT 1;
 SELECT 1 AS one, 'two' AS two, 3.0 AS three, NULL AS nothing, true AS yes;
-SELECT 1 + 2 * 3, (1 + 2) * 3, -5 % 3, 2 ^ 10;
+SELECT 1 + 2 * 3, (1 + 2) * 3, -5 % 3, -2 * -3;
 SELECT 'a' AS "Mixed Case", 1 AS "select";
 CREATE TABLE sel_t (id int PRIMARY KEY, grp text, score int, price numeric(8,2));
 INSERT INTO sel_t VALUES

@@ -1,6 +1,7 @@
 /* tests/unit/sql/test_types.c — value types: text in/out round trips for every type, the
  * PostgreSQL error codes for bad input and overflow, float shortest output, numeric scales,
  * varchar/char typmods, jsonb normalisation, dates and timestamps, casts, binary format. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,7 +134,7 @@ static const char *nop(int (*fn)(const char *, const char *, orb_mcx_t *, const 
                        const char *a, const char *b) {
     const char *o = NULL;
     orb_err_t err;
-    if (fn(a, b, mcx, &o, &err)) return err.message;
+    if (fn(a, b, mcx, &o, &err)) return orb_strdup(mcx, err.message);
     return o;
 }
 
@@ -283,8 +284,8 @@ static void test_jsonb_normalises_and_json_keeps_text(void **state) {
 static const char *cast_out(uint32_t from, const char *in, uint32_t to, int32_t tm, sql_cast_ctx_t c) {
     sql_value_t v, o;
     orb_err_t err;
-    if (sql_value_in(from, -1, in, strlen(in), mcx, &v, &err)) return err.message;
-    if (sql_value_cast_ctx(from, to, tm, c, &v, mcx, &o, &err)) return err.message;
+    if (sql_value_in(from, -1, in, strlen(in), mcx, &v, &err)) return orb_strdup(mcx, err.message);
+    if (sql_value_cast_ctx(from, to, tm, c, &v, mcx, &o, &err)) return orb_strdup(mcx, err.message);
     orb_buf_t b;
     orb_buf_init(&b);
     sql_value_out(to, tm, &o, &b, &err);

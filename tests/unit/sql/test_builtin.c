@@ -1,0 +1,311 @@
+/* tests/unit/sql/test_builtin.c — operator and function resolution (exact, unknown
+ * literals, implicit promotion, 42883 errors), the behaviour of built-in operators and
+ * functions, and aggregates (result types, NULL handling, avg scale). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sql/sql_types_int.h"
+#include "unit_sql.h"
+
+static orb_mcx_t *mcx;
+
+static int setup(void **state) {
+    (void)state;
+    mcx = orb_mcx_create(NULL, "test");
+    return 0;
+}
+static int teardown(void **state) {
+    (void)state;
+    orb_mcx_destroy(mcx);
+    mcx = NULL;
+    return 0;
+}
+
+static const char *out_text(uint32_t oid, const sql_value_t *v) {
+    if (v->isnull) return "<null>";
+    orb_buf_t b;
+    orb_buf_init(&b);
+    sql_value_out(oid, -1, v, &b, NULL);
+    const char *s = orb_strdup(mcx, b.data);
+    orb_buf_free(&b);
+    return s;
+}
+
+/* Parses args (text, NULL for SQL NULL) as types, casts to the resolved types, calls. */
+static const char *invoke(const sql_builtin_t *b, int n, const uint32_t *types,
+                          const uint32_t *casts, const char *const *args) {
+    sql_value_t vals[8];
+    orb_err_t err;
+    for (int i = 0; i < n; i++) {
+        if (!args[i]) { vals[i].isnull = true; continue; }
+        sql_value_t v;
+        if (sql_value_in(types[i], -1, args[i], strlen(args[i]), mcx, &v, &err)) return orb_strdup(mcx, err.message);
+        if (sql_value_cast_ctx(types[i], casts[i], -1, SQL_CAST_EXPLICIT, &v, mcx, &vals[i], &err))
+            return orb_strdup(mcx, err.message);
+    }
+    if (b->strict)
+        for (int i = 0; i < n; i++)
+            if (vals[i].isnull) return "<null>";
+    sql_fn_ctx_t ctx = {.mcx = mcx, .txn_start_us = 0, .stmt_start_us = 0};
+    sql_value_t r;
+    memset(&r, 0, sizeof r);
+    if (b->fn(&ctx, vals, n, &r, &err)) return orb_strdup(mcx, err.message);
+    uint32_t rt = b->rettype ? b->rettype : casts[0];
+    return out_text(rt, &r);
+}
+
+static const char *op(const char *name, uint32_t lt, const char *l, uint32_t rt, const char *r) {
+    const sql_builtin_t *b;
+    uint32_t casts[2];
+    orb_err_t err;
+    if (sql_oper_resolve(name, lt, rt, &b, &casts[0], &casts[1], &err)) return orb_strdup(mcx, err.message);
+    if (lt == 0) {
+        uint32_t t[1] = {rt};
+        const char *a[1] = {r};
+        return invoke(b, 1, t, &casts[1], a);
+    }
+    uint32_t t[2] = {lt, rt};
+    const char *a[2] = {l, r};
+    return invoke(b, 2, t, casts, a);
+}
+
+static const char *fn(const char *name, int n, const uint32_t *types, const char *const *args) {
+    const sql_builtin_t *b;
+    uint32_t casts[8];
+    orb_err_t err;
+    if (sql_func_resolve(name, n, types, &b, casts, &err)) return orb_strdup(mcx, err.message);
+    return invoke(b, n, types, casts, args);
+}
+#define FN1(name, t, a) fn(name, 1, (uint32_t[]){t}, (const char *[]){a})
+#define FN2(name, t1, a1, t2, a2) fn(name, 2, (uint32_t[]){t1, t2}, (const char *[]){a1, a2})
+#define FN3(name, t1, a1, t2, a2, t3, a3)                                                      \
+    fn(name, 3, (uint32_t[]){t1, t2, t3}, (const char *[]){a1, a2, a3})
+
+#define I4 SQL_OID_INT4
+#define I8 SQL_OID_INT8
+#define I2 SQL_OID_INT2
+#define F8 SQL_OID_FLOAT8
+#define NU SQL_OID_NUMERIC
+#define TX SQL_OID_TEXT
+#define UN SQL_OID_UNKNOWN
+
+static void test_operator_resolution(void **state) {
+    (void)state;
+    const sql_builtin_t *b;
+    uint32_t lc, rc;
+    orb_err_t err;
+    assert_int_equal(sql_oper_resolve("+", I4, I8, &b, &lc, &rc, &err), 0);
+    assert_int_equal(lc, I8);
+    assert_int_equal(rc, I8);
+    assert_int_equal(b->rettype, I8);
+    assert_int_equal(sql_oper_resolve("+", I4, UN, &b, &lc, &rc, &err), 0);
+    assert_int_equal(lc, I4);
+    assert_int_equal(rc, I4);
+    assert_int_equal(sql_oper_resolve("+", I4, NU, &b, &lc, &rc, &err), 0);
+    assert_int_equal(lc, NU);
+    assert_int_equal(sql_oper_resolve("=", SQL_OID_VARCHAR, TX, &b, &lc, &rc, &err), 0);
+    assert_int_equal(lc, TX);
+    assert_int_equal(sql_oper_resolve("=", SQL_OID_DATE, SQL_OID_TIMESTAMPTZ, &b, &lc, &rc, &err), 0);
+    assert_int_equal(lc, SQL_OID_TIMESTAMPTZ);
+    assert_int_equal(sql_oper_resolve("||", UN, UN, &b, &lc, &rc, &err), 0);
+    assert_int_equal(lc, TX);
+    assert_int_equal(sql_oper_resolve("+", I4, TX, &b, &lc, &rc, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_UNDEFINED_FUNCTION);
+    assert_string_equal(err.message, "operator does not exist: integer + text");
+    assert_string_equal(err.hint, "No operator matches the given name and argument types. You "
+                                  "might need to add explicit type casts.");
+    assert_int_equal(sql_oper_resolve("-", 0, TX, &b, &lc, &rc, &err), -1);
+    assert_string_equal(err.message, "operator does not exist: - text");
+}
+
+static void test_integer_arithmetic_and_errors(void **state) {
+    (void)state;
+    assert_string_equal(op("+", I4, "2147483647", I4, "1"), "integer out of range");
+    assert_string_equal(op("+", I2, "32767", I2, "1"), "smallint out of range");
+    assert_string_equal(op("*", I8, "9223372036854775807", I8, "2"), "bigint out of range");
+    assert_string_equal(op("/", I4, "7", I4, "-2"), "-3");
+    assert_string_equal(op("%", I4, "-7", I4, "2"), "-1");
+    assert_string_equal(op("/", I4, "1", I4, "0"), "division by zero");
+    assert_string_equal(op("+", I4, "1", UN, "2"), "3");
+    assert_string_equal(op("+", I4, "1", UN, "x"), "invalid input syntax for type integer: \"x\"");
+    assert_string_equal(op("-", 0, NULL, I4, "5"), "-5");
+    assert_string_equal(op("+", I4, "1", I8, "2"), "3");
+    assert_string_equal(op("<", I4, "1", I8, "2"), "t");
+}
+
+static void test_float_and_numeric_operators(void **state) {
+    (void)state;
+    assert_string_equal(op("*", F8, "1e308", F8, "10"), "value out of range: overflow");
+    assert_string_equal(op("/", F8, "1", F8, "0"), "division by zero");
+    assert_string_equal(op("^", F8, "2", F8, "10"), "1024");
+    assert_string_equal(op("/", NU, "1", NU, "3"), "0.33333333333333333333");
+    assert_string_equal(op("/", I4, "1", NU, "3"), "0.33333333333333333333");
+    assert_string_equal(op("+", NU, "1.5", I4, "1"), "2.5");
+    assert_string_equal(op("/", NU, "1.0", NU, "0"), "division by zero");
+    assert_string_equal(op("=", NU, "1.50", NU, "1.5"), "t");
+    assert_string_equal(op("*", F8, "1.5", I4, "2"), "3");
+}
+
+static void test_text_operators(void **state) {
+    (void)state;
+    assert_string_equal(op("||", UN, "a", UN, "b"), "ab");
+    assert_string_equal(op("||", UN, "a", I4, "1"), "a1");
+    assert_string_equal(op("||", I4, "1", I4, "2"), "operator does not exist: integer || integer");
+    assert_string_equal(op("~~", TX, "hello", UN, "h%o"), "t");
+    assert_string_equal(op("~~", TX, "hello", UN, "h_llo"), "t");
+    assert_string_equal(op("~~", TX, "hello", UN, "H%"), "f");
+    assert_string_equal(op("~~*", TX, "hello", UN, "H%"), "t");
+    assert_string_equal(op("!~~", TX, "a%b", UN, "a\\%b"), "f");
+    assert_string_equal(op("~~", TX, "axb", UN, "a\\%b"), "f");
+    assert_string_equal(op("<", TX, "abc", TX, "abd"), "t");
+    assert_string_equal(op("=", SQL_OID_BPCHAR, "ab  ", SQL_OID_BPCHAR, "ab"), "t");
+    assert_string_equal(op("-", SQL_OID_DATE, "2024-01-05", SQL_OID_DATE, "2023-01-05"), "365");
+    assert_string_equal(op("+", SQL_OID_DATE, "2024-01-05", I4, "3"), "2024-01-08");
+}
+
+static void test_string_functions(void **state) {
+    (void)state;
+    assert_string_equal(FN1("length", UN, "héllo"), "5");
+    assert_string_equal(FN1("octet_length", TX, "héllo"), "6");
+    assert_string_equal(FN1("upper", TX, "abc"), "ABC");
+    assert_string_equal(FN1("lower", UN, "ABC"), "abc");
+    assert_string_equal(FN2("substr", TX, "hello", I4, "2"), "ello");
+    assert_string_equal(FN3("substr", TX, "hello", I4, "0", I4, "3"), "he");
+    assert_string_equal(FN3("substring", TX, "hello", I4, "2", I4, "3"), "ell");
+    assert_string_equal(FN2("strpos", TX, "hello", UN, "ll"), "3");
+    assert_string_equal(FN1("btrim", TX, "  x  "), "x");
+    assert_string_equal(FN2("ltrim", TX, "xxaxx", UN, "x"), "axx");
+    assert_string_equal(FN2("rtrim", TX, "xxaxx", UN, "x"), "xxa");
+    assert_string_equal(FN3("replace", TX, "abcabc", UN, "b", UN, "XY"), "aXYcaXYc");
+    assert_string_equal(FN3("concat", UN, "a", I4, "1", NU, NULL), "a1");
+    assert_string_equal(FN3("concat_ws", UN, ",", I4, "1", TX, "b"), "1,b");
+    assert_string_equal(FN2("left", TX, "hello", I4, "2"), "he");
+    assert_string_equal(FN2("left", TX, "hello", I4, "-2"), "hel");
+    assert_string_equal(FN2("right", TX, "hello", I4, "2"), "lo");
+    assert_string_equal(FN2("repeat", TX, "ab", I4, "3"), "ababab");
+    assert_string_equal(FN1("reverse", TX, "abc"), "cba");
+    assert_string_equal(FN3("split_part", TX, "a,b,c", UN, ",", I4, "2"), "b");
+    assert_string_equal(FN3("split_part", TX, "a,b,c", UN, ",", I4, "-1"), "c");
+    assert_string_equal(FN3("split_part", TX, "a,b,c", UN, ",", I4, "5"), "");
+    assert_string_equal(FN2("starts_with", TX, "hello", UN, "he"), "t");
+    assert_string_equal(FN1("md5", TX, "abc"), "900150983cd24fb0d6963f7d28e17f72");
+    assert_string_equal(FN1("md5", TX, ""), "d41d8cd98f00b204e9800998ecf8427e");
+    assert_string_equal(FN3("lpad", TX, "hi", I4, "5", UN, "xy"), "xyxhi");
+    assert_string_equal(FN2("rpad", TX, "hi", I4, "4"), "hi  ");
+    assert_string_equal(FN1("nosuch", I4, "1"), "function nosuch(integer) does not exist");
+    assert_string_equal(FN2("length", I4, "1", TX, "x"), "function length(integer, text) does not exist");
+}
+
+static void test_math_functions(void **state) {
+    (void)state;
+    assert_string_equal(FN1("abs", I4, "-3"), "3");
+    assert_string_equal(FN1("abs", NU, "-3.50"), "3.50");
+    assert_string_equal(FN1("round", NU, "2.5"), "3");
+    assert_string_equal(FN2("round", NU, "2.345", I4, "2"), "2.35");
+    assert_string_equal(FN2("round", F8, "2.345", I4, "2"),
+                        "function round(double precision, integer) does not exist");
+    assert_string_equal(FN1("round", F8, "2.5"), "2");
+    assert_string_equal(FN1("round", I4, "2"), "2");
+    assert_string_equal(FN1("ceil", NU, "-1.5"), "-1");
+    assert_string_equal(FN1("floor", NU, "-1.5"), "-2");
+    assert_string_equal(FN1("trunc", NU, "-1.57"), "-1");
+    assert_string_equal(FN2("trunc", NU, "1.57", I4, "1"), "1.5");
+    assert_string_equal(FN2("mod", I4, "7", I4, "3"), "1");
+    assert_string_equal(FN2("mod", NU, "7.5", I4, "2"), "1.5");
+    assert_string_equal(FN2("power", I4, "2", I4, "3"), "8");
+    assert_string_equal(FN1("sqrt", F8, "16"), "4");
+    assert_string_equal(FN1("sqrt", NU, "2"), "1.414213562373095");
+    assert_string_equal(FN1("sqrt", I4, "2"), "1.4142135623730951");
+    assert_string_equal(FN1("sign", NU, "-2.5"), "-1");
+    assert_string_equal(FN1("ln", F8, "0"), "cannot take logarithm of zero");
+    const sql_builtin_t *b;
+    uint32_t c[1];
+    assert_int_equal(sql_func_resolve("pi", 0, NULL, &b, c, NULL), 0);
+    assert_string_equal(invoke(b, 0, NULL, NULL, NULL), "3.141592653589793");
+    assert_int_equal(sql_func_resolve("now", 0, NULL, &b, c, NULL), 0);
+    assert_int_equal(b->rettype, SQL_OID_TIMESTAMPTZ);
+    assert_true(b->volatile_);
+    assert_int_equal(sql_func_resolve("gen_random_uuid", 0, NULL, &b, c, NULL), 0);
+    assert_int_equal(b->rettype, SQL_OID_UUID);
+    assert_string_equal(FN2("extract", TX, "second", SQL_OID_TIMESTAMP, "2024-01-05 10:11:12.5"),
+                        "12.500000");
+    assert_string_equal(FN2("extract", TX, "epoch", SQL_OID_TIMESTAMP, "2024-01-05 10:11:12.5"),
+                        "1704449472.500000");
+    assert_string_equal(FN2("extract", TX, "dow", SQL_OID_DATE, "2024-01-05"), "5");
+    assert_string_equal(FN2("date_part", TX, "second", SQL_OID_TIMESTAMP, "2024-01-05 10:11:12.5"),
+                        "12.5");
+}
+
+static const char *agg(const char *name, uint32_t t, int n, const char *const *vals,
+                       uint32_t *rettype_out) {
+    const sql_agg_t *a;
+    uint32_t cast, rt;
+    orb_err_t err;
+    if (sql_agg_resolve(name, t ? 1 : 0, &t, &a, &cast, &rt, &err)) return orb_strdup(mcx, err.message);
+    if (rettype_out) *rettype_out = rt;
+    sql_agg_state_t *st = sql_agg_state_create(a, t ? cast : 0, mcx);
+    for (int i = 0; i < n; i++) {
+        sql_value_t v = {.isnull = true}, c;
+        if (t && vals[i]) {
+            if (sql_value_in(t, -1, vals[i], strlen(vals[i]), mcx, &v, &err)) return orb_strdup(mcx, err.message);
+            if (sql_value_cast(t, cast, -1, &v, mcx, &c, &err)) return orb_strdup(mcx, err.message);
+            v = c;
+        }
+        if (sql_agg_step(st, t ? &v : NULL, &err)) return orb_strdup(mcx, err.message);
+    }
+    sql_value_t r;
+    if (sql_agg_final(st, &r, &err)) return orb_strdup(mcx, err.message);
+    return out_text(rt, &r);
+}
+
+static void test_aggregates(void **state) {
+    (void)state;
+    const char *v12[] = {"1", "2", NULL};
+    const char *v124[] = {"1", "2", "4"};
+    uint32_t rt;
+    assert_string_equal(agg("count", 0, 3, v12, &rt), "3");
+    assert_int_equal(rt, I8);
+    assert_string_equal(agg("count", I4, 3, v12, &rt), "2");
+    assert_string_equal(agg("sum", I4, 3, v12, &rt), "3");
+    assert_int_equal(rt, I8);
+    assert_string_equal(agg("sum", I8, 3, v12, &rt), "3");
+    assert_int_equal(rt, NU);
+    assert_string_equal(agg("avg", I4, 3, v12, &rt), "1.5000000000000000");
+    assert_int_equal(rt, NU);
+    assert_string_equal(agg("avg", I4, 3, v124, &rt), "2.3333333333333333");
+    assert_string_equal(agg("avg", NU, 3, v124, &rt), "2.3333333333333333");
+    assert_string_equal(agg("avg", F8, 3, v124, &rt), "2.3333333333333335");
+    assert_int_equal(rt, F8);
+    assert_string_equal(agg("sum", SQL_OID_FLOAT4, 3, v124, &rt), "7");
+    assert_int_equal(rt, SQL_OID_FLOAT4);
+    assert_string_equal(agg("max", I4, 3, v124, &rt), "4");
+    assert_string_equal(agg("min", I4, 3, v124, &rt), "1");
+    const char *words[] = {"pear", NULL, "apple", "zoo"};
+    assert_string_equal(agg("max", TX, 4, words, &rt), "zoo");
+    assert_string_equal(agg("min", SQL_OID_VARCHAR, 4, words, &rt), "apple");
+    assert_int_equal(rt, TX);
+    assert_string_equal(agg("sum", I4, 0, NULL, &rt), "<null>");
+    assert_string_equal(agg("count", I4, 0, NULL, &rt), "0");
+    const char *bools[] = {"t", "f", NULL};
+    assert_string_equal(agg("bool_and", SQL_OID_BOOL, 3, bools, &rt), "f");
+    assert_string_equal(agg("bool_or", SQL_OID_BOOL, 3, bools, &rt), "t");
+    assert_string_equal(agg("sum", TX, 0, NULL, &rt), "function sum(text) does not exist");
+}
+
+int run_builtin_tests(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_operator_resolution, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_integer_arithmetic_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_float_and_numeric_operators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_operators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_string_functions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_math_functions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
+}
