@@ -55,6 +55,7 @@ typedef struct orb_err {
     char message[ORB_ERR_MSG_MAX];
     char detail[ORB_ERR_DETAIL_MAX];
     char hint[ORB_ERR_DETAIL_MAX];
+    char context[ORB_ERR_DETAIL_MAX]; /* optional: pgwire 'W' (where the error happened) */
     char table[64];      /* optional: table name field (pgwire 't') */
     char constraint[64]; /* optional: constraint name field (pgwire 'n') */
     const char *file;    /* for logs only */

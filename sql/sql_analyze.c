@@ -11,6 +11,28 @@ static int err_at(orb_err_t *err, int location) {
     return -1;
 }
 
+/* The location of an expression node, -1 when it has none. */
+static int node_location(PgQuery__Node *n) {
+    if (!n) return -1;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST: return n->a_const->location;
+    case PG_QUERY__NODE__NODE_COLUMN_REF: return n->column_ref->location;
+    case PG_QUERY__NODE__NODE_A_EXPR: return n->a_expr->location;
+    case PG_QUERY__NODE__NODE_FUNC_CALL: return n->func_call->location;
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        int l = node_location(n->type_cast->arg);
+        return l >= 0 ? l : n->type_cast->location;
+    }
+    case PG_QUERY__NODE__NODE_PARAM_REF: return n->param_ref->location;
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: return n->bool_expr->location;
+    case PG_QUERY__NODE__NODE_CASE_EXPR: return n->case_expr->location;
+    case PG_QUERY__NODE__NODE_SET_TO_DEFAULT: return n->set_to_default->location;
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: return n->sqlvalue_function->location;
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR: return n->coalesce_expr->location;
+    default: return -1;
+    }
+}
+
 static const char *str_of(PgQuery__Node *n) {
     return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
 }
@@ -35,56 +57,84 @@ static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t 
     return 0;
 }
 
-/* The column name PostgreSQL gives an unnamed target (FigureColname). */
-static const char *figure_colname(PgQuery__Node *n) {
-    if (!n) return "?column?";
+/* The column name PostgreSQL gives an unnamed target (FigureColnameInternal): returns the
+ * strength of the name (2 a real name, 1 a type name from a cast, 0 none). */
+static int figure_colname_int(PgQuery__Node *n, const char **name) {
+    if (!n) return 0;
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_COLUMN_REF: {
         PgQuery__ColumnRef *c = n->column_ref;
         const char *s = str_of(c->fields[c->n_fields - 1]);
-        return s ? s : "?column?";
+        if (!s) return 0;
+        *name = s;
+        return 2;
     }
     case PG_QUERY__NODE__NODE_FUNC_CALL: {
         const char *s = str_of(n->func_call->funcname[n->func_call->n_funcname - 1]);
-        return s ? s : "?column?";
+        if (!s) return 0;
+        *name = s;
+        return 2;
     }
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
-        const char *inner = figure_colname(n->type_cast->arg);
-        if (strcmp(inner, "?column?") != 0) return inner;
-        PgQuery__TypeName *tn = n->type_cast->type_name;
-        const char *s = str_of(tn->names[tn->n_names - 1]);
-        return s ? s : "?column?";
-    }
-    case PG_QUERY__NODE__NODE_CASE_EXPR:
-        return "case";
-    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
-        return "coalesce";
-    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
-        return n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
-    case PG_QUERY__NODE__NODE_A_EXPR:
-        if (n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) return "nullif";
-        return "?column?";
-    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
-        switch (n->sqlvalue_function->op) {
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "current_date";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "current_user";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return "current_role";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "user";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "session_user";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "current_catalog";
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return "current_schema";
-        default: return "?column?";
+        int strength = figure_colname_int(n->type_cast->arg, name);
+        if (strength <= 1) {
+            PgQuery__TypeName *tn = n->type_cast->type_name;
+            const char *s = str_of(tn->names[tn->n_names - 1]);
+            if (s) {
+                *name = s;
+                return 1;
+            }
         }
-    case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
-    case PG_QUERY__NODE__NODE_NULL_TEST:
-    case PG_QUERY__NODE__NODE_BOOL_EXPR:
-    default:
-        return "?column?";
+        return strength;
     }
+    case PG_QUERY__NODE__NODE_CASE_EXPR: {
+        int strength = figure_colname_int(n->case_expr->defresult, name);
+        if (strength <= 1) {
+            *name = "case";
+            return 1;
+        }
+        return strength;
+    }
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+        *name = "coalesce";
+        return 2;
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+        *name = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+        return 2;
+    case PG_QUERY__NODE__NODE_A_EXPR:
+        if (n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) {
+            *name = "nullif";
+            return 2;
+        }
+        return 0;
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
+        const char *s = NULL;
+        switch (n->sqlvalue_function->op) {
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: s = "current_date"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: s = "current_timestamp"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: s = "localtimestamp"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: s = "current_user"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: s = "current_role"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: s = "user"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: s = "session_user"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: s = "current_catalog"; break;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: s = "current_schema"; break;
+        default: return 0;
+        }
+        *name = s;
+        return 2;
+    }
+    default:
+        return 0;
+    }
+}
+
+static const char *figure_colname(PgQuery__Node *n) {
+    const char *name = "?column?";
+    figure_colname_int(n, &name);
+    return name;
 }
 
 static void add_target(sql_analyze_ctx_t *ac, sql_query_t *q, int *cap, sql_expr_t *e,
@@ -458,6 +508,7 @@ static int assign_coerce(sql_analyze_ctx_t *ac, const sql_table_t *t, int col, s
         sql_expr_t *c = SQL_MAKE_NODE(ac->mcx, CAST);
         c->type = cd->type;
         c->typmod = cd->typmod;
+        c->flag = SQL_CAST_ASSIGNMENT;
         c->location = e->location;
         c->nargs = 1;
         c->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *));
@@ -557,7 +608,10 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         ncols = t->ncols;
         if (src && src->n_values_lists) {
             int nv = (int)src->values_lists[0]->list->n_items;
-            if (nv > t->ncols) return orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
+            if (nv > t->ncols) {
+                orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
+                return err_at(err, node_location(src->values_lists[0]->list->items[t->ncols]));
+            }
             ncols = nv;
         }
     }
@@ -594,11 +648,11 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         PgQuery__List *vl = src->values_lists[r]->list;
         if ((int)vl->n_items > ncols) {
             orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
-            return err_at(err, -1);
+            return err_at(err, node_location(vl->items[ncols]));
         }
         if ((int)vl->n_items < ncols) {
             orb_err_set(err, SYNTAX_ERROR, "INSERT has more target columns than expressions");
-            return -1;
+            return err_at(err, s->n_cols ? s->cols[vl->n_items]->res_target->location : -1);
         }
         for (int i = 0; i < ncols; i++) {
             PgQuery__Node *v = vl->items[i];

@@ -43,7 +43,7 @@ void sql__j2date(int jd, int *year, int *month, int *day) {
     quad = julian / 1461;
     julian -= quad * 1461;
     y = (int)(julian * 4 / 1461);
-    julian = ((y != 0) ? ((julian + 1) % 365) : ((julian + 306) % 366)) + 123;
+    julian = ((y != 0) ? ((julian + 305) % 365) : ((julian + 306) % 366)) + 123;
     y += (int)quad * 4;
     *year = y - 4800;
     quad = julian * 2141 / 65536;

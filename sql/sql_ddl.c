@@ -143,7 +143,6 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
         PgQuery__ColumnDef *cd = n->column_def;
         if (find_col(cols, ncols, cd->colname) >= 0) {
             orb_err_set(err, DUPLICATE_COLUMN, "column \"%s\" specified more than once", cd->colname);
-            err_at(err, cd->location);
             FAIL;
         }
         coldraft_t *c = &cols[ncols];

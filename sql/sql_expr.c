@@ -66,49 +66,52 @@ int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t
             return 0;
         }
     }
-    if (e->tag == SQL_T_CONST && (e->type == SQL_OID_UNKNOWN || e->type == type)) {
+    if (e->tag == SQL_T_CONST) {
+        /* fold now. Only the input of an untyped literal reports a position, as PostgreSQL:
+         * casts and length coercions run as functions, without one. */
         sql_expr_t *c = make_const(ac->mcx, type, e->location);
         c->typmod = typmod;
         if (e->val.isnull) {
             c->val.isnull = true;
-        } else if (e->type == SQL_OID_UNKNOWN) {
-            if (sql_value_in(type, typmod, e->val.v.s.p, e->val.v.s.n, ac->mcx, &c->val, err) != 0)
+            *out = c;
+            return 0;
+        }
+        sql_value_t v = e->val;
+        uint32_t from = e->type;
+        if (from == SQL_OID_UNKNOWN) {
+            if (sql_value_in(type, -1, e->val.v.s.p, e->val.v.s.n, ac->mcx, &v, err) != 0)
                 return err_at(err, e->location);
-        } else if (sql_value_cast(e->type, type, typmod, &e->val, ac->mcx, &c->val, err) != 0) {
-            return err_at(err, e->location);
+            from = type;
+        } else if (from != type && !sql_cast_allowed(from, type, ctx)) {
+            goto not_allowed;
+        }
+        if (from != type || typmod >= 0) {
+            if (sql_value_cast_ctx(from, type, typmod, ctx, &v, ac->mcx, &c->val, err) != 0) return -1;
+        } else {
+            c->val = v;
         }
         *out = c;
         return 0;
     }
-    if (e->type != type && !sql_cast_allowed(e->type, type, ctx)) {
-        if (ctx == SQL_CAST_EXPLICIT)
-            orb_err_set(err, CANNOT_COERCE, "cannot cast type %s to %s", tname(ac->mcx, e->type),
-                        tname(ac->mcx, type));
-        else
-            orb_err_set(err, DATATYPE_MISMATCH, "cannot coerce type %s to %s",
-                        tname(ac->mcx, e->type), tname(ac->mcx, type));
-        return err_at(err, e->location);
-    }
+    if (e->type != type && !sql_cast_allowed(e->type, type, ctx)) goto not_allowed;
     sql_expr_t *c = SQL_MAKE_NODE(ac->mcx, CAST);
     c->type = type;
     c->typmod = typmod;
+    c->flag = (int)ctx;
     c->location = e->location;
     c->nargs = 1;
     c->args = args_alloc(ac->mcx, 1);
     c->args[0] = e;
-    /* fold casts of constants now so bad literals fail at analysis, with a position */
-    if (e->tag == SQL_T_CONST) {
-        sql_expr_t *k = make_const(ac->mcx, type, e->location);
-        k->typmod = typmod;
-        if (e->val.isnull)
-            k->val.isnull = true;
-        else if (sql_value_cast(e->type, type, typmod, &e->val, ac->mcx, &k->val, err) != 0)
-            return err_at(err, e->location);
-        *out = k;
-        return 0;
-    }
     *out = c;
     return 0;
+not_allowed:
+    if (ctx == SQL_CAST_EXPLICIT)
+        orb_err_set(err, CANNOT_COERCE, "cannot cast type %s to %s", tname(ac->mcx, e->type),
+                    tname(ac->mcx, type));
+    else
+        orb_err_set(err, DATATYPE_MISMATCH, "cannot coerce type %s to %s", tname(ac->mcx, e->type),
+                    tname(ac->mcx, type));
+    return err_at(err, e->location);
 }
 
 /* PostgreSQL's select_common_type, for the types Orbit has. */
@@ -167,6 +170,12 @@ static int coerce_bool(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, 
 
 /* ---- operators and functions ----------------------------------------------------------- */
 
+static sql_cast_ctx_t arg_ctx(const sql_builtin_t *fn, int i) {
+    int k = fn->nargs < 0 ? 0 : i;
+    if (k >= SQL_FN_MAXARGS) k = SQL_FN_MAXARGS - 1;
+    return fn->argtypes[k] == SQL_OID_ANY ? SQL_CAST_EXPLICIT : SQL_CAST_IMPLICIT;
+}
+
 static int make_oper(sql_analyze_ctx_t *ac, const char *op, sql_expr_t *l, sql_expr_t *r,
                      int location, sql_expr_t **out, orb_err_t *err) {
     const sql_builtin_t *fn;
@@ -178,11 +187,13 @@ static int make_oper(sql_analyze_ctx_t *ac, const char *op, sql_expr_t *l, sql_e
     e->location = location;
     e->nargs = l ? 2 : 1;
     e->args = args_alloc(ac->mcx, e->nargs);
+    /* an argument declared "any" takes the resolver's cast even when it is not implicit
+     * (text || anynonarray) */
     if (l) {
-        if (sql_expr_coerce(ac, l, lc, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0) return -1;
-        if (sql_expr_coerce(ac, r, rc, -1, SQL_CAST_IMPLICIT, &e->args[1], err) != 0) return -1;
+        if (sql_expr_coerce(ac, l, lc, -1, arg_ctx(fn, 0), &e->args[0], err) != 0) return -1;
+        if (sql_expr_coerce(ac, r, rc, -1, arg_ctx(fn, 1), &e->args[1], err) != 0) return -1;
     } else {
-        if (sql_expr_coerce(ac, r, rc, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0) return -1;
+        if (sql_expr_coerce(ac, r, rc, -1, arg_ctx(fn, 0), &e->args[0], err) != 0) return -1;
     }
     e->type = fn->rettype ? fn->rettype : e->args[0]->type;
     *out = e;
@@ -415,7 +426,7 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
     e->args = args;
     for (int i = 0; i < nargs; i++)
         if (sql_expr_coerce(ac, args[i], casts[i] ? casts[i] : args[i]->type, -1,
-                            SQL_CAST_IMPLICIT, &e->args[i], err) != 0)
+                            arg_ctx(fn, i), &e->args[i], err) != 0)
             return -1;
     e->type = fn->rettype ? fn->rettype : (nargs ? e->args[0]->type : SQL_OID_TEXT);
     *out = e;
@@ -519,9 +530,11 @@ static int analyze_const(sql_analyze_ctx_t *ac, PgQuery__AConst *c, sql_expr_t *
         bool integral = strspn(s, "-0123456789") == strlen(s);
         e = make_const(ac->mcx, SQL_OID_NUMERIC, loc);
         if (integral) {
+            /* as PostgreSQL's make_const: int4 when it fits (e.g. -2147483648), else int8 */
             orb_err_t tmp;
             if (sql_value_in(SQL_OID_INT8, -1, s, strlen(s), ac->mcx, &e->val, &tmp) == 0) {
-                e->type = SQL_OID_INT8;
+                e->type = (e->val.v.i >= INT32_MIN && e->val.v.i <= INT32_MAX) ? SQL_OID_INT4
+                                                                              : SQL_OID_INT8;
                 break;
             }
         }
@@ -652,6 +665,7 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
                 sql_expr_t *c = SQL_MAKE_NODE(ac->mcx, CAST);
                 c->type = oid;
                 c->typmod = typmod;
+                c->flag = SQL_CAST_EXPLICIT;
                 c->nargs = 1;
                 c->args = args_alloc(ac->mcx, 1);
                 c->args[0] = arg;
@@ -853,7 +867,8 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
             out->isnull = true;
             return 0;
         }
-        return sql_value_cast(e->args[0]->type, e->type, e->typmod, &v, ec->fn.mcx, out, err);
+        return sql_value_cast_ctx(e->args[0]->type, e->type, e->typmod, (sql_cast_ctx_t)e->flag, &v,
+                                  ec->fn.mcx, out, err);
     }
     case SQL_T_AND:
     case SQL_T_OR: {

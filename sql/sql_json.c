@@ -49,6 +49,21 @@ static int jerr(jparser_t *p, const char *fmt, const char *tok, size_t toklen) {
     orb_err_set(p->err, INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
     if (tok) orb_err_detail(p->err, fmt, (int)toklen, tok);
     else orb_err_detail(p->err, "%s", fmt);
+    /* CONTEXT as PostgreSQL gives it: the line up to the end of the offending token */
+    if (p->err) {
+        size_t end = tok ? (size_t)(tok - p->s) + toklen : p->i;
+        if (end > p->n) end = p->n;
+        size_t line_start = 0;
+        int line = 1;
+        for (size_t k = 0; k < end; k++)
+            if (p->s[k] == '\n') {
+                line++;
+                line_start = k + 1;
+            }
+        snprintf(p->err->context, sizeof p->err->context, "JSON data, line %d: %s%.*s", line,
+                 line_start > 0 || end - line_start <= 30 ? "" : "...",
+                 (int)(end - line_start), p->s + line_start);
+    }
     return -1;
 }
 

@@ -253,7 +253,7 @@ static int exec_transaction(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_
     switch (ts->kind) {
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: {
-        result_set_tag(res, "BEGIN");
+        result_set_tag(res, ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START ? "START TRANSACTION" : "BEGIN");
         if (s->in_block) {
             session_warning(s, ORB_SQLSTATE_ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
             return 0;

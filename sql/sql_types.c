@@ -327,9 +327,23 @@ void sql__float_out(double d, bool f4, orb_buf_t *out) {
     if (isinf(d)) { orb_buf_puts(out, d > 0 ? "Infinity" : "-Infinity"); return; }
     char buf[64];
     int maxp = f4 ? 9 : 17;
+    /* Shortest digits that read back as d, excluding a candidate exactly halfway to a
+     * neighbour (PostgreSQL's Ryu does not accept the interval bounds). */
+    long double lo_mid, hi_mid;
+    if (f4) {
+        float f = (float)d;
+        lo_mid = ((double)f + (double)nextafterf(f, -INFINITY)) / 2;
+        hi_mid = ((double)f + (double)nextafterf(f, INFINITY)) / 2;
+    } else {
+        lo_mid = ((long double)d + (long double)nextafter(d, -INFINITY)) / 2;
+        hi_mid = ((long double)d + (long double)nextafter(d, INFINITY)) / 2;
+    }
     for (int p = 1; p <= maxp; p++) {
         snprintf(buf, sizeof buf, "%.*e", p - 1, d);
-        if (f4 ? (strtof(buf, NULL) == (float)d) : (strtod(buf, NULL) == d)) break;
+        if (!(f4 ? (strtof(buf, NULL) == (float)d) : (strtod(buf, NULL) == d))) continue;
+        long double c = strtold(buf, NULL);
+        if (p < maxp && (c == lo_mid || c == hi_mid)) continue;
+        break;
     }
     /* buf: [-]d[.ddd]e[+-]xx */
     char digits[32];

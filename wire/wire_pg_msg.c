@@ -321,6 +321,8 @@ void wire_msg_put_error(orb_buf_t *b, char type, const orb_err_t *err) {
         snprintf(pos, sizeof pos, "%d", err->position);
         put_field(b, 'P', pos);
     }
+    if (err->context[0])
+        put_field(b, 'W', err->context);
     if (err->table[0])
         put_field(b, 't', err->table);
     if (err->constraint[0])
