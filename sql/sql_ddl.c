@@ -438,7 +438,7 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
         const char *schema = l->n_items > 1 ? str_of(l->items[l->n_items - 2]) : NULL;
         sql_table_t *t = sql_catalog_get(e, schema, name);
         if (!t) {
-            sql_session_notice(s, ORB_SQLSTATE_UNDEFINED_TABLE, "table \"%s\" does not exist, skipping", name);
+            sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "table \"%s\" does not exist, skipping", name);
             continue;
         }
         sql_table_release(t);

@@ -722,9 +722,6 @@ int sql_session_parse(sql_session_t *s, const char *stmt_name, const char *text,
                       const uint32_t *param_types, orb_err_t *err) {
     if (stmt_name[0] && find_stmt(s, stmt_name, NULL))
         return orb_err_set(err, DUPLICATE_PREPARED_STATEMENT, "prepared statement \"%s\" already exists", stmt_name);
-    if (s->failed) {
-        /* PostgreSQL still parses in a failed block, but only ROLLBACK/COMMIT can run */
-    }
     prepared_t *p = calloc(1, sizeof *p);
     if (!p) orb_panic("out of memory");
     p->mcx = orb_mcx_create(NULL, "prepared");
@@ -737,6 +734,11 @@ int sql_session_parse(sql_session_t *s, const char *stmt_name, const char *text,
         goto fail;
     }
     p->stmt = pr->n_stmts ? pr->stmts[0]->stmt : NULL;
+    if (s->failed && !allowed_in_failed(p->stmt)) {
+        orb_err_set(err, IN_FAILED_SQL_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+        goto fail;
+    }
     sql_analyze_ctx_t ac = {.mcx = p->mcx, .sess = s, .text = p->text};
     ac.param_cap = nparams > 16 ? nparams : 16;
     ac.param_types = orb_alloc0(p->mcx, sizeof(uint32_t) * (size_t)ac.param_cap);
@@ -907,11 +909,15 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     }
     int64_t sent = end - p->pos;
     p->pos = end;
-    if (p->pos < p->res.nrows) {
+    bool is_select = strncmp(p->res.tag, "SELECT ", 7) == 0;
+    /* like PostgreSQL, a fetch that fills its row limit suspends even when no row is left;
+     * the next Execute completes with "SELECT 0" */
+    if (p->pos < p->res.nrows || (max_rows > 0 && sent == max_rows && is_select && !p->done)) {
         *suspended = true;
     } else if (!p->done) {
         p->done = true;
-        if (strncmp(p->res.tag, "SELECT ", 7) == 0 && max_rows > 0) {
+        if (strncmp(p->res.tag, "SELECT ", 7) == 0) {
+            /* a SELECT portal reports the rows this Execute returned */
             char tag[64];
             snprintf(tag, sizeof tag, "SELECT %lld", (long long)sent);
             sink->command_complete(sink->arg, tag);
@@ -919,7 +925,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
             sink->command_complete(sink->arg, p->res.tag);
         }
     } else {
-        sink->command_complete(sink->arg, p->res.tag);
+        sink->command_complete(sink->arg, is_select ? "SELECT 0" : p->res.tag);
     }
     s->sink = NULL;
     return 0;
