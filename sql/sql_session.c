@@ -361,7 +361,7 @@ static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *m
     if (strcmp(name, "timezone") == 0) name = "TimeZone";
     switch (vs->kind) {
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
-        char *v;
+        char *v = NULL;
         if (set_args_text(vs->args, vs->n_args, mcx, &v, err) != 0) return -1;
         if (sql_settings_set(&s->settings, name, v, &rep, &idx, err) != 0) return -1;
         result_set_tag(res, "SET");
