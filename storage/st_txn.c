@@ -134,6 +134,7 @@ int st_txn_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
                orb_err_t *err) {
     assert(cf < ST_CF__COUNT);
     char *errptr = NULL;
+    t->nwrites++;
     rocksdb_transaction_put_cf(t->txn, t->db->cf[cf], k, kn, v, vn, &errptr);
     return st__txn_status(err, errptr, "could not write to storage");
 }
@@ -141,6 +142,7 @@ int st_txn_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
 int st_txn_delete(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *err) {
     assert(cf < ST_CF__COUNT);
     char *errptr = NULL;
+    t->nwrites++;
     rocksdb_transaction_delete_cf(t->txn, t->db->cf[cf], k, kn, &errptr);
     return st__txn_status(err, errptr, "could not delete from storage");
 }
@@ -161,6 +163,14 @@ static void txn_free(st_txn_t *t) {
 
 int st_txn_commit(st_txn_t *t, orb_err_t *err) {
     char *errptr = NULL;
+    if (t->nwrites == 0) {
+        /* a read-only transaction has nothing to make durable: ending it without a WAL write
+         * (and its fsync) is equivalent and releases its locks the same way */
+        rocksdb_transaction_rollback(t->txn, &errptr);
+        if (errptr) rocksdb_free(errptr);
+        txn_free(t);
+        return 0;
+    }
     rocksdb_transaction_commit(t->txn, &errptr);
     int rc = 0;
     if (errptr) {

@@ -44,6 +44,7 @@ struct st_txn {
     rocksdb_readoptions_t *ropts_latest; /* never a snapshot: RC locking reads */
     st_savepoint_t *sps;
     size_t nsps, capsps;
+    uint64_t nwrites; /* puts and deletes issued; 0 lets commit skip the WAL (invariant 13) */
 };
 
 struct st_iter {
