@@ -25,7 +25,7 @@ uint8_t *act__reply_pack(const Orbit__ShardReply *reply, size_t *len) {
     return b;
 }
 
-uint8_t *act__error_reply(const orb_err_t *err, size_t *len) {
+uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len) {
     Orbit__Error e = ORBIT__ERROR__INIT;
     e.sqlstate = (char *)orb_sqlstate_code(err->code);
     e.message = (char *)err->message;
@@ -35,6 +35,7 @@ uint8_t *act__error_reply(const orb_err_t *err, size_t *len) {
     e.constraint = (char *)err->constraint;
     Orbit__ShardReply r = ORBIT__SHARD_REPLY__INIT;
     r.error = &e;
+    r.failed_op = failed_op;
     return act__reply_pack(&r, len);
 }
 
@@ -54,7 +55,7 @@ void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg) {
     err.code = code;
     snprintf(err.message, sizeof err.message, "%s", msg);
     size_t len;
-    uint8_t *b = act__error_reply(&err, &len);
+    uint8_t *b = act__error_reply(&err, 0, &len);
     act__call_complete(c, b, len);
 }
 

@@ -100,6 +100,7 @@ typedef struct exec {
     orb_buf_t key; /* scratch */
     orb_buf_t key2;
     orb_buf_t val;
+    uint32_t failed_op; /* 1-based index of the op that failed (reported in the reply) */
 } exec_t;
 
 static st_cf_t op_cf(const exec_t *ex, uint32_t index_id) {
@@ -327,7 +328,10 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
             rc = orb_err_set(err, PROTOCOL_VIOLATION, "unknown shard operation %d",
                              (int)op->kind);
         }
-        if (rc != 0) return rc;
+        if (rc != 0) {
+            ex->failed_op = (uint32_t)i + 1;
+            return rc;
+        }
     }
     return 0;
 }
@@ -403,7 +407,7 @@ int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardReque
         return ORB_AGAIN;
     }
     if (rc != 0)
-        *out = act__error_reply(&err, outlen);
+        *out = act__error_reply(&err, ex.failed_op, outlen);
     else
         *out = act__reply_pack(reply, outlen);
     orb_mcx_reset(ex.mcx);

@@ -141,6 +141,6 @@ int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardReque
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err);
 Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v);
 /* A packed error reply (malloc'd). */
-uint8_t *act__error_reply(const orb_err_t *err, size_t *len);
+uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len);
 
 #endif

@@ -5,6 +5,7 @@
  * Handlers take already-cast arguments; results are allocated in ctx->mcx. */
 #include <ctype.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,11 +134,11 @@ static int f8_pow(ARGS) {
     double x = a[0].v.f, y = a[1].v.f;
     if (isnan(x)) return ret_f(y == 0 ? 1.0 : NAN, r);
     if (isnan(y)) return ret_f(x == 1.0 ? 1.0 : NAN, r);
-    /* PostgreSQL raises 2201F here; sqlstate.def lacks it, 22023 stands in. */
     if (x == 0 && y < 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "zero raised to a negative power is undefined");
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+                           "zero raised to a negative power is undefined");
     if (x < 0 && floor(y) != y)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                            "a negative number raised to a non-integer power yields a complex result");
     double v = pow(x, y);
     return fchk(v, isinf(x) || isinf(y), x == 0 || isinf(y), false, r, err);
@@ -145,9 +146,11 @@ static int f8_pow(ARGS) {
 static int f8_sqrt(ARGS) {
     UNUSED_ARGS;
     if (a[0].v.f < 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot take square root of a negative number");
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+                           "cannot take square root of a negative number");
     return ret_f(sqrt(a[0].v.f), r);
 }
+static int f8_cbrt(ARGS) { UNUSED_ARGS; return ret_f(cbrt(a[0].v.f), r); }
 static int f8_exp(ARGS) {
     UNUSED_ARGS;
     double v = exp(a[0].v.f);
@@ -156,17 +159,17 @@ static int f8_exp(ARGS) {
 static int f8_ln(ARGS) {
     UNUSED_ARGS;
     if (a[0].v.f == 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot take logarithm of zero");
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_LOGARITHM, "cannot take logarithm of zero");
     if (a[0].v.f < 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot take logarithm of a negative number");
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_LOGARITHM, "cannot take logarithm of a negative number");
     return ret_f(log(a[0].v.f), r);
 }
 static int f8_log10(ARGS) {
     UNUSED_ARGS;
     if (a[0].v.f == 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot take logarithm of zero");
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_LOGARITHM, "cannot take logarithm of zero");
     if (a[0].v.f < 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot take logarithm of a negative number");
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_LOGARITHM, "cannot take logarithm of a negative number");
     return ret_f(log10(a[0].v.f), r);
 }
 static int f8_ceil(ARGS) { UNUSED_ARGS; return ret_f(ceil(a[0].v.f), r); }
@@ -297,7 +300,7 @@ static int t_substr(ARGS) {
     if (nargs > 2) {
         len = a[2].v.i;
         if (len < 0)
-            return orb_err_set(err, INVALID_PARAMETER_VALUE, "negative substring length not allowed");
+            return orb_err_set(err, SUBSTRING_ERROR, "negative substring length not allowed");
         end = start + len; /* exclusive, 1-based */
     } else {
         end = total + 1;
@@ -692,6 +695,330 @@ static int f_part_ts(ARGS) { return do_part(ctx, a, nargs, r, err, false, true);
 static int f_extract_ts(ARGS) { return do_part(ctx, a, nargs, r, err, false, false); }
 static int f_extract_d(ARGS) { return do_part(ctx, a, nargs, r, err, true, false); }
 
+/* ---- bitwise integer operators (& | # ~ << >>) --------------------------------------- */
+/* Shifts behave as PostgreSQL's C code does on x86-64: the count is taken modulo the
+ * promoted operand width (32 for int2/int4, 64 for int8). */
+static int i2_and(ARGS) { UNUSED_ARGS; return ret_i(a[0].v.i & a[1].v.i, r); }
+static int i2_or(ARGS) { UNUSED_ARGS; return ret_i(a[0].v.i | a[1].v.i, r); }
+static int i2_xor(ARGS) { UNUSED_ARGS; return ret_i(a[0].v.i ^ a[1].v.i, r); }
+static int i2_not(ARGS) { UNUSED_ARGS; return ret_i((int16_t)~a[0].v.i, r); }
+static int i4_not(ARGS) { UNUSED_ARGS; return ret_i((int32_t)~a[0].v.i, r); }
+static int i8_not(ARGS) { UNUSED_ARGS; return ret_i(~a[0].v.i, r); }
+static int i2_shl(ARGS) {
+    UNUSED_ARGS;
+    return ret_i((int16_t)(uint16_t)((uint32_t)(int32_t)a[0].v.i << (a[1].v.i & 31)), r);
+}
+static int i2_shr(ARGS) { UNUSED_ARGS; return ret_i((int16_t)((int32_t)a[0].v.i >> (a[1].v.i & 31)), r); }
+static int i4_shl(ARGS) {
+    UNUSED_ARGS;
+    return ret_i((int32_t)((uint32_t)(int32_t)a[0].v.i << (a[1].v.i & 31)), r);
+}
+static int i4_shr(ARGS) { UNUSED_ARGS; return ret_i((int32_t)a[0].v.i >> (a[1].v.i & 31), r); }
+static int i8_shl(ARGS) { UNUSED_ARGS; return ret_i((int64_t)((uint64_t)a[0].v.i << (a[1].v.i & 63)), r); }
+static int i8_shr(ARGS) { UNUSED_ARGS; return ret_i(a[0].v.i >> (a[1].v.i & 63), r); }
+
+/* ---- more strings ---------------------------------------------------------------------- */
+/* initcap as PostgreSQL in the C locale (asc_initcap): ASCII letters only, a word is a run of
+ * ASCII letters and digits. */
+static int t_initcap(ARGS) {
+    UNUSED_ARGS;
+    ret_text(ctx, S(0), N(0), r);
+    char *c = (char *)r->v.s.p;
+    bool wasalnum = false;
+    for (size_t i = 0; i < N(0); i++) {
+        char ch = c[i];
+        if (wasalnum) c[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        else c[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+        wasalnum = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+    }
+    return 0;
+}
+static int i4_to_hex(ARGS) {
+    UNUSED_ARGS;
+    char b[24];
+    snprintf(b, sizeof b, "%x", (unsigned)(uint32_t)a[0].v.i);
+    return ret_text(ctx, b, strlen(b), r);
+}
+static int i8_to_hex(ARGS) {
+    UNUSED_ARGS;
+    char b[24];
+    snprintf(b, sizeof b, "%llx", (unsigned long long)(uint64_t)a[0].v.i);
+    return ret_text(ctx, b, strlen(b), r);
+}
+
+/* ---- regular expressions --------------------------------------------------------------- */
+/* PostgreSQL uses Henry Spencer's ARE engine; Orbit uses glibc's POSIX regex (REG_EXTENDED).
+ * They agree on common patterns, but differ on ARE-only syntax (\m \M \y, lookahead,
+ * non-greedy quantifiers, embedded options, back references in some forms) and on error
+ * message wording. \d \D are rewritten to bracket expressions; \w \s are GNU extensions. */
+static int re_compile(regex_t *re, const char *pat, size_t n, int cflags, orb_err_t *err) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    bool in_br = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = pat[i];
+        if (!in_br && c == '\\' && i + 1 < n) {
+            char d = pat[i + 1];
+            if (d == 'd') { orb_buf_puts(&b, "[0-9]"); i++; continue; }
+            if (d == 'D') { orb_buf_puts(&b, "[^0-9]"); i++; continue; }
+            orb_buf_putc(&b, c);
+            orb_buf_putc(&b, d);
+            i++;
+            continue;
+        }
+        if (!in_br && c == '[') {
+            in_br = true;
+            orb_buf_putc(&b, c);
+            if (i + 1 < n && pat[i + 1] == '^') orb_buf_putc(&b, pat[++i]);
+            if (i + 1 < n && pat[i + 1] == ']') orb_buf_putc(&b, pat[++i]);
+            continue;
+        }
+        if (in_br && c == '[' && i + 1 < n && (pat[i + 1] == ':' || pat[i + 1] == '.' || pat[i + 1] == '=')) {
+            /* [:class:], [.coll.], [=equiv=]: copied through their closing "x]" */
+            char close = pat[i + 1];
+            size_t j = i + 2;
+            while (j + 1 < n && !(pat[j] == close && pat[j + 1] == ']')) j++;
+            if (j + 1 >= n) j = n - 1; else j++;
+            orb_buf_append(&b, pat + i, j - i + 1);
+            i = j;
+            continue;
+        }
+        if (in_br && c == ']') in_br = false;
+        orb_buf_putc(&b, c);
+    }
+    int rc = regcomp(re, b.data ? b.data : "", cflags | REG_EXTENDED);
+    orb_buf_free(&b);
+    if (rc != 0) {
+        /* PostgreSQL's wording (regerrs.h) for the glibc codes */
+        const char *msg;
+        switch (rc) {
+        case REG_ECOLLATE: msg = "invalid collating element"; break;
+        case REG_ECTYPE: msg = "invalid character class"; break;
+        case REG_EESCAPE: msg = "invalid escape \\ sequence"; break;
+        case REG_ESUBREG: msg = "invalid backreference number"; break;
+        case REG_EBRACK: msg = "brackets [] not balanced"; break;
+        case REG_EPAREN: case REG_ERPAREN: msg = "parentheses () not balanced"; break;
+        case REG_EBRACE: msg = "braces {} not balanced"; break;
+        case REG_BADBR: msg = "invalid repetition count(s)"; break;
+        case REG_ERANGE: msg = "invalid character range"; break;
+        case REG_ESPACE: msg = "out of memory"; break;
+        case REG_BADRPT: msg = "quantifier operand invalid"; break;
+        default: {
+            static __thread char buf[128];
+            regerror(rc, re, buf, sizeof buf);
+            for (char *m = buf; *m; m++) *m = (char)tolower((unsigned char)*m);
+            msg = buf;
+        }
+        }
+        return orb_err_set(err, INVALID_REGULAR_EXPRESSION, "invalid regular expression: %s", msg);
+    }
+    return 0;
+}
+static int do_re_match(ARGS, bool icase, bool negate) {
+    UNUSED_ARGS;
+    regex_t re;
+    if (re_compile(&re, S(1), N(1), REG_NOSUB | (icase ? REG_ICASE : 0), err)) return -1;
+    int rc = regexec(&re, S(0), 0, NULL, 0);
+    regfree(&re);
+    return ret_b((rc == 0) != negate, r);
+}
+static int t_re(ARGS) { return do_re_match(ctx, a, nargs, r, err, false, false); }
+static int t_nre(ARGS) { return do_re_match(ctx, a, nargs, r, err, false, true); }
+static int t_icre(ARGS) { return do_re_match(ctx, a, nargs, r, err, true, false); }
+static int t_nicre(ARGS) { return do_re_match(ctx, a, nargs, r, err, true, true); }
+
+static int t_regexp_replace(ARGS) {
+    UNUSED_ARGS;
+    int cflags = 0;
+    bool global = false;
+    if (nargs > 3) {
+        for (size_t i = 0; i < N(3); i++) {
+            switch (S(3)[i]) {
+            case 'g': global = true; break;
+            case 'i': cflags |= REG_ICASE; break;
+            case 'c': cflags &= ~REG_ICASE; break;
+            case 'n': case 'm': cflags |= REG_NEWLINE; break;
+            case 's': cflags &= ~REG_NEWLINE; break;
+            case 'e': break; /* ERE: what glibc gives anyway */
+            default:
+                return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                                   "invalid regular expression option: \"%.*s\"",
+                                   (int)sql__utf8_prefix(S(3) + i, N(3) - i, 1), S(3) + i);
+            }
+        }
+    }
+    regex_t re;
+    if (re_compile(&re, S(1), N(1), cflags, err)) return -1;
+    orb_buf_t b;
+    orb_buf_init(&b);
+    size_t pos = 0;
+    regmatch_t m[10];
+    while (pos <= N(0)) {
+        if (regexec(&re, S(0) + pos, 10, m, pos > 0 ? REG_NOTBOL : 0) != 0) break;
+        size_t ms = pos + (size_t)m[0].rm_so, me = pos + (size_t)m[0].rm_eo;
+        orb_buf_append(&b, S(0) + pos, ms - pos);
+        for (size_t i = 0; i < N(2); i++) {
+            char c = S(2)[i];
+            if (c == '\\' && i + 1 < N(2)) {
+                char d = S(2)[i + 1];
+                if (d >= '1' && d <= '9') {
+                    int g = d - '0';
+                    if (g <= (int)re.re_nsub && m[g].rm_so >= 0)
+                        orb_buf_append(&b, S(0) + pos + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+                    i++;
+                    continue;
+                }
+                if (d == '&') { orb_buf_append(&b, S(0) + ms, me - ms); i++; continue; }
+                if (d == '\\') { orb_buf_putc(&b, '\\'); i++; continue; }
+            }
+            orb_buf_putc(&b, c);
+        }
+        if (me == ms) {
+            /* empty match: copy one character and go on */
+            if (ms >= N(0)) { pos = N(0) + 1; break; }
+            size_t l = sql__utf8_prefix(S(0) + ms, N(0) - ms, 1);
+            if (!l) l = 1;
+            orb_buf_append(&b, S(0) + ms, l);
+            pos = ms + l;
+        } else {
+            pos = me;
+        }
+        if (!global) break;
+    }
+    if (pos < N(0)) orb_buf_append(&b, S(0) + pos, N(0) - pos);
+    regfree(&re);
+    ret_text(ctx, b.data ? b.data : "", b.len, r);
+    orb_buf_free(&b);
+    return 0;
+}
+
+/* ---- json operators ---------------------------------------------------------------------- */
+static int j_get(ARGS, bool jsonb, bool by_index, bool as_text) {
+    UNUSED_ARGS;
+    return sql__json_get(jsonb, S(0), N(0), by_index, by_index ? NULL : S(1), by_index ? 0 : N(1),
+                         by_index ? a[1].v.i : 0, as_text, ctx->mcx, r, err);
+}
+static int jb_field(ARGS) { return j_get(ctx, a, nargs, r, err, true, false, false); }
+static int jb_elem(ARGS) { return j_get(ctx, a, nargs, r, err, true, true, false); }
+static int jb_field_t(ARGS) { return j_get(ctx, a, nargs, r, err, true, false, true); }
+static int jb_elem_t(ARGS) { return j_get(ctx, a, nargs, r, err, true, true, true); }
+static int js_field(ARGS) { return j_get(ctx, a, nargs, r, err, false, false, false); }
+static int js_elem(ARGS) { return j_get(ctx, a, nargs, r, err, false, true, false); }
+static int js_field_t(ARGS) { return j_get(ctx, a, nargs, r, err, false, false, true); }
+static int js_elem_t(ARGS) { return j_get(ctx, a, nargs, r, err, false, true, true); }
+static int jb_exists(ARGS) {
+    UNUSED_ARGS;
+    bool b;
+    if (sql__jsonb_exists(S(0), N(0), S(1), N(1), &b, err)) return -1;
+    return ret_b(b, r);
+}
+static int jb_contains(ARGS) {
+    UNUSED_ARGS;
+    bool b;
+    if (sql__jsonb_contains(S(0), N(0), S(1), N(1), &b, err)) return -1;
+    return ret_b(b, r);
+}
+static int jb_contained(ARGS) {
+    UNUSED_ARGS;
+    bool b;
+    if (sql__jsonb_contains(S(1), N(1), S(0), N(0), &b, err)) return -1;
+    return ret_b(b, r);
+}
+
+/* ---- date_trunc ------------------------------------------------------------------------ */
+enum { TR_US, TR_MS, TR_SEC, TR_MIN, TR_HOUR, TR_DAY, TR_WEEK, TR_MON, TR_QTR, TR_YEAR,
+       TR_DEC, TR_CENT, TR_MIL, TR_UNSUPPORTED, TR_UNKNOWN };
+static int trunc_unit(const char *u) {
+    static const struct { const char *n; int k; } units[] = {
+        {"microseconds", TR_US}, {"microsecond", TR_US}, {"microsecon", TR_US}, {"us", TR_US},
+        {"usec", TR_US}, {"usecs", TR_US}, {"useconds", TR_US}, {"usecond", TR_US},
+        {"milliseconds", TR_MS}, {"millisecond", TR_MS}, {"millisecon", TR_MS}, {"ms", TR_MS},
+        {"msec", TR_MS}, {"msecs", TR_MS}, {"mseconds", TR_MS}, {"msecond", TR_MS},
+        {"second", TR_SEC}, {"seconds", TR_SEC}, {"sec", TR_SEC}, {"secs", TR_SEC}, {"s", TR_SEC},
+        {"minute", TR_MIN}, {"minutes", TR_MIN}, {"min", TR_MIN}, {"mins", TR_MIN}, {"m", TR_MIN},
+        {"hour", TR_HOUR}, {"hours", TR_HOUR}, {"h", TR_HOUR}, {"hr", TR_HOUR}, {"hrs", TR_HOUR},
+        {"day", TR_DAY}, {"days", TR_DAY}, {"d", TR_DAY},
+        {"week", TR_WEEK}, {"weeks", TR_WEEK}, {"w", TR_WEEK},
+        {"month", TR_MON}, {"months", TR_MON}, {"mon", TR_MON}, {"mons", TR_MON},
+        {"quarter", TR_QTR}, {"qtr", TR_QTR},
+        {"year", TR_YEAR}, {"years", TR_YEAR}, {"y", TR_YEAR}, {"yr", TR_YEAR}, {"yrs", TR_YEAR},
+        {"decade", TR_DEC}, {"decades", TR_DEC}, {"dec", TR_DEC}, {"decs", TR_DEC},
+        {"century", TR_CENT}, {"centuries", TR_CENT}, {"c", TR_CENT}, {"cent", TR_CENT},
+        {"millennium", TR_MIL}, {"millennia", TR_MIL}, {"mil", TR_MIL}, {"mils", TR_MIL},
+        {"millenniums", TR_MIL},
+        /* DecodeUnits knows these as units, timestamp_trunc does not support them (dow,
+         * doy, isodow, epoch are not units there: "not recognized") */
+        {"isoyear", TR_UNSUPPORTED}, {"julian", TR_UNSUPPORTED}, {"j", TR_UNSUPPORTED},
+        {"jd", TR_UNSUPPORTED},
+        {"timezone", TR_UNSUPPORTED}, {"timezone_h", TR_UNSUPPORTED},
+        {"timezone_m", TR_UNSUPPORTED},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (!strcmp(units[i].n, u)) return units[i].k;
+    return TR_UNKNOWN;
+}
+static int do_date_trunc(ARGS, bool tz) {
+    UNUSED_ARGS;
+    const char *tn = tz ? "timestamp with time zone" : "timestamp without time zone";
+    char u[64];
+    size_t n = N(0) < sizeof u - 1 ? N(0) : sizeof u - 1;
+    for (size_t i = 0; i < n; i++) u[i] = (char)tolower((unsigned char)S(0)[i]);
+    u[n] = 0;
+    int64_t ts = a[1].v.i;
+    if (ts == SQL_TS_NOBEGIN || ts == SQL_TS_NOEND) return ret_i(ts, r);
+    int k = trunc_unit(u);
+    if (k == TR_UNKNOWN)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE, "unit \"%s\" not recognized for type %s", u, tn);
+    if (k == TR_UNSUPPORTED)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "unit \"%s\" not supported for type %s", u, tn);
+    int64_t day = ts / SQL_USECS_PER_DAY, tod = ts % SQL_USECS_PER_DAY;
+    if (tod < 0) { tod += SQL_USECS_PER_DAY; day--; }
+    int jd = (int)(day + 2451545);
+    int y, mo, d;
+    sql__j2date(jd, &y, &mo, &d);
+    int64_t hh = tod / INT64_C(3600000000), mi = tod / 60000000 % 60, ss = tod / 1000000 % 60,
+            fs = tod % 1000000;
+    switch (k) {
+    case TR_US: return ret_i(ts, r);
+    case TR_MS: fs = fs / 1000 * 1000; break;
+    case TR_WEEK: {
+        int dow = (jd + 1) % 7; /* 0 = Sunday */
+        jd -= (dow + 6) % 7;
+        sql__j2date(jd, &y, &mo, &d);
+        hh = mi = ss = fs = 0;
+        break;
+    }
+    default:
+        if (k == TR_MIL) y = y > 0 ? ((y + 999) / 1000) * 1000 - 999 : -((999 - (y - 1)) / 1000) * 1000 + 1;
+        if (k == TR_CENT) y = y > 0 ? ((y + 99) / 100) * 100 - 99 : -((99 - (y - 1)) / 100) * 100 + 1;
+        if (k == TR_DEC) y = y > 0 ? (y / 10) * 10 : -((8 - (y - 1)) / 10) * 10;
+        if (k >= TR_YEAR) mo = 1;
+        if (k >= TR_QTR) mo = 3 * ((mo - 1) / 3) + 1;
+        if (k >= TR_MON) d = 1;
+        if (k >= TR_DAY) hh = 0;
+        if (k >= TR_HOUR) mi = 0;
+        if (k >= TR_MIN) ss = 0;
+        fs = 0;
+        break;
+    }
+    int64_t nd = (int64_t)sql__date2j(y, mo, d) - 2451545;
+    return ret_i(nd * SQL_USECS_PER_DAY + ((hh * 60 + mi) * 60 + ss) * 1000000 + fs, r);
+}
+static int f_trunc_ts(ARGS) { return do_date_trunc(ctx, a, nargs, r, err, false); }
+static int f_trunc_tz(ARGS) { return do_date_trunc(ctx, a, nargs, r, err, true); }
+static int f_part_d(ARGS) {
+    UNUSED_ARGS;
+    char f[32];
+    size_t n = N(0) < sizeof f - 1 ? N(0) : sizeof f - 1;
+    for (size_t i = 0; i < n; i++) f[i] = (char)tolower((unsigned char)S(0)[i]);
+    f[n] = 0;
+    int64_t ts;
+    if (sql__ts_from_date(a[1].v.i, &ts, err)) return -1;
+    const char *o;
+    if (sql__ts_part(f, ts, false, ctx->mcx, &o, err)) return -1;
+    return ret_f(sql__numeric_to_double(o), r);
+}
+
 /* ---- the table ----------------------------------------------------------------------- */
 #define B SQL_OID_BOOL
 #define I2 SQL_OID_INT2
@@ -710,6 +1037,7 @@ static int f_extract_d(ARGS) { return do_part(ctx, a, nargs, r, err, true, false
 #define NM SQL_OID_NAME
 #define OI SQL_OID_OID
 #define JB SQL_OID_JSONB
+#define JS SQL_OID_JSON
 #define ANY SQL_OID_ANY
 
 #define OP2(name, t1, t2, ret, fn) {name, 2, {t1, t2}, ret, true, false, fn}
@@ -739,6 +1067,25 @@ static const sql_builtin_t builtins[] = {
     OP2("~~*", TX, TX, B, t_ilike), OP2("!~~*", TX, TX, B, t_nilike),
     OP2("+", DT, I4, DT, d_pli), OP2("+", I4, DT, DT, d_ipl), OP2("-", DT, I4, DT, d_mii),
     OP2("-", DT, DT, I4, d_mi),
+    OP1("@", I2, I2, i2_abs), OP1("@", I4, I4, i4_abs), OP1("@", I8, I8, i8_abs),
+    OP1("@", F4, F4, f4_abs), OP1("@", F8, F8, f8_abs), OP1("@", NU, NU, n_abs),
+    OP1("|/", F8, F8, f8_sqrt), OP1("||/", F8, F8, f8_cbrt),
+    OP2("&", I2, I2, I2, i2_and), OP2("&", I4, I4, I4, i2_and), OP2("&", I8, I8, I8, i2_and),
+    OP2("|", I2, I2, I2, i2_or), OP2("|", I4, I4, I4, i2_or), OP2("|", I8, I8, I8, i2_or),
+    OP2("#", I2, I2, I2, i2_xor), OP2("#", I4, I4, I4, i2_xor), OP2("#", I8, I8, I8, i2_xor),
+    OP1("~", I2, I2, i2_not), OP1("~", I4, I4, i4_not), OP1("~", I8, I8, i8_not),
+    OP2("<<", I2, I4, I2, i2_shl), OP2(">>", I2, I4, I2, i2_shr),
+    OP2("<<", I4, I4, I4, i4_shl), OP2(">>", I4, I4, I4, i4_shr),
+    OP2("<<", I8, I4, I8, i8_shl), OP2(">>", I8, I4, I8, i8_shr),
+    OP2("^@", TX, TX, B, t_starts_with),
+    OP2("~", TX, TX, B, t_re), OP2("!~", TX, TX, B, t_nre),
+    OP2("~*", TX, TX, B, t_icre), OP2("!~*", TX, TX, B, t_nicre),
+    OP2("->", JB, TX, JB, jb_field), OP2("->", JB, I4, JB, jb_elem),
+    OP2("->>", JB, TX, TX, jb_field_t), OP2("->>", JB, I4, TX, jb_elem_t),
+    OP2("->", JS, TX, JS, js_field), OP2("->", JS, I4, JS, js_elem),
+    OP2("->>", JS, TX, TX, js_field_t), OP2("->>", JS, I4, TX, js_elem_t),
+    OP2("?", JB, TX, B, jb_exists), OP2("@>", JB, JB, B, jb_contains),
+    OP2("<@", JB, JB, B, jb_contained),
 
     FN("length", 1, I4, t_len, TX), FN("char_length", 1, I4, t_len, TX),
     FN("character_length", 1, I4, t_len, TX), FN("length", 1, I4, b_len, BY),
@@ -746,7 +1093,11 @@ static const sql_builtin_t builtins[] = {
     FN("lower", 1, TX, t_lower, TX), FN("upper", 1, TX, t_upper, TX),
     FN("substr", 2, TX, t_substr, TX, I4), FN("substr", 3, TX, t_substr, TX, I4, I4),
     FN("substring", 2, TX, t_substr, TX, I4), FN("substring", 3, TX, t_substr, TX, I4, I4),
-    FN("strpos", 2, I4, t_strpos, TX, TX),
+    FN("strpos", 2, I4, t_strpos, TX, TX), FN("position", 2, I4, t_strpos, TX, TX),
+    FN("initcap", 1, TX, t_initcap, TX),
+    FN("to_hex", 1, TX, i4_to_hex, I4), FN("to_hex", 1, TX, i8_to_hex, I8),
+    FN("regexp_replace", 3, TX, t_regexp_replace, TX, TX, TX),
+    FN("regexp_replace", 4, TX, t_regexp_replace, TX, TX, TX, TX),
     FN("btrim", 1, TX, t_btrim, TX), FN("btrim", 2, TX, t_btrim, TX, TX),
     FN("trim", 1, TX, t_btrim, TX), FN("trim", 2, TX, t_btrim, TX, TX),
     FN("ltrim", 1, TX, t_ltrim, TX), FN("ltrim", 2, TX, t_ltrim, TX, TX),
@@ -773,7 +1124,7 @@ static const sql_builtin_t builtins[] = {
     FN("mod", 2, I2, i2_mod, I2, I2), FN("mod", 2, I4, i4_mod, I4, I4),
     FN("mod", 2, I8, i8_mod, I8, I8), FN("mod", 2, NU, n_mod, NU, NU),
     FN("power", 2, F8, f8_pow, F8, F8), FN("pow", 2, F8, f8_pow, F8, F8),
-    FN("sqrt", 1, F8, f8_sqrt, F8), FN("sqrt", 1, NU, n_sqrt, NU),
+    FN("sqrt", 1, F8, f8_sqrt, F8), FN("sqrt", 1, NU, n_sqrt, NU), FN("cbrt", 1, F8, f8_cbrt, F8),
     FN("exp", 1, F8, f8_exp, F8), FN("ln", 1, F8, f8_ln, F8), FN("log", 1, F8, f8_log10, F8),
     FN("log10", 1, F8, f8_log10, F8),
     FN("sign", 1, F8, f8_sign, F8), FN("sign", 1, NU, n_sign, NU),
@@ -784,7 +1135,8 @@ static const sql_builtin_t builtins[] = {
     FNV("clock_timestamp", 0, TZ, f_clock_ts, 0),
     FN("date_part", 2, F8, f_part_ts, TX, TS), FN("date_part", 2, F8, f_part_ts, TX, TZ),
     FN("extract", 2, NU, f_extract_ts, TX, TS), FN("extract", 2, NU, f_extract_ts, TX, TZ),
-    FN("extract", 2, NU, f_extract_d, TX, DT),
+    FN("extract", 2, NU, f_extract_d, TX, DT), FN("date_part", 2, F8, f_part_d, TX, DT),
+    FN("date_trunc", 2, TS, f_trunc_ts, TX, TS), FN("date_trunc", 2, TZ, f_trunc_tz, TX, TZ),
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -930,6 +1282,14 @@ static void fmt_types(orb_buf_t *b, int nargs, const uint32_t *t) {
     orb_mcx_destroy(m);
 }
 
+/* The cast target for a function argument declared t given input type in: an "any"
+ * argument (concat, concat_ws) is converted with its type's output function
+ * (SQL_OID_ANYTEXT), an unknown literal or parameter simply becomes text. */
+static uint32_t any_cast(uint32_t t, uint32_t in) {
+    if (t != SQL_OID_ANY) return t;
+    return in == SQL_OID_UNKNOWN || in == SQL_OID_TEXT ? SQL_OID_TEXT : SQL_OID_ANYTEXT;
+}
+
 int sql_oper_resolve(const char *op, uint32_t ltype, uint32_t rtype, const sql_builtin_t **out,
                      uint32_t *lcast, uint32_t *rcast, orb_err_t *err) {
     uint32_t in[2] = {ltype, rtype};
@@ -946,6 +1306,8 @@ int sql_oper_resolve(const char *op, uint32_t ltype, uint32_t rtype, const sql_b
         b = select_candidate(op, 2, in, true);
         if (b) {
             *out = b;
+            /* text || anynonarray is PostgreSQL's anytextcat, "$1 || $2::text": the cast
+             * (true || 'x' gives "truex"), unlike concat() which uses the output function */
             *lcast = b->argtypes[0] == SQL_OID_ANY ? SQL_OID_TEXT : b->argtypes[0];
             *rcast = b->argtypes[1] == SQL_OID_ANY ? SQL_OID_TEXT : b->argtypes[1];
             return 0;
@@ -975,7 +1337,7 @@ int sql_func_resolve(const char *name, int nargs, const uint32_t *argtypes,
     if (b) {
         for (int i = 0; i < nargs; i++) {
             uint32_t t = cand_type(b, i);
-            argcasts[i] = t == SQL_OID_ANY ? SQL_OID_TEXT : t;
+            argcasts[i] = any_cast(t, argtypes[i]);
         }
         *out = b;
         return 0;

@@ -29,6 +29,7 @@ struct jv {
     jv_t **items;  /* array */
     jpair_t *pairs; /* object */
     size_t count;
+    size_t so, eo; /* the value's span in the source text (json -> keeps it verbatim) */
 };
 
 typedef struct jparser {
@@ -256,8 +257,20 @@ bad:
     return jerr(p, "Token \"%.*s\" is invalid.", p->s + st, token_len(p));
 }
 
+static int parse_value1(jparser_t *p, jv_t **out);
+
 static int parse_value(jparser_t *p, jv_t **out) {
     ws(p);
+    size_t so = p->i;
+    if (parse_value1(p, out)) return -1;
+    if (p->mcx && *out) {
+        (*out)->so = so;
+        (*out)->eo = p->i;
+    }
+    return 0;
+}
+
+static int parse_value1(jparser_t *p, jv_t **out) {
     if (p->i >= p->n) return jerr(p, "The input string ended unexpectedly.", NULL, 0);
     char c = p->s[p->i];
     if (c == '{' || c == '[') {
@@ -451,6 +464,145 @@ int sql__jsonb_normalize(const char *s, size_t len, orb_mcx_t *mcx, const char *
     *out = orb_strndup(mcx, b.data ? b.data : "", b.len);
     *outlen = b.len;
     orb_buf_free(&b);
+    orb_mcx_destroy(tmp);
+    return 0;
+}
+
+/* ---- operators (-> ->> ? @>) ------------------------------------------------------------ */
+static bool is_container(const jv_t *v) { return v->t == JV_ARR || v->t == JV_OBJ; }
+
+static int parse_tree(const char *s, size_t n, orb_mcx_t *tmp, jv_t **out, orb_err_t *err) {
+    jparser_t p = {s, n, 0, 0, tmp, err};
+    *out = NULL;
+    return parse_doc(&p, out);
+}
+
+/* An object's value for key: the last one given (jsonb keeps the last, json's processing
+ * functions use the last). */
+static jv_t *obj_get(const jv_t *o, const char *key, size_t klen) {
+    jv_t *best = NULL;
+    size_t bidx = 0;
+    for (size_t i = 0; i < o->count; i++)
+        if (o->pairs[i].klen == klen && memcmp(o->pairs[i].key, key, klen) == 0 &&
+            (!best || o->pairs[i].idx >= bidx)) {
+            best = o->pairs[i].val;
+            bidx = o->pairs[i].idx;
+        }
+    return best;
+}
+
+int sql__json_get(bool jsonb, const char *s, size_t n, bool by_index, const char *key,
+                  size_t klen, int64_t idx, bool as_text, orb_mcx_t *mcx, sql_value_t *out,
+                  orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsonget");
+    jv_t *root, *v = NULL;
+    out->isnull = true;
+    if (parse_tree(s, n, tmp, &root, err)) {
+        orb_mcx_destroy(tmp);
+        return -1;
+    }
+    if (by_index && jsonb && !is_container(root)) {
+        /* a jsonb scalar is stored as a one-element raw-scalar array */
+        if (idx == 0 || idx == -1) v = root;
+    } else if (by_index && root->t == JV_ARR) {
+        int64_t k = idx < 0 ? (int64_t)root->count + idx : idx;
+        if (k >= 0 && k < (int64_t)root->count) v = root->items[k];
+    } else if (!by_index && root->t == JV_OBJ) {
+        v = obj_get(root, key, klen);
+    }
+    if (v && !(as_text && v->t == JV_NULL)) {
+        orb_buf_t b;
+        orb_buf_init(&b);
+        if (as_text && v->t == JV_STR) orb_buf_append(&b, v->s, v->n);
+        else if (jsonb) emit(v, &b);
+        else orb_buf_append(&b, s + v->so, v->eo - v->so);
+        out->isnull = false;
+        out->v.s.p = orb_strndup(mcx, b.data ? b.data : "", b.len);
+        out->v.s.n = (uint32_t)b.len;
+        orb_buf_free(&b);
+    }
+    orb_mcx_destroy(tmp);
+    return 0;
+}
+
+int sql__jsonb_exists(const char *s, size_t n, const char *key, size_t klen, bool *out,
+                      orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(NULL, "jsonexists");
+    jv_t *root;
+    *out = false;
+    if (parse_tree(s, n, tmp, &root, err)) {
+        orb_mcx_destroy(tmp);
+        return -1;
+    }
+    if (root->t == JV_OBJ) *out = obj_get(root, key, klen) != NULL;
+    else if (root->t == JV_ARR) {
+        for (size_t i = 0; i < root->count && !*out; i++)
+            *out = root->items[i]->t == JV_STR && root->items[i]->n == klen &&
+                   memcmp(root->items[i]->s, key, klen) == 0;
+    } else if (root->t == JV_STR) {
+        *out = root->n == klen && memcmp(root->s, key, klen) == 0;
+    }
+    orb_mcx_destroy(tmp);
+    return 0;
+}
+
+static bool scalar_eq(const jv_t *a, const jv_t *b) {
+    if (a->t != b->t) return false;
+    if (a->t == JV_STR) return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+    if (a->t == JV_NUM) return sql_numeric_cmp(a->s, b->s) == 0;
+    return true;
+}
+
+/* PostgreSQL's JsonbDeepContains. */
+static bool deep_contains(const jv_t *a, const jv_t *b) {
+    if (a->t != b->t) return false;
+    if (a->t == JV_OBJ) {
+        for (size_t i = 0; i < b->count; i++) {
+            const jv_t *bv = obj_get(b, b->pairs[i].key, b->pairs[i].klen);
+            if (bv != b->pairs[i].val) continue; /* an overridden duplicate */
+            const jv_t *av = obj_get(a, b->pairs[i].key, b->pairs[i].klen);
+            if (!av) return false;
+            if (!is_container(bv)) {
+                if (!scalar_eq(av, bv)) return false;
+            } else if (!deep_contains(av, bv)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (a->t == JV_ARR) {
+        for (size_t i = 0; i < b->count; i++) {
+            const jv_t *bv = b->items[i];
+            bool found = false;
+            for (size_t j = 0; j < a->count && !found; j++) {
+                const jv_t *av = a->items[j];
+                if (!is_container(bv)) found = !is_container(av) && scalar_eq(av, bv);
+                else found = is_container(av) && deep_contains(av, bv);
+            }
+            if (!found) return false;
+        }
+        return true;
+    }
+    return scalar_eq(a, b);
+}
+
+int sql__jsonb_contains(const char *a, size_t an, const char *b, size_t bn, bool *out,
+                        orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(NULL, "jsoncontains");
+    jv_t *ra, *rb;
+    *out = false;
+    if (parse_tree(a, an, tmp, &ra, err) || parse_tree(b, bn, tmp, &rb, err)) {
+        orb_mcx_destroy(tmp);
+        return -1;
+    }
+    if (!is_container(ra) && !is_container(rb)) *out = scalar_eq(ra, rb);
+    else if (ra->t == JV_ARR && !is_container(rb)) {
+        /* a top-level scalar is a one-element "raw scalar" array in jsonb */
+        for (size_t j = 0; j < ra->count && !*out; j++)
+            *out = !is_container(ra->items[j]) && scalar_eq(ra->items[j], rb);
+    } else {
+        *out = deep_contains(ra, rb);
+    }
     orb_mcx_destroy(tmp);
     return 0;
 }

@@ -37,6 +37,8 @@ static const sql_type_info_t types[] = {
     {SQL_OID_NUMERIC, "numeric", "numeric", -1, 'N', false, ORBIT__DATUM__V_NUMERIC},
     {SQL_OID_UUID, "uuid", "uuid", 16, 'U', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_JSONB, "jsonb", "jsonb", -1, 'U', false, ORBIT__DATUM__V_S},
+    /* internal: cast target of "any" builtin arguments, see sql_value.h */
+    {SQL_OID_ANYTEXT, "anytext-output", "text", -1, 'S', false, ORBIT__DATUM__V_S},
 };
 
 const sql_type_info_t *sql_type_get(uint32_t oid) {
@@ -563,6 +565,7 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
     }
     case SQL_OID_TEXT:
     case SQL_OID_UNKNOWN:
+    case SQL_OID_ANYTEXT:
         return set_str(mcx, s, n, out);
     case SQL_OID_NAME:
         if (n > 63) {
@@ -619,6 +622,7 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
         break;
     case SQL_OID_NUMERIC:
     case SQL_OID_TEXT:
+    case SQL_OID_ANYTEXT:
     case SQL_OID_UNKNOWN:
     case SQL_OID_NAME:
     case SQL_OID_VARCHAR:
@@ -820,7 +824,7 @@ static char pg_cast_ctx(uint32_t f, uint32_t t) {
 
 bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx) {
     if (from == to) return true;
-    if (to == SQL_OID_ANY) return true;
+    if (to == SQL_OID_ANY || to == SQL_OID_ANYTEXT) return true;
     if (from == SQL_OID_UNKNOWN) return sql_type_get(to) != NULL;
     char c = pg_cast_ctx(from, to);
     if (c == 'i') return true;
@@ -853,6 +857,17 @@ static int cast_impl(uint32_t from, uint32_t to, int32_t typmod, bool explicit_,
     sql_value_t tmp;
     out->isnull = false;
     if (from == SQL_OID_UNKNOWN && to != SQL_OID_UNKNOWN) from = SQL_OID_TEXT;
+    if (from == SQL_OID_ANYTEXT) from = SQL_OID_TEXT;
+    /* "any" builtin argument: the type's output function, as PostgreSQL's concat() and
+     * anytextcat (bool gives "t", where bool::text gives "true") */
+    if (to == SQL_OID_ANYTEXT) {
+        orb_buf_t b;
+        orb_buf_init(&b);
+        if (sql_value_out(from, -1, in, &b, err)) { orb_buf_free(&b); return -1; }
+        int rc = set_str(mcx, b.data ? b.data : "", b.len, out);
+        orb_buf_free(&b);
+        return rc;
+    }
     /* string -> string */
     if (is_str(from) && (is_str(to) || to == SQL_OID_UNKNOWN)) {
         const char *p = in->v.s.p;
@@ -942,16 +957,9 @@ static int cast_impl(uint32_t from, uint32_t to, int32_t typmod, bool explicit_,
         return sql__numeric_to_int(in->v.s.p, lo, hi, int_range_msg(to), &out->v.i, err);
     }
     if (from == SQL_OID_NUMERIC && is_float(to)) {
-        double d = sql__numeric_to_double(in->v.s.p);
-        if (to == SQL_OID_FLOAT4) {
-            if (!isinf(d) && isinf((float)d))
-                return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
-            d = (float)d;
-        } else if (isinf(d) && strstr(in->v.s.p, "Inf") == NULL) {
-            return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
-        }
-        out->v.f = d;
-        return 0;
+        /* PostgreSQL's numeric_float4/8 print the numeric and read it back with float4in /
+         * float8in, so overflow reads ""1000...000" is out of range for type real" */
+        return float_in(to == SQL_OID_FLOAT4, in->v.s.p, in->v.s.n, &out->v.f, err);
     }
     if (from == SQL_OID_BOOL && to == SQL_OID_INT4) { out->v.i = in->v.b ? 1 : 0; return 0; }
     if (from == SQL_OID_INT4 && to == SQL_OID_BOOL) { out->v.b = in->v.i != 0; return 0; }
@@ -1036,6 +1044,7 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
         return bytes_cmp(a->v.s.p, sql__bpchar_trimmed_len(a->v.s.p, a->v.s.n), b->v.s.p,
                          sql__bpchar_trimmed_len(b->v.s.p, b->v.s.n));
     case SQL_OID_TEXT:
+    case SQL_OID_ANYTEXT:
     case SQL_OID_VARCHAR:
     case SQL_OID_NAME:
     case SQL_OID_UNKNOWN:
@@ -1068,6 +1077,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
     case SQL_OID_BPCHAR:
         return sql__hash_bytes(v->v.s.p, sql__bpchar_trimmed_len(v->v.s.p, v->v.s.n), 3);
     case SQL_OID_TEXT:
+    case SQL_OID_ANYTEXT:
     case SQL_OID_VARCHAR:
     case SQL_OID_NAME:
     case SQL_OID_UNKNOWN:

@@ -68,6 +68,18 @@ int sql__json_validate(const char *s, size_t len, orb_err_t *err);
 /* Validates and normalises to PostgreSQL's jsonb text output, allocated in mcx. */
 int sql__jsonb_normalize(const char *s, size_t len, orb_mcx_t *mcx, const char **out,
                          size_t *outlen, orb_err_t *err);
+/* -> and ->> on json (jsonb false: the sub-value's original text) or jsonb (normalised):
+ * object field key (by_index false) or array element idx (negative counts from the end).
+ * out is NULL when absent; as_text (->>) gives strings unquoted and JSON null as NULL. */
+int sql__json_get(bool jsonb, const char *s, size_t n, bool by_index, const char *key,
+                  size_t klen, int64_t idx, bool as_text, orb_mcx_t *mcx, sql_value_t *out,
+                  orb_err_t *err);
+/* jsonb ? key: an object key, a string array element or the string scalar itself. */
+int sql__jsonb_exists(const char *s, size_t n, const char *key, size_t klen, bool *out,
+                      orb_err_t *err);
+/* jsonb @> (PostgreSQL's containment, JsonbDeepContains). */
+int sql__jsonb_contains(const char *a, size_t an, const char *b, size_t bn, bool *out,
+                        orb_err_t *err);
 
 /* ---- strings (sql_types.c) ------------------------------------------------------------ */
 size_t sql__utf8_len(const char *s, size_t n);         /* characters */

@@ -34,6 +34,11 @@
  * converts it with SQL_CAST_EXPLICIT (the output function), since e.g. int4 -> text is not
  * an implicit cast. */
 #define SQL_OID_ANY 2276
+/* Internal pseudo type "anytext-output": the cast target the resolver reports for an
+ * argument declared SQL_OID_ANY (other than an unknown literal, which becomes text). A cast
+ * to it converts with the source type's OUTPUT function (bool gives "t", as PostgreSQL's
+ * concat and anytextcat); the value is text. Never a column or result type. */
+#define SQL_OID_ANYTEXT 99999
 
 /* A value. The type is not stored here: expressions and columns carry it.
  *   bool                       -> b

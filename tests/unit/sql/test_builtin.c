@@ -263,6 +263,156 @@ static const char *agg(const char *name, uint32_t t, int n, const char *const *v
     return out_text(rt, &r);
 }
 
+#define FN4(name, t1, a1, t2, a2, t3, a3, t4, a4)                                              \
+    fn(name, 4, (uint32_t[]){t1, t2, t3, t4}, (const char *[]){a1, a2, a3, a4})
+#define JB SQL_OID_JSONB
+#define JS SQL_OID_JSON
+#define TS SQL_OID_TIMESTAMP
+
+static void test_concat_uses_output_function_for_any_arguments(void **state) {
+    (void)state;
+    const sql_builtin_t *b;
+    uint32_t casts[3];
+    orb_err_t err;
+    assert_int_equal(sql_func_resolve("concat", 3, (uint32_t[]){UN, SQL_OID_BOOL, I4}, &b, casts, &err), 0);
+    assert_int_equal(casts[0], TX);
+    assert_int_equal(casts[1], SQL_OID_ANYTEXT);
+    assert_int_equal(casts[2], SQL_OID_ANYTEXT);
+    assert_int_equal(b->rettype, TX);
+    assert_string_equal(FN3("concat", UN, "a", SQL_OID_BOOL, "true", I4, "2"), "at2");
+    assert_string_equal(FN3("concat_ws", UN, "-", SQL_OID_BOOL, "false", NU, "1.50"), "f-1.50");
+    /* text || bool stays PostgreSQL's anytextcat: the bool -> text cast */
+    assert_string_equal(op("||", UN, "v", SQL_OID_BOOL, "true"), "vtrue");
+    assert_true(sql_cast_allowed(SQL_OID_DATE, SQL_OID_ANYTEXT, SQL_CAST_IMPLICIT));
+    assert_non_null(sql_type_get(SQL_OID_ANYTEXT));
+}
+
+static void test_numeric_to_real_overflow_reports_the_value(void **state) {
+    (void)state;
+    sql_value_t in = {.isnull = false}, out;
+    orb_err_t err;
+    const char *big = "1000000000000000000000000000000000000000";
+    in.v.s.p = big;
+    in.v.s.n = (uint32_t)strlen(big);
+    assert_int_equal(sql_value_cast(NU, SQL_OID_FLOAT4, -1, &in, mcx, &out, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE);
+    assert_string_equal(err.message,
+                        "\"1000000000000000000000000000000000000000\" is out of range for type real");
+    in.v.s.p = "1.5";
+    in.v.s.n = 3;
+    assert_int_equal(sql_value_cast(NU, SQL_OID_FLOAT4, -1, &in, mcx, &out, &err), 0);
+    assert_true(out.v.f == 1.5);
+}
+
+static void test_bitwise_and_prefix_math_operators(void **state) {
+    (void)state;
+    assert_string_equal(op("&", I4, "7", I4, "3"), "3");
+    assert_string_equal(op("|", I4, "7", I4, "8"), "15");
+    assert_string_equal(op("#", I4, "5", I4, "3"), "6");
+    assert_string_equal(op("~", 0, NULL, I4, "5"), "-6");
+    assert_string_equal(op("<<", I4, "1", I4, "4"), "16");
+    assert_string_equal(op(">>", I4, "-8", I4, "1"), "-4");
+    assert_string_equal(op("<<", I8, "1", I4, "40"), "1099511627776");
+    assert_string_equal(op("&", I2, "3", I2, "1"), "1");
+    assert_string_equal(op("@", 0, NULL, I4, "-3"), "3");
+    assert_string_equal(op("@", 0, NULL, NU, "-2.5"), "2.5");
+    assert_string_equal(op("|/", 0, NULL, I4, "16"), "4");
+    assert_string_equal(op("||/", 0, NULL, F8, "27"), "3.0000000000000004");
+    assert_string_equal(op("^", I4, "2", I4, "10"), "1024");
+}
+
+static void test_math_errors_use_postgres_sqlstates(void **state) {
+    (void)state;
+    const sql_builtin_t *b;
+    uint32_t c[2];
+    orb_err_t err;
+    sql_fn_ctx_t ctx = {.mcx = mcx};
+    sql_value_t a[2] = {{.isnull = false}, {.isnull = false}}, r;
+    assert_int_equal(sql_func_resolve("ln", 1, (uint32_t[]){F8}, &b, c, &err), 0);
+    a[0].v.f = 0;
+    assert_int_equal(b->fn(&ctx, a, 1, &r, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_INVALID_ARGUMENT_FOR_LOGARITHM);
+    assert_int_equal(sql_oper_resolve("^", F8, F8, &b, &c[0], &c[1], &err), 0);
+    a[0].v.f = 0;
+    a[1].v.f = -1;
+    assert_int_equal(b->fn(&ctx, a, 2, &r, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION);
+    assert_string_equal(op("|/", 0, NULL, F8, "-1"), "cannot take square root of a negative number");
+    assert_string_equal(FN3("substr", TX, "abc", I4, "1", I4, "-1"), "negative substring length not allowed");
+}
+
+static void test_more_string_functions(void **state) {
+    (void)state;
+    assert_string_equal(FN2("position", TX, "hello", TX, "lo"), "4");
+    assert_string_equal(FN1("initcap", TX, "hello wORLD o'neil 3rd"), "Hello World O'Neil 3rd");
+    assert_string_equal(FN1("to_hex", I4, "255"), "ff");
+    assert_string_equal(FN1("to_hex", I4, "-1"), "ffffffff");
+    assert_string_equal(FN1("to_hex", I8, "4294967296"), "100000000");
+    assert_string_equal(FN1("chr", I4, "65"), "A");
+    assert_string_equal(FN1("ascii", TX, "A"), "65");
+    assert_string_equal(op("^@", UN, "hello", UN, "he"), "t");
+    assert_string_equal(op("^@", UN, "hello", UN, "lo"), "f");
+}
+
+static void test_regular_expressions(void **state) {
+    (void)state;
+    assert_string_equal(op("~", UN, "abc", UN, "b"), "t");
+    assert_string_equal(op("~", UN, "abc", UN, "B"), "f");
+    assert_string_equal(op("~*", UN, "abc", UN, "B"), "t");
+    assert_string_equal(op("!~", UN, "abc", UN, "z"), "t");
+    assert_string_equal(op("!~*", UN, "abc", UN, "A"), "f");
+    assert_string_equal(op("~", UN, "foo123", UN, "^foo\\d+$"), "t");
+    assert_string_equal(op("~", UN, "a", UN, "("), "invalid regular expression: parentheses () not balanced");
+    assert_string_equal(FN4("regexp_replace", TX, "a1b22", UN, "[0-9]+", UN, "#", UN, "g"), "a#b#");
+    assert_string_equal(FN3("regexp_replace", TX, "a1b22", UN, "[0-9]+", UN, "#"), "a#b22");
+    assert_string_equal(FN4("regexp_replace", TX, "AbAB", UN, "b", UN, "x", UN, "gi"), "AxAx");
+    assert_string_equal(FN4("regexp_replace", TX, "abcabc", UN, "(b)(c)", UN, "<\\2\\1>", UN, "g"),
+                        "a<cb>a<cb>");
+    assert_string_equal(FN4("regexp_replace", TX, "abc", UN, "x*", UN, "-", UN, "g"), "-a-b-c-");
+    assert_string_equal(FN4("regexp_replace", TX, "a", UN, "a", UN, "b", UN, "z"),
+                        "invalid regular expression option: \"z\"");
+}
+
+static void test_date_trunc_and_date_part(void **state) {
+    (void)state;
+    assert_string_equal(FN2("date_trunc", UN, "month", TS, "2024-05-06 07:08:09"), "2024-05-01 00:00:00");
+    assert_string_equal(FN2("date_trunc", UN, "YEAR", TS, "2024-05-06 07:08:09"), "2024-01-01 00:00:00");
+    assert_string_equal(FN2("date_trunc", UN, "week", TS, "2024-05-09 07:08:09"), "2024-05-06 00:00:00");
+    assert_string_equal(FN2("date_trunc", UN, "quarter", TS, "2024-05-06"), "2024-04-01 00:00:00");
+    assert_string_equal(FN2("date_trunc", UN, "hour", TS, "2024-05-06 07:08:09"), "2024-05-06 07:00:00");
+    assert_string_equal(FN2("date_trunc", UN, "milliseconds", TS, "2024-05-06 07:08:09.123456"),
+                        "2024-05-06 07:08:09.123");
+    assert_string_equal(FN2("date_trunc", UN, "century", TS, "2024-05-06"), "2001-01-01 00:00:00");
+    assert_string_equal(FN2("date_trunc", UN, "foo", TS, "2024-05-06"),
+                        "unit \"foo\" not recognized for type timestamp without time zone");
+    assert_string_equal(FN2("date_part", UN, "year", SQL_OID_DATE, "2024-05-06"), "2024");
+    assert_string_equal(FN2("extract", UN, "doy", SQL_OID_DATE, "2024-05-06"), "127");
+}
+
+static void test_json_operators(void **state) {
+    (void)state;
+    assert_string_equal(op("->", JB, "{\"a\": {\"b\":[1,2]}}", UN, "a"), "{\"b\": [1, 2]}");
+    assert_string_equal(op("->>", JB, "[1, \"two\"]", I4, "1"), "two");
+    assert_string_equal(op("->", JB, "[1, 2]", I4, "-1"), "2");
+    assert_string_equal(op("->", JB, "[1, 2]", I4, "5"), "<null>");
+    assert_string_equal(op("->>", JB, "{\"a\": null}", UN, "a"), "<null>");
+    assert_string_equal(op("->", JB, "{\"a\": null}", UN, "a"), "null");
+    assert_string_equal(op("->", JS, "{\"a\":  {\"b\" :1}}", UN, "a"), "{\"b\" :1}");
+    assert_string_equal(op("->>", JS, "{\"a\": 1}", UN, "a"), "1");
+    assert_string_equal(op("?", JB, "{\"a\": 1}", UN, "a"), "t");
+    assert_string_equal(op("?", JB, "[\"a\", \"b\"]", UN, "b"), "t");
+    assert_string_equal(op("?", JB, "{\"a\": 1}", UN, "b"), "f");
+    assert_string_equal(op("@>", JB, "{\"a\": 1, \"b\": 2}", UN, "{\"a\": 1}"), "t");
+    assert_string_equal(op("@>", JB, "{\"a\": {\"b\": 1, \"c\": 2}}", UN, "{\"a\": {\"c\": 2}}"), "t");
+    assert_string_equal(op("@>", JB, "{\"a\": 1}", UN, "{\"a\": 2}"), "f");
+    assert_string_equal(op("@>", JB, "[1, 2, [3]]", UN, "[[3]]"), "t");
+    assert_string_equal(op("@>", JB, "[1, 2, [3]]", UN, "[3]"), "f");
+    assert_string_equal(op("@>", JB, "[1, 2]", UN, "1"), "t");
+    assert_string_equal(op("@>", JB, "1", UN, "[1]"), "f");
+    assert_string_equal(op("@>", JB, "{\"a\": 1.0}", UN, "{\"a\": 1}"), "t");
+    assert_string_equal(op("<@", JB, "{\"a\": 1}", UN, "{\"a\": 1, \"b\": 2}"), "t");
+}
+
 static void test_aggregates(void **state) {
     (void)state;
     const char *v12[] = {"1", "2", NULL};
@@ -306,6 +456,14 @@ int run_builtin_tests(void) {
         cmocka_unit_test_setup_teardown(test_string_functions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_math_functions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concat_uses_output_function_for_any_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numeric_to_real_overflow_reports_the_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bitwise_and_prefix_math_operators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_math_errors_use_postgres_sqlstates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_more_string_functions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_regular_expressions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_trunc_and_date_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_operators, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
 }
