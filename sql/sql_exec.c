@@ -340,24 +340,13 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
 
 /* ---- writes ----------------------------------------------------------------------------------- */
 
-static const char *value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v) {
-    if (v->isnull) return "null";
-    orb_buf_t b;
-    orb_buf_init(&b);
-    orb_err_t e;
-    const char *s = "?";
-    if (sql_value_out(type, -1, v, &b, &e) == 0) s = orb_strndup(mcx, b.data ? b.data : "", b.len);
-    orb_buf_free(&b);
-    return s;
-}
-
 static const char *row_text(orb_mcx_t *mcx, const sql_table_t *t, const sql_value_t *vals) {
     orb_buf_t b;
     orb_buf_init(&b);
     orb_buf_putc(&b, '(');
     for (int i = 0; i < t->ncols; i++) {
         if (i) orb_buf_puts(&b, ", ");
-        orb_buf_puts(&b, value_text(mcx, t->cols[i].type, &vals[i]));
+        orb_buf_puts(&b, sql_value_text(mcx, t->cols[i].type, &vals[i]));
     }
     orb_buf_putc(&b, ')');
     const char *s = orb_strndup(mcx, b.data, b.len);
@@ -377,27 +366,6 @@ static int check_not_null(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_va
         return -1;
     }
     return 0;
-}
-
-/* "Key (a, b)=(1, x) already exists." */
-static const char *key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
-                              const sql_value_t *vals) {
-    orb_buf_t b;
-    orb_buf_init(&b);
-    orb_buf_puts(&b, "Key (");
-    for (int i = 0; i < n; i++) {
-        if (i) orb_buf_puts(&b, ", ");
-        orb_buf_puts(&b, t->cols[cols[i]].name);
-    }
-    orb_buf_puts(&b, ")=(");
-    for (int i = 0; i < n; i++) {
-        if (i) orb_buf_puts(&b, ", ");
-        orb_buf_puts(&b, value_text(mcx, t->cols[cols[i]].type, &vals[cols[i]]));
-    }
-    orb_buf_puts(&b, ") already exists.");
-    const char *s = orb_strndup(mcx, b.data, b.len);
-    orb_buf_free(&b);
-    return s;
 }
 
 static bool any_null(const sql_value_t *vals, const int *cols, int n) {
@@ -452,7 +420,7 @@ static int add_unique_entries(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_
             r->cols = key;
             op->row = r;
             op->conflict_name = (char *)un->name;
-            op->conflict_detail = (char *)key_detail(xc->mcx, t, un->cols, un->ncols, vals);
+            sql_wb_note(wb, shard, vals, un->cols, un->ncols);
         }
     }
     return 0;
@@ -468,7 +436,7 @@ static int add_row_insert(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_t *t
     op->row = sql_pb_row(xc->mcx, t, vals);
     if (t->npk) {
         op->conflict_name = t->pk_name;
-        op->conflict_detail = (char *)key_detail(xc->mcx, t, t->pk, t->npk, vals);
+        sql_wb_note(wb, shard, vals, t->pk, t->npk);
     }
     return add_unique_entries(xc, wb, t, vals, key, nkey, ORBIT__SHARD_OP__KIND__INSERT, err);
 }

@@ -4,6 +4,7 @@
  * Always messages (never direct storage calls), so shards can move to other nodes. */
 #include "sql_shard.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define SCAN_BATCH 2048
@@ -66,6 +67,38 @@ Orbit__Datum **sql_pk_datums(orb_mcx_t *mcx, const sql_table_t *t, const sql_val
     return k;
 }
 
+const char *sql_value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v) {
+    if (v->isnull) return "null";
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_err_t e;
+    const char *s = "?";
+    if (sql_value_out(type, -1, v, &b, &e) == 0) s = orb_strndup(mcx, b.data ? b.data : "", b.len);
+    orb_buf_free(&b);
+    return s;
+}
+
+/* "Key (a, b)=(1, x) already exists." */
+const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
+                              const sql_value_t *vals) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_buf_puts(&b, "Key (");
+    for (int i = 0; i < n; i++) {
+        if (i) orb_buf_puts(&b, ", ");
+        orb_buf_puts(&b, t->cols[cols[i]].name);
+    }
+    orb_buf_puts(&b, ")=(");
+    for (int i = 0; i < n; i++) {
+        if (i) orb_buf_puts(&b, ", ");
+        orb_buf_puts(&b, sql_value_text(mcx, t->cols[cols[i]].type, &vals[cols[i]]));
+    }
+    orb_buf_puts(&b, ") already exists.");
+    const char *s = orb_strndup(mcx, b.data, b.len);
+    orb_buf_free(&b);
+    return s;
+}
+
 /* ---- write batches ------------------------------------------------------------------------ */
 
 void sql_wb_init(sql_wb_t *wb, orb_mcx_t *mcx, const sql_table_t *t, uint64_t txn_id) {
@@ -76,6 +109,15 @@ void sql_wb_init(sql_wb_t *wb, orb_mcx_t *mcx, const sql_table_t *t, uint64_t tx
     wb->ops = orb_alloc0(mcx, sizeof *wb->ops * t->nshards);
     wb->nops = orb_alloc0(mcx, sizeof *wb->nops * t->nshards);
     wb->caps = orb_alloc0(mcx, sizeof *wb->caps * t->nshards);
+    wb->notes = orb_alloc0(mcx, sizeof *wb->notes * t->nshards);
+}
+
+void sql_wb_note(sql_wb_t *wb, uint32_t shard, const sql_value_t *vals, const int *cols, int ncols) {
+    sql_wb_note_t *n = orb_alloc(wb->mcx, sizeof *n);
+    n->vals = vals;
+    n->cols = cols;
+    n->ncols = ncols;
+    wb->notes[shard][wb->nops[shard] - 1] = n;
 }
 
 Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind kind,
@@ -84,6 +126,8 @@ Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind ki
         size_t nc = wb->caps[shard] ? wb->caps[shard] * 2 : 16;
         wb->ops[shard] = orb_realloc(wb->mcx, wb->ops[shard], sizeof(Orbit__ShardOp *) * wb->caps[shard],
                                      sizeof(Orbit__ShardOp *) * nc);
+        wb->notes[shard] = orb_realloc(wb->mcx, wb->notes[shard], sizeof(sql_wb_note_t *) * wb->caps[shard],
+                                       sizeof(sql_wb_note_t *) * nc);
         wb->caps[shard] = nc;
     }
     Orbit__ShardOp *op = orb_alloc(wb->mcx, sizeof *op);
@@ -92,6 +136,7 @@ Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind ki
     op->index_id = index_id;
     op->key = key;
     op->n_key = (size_t)nkey;
+    wb->notes[shard][wb->nops[shard]] = NULL;
     wb->ops[shard][wb->nops[shard]++] = op;
     wb->total++;
     return op;
@@ -114,9 +159,19 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
     int rc = 0;
     for (uint32_t s = 0; s < t->nshards; s++) {
         if (!calls[s]) continue;
-        Orbit__ShardReply *reply;
+        Orbit__ShardReply *reply = NULL;
         orb_err_t e;
         if (act_call_wait(calls[s], &reply, &e) != 0 && rc == 0) {
+            /* the DETAIL of a unique violation is formatted here, only when it happens */
+            if (e.code == ORB_SQLSTATE_UNIQUE_VIOLATION && !e.detail[0] && reply &&
+                reply->failed_op > 0 && reply->failed_op <= wb->nops[s]) {
+                sql_wb_note_t *n = wb->notes[s][reply->failed_op - 1];
+                if (n)
+                    snprintf(e.detail, sizeof e.detail, "%s",
+                             sql_key_detail(wb->mcx, t, n->cols, n->ncols, n->vals));
+            }
+            if (e.code == ORB_SQLSTATE_UNIQUE_VIOLATION)
+                snprintf(e.table, sizeof e.table, "%s", t->name);
             *err = e;
             rc = -1;
         }

@@ -13,6 +13,13 @@ Orbit__Datum **sql_pk_datums(orb_mcx_t *mcx, const sql_table_t *t, const sql_val
 
 /* Write operations grouped by shard; flushed as one request per shard, in parallel. Every
  * op of a flush commits or fails together per shard, inside the statement's savepoint. */
+/* What a write op is about, to explain its failure (the key of a unique violation). */
+typedef struct sql_wb_note {
+    const sql_value_t *vals;
+    const int *cols;
+    int ncols;
+} sql_wb_note_t;
+
 typedef struct sql_wb {
     orb_mcx_t *mcx;
     const sql_table_t *table;
@@ -20,12 +27,19 @@ typedef struct sql_wb {
     Orbit__ShardOp ***ops;
     size_t *nops;
     size_t *caps;
+    sql_wb_note_t ***notes; /* parallel to ops; NULL when nothing to explain */
     size_t total;
 } sql_wb_t;
 void sql_wb_init(sql_wb_t *wb, orb_mcx_t *mcx, const sql_table_t *t, uint64_t txn_id);
 Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind kind,
                            uint32_t index_id, Orbit__Datum **key, int nkey);
+/* Notes the last op added for shard: a unique violation there reports these key columns. */
+void sql_wb_note(sql_wb_t *wb, uint32_t shard, const sql_value_t *vals, const int *cols, int ncols);
 int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err);
+/* Text of a value as PostgreSQL prints it ("null" for NULL), and "Key (a)=(1) already exists." */
+const char *sql_value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v);
+const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
+                           const sql_value_t *vals);
 
 /* An evaluation context for the statement (no row bound). */
 sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row);
