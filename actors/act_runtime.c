@@ -315,6 +315,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     atomic_init(&rt->activations, 0);
     atomic_init(&rt->deactivations, 0);
     atomic_init(&rt->messages, 0);
+    atomic_init(&rt->rows_read, 0);
     atomic_init(&rt->active, 0);
     atomic_init(&rt->next_txn_id, 1);
     pthread_mutex_init(&rt->txn_lock, NULL);
@@ -403,6 +404,7 @@ void act_runtime_stats(act_runtime_t *rt, act_stats_t *out) {
     out->activations = atomic_load(&rt->activations);
     out->deactivations = atomic_load(&rt->deactivations);
     out->messages = atomic_load(&rt->messages);
+    out->rows_read = atomic_load(&rt->rows_read);
     int64_t a = atomic_load(&rt->active);
     out->active = a > 0 ? (uint64_t)a : 0;
 }

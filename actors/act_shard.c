@@ -101,6 +101,7 @@ typedef struct exec {
     orb_buf_t key2;
     orb_buf_t val;
     uint32_t failed_op; /* 1-based index of the op that failed (reported in the reply) */
+    uint64_t rows_read; /* counted into the runtime's stats once per request */
 } exec_t;
 
 static st_cf_t op_cf(const exec_t *ex, uint32_t index_id) {
@@ -184,6 +185,7 @@ static int op_get(exec_t *ex, const Orbit__ShardOp *op, bool for_update, Orbit__
                         ex->mcx, &val, &vn, &found, err);
     if (rc != 0) return rc;
     if (!found) return 0;
+    ex->rows_read++;
     Orbit__Row *row;
     if (row_decode(ex->mcx, val, vn, &row, err) != 0) return -1;
     res->rows = orb_alloc(ex->mcx, sizeof *res->rows);
@@ -225,6 +227,7 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
     int rc = 0;
     for (; st_iter_valid(it); st_iter_next(it)) {
         if (op->limit && keys.n >= op->limit) break;
+        ex->rows_read++;
         size_t kn, vn;
         const char *k = st_iter_key(it, &kn);
         const char *v = st_iter_value(it, &vn);
@@ -402,6 +405,7 @@ int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardReque
     orb_buf_free(&ex.key);
     orb_buf_free(&ex.key2);
     orb_buf_free(&ex.val);
+    if (ex.rows_read) atomic_fetch_add(&rt->rows_read, ex.rows_read);
     if (rc == ORB_AGAIN) {
         orb_mcx_reset(ex.mcx);
         return ORB_AGAIN;

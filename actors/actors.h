@@ -33,6 +33,7 @@ typedef struct act_stats {
     uint64_t deactivations;
     uint64_t messages;
     uint64_t active;
+    uint64_t rows_read; /* rows and index entries visited by shard reads (gets and scans) */
 } act_stats_t;
 void act_runtime_stats(act_runtime_t *rt, act_stats_t *out);
 

@@ -97,6 +97,7 @@ struct act_runtime {
     atomic_uint_fast64_t activations;
     atomic_uint_fast64_t deactivations;
     atomic_uint_fast64_t messages;
+    atomic_uint_fast64_t rows_read;
     atomic_int_fast64_t active;
 
     /* transaction registry: txn_lock guards txn_buckets and every entry's refs/removed */

@@ -473,6 +473,7 @@ static int exec_show(sql_session_t *s, PgQuery__VariableShowStmt *vs, orb_mcx_t 
                      : strcasecmp(name, "orbit.actor_deactivations") == 0 ? st.deactivations
                      : strcasecmp(name, "orbit.actor_messages") == 0      ? st.messages
                      : strcasecmp(name, "orbit.active_actors") == 0       ? st.active
+                     : strcasecmp(name, "orbit.actor_rows_read") == 0     ? st.rows_read
                                                                           : UINT64_MAX;
         if (v != UINT64_MAX) {
             const char *names[1] = {name};
