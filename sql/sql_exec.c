@@ -112,6 +112,11 @@ static int agg_step(select_state_t *st, group_t *g, sql_eval_ctx_t *ec, orb_err_
     sql_query_t *q = st->q;
     for (int a = 0; a < q->naggs; a++) {
         sql_agg_call_t *ac = &q->aggs[a];
+        if (ac->filter) {
+            bool pass;
+            if (sql_expr_eval_bool(ec, ac->filter, &pass, err) != 0) return -1;
+            if (!pass) continue;
+        }
         if (!ac->arg) {
             if (sql_agg_step(g->states[a], NULL, err) != 0) return -1;
             continue;

@@ -343,6 +343,14 @@ static sql_expr_t *make_session(orb_mcx_t *mcx, int op, uint32_t type, int loc) 
     return e;
 }
 
+static bool contains_aggref(const sql_expr_t *e) {
+    if (!e) return false;
+    if (e->tag == SQL_T_AGGREF) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (contains_aggref(e->args[i])) return true;
+    return false;
+}
+
 static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
                         sql_expr_t **out, orb_err_t *err) {
     const char *name = str_of(f->funcname[f->n_funcname - 1]);
@@ -385,7 +393,21 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
                         sc->table ? "WHERE" : "this context");
             return err_at(err, loc);
         }
+        if (nargs == 1 && contains_aggref(args[0])) {
+            orb_err_set(err, GROUPING_ERROR, "aggregate function calls cannot be nested");
+            return err_at(err, args[0]->location >= 0 ? args[0]->location : loc);
+        }
+        if (f->agg_within_group) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITHIN GROUP is not supported yet");
+            return err_at(err, loc);
+        }
         sql_agg_call_t ag = {.agg = agg, .arg = NULL, .argtype = aggcast, .distinct = f->agg_distinct};
+        if (f->agg_filter) {
+            sql_scope_t fsc = *sc;
+            fsc.allow_agg = false;
+            if (sql_expr_analyze(ac, &fsc, f->agg_filter, &ag.filter, err) != 0) return -1;
+            if (coerce_bool(ac, &ag.filter, "FILTER", err) != 0) return -1;
+        }
         if (nargs == 1) {
             if (sql_expr_coerce(ac, args[0], aggcast, -1, SQL_CAST_IMPLICIT, &ag.arg, err) != 0)
                 return -1;

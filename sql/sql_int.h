@@ -119,6 +119,7 @@ typedef struct sql_agg_call {
     sql_expr_t *arg;       /* NULL for count(*) */
     uint32_t argtype;
     bool distinct;
+    sql_expr_t *filter;    /* FILTER (WHERE ...), NULL when none */
 } sql_agg_call_t;
 
 /* What names resolve against while analyzing one expression. */
