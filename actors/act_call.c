@@ -14,8 +14,16 @@ struct act_call {
     bool done;
     uint8_t *bytes; /* packed reply, malloc'd */
     size_t len;
-    Orbit__ShardReply *reply; /* unpacked by the waiter */
+    Orbit__ShardReply *reply; /* unpacked by the waiter into mcx */
+    orb_mcx_t *mcx;           /* the waiter's: holds the unpacked reply, freed with the call */
 };
+
+/* Replies are unpacked into the call's arena: one bump allocation per field, freed at once. */
+static void *call_pb_alloc(void *data, size_t size) { return orb_alloc(data, size); }
+static void call_pb_free(void *data, void *p) {
+    (void)data;
+    (void)p;
+}
 
 uint8_t *act__reply_pack(const Orbit__ShardReply *reply, size_t *len) {
     size_t n = orbit__shard_reply__get_packed_size(reply);
@@ -86,7 +94,9 @@ int act_call_wait(act_call_t *c, Orbit__ShardReply **reply, orb_err_t *err) {
     while (!c->done) pthread_cond_wait(&c->cv, &c->mu);
     pthread_mutex_unlock(&c->mu);
     if (!c->reply) {
-        c->reply = orbit__shard_reply__unpack(NULL, c->len, c->bytes);
+        c->mcx = orb_mcx_create(NULL, "call");
+        ProtobufCAllocator alloc = {.alloc = call_pb_alloc, .free = call_pb_free, .allocator_data = c->mcx};
+        c->reply = orbit__shard_reply__unpack(&alloc, c->len, c->bytes);
         free(c->bytes);
         c->bytes = NULL;
     }
@@ -115,7 +125,7 @@ int act_call_wait(act_call_t *c, Orbit__ShardReply **reply, orb_err_t *err) {
 
 void act_call_free(act_call_t *c) {
     if (!c) return;
-    if (c->reply) orbit__shard_reply__free_unpacked(c->reply, NULL);
+    orb_mcx_destroy(c->mcx); /* the unpacked reply */
     free(c->bytes);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);

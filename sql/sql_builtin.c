@@ -482,6 +482,9 @@ static int do_pad(ARGS, bool left) {
     int64_t have = (int64_t)sql__utf8_len(S(0), N(0));
     if (have >= len || filln == 0)
         return ret_text(ctx, S(0), sql__utf8_prefix(S(0), N(0), (size_t)(have < len ? have : len)), r);
+    /* PostgreSQL's limit: a result must fit in 1 GB (4 bytes per character at most) */
+    if ((uint64_t)len * 4 > 0x3fffffff)
+        return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "requested length too large");
     orb_buf_t b;
     orb_buf_init(&b);
     if (!left) orb_buf_append(&b, S(0), N(0));

@@ -7,7 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-static void free_parse_result(void *arg) { pg_query__parse_result__free_unpacked(arg, NULL); }
+/* The tree is unpacked into the caller's memory context: thousands of small nodes cost one
+ * bump allocation each and are freed with the context, never one by one. */
+static void *mcx_pb_alloc(void *data, size_t size) { return orb_alloc(data, size); }
+static void mcx_pb_free(void *data, void *p) {
+    (void)data;
+    (void)p;
+}
 
 int sql_parse(const char *text, orb_mcx_t *mcx, PgQuery__ParseResult **out, orb_err_t *err) {
     PgQueryProtobufParseResult r = pg_query_parse_protobuf(text);
@@ -17,11 +23,11 @@ int sql_parse(const char *text, orb_mcx_t *mcx, PgQuery__ParseResult **out, orb_
         pg_query_free_protobuf_parse_result(r);
         return -1;
     }
-    PgQuery__ParseResult *pr =
-        pg_query__parse_result__unpack(NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+    ProtobufCAllocator alloc = {.alloc = mcx_pb_alloc, .free = mcx_pb_free, .allocator_data = mcx};
+    PgQuery__ParseResult *pr = pg_query__parse_result__unpack(&alloc, r.parse_tree.len,
+                                                              (const uint8_t *)r.parse_tree.data);
     pg_query_free_protobuf_parse_result(r);
     if (!pr) return orb_err_set(err, INTERNAL_ERROR, "could not unpack the parse tree");
-    orb_mcx_on_reset(mcx, free_parse_result, pr);
     *out = pr;
     return 0;
 }
