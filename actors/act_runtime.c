@@ -26,9 +26,16 @@ static uint64_t actor_hash(act_type_t type, uint32_t table_id, uint32_t shard) {
 }
 
 static void msg_free(act_msg_t *m) {
-    if (m->unpacked) orbit__shard_request__free_unpacked(m->unpacked, NULL);
+    orb_mcx_destroy(m->mcx); /* the unpacked request */
     free(m->req);
     free(m);
+}
+
+/* Requests are unpacked into the message's own arena (one bump allocation per field). */
+static void *msg_pb_alloc(void *data, size_t size) { return orb_alloc(data, size); }
+static void msg_pb_free(void *data, void *p) {
+    (void)data;
+    (void)p;
 }
 
 static void msg_fail(act_msg_t *m, orb_sqlstate_t code, const char *text) {
@@ -175,7 +182,9 @@ static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m) {
 
 static void msg_deliver(act_worker_t *w, act_msg_t *m) {
     atomic_fetch_add(&w->rt->messages, 1);
-    m->unpacked = orbit__shard_request__unpack(NULL, m->req_len, m->req);
+    m->mcx = orb_mcx_create(NULL, "message");
+    ProtobufCAllocator alloc = {.alloc = msg_pb_alloc, .free = msg_pb_free, .allocator_data = m->mcx};
+    m->unpacked = orbit__shard_request__unpack(&alloc, m->req_len, m->req);
     free(m->req);
     m->req = NULL;
     if (!m->unpacked) {

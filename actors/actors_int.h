@@ -26,7 +26,8 @@ typedef struct act_msg {
     uint32_t shard;
     uint8_t *req;
     size_t req_len;
-    Orbit__ShardRequest *unpacked;
+    Orbit__ShardRequest *unpacked; /* allocated in mcx */
+    orb_mcx_t *mcx;                /* the unpacked request; lives as long as the message */
     act_call_t *call;
 } act_msg_t;
 
