@@ -6,11 +6,6 @@
 
 #include <string.h>
 
-static int err_at(orb_err_t *err, int location) {
-    if (err && location >= 0 && err->position == 0) err->position = location + 1;
-    return -1;
-}
-
 /* The location of an expression node, -1 when it has none. */
 static int node_location(PgQuery__Node *n) {
     if (!n) return -1;
@@ -33,10 +28,6 @@ static int node_location(PgQuery__Node *n) {
     }
 }
 
-static const char *str_of(PgQuery__Node *n) {
-    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
-}
-
 static void release_table(void *arg) { sql_table_release(arg); }
 
 static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t *q,
@@ -49,7 +40,7 @@ static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t 
                         rv->relname);
         else
             orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->relname);
-        return err_at(err, rv->location);
+        return sql_err_at(err, rv->location);
     }
     orb_mcx_on_reset(ac->mcx, release_table, t);
     q->table = t;
@@ -64,13 +55,13 @@ static int figure_colname_int(PgQuery__Node *n, const char **name) {
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_COLUMN_REF: {
         PgQuery__ColumnRef *c = n->column_ref;
-        const char *s = str_of(c->fields[c->n_fields - 1]);
+        const char *s = sql_str_of(c->fields[c->n_fields - 1]);
         if (!s) return 0;
         *name = s;
         return 2;
     }
     case PG_QUERY__NODE__NODE_FUNC_CALL: {
-        const char *s = str_of(n->func_call->funcname[n->func_call->n_funcname - 1]);
+        const char *s = sql_str_of(n->func_call->funcname[n->func_call->n_funcname - 1]);
         if (!s) return 0;
         *name = s;
         return 2;
@@ -79,7 +70,7 @@ static int figure_colname_int(PgQuery__Node *n, const char **name) {
         int strength = figure_colname_int(n->type_cast->arg, name);
         if (strength <= 1) {
             PgQuery__TypeName *tn = n->type_cast->type_name;
-            const char *s = str_of(tn->names[tn->n_names - 1]);
+            const char *s = sql_str_of(tn->names[tn->n_names - 1]);
             if (s) {
                 *name = s;
                 return 1;
@@ -175,14 +166,14 @@ static int analyze_targets(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t *
             if (last->node_case == PG_QUERY__NODE__NODE_A_STAR) {
                 if (!q->table) {
                     orb_err_set(err, SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
-                    return err_at(err, cr->location);
+                    return sql_err_at(err, cr->location);
                 }
                 if (cr->n_fields > 1) {
-                    const char *rel = str_of(cr->fields[cr->n_fields - 2]);
+                    const char *rel = sql_str_of(cr->fields[cr->n_fields - 2]);
                     if (!rel || strcmp(rel, q->alias) != 0) {
                         orb_err_set(err, UNDEFINED_TABLE,
                                     "missing FROM-clause entry for table \"%s\"", rel ? rel : "");
-                        return err_at(err, cr->location);
+                        return sql_err_at(err, cr->location);
                     }
                 }
                 for (int c = 0; c < q->table->ncols; c++)
@@ -223,7 +214,7 @@ static int check_grouped(const sql_query_t *q, const sql_expr_t *e, orb_err_t *e
                     "column \"%s.%s\" must appear in the GROUP BY clause or be used in an "
                     "aggregate function",
                     q->alias, q->table->cols[e->index].name);
-        return err_at(err, e->location);
+        return sql_err_at(err, e->location);
     }
     for (int i = 0; i < e->nargs; i++)
         if (check_grouped(q, e->args[i], err) != 0) return -1;
@@ -238,7 +229,7 @@ static int coerce_int8(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, 
         return sql_expr_coerce(ac, *e, SQL_OID_INT8, -1, SQL_CAST_ASSIGNMENT, e, err);
     orb_err_set(err, DATATYPE_MISMATCH, "argument of %s must be type bigint, not type %s", what,
                 sql_type_format((*e)->type, -1, ac->mcx));
-    return err_at(err, (*e)->location);
+    return sql_err_at(err, (*e)->location);
 }
 
 static int coerce_where(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, orb_err_t *err) {
@@ -247,7 +238,7 @@ static int coerce_where(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what,
         return sql_expr_coerce(ac, *e, SQL_OID_BOOL, -1, SQL_CAST_IMPLICIT, e, err);
     orb_err_set(err, DATATYPE_MISMATCH, "argument of %s must be type boolean, not type %s", what,
                 sql_type_format((*e)->type, -1, ac->mcx));
-    return err_at(err, (*e)->location);
+    return sql_err_at(err, (*e)->location);
 }
 
 /* ---- access path ------------------------------------------------------------------------ */
@@ -373,13 +364,13 @@ static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_que
                 int k = g->a_const->ival->ival;
                 if (k < 1 || k > q->ntargets) {
                     orb_err_set(err, INVALID_COLUMN_REFERENCE, "GROUP BY position %d is not in select list", k);
-                    return err_at(err, g->a_const->location);
+                    return sql_err_at(err, g->a_const->location);
                 }
                 q->group[q->ngroup++] = q->targets[k - 1].expr;
                 continue;
             }
             if (g->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && g->column_ref->n_fields == 1) {
-                const char *nm = str_of(g->column_ref->fields[0]);
+                const char *nm = sql_str_of(g->column_ref->fields[0]);
                 if (nm && q->table && sql_table_column(q->table, nm) < 0) {
                     int found = -1;
                     for (int t = 0; t < q->ntargets; t++)
@@ -419,18 +410,18 @@ static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_que
                 if (pos < 1 || pos > q->ntargets) {
                     orb_err_set(err, INVALID_COLUMN_REFERENCE,
                                 "ORDER BY position %d is not in select list", pos);
-                    return err_at(err, n->a_const->location);
+                    return sql_err_at(err, n->a_const->location);
                 }
                 k->target = pos - 1;
                 continue;
             }
             if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1) {
-                const char *nm = str_of(n->column_ref->fields[0]);
+                const char *nm = sql_str_of(n->column_ref->fields[0]);
                 for (int t = 0; nm && t < q->ntargets; t++) {
                     if (strcmp(q->targets[t].name, nm) == 0) {
                         if (k->target >= 0 && !expr_equal(q->targets[t].expr, q->targets[k->target].expr)) {
                             orb_err_set(err, AMBIGUOUS_COLUMN, "ORDER BY \"%s\" is ambiguous", nm);
-                            return err_at(err, n->column_ref->location);
+                            return sql_err_at(err, n->column_ref->location);
                         }
                         if (k->target < 0) k->target = t;
                     }
@@ -448,7 +439,7 @@ static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_que
                 if (s->n_distinct_clause) {
                     orb_err_set(err, INVALID_COLUMN_REFERENCE,
                                 "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
-                    return err_at(err, e->location);
+                    return sql_err_at(err, e->location);
                 }
                 add_target(ac, q, &cap, e, "?sort?");
                 k->target = q->nall - 1;
@@ -501,7 +492,7 @@ static int assign_coerce(sql_analyze_ctx_t *ac, const sql_table_t *t, int col, s
                     cd->name, sql_type_format(cd->type, -1, ac->mcx),
                     sql_type_format(e->type, -1, ac->mcx));
         orb_err_hint(err, "You will need to rewrite or cast the expression.");
-        return err_at(err, e->location);
+        return sql_err_at(err, e->location);
     }
     if (sql_expr_coerce(ac, e, cd->type, cd->typmod, SQL_CAST_ASSIGNMENT, out, err) != 0) return -1;
     if (*out == e && cd->typmod >= 0 && e->typmod != cd->typmod) {
@@ -570,12 +561,12 @@ static int analyze_set_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t 
         if (c < 0) {
             orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
                         rt->name, q->table->name);
-            return err_at(err, rt->location);
+            return sql_err_at(err, rt->location);
         }
         for (size_t j = 0; j < i; j++)
             if (q->set_cols[j] == c) {
                 orb_err_set(err, SYNTAX_ERROR, "multiple assignments to same column \"%s\"", rt->name);
-                return err_at(err, rt->location);
+                return sql_err_at(err, rt->location);
             }
         q->set_cols[i] = c;
         if (rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
@@ -585,7 +576,7 @@ static int analyze_set_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t 
         if (is_update && q->table->cols[c].identity == 'a') {
             orb_err_set(err, GENERATED_ALWAYS, "column \"%s\" can only be updated to DEFAULT", rt->name);
             orb_err_detail(err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.", rt->name);
-            return err_at(err, rt->location);
+            return sql_err_at(err, rt->location);
         }
         sql_expr_t *e;
         if (sql_expr_analyze(ac, sc, rt->val, &e, err) != 0) return -1;
@@ -610,7 +601,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
             int nv = (int)src->values_lists[0]->list->n_items;
             if (nv > t->ncols) {
                 orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
-                return err_at(err, node_location(src->values_lists[0]->list->items[t->ncols]));
+                return sql_err_at(err, node_location(src->values_lists[0]->list->items[t->ncols]));
             }
             ncols = nv;
         }
@@ -627,11 +618,11 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         if (c < 0) {
             orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
                         rt->name, t->name);
-            return err_at(err, rt->location);
+            return sql_err_at(err, rt->location);
         }
         if (q->explicit_cols[c]) {
             orb_err_set(err, DUPLICATE_COLUMN, "column \"%s\" specified more than once", rt->name);
-            return err_at(err, rt->location);
+            return sql_err_at(err, rt->location);
         }
         q->explicit_cols[c] = true;
         target[i] = c;
@@ -648,11 +639,11 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         PgQuery__List *vl = src->values_lists[r]->list;
         if ((int)vl->n_items > ncols) {
             orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
-            return err_at(err, node_location(vl->items[ncols]));
+            return sql_err_at(err, node_location(vl->items[ncols]));
         }
         if ((int)vl->n_items < ncols) {
             orb_err_set(err, SYNTAX_ERROR, "INSERT has more target columns than expressions");
-            return err_at(err, s->n_cols ? s->cols[vl->n_items]->res_target->location : -1);
+            return sql_err_at(err, s->n_cols ? s->cols[vl->n_items]->res_target->location : -1);
         }
         for (int i = 0; i < ncols; i++) {
             PgQuery__Node *v = vl->items[i];
@@ -682,7 +673,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
                 if (c < 0) {
                     orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" does not exist",
                                 ie->name ? ie->name : "?");
-                    return err_at(err, oc->infer->location);
+                    return sql_err_at(err, oc->infer->location);
                 }
                 q->conflict_cols[i] = c;
             }
@@ -715,7 +706,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         } else if (q->on_conflict == 2) {
             orb_err_set(err, SYNTAX_ERROR, "ON CONFLICT DO UPDATE requires inference specification or constraint name");
             orb_err_hint(err, "For example, ON CONFLICT (column_name).");
-            return err_at(err, oc->location);
+            return sql_err_at(err, oc->location);
         }
         if (q->on_conflict == 2) {
             sql_scope_t usc = {.table = q->table, .alias = q->alias, .excluded_ok = true};

@@ -8,15 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str_of(PgQuery__Node *n) {
-    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
-}
-
-static int err_at(orb_err_t *err, int location) {
-    if (err && location >= 0 && err->position == 0) err->position = location + 1;
-    return -1;
-}
-
 typedef struct coldraft {
     Orbit__ColumnDesc *cd;
     bool serial;
@@ -87,7 +78,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
     const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : "public";
     if (strcmp(schema, "public") != 0) {
         orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
-        return err_at(err, rv->location);
+        return sql_err_at(err, rv->location);
     }
     if (rv->relpersistence && rv->relpersistence[0] == 't')
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "temporary tables are not supported yet");
@@ -116,7 +107,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
             if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER) v = d->arg->integer->ival;
             if (v < 1 || v > 4096) {
                 orb_err_set(err, INVALID_PARAMETER_VALUE, "value for \"shards\" must be an integer between 1 and 4096");
-                return err_at(err, d->location);
+                return sql_err_at(err, d->location);
             }
             nshards = (uint32_t)v;
         } else if (strcmp(d->defname, "fillfactor") == 0 || strcmp(d->defname, "autovacuum_enabled") == 0) {
@@ -155,7 +146,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
         c->seq_start = 1;
         c->seq_inc = 1;
         PgQuery__TypeName *tn = cd->type_name;
-        const char *tname = str_of(tn->names[tn->n_names - 1]);
+        const char *tname = sql_str_of(tn->names[tn->n_names - 1]);
         sql_analyze_ctx_t ac = {.mcx = mcx, .sess = s, .text = text};
         if (tn->n_names == 1 && tname &&
             (strcmp(tname, "serial") == 0 || strcmp(tname, "bigserial") == 0 ||
@@ -230,7 +221,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
                 if (have_pk) {
                     orb_err_set(err, INVALID_TABLE_DEFINITION,
                                 "multiple primary keys for table \"%s\" are not allowed", rv->relname);
-                    err_at(err, con->location);
+                    sql_err_at(err, con->location);
                     FAIL;
                 }
                 have_pk = true;
@@ -282,11 +273,11 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
             con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
             int *keys = NULL, nkeys = 0;
             for (size_t k = 0; k < con->n_keys; k++) {
-                const char *kn = str_of(con->keys[k]);
+                const char *kn = sql_str_of(con->keys[k]);
                 int ci = kn ? find_col(cols, ncols, kn) : -1;
                 if (ci < 0) {
                     orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" named in key does not exist", kn ? kn : "?");
-                    err_at(err, con->location);
+                    sql_err_at(err, con->location);
                     free(keys);
                     FAIL;
                 }
@@ -296,7 +287,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
                 if (have_pk) {
                     orb_err_set(err, INVALID_TABLE_DEFINITION,
                                 "multiple primary keys for table \"%s\" are not allowed", rv->relname);
-                    err_at(err, con->location);
+                    sql_err_at(err, con->location);
                     free(keys);
                     FAIL;
                 }
@@ -419,8 +410,8 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
     /* check all first, as PostgreSQL does, so a missing table drops nothing */
     for (size_t i = 0; i < ds->n_objects; i++) {
         PgQuery__List *l = ds->objects[i]->list;
-        const char *name = str_of(l->items[l->n_items - 1]);
-        const char *schema = l->n_items > 1 ? str_of(l->items[l->n_items - 2]) : NULL;
+        const char *name = sql_str_of(l->items[l->n_items - 1]);
+        const char *schema = l->n_items > 1 ? sql_str_of(l->items[l->n_items - 2]) : NULL;
         sql_table_t *t = sql_catalog_get(e, schema, name);
         if (t) {
             sql_table_release(t);
@@ -434,8 +425,8 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
     }
     for (size_t i = 0; i < ds->n_objects; i++) {
         PgQuery__List *l = ds->objects[i]->list;
-        const char *name = str_of(l->items[l->n_items - 1]);
-        const char *schema = l->n_items > 1 ? str_of(l->items[l->n_items - 2]) : NULL;
+        const char *name = sql_str_of(l->items[l->n_items - 1]);
+        const char *schema = l->n_items > 1 ? sql_str_of(l->items[l->n_items - 2]) : NULL;
         sql_table_t *t = sql_catalog_get(e, schema, name);
         if (!t) {
             sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "table \"%s\" does not exist, skipping", name);

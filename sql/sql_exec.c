@@ -481,30 +481,14 @@ static int returning_row(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res,
 static int lock_get(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t index_id,
                     Orbit__Datum **key, int nkey, sql_value_t **row, Orbit__Row **rawrow,
                     bool *found, orb_err_t *err) {
-    uint32_t shard;
-    if (act_shard_of((const Orbit__Datum *const *)key, (size_t)nkey, t->nshards, &shard, err) != 0)
-        return -1;
-    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
-    op.kind = ORBIT__SHARD_OP__KIND__LOCK_GET;
-    op.index_id = index_id;
-    op.key = key;
-    op.n_key = (size_t)nkey;
-    Orbit__ShardOp *ops[1] = {&op};
-    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
-    req.txn_id = xc->txn_id;
-    req.table_id = t->id;
-    req.shard = shard;
-    req.schema_version = t->version;
-    req.n_ops = 1;
-    req.ops = ops;
     act_call_t *call;
-    Orbit__ShardReply *reply;
-    int rc = act_call(sql_session_rt(xc->sess), ACT_TABLE_SHARD, &req, &call, &reply, err);
+    Orbit__OpResult *r;
+    int rc = sql_shard_get(xc, t, index_id, key, nkey, true, &call, &r, err);
     *found = false;
-    if (rc == 0 && reply->n_results == 1 && reply->results[0]->n_rows == 1) {
+    if (rc == 0 && r->n_rows == 1) {
         *found = true;
-        if (rawrow) *rawrow = sql_pb_row_copy(xc->mcx, reply->results[0]->rows[0]);
-        if (row) rc = sql_row_from_pb(t, reply->results[0]->rows[0], xc->mcx, row, err);
+        if (rawrow) *rawrow = sql_pb_row_copy(xc->mcx, r->rows[0]);
+        if (row) rc = sql_row_from_pb(t, r->rows[0], xc->mcx, row, err);
     }
     act_call_free(call);
     return rc;

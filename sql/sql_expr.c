@@ -15,19 +15,10 @@ sql_expr_t *sql_expr_make(orb_mcx_t *mcx, sql_node_tag_t tag) {
     return e;
 }
 
-static int err_at(orb_err_t *err, int location) {
-    if (err && location >= 0 && err->position == 0) err->position = location + 1;
-    return -1;
-}
-
 static const char *tname(orb_mcx_t *mcx, uint32_t oid) {
     if (oid == SQL_OID_UNKNOWN) return "unknown";
     const char *s = sql_type_format(oid, -1, mcx);
     return s ? s : "unknown";
-}
-
-static const char *str_of(PgQuery__Node *n) {
-    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
 }
 
 bool sql_expr_is_stable(const sql_expr_t *e) {
@@ -80,7 +71,7 @@ int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t
         uint32_t from = e->type;
         if (from == SQL_OID_UNKNOWN) {
             if (sql_value_in(type, -1, e->val.v.s.p, e->val.v.s.n, ac->mcx, &v, err) != 0)
-                return err_at(err, e->location);
+                return sql_err_at(err, e->location);
             from = type;
         } else if (from != type && !sql_cast_allowed(from, type, ctx)) {
             goto not_allowed;
@@ -111,7 +102,7 @@ not_allowed:
     else
         orb_err_set(err, DATATYPE_MISMATCH, "cannot coerce type %s to %s", tname(ac->mcx, e->type),
                     tname(ac->mcx, type));
-    return err_at(err, e->location);
+    return sql_err_at(err, e->location);
 }
 
 /* PostgreSQL's select_common_type, for the types Orbit has. */
@@ -146,7 +137,7 @@ static int common_type(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, const char
         }
         orb_err_set(err, DATATYPE_MISMATCH, "%s types %s and %s cannot be matched", what,
                     tname(ac->mcx, t), tname(ac->mcx, et));
-        return err_at(err, es[i]->location >= 0 ? es[i]->location : loc);
+        return sql_err_at(err, es[i]->location >= 0 ? es[i]->location : loc);
     }
     *out = t == SQL_OID_UNKNOWN ? SQL_OID_TEXT : t;
     return 0;
@@ -165,7 +156,7 @@ static int coerce_bool(sql_analyze_ctx_t *ac, sql_expr_t **e, const char *what, 
         return sql_expr_coerce(ac, *e, SQL_OID_BOOL, -1, SQL_CAST_IMPLICIT, e, err);
     orb_err_set(err, DATATYPE_MISMATCH, "argument of %s must be type boolean, not type %s", what,
                 tname(ac->mcx, (*e)->type));
-    return err_at(err, (*e)->location);
+    return sql_err_at(err, (*e)->location);
 }
 
 /* ---- operators and functions ----------------------------------------------------------- */
@@ -181,7 +172,7 @@ static int make_oper(sql_analyze_ctx_t *ac, const char *op, sql_expr_t *l, sql_e
     const sql_builtin_t *fn;
     uint32_t lc = 0, rc = 0;
     if (sql_oper_resolve(op, l ? l->type : 0, r->type, &fn, &lc, &rc, err) != 0)
-        return err_at(err, location);
+        return sql_err_at(err, location);
     sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, FUNC);
     e->fn = fn;
     e->location = location;
@@ -211,7 +202,7 @@ static int analyze_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node **
 
 static const char *oper_name(PgQuery__AExpr *a) {
     if (a->n_name == 0) return "";
-    return str_of(a->name[a->n_name - 1]);
+    return sql_str_of(a->name[a->n_name - 1]);
 }
 
 static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr *a,
@@ -252,7 +243,7 @@ static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr 
     case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
         if (!a->rexpr || a->rexpr->node_case != PG_QUERY__NODE__NODE_LIST)
             return (orb_err_set(err, FEATURE_NOT_SUPPORTED, "IN with a subquery is not supported yet"),
-                    err_at(err, loc));
+                    sql_err_at(err, loc));
         bool neg = strcmp(op, "<>") == 0;
         PgQuery__List *lst = a->rexpr->list;
         if (sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
@@ -285,7 +276,7 @@ static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr 
     case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM: {
         if (!a->rexpr || a->rexpr->node_case != PG_QUERY__NODE__NODE_LIST ||
             a->rexpr->list->n_items != 2)
-            return (orb_err_set(err, SYNTAX_ERROR, "malformed BETWEEN"), err_at(err, loc));
+            return (orb_err_set(err, SYNTAX_ERROR, "malformed BETWEEN"), sql_err_at(err, loc));
         bool neg = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN ||
                    a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
         bool sym = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM ||
@@ -327,7 +318,7 @@ static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr 
     }
     default:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of operator expression is not supported yet");
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
 }
 
@@ -353,12 +344,12 @@ static bool contains_aggref(const sql_expr_t *e) {
 
 static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
                         sql_expr_t **out, orb_err_t *err) {
-    const char *name = str_of(f->funcname[f->n_funcname - 1]);
+    const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
     int loc = f->location;
-    if (!name) return (orb_err_set(err, SYNTAX_ERROR, "bad function name"), err_at(err, loc));
+    if (!name) return (orb_err_set(err, SYNTAX_ERROR, "bad function name"), sql_err_at(err, loc));
     if (f->over) {
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     int nargs = (int)f->n_args;
     if (nargs == 0 && !f->agg_star) {
@@ -391,15 +382,15 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
         if (!sc->allow_agg) {
             orb_err_set(err, GROUPING_ERROR, "aggregate functions are not allowed in %s",
                         sc->table ? "WHERE" : "this context");
-            return err_at(err, loc);
+            return sql_err_at(err, loc);
         }
         if (nargs == 1 && contains_aggref(args[0])) {
             orb_err_set(err, GROUPING_ERROR, "aggregate function calls cannot be nested");
-            return err_at(err, args[0]->location >= 0 ? args[0]->location : loc);
+            return sql_err_at(err, args[0]->location >= 0 ? args[0]->location : loc);
         }
         if (f->agg_within_group) {
             orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITHIN GROUP is not supported yet");
-            return err_at(err, loc);
+            return sql_err_at(err, loc);
         }
         sql_agg_call_t ag = {.agg = agg, .arg = NULL, .argtype = aggcast, .distinct = f->agg_distinct};
         if (f->agg_filter) {
@@ -429,18 +420,18 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
     }
     if (f->agg_star) {
         orb_err_set(err, UNDEFINED_FUNCTION, "function %s(*) does not exist", name);
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     if (nargs > SQL_FN_MAXARGS && strcmp(name, "concat") != 0 && strcmp(name, "concat_ws") != 0) {
         orb_err_set(err, UNDEFINED_FUNCTION, "function %s with %d arguments does not exist", name,
                     nargs);
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     uint32_t *types = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(nargs + 1));
     uint32_t *casts = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(nargs + 1));
     for (int i = 0; i < nargs; i++) types[i] = args[i]->type;
     const sql_builtin_t *fn;
-    if (sql_func_resolve(name, nargs, types, &fn, casts, err) != 0) return err_at(err, loc);
+    if (sql_func_resolve(name, nargs, types, &fn, casts, err) != 0) return sql_err_at(err, loc);
     sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, FUNC);
     e->fn = fn;
     e->location = loc;
@@ -459,9 +450,9 @@ int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, ui
                           int32_t *typmod, orb_err_t *err) {
     if (tn->n_array_bounds > 0) {
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "array types are not supported yet");
-        return err_at(err, tn->location);
+        return sql_err_at(err, tn->location);
     }
-    const char *name = str_of(tn->names[tn->n_names - 1]);
+    const char *name = sql_str_of(tn->names[tn->n_names - 1]);
     int32_t mods[4];
     int nmods = 0;
     for (size_t i = 0; i < tn->n_typmods && i < 4; i++) {
@@ -471,11 +462,11 @@ int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, ui
             mods[nmods++] = m->a_const->ival->ival;
         else {
             orb_err_set(err, SYNTAX_ERROR, "type modifiers must be simple constants or identifiers");
-            return err_at(err, tn->location);
+            return sql_err_at(err, tn->location);
         }
     }
     if (sql_type_lookup(name ? name : "", mods, nmods, oid, typmod, err) != 0)
-        return err_at(err, tn->location);
+        return sql_err_at(err, tn->location);
     return 0;
 }
 
@@ -484,23 +475,23 @@ static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Colum
     int loc = cr->location;
     const char *rel = NULL, *col = NULL;
     if (cr->n_fields == 1) {
-        col = str_of(cr->fields[0]);
+        col = sql_str_of(cr->fields[0]);
     } else if (cr->n_fields == 2) {
-        rel = str_of(cr->fields[0]);
-        col = str_of(cr->fields[1]);
+        rel = sql_str_of(cr->fields[0]);
+        col = sql_str_of(cr->fields[1]);
     } else if (cr->n_fields == 3) {
-        rel = str_of(cr->fields[1]);
-        col = str_of(cr->fields[2]);
+        rel = sql_str_of(cr->fields[1]);
+        col = sql_str_of(cr->fields[2]);
     }
     if (!col) {
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "\"*\" is not allowed here");
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     if (rel && sc->excluded_ok && strcmp(rel, "excluded") == 0) {
         int i = sql_table_column(sc->table, col);
         if (i < 0) {
             orb_err_set(err, UNDEFINED_COLUMN, "column excluded.%s does not exist", col);
-            return err_at(err, loc);
+            return sql_err_at(err, loc);
         }
         sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, EXCLUDED);
         e->index = i;
@@ -512,7 +503,7 @@ static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Colum
     }
     if (rel && (!sc->table || strcmp(rel, sc->alias) != 0)) {
         orb_err_set(err, UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", rel);
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     int i = sc->table ? sql_table_column(sc->table, col) : -1;
     if (i < 0) {
@@ -520,7 +511,7 @@ static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Colum
             orb_err_set(err, UNDEFINED_COLUMN, "column %s.%s does not exist", rel, col);
         else
             orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" does not exist", col);
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, COLUMN);
     e->index = i;
@@ -561,7 +552,7 @@ static int analyze_const(sql_analyze_ctx_t *ac, PgQuery__AConst *c, sql_expr_t *
             }
         }
         if (sql_value_in(SQL_OID_NUMERIC, -1, s, strlen(s), ac->mcx, &e->val, err) != 0)
-            return err_at(err, loc);
+            return sql_err_at(err, loc);
         break;
     }
     case PG_QUERY__A__CONST__VAL_BOOLVAL:
@@ -575,7 +566,7 @@ static int analyze_const(sql_analyze_ctx_t *ac, PgQuery__AConst *c, sql_expr_t *
         break;
     default:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "bit string constants are not supported yet");
-        return err_at(err, loc);
+        return sql_err_at(err, loc);
     }
     *out = e;
     return 0;
@@ -595,7 +586,7 @@ static int analyze_variadic(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_node_tag
     if (tag == SQL_T_GREATEST || tag == SQL_T_LEAST) {
         const sql_builtin_t *fn;
         uint32_t lc, rc;
-        if (sql_oper_resolve("<", t, t, &fn, &lc, &rc, err) != 0) return err_at(err, loc);
+        if (sql_oper_resolve("<", t, t, &fn, &lc, &rc, err) != 0) return sql_err_at(err, loc);
     }
     *out = e;
     return 0;
@@ -613,7 +604,7 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
         int num = n->param_ref->number;
         if (num < 1 || num > 65535) {
             orb_err_set(err, UNDEFINED_PARAMETER, "there is no parameter $%d", num);
-            return err_at(err, n->param_ref->location);
+            return sql_err_at(err, n->param_ref->location);
         }
         if (num > ac->nparams) {
             if (num > ac->param_cap) {
@@ -777,18 +768,18 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
             return 0;
         default:
             orb_err_set(err, FEATURE_NOT_SUPPORTED, "time without time zone is not supported yet");
-            return err_at(err, loc);
+            return sql_err_at(err, loc);
         }
     }
     case PG_QUERY__NODE__NODE_SUB_LINK:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "subqueries are not supported yet");
-        return err_at(err, n->sub_link->location);
+        return sql_err_at(err, n->sub_link->location);
     case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "arrays are not supported yet");
-        return err_at(err, n->a_array_expr->location);
+        return sql_err_at(err, n->a_array_expr->location);
     case PG_QUERY__NODE__NODE_SET_TO_DEFAULT:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "DEFAULT is not allowed in this context");
-        return err_at(err, n->set_to_default->location);
+        return sql_err_at(err, n->set_to_default->location);
     default:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                            "this kind of expression is not supported yet (node %d)",

@@ -12,6 +12,18 @@
 #include "sql.h"
 #include "sql_value.h"
 
+/* Sets the error's position (1-based) from a 0-based query location, if it has none yet;
+ * returns -1 so callers can `return sql_err_at(err, loc)`. */
+static inline int sql_err_at(orb_err_t *err, int location) {
+    if (err && location >= 0 && err->position == 0) err->position = location + 1;
+    return -1;
+}
+
+/* The text of a String node, NULL for any other node. */
+static inline const char *sql_str_of(PgQuery__Node *n) {
+    return (n && n->node_case == PG_QUERY__NODE__NODE_STRING) ? n->string->sval : NULL;
+}
+
 /* ---- catalog cache (sql_catalog.c) ------------------------------------------------------ */
 typedef struct sql_column_def {
     char *name;

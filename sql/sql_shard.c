@@ -182,6 +182,42 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
     return rc;
 }
 
+/* ---- single requests ---------------------------------------------------------------------- */
+
+act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
+                            Orbit__ShardOp *op) {
+    Orbit__ShardOp *ops[1] = {op};
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.txn_id = xc->txn_id;
+    req.table_id = t->id;
+    req.shard = shard;
+    req.schema_version = t->version;
+    req.n_ops = 1;
+    req.ops = ops;
+    return act_call_post(sql_session_rt(xc->sess), ACT_TABLE_SHARD, &req);
+}
+
+int sql_shard_get(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t index_id,
+                  Orbit__Datum **key, int nkey, bool lock, act_call_t **call,
+                  Orbit__OpResult **res, orb_err_t *err) {
+    *call = NULL;
+    *res = NULL;
+    uint32_t shard;
+    if (act_shard_of((const Orbit__Datum *const *)key, (size_t)nkey, t->nshards, &shard, err) != 0)
+        return -1;
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = lock ? ORBIT__SHARD_OP__KIND__LOCK_GET : ORBIT__SHARD_OP__KIND__GET;
+    op.index_id = index_id;
+    op.key = key;
+    op.n_key = (size_t)nkey;
+    *call = sql_shard_post1(xc, t, shard, &op);
+    Orbit__ShardReply *reply;
+    if (act_call_wait(*call, &reply, err) != 0) return -1;
+    if (reply->n_results != 1) return orb_err_set(err, INTERNAL_ERROR, "shard reply without a result");
+    *res = reply->results[0];
+    return 0;
+}
+
 /* ---- reads ----------------------------------------------------------------------------------- */
 
 static int eval_key(sql_exec_ctx_t *xc, sql_expr_t *e, uint32_t type, Orbit__Datum **out,
@@ -214,7 +250,6 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
                    orb_err_t *err) {
     const sql_table_t *t = q->table;
     const sql_path_t *p = &q->path;
-    act_runtime_t *rt = sql_session_rt(xc->sess);
     /* key bounds from the path; a NULL bound value matches nothing */
     int nb = p->neq + 1;
     Orbit__Datum **lower = sql_pb_datums(xc->mcx, nb), **upper = sql_pb_datums(xc->mcx, nb);
@@ -227,36 +262,17 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
     }
     nlower = nupper = p->neq;
     if (p->access == SQL_ACCESS_POINT) {
-        uint32_t shard;
-        if (act_shard_of((const Orbit__Datum *const *)lower, (size_t)p->neq, t->nshards, &shard,
-                         err) != 0)
-            return -1;
-        Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
-        op.kind = for_update ? ORBIT__SHARD_OP__KIND__LOCK_GET : ORBIT__SHARD_OP__KIND__GET;
-        op.key = lower;
-        op.n_key = (size_t)p->neq;
-        Orbit__ShardOp *ops[1] = {&op};
-        Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
-        req.txn_id = xc->txn_id;
-        req.table_id = t->id;
-        req.shard = shard;
-        req.schema_version = t->version;
-        req.n_ops = 1;
-        req.ops = ops;
         act_call_t *call;
-        Orbit__ShardReply *reply;
-        int rc = act_call(rt, ACT_TABLE_SHARD, &req, &call, &reply, err);
-        if (rc == 0 && reply->n_results == 1) {
+        Orbit__OpResult *r;
+        int rc = sql_shard_get(xc, t, 0, lower, p->neq, for_update, &call, &r, err);
+        for (size_t i = 0; rc == 0 && i < r->n_rows; i++) {
             /* GET returns no key: the key is the one we asked for */
-            Orbit__OpResult *r = reply->results[0];
-            for (size_t i = 0; i < r->n_rows && rc == 0; i++) {
-                sql_value_t *vals;
-                Orbit__Row key = ORBIT__ROW__INIT;
-                key.n_cols = (size_t)p->neq;
-                key.cols = lower;
-                rc = sql_row_from_pb(t, r->rows[i], xc->mcx, &vals, err);
-                if (rc == 0) rc = row_cb(arg, vals, &key);
-            }
+            sql_value_t *vals;
+            Orbit__Row key = ORBIT__ROW__INIT;
+            key.n_cols = (size_t)p->neq;
+            key.cols = lower;
+            rc = sql_row_from_pb(t, r->rows[i], xc->mcx, &vals, err);
+            if (rc == 0) rc = row_cb(arg, vals, &key);
         }
         act_call_free(call);
         return rc;
@@ -302,15 +318,7 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
             op.upper = upper;
             op.n_upper = (size_t)nupper;
             op.upper_incl = upper_incl;
-            Orbit__ShardOp *ops[1] = {&op};
-            Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
-            req.txn_id = xc->txn_id;
-            req.table_id = t->id;
-            req.shard = s;
-            req.schema_version = t->version;
-            req.n_ops = 1;
-            req.ops = ops;
-            calls[s] = act_call_post(rt, ACT_TABLE_SHARD, &req);
+            calls[s] = sql_shard_post1(xc, t, s, &op);
         }
         for (uint32_t s = 0; s < ns; s++) {
             if (done[s]) continue;

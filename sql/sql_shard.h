@@ -41,6 +41,16 @@ const char *sql_value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v);
 const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
                            const sql_value_t *vals);
 
+/* Posts a request of one op to shard `shard` of t, in the statement's transaction. */
+act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
+                            Orbit__ShardOp *op);
+/* Reads (lock: locks and reads the latest committed version of) the entry a key names, on
+ * the shard the key routes to. *res (0 or 1 row) is owned by *call: free with act_call_free,
+ * also on failure. */
+int sql_shard_get(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t index_id,
+                  Orbit__Datum **key, int nkey, bool lock, act_call_t **call,
+                  Orbit__OpResult **res, orb_err_t *err);
+
 /* An evaluation context for the statement (no row bound). */
 sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row);
 
