@@ -11,7 +11,7 @@
 sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row) {
     sql_eval_ctx_t ec;
     memset(&ec, 0, sizeof ec);
-    ec.fn.mcx = xc->mcx;
+    ec.fn.mcx = xc->row_mcx ? xc->row_mcx : xc->mcx;
     ec.fn.session = xc->sess;
     ec.fn.txn_start_us = sql_session_txn_start(xc->sess);
     ec.fn.stmt_start_us = sql_now_us();
@@ -63,6 +63,11 @@ typedef struct select_state {
     group_t **buckets;
     size_t nbuckets;
     size_t ngroups;
+    /* rows go straight out (no sort, grouping or DISTINCT): OFFSET and LIMIT apply here */
+    bool direct;
+    int64_t skip;       /* OFFSET rows still to drop */
+    int64_t left;       /* LIMIT rows still to produce, -1 unlimited */
+    int64_t produced;
 } select_state_t;
 
 static bool values_equal(uint32_t type, const sql_value_t *a, const sql_value_t *b) {
@@ -150,7 +155,10 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     if (q->where) {
         bool ok;
         if (sql_expr_eval_bool(&ec, q->where, &ok, err) != 0) return -1;
-        if (!ok) return 0;
+        if (!ok) {
+            if (st->xc->row_mcx) orb_mcx_reset(st->xc->row_mcx);
+            return 0;
+        }
     }
     if (q->has_agg) {
         sql_value_t *keys = orb_alloc0(st->xc->mcx, sizeof *keys * (size_t)(q->ngroup + 1));
@@ -159,8 +167,27 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
         group_t *g = group_find(st, keys, row);
         return agg_step(st, g, &ec, err);
     }
+    if (st->direct) {
+        if (st->left == 0) return SQL_SCAN_STOP;
+        if (st->skip > 0) {
+            st->skip--;
+            if (st->xc->row_mcx) orb_mcx_reset(st->xc->row_mcx);
+            return 0;
+        }
+    }
     sql_value_t *o;
     if (project(&ec, q, &o, err) != 0) return -1;
+    if (st->direct) {
+        st->produced++;
+        if (st->left > 0) st->left--;
+        if (st->res->emit) {
+            if (st->res->emit(st->res->emit_arg, o, err) != 0) return -1;
+            if (st->xc->row_mcx) orb_mcx_reset(st->xc->row_mcx); /* bounded memory */
+        } else {
+            result_add(st->res, st->xc->mcx, o);
+        }
+        return st->left == 0 ? SQL_SCAN_STOP : 0;
+    }
     result_add(st->res, st->xc->mcx, o);
     return 0;
 }
@@ -228,13 +255,24 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         st.nbuckets = 1024;
         st.buckets = orb_alloc0(xc->mcx, sizeof *st.buckets * st.nbuckets);
     }
+    int64_t limit = 0, offset = 0;
+    bool has_limit, has_offset;
+    if (eval_count(xc, q->limit, "LIMIT", &limit, &has_limit, err) != 0) return -1;
+    if (eval_count(xc, q->offset, "OFFSET", &offset, &has_offset, err) != 0) return -1;
+    st.direct = !q->has_agg && !q->nsort && !q->distinct;
+    st.skip = has_offset ? offset : 0;
+    st.left = has_limit ? limit : -1;
     xc->err = err;
+    /* streamed rows live only until they are sent */
+    if (st.direct && res->emit && q->table) xc->row_mcx = orb_mcx_create(xc->mcx, "row");
     int rc;
     if (q->path.access == SQL_ACCESS_NONE) {
         rc = select_row_cb(&st, NULL, NULL);
+        if (rc == SQL_SCAN_STOP) rc = 0;
     } else {
         rc = sql_shard_scan(xc, q, false, select_row_cb, &st, err);
     }
+    xc->row_mcx = NULL; /* freed with the statement's context */
     if (rc != 0) return -1;
     if (q->has_agg) {
         /* collect groups in a stable order: walk buckets (hash order, like HashAggregate) */
@@ -326,10 +364,10 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         merge_sort(res->rows, tmp, res->nrows);
         sort_query = NULL;
     }
-    int64_t limit = 0, offset = 0;
-    bool has_limit, has_offset;
-    if (eval_count(xc, q->limit, "LIMIT", &limit, &has_limit, err) != 0) return -1;
-    if (eval_count(xc, q->offset, "OFFSET", &offset, &has_offset, err) != 0) return -1;
+    if (st.direct) {
+        snprintf(res->tag, sizeof res->tag, "SELECT %lld", (long long)st.produced);
+        return 0;
+    }
     if (has_offset) {
         if (offset >= res->nrows) {
             res->nrows = 0;

@@ -266,6 +266,11 @@ typedef struct sql_result {
     int64_t cap;
     sql_value_t **rows;
     char tag[64];
+    /* When set, a SELECT that needs no sort, grouping or DISTINCT hands each row here as it
+     * is produced instead of keeping it (bounded memory for large results); cols are filled
+     * before the first call. A non-zero return stops the statement with that error. */
+    int (*emit)(void *arg, sql_value_t *row, orb_err_t *err);
+    void *emit_arg;
 } sql_result_t;
 
 typedef struct sql_exec_ctx {
@@ -274,12 +279,15 @@ typedef struct sql_exec_ctx {
     const sql_value_t *params;
     uint64_t txn_id;
     orb_err_t *err;          /* where row callbacks report errors */
+    orb_mcx_t *row_mcx;      /* when set: per-row memory, reset after each streamed row */
 } sql_exec_ctx_t;
 
 int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err);
 void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **cols, int *ncols);
 
 /* shard access helpers (sql_shard.c) */
+/* A row callback returning SQL_SCAN_STOP ends the scan early, successfully. */
+#define SQL_SCAN_STOP 1
 int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err);

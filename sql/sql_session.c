@@ -520,7 +520,12 @@ static bool allowed_in_failed(PgQuery__Node *n) {
 static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text, sql_query_t *query,
                          const sql_value_t *params, orb_mcx_t *mcx, sql_result_t *res,
                          orb_err_t *err) {
+    /* keep the caller's streaming hook (res->emit), reset the rest */
+    int (*emit)(void *, sql_value_t *, orb_err_t *) = res->emit;
+    void *emit_arg = res->emit_arg;
     memset(res, 0, sizeof *res);
+    res->emit = emit;
+    res->emit_arg = emit_arg;
     if (s->failed && !allowed_in_failed(stmt))
         return orb_err_set(err, IN_FAILED_SQL_TRANSACTION,
                            "current transaction is aborted, commands ignored until end of transaction block");
@@ -552,6 +557,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         if (sql_analyze(&ac, stmt, &query, err) != 0) return -1;
         if (ac.nparams > 0) return orb_err_set(err, UNDEFINED_PARAMETER, "there is no parameter $%d", 1);
     }
+    if (query->kind == SQL_STMT_SELECT || query->returning)
+        sql_result_describe(query, mcx, &res->cols, &res->ncols);
+    if (query->kind != SQL_STMT_SELECT) res->emit = NULL; /* RETURNING rows are kept */
     if (txn_ensure(s, err) != 0) return -1;
     if (act_txn_statement_begin(s->engine->rt, s->txn_id, err) != 0) return -1;
     sql_exec_ctx_t xc = {.sess = s, .mcx = mcx, .params = params, .txn_id = s->txn_id};
@@ -561,48 +569,43 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         *err = e2;
         rc = -1;
     }
-    if (rc == 0 && (query->kind == SQL_STMT_SELECT || query->returning)) {
-        sql_result_describe(query, mcx, &res->cols, &res->ncols);
-    }
     return rc;
 }
 
 /* ---- output ------------------------------------------------------------------------------- */
 
-static int send_rows(sql_session_t *s, const sql_sink_t *sink, sql_result_t *res, int64_t from,
-                     int64_t to, const int16_t *formats, int nformats, orb_err_t *err) {
+/* Formats one row (text, or binary where formats say so) and hands it to the sink. */
+static int send_row(const sql_sink_t *sink, const sql_result_t *res, const sql_value_t *row,
+                    const int16_t *formats, int nformats, orb_buf_t *b, orb_err_t *err) {
+    int n = res->ncols;
+    size_t offs[n > 0 ? n : 1];
+    sql_cell_t cells[n > 0 ? n : 1];
+    orb_buf_reset(b);
+    for (int c = 0; c < n; c++) {
+        offs[c] = b->len;
+        if (row[c].isnull) {
+            cells[c].len = -1;
+            continue;
+        }
+        int16_t f = nformats == 0 ? 0 : nformats == 1 ? formats[0] : formats[c];
+        int rc = f == 1 ? sql_value_send(res->cols[c].type_oid, &row[c], b, err)
+                        : sql_value_out(res->cols[c].type_oid, res->cols[c].typmod, &row[c], b, err);
+        if (rc != 0) return -1;
+        cells[c].len = (int32_t)(b->len - offs[c]);
+    }
+    for (int c = 0; c < n; c++)
+        if (!row[c].isnull) cells[c].data = b->data ? b->data + offs[c] : "";
+    sink->data_row(sink->arg, cells, n);
+    return 0;
+}
+
+static int send_rows(const sql_sink_t *sink, sql_result_t *res, int64_t from, int64_t to,
+                     const int16_t *formats, int nformats, orb_err_t *err) {
     orb_buf_t b;
     orb_buf_init(&b);
-    size_t *offs = malloc(sizeof(size_t) * (size_t)(res->ncols + 1));
-    sql_cell_t *cells = malloc(sizeof(sql_cell_t) * (size_t)(res->ncols + 1));
     int rc = 0;
-    for (int64_t r = from; r < to && rc == 0; r++) {
-        orb_buf_reset(&b);
-        sql_value_t *row = res->rows[r];
-        for (int c = 0; c < res->ncols; c++) {
-            offs[c] = b.len;
-            if (row[c].isnull) {
-                cells[c].len = -1;
-                continue;
-            }
-            int16_t f = nformats == 0 ? 0 : nformats == 1 ? formats[0] : formats[c];
-            if (f == 1)
-                rc = sql_value_send(res->cols[c].type_oid, &row[c], &b, err);
-            else
-                rc = sql_value_out(res->cols[c].type_oid, res->cols[c].typmod, &row[c], &b, err);
-            if (rc != 0) break;
-            cells[c].len = (int32_t)(b.len - offs[c]);
-        }
-        if (rc != 0) break;
-        for (int c = 0; c < res->ncols; c++) {
-            if (row[c].isnull) continue;
-            cells[c].data = b.data ? b.data + offs[c] : "";
-        }
-        sink->data_row(sink->arg, cells, res->ncols);
-    }
-    (void)s;
-    free(offs);
-    free(cells);
+    for (int64_t r = from; r < to && rc == 0; r++)
+        rc = send_row(sink, res, res->rows[r], formats, nformats, &b, err);
     orb_buf_free(&b);
     return rc;
 }
@@ -619,6 +622,24 @@ static void describe_cols(const sql_sink_t *sink, const sql_result_t *res, const
         cols[c].format = nformats == 1 ? formats[0] : formats[c];
     }
     sink->row_description(sink->arg, cols, res->ncols);
+}
+
+/* Streaming of a simple query's rows: RowDescription before the first row, then DataRows
+ * as the executor produces them. */
+typedef struct stream {
+    const sql_sink_t *sink;
+    sql_result_t *res;
+    bool described;
+    orb_buf_t buf;
+} stream_t;
+
+static int stream_row(void *arg, sql_value_t *row, orb_err_t *err) {
+    stream_t *st = arg;
+    if (!st->described) {
+        describe_cols(st->sink, st->res, NULL, 0);
+        st->described = true;
+    }
+    return send_row(st->sink, st->res, row, NULL, 0, &st->buf, err);
 }
 
 /* ---- simple query ----------------------------------------------------------------------- */
@@ -642,13 +663,19 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
     for (size_t i = 0; i < pr->n_stmts; i++) {
         orb_mcx_t *smcx = orb_mcx_create(mcx, "statement");
         sql_result_t res;
+        memset(&res, 0, sizeof res);
+        stream_t st = {.sink = sink, .res = &res};
+        orb_buf_init(&st.buf);
+        res.emit = stream_row;
+        res.emit_arg = &st;
         orb_err_clear(&err);
         PgQuery__Node *stmt = pr->stmts[i]->stmt;
         int rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
         if (rc == 0 && res.ncols > 0) {
-            describe_cols(sink, &res, NULL, 0);
-            rc = send_rows(s, sink, &res, 0, res.nrows, NULL, 0, &err);
+            if (!st.described) describe_cols(sink, &res, NULL, 0);
+            rc = send_rows(sink, &res, 0, res.nrows, NULL, 0, &err);
         }
+        orb_buf_free(&st.buf);
         if (rc != 0) {
             sink->error(sink->arg, &err);
             on_error(s);
@@ -902,7 +929,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     }
     int64_t end = p->res.nrows;
     if (max_rows > 0 && p->pos + max_rows < end) end = p->pos + max_rows;
-    if (p->res.ncols > 0) rc = send_rows(s, sink, &p->res, p->pos, end, p->formats, p->nformats, err);
+    if (p->res.ncols > 0) rc = send_rows(sink, &p->res, p->pos, end, p->formats, p->nformats, err);
     if (rc != 0) {
         on_error(s);
         s->sink = NULL;

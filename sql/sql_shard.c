@@ -223,6 +223,7 @@ int sql_shard_get(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t index_id,
 static int eval_key(sql_exec_ctx_t *xc, sql_expr_t *e, uint32_t type, Orbit__Datum **out,
                     bool *null, orb_err_t *err) {
     sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+    ec.fn.mcx = xc->mcx; /* bounds outlive every row of the scan */
     sql_value_t v;
     if (sql_expr_eval(&ec, e, &v, err) != 0) return -1;
     if (v.isnull) {
@@ -238,9 +239,11 @@ static int deliver(sql_exec_ctx_t *xc, sql_query_t *q, Orbit__OpResult *r,
                    orb_err_t *err) {
     for (size_t i = 0; i < r->n_rows; i++) {
         sql_value_t *vals;
-        if (sql_row_from_pb(q->table, r->rows[i], xc->mcx, &vals, err) != 0) return -1;
+        orb_mcx_t *m = xc->row_mcx ? xc->row_mcx : xc->mcx;
+        if (sql_row_from_pb(q->table, r->rows[i], m, &vals, err) != 0) return -1;
         Orbit__Row *key = i < r->n_keys ? r->keys[i] : NULL;
-        if (row_cb(arg, vals, key) != 0) return -1;
+        int rc = row_cb(arg, vals, key);
+        if (rc != 0) return rc; /* an error, or SQL_SCAN_STOP */
     }
     return 0;
 }
@@ -271,11 +274,11 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
             Orbit__Row key = ORBIT__ROW__INIT;
             key.n_cols = (size_t)p->neq;
             key.cols = lower;
-            rc = sql_row_from_pb(t, r->rows[i], xc->mcx, &vals, err);
+            rc = sql_row_from_pb(t, r->rows[i], xc->row_mcx ? xc->row_mcx : xc->mcx, &vals, err);
             if (rc == 0) rc = row_cb(arg, vals, &key);
         }
         act_call_free(call);
-        return rc;
+        return rc == SQL_SCAN_STOP ? 0 : rc;
     }
     bool lower_incl = true, upper_incl = true;
     if (p->lower) {
@@ -346,5 +349,5 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
             calls[s] = NULL;
         }
     }
-    return rc;
+    return rc == SQL_SCAN_STOP ? 0 : rc;
 }
