@@ -167,7 +167,8 @@ static bool is_strlike(uint32_t t) {
                   ti->kind == ORBIT__DATUM__V_BIN);
 }
 
-int sql_agg_step(sql_agg_state_t *st, const sql_value_t *arg, orb_err_t *err) {
+int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_err_t *err) {
+    const sql_value_t *arg = nargs > 0 ? args : NULL;
     const sql_agg_t *a = st->agg;
     if (a->kind == AGG_COUNT_STAR) { st->count++; return 0; }
     if (!arg || arg->isnull) return 0;

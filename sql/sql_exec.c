@@ -123,11 +123,15 @@ static int agg_step(select_state_t *st, group_t *g, sql_eval_ctx_t *ec, orb_err_
             if (!pass) continue;
         }
         if (!ac->arg) {
-            if (sql_agg_step(g->states[a], NULL, err) != 0) return -1;
+            if (sql_agg_step(g->states[a], NULL, 0, err) != 0) return -1;
             continue;
         }
+        sql_value_t argv[SQL_FN_MAXARGS];
+        for (int k = 1; k < ac->nargs && k < SQL_FN_MAXARGS; k++)
+            if (sql_expr_eval(ec, ac->args[k], &argv[k], err) != 0) return -1;
         sql_value_t v;
         if (sql_expr_eval(ec, ac->arg, &v, err) != 0) return -1;
+        argv[0] = v;
         if (ac->distinct) {
             if (v.isnull) continue;
             uint64_t h = sql_value_hash(ac->argtype, &v);
@@ -141,7 +145,7 @@ static int agg_step(select_state_t *st, group_t *g, sql_eval_ctx_t *ec, orb_err_
             s->next = g->seen[a];
             g->seen[a] = s;
         }
-        if (sql_agg_step(g->states[a], &v, err) != 0) return -1;
+        if (sql_agg_step(g->states[a], argv, ac->nargs, err) != 0) return -1;
     }
     return 0;
 }

@@ -375,33 +375,40 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
     const sql_agg_t *agg = NULL;
     if (analyze_list(ac, sc, f->args, f->n_args, &args, err) != 0) return -1;
     for (int i = 0; i < nargs && i < SQL_FN_MAXARGS; i++) argtypes[i] = args[i]->type;
-    uint32_t aggcast = 0, aggret = 0;
+    uint32_t aggcasts[SQL_FN_MAXARGS] = {0}, aggret = 0;
     orb_err_t tmp;
-    if (nargs <= 1 && sql_agg_resolve(name, f->agg_star ? 0 : nargs, argtypes, &agg, &aggcast,
-                                      &aggret, &tmp) == 0) {
+    if (nargs <= SQL_FN_MAXARGS && sql_agg_resolve(name, f->agg_star ? 0 : nargs, argtypes, &agg,
+                                                   aggcasts, &aggret, &tmp) == 0) {
         if (!sc->allow_agg) {
             orb_err_set(err, GROUPING_ERROR, "aggregate functions are not allowed in %s",
                         sc->table ? "WHERE" : "this context");
             return sql_err_at(err, loc);
         }
-        if (nargs == 1 && contains_aggref(args[0])) {
-            orb_err_set(err, GROUPING_ERROR, "aggregate function calls cannot be nested");
-            return sql_err_at(err, args[0]->location >= 0 ? args[0]->location : loc);
+        for (int i = 0; i < nargs; i++) {
+            if (contains_aggref(args[i])) {
+                orb_err_set(err, GROUPING_ERROR, "aggregate function calls cannot be nested");
+                return sql_err_at(err, args[i]->location >= 0 ? args[i]->location : loc);
+            }
         }
         if (f->agg_within_group) {
             orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITHIN GROUP is not supported yet");
             return sql_err_at(err, loc);
         }
-        sql_agg_call_t ag = {.agg = agg, .arg = NULL, .argtype = aggcast, .distinct = f->agg_distinct};
+        sql_agg_call_t ag = {.agg = agg, .arg = NULL, .argtype = aggcasts[0], .distinct = f->agg_distinct};
         if (f->agg_filter) {
             sql_scope_t fsc = *sc;
             fsc.allow_agg = false;
             if (sql_expr_analyze(ac, &fsc, f->agg_filter, &ag.filter, err) != 0) return -1;
             if (coerce_bool(ac, &ag.filter, "FILTER", err) != 0) return -1;
         }
-        if (nargs == 1) {
-            if (sql_expr_coerce(ac, args[0], aggcast, -1, SQL_CAST_IMPLICIT, &ag.arg, err) != 0)
-                return -1;
+        if (nargs >= 1 && !f->agg_star) {
+            ag.nargs = nargs;
+            ag.args = args_alloc(ac->mcx, nargs);
+            for (int i = 0; i < nargs; i++)
+                if (sql_expr_coerce(ac, args[i], aggcasts[i] ? aggcasts[i] : args[i]->type, -1,
+                                    SQL_CAST_IMPLICIT, &ag.args[i], err) != 0)
+                    return -1;
+            ag.arg = ag.args[0];
             ag.argtype = ag.arg->type;
         }
         if (sc->naggs == sc->aggcap) {

@@ -128,7 +128,9 @@ sql_expr_t *sql_expr_make(orb_mcx_t *mcx, sql_node_tag_t tag);
 
 typedef struct sql_agg_call {
     const sql_agg_t *agg;
-    sql_expr_t *arg;       /* NULL for count(*) */
+    sql_expr_t *arg;       /* the first argument; NULL for count(*) */
+    int nargs;             /* 0 for count(*) */
+    sql_expr_t **args;     /* all arguments (args[0] == arg) */
     uint32_t argtype;
     bool distinct;
     sql_expr_t *filter;    /* FILTER (WHERE ...), NULL when none */

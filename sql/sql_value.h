@@ -187,11 +187,12 @@ typedef struct sql_agg sql_agg_t;   /* the definition */
 typedef struct sql_agg_state sql_agg_state_t;
 /* count(*) is name "count" with nargs 0. Result types as PostgreSQL: sum(int4) -> int8,
  * sum(int8) -> numeric, avg(int) -> numeric, avg(float8) -> float8, min/max -> arg type. */
+/* argcasts has nargs entries: the type each argument must be cast to. */
 int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const sql_agg_t **out,
-                    uint32_t *argcast, uint32_t *rettype, orb_err_t *err);
+                    uint32_t *argcasts, uint32_t *rettype, orb_err_t *err);
 sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, orb_mcx_t *mcx);
-int sql_agg_step(sql_agg_state_t *st, const sql_value_t *arg /* NULL for count(*) */,
-                 orb_err_t *err);
+/* args: the aggregate's arguments for one input row (NULL with nargs 0 for count(*)). */
+int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_err_t *err);
 int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err);
 
 #endif

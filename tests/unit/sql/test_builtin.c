@@ -256,7 +256,7 @@ static const char *agg(const char *name, uint32_t t, int n, const char *const *v
             if (sql_value_cast(t, cast, -1, &v, mcx, &c, &err)) return orb_strdup(mcx, err.message);
             v = c;
         }
-        if (sql_agg_step(st, t ? &v : NULL, &err)) return orb_strdup(mcx, err.message);
+        if (sql_agg_step(st, t ? &v : NULL, t ? 1 : 0, &err)) return orb_strdup(mcx, err.message);
     }
     sql_value_t r;
     if (sql_agg_final(st, &r, &err)) return orb_strdup(mcx, err.message);
