@@ -89,6 +89,32 @@ static int figure_colname_int(PgQuery__Node *n, const char **name) {
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
         *name = "coalesce";
         return 2;
+    case PG_QUERY__NODE__NODE_SUB_LINK: {
+        PgQuery__SubLink *sl = n->sub_link;
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) {
+            *name = "exists";
+            return 2;
+        }
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) {
+            *name = "array";
+            return 2;
+        }
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK && sl->subselect &&
+            sl->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+            PgQuery__SelectStmt *ss = sl->subselect->select_stmt;
+            /* the name of the subquery's single column */
+            while (ss->op != PG_QUERY__SET_OPERATION__SETOP_NONE && ss->larg) ss = ss->larg;
+            if (ss->n_target_list == 1) {
+                PgQuery__ResTarget *rt = ss->target_list[0]->res_target;
+                if (rt->name && rt->name[0]) {
+                    *name = rt->name;
+                    return 2;
+                }
+                return figure_colname_int(rt->val, name);
+            }
+        }
+        return 0;
+    }
     case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
         *name = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
         return 2;
@@ -143,6 +169,12 @@ static void add_target(sql_analyze_ctx_t *ac, sql_query_t *q, int *cap, sql_expr
     if (SQL_IS_A(e, COLUMN) && q->table) {
         t->table_oid = q->table->id;
         t->attnum = (int16_t)(e->index + 1);
+    } else if (SQL_IS_A(e, COLUMN) && q->nrtes) {
+        const sql_rte_t *rte = sql_rte_of(q, e->index);
+        if (rte && rte->table) {
+            t->table_oid = rte->table->id;
+            t->attnum = (int16_t)(e->index - rte->offset + 1);
+        }
     }
 }
 
@@ -163,6 +195,29 @@ static int analyze_targets(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t *
         if (v && v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
             PgQuery__ColumnRef *cr = v->column_ref;
             PgQuery__Node *last = cr->fields[cr->n_fields - 1];
+            if (last->node_case == PG_QUERY__NODE__NODE_A_STAR && q->from) {
+                const char *rel = cr->n_fields > 1 ? sql_str_of(cr->fields[cr->n_fields - 2]) : NULL;
+                if (!rel) {
+                    for (int k = 0; k < q->from->nstar; k++)
+                        add_target(ac, q, cap, q->from->star[k], q->from->star_names[k]);
+                    continue;
+                }
+                const sql_rte_t *rte = NULL;
+                for (int r = 0; r < q->nrtes && !rte; r++)
+                    if (strcmp(q->rtes[r].alias, rel) == 0) rte = &q->rtes[r];
+                if (!rte) {
+                    orb_err_set(err, UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", rel);
+                    return sql_err_at(err, cr->location);
+                }
+                for (int c = 0; c < rte->ncols; c++) {
+                    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, COLUMN);
+                    e->index = rte->offset + c;
+                    e->type = rte->types[c];
+                    e->typmod = rte->typmods[c];
+                    add_target(ac, q, cap, e, rte->names[c]);
+                }
+                continue;
+            }
             if (last->node_case == PG_QUERY__NODE__NODE_A_STAR) {
                 if (!q->table) {
                     orb_err_set(err, SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
@@ -210,12 +265,23 @@ static int check_grouped(const sql_query_t *q, const sql_expr_t *e, orb_err_t *e
     for (int g = 0; g < q->ngroup; g++)
         if (expr_equal(e, q->group[g])) return 0;
     if (e->tag == SQL_T_COLUMN) {
+        const char *rel = q->alias, *col = "?";
+        if (q->table) {
+            col = q->table->cols[e->index].name;
+        } else {
+            const sql_rte_t *rte = sql_rte_of(q, e->index);
+            if (rte) {
+                rel = rte->alias;
+                col = rte->names[e->index - rte->offset];
+            }
+        }
         orb_err_set(err, GROUPING_ERROR,
                     "column \"%s.%s\" must appear in the GROUP BY clause or be used in an "
                     "aggregate function",
-                    q->alias, q->table->cols[e->index].name);
+                    rel ? rel : "", col);
         return sql_err_at(err, e->location);
     }
+    if (e->tag == SQL_T_SUBLINK) return 0; /* checked where it is analyzed */
     for (int i = 0; i < e->nargs; i++)
         if (check_grouped(q, e->args[i], err) != 0) return -1;
     return 0;
@@ -274,21 +340,17 @@ static const char *match_cmp(const sql_expr_t *e, int col, sql_expr_t **val) {
     return NULL;
 }
 
-static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
-    sql_path_t *p = &q->path;
+void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sql_expr_t *cond,
+                     sql_path_t *p) {
     memset(p, 0, sizeof *p);
-    if (!q->table) {
-        p->access = SQL_ACCESS_NONE;
-        return;
-    }
     p->access = SQL_ACCESS_FULL;
-    if (!q->where || q->table->npk == 0) return;
+    if (!cond || t->npk == 0) return;
     sql_expr_t *conj[64];
     int n = 0;
-    flatten_and(q->where, conj, &n, 64);
-    p->eq = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)q->table->npk);
-    for (int k = 0; k < q->table->npk; k++) {
-        int col = q->table->pk[k];
+    flatten_and(cond, conj, &n, 64);
+    p->eq = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)t->npk);
+    for (int k = 0; k < t->npk; k++) {
+        int col = offset + t->pk[k];
         sql_expr_t *found = NULL;
         for (int i = 0; i < n && !found; i++) {
             sql_expr_t *v;
@@ -298,11 +360,11 @@ static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
         if (!found) break;
         p->eq[p->neq++] = found;
     }
-    if (p->neq == q->table->npk) {
+    if (p->neq == t->npk) {
         p->access = SQL_ACCESS_POINT;
         return;
     }
-    int col = q->table->pk[p->neq];
+    int col = offset + t->pk[p->neq];
     for (int i = 0; i < n; i++) {
         sql_expr_t *v;
         const char *op = match_cmp(conj[i], col, &v);
@@ -318,78 +380,21 @@ static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
     if (p->neq > 0 || p->lower || p->upper) p->access = SQL_ACCESS_RANGE;
 }
 
+static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
+    if (!q->table) {
+        memset(&q->path, 0, sizeof q->path);
+        q->path.access = SQL_ACCESS_NONE;
+        return;
+    }
+    sql_choose_path(ac, q->table, 0, q->where, &q->path);
+}
+
 /* ---- SELECT ------------------------------------------------------------------------------ */
 
-static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_query_t *q,
-                          orb_err_t *err) {
-    q->kind = SQL_STMT_SELECT;
-    q->tag = "SELECT";
-    if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "UNION, INTERSECT and EXCEPT are not supported yet");
-    if (s->with_clause)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
-    if (s->n_values_lists)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "VALUES lists as a query are not supported yet");
-    if (s->n_window_clause)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
-    if (s->n_locking_clause)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT ... FOR UPDATE/SHARE is not supported yet");
-    if (s->into_clause)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT INTO is not supported yet");
-    if (s->n_from_clause > 1)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "joins are not supported yet");
-    if (s->n_from_clause == 1) {
-        PgQuery__Node *f = s->from_clause[0];
-        if (f->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
-            return orb_err_set(err, FEATURE_NOT_SUPPORTED,
-                               "joins and subqueries in FROM are not supported yet");
-        if (open_table(ac, f->range_var, q, err) != 0) return -1;
-    }
-    sql_scope_t sc = {.table = q->table, .alias = q->alias, .allow_agg = true};
-    int cap = 0;
-    if (analyze_targets(ac, &sc, q, s->target_list, s->n_target_list, &cap, err) != 0) return -1;
-    q->ntargets = q->nall;
-    if (s->where_clause) {
-        sql_scope_t wsc = {.table = q->table, .alias = q->alias, .allow_agg = false};
-        if (sql_expr_analyze(ac, &wsc, s->where_clause, &q->where, err) != 0) return -1;
-        if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
-    }
-    if (s->n_group_clause) {
-        q->group = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * s->n_group_clause);
-        sql_scope_t gsc = {.table = q->table, .alias = q->alias, .allow_agg = false};
-        for (size_t i = 0; i < s->n_group_clause; i++) {
-            PgQuery__Node *g = s->group_clause[i];
-            if (g->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-                g->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-                int k = g->a_const->ival->ival;
-                if (k < 1 || k > q->ntargets) {
-                    orb_err_set(err, INVALID_COLUMN_REFERENCE, "GROUP BY position %d is not in select list", k);
-                    return sql_err_at(err, g->a_const->location);
-                }
-                q->group[q->ngroup++] = q->targets[k - 1].expr;
-                continue;
-            }
-            if (g->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && g->column_ref->n_fields == 1) {
-                const char *nm = sql_str_of(g->column_ref->fields[0]);
-                if (nm && q->table && sql_table_column(q->table, nm) < 0) {
-                    int found = -1;
-                    for (int t = 0; t < q->ntargets; t++)
-                        if (strcmp(q->targets[t].name, nm) == 0) found = t;
-                    if (found >= 0) {
-                        q->group[q->ngroup++] = q->targets[found].expr;
-                        continue;
-                    }
-                }
-            }
-            if (sql_expr_analyze(ac, &gsc, g, &q->group[q->ngroup], err) != 0) return -1;
-            q->ngroup++;
-        }
-    }
-    if (s->having_clause) {
-        if (sql_expr_analyze(ac, &sc, s->having_clause, &q->having, err) != 0) return -1;
-        if (coerce_where(ac, &q->having, "HAVING", err) != 0) return -1;
-    }
-    /* ORDER BY: output column positions or names, else expressions as hidden targets */
+/* ORDER BY, DISTINCT, LIMIT and OFFSET of a SELECT (plain or set operation); sc resolves
+ * expressions against the rows the targets are computed from. */
+static int analyze_order_limit(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SelectStmt *s,
+                               sql_query_t *q, int *cap, bool setop, orb_err_t *err) {
     if (s->n_sort_clause) {
         q->sort = orb_alloc0(ac->mcx, sizeof *q->sort * s->n_sort_clause);
         for (size_t i = 0; i < s->n_sort_clause; i++) {
@@ -429,34 +434,39 @@ static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_que
                 if (k->target >= 0) continue;
             }
             sql_expr_t *e;
-            if (sql_expr_analyze(ac, &sc, n, &e, err) != 0) return -1;
+            if (sql_expr_analyze(ac, sc, n, &e, err) != 0) return -1;
             if (e->type == SQL_OID_UNKNOWN &&
                 sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
                 return -1;
             for (int t = 0; t < q->ntargets && k->target < 0; t++)
                 if (expr_equal(q->targets[t].expr, e)) k->target = t;
             if (k->target < 0) {
+                if (setop) {
+                    orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                                "invalid UNION/INTERSECT/EXCEPT ORDER BY clause");
+                    orb_err_detail(err, "Only result column names can be used, not expressions or functions.");
+                    return sql_err_at(err, e->location);
+                }
                 if (s->n_distinct_clause) {
                     orb_err_set(err, INVALID_COLUMN_REFERENCE,
                                 "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
                     return sql_err_at(err, e->location);
                 }
-                add_target(ac, q, &cap, e, "?sort?");
+                add_target(ac, q, cap, e, "?sort?");
                 k->target = q->nall - 1;
             }
         }
     }
     if (s->n_distinct_clause) {
-        if (s->n_distinct_clause > 1 || s->distinct_clause[0] != NULL) {
-            if (!(s->n_distinct_clause == 1 &&
-                  s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET))
-                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT DISTINCT ON is not supported yet");
-        }
+        if (!(s->n_distinct_clause == 1 &&
+              (!s->distinct_clause[0] ||
+               s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET)))
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT DISTINCT ON is not supported yet");
         q->distinct = true;
     }
     if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FETCH ... WITH TIES is not supported yet");
-    sql_scope_t lsc = {.allow_agg = false};
+    sql_scope_t lsc = {.allow_agg = false, .parent = sc->parent, .level_corr = sc->level_corr};
     if (s->limit_count) {
         bool is_null = s->limit_count->node_case == PG_QUERY__NODE__NODE_A_CONST &&
                        s->limit_count->a_const->isnull;
@@ -469,15 +479,321 @@ static int analyze_select(sql_analyze_ctx_t *ac, PgQuery__SelectStmt *s, sql_que
         if (sql_expr_analyze(ac, &lsc, s->limit_offset, &q->offset, err) != 0) return -1;
         if (coerce_int8(ac, &q->offset, "OFFSET", err) != 0) return -1;
     }
+    return 0;
+}
+
+static sql_cte_t *find_cte(sql_analyze_ctx_t *ac, const char *name) {
+    for (int i = ac->nctes - 1; i >= 0; i--)
+        if (strcmp(ac->ctes[i]->name, name) == 0) return ac->ctes[i];
+    return NULL;
+}
+
+static void push_cte(sql_analyze_ctx_t *ac, sql_cte_t *c) {
+    if (ac->nctes == ac->ctecap) {
+        int nc = ac->ctecap ? ac->ctecap * 2 : 8;
+        ac->ctes = orb_realloc(ac->mcx, ac->ctes, sizeof *ac->ctes * (size_t)ac->ctecap,
+                               sizeof *ac->ctes * (size_t)nc);
+        ac->ctecap = nc;
+    }
+    ac->ctes[ac->nctes++] = c;
+}
+
+static int analyze_select(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                          sql_query_t *q, bool *corr, orb_err_t *err);
+
+/* The output columns of an analyzed query, for the RTE or CTE that exposes it. */
+static void query_columns(sql_analyze_ctx_t *ac, const sql_query_t *q, PgQuery__Node **aliases,
+                          size_t naliases, const char ***names, uint32_t **types,
+                          int32_t **typmods) {
+    int n = q->ntargets;
+    *names = orb_alloc0(ac->mcx, sizeof(char *) * (size_t)(n + 1));
+    *types = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(n + 1));
+    *typmods = orb_alloc0(ac->mcx, sizeof(int32_t) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const char *alias = (size_t)i < naliases ? sql_str_of(aliases[i]) : NULL;
+        (*names)[i] = alias ? alias : q->targets[i].name;
+        (*types)[i] = q->targets[i].expr->type;
+        (*typmods)[i] = q->targets[i].expr->typmod;
+    }
+}
+
+/* WITH [RECURSIVE]: each CTE is analyzed once and visible to the CTEs after it and to the
+ * query body. A recursive CTE is `non-recursive term UNION [ALL] recursive term`. */
+static int analyze_with(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__WithClause *w,
+                        bool *corr, orb_err_t *err) {
+    for (size_t i = 0; i < w->n_ctes; i++) {
+        PgQuery__CommonTableExpr *ce = w->ctes[i]->common_table_expr;
+        if (!ce->ctequery || ce->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "data-modifying statements in WITH are not supported yet");
+        if (ce->search_clause || ce->cycle_clause)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SEARCH and CYCLE clauses are not supported yet");
+        PgQuery__SelectStmt *cs = ce->ctequery->select_stmt;
+        sql_cte_t *c = orb_alloc0(ac->mcx, sizeof *c);
+        c->name = ce->ctename;
+        bool recursive = w->recursive && cs->op == PG_QUERY__SET_OPERATION__SETOP_UNION && cs->larg &&
+                         cs->rarg;
+        if (recursive) {
+            /* the non-recursive term fixes the columns; the recursive one reads the work table */
+            c->union_all = cs->all;
+            c->query = orb_alloc0(ac->mcx, sizeof *c->query);
+            if (analyze_select(ac, parent, cs->larg, c->query, corr, err) != 0) return -1;
+            query_columns(ac, c->query, ce->aliascolnames, ce->n_aliascolnames, &c->names, &c->types,
+                          &c->typmods);
+            c->ncols = c->query->ntargets;
+            push_cte(ac, c);
+            sql_query_t *rec = orb_alloc0(ac->mcx, sizeof *rec);
+            c->analyzing_rec = true;
+            int rrc = analyze_select(ac, parent, cs->rarg, rec, corr, err);
+            c->analyzing_rec = false;
+            if (rrc != 0) return -1;
+            c->rec = rec;
+            if (c->rec->ntargets != c->ncols) {
+                orb_err_set(err, SYNTAX_ERROR, "each UNION query must have the same number of columns");
+                return sql_err_at(err, ce->location);
+            }
+            for (int k = 0; k < c->ncols; k++) {
+                sql_target_t *t = &c->rec->targets[k];
+                if (t->expr->type != c->types[k] &&
+                    sql_expr_coerce(ac, t->expr, c->types[k], -1, SQL_CAST_IMPLICIT, &t->expr, err) != 0)
+                    return -1;
+            }
+            continue;
+        }
+        c->query = orb_alloc0(ac->mcx, sizeof *c->query);
+        if (analyze_select(ac, parent, cs, c->query, corr, err) != 0) return -1;
+        query_columns(ac, c->query, ce->aliascolnames, ce->n_aliascolnames, &c->names, &c->types,
+                      &c->typmods);
+        c->ncols = c->query->ntargets;
+        push_cte(ac, c);
+    }
+    return 0;
+}
+
+/* a UNION/INTERSECT/EXCEPT b: columns take the common type of both sides */
+static int analyze_setop(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                         sql_query_t *q, bool *corr, orb_err_t *err) {
+    q->setop = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION       ? SQL_SETOP_UNION
+               : s->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT ? SQL_SETOP_INTERSECT
+                                                                   : SQL_SETOP_EXCEPT;
+    const char *what = q->setop == SQL_SETOP_UNION ? "UNION" : q->setop == SQL_SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
+    q->setop_all = s->all;
+    q->larg = orb_alloc0(ac->mcx, sizeof *q->larg);
+    q->rarg = orb_alloc0(ac->mcx, sizeof *q->rarg);
+    if (analyze_select(ac, parent, s->larg, q->larg, corr, err) != 0) return -1;
+    if (analyze_select(ac, parent, s->rarg, q->rarg, corr, err) != 0) return -1;
+    int n = q->larg->ntargets;
+    if (q->rarg->ntargets != n) {
+        orb_err_set(err, SYNTAX_ERROR, "each %s query must have the same number of columns", what);
+        return sql_err_at(err, q->rarg->ntargets ? q->rarg->targets[0].expr->location : -1);
+    }
+    sql_rte_t *rte = orb_alloc0(ac->mcx, sizeof *rte);
+    rte->alias = "";
+    rte->ncols = n;
+    rte->names = orb_alloc0(ac->mcx, sizeof(char *) * (size_t)(n + 1));
+    rte->types = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(n + 1));
+    rte->typmods = orb_alloc0(ac->mcx, sizeof(int32_t) * (size_t)(n + 1));
+    int cap = 0;
+    for (int i = 0; i < n; i++) {
+        sql_expr_t *both[2] = {q->larg->targets[i].expr, q->rarg->targets[i].expr};
+        uint32_t t;
+        if (sql_common_type(ac, both, 2, what, &t, err) != 0) return -1;
+        if (sql_expr_coerce(ac, both[0], t, -1, SQL_CAST_IMPLICIT, &q->larg->targets[i].expr, err) != 0) return -1;
+        if (sql_expr_coerce(ac, both[1], t, -1, SQL_CAST_IMPLICIT, &q->rarg->targets[i].expr, err) != 0) return -1;
+        int32_t tm = q->larg->targets[i].expr->typmod == q->rarg->targets[i].expr->typmod
+                         ? q->larg->targets[i].expr->typmod : -1;
+        rte->names[i] = q->larg->targets[i].name;
+        rte->types[i] = t;
+        rte->typmods[i] = tm;
+        sql_expr_t *col = SQL_MAKE_NODE(ac->mcx, COLUMN);
+        col->index = i;
+        col->type = t;
+        col->typmod = tm;
+        add_target(ac, q, &cap, col, q->larg->targets[i].name);
+    }
+    q->ntargets = q->nall;
+    q->width = n;
+    q->nrtes = 1;
+    q->rtes = rte;
+    sql_scope_t sc = {.nrtes = 1, .rtes = rte, .parent = parent, .level_corr = corr};
+    if (analyze_order_limit(ac, &sc, s, q, &cap, true, err) != 0) return -1;
+    q->path.access = SQL_ACCESS_NONE;
+    return 0;
+}
+
+/* VALUES (...), (...) as a query: columns column1..N of the common type of each column */
+static int analyze_values(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                          sql_query_t *q, bool *corr, orb_err_t *err) {
+    int nrows = (int)s->n_values_lists;
+    int n = (int)s->values_lists[0]->list->n_items;
+    sql_from_t *f = orb_alloc0(ac->mcx, sizeof *f);
+    f->kind = SQL_FROM_VALUES;
+    f->width = n;
+    f->nvalues = nrows;
+    f->values = orb_alloc0(ac->mcx, sizeof(sql_expr_t **) * (size_t)nrows);
+    sql_scope_t vsc = {.parent = parent, .level_corr = corr};
+    for (int r = 0; r < nrows; r++) {
+        PgQuery__List *l = s->values_lists[r]->list;
+        if ((int)l->n_items != n) {
+            orb_err_set(err, SYNTAX_ERROR, "VALUES lists must all be the same length");
+            return -1;
+        }
+        f->values[r] = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(n + 1));
+        for (int c = 0; c < n; c++)
+            if (sql_expr_analyze(ac, &vsc, l->items[c], &f->values[r][c], err) != 0) return -1;
+    }
+    sql_rte_t *rte = orb_alloc0(ac->mcx, sizeof *rte);
+    rte->alias = "*VALUES*";
+    rte->ncols = n;
+    rte->names = orb_alloc0(ac->mcx, sizeof(char *) * (size_t)(n + 1));
+    rte->types = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(n + 1));
+    rte->typmods = orb_alloc0(ac->mcx, sizeof(int32_t) * (size_t)(n + 1));
+    int cap = 0;
+    sql_expr_t **col = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(nrows + 1));
+    for (int c = 0; c < n; c++) {
+        for (int r = 0; r < nrows; r++) col[r] = f->values[r][c];
+        uint32_t t;
+        if (sql_common_type(ac, col, nrows, "VALUES", &t, err) != 0) return -1;
+        for (int r = 0; r < nrows; r++)
+            if (sql_expr_coerce(ac, f->values[r][c], t, -1, SQL_CAST_IMPLICIT, &f->values[r][c], err) != 0)
+                return -1;
+        rte->names[c] = orb_sprintf(ac->mcx, "column%d", c + 1);
+        rte->types[c] = t;
+        rte->typmods[c] = -1;
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, COLUMN);
+        e->index = c;
+        e->type = t;
+        add_target(ac, q, &cap, e, rte->names[c]);
+    }
+    q->ntargets = q->nall;
+    q->from = f;
+    q->width = n;
+    q->nrtes = 1;
+    q->rtes = rte;
+    q->path.access = SQL_ACCESS_NONE;
+    sql_scope_t sc = {.nrtes = 1, .rtes = rte, .parent = parent, .level_corr = corr};
+    return analyze_order_limit(ac, &sc, s, q, &cap, false, err);
+}
+
+static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                               sql_query_t *q, bool *corr, orb_err_t *err) {
+    if (s->n_window_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
+    if (s->n_locking_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT ... FOR UPDATE/SHARE is not supported yet");
+    if (s->into_clause)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT INTO is not supported yet");
+    sql_scope_t base = {.parent = parent, .level_corr = corr};
+    bool single = s->n_from_clause == 1 &&
+                  s->from_clause[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+                  !((!s->from_clause[0]->range_var->schemaname ||
+                     !s->from_clause[0]->range_var->schemaname[0]) &&
+                    find_cte(ac, s->from_clause[0]->range_var->relname));
+    if (single) {
+        if (open_table(ac, s->from_clause[0]->range_var, q, err) != 0) return -1;
+        base.table = q->table;
+        base.alias = q->alias;
+    } else if (s->n_from_clause > 0) {
+        if (sql_from_analyze(ac, parent, s->from_clause, s->n_from_clause, q, &base, err) != 0)
+            return -1;
+        base.level_corr = corr;
+    }
+    sql_scope_t sc = base;
+    sc.allow_agg = true;
+    int cap = 0;
+    if (analyze_targets(ac, &sc, q, s->target_list, s->n_target_list, &cap, err) != 0) return -1;
+    q->ntargets = q->nall;
+    if (s->where_clause) {
+        sql_scope_t wsc = base;
+        wsc.allow_agg = false;
+        if (sql_expr_analyze(ac, &wsc, s->where_clause, &q->where, err) != 0) return -1;
+        if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
+    }
+    if (s->n_group_clause) {
+        q->group = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * s->n_group_clause);
+        sql_scope_t gsc = base;
+        gsc.allow_agg = false;
+        for (size_t i = 0; i < s->n_group_clause; i++) {
+            PgQuery__Node *g = s->group_clause[i];
+            if (g->node_case == PG_QUERY__NODE__NODE_GROUPING_SET)
+                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
+            if (g->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                g->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+                int k = g->a_const->ival->ival;
+                if (k < 1 || k > q->ntargets) {
+                    orb_err_set(err, INVALID_COLUMN_REFERENCE, "GROUP BY position %d is not in select list", k);
+                    return sql_err_at(err, g->a_const->location);
+                }
+                q->group[q->ngroup++] = q->targets[k - 1].expr;
+                continue;
+            }
+            if (g->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && g->column_ref->n_fields == 1) {
+                /* an output column name that is not an input column */
+                const char *nm = sql_str_of(g->column_ref->fields[0]);
+                sql_expr_t *probe;
+                orb_err_t tmp;
+                orb_err_clear(&tmp);
+                if (nm && sql_expr_analyze(ac, &gsc, g, &probe, &tmp) != 0) {
+                    int found = -1;
+                    for (int t = 0; t < q->ntargets; t++)
+                        if (strcmp(q->targets[t].name, nm) == 0) found = t;
+                    if (found >= 0) {
+                        q->group[q->ngroup++] = q->targets[found].expr;
+                        continue;
+                    }
+                }
+            }
+            if (sql_expr_analyze(ac, &gsc, g, &q->group[q->ngroup], err) != 0) return -1;
+            q->ngroup++;
+        }
+    }
+    if (s->having_clause) {
+        if (sql_expr_analyze(ac, &sc, s->having_clause, &q->having, err) != 0) return -1;
+        if (coerce_where(ac, &q->having, "HAVING", err) != 0) return -1;
+    }
+    if (analyze_order_limit(ac, &sc, s, q, &cap, false, err) != 0) return -1;
     q->aggs = sc.aggs;
     q->naggs = sc.naggs;
     q->has_agg = sc.naggs > 0 || q->ngroup > 0 || q->having;
-    if (q->has_agg && q->table) {
+    if (q->has_agg && (q->table || q->from)) {
         for (int t = 0; t < q->nall; t++)
             if (check_grouped(q, q->targets[t].expr, err) != 0) return -1;
         if (check_grouped(q, q->having, err) != 0) return -1;
     }
-    choose_path(ac, q);
+    if (q->from) {
+        q->path.access = SQL_ACCESS_NONE;
+        sql_from_pushdown(ac, q);
+    } else {
+        choose_path(ac, q);
+    }
+    return 0;
+}
+
+static int analyze_select(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                          sql_query_t *q, bool *corr, orb_err_t *err) {
+    q->kind = SQL_STMT_SELECT;
+    q->tag = "SELECT";
+    int nctes = ac->nctes;
+    int rc = 0;
+    if (s->with_clause) rc = analyze_with(ac, parent, s->with_clause, corr, err);
+    if (rc == 0) {
+        if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE)
+            rc = analyze_setop(ac, parent, s, q, corr, err);
+        else if (s->n_values_lists)
+            rc = analyze_values(ac, parent, s, q, corr, err);
+        else
+            rc = analyze_select_body(ac, parent, s, q, corr, err);
+    }
+    ac->nctes = nctes; /* CTEs are visible in this SELECT only */
+    return rc;
+}
+
+int sql_analyze_subquery(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                         sql_query_t **out, bool *correlated, orb_err_t *err) {
+    sql_query_t *q = orb_alloc0(ac->mcx, sizeof *q);
+    bool corr = false;
+    if (analyze_select(ac, parent, s, q, &corr, err) != 0) return -1;
+    *correlated = corr;
+    *out = q;
     return 0;
 }
 
@@ -760,9 +1076,11 @@ int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, o
     q->raw = stmt;
     int rc;
     switch (stmt->node_case) {
-    case PG_QUERY__NODE__NODE_SELECT_STMT:
-        rc = analyze_select(ac, stmt->select_stmt, q, err);
+    case PG_QUERY__NODE__NODE_SELECT_STMT: {
+        bool corr = false;
+        rc = analyze_select(ac, NULL, stmt->select_stmt, q, &corr, err);
         break;
+    }
     case PG_QUERY__NODE__NODE_INSERT_STMT:
         rc = analyze_insert(ac, stmt->insert_stmt, q, err);
         break;
@@ -799,4 +1117,10 @@ void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **co
         c->table_oid = t->table_oid;
         c->attnum = t->attnum;
     }
+}
+
+const sql_rte_t *sql_rte_of(const sql_query_t *q, int pos) {
+    for (int r = 0; r < q->nrtes; r++)
+        if (pos >= q->rtes[r].offset && pos < q->rtes[r].offset + q->rtes[r].ncols) return &q->rtes[r];
+    return NULL;
 }

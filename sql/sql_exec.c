@@ -17,7 +17,29 @@ sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row) {
     ec.fn.stmt_start_us = sql_now_us();
     ec.params = xc->params;
     ec.row = row;
+    ec.outer = xc->outer;
+    ec.nouter = xc->nouter;
+    ec.xc = xc;
     return ec;
+}
+
+orb_mcx_t *sql_exec_mcx(sql_eval_ctx_t *ec) { return ec->xc ? ec->xc->mcx : ec->fn.mcx; }
+
+int sql_exec_subquery(sql_eval_ctx_t *ec, sql_query_t *sub, bool per_row, sql_result_t *res,
+                      orb_err_t *err) {
+    sql_exec_ctx_t *px = ec->xc;
+    if (!px) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "subqueries are not supported here");
+    /* the subquery sees the enclosing rows plus the row being evaluated */
+    const sql_value_t **outer = orb_alloc(px->mcx, sizeof *outer * (size_t)(ec->nouter + 1));
+    for (int i = 0; i < ec->nouter; i++) outer[i] = ec->outer[i];
+    outer[ec->nouter] = ec->row;
+    sql_exec_ctx_t x = *px;
+    if (per_row) x.mcx = ec->fn.mcx;
+    x.outer = outer;
+    x.nouter = ec->nouter + 1;
+    x.row_mcx = NULL;
+    memset(res, 0, sizeof *res);
+    return sql_exec_query(&x, sub, res, err);
 }
 
 static void result_add(sql_result_t *res, orb_mcx_t *mcx, sql_value_t *row) {
@@ -248,6 +270,90 @@ static int eval_count(sql_exec_ctx_t *xc, sql_expr_t *e, const char *what, int64
     return 0;
 }
 
+/* ---- set operations ------------------------------------------------------------------------ */
+
+typedef struct srow {
+    struct srow *next;
+    uint64_t hash;
+    sql_value_t *row;
+    int64_t count;    /* occurrences still to match (INTERSECT/EXCEPT ALL) */
+    bool emitted;
+} srow_t;
+
+typedef struct rowtab {
+    srow_t **b;
+    size_t nb;
+    int n;
+    const sql_query_t *q;
+} rowtab_t;
+
+static uint64_t rt_hash(const rowtab_t *t, const sql_value_t *row) {
+    uint64_t h = 1469598103934665603ULL;
+    for (int c = 0; c < t->n; c++)
+        h = hash_mix(h, row[c].isnull ? 0x5bd1e995 : sql_value_hash(t->q->targets[c].expr->type, &row[c]));
+    return h;
+}
+
+/* Finds the entry of a row (NULLs equal, as set operations treat them), adding it if asked. */
+static srow_t *rt_find(rowtab_t *t, orb_mcx_t *mcx, sql_value_t *row, bool add) {
+    uint64_t h = rt_hash(t, row);
+    for (srow_t *e = t->b[h % t->nb]; e; e = e->next) {
+        if (e->hash != h) continue;
+        bool eq = true;
+        for (int c = 0; c < t->n && eq; c++) eq = values_equal(t->q->targets[c].expr->type, &e->row[c], &row[c]);
+        if (eq) return e;
+    }
+    if (!add) return NULL;
+    srow_t *e = orb_alloc0(mcx, sizeof *e);
+    e->hash = h;
+    e->row = row;
+    e->next = t->b[h % t->nb];
+    t->b[h % t->nb] = e;
+    return e;
+}
+
+static int exec_setop(sql_exec_ctx_t *xc, sql_query_t *q, sql_rowset_t *out, orb_err_t *err) {
+    sql_result_t L, R;
+    memset(&L, 0, sizeof L);
+    memset(&R, 0, sizeof R);
+    if (sql_exec_query(xc, q->larg, &L, err) != 0) return -1;
+    if (sql_exec_query(xc, q->rarg, &R, err) != 0) return -1;
+    rowtab_t t = {.nb = (size_t)(L.nrows + R.nrows) * 2 + 1, .n = q->width, .q = q};
+    t.b = orb_alloc0(xc->mcx, sizeof *t.b * t.nb);
+    if (q->setop == SQL_SETOP_UNION) {
+        for (int side = 0; side < 2; side++) {
+            sql_result_t *r = side ? &R : &L;
+            for (int64_t i = 0; i < r->nrows; i++) {
+                if (!q->setop_all) {
+                    srow_t *e = rt_find(&t, xc->mcx, r->rows[i], true);
+                    if (e->emitted) continue;
+                    e->emitted = true;
+                }
+                sql_rowset_add(out, xc->mcx, r->rows[i]);
+            }
+        }
+        return 0;
+    }
+    for (int64_t i = 0; i < R.nrows; i++) rt_find(&t, xc->mcx, R.rows[i], true)->count++;
+    rowtab_t seen = {.nb = (size_t)L.nrows * 2 + 1, .n = q->width, .q = q};
+    seen.b = orb_alloc0(xc->mcx, sizeof *seen.b * seen.nb);
+    for (int64_t i = 0; i < L.nrows; i++) {
+        sql_value_t *row = L.rows[i];
+        srow_t *e = rt_find(&t, xc->mcx, row, false);
+        bool in_r = e && e->count > 0;
+        if (q->setop_all) {
+            if (q->setop == SQL_SETOP_INTERSECT ? in_r : !in_r) sql_rowset_add(out, xc->mcx, row);
+            if (in_r) e->count--;
+            continue;
+        }
+        srow_t *s = rt_find(&seen, xc->mcx, row, true);
+        if (s->emitted) continue;
+        s->emitted = true;
+        if (q->setop == SQL_SETOP_INTERSECT ? (e != NULL) : (e == NULL)) sql_rowset_add(out, xc->mcx, row);
+    }
+    return 0;
+}
+
 static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
     select_state_t st;
     memset(&st, 0, sizeof st);
@@ -270,11 +376,17 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     /* streamed rows live only until they are sent */
     if (st.direct && res->emit && q->table) xc->row_mcx = orb_mcx_create(xc->mcx, "row");
     int rc;
-    if (q->path.access == SQL_ACCESS_NONE) {
+    if (q->setop || q->from) {
+        /* rows from a set operation or a FROM tree, then the same pipeline */
+        sql_rowset_t in = {0};
+        rc = q->setop ? exec_setop(xc, q, &in, err) : sql_from_exec(xc, q, q->from, &in, err);
+        for (int64_t r = 0; rc == 0 && r < in.n; r++) rc = select_row_cb(&st, in.rows[r], NULL);
+        if (rc == SQL_SCAN_STOP) rc = 0;
+    } else if (q->path.access == SQL_ACCESS_NONE) {
         rc = select_row_cb(&st, NULL, NULL);
         if (rc == SQL_SCAN_STOP) rc = 0;
     } else {
-        rc = sql_shard_scan(xc, q, false, select_row_cb, &st, err);
+        rc = sql_shard_scan(xc, q->table, &q->path, 0, q->table->ncols, false, select_row_cb, &st, err);
     }
     xc->row_mcx = NULL; /* freed with the statement's context */
     if (rc != 0) return -1;
@@ -742,7 +854,8 @@ static int exec_update_delete(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *
     collect_state_t cs = {.xc = xc, .q = q, .err = err};
     /* rows are locked and read at their latest committed version, then re-checked (as
      * PostgreSQL's READ COMMITTED re-evaluates WHERE on the updated row) */
-    if (sql_shard_scan(xc, q, true, collect_cb, &cs, err) != 0) return -1;
+    if (sql_shard_scan(xc, q->table, &q->path, 0, q->table->ncols, true, collect_cb, &cs, err) != 0)
+        return -1;
     sql_wb_t wb;
     sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
     for (size_t i = 0; i < cs.n; i++) {

@@ -25,6 +25,7 @@ bool sql_expr_is_stable(const sql_expr_t *e) {
     if (!e) return true;
     if (e->tag == SQL_T_COLUMN || e->tag == SQL_T_AGGREF || e->tag == SQL_T_EXCLUDED) return false;
     if (e->tag == SQL_T_FUNC && e->fn && e->fn->volatile_) return false;
+    if (e->tag == SQL_T_SUBLINK) return false;
     for (int i = 0; i < e->nargs; i++)
         if (!sql_expr_is_stable(e->args[i])) return false;
     return true;
@@ -106,8 +107,8 @@ not_allowed:
 }
 
 /* PostgreSQL's select_common_type, for the types Orbit has. */
-static int common_type(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, const char *what,
-                       uint32_t *out, orb_err_t *err) {
+int sql_common_type(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, const char *what,
+                    uint32_t *out, orb_err_t *err) {
     static const uint32_t numeric_rank[] = {SQL_OID_INT2, SQL_OID_INT4, SQL_OID_INT8,
                                             SQL_OID_NUMERIC, SQL_OID_FLOAT4, SQL_OID_FLOAT8};
     uint32_t t = SQL_OID_UNKNOWN;
@@ -254,7 +255,7 @@ static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr 
         all[0] = l;
         for (size_t i = 0; i < lst->n_items; i++) all[i + 1] = items[i];
         uint32_t ct;
-        if (common_type(ac, all, (int)lst->n_items + 1, "IN", &ct, err) == 0) {
+        if (sql_common_type(ac, all, (int)lst->n_items + 1, "IN", &ct, err) == 0) {
             if (coerce_all(ac, all, (int)lst->n_items + 1, ct, err) != 0) return -1;
         } else {
             orb_err_clear(err);
@@ -477,6 +478,109 @@ int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, ui
     return 0;
 }
 
+/* Looks a column up in one scope level. Returns 1 found (*pos, *type, *typmod or *merged
+ * set), 0 not found, -1 error (ambiguous). rel_seen tells whether rel named an entry here. */
+static int lookup_level(sql_scope_t *sc, const char *rel, const char *col, int loc, int *pos,
+                        uint32_t *type, int32_t *typmod, sql_expr_t **merged, bool *rel_seen,
+                        orb_err_t *err) {
+    *merged = NULL;
+    if (sc->nrtes == 0) {
+        /* the single-table form */
+        if (!sc->table) return 0;
+        if (rel && strcmp(rel, sc->alias) != 0) return 0;
+        if (rel) *rel_seen = true;
+        int i = sql_table_column(sc->table, col);
+        if (i < 0) return 0;
+        *pos = i;
+        *type = sc->table->cols[i].type;
+        *typmod = sc->table->cols[i].typmod;
+        return 1;
+    }
+    if (!rel) {
+        for (int m = 0; m < sc->nmerged; m++) {
+            if (strcmp(sc->merged[m].name, col) == 0) {
+                *merged = sc->merged[m].expr;
+                return 1;
+            }
+        }
+    }
+    int found = 0;
+    for (int r = 0; r < sc->nrtes; r++) {
+        const sql_rte_t *rte = &sc->rtes[r];
+        if (rel && strcmp(rel, rte->alias) != 0) continue;
+        if (rel) *rel_seen = true;
+        for (int c = 0; c < rte->ncols; c++) {
+            if (strcmp(rte->names[c], col) != 0) continue;
+            if (found) {
+                orb_err_set(err, AMBIGUOUS_COLUMN, "column reference \"%s\" is ambiguous", col);
+                return sql_err_at(err, loc);
+            }
+            found = 1;
+            *pos = rte->offset + c;
+            *type = rte->types[c];
+            *typmod = rte->typmods[c];
+        }
+    }
+    return found;
+}
+
+static int levenshtein(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 1 << 20;
+    int prev[64], cur[64];
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb];
+}
+
+/* PostgreSQL's "Perhaps you meant to reference the column ..." for a misspelt column: the
+ * closest name in this query's tables, if no more than half of it differs. */
+static void suggest_column(sql_scope_t *sc, const char *col, orb_err_t *err) {
+    int best = 1 << 20, nbest = 0;
+    const char *rel1 = NULL, *col1 = NULL, *rel2 = NULL, *col2 = NULL;
+    int limit = (int)strlen(col) / 2;
+    int nrtes = sc->nrtes;
+    for (int r = 0; r < (nrtes ? nrtes : (sc->table ? 1 : 0)); r++) {
+        const char *alias = nrtes ? sc->rtes[r].alias : sc->alias;
+        int ncols = nrtes ? sc->rtes[r].ncols : sc->table->ncols;
+        const char *rbest = NULL;
+        int rdist = 1 << 20;
+        for (int c = 0; c < ncols; c++) {
+            const char *name = nrtes ? sc->rtes[r].names[c] : sc->table->cols[c].name;
+            int d = levenshtein(name, col);
+            if (d > limit || d >= rdist) continue;
+            rdist = d;
+            rbest = name;
+        }
+        if (!rbest) continue;
+        if (rdist < best) {
+            best = rdist;
+            nbest = 1;
+            rel1 = alias;
+            col1 = rbest;
+        } else if (rdist == best && nbest == 1) {
+            nbest = 2;
+            rel2 = alias;
+            col2 = rbest;
+        } else if (rdist == best) {
+            nbest++;
+        }
+    }
+    if (nbest == 1)
+        orb_err_hint(err, "Perhaps you meant to reference the column \"%s.%s\".", rel1, col1);
+    else if (nbest == 2)
+        orb_err_hint(err, "Perhaps you meant to reference the column \"%s.%s\" or the column \"%s.%s\".",
+                     rel1, col1, rel2, col2);
+}
+
 static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__ColumnRef *cr,
                           sql_expr_t **out, orb_err_t *err) {
     int loc = cr->location;
@@ -508,23 +612,129 @@ static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Colum
         *out = e;
         return 0;
     }
-    if (rel && (!sc->table || strcmp(rel, sc->alias) != 0)) {
+    /* this query first, then the enclosing ones (a correlated reference) */
+    bool rel_seen = false;
+    int levels = 0;
+    for (sql_scope_t *s = sc; s; s = s->parent, levels++) {
+        int pos = 0;
+        uint32_t type = 0;
+        int32_t typmod = -1;
+        sql_expr_t *merged;
+        int r = lookup_level(s, rel, col, loc, &pos, &type, &typmod, &merged, &rel_seen, err);
+        if (r < 0) return -1;
+        if (r == 0) {
+            if (rel_seen) break; /* the table is here but lacks the column */
+            continue;
+        }
+        if (levels > 0) {
+            for (sql_scope_t *m = sc; m != s; m = m->parent)
+                if (m->level_corr) *m->level_corr = true;
+            if (merged) {
+                orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                            "outer references to JOIN USING columns are not supported yet");
+                return sql_err_at(err, loc);
+            }
+            sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, OUTER);
+            e->flag = levels;
+            e->index = pos;
+            e->type = type;
+            e->typmod = typmod;
+            e->location = loc;
+            *out = e;
+            return 0;
+        }
+        if (merged) {
+            *out = merged;
+            return 0;
+        }
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, COLUMN);
+        e->index = pos;
+        e->type = type;
+        e->typmod = typmod;
+        e->location = loc;
+        *out = e;
+        return 0;
+    }
+    if (rel && !rel_seen) {
         orb_err_set(err, UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", rel);
         return sql_err_at(err, loc);
     }
-    int i = sc->table ? sql_table_column(sc->table, col) : -1;
-    if (i < 0) {
-        if (rel)
-            orb_err_set(err, UNDEFINED_COLUMN, "column %s.%s does not exist", rel, col);
-        else
-            orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" does not exist", col);
+    if (rel)
+        orb_err_set(err, UNDEFINED_COLUMN, "column %s.%s does not exist", rel, col);
+    else
+        orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" does not exist", col);
+    if (!rel) suggest_column(sc, col, err);
+    return sql_err_at(err, loc);
+}
+
+/* x IN (SELECT ...), EXISTS (...), (SELECT ...), x op ANY/ALL (SELECT ...) */
+static int analyze_sublink(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SubLink *sl,
+                           sql_expr_t **out, orb_err_t *err) {
+    int loc = sl->location;
+    sql_sublink_kind_t kind;
+    switch (sl->sub_link_type) {
+    case PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK: kind = SQL_SUBLINK_EXISTS; break;
+    case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK: kind = SQL_SUBLINK_ANY; break;
+    case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: kind = SQL_SUBLINK_ALL; break;
+    case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK: kind = SQL_SUBLINK_EXPR; break;
+    default:
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of subquery is not supported yet");
         return sql_err_at(err, loc);
     }
-    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, COLUMN);
-    e->index = i;
-    e->type = sc->table->cols[i].type;
-    e->typmod = sc->table->cols[i].typmod;
+    if (!sl->subselect || sl->subselect->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+        return orb_err_set(err, SYNTAX_ERROR, "malformed subquery");
+    bool correlated = false;
+    struct sql_query *q;
+    if (sql_analyze_subquery(ac, sc, sl->subselect->select_stmt, &q, &correlated, err) != 0)
+        return -1;
+    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, SUBLINK);
+    e->flag = kind;
+    e->sub = q;
+    e->correlated = correlated;
     e->location = loc;
+    if (kind == SQL_SUBLINK_EXISTS) {
+        e->type = SQL_OID_BOOL;
+        *out = e;
+        return 0;
+    }
+    if (q->ntargets != 1) {
+        if (kind == SQL_SUBLINK_EXPR)
+            orb_err_set(err, SYNTAX_ERROR, "subquery must return only one column");
+        else
+            orb_err_set(err, SYNTAX_ERROR, q->ntargets > 1 ? "subquery has too many columns"
+                                                           : "subquery has too few columns");
+        return sql_err_at(err, loc);
+    }
+    sql_expr_t *target = q->targets[0].expr;
+    if (kind == SQL_SUBLINK_EXPR) {
+        e->type = target->type;
+        e->typmod = target->typmod;
+        *out = e;
+        return 0;
+    }
+    if (sl->testexpr && sl->testexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "row comparisons with subqueries are not supported yet");
+        return sql_err_at(err, loc);
+    }
+    sql_expr_t *l;
+    if (sql_expr_analyze(ac, sc, sl->testexpr, &l, err) != 0) return -1;
+    const char *op = sl->n_oper_name ? sql_str_of(sl->oper_name[sl->n_oper_name - 1]) : "=";
+    const sql_builtin_t *fn;
+    uint32_t lc = 0, rc = 0;
+    if (sql_oper_resolve(op ? op : "=", l->type, target->type, &fn, &lc, &rc, err) != 0)
+        return sql_err_at(err, loc);
+    if (fn->rettype != SQL_OID_BOOL) {
+        orb_err_set(err, DATATYPE_MISMATCH, "op ANY/ALL (array) requires operator to yield boolean");
+        return sql_err_at(err, loc);
+    }
+    e->fn = fn;
+    e->type = SQL_OID_BOOL;
+    e->nargs = 1;
+    e->args = args_alloc(ac->mcx, 1);
+    if (sql_expr_coerce(ac, l, lc, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0) return -1;
+    /* the subquery's column takes the operator's right type */
+    if (sql_expr_coerce(ac, target, rc, -1, SQL_CAST_IMPLICIT, &q->targets[0].expr, err) != 0)
+        return -1;
     *out = e;
     return 0;
 }
@@ -587,7 +797,7 @@ static int analyze_variadic(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_node_tag
     if (analyze_list(ac, sc, ns, n, &e->args, err) != 0) return -1;
     e->nargs = (int)n;
     uint32_t t;
-    if (common_type(ac, e->args, e->nargs, what, &t, err) != 0) return -1;
+    if (sql_common_type(ac, e->args, e->nargs, what, &t, err) != 0) return -1;
     if (coerce_all(ac, e->args, e->nargs, t, err) != 0) return -1;
     e->type = t;
     if (tag == SQL_T_GREATEST || tag == SQL_T_LEAST) {
@@ -736,7 +946,7 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
             nres++;
         }
         uint32_t t;
-        if (common_type(ac, results, nres, "CASE", &t, err) != 0) return -1;
+        if (sql_common_type(ac, results, nres, "CASE", &t, err) != 0) return -1;
         if (coerce_all(ac, results, nres, t, err) != 0) return -1;
         for (int i = 0; i < nw; i++) e->args[2 * i + 1] = results[i];
         if (c->defresult) e->args[2 * nw] = results[nw];
@@ -779,8 +989,7 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
         }
     }
     case PG_QUERY__NODE__NODE_SUB_LINK:
-        orb_err_set(err, FEATURE_NOT_SUPPORTED, "subqueries are not supported yet");
-        return sql_err_at(err, n->sub_link->location);
+        return analyze_sublink(ac, sc, n->sub_link, out, err);
     case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "arrays are not supported yet");
         return sql_err_at(err, n->a_array_expr->location);
@@ -847,6 +1056,66 @@ static int cmp_values(uint32_t type, const sql_value_t *a, const sql_value_t *b)
     return sql_value_cmp(type, a, b);
 }
 
+static int eval_sublink(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out,
+                        orb_err_t *err) {
+    sql_result_t *res = e->correlated ? NULL : e->cache;
+    sql_result_t local;
+    if (!res) {
+        /* an uncorrelated result lives as long as the statement (row memory may be reset
+         * after each row); a correlated one only as long as this row */
+        res = e->correlated ? &local : orb_alloc0(sql_exec_mcx(ec), sizeof *res);
+        if (sql_exec_subquery(ec, e->sub, e->correlated, res, err) != 0) return -1;
+        if (!e->correlated) ((sql_expr_t *)e)->cache = res; /* uncorrelated: run once */
+    }
+    out->isnull = false;
+    switch ((sql_sublink_kind_t)e->flag) {
+    case SQL_SUBLINK_EXISTS:
+        out->v.b = res->nrows > 0;
+        return 0;
+    case SQL_SUBLINK_EXPR:
+        if (res->nrows > 1)
+            return orb_err_set(err, CARDINALITY_VIOLATION,
+                               "more than one row returned by a subquery used as an expression");
+        if (res->nrows == 0) {
+            out->isnull = true;
+            return 0;
+        }
+        *out = res->rows[0][0];
+        return 0;
+    case SQL_SUBLINK_ANY:
+    case SQL_SUBLINK_ALL: {
+        bool any = e->flag == SQL_SUBLINK_ANY, saw_null = false;
+        sql_value_t a[2];
+        if (sql_expr_eval(ec, e->args[0], &a[0], err) != 0) return -1;
+        for (int64_t r = 0; r < res->nrows; r++) {
+            a[1] = res->rows[r][0];
+            if (a[0].isnull || a[1].isnull) {
+                saw_null = true;
+                continue;
+            }
+            sql_value_t b;
+            memset(&b, 0, sizeof b);
+            if (e->fn->fn(&ec->fn, a, 2, &b, err) != 0) return -1;
+            if (b.isnull) {
+                saw_null = true;
+                continue;
+            }
+            if (b.v.b == any) {
+                out->v.b = any;
+                return 0;
+            }
+        }
+        if (saw_null) {
+            out->isnull = true;
+            return 0;
+        }
+        out->v.b = !any;
+        return 0;
+    }
+    }
+    return orb_err_set(err, INTERNAL_ERROR, "unknown subquery kind");
+}
+
 int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err) {
     switch (e->tag) {
     case SQL_T_CONST:
@@ -865,6 +1134,13 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
     case SQL_T_AGGREF:
         *out = ec->aggs[e->index];
         return 0;
+    case SQL_T_OUTER:
+        if (e->flag < 1 || e->flag > ec->nouter)
+            return orb_err_set(err, INTERNAL_ERROR, "outer reference without its row");
+        *out = ec->outer[ec->nouter - e->flag][e->index];
+        return 0;
+    case SQL_T_SUBLINK:
+        return eval_sublink(ec, e, out, err);
     case SQL_T_SESSION:
         return eval_session(ec, e, out);
     case SQL_T_FUNC: {

@@ -107,7 +107,16 @@ typedef enum sql_node_tag {
     SQL_T_AGGREF,   /* index into the group's aggregate results */
     SQL_T_EXCLUDED, /* column of the row proposed for insertion (ON CONFLICT) */
     SQL_T_SESSION,  /* current_user, current_database(), version() ... */
+    SQL_T_OUTER,    /* column of an enclosing query's row: flag = levels up, index = position */
+    SQL_T_SUBLINK,  /* subquery: flag = kind (SQL_SUBLINK_*), args[0] = tested expr, sub */
 } sql_node_tag_t;
+
+typedef enum sql_sublink_kind {
+    SQL_SUBLINK_EXISTS = 1,
+    SQL_SUBLINK_ANY,  /* x op ANY (subquery), x IN (subquery) */
+    SQL_SUBLINK_ALL,
+    SQL_SUBLINK_EXPR, /* scalar subquery */
+} sql_sublink_kind_t;
 
 typedef struct sql_expr {
     sql_node_tag_t tag;
@@ -117,9 +126,12 @@ typedef struct sql_expr {
     sql_value_t val;       /* CONST */
     int index;             /* COLUMN: position; PARAM: 0-based; AGGREF: agg index; SESSION: op */
     int flag;              /* NULLTEST/DISTINCT/BOOLTEST detail; CASE: has else */
-    const sql_builtin_t *fn;
+    const sql_builtin_t *fn;  /* FUNC; SUBLINK ANY/ALL: the comparison operator */
     int nargs;
     struct sql_expr **args;
+    struct sql_query *sub;    /* SUBLINK: the subquery */
+    bool correlated;          /* SUBLINK: references an enclosing query (no caching) */
+    void *cache;              /* SUBLINK: uncorrelated result, per execution */
 } sql_expr_t;
 
 #define SQL_MAKE_NODE(mcx, T) sql_expr_make((mcx), SQL_T_##T)
@@ -136,10 +148,35 @@ typedef struct sql_agg_call {
     sql_expr_t *filter;    /* FILTER (WHERE ...), NULL when none */
 } sql_agg_call_t;
 
-/* What names resolve against while analyzing one expression. */
+/* A range-table entry: one FROM item whose columns occupy [offset, offset + ncols) of the
+ * query's combined row. */
+typedef struct sql_rte {
+    const char *alias;     /* the name that qualifies its columns ("" for none) */
+    int offset;
+    int ncols;
+    const char **names;
+    uint32_t *types;
+    int32_t *typmods;
+    sql_table_t *table;    /* a base table, or NULL (subquery, VALUES, CTE) */
+} sql_rte_t;
+
+/* A column merged by JOIN ... USING / NATURAL JOIN: an unqualified name resolves to expr. */
+typedef struct sql_merged_col {
+    const char *name;
+    struct sql_expr *expr;
+} sql_merged_col_t;
+
+/* What names resolve against while analyzing one expression. A scope with rtes resolves
+ * names through them; a scope with only `table` is the single-table form (DML). */
 typedef struct sql_scope {
     sql_table_t *table;    /* NULL: no FROM */
     const char *alias;     /* the table's name or alias in the query */
+    int nrtes;
+    sql_rte_t *rtes;
+    int nmerged;
+    sql_merged_col_t *merged;
+    struct sql_scope *parent; /* the enclosing query's scope (correlated subqueries) */
+    bool *level_corr;      /* the query level's flag: set when a name resolved through parent */
     bool allow_agg;
     bool excluded_ok;      /* EXCLUDED.col allowed (ON CONFLICT DO UPDATE) */
     /* aggregates found while analyzing (allow_agg) */
@@ -149,6 +186,9 @@ typedef struct sql_scope {
 } sql_scope_t;
 
 typedef struct sql_analyze_ctx {
+    struct sql_cte **ctes;  /* CTEs in scope, innermost last */
+    int nctes;
+    int ctecap;
     orb_mcx_t *mcx;
     sql_session_t *sess;
     const char *text;      /* the whole query string (for positions) */
@@ -164,6 +204,10 @@ int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t
                     sql_cast_ctx_t ctx, sql_expr_t **out, orb_err_t *err);
 int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, uint32_t *oid,
                           int32_t *typmod, orb_err_t *err);
+/* PostgreSQL's select_common_type over es (unknown literals take the others' type, numeric
+ * types promote); 42804 "<what> types x and y cannot be matched". */
+int sql_common_type(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, const char *what,
+                    uint32_t *out, orb_err_t *err);
 /* True when e references no column, aggregate or excluded row (constant within a run). */
 bool sql_expr_is_stable(const sql_expr_t *e);
 
@@ -173,6 +217,9 @@ typedef struct sql_eval_ctx {
     const sql_value_t *params;   /* bound parameter values */
     const sql_value_t *aggs;     /* aggregate results of the current group */
     const sql_value_t *excluded; /* proposed row (ON CONFLICT) */
+    const sql_value_t *const *outer; /* rows of the enclosing queries, innermost last */
+    int nouter;
+    struct sql_exec_ctx *xc;     /* to run subqueries */
 } sql_eval_ctx_t;
 
 int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err);
@@ -219,6 +266,69 @@ typedef struct sql_path {
     bool upper_incl;
 } sql_path_t;
 
+/* FROM items as a tree; every item produces rows of the query's full width with its own
+ * columns filled. */
+typedef enum sql_from_kind {
+    SQL_FROM_TABLE = 1,
+    SQL_FROM_SUBQUERY,
+    SQL_FROM_VALUES,
+    SQL_FROM_JOIN,
+    SQL_FROM_WORKTABLE, /* the recursive CTE's working table */
+} sql_from_kind_t;
+
+typedef enum sql_join_type {
+    SQL_JOIN_INNER = 0,
+    SQL_JOIN_LEFT,
+    SQL_JOIN_RIGHT,
+    SQL_JOIN_FULL,
+} sql_join_type_t;
+
+struct sql_query;
+struct sql_cte;
+
+typedef struct sql_from {
+    sql_from_kind_t kind;
+    int rte;                  /* TABLE, SUBQUERY, VALUES, WORKTABLE */
+    int offset, width;        /* the columns it fills */
+    struct sql_query *sub;    /* SUBQUERY */
+    struct sql_cte *cte;      /* SUBQUERY of a CTE (run once) or WORKTABLE */
+    int nvalues;              /* VALUES */
+    struct sql_expr ***values;
+    sql_join_type_t jointype; /* JOIN */
+    struct sql_from *left, *right;
+    struct sql_expr *quals;
+    struct sql_expr *filter;  /* TABLE: WHERE conjuncts pushed down to the scan */
+    sql_path_t path;          /* TABLE: how the scan reaches its rows */
+    bool nullable;            /* under the nullable side of an outer join */
+    /* what "*" expands to, in order */
+    int nstar;
+    struct sql_expr **star;
+    const char **star_names;
+} sql_from_t;
+
+typedef struct sql_cte {
+    const char *name;
+    struct sql_query *query;  /* non-recursive term for a recursive CTE */
+    struct sql_query *rec;    /* recursive term, NULL if none */
+    bool union_all;
+    bool analyzing_rec;       /* while its recursive term is analyzed: references are WORKTABLE */
+    int ncols;
+    const char **names;
+    uint32_t *types;
+    int32_t *typmods;
+    /* execution state (per statement) */
+    bool done;
+    void *rows;               /* sql_rowset_t * of the whole result */
+    void *work;               /* sql_rowset_t * working table during recursion */
+} sql_cte_t;
+
+typedef enum sql_setop {
+    SQL_SETOP_NONE = 0,
+    SQL_SETOP_UNION,
+    SQL_SETOP_INTERSECT,
+    SQL_SETOP_EXCEPT,
+} sql_setop_t;
+
 typedef struct sql_query {
     sql_stmt_kind_t kind;
     PgQuery__Node *raw;  /* the statement node (borrowed from the parse tree) */
@@ -256,9 +366,25 @@ typedef struct sql_query {
     sql_expr_t **defaults; /* INSERT/UPDATE: per column DEFAULT expression or NULL */
     bool *explicit_cols;   /* INSERT: columns given by the statement */
     bool returning;
+    struct sql_query *insert_src; /* INSERT ... SELECT: the query; its targets are coerced */
+    int *insert_cols;             /* target column of each of its output columns */
+    /* general FROM (joins, subqueries, VALUES); NULL for no FROM or a single table in
+     * `table`/`path` */
+    sql_from_t *from;
+    int width;                    /* columns of the combined row */
+    int nrtes;
+    sql_rte_t *rtes;
+    /* set operation: larg OP rarg; targets are COLUMN 0..n-1 of its rows */
+    sql_setop_t setop;
+    bool setop_all;
+    struct sql_query *larg, *rarg;
 } sql_query_t;
 
 int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, orb_err_t *err);
+/* Analyzes a SELECT nested in another query: names may resolve in parent (correlation);
+ * *correlated tells whether they did. */
+int sql_analyze_subquery(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
+                         struct sql_query **out, bool *correlated, orb_err_t *err);
 
 /* A materialised result (portals and simple queries). */
 typedef struct sql_result {
@@ -282,7 +408,36 @@ typedef struct sql_exec_ctx {
     uint64_t txn_id;
     orb_err_t *err;          /* where row callbacks report errors */
     orb_mcx_t *row_mcx;      /* when set: per-row memory, reset after each streamed row */
+    const sql_value_t *const *outer; /* rows of the enclosing queries (subqueries) */
+    int nouter;
 } sql_exec_ctx_t;
+
+/* A materialised set of rows. */
+typedef struct sql_rowset {
+    sql_value_t **rows;
+    int64_t n, cap;
+} sql_rowset_t;
+void sql_rowset_add(sql_rowset_t *rs, orb_mcx_t *mcx, sql_value_t *row);
+
+/* FROM (sql_from.c): analysis of the FROM list into q->from / q->rtes, and execution into
+ * full-width rows. */
+int sql_from_analyze(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__Node **items, size_t n,
+                     sql_query_t *q, sql_scope_t *sc, orb_err_t *err);
+void sql_from_pushdown(sql_analyze_ctx_t *ac, sql_query_t *q);
+int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                  orb_err_t *err);
+/* Runs a SELECT as a subquery of the row being evaluated in ec; per_row: its result is only
+ * needed while this row is evaluated (allocated in the row's memory). */
+int sql_exec_subquery(sql_eval_ctx_t *ec, struct sql_query *sub, bool per_row, sql_result_t *res,
+                      orb_err_t *err);
+/* The statement's memory of an evaluation (outlives per-row memory). */
+orb_mcx_t *sql_exec_mcx(sql_eval_ctx_t *ec);
+/* Chooses how a base table at `offset` of the combined row is reached, from the conjuncts
+ * of cond (sql_analyze.c). */
+void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sql_expr_t *cond,
+                     sql_path_t *p);
+/* The RTE a combined-row position belongs to. */
+const sql_rte_t *sql_rte_of(const sql_query_t *q, int pos);
 
 int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err);
 void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **cols, int *ncols);
@@ -290,7 +445,10 @@ void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **co
 /* shard access helpers (sql_shard.c) */
 /* A row callback returning SQL_SCAN_STOP ends the scan early, successfully. */
 #define SQL_SCAN_STOP 1
-int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
+/* Reads the rows of t that path selects, as rows of `width` columns with t's columns at
+ * `offset`, and hands each to row_cb with its storage key. */
+int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *path, int offset,
+                   int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err);
 int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, sql_value_t **out,

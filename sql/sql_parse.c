@@ -20,6 +20,9 @@ int sql_parse(const char *text, orb_mcx_t *mcx, PgQuery__ParseResult **out, orb_
     if (r.error) {
         orb_err_set(err, SYNTAX_ERROR, "%s", r.error->message);
         err->position = r.error->cursorpos;
+        /* libpg_query keeps no HINT; restore the ones PostgreSQL's grammar gives */
+        if (strcmp(r.error->message, "subquery in FROM must have an alias") == 0)
+            orb_err_hint(err, "For example, FROM (SELECT ...) [AS] foo.");
         pg_query_free_protobuf_parse_result(r);
         return -1;
     }

@@ -29,9 +29,11 @@ Orbit__Row *sql_pb_row(orb_mcx_t *mcx, const sql_table_t *t, const sql_value_t *
     return r;
 }
 
-int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, sql_value_t **out,
-                    orb_err_t *err) {
-    sql_value_t *vals = orb_alloc0(mcx, sizeof *vals * (size_t)(t->ncols + 1));
+int sql_row_from_pb_at(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, int offset,
+                       int width, sql_value_t **out, orb_err_t *err) {
+    if (width < offset + t->ncols) width = offset + t->ncols;
+    sql_value_t *all = orb_alloc0(mcx, sizeof *all * (size_t)(width + 1));
+    sql_value_t *vals = all + offset;
     for (int i = 0; i < t->ncols; i++) {
         if ((size_t)i >= r->n_cols) {
             vals[i].isnull = true; /* a column added after the row was written */
@@ -39,8 +41,13 @@ int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, s
         }
         if (sql_value_from_datum(t->cols[i].type, r->cols[i], mcx, &vals[i], err) != 0) return -1;
     }
-    *out = vals;
+    *out = all;
     return 0;
+}
+
+int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, sql_value_t **out,
+                    orb_err_t *err) {
+    return sql_row_from_pb_at(t, r, mcx, 0, t->ncols, out, err);
 }
 
 /* Copies a key row so it outlives the reply it came from. */
@@ -234,13 +241,13 @@ static int eval_key(sql_exec_ctx_t *xc, sql_expr_t *e, uint32_t type, Orbit__Dat
     return 0;
 }
 
-static int deliver(sql_exec_ctx_t *xc, sql_query_t *q, Orbit__OpResult *r,
-                   int (*row_cb)(void *, sql_value_t *, Orbit__Row *), void *arg,
-                   orb_err_t *err) {
+static int deliver(sql_exec_ctx_t *xc, const sql_table_t *t, int offset, int width,
+                   Orbit__OpResult *r, int (*row_cb)(void *, sql_value_t *, Orbit__Row *),
+                   void *arg, orb_err_t *err) {
     for (size_t i = 0; i < r->n_rows; i++) {
         sql_value_t *vals;
         orb_mcx_t *m = xc->row_mcx ? xc->row_mcx : xc->mcx;
-        if (sql_row_from_pb(q->table, r->rows[i], m, &vals, err) != 0) return -1;
+        if (sql_row_from_pb_at(t, r->rows[i], m, offset, width, &vals, err) != 0) return -1;
         Orbit__Row *key = i < r->n_keys ? r->keys[i] : NULL;
         int rc = row_cb(arg, vals, key);
         if (rc != 0) return rc; /* an error, or SQL_SCAN_STOP */
@@ -248,11 +255,10 @@ static int deliver(sql_exec_ctx_t *xc, sql_query_t *q, Orbit__OpResult *r,
     return 0;
 }
 
-int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
+int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
+                   int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err) {
-    const sql_table_t *t = q->table;
-    const sql_path_t *p = &q->path;
     /* key bounds from the path; a NULL bound value matches nothing */
     int nb = p->neq + 1;
     Orbit__Datum **lower = sql_pb_datums(xc->mcx, nb), **upper = sql_pb_datums(xc->mcx, nb);
@@ -274,7 +280,8 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
             Orbit__Row key = ORBIT__ROW__INIT;
             key.n_cols = (size_t)p->neq;
             key.cols = lower;
-            rc = sql_row_from_pb(t, r->rows[i], xc->row_mcx ? xc->row_mcx : xc->mcx, &vals, err);
+            rc = sql_row_from_pb_at(t, r->rows[i], xc->row_mcx ? xc->row_mcx : xc->mcx, offset,
+                                    width, &vals, err);
             if (rc == 0) rc = row_cb(arg, vals, &key);
         }
         act_call_free(call);
@@ -334,7 +341,7 @@ int sql_shard_scan(sql_exec_ctx_t *xc, sql_query_t *q, bool for_update,
                 }
             } else if (rc == 0 && reply->n_results == 1) {
                 Orbit__OpResult *r = reply->results[0];
-                rc = deliver(xc, q, r, row_cb, arg, err);
+                rc = deliver(xc, t, offset, width, r, row_cb, arg, err);
                 if (r->n_rows < SCAN_BATCH || r->n_keys == 0) {
                     done[s] = true;
                     remaining--;

@@ -8,6 +8,8 @@
 Orbit__Datum *sql_pb_datum(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v);
 Orbit__Datum **sql_pb_datums(orb_mcx_t *mcx, int n);
 Orbit__Row *sql_pb_row(orb_mcx_t *mcx, const sql_table_t *t, const sql_value_t *vals);
+int sql_row_from_pb_at(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, int offset,
+                       int width, sql_value_t **out, orb_err_t *err);
 Orbit__Row *sql_pb_row_copy(orb_mcx_t *mcx, const Orbit__Row *src);
 Orbit__Datum **sql_pk_datums(orb_mcx_t *mcx, const sql_table_t *t, const sql_value_t *vals);
 

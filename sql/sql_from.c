@@ -1,0 +1,767 @@
+/* sql/sql_from.c — FROM lists beyond a single table: the range table (tables, subqueries,
+ * VALUES, CTEs), joins (INNER/LEFT/RIGHT/FULL/CROSS, ON, USING, NATURAL) with the columns
+ * USING merges, pushdown of single-table WHERE conjuncts into shard scans, and execution:
+ * hash join on equality conditions, nested loop otherwise. Entry points:
+ * sql_from_analyze, sql_from_pushdown, sql_from_exec. See README.md ("Joins"). */
+#include "sql_shard.h"
+
+#include <string.h>
+
+/* ---- analysis ------------------------------------------------------------------------------ */
+
+typedef struct from_ctx {
+    sql_analyze_ctx_t *ac;
+    sql_scope_t *parent; /* the enclosing query (FROM items are not LATERAL) */
+    sql_query_t *q;
+    sql_scope_t *sc;     /* the scope being built */
+    int rtecap;
+    int mergedcap;
+} from_ctx_t;
+
+static sql_rte_t *new_rte(from_ctx_t *fc, const char *alias, int ncols) {
+    sql_query_t *q = fc->q;
+    for (int r = 0; r < q->nrtes; r++) {
+        if (alias[0] && strcmp(q->rtes[r].alias, alias) == 0) return NULL; /* duplicate */
+    }
+    if (q->nrtes == fc->rtecap) {
+        int nc = fc->rtecap ? fc->rtecap * 2 : 8;
+        q->rtes = orb_realloc(fc->ac->mcx, q->rtes, sizeof *q->rtes * (size_t)fc->rtecap,
+                              sizeof *q->rtes * (size_t)nc);
+        fc->rtecap = nc;
+    }
+    sql_rte_t *r = &q->rtes[q->nrtes++];
+    memset(r, 0, sizeof *r);
+    r->alias = alias;
+    r->offset = q->width;
+    r->ncols = ncols;
+    r->names = orb_alloc0(fc->ac->mcx, sizeof(char *) * (size_t)(ncols + 1));
+    r->types = orb_alloc0(fc->ac->mcx, sizeof(uint32_t) * (size_t)(ncols + 1));
+    r->typmods = orb_alloc0(fc->ac->mcx, sizeof(int32_t) * (size_t)(ncols + 1));
+    q->width += ncols;
+    return r;
+}
+
+static void release_table(void *arg) { sql_table_release(arg); }
+
+/* The star list of a single RTE: its columns in order. */
+static void rte_star(from_ctx_t *fc, sql_from_t *f, const sql_rte_t *r) {
+    f->nstar = r->ncols;
+    f->star = orb_alloc0(fc->ac->mcx, sizeof(sql_expr_t *) * (size_t)(r->ncols + 1));
+    f->star_names = orb_alloc0(fc->ac->mcx, sizeof(char *) * (size_t)(r->ncols + 1));
+    for (int c = 0; c < r->ncols; c++) {
+        sql_expr_t *e = SQL_MAKE_NODE(fc->ac->mcx, COLUMN);
+        e->index = r->offset + c;
+        e->type = r->types[c];
+        e->typmod = r->typmods[c];
+        f->star[c] = e;
+        f->star_names[c] = r->names[c];
+    }
+}
+
+static int dup_alias(orb_err_t *err, const char *alias, int loc) {
+    (void)loc; /* PostgreSQL reports no position here */
+    return orb_err_set(err, DUPLICATE_ALIAS, "table name \"%s\" specified more than once", alias);
+}
+
+static void apply_colnames(sql_rte_t *r, PgQuery__Alias *alias) {
+    if (!alias) return;
+    for (size_t i = 0; i < alias->n_colnames && (int)i < r->ncols; i++) {
+        const char *n = sql_str_of(alias->colnames[i]);
+        if (n) r->names[i] = n;
+    }
+}
+
+static sql_cte_t *find_cte(sql_analyze_ctx_t *ac, const char *name) {
+    for (int i = ac->nctes - 1; i >= 0; i--)
+        if (strcmp(ac->ctes[i]->name, name) == 0) return ac->ctes[i];
+    return NULL;
+}
+
+static int analyze_item(from_ctx_t *fc, PgQuery__Node *n, sql_from_t **out, orb_err_t *err);
+
+static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t **out,
+                             orb_err_t *err) {
+    sql_analyze_ctx_t *ac = fc->ac;
+    const char *alias = rv->alias && rv->alias->aliasname && rv->alias->aliasname[0]
+                            ? rv->alias->aliasname
+                            : rv->relname;
+    sql_from_t *f = orb_alloc0(ac->mcx, sizeof *f);
+    bool schema = rv->schemaname && rv->schemaname[0];
+    sql_cte_t *cte = schema ? NULL : find_cte(ac, rv->relname);
+    if (cte) {
+        sql_rte_t *r = new_rte(fc, alias, cte->ncols);
+        if (!r) return dup_alias(err, alias, rv->location);
+        for (int c = 0; c < cte->ncols; c++) {
+            r->names[c] = cte->names[c];
+            r->types[c] = cte->types[c];
+            r->typmods[c] = cte->typmods[c];
+        }
+        apply_colnames(r, rv->alias);
+        /* inside its own recursive term a CTE names the working table */
+        f->kind = cte->analyzing_rec ? SQL_FROM_WORKTABLE : SQL_FROM_SUBQUERY;
+        f->cte = cte;
+        f->rte = fc->q->nrtes - 1;
+        f->offset = r->offset;
+        f->width = r->ncols;
+        rte_star(fc, f, r);
+        *out = f;
+        return 0;
+    }
+    sql_table_t *t = sql_catalog_get(sql_session_engine(ac->sess), schema ? rv->schemaname : NULL,
+                                     rv->relname);
+    if (!t) {
+        if (schema)
+            orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", rv->schemaname,
+                        rv->relname);
+        else
+            orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->relname);
+        return sql_err_at(err, rv->location);
+    }
+    orb_mcx_on_reset(ac->mcx, release_table, t);
+    sql_rte_t *r = new_rte(fc, alias, t->ncols);
+    if (!r) return dup_alias(err, alias, rv->location);
+    r->table = t;
+    for (int c = 0; c < t->ncols; c++) {
+        r->names[c] = t->cols[c].name;
+        r->types[c] = t->cols[c].type;
+        r->typmods[c] = t->cols[c].typmod;
+    }
+    apply_colnames(r, rv->alias);
+    f->kind = SQL_FROM_TABLE;
+    f->rte = fc->q->nrtes - 1;
+    f->offset = r->offset;
+    f->width = r->ncols;
+    f->path.access = SQL_ACCESS_FULL;
+    rte_star(fc, f, r);
+    *out = f;
+    return 0;
+}
+
+static int analyze_subselect(from_ctx_t *fc, PgQuery__RangeSubselect *rs, sql_from_t **out,
+                             orb_err_t *err) {
+    sql_analyze_ctx_t *ac = fc->ac;
+    if (rs->lateral)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "LATERAL subqueries are not supported yet");
+    if (!rs->alias || !rs->alias->aliasname || !rs->alias->aliasname[0]) {
+        orb_err_set(err, SYNTAX_ERROR, "subquery in FROM must have an alias");
+        orb_err_hint(err, "For example, FROM (SELECT ...) [AS] foo.");
+        return -1;
+    }
+    if (!rs->subquery || rs->subquery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+        return orb_err_set(err, SYNTAX_ERROR, "malformed subquery in FROM");
+    sql_query_t *sub;
+    bool corr = false;
+    if (sql_analyze_subquery(ac, fc->parent, rs->subquery->select_stmt, &sub, &corr, err) != 0)
+        return -1;
+    if (corr && fc->sc->level_corr) *fc->sc->level_corr = true;
+    sql_rte_t *r = new_rte(fc, rs->alias->aliasname, sub->ntargets);
+    if (!r) return dup_alias(err, rs->alias->aliasname, -1);
+    for (int c = 0; c < sub->ntargets; c++) {
+        r->names[c] = sub->targets[c].name;
+        r->types[c] = sub->targets[c].expr->type;
+        r->typmods[c] = sub->targets[c].expr->typmod;
+    }
+    apply_colnames(r, rs->alias);
+    sql_from_t *f = orb_alloc0(ac->mcx, sizeof *f);
+    f->kind = SQL_FROM_SUBQUERY;
+    f->sub = sub;
+    f->rte = fc->q->nrtes - 1;
+    f->offset = r->offset;
+    f->width = r->ncols;
+    rte_star(fc, f, r);
+    *out = f;
+    return 0;
+}
+
+static void mark_nullable(sql_from_t *f) {
+    if (!f) return;
+    f->nullable = true;
+    mark_nullable(f->left);
+    mark_nullable(f->right);
+}
+
+static int star_find(const sql_from_t *f, const char *name, int *idx) {
+    int n = 0;
+    for (int i = 0; i < f->nstar; i++) {
+        if (strcmp(f->star_names[i], name) == 0) {
+            *idx = i;
+            n++;
+        }
+    }
+    return n;
+}
+
+static void add_merged(from_ctx_t *fc, const char *name, sql_expr_t *e) {
+    sql_scope_t *sc = fc->sc;
+    if (sc->nmerged == fc->mergedcap) {
+        int nc = fc->mergedcap ? fc->mergedcap * 2 : 8;
+        sc->merged = orb_realloc(fc->ac->mcx, sc->merged, sizeof *sc->merged * (size_t)fc->mergedcap,
+                                 sizeof *sc->merged * (size_t)nc);
+        fc->mergedcap = nc;
+    }
+    sc->merged[sc->nmerged].name = name;
+    sc->merged[sc->nmerged].expr = e;
+    sc->nmerged++;
+}
+
+static sql_expr_t *and_of(orb_mcx_t *mcx, sql_expr_t *a, sql_expr_t *b) {
+    if (!a) return b;
+    if (!b) return a;
+    sql_expr_t *e = SQL_MAKE_NODE(mcx, AND);
+    e->type = SQL_OID_BOOL;
+    e->nargs = 2;
+    e->args = orb_alloc0(mcx, sizeof(sql_expr_t *) * 2);
+    e->args[0] = a;
+    e->args[1] = b;
+    return e;
+}
+
+static int analyze_join(from_ctx_t *fc, PgQuery__JoinExpr *j, sql_from_t **out, orb_err_t *err) {
+    sql_analyze_ctx_t *ac = fc->ac;
+    if (j->alias && j->alias->aliasname && j->alias->aliasname[0])
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "aliases on joins are not supported yet");
+    sql_from_t *l, *r;
+    if (analyze_item(fc, j->larg, &l, err) != 0) return -1;
+    if (analyze_item(fc, j->rarg, &r, err) != 0) return -1;
+    sql_from_t *f = orb_alloc0(ac->mcx, sizeof *f);
+    f->kind = SQL_FROM_JOIN;
+    f->left = l;
+    f->right = r;
+    f->offset = l->offset;
+    f->width = r->offset + r->width - l->offset;
+    switch (j->jointype) {
+    case PG_QUERY__JOIN_TYPE__JOIN_LEFT: f->jointype = SQL_JOIN_LEFT; mark_nullable(r); break;
+    case PG_QUERY__JOIN_TYPE__JOIN_RIGHT: f->jointype = SQL_JOIN_RIGHT; mark_nullable(l); break;
+    case PG_QUERY__JOIN_TYPE__JOIN_FULL:
+        f->jointype = SQL_JOIN_FULL;
+        mark_nullable(l);
+        mark_nullable(r);
+        break;
+    case PG_QUERY__JOIN_TYPE__JOIN_INNER: f->jointype = SQL_JOIN_INNER; break;
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this join type is not supported yet");
+    }
+    /* USING / NATURAL: the named columns are compared and merged */
+    int nusing = 0;
+    const char **using = NULL;
+    if (j->is_natural) {
+        using = orb_alloc0(ac->mcx, sizeof(char *) * (size_t)(l->nstar + 1));
+        for (int i = 0; i < l->nstar; i++) {
+            int ri;
+            if (star_find(r, l->star_names[i], &ri) == 1) using[nusing++] = l->star_names[i];
+        }
+    } else if (j->n_using_clause) {
+        using = orb_alloc0(ac->mcx, sizeof(char *) * (j->n_using_clause + 1));
+        for (size_t i = 0; i < j->n_using_clause; i++) using[nusing++] = sql_str_of(j->using_clause[i]);
+    }
+    bool *lused = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)(l->nstar + 1));
+    bool *rused = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)(r->nstar + 1));
+    sql_expr_t **merged = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(nusing + 1));
+    for (int u = 0; u < nusing; u++) {
+        const char *name = using[u];
+        int li = -1, ri = -1;
+        int nl = star_find(l, name, &li), nr = star_find(r, name, &ri);
+        if (nl > 1)
+            return orb_err_set(err, AMBIGUOUS_COLUMN,
+                               "common column name \"%s\" appears more than once in left table", name);
+        if (nl == 0)
+            return orb_err_set(err, UNDEFINED_COLUMN,
+                               "column \"%s\" specified in USING clause does not exist in left table", name);
+        if (nr > 1)
+            return orb_err_set(err, AMBIGUOUS_COLUMN,
+                               "common column name \"%s\" appears more than once in right table", name);
+        if (nr == 0)
+            return orb_err_set(err, UNDEFINED_COLUMN,
+                               "column \"%s\" specified in USING clause does not exist in right table", name);
+        lused[li] = rused[ri] = true;
+        sql_expr_t *eq;
+        sql_expr_t *both[2] = {l->star[li], r->star[ri]};
+        uint32_t ct;
+        if (sql_common_type(ac, both, 2, "JOIN/USING", &ct, err) != 0) return -1;
+        sql_expr_t *lc, *rc;
+        if (sql_expr_coerce(ac, both[0], ct, -1, SQL_CAST_IMPLICIT, &lc, err) != 0) return -1;
+        if (sql_expr_coerce(ac, both[1], ct, -1, SQL_CAST_IMPLICIT, &rc, err) != 0) return -1;
+        const sql_builtin_t *fn;
+        uint32_t t1, t2;
+        if (sql_oper_resolve("=", ct, ct, &fn, &t1, &t2, err) != 0) return -1;
+        eq = SQL_MAKE_NODE(ac->mcx, FUNC);
+        eq->fn = fn;
+        eq->type = SQL_OID_BOOL;
+        eq->nargs = 2;
+        eq->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * 2);
+        eq->args[0] = lc;
+        eq->args[1] = rc;
+        f->quals = and_of(ac->mcx, f->quals, eq);
+        sql_expr_t *m;
+        if (f->jointype == SQL_JOIN_FULL) {
+            m = SQL_MAKE_NODE(ac->mcx, COALESCE);
+            m->type = ct;
+            m->nargs = 2;
+            m->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * 2);
+            m->args[0] = lc;
+            m->args[1] = rc;
+        } else {
+            m = f->jointype == SQL_JOIN_RIGHT ? rc : lc;
+        }
+        merged[u] = m;
+        add_merged(fc, name, m);
+    }
+    /* "*" of the join: merged columns, then the rest of left, then the rest of right */
+    f->star = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(l->nstar + r->nstar + 1));
+    f->star_names = orb_alloc0(ac->mcx, sizeof(char *) * (size_t)(l->nstar + r->nstar + 1));
+    for (int u = 0; u < nusing; u++) {
+        f->star[f->nstar] = merged[u];
+        f->star_names[f->nstar++] = using[u];
+    }
+    for (int i = 0; i < l->nstar; i++)
+        if (!lused[i]) {
+            f->star[f->nstar] = l->star[i];
+            f->star_names[f->nstar++] = l->star_names[i];
+        }
+    for (int i = 0; i < r->nstar; i++)
+        if (!rused[i]) {
+            f->star[f->nstar] = r->star[i];
+            f->star_names[f->nstar++] = r->star_names[i];
+        }
+    if (j->quals) {
+        /* ON sees every column so far */
+        sql_scope_t on = *fc->sc;
+        on.nrtes = fc->q->nrtes;
+        on.rtes = fc->q->rtes;
+        on.allow_agg = false;
+        sql_expr_t *e;
+        if (sql_expr_analyze(ac, &on, j->quals, &e, err) != 0) return -1;
+        if (e->type != SQL_OID_BOOL) {
+            if (e->type == SQL_OID_UNKNOWN) {
+                if (sql_expr_coerce(ac, e, SQL_OID_BOOL, -1, SQL_CAST_IMPLICIT, &e, err) != 0) return -1;
+            } else {
+                orb_err_set(err, DATATYPE_MISMATCH, "argument of JOIN/ON must be type boolean, not type %s",
+                            sql_type_format(e->type, -1, ac->mcx));
+                return sql_err_at(err, e->location);
+            }
+        }
+        f->quals = and_of(ac->mcx, f->quals, e);
+    }
+    *out = f;
+    return 0;
+}
+
+static int analyze_item(from_ctx_t *fc, PgQuery__Node *n, sql_from_t **out, orb_err_t *err) {
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_RANGE_VAR:
+        return analyze_range_var(fc, n->range_var, out, err);
+    case PG_QUERY__NODE__NODE_RANGE_SUBSELECT:
+        return analyze_subselect(fc, n->range_subselect, out, err);
+    case PG_QUERY__NODE__NODE_JOIN_EXPR:
+        return analyze_join(fc, n->join_expr, out, err);
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "functions in FROM are not supported yet");
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of FROM item is not supported yet");
+    }
+}
+
+int sql_from_analyze(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__Node **items, size_t n,
+                     sql_query_t *q, sql_scope_t *sc, orb_err_t *err) {
+    from_ctx_t fc = {.ac = ac, .parent = parent, .q = q, .sc = sc};
+    sc->parent = parent;
+    sql_from_t *root = NULL;
+    for (size_t i = 0; i < n; i++) {
+        sql_from_t *f;
+        if (analyze_item(&fc, items[i], &f, err) != 0) return -1;
+        sc->nrtes = q->nrtes;
+        sc->rtes = q->rtes;
+        if (!root) {
+            root = f;
+            continue;
+        }
+        /* a comma is a cross join */
+        sql_from_t *j = orb_alloc0(ac->mcx, sizeof *j);
+        j->kind = SQL_FROM_JOIN;
+        j->jointype = SQL_JOIN_INNER;
+        j->left = root;
+        j->right = f;
+        j->offset = root->offset;
+        j->width = f->offset + f->width - root->offset;
+        j->nstar = root->nstar + f->nstar;
+        j->star = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(j->nstar + 1));
+        j->star_names = orb_alloc0(ac->mcx, sizeof(char *) * (size_t)(j->nstar + 1));
+        memcpy(j->star, root->star, sizeof(sql_expr_t *) * (size_t)root->nstar);
+        memcpy(j->star + root->nstar, f->star, sizeof(sql_expr_t *) * (size_t)f->nstar);
+        memcpy(j->star_names, root->star_names, sizeof(char *) * (size_t)root->nstar);
+        memcpy(j->star_names + root->nstar, f->star_names, sizeof(char *) * (size_t)f->nstar);
+        root = j;
+    }
+    sc->nrtes = q->nrtes;
+    sc->rtes = q->rtes;
+    q->from = root;
+    return 0;
+}
+
+/* ---- pushdown ------------------------------------------------------------------------------- */
+
+/* The span of row positions an expression reads; false when it reads more than columns of
+ * this row (aggregates, subqueries, excluded rows). */
+static bool expr_span(const sql_expr_t *e, int *lo, int *hi) {
+    if (!e) return true;
+    switch (e->tag) {
+    case SQL_T_COLUMN:
+        if (e->index < *lo) *lo = e->index;
+        if (e->index > *hi) *hi = e->index;
+        return true;
+    case SQL_T_AGGREF:
+    case SQL_T_SUBLINK:
+    case SQL_T_EXCLUDED:
+        return false;
+    default:
+        break;
+    }
+    if (e->tag == SQL_T_FUNC && e->fn && e->fn->volatile_) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!expr_span(e->args[i], lo, hi)) return false;
+    return true;
+}
+
+static void collect_conj(sql_expr_t *e, sql_expr_t ***out, int *n, int *cap, orb_mcx_t *mcx) {
+    if (!e) return;
+    if (SQL_IS_A(e, AND)) {
+        for (int i = 0; i < e->nargs; i++) collect_conj(e->args[i], out, n, cap, mcx);
+        return;
+    }
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 16;
+        *out = orb_realloc(mcx, *out, sizeof(sql_expr_t *) * (size_t)*cap, sizeof(sql_expr_t *) * (size_t)nc);
+        *cap = nc;
+    }
+    (*out)[(*n)++] = e;
+}
+
+/* Inner-join ON conditions that are not under an outer join can filter scans too. */
+static void collect_inner_quals(sql_from_t *f, sql_expr_t ***out, int *n, int *cap, orb_mcx_t *mcx) {
+    if (!f || f->kind != SQL_FROM_JOIN) return;
+    if (f->jointype == SQL_JOIN_INNER && !f->nullable) collect_conj(f->quals, out, n, cap, mcx);
+    collect_inner_quals(f->left, out, n, cap, mcx);
+    collect_inner_quals(f->right, out, n, cap, mcx);
+}
+
+static void push_into(sql_analyze_ctx_t *ac, sql_query_t *q, sql_from_t *f, sql_expr_t **conj,
+                      int n) {
+    if (!f) return;
+    if (f->kind == SQL_FROM_JOIN) {
+        push_into(ac, q, f->left, conj, n);
+        push_into(ac, q, f->right, conj, n);
+        return;
+    }
+    if (f->kind != SQL_FROM_TABLE || f->nullable) return;
+    const sql_rte_t *r = &q->rtes[f->rte];
+    for (int i = 0; i < n; i++) {
+        int lo = 1 << 30, hi = -1;
+        if (!expr_span(conj[i], &lo, &hi) || hi < 0) continue;
+        if (lo >= r->offset && hi < r->offset + r->ncols) f->filter = and_of(ac->mcx, f->filter, conj[i]);
+    }
+    sql_choose_path(ac, r->table, r->offset, f->filter, &f->path);
+}
+
+void sql_from_pushdown(sql_analyze_ctx_t *ac, sql_query_t *q) {
+    sql_expr_t **conj = NULL;
+    int n = 0, cap = 0;
+    collect_conj(q->where, &conj, &n, &cap, ac->mcx);
+    collect_inner_quals(q->from, &conj, &n, &cap, ac->mcx);
+    push_into(ac, q, q->from, conj, n);
+}
+
+/* ---- execution ------------------------------------------------------------------------------- */
+
+void sql_rowset_add(sql_rowset_t *rs, orb_mcx_t *mcx, sql_value_t *row) {
+    if (rs->n == rs->cap) {
+        int64_t nc = rs->cap ? rs->cap * 2 : 64;
+        rs->rows = orb_realloc(mcx, rs->rows, sizeof(sql_value_t *) * (size_t)rs->cap,
+                               sizeof(sql_value_t *) * (size_t)nc);
+        rs->cap = nc;
+    }
+    rs->rows[rs->n++] = row;
+}
+
+static sql_value_t *null_row(orb_mcx_t *mcx, int width) {
+    sql_value_t *r = orb_alloc0(mcx, sizeof *r * (size_t)(width + 1));
+    for (int i = 0; i < width; i++) r[i].isnull = true;
+    return r;
+}
+
+typedef struct scan_state {
+    sql_exec_ctx_t *xc;
+    sql_from_t *f;
+    sql_rowset_t *out;
+    orb_err_t *err;
+} scan_state_t;
+
+static int scan_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
+    (void)key;
+    scan_state_t *st = arg;
+    if (st->f->filter) {
+        sql_eval_ctx_t ec = sql_eval_ctx(st->xc, row);
+        bool ok;
+        if (sql_expr_eval_bool(&ec, st->f->filter, &ok, st->err) != 0) return -1;
+        if (!ok) return 0;
+    }
+    sql_rowset_add(st->out, st->xc->mcx, row);
+    return 0;
+}
+
+/* Places rows of n columns at `offset` of full-width rows. */
+static void widen(sql_exec_ctx_t *xc, sql_value_t *const *rows, int64_t nrows, int n, int offset,
+                  int width, sql_rowset_t *out) {
+    for (int64_t r = 0; r < nrows; r++) {
+        sql_value_t *w = null_row(xc->mcx, width);
+        memcpy(w + offset, rows[r], sizeof(sql_value_t) * (size_t)n);
+        sql_rowset_add(out, xc->mcx, w);
+    }
+}
+
+static int run_cte(sql_exec_ctx_t *xc, sql_cte_t *c, orb_err_t *err);
+
+static uint64_t row_hash(const sql_value_t *row, const sql_expr_t *const *keys, const sql_value_t *vals, int n,
+                         const uint32_t *types) {
+    (void)row;
+    (void)keys;
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < n; i++) {
+        uint64_t v = sql_value_hash(types[i], &vals[i]);
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    }
+    return h;
+}
+
+typedef struct hentry {
+    struct hentry *next;
+    uint64_t hash;
+    int64_t row;          /* index into the build side */
+    sql_value_t *keys;
+} hentry_t;
+
+/* Equality conditions between the two sides: usable as hash keys. */
+static int equi_keys(sql_from_t *f, sql_expr_t ***lk, sql_expr_t ***rk, orb_mcx_t *mcx) {
+    sql_expr_t **conj = NULL;
+    int n = 0, cap = 0, k = 0;
+    collect_conj(f->quals, &conj, &n, &cap, mcx);
+    *lk = orb_alloc0(mcx, sizeof(sql_expr_t *) * (size_t)(n + 1));
+    *rk = orb_alloc0(mcx, sizeof(sql_expr_t *) * (size_t)(n + 1));
+    int lo_l = f->left->offset, hi_l = f->left->offset + f->left->width - 1;
+    int lo_r = f->right->offset, hi_r = f->right->offset + f->right->width - 1;
+    for (int i = 0; i < n; i++) {
+        sql_expr_t *e = conj[i];
+        if (!SQL_IS_A(e, FUNC) || e->nargs != 2 || strcmp(e->fn->name, "=") != 0) continue;
+        if (e->args[0]->type != e->args[1]->type) continue;
+        for (int side = 0; side < 2; side++) {
+            sql_expr_t *a = e->args[side], *b = e->args[1 - side];
+            int alo = 1 << 30, ahi = -1, blo = 1 << 30, bhi = -1;
+            if (!expr_span(a, &alo, &ahi) || !expr_span(b, &blo, &bhi) || ahi < 0 || bhi < 0) continue;
+            if (alo >= lo_l && ahi <= hi_l && blo >= lo_r && bhi <= hi_r) {
+                (*lk)[k] = a;
+                (*rk)[k] = b;
+                k++;
+                break;
+            }
+        }
+    }
+    return k;
+}
+
+static int eval_keys(sql_exec_ctx_t *xc, const sql_value_t *row, sql_expr_t **ks, int n,
+                     sql_value_t *out, bool *has_null, orb_err_t *err) {
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, row);
+    *has_null = false;
+    for (int i = 0; i < n; i++) {
+        if (sql_expr_eval(&ec, ks[i], &out[i], err) != 0) return -1;
+        if (out[i].isnull) *has_null = true;
+    }
+    return 0;
+}
+
+static sql_value_t *combine(sql_exec_ctx_t *xc, const sql_value_t *l, const sql_value_t *r,
+                            const sql_from_t *rf, int width) {
+    sql_value_t *c = orb_alloc(xc->mcx, sizeof *c * (size_t)(width + 1));
+    memcpy(c, l, sizeof *c * (size_t)width);
+    memcpy(c + rf->offset, r + rf->offset, sizeof *c * (size_t)rf->width);
+    return c;
+}
+
+static sql_value_t *with_nulls(sql_exec_ctx_t *xc, const sql_value_t *row, const sql_from_t *nf,
+                               int width) {
+    sql_value_t *c = orb_alloc(xc->mcx, sizeof *c * (size_t)(width + 1));
+    memcpy(c, row, sizeof *c * (size_t)width);
+    for (int i = 0; i < nf->width; i++) c[nf->offset + i].isnull = true;
+    return c;
+}
+
+static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                     orb_err_t *err) {
+    sql_rowset_t L = {0}, R = {0};
+    if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
+    if (sql_from_exec(xc, q, f->right, &R, err) != 0) return -1;
+    int width = q->width;
+    bool *rmatched = orb_alloc0(xc->mcx, sizeof(bool) * (size_t)(R.n + 1));
+    sql_expr_t **lk, **rk;
+    int nk = equi_keys(f, &lk, &rk, xc->mcx);
+    uint32_t *types = orb_alloc0(xc->mcx, sizeof(uint32_t) * (size_t)(nk + 1));
+    for (int i = 0; i < nk; i++) types[i] = lk[i]->type;
+    hentry_t **tab = NULL;
+    size_t nb = 0;
+    if (nk > 0) {
+        nb = (size_t)R.n * 2 + 1;
+        tab = orb_alloc0(xc->mcx, sizeof *tab * nb);
+        for (int64_t r = 0; r < R.n; r++) {
+            sql_value_t *kv = orb_alloc(xc->mcx, sizeof *kv * (size_t)nk);
+            bool has_null;
+            if (eval_keys(xc, R.rows[r], rk, nk, kv, &has_null, err) != 0) return -1;
+            if (has_null) continue; /* NULL never equals anything */
+            hentry_t *h = orb_alloc(xc->mcx, sizeof *h);
+            h->hash = row_hash(NULL, NULL, kv, nk, types);
+            h->row = r;
+            h->keys = kv;
+            h->next = tab[h->hash % nb];
+            tab[h->hash % nb] = h;
+        }
+    }
+    sql_value_t *kv = orb_alloc(xc->mcx, sizeof *kv * (size_t)(nk + 1));
+    for (int64_t l = 0; l < L.n; l++) {
+        bool matched = false;
+        const sql_value_t *lrow = L.rows[l];
+        if (nk > 0) {
+            bool has_null;
+            if (eval_keys(xc, lrow, lk, nk, kv, &has_null, err) != 0) return -1;
+            if (!has_null) {
+                uint64_t hh = row_hash(NULL, NULL, kv, nk, types);
+                for (hentry_t *h = tab[hh % nb]; h; h = h->next) {
+                    if (h->hash != hh) continue;
+                    bool eq = true;
+                    for (int i = 0; i < nk && eq; i++) eq = sql_value_cmp(types[i], &h->keys[i], &kv[i]) == 0;
+                    if (!eq) continue;
+                    sql_value_t *c = combine(xc, lrow, R.rows[h->row], f->right, width);
+                    sql_eval_ctx_t ec = sql_eval_ctx(xc, c);
+                    bool ok = true;
+                    if (f->quals && sql_expr_eval_bool(&ec, f->quals, &ok, err) != 0) return -1;
+                    if (!ok) continue;
+                    matched = true;
+                    rmatched[h->row] = true;
+                    sql_rowset_add(out, xc->mcx, c);
+                }
+            }
+        } else {
+            for (int64_t r = 0; r < R.n; r++) {
+                sql_value_t *c = combine(xc, lrow, R.rows[r], f->right, width);
+                bool ok = true;
+                if (f->quals) {
+                    sql_eval_ctx_t ec = sql_eval_ctx(xc, c);
+                    if (sql_expr_eval_bool(&ec, f->quals, &ok, err) != 0) return -1;
+                }
+                if (!ok) continue;
+                matched = true;
+                rmatched[r] = true;
+                sql_rowset_add(out, xc->mcx, c);
+            }
+        }
+        if (!matched && (f->jointype == SQL_JOIN_LEFT || f->jointype == SQL_JOIN_FULL))
+            sql_rowset_add(out, xc->mcx, with_nulls(xc, lrow, f->right, width));
+    }
+    if (f->jointype == SQL_JOIN_RIGHT || f->jointype == SQL_JOIN_FULL)
+        for (int64_t r = 0; r < R.n; r++)
+            if (!rmatched[r]) sql_rowset_add(out, xc->mcx, with_nulls(xc, R.rows[r], f->left, width));
+    return 0;
+}
+
+int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                  orb_err_t *err) {
+    switch (f->kind) {
+    case SQL_FROM_TABLE: {
+        const sql_rte_t *r = &q->rtes[f->rte];
+        scan_state_t st = {.xc = xc, .f = f, .out = out, .err = err};
+        return sql_shard_scan(xc, r->table, &f->path, r->offset, q->width, false, scan_cb, &st, err);
+    }
+    case SQL_FROM_SUBQUERY: {
+        if (f->cte) {
+            if (run_cte(xc, f->cte, err) != 0) return -1;
+            sql_rowset_t *rs = f->cte->rows;
+            widen(xc, rs->rows, rs->n, f->width, f->offset, q->width, out);
+            return 0;
+        }
+        sql_result_t res;
+        memset(&res, 0, sizeof res);
+        if (sql_exec_query(xc, f->sub, &res, err) != 0) return -1;
+        widen(xc, res.rows, res.nrows, f->width, f->offset, q->width, out);
+        return 0;
+    }
+    case SQL_FROM_WORKTABLE: {
+        sql_rowset_t *rs = f->cte->work;
+        if (rs) widen(xc, rs->rows, rs->n, f->width, f->offset, q->width, out);
+        return 0;
+    }
+    case SQL_FROM_VALUES: {
+        sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+        for (int r = 0; r < f->nvalues; r++) {
+            sql_value_t *row = null_row(xc->mcx, q->width);
+            for (int c = 0; c < f->width; c++)
+                if (sql_expr_eval(&ec, f->values[r][c], &row[f->offset + c], err) != 0) return -1;
+            sql_rowset_add(out, xc->mcx, row);
+        }
+        return 0;
+    }
+    case SQL_FROM_JOIN:
+        return exec_join(xc, q, f, out, err);
+    }
+    return orb_err_set(err, INTERNAL_ERROR, "unknown FROM item");
+}
+
+/* ---- common table expressions ------------------------------------------------------------ */
+
+static bool rows_equal(const sql_cte_t *c, const sql_value_t *a, const sql_value_t *b) {
+    for (int i = 0; i < c->ncols; i++) {
+        if (a[i].isnull || b[i].isnull) {
+            if (a[i].isnull != b[i].isnull) return false;
+            continue;
+        }
+        if (sql_value_cmp(c->types[i], &a[i], &b[i]) != 0) return false;
+    }
+    return true;
+}
+
+/* Runs a CTE once per statement; a recursive one iterates its recursive term over the rows
+ * the previous round produced until a round produces none (UNION drops repeats). */
+static int run_cte(sql_exec_ctx_t *xc, sql_cte_t *c, orb_err_t *err) {
+    if (c->done) return 0;
+    sql_rowset_t *all = orb_alloc0(xc->mcx, sizeof *all);
+    sql_result_t res;
+    memset(&res, 0, sizeof res);
+    if (sql_exec_query(xc, c->query, &res, err) != 0) return -1;
+    for (int64_t r = 0; r < res.nrows; r++) {
+        bool dup = false;
+        for (int64_t k = 0; !c->union_all && c->rec && k < all->n && !dup; k++)
+            dup = rows_equal(c, all->rows[k], res.rows[r]);
+        if (!dup) sql_rowset_add(all, xc->mcx, res.rows[r]);
+    }
+    if (c->rec) {
+        sql_rowset_t *work = orb_alloc0(xc->mcx, sizeof *work);
+        *work = *all;
+        for (int round = 0; work->n > 0; round++) {
+            if (round > 1000000)
+                return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "recursive query \"%s\" did not end", c->name);
+            c->work = work;
+            memset(&res, 0, sizeof res);
+            if (sql_exec_query(xc, c->rec, &res, err) != 0) return -1;
+            sql_rowset_t *next = orb_alloc0(xc->mcx, sizeof *next);
+            for (int64_t r = 0; r < res.nrows; r++) {
+                bool dup = false;
+                for (int64_t k = 0; !c->union_all && k < all->n && !dup; k++)
+                    dup = rows_equal(c, all->rows[k], res.rows[r]);
+                if (dup) continue;
+                sql_rowset_add(all, xc->mcx, res.rows[r]);
+                sql_rowset_add(next, xc->mcx, res.rows[r]);
+            }
+            work = next;
+        }
+        c->work = NULL;
+    }
+    c->rows = all;
+    c->done = true;
+    return 0;
+}

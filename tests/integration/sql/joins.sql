@@ -1,0 +1,73 @@
+-- Joins of every kind across tables with different shard counts, subqueries, set operations,
+-- VALUES and CTEs (including WITH RECURSIVE), compared with PostgreSQL.
+CREATE TABLE j_a (id int PRIMARY KEY, name text, bid int);
+CREATE TABLE j_b (id int PRIMARY KEY, label text);
+CREATE TABLE j_c (bid int, cid int, note text, PRIMARY KEY (bid, cid));
+INSERT INTO j_a VALUES (1, 'x', 10), (2, 'y', 20), (3, 'z', NULL), (4, 'w', 40), (5, 'v', 10);
+INSERT INTO j_b VALUES (10, 'ten'), (20, 'twenty'), (30, 'thirty');
+INSERT INTO j_c VALUES (10, 1, 'c1'), (10, 2, 'c2'), (30, 1, 'c3');
+SELECT a.name, b.label FROM j_a a JOIN j_b b ON a.bid = b.id ORDER BY a.name;
+SELECT a.name, b.label FROM j_a a INNER JOIN j_b b ON a.bid = b.id AND b.label <> 'ten' ORDER BY 1;
+SELECT a.name, b.label FROM j_a a LEFT JOIN j_b b ON a.bid = b.id ORDER BY a.name;
+SELECT a.name, b.label FROM j_a a LEFT OUTER JOIN j_b b ON a.bid = b.id WHERE b.id IS NULL ORDER BY 1;
+SELECT a.name, b.label FROM j_a a RIGHT JOIN j_b b ON a.bid = b.id ORDER BY b.label, a.name;
+SELECT a.name, b.label FROM j_a a FULL JOIN j_b b ON a.bid = b.id ORDER BY a.name NULLS LAST, b.label;
+SELECT a.id, b.id FROM j_a a CROSS JOIN j_b b WHERE a.id < 3 ORDER BY 1, 2;
+SELECT count(*) FROM j_a, j_b;
+SELECT * FROM j_a JOIN j_b USING (id) ORDER BY id;
+SELECT * FROM j_a a JOIN j_c c ON a.bid = c.bid ORDER BY a.id, c.cid;
+SELECT * FROM j_b b JOIN j_c c ON c.bid = b.id ORDER BY b.id, c.cid;
+SELECT id, label, cid FROM j_b JOIN (SELECT bid AS id, cid FROM j_c) s USING (id) ORDER BY 1, 3;
+SELECT * FROM j_a NATURAL JOIN j_b;
+SELECT bid, count(*) FROM j_a NATURAL JOIN j_c GROUP BY bid ORDER BY bid;
+SELECT x.name AS child, y.name AS parent FROM j_a x JOIN j_a y ON x.id = y.id + 1 ORDER BY 1;
+SELECT a.name, b.label, c.note FROM j_a a JOIN j_b b ON a.bid = b.id JOIN j_c c ON c.bid = b.id ORDER BY 1, 3;
+SELECT a.name, b.label, c.note FROM j_a a LEFT JOIN j_b b ON a.bid = b.id LEFT JOIN j_c c ON c.bid = b.id ORDER BY 1, 3;
+SELECT b.label, count(a.id), sum(a.id) FROM j_b b LEFT JOIN j_a a ON a.bid = b.id GROUP BY b.label ORDER BY 1;
+SELECT a.name FROM j_a a JOIN j_b b ON a.bid = b.id WHERE b.id = 10 ORDER BY 1;
+SELECT * FROM j_a a JOIN j_b b ON true WHERE a.id = 1 AND b.id = 20;
+SELECT j_a.name, j_b.label FROM j_a, j_b WHERE j_a.bid = j_b.id ORDER BY 1;
+-- subqueries
+SELECT * FROM (SELECT id, name FROM j_a WHERE id > 1) s ORDER BY id;
+SELECT s.n, s.total FROM (SELECT bid AS n, count(*) AS total FROM j_a GROUP BY bid) s ORDER BY s.n NULLS FIRST;
+SELECT name FROM j_a WHERE bid IN (SELECT id FROM j_b) ORDER BY 1;
+SELECT name FROM j_a WHERE bid NOT IN (SELECT id FROM j_b WHERE id > 10) ORDER BY 1;
+SELECT name FROM j_a WHERE bid NOT IN (SELECT id FROM j_b WHERE id > 100) ORDER BY 1;
+SELECT name, (SELECT label FROM j_b WHERE j_b.id = j_a.bid) FROM j_a ORDER BY 1;
+SELECT name, (SELECT count(*) FROM j_c WHERE j_c.bid = j_a.bid) AS n FROM j_a ORDER BY 1;
+SELECT name FROM j_a WHERE EXISTS (SELECT 1 FROM j_b WHERE j_b.id = j_a.bid) ORDER BY 1;
+SELECT name FROM j_a WHERE NOT EXISTS (SELECT 1 FROM j_b WHERE j_b.id = j_a.bid) ORDER BY 1;
+SELECT name FROM j_a WHERE id = (SELECT max(id) FROM j_a);
+SELECT name FROM j_a WHERE bid > ALL (SELECT id FROM j_b WHERE id < 30) ORDER BY 1;
+SELECT name FROM j_a WHERE bid = ANY (SELECT id FROM j_b) ORDER BY 1;
+SELECT (SELECT id FROM j_b);
+SELECT (SELECT 1, 2);
+SELECT * FROM (SELECT 1) AS t(x);
+SELECT * FROM (SELECT 1);
+-- set operations
+SELECT id FROM j_a UNION SELECT id FROM j_b ORDER BY 1;
+SELECT bid FROM j_a UNION ALL SELECT id FROM j_b ORDER BY 1 NULLS FIRST;
+SELECT bid FROM j_a INTERSECT SELECT id FROM j_b ORDER BY 1;
+SELECT bid FROM j_a EXCEPT SELECT id FROM j_b ORDER BY 1 NULLS FIRST;
+SELECT bid FROM j_a INTERSECT ALL SELECT bid FROM j_c ORDER BY 1;
+SELECT bid FROM j_a EXCEPT ALL SELECT bid FROM j_c ORDER BY 1 NULLS FIRST;
+SELECT 1 AS a, 'x' AS b UNION SELECT 2, 'y' ORDER BY a DESC;
+SELECT 1 UNION SELECT 1.5 ORDER BY 1;
+SELECT id FROM j_a UNION SELECT label FROM j_b;
+SELECT id, name FROM j_a UNION SELECT id FROM j_b;
+SELECT id FROM j_a UNION SELECT id FROM j_b ORDER BY 1 LIMIT 3 OFFSET 2;
+-- VALUES and CTEs
+VALUES (1, 'one'), (2, 'two') ORDER BY 1 DESC;
+SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(n, s) ORDER BY n;
+WITH small AS (SELECT id, name FROM j_a WHERE id < 3) SELECT * FROM small ORDER BY id;
+WITH x AS (SELECT bid FROM j_a), y AS (SELECT bid, count(*) AS c FROM x GROUP BY bid) SELECT * FROM y ORDER BY 1 NULLS LAST;
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT sum(n), count(*) FROM r;
+WITH RECURSIVE fib(a, b) AS (SELECT 0, 1 UNION ALL SELECT b, a + b FROM fib WHERE b < 50) SELECT a FROM fib ORDER BY a;
+WITH RECURSIVE u(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM u) SELECT n FROM u ORDER BY n;
+-- errors
+SELECT id FROM j_a JOIN j_b ON j_a.bid = j_b.id;
+SELECT * FROM j_a a JOIN j_a a ON true;
+SELECT * FROM j_a JOIN j_b USING (nope);
+SELECT nope FROM j_a JOIN j_b ON true;
+SELECT j_c.note FROM j_a;
+DROP TABLE j_a, j_b, j_c;
