@@ -1,8 +1,10 @@
 /* sql/sql_agg.c — aggregate definitions (count, sum, avg, min, max, bool_and, bool_or,
- * every), their resolution by argument type and their transition/final steps. Result types
- * follow PostgreSQL 15: sum(int2/int4) -> int8, sum(int8/numeric) -> numeric, avg(int*) and
- * avg(numeric) -> numeric (select_div_scale), avg(float*) -> float8, count -> int8, min/max
- * -> argument type. NULL inputs are skipped; no rows give NULL (count gives 0). */
+ * every, string_agg, stddev/variance family, bit_and/bit_or/bit_xor), their resolution by
+ * argument types and their transition/final steps. Result types follow PostgreSQL 15:
+ * sum(int2/int4) -> int8, sum(int8/numeric) -> numeric, avg(int*)/avg(numeric) -> numeric
+ * (select_div_scale), avg(float*) -> float8, stddev/variance: numeric for int and numeric
+ * input (PostgreSQL's numeric_stddev_internal scales), float8 for floats (Youngs-Cramer),
+ * count -> int8, min/max -> argument type. NULL inputs are skipped; no rows give NULL. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,10 @@
 typedef enum {
     AGG_COUNT_STAR, AGG_COUNT, AGG_SUM_INT, AGG_SUM_INT8, AGG_SUM_NUM, AGG_SUM_F4, AGG_SUM_F8,
     AGG_AVG_INT, AGG_AVG_NUM, AGG_AVG_F, AGG_MIN, AGG_MAX, AGG_BOOL_AND, AGG_BOOL_OR,
+    AGG_STRING, AGG_SUM_IV, AGG_AVG_IV, AGG_BIT_AND, AGG_BIT_OR, AGG_BIT_XOR,
+    /* numeric and float statistics: VAR/STD x SAMP/POP */
+    AGG_NVAR_SAMP, AGG_NVAR_POP, AGG_NSTD_SAMP, AGG_NSTD_POP,
+    AGG_FVAR_SAMP, AGG_FVAR_POP, AGG_FSTD_SAMP, AGG_FSTD_POP,
 } agg_kind_t;
 
 struct sql_agg {
@@ -20,6 +26,7 @@ struct sql_agg {
     uint32_t argtype; /* SQL_OID_ANY: any type, no cast */
     uint32_t rettype; /* 0: the argument type */
     agg_kind_t kind;
+    uint32_t argtype2; /* the second argument's type (string_agg's delimiter) */
 };
 
 struct sql_agg_state {
@@ -34,31 +41,51 @@ struct sql_agg_state {
     sql_value_t best;
     bool have;
     bool bres;
+    const char *nsum2;  /* numeric sum of squares */
+    double fsxx;        /* float: Youngs-Cramer sum of squared differences */
+    char *sbuf;         /* string_agg result so far */
+    size_t slen, scap;
+    sql_interval_t iv;  /* sum(interval) */
+    int64_t bits;       /* bit_and/bit_or/bit_xor */
 };
 
 static const sql_agg_t aggs[] = {
-    {"count", 0, 0, SQL_OID_INT8, AGG_COUNT_STAR},
-    {"count", 1, SQL_OID_ANY, SQL_OID_INT8, AGG_COUNT},
-    {"sum", 1, SQL_OID_INT2, SQL_OID_INT8, AGG_SUM_INT},
-    {"sum", 1, SQL_OID_INT4, SQL_OID_INT8, AGG_SUM_INT},
-    {"sum", 1, SQL_OID_INT8, SQL_OID_NUMERIC, AGG_SUM_INT8},
-    {"sum", 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, AGG_SUM_NUM},
-    {"sum", 1, SQL_OID_FLOAT4, SQL_OID_FLOAT4, AGG_SUM_F4},
-    {"sum", 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, AGG_SUM_F8},
-    {"avg", 1, SQL_OID_INT2, SQL_OID_NUMERIC, AGG_AVG_INT},
-    {"avg", 1, SQL_OID_INT4, SQL_OID_NUMERIC, AGG_AVG_INT},
-    {"avg", 1, SQL_OID_INT8, SQL_OID_NUMERIC, AGG_AVG_INT},
-    {"avg", 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, AGG_AVG_NUM},
-    {"avg", 1, SQL_OID_FLOAT4, SQL_OID_FLOAT8, AGG_AVG_F},
-    {"avg", 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, AGG_AVG_F},
-#define MINMAX(t) {"min", 1, t, 0, AGG_MIN}, {"max", 1, t, 0, AGG_MAX}
+    {"count", 0, 0, SQL_OID_INT8, AGG_COUNT_STAR, 0},
+    {"count", 1, SQL_OID_ANY, SQL_OID_INT8, AGG_COUNT, 0},
+    {"sum", 1, SQL_OID_INT2, SQL_OID_INT8, AGG_SUM_INT, 0},
+    {"sum", 1, SQL_OID_INT4, SQL_OID_INT8, AGG_SUM_INT, 0},
+    {"sum", 1, SQL_OID_INT8, SQL_OID_NUMERIC, AGG_SUM_INT8, 0},
+    {"sum", 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, AGG_SUM_NUM, 0},
+    {"sum", 1, SQL_OID_FLOAT4, SQL_OID_FLOAT4, AGG_SUM_F4, 0},
+    {"sum", 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, AGG_SUM_F8, 0},
+    {"avg", 1, SQL_OID_INT2, SQL_OID_NUMERIC, AGG_AVG_INT, 0},
+    {"avg", 1, SQL_OID_INT4, SQL_OID_NUMERIC, AGG_AVG_INT, 0},
+    {"avg", 1, SQL_OID_INT8, SQL_OID_NUMERIC, AGG_AVG_INT, 0},
+    {"avg", 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, AGG_AVG_NUM, 0},
+    {"avg", 1, SQL_OID_FLOAT4, SQL_OID_FLOAT8, AGG_AVG_F, 0},
+    {"avg", 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, AGG_AVG_F, 0},
+#define MINMAX(t) {"min", 1, t, 0, AGG_MIN, 0}, {"max", 1, t, 0, AGG_MAX, 0}
     MINMAX(SQL_OID_INT2), MINMAX(SQL_OID_INT4), MINMAX(SQL_OID_INT8), MINMAX(SQL_OID_FLOAT4),
     MINMAX(SQL_OID_FLOAT8), MINMAX(SQL_OID_NUMERIC), MINMAX(SQL_OID_TEXT),
     MINMAX(SQL_OID_BPCHAR), MINMAX(SQL_OID_DATE), MINMAX(SQL_OID_TIMESTAMP),
     MINMAX(SQL_OID_TIMESTAMPTZ), MINMAX(SQL_OID_OID),
-    {"bool_and", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_AND},
-    {"every", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_AND},
-    {"bool_or", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_OR},
+    {"bool_and", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_AND, 0},
+    {"every", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_AND, 0},
+    {"bool_or", 1, SQL_OID_BOOL, SQL_OID_BOOL, AGG_BOOL_OR, 0},
+    MINMAX(SQL_OID_INTERVAL),
+    {"sum", 1, SQL_OID_INTERVAL, SQL_OID_INTERVAL, AGG_SUM_IV, 0},
+    {"avg", 1, SQL_OID_INTERVAL, SQL_OID_INTERVAL, AGG_AVG_IV, 0},
+    {"string_agg", 2, SQL_OID_TEXT, SQL_OID_TEXT, AGG_STRING, SQL_OID_TEXT},
+    {"string_agg", 2, SQL_OID_BYTEA, SQL_OID_BYTEA, AGG_STRING, SQL_OID_BYTEA},
+#define STATS(name, nk, fk)                                                                    \
+    {name, 1, SQL_OID_INT2, SQL_OID_NUMERIC, nk, 0}, {name, 1, SQL_OID_INT4, SQL_OID_NUMERIC, nk, 0}, \
+    {name, 1, SQL_OID_INT8, SQL_OID_NUMERIC, nk, 0}, {name, 1, SQL_OID_NUMERIC, SQL_OID_NUMERIC, nk, 0}, \
+    {name, 1, SQL_OID_FLOAT4, SQL_OID_FLOAT8, fk, 0}, {name, 1, SQL_OID_FLOAT8, SQL_OID_FLOAT8, fk, 0}
+    STATS("variance", AGG_NVAR_SAMP, AGG_FVAR_SAMP), STATS("var_samp", AGG_NVAR_SAMP, AGG_FVAR_SAMP),
+    STATS("var_pop", AGG_NVAR_POP, AGG_FVAR_POP), STATS("stddev", AGG_NSTD_SAMP, AGG_FSTD_SAMP),
+    STATS("stddev_samp", AGG_NSTD_SAMP, AGG_FSTD_SAMP), STATS("stddev_pop", AGG_NSTD_POP, AGG_FSTD_POP),
+#define BITS(name, k) {name, 1, SQL_OID_INT2, 0, k, 0}, {name, 1, SQL_OID_INT4, 0, k, 0}, {name, 1, SQL_OID_INT8, 0, k, 0}
+    BITS("bit_and", AGG_BIT_AND), BITS("bit_or", AGG_BIT_OR), BITS("bit_xor", AGG_BIT_XOR),
 };
 #define NAGGS (sizeof aggs / sizeof aggs[0])
 
@@ -85,16 +112,20 @@ int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const
         known_name = true;
         if (a->nargs != nargs) continue;
         if (nargs == 0) { best = a; bestcost = 0; break; }
-        uint32_t in = argtypes[0];
-        int cost;
-        if (a->argtype == SQL_OID_ANY || a->argtype == in) cost = 0;
-        else if (in == SQL_OID_UNKNOWN) cost = a->argtype == SQL_OID_TEXT ? 50 : 1000;
-        else if (sql_cast_allowed(in, a->argtype, SQL_CAST_IMPLICIT)) {
-            int ri = rank(in), ra = rank(a->argtype);
-            cost = ri && ra ? 1 + ra - ri : 20;
-            const sql_type_info_t *ti = sql_type_get(a->argtype);
-            if (!(ri && ra) && ti && ti->preferred) cost--;
-        } else continue;
+        int cost = 0;
+        bool ok = true;
+        for (int i = 0; i < nargs && ok; i++) {
+            uint32_t in = argtypes[i], want = i == 0 ? a->argtype : a->argtype2;
+            if (want == SQL_OID_ANY || want == in) continue;
+            if (in == SQL_OID_UNKNOWN) cost += want == SQL_OID_TEXT ? 50 : 1000;
+            else if (sql_cast_allowed(in, want, SQL_CAST_IMPLICIT)) {
+                int ri = rank(in), ra = rank(want);
+                cost += ri && ra ? 1 + ra - ri : 20;
+                const sql_type_info_t *ti = sql_type_get(want);
+                if (!(ri && ra) && ti && ti->preferred) cost--;
+            } else ok = false;
+        }
+        if (!ok) continue;
         if (cost < bestcost) { bestcost = cost; best = a; }
     }
     if (!best || bestcost >= 1000) {
@@ -116,10 +147,12 @@ int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const
         return -1;
     }
     *out = best;
-    if (nargs > 0 && argcast)
-        *argcast = best->argtype == SQL_OID_ANY
-                       ? (argtypes[0] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argtypes[0])
-                       : best->argtype;
+    if (nargs > 0 && argcast) {
+        argcast[0] = best->argtype == SQL_OID_ANY
+                         ? (argtypes[0] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argtypes[0])
+                         : best->argtype;
+        if (nargs > 1) argcast[1] = best->argtype2;
+    }
     if (rettype) *rettype = best->rettype ? best->rettype : best->argtype;
     return 0;
 }
@@ -152,6 +185,7 @@ static const char *i128_text(__int128 v, orb_mcx_t *mcx) {
 static void compact(sql_agg_state_t *st) {
     orb_mcx_t *nw = orb_mcx_create(st->mcx, "agg");
     if (st->nsum) st->nsum = orb_strdup(nw, st->nsum);
+    if (st->nsum2) st->nsum2 = orb_strdup(nw, st->nsum2);
     if (st->have && !st->best.isnull &&
         (sql_type_get(st->argtype) ? sql_type_get(st->argtype)->kind : 0) != ORBIT__DATUM__V_I &&
         st->argtype != SQL_OID_FLOAT4 && st->argtype != SQL_OID_FLOAT8 && st->argtype != SQL_OID_BOOL) {
@@ -221,6 +255,83 @@ int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_er
         }
         break;
     }
+    case AGG_STRING: {
+        /* the delimiter goes before every value but the first; a NULL one is empty */
+        const sql_value_t *dl = nargs > 1 && !args[1].isnull ? &args[1] : NULL;
+        size_t need = st->slen + arg->v.s.n + (dl && st->count > 1 ? dl->v.s.n : 0) + 1;
+        if (need > st->scap) {
+            size_t nc = st->scap ? st->scap * 2 : 64;
+            while (nc < need) nc *= 2;
+            st->sbuf = orb_realloc(st->mcx, st->sbuf, st->scap, nc);
+            st->scap = nc;
+        }
+        if (dl && st->count > 1) {
+            memcpy(st->sbuf + st->slen, dl->v.s.p, dl->v.s.n);
+            st->slen += dl->v.s.n;
+        }
+        memcpy(st->sbuf + st->slen, arg->v.s.p, arg->v.s.n);
+        st->slen += arg->v.s.n;
+        st->sbuf[st->slen] = 0;
+        break;
+    }
+    case AGG_SUM_IV:
+    case AGG_AVG_IV: {
+        sql_interval_t x;
+        sql_interval_get(arg, &x);
+        if (sql__interval_add(&st->iv, &x, false, &st->iv, err)) return -1;
+        break;
+    }
+    case AGG_BIT_AND:
+        st->bits = st->count == 1 ? arg->v.i : (st->bits & arg->v.i);
+        break;
+    case AGG_BIT_OR:
+        st->bits |= arg->v.i;
+        break;
+    case AGG_BIT_XOR:
+        st->bits ^= arg->v.i;
+        break;
+    case AGG_NVAR_SAMP:
+    case AGG_NVAR_POP:
+    case AGG_NSTD_SAMP:
+    case AGG_NSTD_POP: {
+        const char *x = st->argtype == SQL_OID_NUMERIC ? arg->v.s.p
+                                                       : sql__numeric_from_int(arg->v.i, st->work);
+        const char *sq, *o;
+        if (sql_numeric_mul(x, x, st->work, &sq, err)) return -1;
+        if (!st->nsum) {
+            st->nsum = orb_strdup(st->work, x);
+            st->nsum2 = sq;
+        } else {
+            if (sql_numeric_add(st->nsum, x, st->work, &o, err)) return -1;
+            st->nsum = o;
+            if (sql_numeric_add(st->nsum2, sq, st->work, &o, err)) return -1;
+            st->nsum2 = o;
+        }
+        if (st->count % 256 == 0) compact(st);
+        break;
+    }
+    case AGG_FVAR_SAMP:
+    case AGG_FVAR_POP:
+    case AGG_FSTD_SAMP:
+    case AGG_FSTD_POP: {
+        /* PostgreSQL's float8_accum (Youngs-Cramer) */
+        double x = arg->v.f, n_old = (double)(st->count - 1), n = (double)st->count;
+        double sx = st->fsum + x, sxx = st->fsxx;
+        if (n_old > 0.0) {
+            double tmp = x * n - sx;
+            sxx += tmp * tmp / (n * n_old);
+            if (isinf(sx) || isinf(sxx)) {
+                if (!isinf(st->fsum) && !isinf(x))
+                    return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+                sxx = NAN;
+            }
+        } else if (isnan(x) || isinf(x)) {
+            sxx = NAN;
+        }
+        st->fsum = sx;
+        st->fsxx = sxx;
+        break;
+    }
     case AGG_BOOL_AND:
         st->bres = st->bres && arg->v.b;
         break;
@@ -283,6 +394,58 @@ int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err) {
     case AGG_BOOL_OR:
         out->v.b = st->bres;
         return 0;
+    case AGG_STRING:
+        out->v.s.p = orb_memdup(st->mcx, st->sbuf ? st->sbuf : "", st->slen + 1);
+        out->v.s.n = (uint32_t)st->slen;
+        return 0;
+    case AGG_SUM_IV:
+        sql_interval_set(st->mcx, &st->iv, out);
+        return 0;
+    case AGG_AVG_IV: {
+        sql_interval_t r;
+        if (sql__interval_mul(&st->iv, (double)st->count, true, &r, err)) return -1;
+        sql_interval_set(st->mcx, &r, out);
+        return 0;
+    }
+    case AGG_BIT_AND:
+    case AGG_BIT_OR:
+    case AGG_BIT_XOR:
+        out->v.i = st->bits;
+        return 0;
+    case AGG_NVAR_SAMP:
+    case AGG_NVAR_POP:
+    case AGG_NSTD_SAMP:
+    case AGG_NSTD_POP: {
+        /* PostgreSQL's numeric_stddev_internal */
+        bool sample = a->kind == AGG_NVAR_SAMP || a->kind == AGG_NSTD_SAMP;
+        bool var = a->kind == AGG_NVAR_SAMP || a->kind == AGG_NVAR_POP;
+        if (sample && st->count <= 1) { out->isnull = true; return 0; }
+        if (sql__numeric_is_nan(st->nsum)) { o = orb_strdup(st->mcx, "NaN"); break; }
+        const char *n = sql__numeric_from_int(st->count, st->mcx), *sx2, *nsx2, *num, *den, *v;
+        if (sql_numeric_mul(st->nsum, st->nsum, st->mcx, &sx2, err) ||
+            sql_numeric_mul(n, st->nsum2, st->mcx, &nsx2, err) ||
+            sql_numeric_sub(nsx2, sx2, st->mcx, &num, err))
+            return -1;
+        if (sql__numeric_sign(num) <= 0) { o = orb_strdup(st->mcx, "0"); break; }
+        if (sql_numeric_mul(n, sample ? sql__numeric_from_int(st->count - 1, st->mcx) : n, st->mcx,
+                            &den, err) ||
+            sql_numeric_div(num, den, st->mcx, &v, err))
+            return -1;
+        if (var) { o = v; break; }
+        if (sql__numeric_sqrt_scale(v, sql__numeric_scale(v), st->mcx, &o, err)) return -1;
+        break;
+    }
+    case AGG_FVAR_SAMP:
+    case AGG_FVAR_POP:
+    case AGG_FSTD_SAMP:
+    case AGG_FSTD_POP: {
+        bool sample = a->kind == AGG_FVAR_SAMP || a->kind == AGG_FSTD_SAMP;
+        bool var = a->kind == AGG_FVAR_SAMP || a->kind == AGG_FVAR_POP;
+        if (sample && st->count <= 1) { out->isnull = true; return 0; }
+        double r = st->fsxx / (double)(sample ? st->count - 1 : st->count);
+        out->v.f = var ? r : sqrt(r);
+        return 0;
+    }
     default:
         return orb_err_set(err, INTERNAL_ERROR, "unexpected aggregate kind");
     }

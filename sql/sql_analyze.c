@@ -281,7 +281,7 @@ static int check_grouped(const sql_query_t *q, const sql_expr_t *e, orb_err_t *e
                     rel ? rel : "", col);
         return sql_err_at(err, e->location);
     }
-    if (e->tag == SQL_T_SUBLINK) return 0; /* checked where it is analyzed */
+    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW) return 0; /* checked where analyzed */
     for (int i = 0; i < e->nargs; i++)
         if (check_grouped(q, e->args[i], err) != 0) return -1;
     return 0;
@@ -676,8 +676,6 @@ static int analyze_values(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__S
 
 static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
                                sql_query_t *q, bool *corr, orb_err_t *err) {
-    if (s->n_window_clause)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
     if (s->n_locking_clause)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT ... FOR UPDATE/SHARE is not supported yet");
     if (s->into_clause)
@@ -699,6 +697,9 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
     }
     sql_scope_t sc = base;
     sc.allow_agg = true;
+    sc.allow_win = true;
+    sc.windefs = s->window_clause;
+    sc.nwindefs = (int)s->n_window_clause;
     int cap = 0;
     if (analyze_targets(ac, &sc, q, s->target_list, s->n_target_list, &cap, err) != 0) return -1;
     q->ntargets = q->nall;
@@ -747,12 +748,19 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
         }
     }
     if (s->having_clause) {
-        if (sql_expr_analyze(ac, &sc, s->having_clause, &q->having, err) != 0) return -1;
+        sql_scope_t hsc = sc;
+        hsc.allow_win = false;
+        if (sql_expr_analyze(ac, &hsc, s->having_clause, &q->having, err) != 0) return -1;
+        sc.aggs = hsc.aggs;
+        sc.naggs = hsc.naggs;
+        sc.aggcap = hsc.aggcap;
         if (coerce_where(ac, &q->having, "HAVING", err) != 0) return -1;
     }
     if (analyze_order_limit(ac, &sc, s, q, &cap, false, err) != 0) return -1;
     q->aggs = sc.aggs;
     q->naggs = sc.naggs;
+    q->wins = sc.wins;
+    q->nwins = sc.nwins;
     q->has_agg = sc.naggs > 0 || q->ngroup > 0 || q->having;
     if (q->has_agg && (q->table || q->from)) {
         for (int t = 0; t < q->nall; t++)
@@ -943,8 +951,35 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         q->explicit_cols[c] = true;
         target[i] = c;
     }
-    if (src && !src->n_values_lists)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "INSERT ... SELECT is not supported yet");
+    if (src && !src->n_values_lists) {
+        /* INSERT ... SELECT: the query's columns fill the target columns in order */
+        bool corr = false;
+        sql_query_t *sub;
+        if (sql_analyze_subquery(ac, NULL, src, &sub, &corr, err) != 0) return -1;
+        int n = s->n_cols ? ncols : t->ncols;
+        if (sub->ntargets > n) {
+            orb_err_set(err, SYNTAX_ERROR, "INSERT has more expressions than target columns");
+            return sql_err_at(err, sub->targets[n].expr->location);
+        }
+        if (sub->ntargets < n && s->n_cols) {
+            orb_err_set(err, SYNTAX_ERROR, "INSERT has more target columns than expressions");
+            return sql_err_at(err, s->cols[sub->ntargets]->res_target->location);
+        }
+        q->insert_cols = orb_alloc0(ac->mcx, sizeof(int) * (size_t)(sub->ntargets + 1));
+        memset(q->explicit_cols, 0, sizeof(bool) * (size_t)t->ncols);
+        for (int i = 0; i < sub->ntargets; i++) {
+            int c = s->n_cols ? target[i] : i;
+            if (t->cols[c].identity == 'a' && s->override != PG_QUERY__OVERRIDING_KIND__OVERRIDING_SYSTEM_VALUE)
+                return identity_always_error(&t->cols[c], err);
+            q->insert_cols[i] = c;
+            q->explicit_cols[c] = true;
+            if (assign_coerce(ac, t, c, sub->targets[i].expr, &sub->targets[i].expr, err) != 0) return -1;
+        }
+        q->insert_src = sub;
+        q->nrows = 0;
+        if (analyze_defaults(ac, q, err) != 0) return -1;
+        goto conflict;
+    }
     int nrows = src ? (int)src->n_values_lists : 1; /* DEFAULT VALUES: one row of defaults */
     q->nrows = nrows;
     q->rows = orb_alloc0(ac->mcx, sizeof(sql_expr_t **) * (size_t)nrows);
@@ -975,6 +1010,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
             for (int c = 0; c < ncols; c++) q->explicit_cols[c] = true;
     }
     if (analyze_defaults(ac, q, err) != 0) return -1;
+conflict:
     if (s->on_conflict_clause) {
         PgQuery__OnConflictClause *oc = s->on_conflict_clause;
         q->on_conflict = oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE ? 2 : 1;

@@ -259,6 +259,7 @@ CMP_FAMILY(cn, SQL_OID_NUMERIC)
 CMP_FAMILY(ct, SQL_OID_TEXT)
 CMP_FAMILY(cc, SQL_OID_BPCHAR)
 CMP_FAMILY(cb, SQL_OID_BOOL)
+CMP_FAMILY(civ, SQL_OID_INTERVAL)
 
 /* ---- strings ------------------------------------------------------------------------- */
 #define S(i) a[i].v.s.p
@@ -698,6 +699,257 @@ static int f_part_ts(ARGS) { return do_part(ctx, a, nargs, r, err, false, true);
 static int f_extract_ts(ARGS) { return do_part(ctx, a, nargs, r, err, false, false); }
 static int f_extract_d(ARGS) { return do_part(ctx, a, nargs, r, err, true, false); }
 
+
+/* ---- interval ---------------------------------------------------------------------------- */
+#define IVGET(k, x) sql_interval_t x; sql_interval_get(&a[k], &x)
+static int ret_iv(sql_fn_ctx_t *ctx, const sql_interval_t *iv, sql_value_t *r) {
+    sql_interval_set(ctx->mcx, iv, r);
+    return 0;
+}
+static int iv_pl(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x); IVGET(1, y);
+    sql_interval_t o;
+    if (sql__interval_add(&x, &y, false, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int iv_mi(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x); IVGET(1, y);
+    sql_interval_t o;
+    if (sql__interval_add(&x, &y, true, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int iv_um(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x);
+    sql_interval_t o;
+    if (sql__interval_neg(&x, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int iv_mul(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x);
+    sql_interval_t o;
+    if (sql__interval_mul(&x, a[1].v.f, false, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int iv_fmul(ARGS) {
+    UNUSED_ARGS;
+    IVGET(1, x);
+    sql_interval_t o;
+    if (sql__interval_mul(&x, a[0].v.f, false, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int iv_div(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x);
+    sql_interval_t o;
+    if (sql__interval_mul(&x, a[1].v.f, true, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int ts_pl_iv(ARGS) {
+    UNUSED_ARGS;
+    IVGET(1, x);
+    int64_t o;
+    if (sql__ts_pl_interval(a[0].v.i, &x, &o, err)) return -1;
+    return ret_i(o, r);
+}
+static int iv_pl_ts(ARGS) {
+    sql_value_t sw[2] = {a[1], a[0]};
+    return ts_pl_iv(ctx, sw, nargs, r, err);
+}
+static int ts_mi_iv(ARGS) {
+    UNUSED_ARGS;
+    IVGET(1, x);
+    sql_interval_t n;
+    if (sql__interval_neg(&x, &n, err)) return -1;
+    int64_t o;
+    if (sql__ts_pl_interval(a[0].v.i, &n, &o, err)) return -1;
+    return ret_i(o, r);
+}
+static int d_pl_iv(ARGS) {
+    sql_value_t sw[2] = {a[0], a[1]};
+    if (sql__ts_from_date(a[0].v.i, &sw[0].v.i, err)) return -1;
+    return ts_pl_iv(ctx, sw, nargs, r, err);
+}
+static int iv_pl_d(ARGS) {
+    sql_value_t sw[2] = {a[1], a[0]};
+    if (sql__ts_from_date(a[1].v.i, &sw[0].v.i, err)) return -1;
+    return ts_pl_iv(ctx, sw, nargs, r, err);
+}
+static int d_mi_iv(ARGS) {
+    sql_value_t sw[2] = {a[0], a[1]};
+    if (sql__ts_from_date(a[0].v.i, &sw[0].v.i, err)) return -1;
+    return ts_mi_iv(ctx, sw, nargs, r, err);
+}
+static int ts_mi_ts(ARGS) {
+    UNUSED_ARGS;
+    sql_interval_t o;
+    if (sql__ts_mi(a[0].v.i, a[1].v.i, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int f_age2(ARGS) {
+    UNUSED_ARGS;
+    sql_interval_t o;
+    if (sql__ts_age(a[0].v.i, a[1].v.i, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int f_age1(ARGS) {
+    UNUSED_ARGS;
+    /* age(ts) = age(current_date at midnight, ts) */
+    int64_t today = sql__date_from_ts(ctx->txn_start_us) * SQL_USECS_PER_DAY;
+    sql_interval_t o;
+    if (sql__ts_age(today, a[0].v.i, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
+static int f_justify_days(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x);
+    sql__interval_justify_days(&x);
+    return ret_iv(ctx, &x, r);
+}
+static int f_justify_hours(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x);
+    sql__interval_justify_hours(&x);
+    return ret_iv(ctx, &x, r);
+}
+static int f_justify_interval(ARGS) {
+    UNUSED_ARGS;
+    IVGET(0, x);
+    sql__interval_justify(&x);
+    return ret_iv(ctx, &x, r);
+}
+static int do_iv_part(ARGS, bool as_float) {
+    UNUSED_ARGS;
+    char f[32];
+    size_t n = N(0) < sizeof f - 1 ? N(0) : sizeof f - 1;
+    memcpy(f, S(0), n);
+    f[n] = 0;
+    IVGET(1, x);
+    const char *o;
+    if (sql__interval_part(f, &x, ctx->mcx, &o, err)) return -1;
+    if (as_float) return ret_f(sql__numeric_to_double(o), r);
+    return ret_cstr(o, r);
+}
+static int f_part_iv(ARGS) { return do_iv_part(ctx, a, nargs, r, err, true); }
+static int f_extract_iv(ARGS) { return do_iv_part(ctx, a, nargs, r, err, false); }
+static int f_make_date(ARGS) {
+    UNUSED_ARGS;
+    int64_t y = a[0].v.i, m = a[1].v.i, d = a[2].v.i;
+    int64_t yy = y < 0 ? y + 1 : y;
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (yy % 4 == 0) && ((yy % 100 != 0) || (yy % 400 == 0));
+    if (y == 0 || m < 1 || m > 12 || d < 1 || d > (m == 2 && leap ? 29 : dm[m - 1]))
+        return orb_err_set(err, DATETIME_FIELD_OVERFLOW, "date field value out of range: %lld-%02lld-%02lld",
+                           (long long)y, (long long)m, (long long)d);
+    if (yy < -4713 || yy > 5874897)
+        return orb_err_set(err, DATETIME_FIELD_OVERFLOW, "date out of range: %lld-%02lld-%02lld",
+                           (long long)y, (long long)m, (long long)d);
+    return ret_i((int64_t)sql__date2j((int)yy, (int)m, (int)d) - 2451545, r);
+}
+
+
+/* ---- to_char / to_timestamp / to_date ---------------------------------------------------- */
+static int to_char_ts(ARGS, bool tz) {
+    UNUSED_ARGS;
+    orb_buf_t b;
+    orb_buf_init(&b);
+    int rc = sql__ts_to_char(a[0].v.i, tz, S(1), N(1), &b, err);
+    if (rc == 1) { orb_buf_free(&b); r->isnull = true; return 0; }
+    if (rc == 0) ret_text(ctx, b.data ? b.data : "", b.len, r);
+    orb_buf_free(&b);
+    return rc;
+}
+static int f_to_char_ts(ARGS) { return to_char_ts(ctx, a, nargs, r, err, false); }
+static int f_to_char_tz(ARGS) { return to_char_ts(ctx, a, nargs, r, err, true); }
+static int to_char_num(ARGS, const char *num) {
+    UNUSED_ARGS;
+    orb_buf_t b;
+    orb_buf_init(&b);
+    int rc = sql__numeric_to_char(num, S(1), N(1), ctx->mcx, &b, err);
+    if (rc == 0) ret_text(ctx, b.data ? b.data : "", b.len, r);
+    orb_buf_free(&b);
+    return rc;
+}
+static int f_to_char_n(ARGS) { return to_char_num(ctx, a, nargs, r, err, S(0)); }
+static int f_to_char_i(ARGS) {
+    return to_char_num(ctx, a, nargs, r, err, sql__numeric_from_int(a[0].v.i, ctx->mcx));
+}
+static int f_to_char_f(ARGS) {
+    const char *t;
+    if (isnan(a[0].v.f)) t = "NaN";
+    else if (isinf(a[0].v.f)) t = a[0].v.f > 0 ? "Infinity" : "-Infinity";
+    else if (sql__numeric_from_double(a[0].v.f, 15, ctx->mcx, &t, err)) return -1;
+    return to_char_num(ctx, a, nargs, r, err, t);
+}
+static int f_to_timestamp(ARGS) {
+    UNUSED_ARGS;
+    int64_t v;
+    if (sql__ts_from_char(S(0), N(0), S(1), N(1), false, &v, err)) return -1;
+    return ret_i(v, r);
+}
+static int f_to_date(ARGS) {
+    UNUSED_ARGS;
+    int64_t v;
+    if (sql__ts_from_char(S(0), N(0), S(1), N(1), true, &v, err)) return -1;
+    return ret_i(v, r);
+}
+static int f_to_timestamp_epoch(ARGS) {
+    UNUSED_ARGS;
+    double x = a[0].v.f;
+    if (isnan(x))
+        return orb_err_set(err, DATETIME_FIELD_OVERFLOW, "timestamp cannot be NaN");
+    if (isinf(x)) return ret_i(x > 0 ? SQL_TS_NOEND : SQL_TS_NOBEGIN, r);
+    double us = rint(x * 1000000.0) - 946684800000000.0;
+    if (!(us > -211813488000000000.0 && us < 9224318016000000000.0))
+        return orb_err_set(err, DATETIME_FIELD_OVERFLOW, "timestamp out of range: \"%g\"", x);
+    return ret_i((int64_t)us, r);
+}
+
+
+/* ---- json builders and functions --------------------------------------------------------- */
+static int f_jb_obj(ARGS) { UNUSED_ARGS; return sql__json_build(true, true, a, nargs, ctx->mcx, r, err); }
+static int f_js_obj(ARGS) { UNUSED_ARGS; return sql__json_build(false, true, a, nargs, ctx->mcx, r, err); }
+static int f_jb_arr(ARGS) { UNUSED_ARGS; return sql__json_build(true, false, a, nargs, ctx->mcx, r, err); }
+static int f_js_arr(ARGS) { UNUSED_ARGS; return sql__json_build(false, false, a, nargs, ctx->mcx, r, err); }
+static int f_to_json(ARGS) {
+    UNUSED_ARGS;
+    if (a[0].isnull) { r->isnull = true; return 0; }
+    return ret_text(ctx, S(0), N(0), r);
+}
+static int f_to_jsonb(ARGS) {
+    UNUSED_ARGS;
+    if (a[0].isnull) { r->isnull = true; return 0; }
+    const char *o;
+    size_t ol;
+    if (sql__jsonb_normalize(S(0), N(0), ctx->mcx, &o, &ol, err)) return -1;
+    r->isnull = false;
+    r->v.s.p = o;
+    r->v.s.n = (uint32_t)ol;
+    return 0;
+}
+static int f_json_typeof(ARGS) {
+    UNUSED_ARGS;
+    const char *o;
+    if (sql__json_typeof(S(0), N(0), ctx->mcx, &o, err)) return -1;
+    return ret_cstr(o, r);
+}
+static int f_json_alen(ARGS) {
+    UNUSED_ARGS;
+    int64_t v;
+    if (sql__json_array_length(S(0), N(0), &v, err)) return -1;
+    return ret_i(v, r);
+}
+static int f_jb_pretty(ARGS) { UNUSED_ARGS; return sql__jsonb_pretty(S(0), N(0), ctx->mcx, r, err); }
+static int f_jb_cat(ARGS) { UNUSED_ARGS; return sql__jsonb_concat(S(0), N(0), S(1), N(1), ctx->mcx, r, err); }
+static int f_jb_del(ARGS) { UNUSED_ARGS; return sql__jsonb_delete(S(0), N(0), S(1), N(1), ctx->mcx, r, err); }
+static int f_jb_path(ARGS) { UNUSED_ARGS; return sql__json_extract_path(true, S(0), N(0), a + 1, nargs - 1, false, ctx->mcx, r, err); }
+static int f_jb_path_t(ARGS) { UNUSED_ARGS; return sql__json_extract_path(true, S(0), N(0), a + 1, nargs - 1, true, ctx->mcx, r, err); }
+static int f_js_path(ARGS) { UNUSED_ARGS; return sql__json_extract_path(false, S(0), N(0), a + 1, nargs - 1, false, ctx->mcx, r, err); }
+static int f_js_path_t(ARGS) { UNUSED_ARGS; return sql__json_extract_path(false, S(0), N(0), a + 1, nargs - 1, true, ctx->mcx, r, err); }
+
 /* ---- bitwise integer operators (& | # ~ << >>) --------------------------------------- */
 /* Shifts behave as PostgreSQL's C code does on x86-64: the count is taken modulo the
  * promoted operand width (32 for int2/int4, 64 for int8). */
@@ -1042,6 +1294,8 @@ static int f_part_d(ARGS) {
 #define JB SQL_OID_JSONB
 #define JS SQL_OID_JSON
 #define ANY SQL_OID_ANY
+#define IV SQL_OID_INTERVAL
+#define AJ SQL_OID_ANYJSON
 
 #define OP2(name, t1, t2, ret, fn) {name, 2, {t1, t2}, ret, true, false, fn}
 #define OP1(name, t1, ret, fn) {name, 1, {t1}, ret, true, false, fn}
@@ -1070,6 +1324,13 @@ static const sql_builtin_t builtins[] = {
     OP2("~~*", TX, TX, B, t_ilike), OP2("!~~*", TX, TX, B, t_nilike),
     OP2("+", DT, I4, DT, d_pli), OP2("+", I4, DT, DT, d_ipl), OP2("-", DT, I4, DT, d_mii),
     OP2("-", DT, DT, I4, d_mi),
+    CMPS(IV, civ), OP2("+", IV, IV, IV, iv_pl), OP2("-", IV, IV, IV, iv_mi), OP1("-", IV, IV, iv_um),
+    OP1("+", IV, IV, any_up), OP2("*", IV, F8, IV, iv_mul), OP2("*", F8, IV, IV, iv_fmul),
+    OP2("/", IV, F8, IV, iv_div),
+    OP2("+", TS, IV, TS, ts_pl_iv), OP2("+", IV, TS, TS, iv_pl_ts), OP2("-", TS, IV, TS, ts_mi_iv),
+    OP2("+", TZ, IV, TZ, ts_pl_iv), OP2("+", IV, TZ, TZ, iv_pl_ts), OP2("-", TZ, IV, TZ, ts_mi_iv),
+    OP2("+", DT, IV, TS, d_pl_iv), OP2("+", IV, DT, TS, iv_pl_d), OP2("-", DT, IV, TS, d_mi_iv),
+    OP2("-", TS, TS, IV, ts_mi_ts), OP2("-", TZ, TZ, IV, ts_mi_ts),
     OP1("@", I2, I2, i2_abs), OP1("@", I4, I4, i4_abs), OP1("@", I8, I8, i8_abs),
     OP1("@", F4, F4, f4_abs), OP1("@", F8, F8, f8_abs), OP1("@", NU, NU, n_abs),
     OP1("|/", F8, F8, f8_sqrt), OP1("||/", F8, F8, f8_cbrt),
@@ -1089,6 +1350,7 @@ static const sql_builtin_t builtins[] = {
     OP2("->>", JS, TX, TX, js_field_t), OP2("->>", JS, I4, TX, js_elem_t),
     OP2("?", JB, TX, B, jb_exists), OP2("@>", JB, JB, B, jb_contains),
     OP2("<@", JB, JB, B, jb_contained),
+    OP2("||", JB, JB, JB, f_jb_cat), OP2("-", JB, TX, JB, f_jb_del),
 
     FN("length", 1, I4, t_len, TX), FN("char_length", 1, I4, t_len, TX),
     FN("character_length", 1, I4, t_len, TX), FN("length", 1, I4, b_len, BY),
@@ -1140,6 +1402,40 @@ static const sql_builtin_t builtins[] = {
     FN("extract", 2, NU, f_extract_ts, TX, TS), FN("extract", 2, NU, f_extract_ts, TX, TZ),
     FN("extract", 2, NU, f_extract_d, TX, DT), FN("date_part", 2, F8, f_part_d, TX, DT),
     FN("date_trunc", 2, TS, f_trunc_ts, TX, TS), FN("date_trunc", 2, TZ, f_trunc_tz, TX, TZ),
+    FN("date_part", 2, F8, f_part_iv, TX, IV), FN("extract", 2, NU, f_extract_iv, TX, IV),
+    FN("age", 2, IV, f_age2, TS, TS), FN("age", 2, IV, f_age2, TZ, TZ),
+    FNV("age", 1, IV, f_age1, TS), FNV("age", 1, IV, f_age1, TZ),
+    FN("justify_days", 1, IV, f_justify_days, IV), FN("justify_hours", 1, IV, f_justify_hours, IV),
+    FN("justify_interval", 1, IV, f_justify_interval, IV),
+    FN("make_date", 3, DT, f_make_date, I4, I4, I4),
+    {"jsonb_build_object", -1, {AJ}, JB, false, false, f_jb_obj},
+    {"jsonb_build_object", 0, {0}, JB, false, false, f_jb_obj},
+    {"json_build_object", -1, {AJ}, JS, false, false, f_js_obj},
+    {"json_build_object", 0, {0}, JS, false, false, f_js_obj},
+    {"jsonb_build_array", -1, {AJ}, JB, false, false, f_jb_arr},
+    {"jsonb_build_array", 0, {0}, JB, false, false, f_jb_arr},
+    {"json_build_array", -1, {AJ}, JS, false, false, f_js_arr},
+    {"json_build_array", 0, {0}, JS, false, false, f_js_arr},
+    {"to_json", 1, {AJ}, JS, true, false, f_to_json}, {"to_jsonb", 1, {AJ}, JB, true, false, f_to_jsonb},
+    FN("jsonb_typeof", 1, TX, f_json_typeof, JB), FN("json_typeof", 1, TX, f_json_typeof, JS),
+    FN("jsonb_array_length", 1, I4, f_json_alen, JB), FN("json_array_length", 1, I4, f_json_alen, JS),
+    FN("jsonb_pretty", 1, TX, f_jb_pretty, JB),
+    FN("jsonb_extract_path", 2, JB, f_jb_path, JB, TX), FN("jsonb_extract_path", 3, JB, f_jb_path, JB, TX, TX),
+    FN("jsonb_extract_path", 4, JB, f_jb_path, JB, TX, TX, TX),
+    FN("jsonb_extract_path_text", 2, TX, f_jb_path_t, JB, TX),
+    FN("jsonb_extract_path_text", 3, TX, f_jb_path_t, JB, TX, TX),
+    FN("jsonb_extract_path_text", 4, TX, f_jb_path_t, JB, TX, TX, TX),
+    FN("json_extract_path", 2, JS, f_js_path, JS, TX), FN("json_extract_path", 3, JS, f_js_path, JS, TX, TX),
+    FN("json_extract_path", 4, JS, f_js_path, JS, TX, TX, TX),
+    FN("json_extract_path_text", 2, TX, f_js_path_t, JS, TX),
+    FN("json_extract_path_text", 3, TX, f_js_path_t, JS, TX, TX),
+    FN("json_extract_path_text", 4, TX, f_js_path_t, JS, TX, TX, TX),
+    FN("to_char", 2, TX, f_to_char_ts, TS, TX), FN("to_char", 2, TX, f_to_char_tz, TZ, TX),
+    FN("to_char", 2, TX, f_to_char_n, NU, TX), FN("to_char", 2, TX, f_to_char_i, I4, TX),
+    FN("to_char", 2, TX, f_to_char_i, I8, TX), FN("to_char", 2, TX, f_to_char_f, F8, TX),
+    FN("to_char", 2, TX, f_to_char_f, F4, TX),
+    FN("to_timestamp", 2, TZ, f_to_timestamp, TX, TX), FN("to_date", 2, DT, f_to_date, TX, TX),
+    FN("to_timestamp", 1, TZ, f_to_timestamp_epoch, F8),
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

@@ -3,7 +3,7 @@
  * drop_table/load. Invariant: the cache and the catalog column family agree whenever
  * cat_lock is free (DDL persists first, then updates the cache under the write lock).
  * See README.md ("Catalog"). */
-#include "sql_int.h"
+#include "sql_ddl_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -265,5 +265,115 @@ int sql_catalog_drop_table(sql_engine_t *e, const char *schema, const char *name
         if (t->cols[c].seq_id) act_seq_drop(e->rt, t->cols[c].seq_id);
     if (t->rowid_seq) act_seq_drop(e->rt, t->rowid_seq);
     sql_table_release(t);
+    return 0;
+}
+
+/* ---- generic catalog records (sequences, schemas: sql_ddl_int.h) -------------------------- */
+
+static void set_key(Orbit__Datum *kd, Orbit__Datum **kp, const sql_cat_key_t *k) {
+    for (int i = 0; i < k->n; i++) {
+        orbit__datum__init(&kd[i]);
+        kd[i].v_case = ORBIT__DATUM__V_S;
+        kd[i].s.data = (uint8_t *)k->parts[i];
+        kd[i].s.len = strlen(k->parts[i]);
+        kp[i] = &kd[i];
+    }
+}
+
+static int catalog_call(sql_engine_t *e, Orbit__ShardOp *op, act_call_t **call,
+                        Orbit__ShardReply **reply, orb_err_t *err) {
+    Orbit__ShardOp *ops[1] = {op};
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.catalog = true;
+    req.n_ops = 1;
+    req.ops = ops;
+    return act_call(e->rt, ACT_CATALOG, &req, call, reply, err);
+}
+
+int sql_catalog_record_put(sql_engine_t *e, const sql_cat_key_t *key, Orbit__Datum **vals,
+                           size_t nvals, orb_err_t *err) {
+    Orbit__Datum kd[SQL_CAT_KEY_MAX], *kp[SQL_CAT_KEY_MAX];
+    set_key(kd, kp, key);
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = ORBIT__SHARD_OP__KIND__PUT;
+    op.n_key = (size_t)key->n;
+    op.key = kp;
+    Orbit__Row row = ORBIT__ROW__INIT;
+    row.n_cols = nvals;
+    row.cols = vals;
+    op.row = &row;
+    act_call_t *call = NULL;
+    Orbit__ShardReply *reply = NULL;
+    int rc = catalog_call(e, &op, &call, &reply, err);
+    act_call_free(call);
+    return rc;
+}
+
+int sql_catalog_record_delete(sql_engine_t *e, const sql_cat_key_t *key, orb_err_t *err) {
+    Orbit__Datum kd[SQL_CAT_KEY_MAX], *kp[SQL_CAT_KEY_MAX];
+    set_key(kd, kp, key);
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = ORBIT__SHARD_OP__KIND__DELETE;
+    op.n_key = (size_t)key->n;
+    op.key = kp;
+    act_call_t *call = NULL;
+    Orbit__ShardReply *reply = NULL;
+    int rc = catalog_call(e, &op, &call, &reply, err);
+    act_call_free(call);
+    return rc;
+}
+
+int sql_catalog_record_scan(sql_engine_t *e, const sql_cat_key_t *prefix, bool exact,
+                            int (*cb)(void *arg, const Orbit__Row *key, const Orbit__Row *row),
+                            void *arg, orb_err_t *err) {
+    Orbit__Datum kd[SQL_CAT_KEY_MAX], *kp[SQL_CAT_KEY_MAX];
+    set_key(kd, kp, prefix);
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = exact ? ORBIT__SHARD_OP__KIND__GET : ORBIT__SHARD_OP__KIND__SCAN;
+    if (exact) {
+        op.n_key = (size_t)prefix->n;
+        op.key = kp;
+    } else {
+        op.n_lower = op.n_upper = (size_t)prefix->n;
+        op.lower = op.upper = kp;
+        op.lower_incl = op.upper_incl = true;
+    }
+    act_call_t *call = NULL;
+    Orbit__ShardReply *reply = NULL;
+    if (catalog_call(e, &op, &call, &reply, err) != 0) {
+        act_call_free(call);
+        return -1;
+    }
+    int rc = 0;
+    if (reply->n_results == 1) {
+        Orbit__OpResult *r = reply->results[0];
+        Orbit__Row exact_key = ORBIT__ROW__INIT;
+        exact_key.n_cols = (size_t)prefix->n;
+        exact_key.cols = kp;
+        for (size_t i = 0; i < r->n_rows && rc == 0; i++) {
+            const Orbit__Row *k = exact ? &exact_key : (i < r->n_keys ? r->keys[i] : NULL);
+            if (!k) break;
+            rc = cb(arg, k, r->rows[i]);
+        }
+    }
+    act_call_free(call);
+    return rc < 0 ? -1 : 0;
+}
+
+int sql_catalog_tables_in_schema(sql_engine_t *e, const char *schema, sql_table_t ***out,
+                                 int *n) {
+    pthread_rwlock_rdlock(&e->cat_lock);
+    int cnt = 0;
+    sql_table_t **list = calloc((size_t)e->ntables + 1, sizeof *list);
+    if (!list) orb_panic("out of memory");
+    for (int i = 0; i < e->ntables; i++) {
+        sql_table_t *t = e->tables[i];
+        if (strcmp(t->schema, schema) != 0) continue;
+        atomic_fetch_add(&t->refs, 1);
+        list[cnt++] = t;
+    }
+    pthread_rwlock_unlock(&e->cat_lock);
+    *out = list;
+    *n = cnt;
     return 0;
 }

@@ -90,7 +90,36 @@ typedef struct select_state {
     int64_t skip;       /* OFFSET rows still to drop */
     int64_t left;       /* LIMIT rows still to produce, -1 unlimited */
     int64_t produced;
+    /* rows kept for window functions, projected once those are computed */
+    sql_prerow_t *pre;
+    int64_t npre, precap;
 } select_state_t;
+
+/* A row (with its group's aggregates) goes to the projection, or waits for the window
+ * functions to be computed over all of them. */
+static int produce(select_state_t *st, const sql_value_t *row, const sql_value_t *aggv,
+                   orb_err_t *err) {
+    sql_exec_ctx_t *xc = st->xc;
+    if (st->q->nwins) {
+        if (st->npre == st->precap) {
+            int64_t nc = st->precap ? st->precap * 2 : 64;
+            st->pre = orb_realloc(xc->mcx, st->pre, sizeof *st->pre * (size_t)st->precap,
+                                  sizeof *st->pre * (size_t)nc);
+            st->precap = nc;
+        }
+        st->pre[st->npre].row = row;
+        st->pre[st->npre].aggs = aggv;
+        st->pre[st->npre].wins = NULL;
+        st->npre++;
+        return 0;
+    }
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, row);
+    ec.aggs = aggv;
+    sql_value_t *o;
+    if (project(&ec, st->q, &o, err) != 0) return -1;
+    result_add(st->res, xc->mcx, o);
+    return 0;
+}
 
 static bool values_equal(uint32_t type, const sql_value_t *a, const sql_value_t *b) {
     if (a->isnull || b->isnull) return a->isnull && b->isnull;
@@ -193,6 +222,7 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
         group_t *g = group_find(st, keys, row);
         return agg_step(st, g, &ec, err);
     }
+    if (!st->direct) return produce(st, row, NULL, err);
     if (st->direct) {
         if (st->left == 0) return SQL_SCAN_STOP;
         if (st->skip > 0) {
@@ -369,7 +399,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     bool has_limit, has_offset;
     if (eval_count(xc, q->limit, "LIMIT", &limit, &has_limit, err) != 0) return -1;
     if (eval_count(xc, q->offset, "OFFSET", &offset, &has_offset, err) != 0) return -1;
-    st.direct = !q->has_agg && !q->nsort && !q->distinct;
+    st.direct = !q->has_agg && !q->nsort && !q->distinct && !q->nwins;
     st.skip = has_offset ? offset : 0;
     st.left = has_limit ? limit : -1;
     xc->err = err;
@@ -417,17 +447,14 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             sql_value_t *aggv = orb_alloc0(xc->mcx, sizeof *aggv * (size_t)(q->naggs + 1));
             for (int a = 0; a < q->naggs; a++)
                 if (sql_agg_final(empty.states[a], &aggv[a], err) != 0) return -1;
-            sql_value_t *nullrow = q->table ? orb_alloc0(xc->mcx, sizeof(sql_value_t) * (size_t)(q->table->ncols + 1)) : NULL;
-            for (int c = 0; q->table && c < q->table->ncols; c++) nullrow[c].isnull = true;
+            int width = q->table ? q->table->ncols : q->width;
+            sql_value_t *nullrow = orb_alloc0(xc->mcx, sizeof(sql_value_t) * (size_t)(width + 1));
+            for (int c = 0; c < width; c++) nullrow[c].isnull = true;
             sql_eval_ctx_t ec = sql_eval_ctx(xc, nullrow);
             ec.aggs = aggv;
             bool keep = true;
             if (q->having && sql_expr_eval_bool(&ec, q->having, &keep, err) != 0) return -1;
-            if (keep) {
-                sql_value_t *o;
-                if (project(&ec, q, &o, err) != 0) return -1;
-                result_add(res, xc->mcx, o);
-            }
+            if (keep && produce(&st, nullrow, aggv, err) != 0) return -1;
         } else {
             for (size_t i = 0; i < order.n; i++) {
                 group_t *g = order.items[i];
@@ -439,10 +466,19 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
                 bool keep = true;
                 if (q->having && sql_expr_eval_bool(&ec, q->having, &keep, err) != 0) return -1;
                 if (!keep) continue;
-                sql_value_t *o;
-                if (project(&ec, q, &o, err) != 0) return -1;
-                result_add(res, xc->mcx, o);
+                if (produce(&st, g->first_row, aggv, err) != 0) return -1;
             }
+        }
+    }
+    if (q->nwins) {
+        if (sql_window_compute(xc, q, st.pre, st.npre, err) != 0) return -1;
+        for (int64_t i = 0; i < st.npre; i++) {
+            sql_eval_ctx_t ec = sql_eval_ctx(xc, st.pre[i].row);
+            ec.aggs = st.pre[i].aggs;
+            ec.wins = st.pre[i].wins;
+            sql_value_t *o;
+            if (project(&ec, q, &o, err) != 0) return -1;
+            result_add(res, xc->mcx, o);
         }
     }
     if (q->distinct && res->nrows > 1) {
@@ -730,15 +766,35 @@ static int build_insert_row(sql_exec_ctx_t *xc, sql_query_t *q, int r, sql_value
     return 0;
 }
 
+/* A row of INSERT ... SELECT: the query's values in their columns, defaults elsewhere. */
+static int build_src_row(sql_exec_ctx_t *xc, sql_query_t *q, const sql_value_t *src,
+                         sql_value_t **out, orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    sql_value_t *vals = orb_alloc0(xc->mcx, sizeof *vals * (size_t)(t->ncols + 1));
+    for (int c = 0; c < t->ncols; c++)
+        if (!q->explicit_cols[c] && column_default(xc, q, c, &vals[c], err) != 0) return -1;
+    for (int i = 0; i < q->insert_src->ntargets; i++) vals[q->insert_cols[i]] = src[i];
+    if (check_not_null(xc, t, vals, err) != 0) return -1;
+    *out = vals;
+    return 0;
+}
+
 static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
     const sql_table_t *t = q->table;
     act_runtime_t *rt = sql_session_rt(xc->sess);
     sql_wb_t wb;
     sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
     int64_t count = 0;
-    for (int r = 0; r < q->nrows; r++) {
+    /* INSERT ... SELECT reads everything first, so it never sees its own rows */
+    sql_result_t src;
+    memset(&src, 0, sizeof src);
+    if (q->insert_src && sql_exec_query(xc, q->insert_src, &src, err) != 0) return -1;
+    int64_t nrows = q->insert_src ? src.nrows : q->nrows;
+    for (int64_t r = 0; r < nrows; r++) {
         sql_value_t *vals;
-        if (build_insert_row(xc, q, r, &vals, err) != 0) return -1;
+        if (q->insert_src ? build_src_row(xc, q, src.rows[r], &vals, err) != 0
+                          : build_insert_row(xc, q, (int)r, &vals, err) != 0)
+            return -1;
         if (!q->on_conflict) {
             if (add_row_insert(xc, &wb, t, vals, err) != 0) return -1;
             if (returning_row(xc, q, res, vals, err) != 0) return -1;

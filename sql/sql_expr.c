@@ -25,7 +25,7 @@ bool sql_expr_is_stable(const sql_expr_t *e) {
     if (!e) return true;
     if (e->tag == SQL_T_COLUMN || e->tag == SQL_T_AGGREF || e->tag == SQL_T_EXCLUDED) return false;
     if (e->tag == SQL_T_FUNC && e->fn && e->fn->volatile_) return false;
-    if (e->tag == SQL_T_SUBLINK) return false;
+    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW) return false;
     for (int i = 0; i < e->nargs; i++)
         if (!sql_expr_is_stable(e->args[i])) return false;
     return true;
@@ -349,8 +349,9 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
     int loc = f->location;
     if (!name) return (orb_err_set(err, SYNTAX_ERROR, "bad function name"), sql_err_at(err, loc));
     if (f->over) {
-        orb_err_set(err, FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
-        return sql_err_at(err, loc);
+        sql_expr_t **wargs;
+        if (analyze_list(ac, sc, f->args, f->n_args, &wargs, err) != 0) return -1;
+        return sql_window_analyze(ac, sc, f, wargs, (int)f->n_args, out, err);
     }
     int nargs = (int)f->n_args;
     if (nargs == 0 && !f->agg_star) {
@@ -430,9 +431,8 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
         orb_err_set(err, UNDEFINED_FUNCTION, "function %s(*) does not exist", name);
         return sql_err_at(err, loc);
     }
-    if (nargs > SQL_FN_MAXARGS && strcmp(name, "concat") != 0 && strcmp(name, "concat_ws") != 0) {
-        orb_err_set(err, UNDEFINED_FUNCTION, "function %s with %d arguments does not exist", name,
-                    nargs);
+    if (nargs > 100) {
+        orb_err_set(err, TOO_MANY_ARGUMENTS, "cannot pass more than 100 arguments to a function");
         return sql_err_at(err, loc);
     }
     uint32_t *types = orb_alloc0(ac->mcx, sizeof(uint32_t) * (size_t)(nargs + 1));
@@ -1141,6 +1141,10 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
         return 0;
     case SQL_T_SUBLINK:
         return eval_sublink(ec, e, out, err);
+    case SQL_T_WINDOW:
+        if (!ec->wins) return orb_err_set(err, INTERNAL_ERROR, "window function outside a window");
+        *out = ec->wins[e->index];
+        return 0;
     case SQL_T_SESSION:
         return eval_session(ec, e, out);
     case SQL_T_FUNC: {

@@ -109,7 +109,39 @@ typedef enum sql_node_tag {
     SQL_T_SESSION,  /* current_user, current_database(), version() ... */
     SQL_T_OUTER,    /* column of an enclosing query's row: flag = levels up, index = position */
     SQL_T_SUBLINK,  /* subquery: flag = kind (SQL_SUBLINK_*), args[0] = tested expr, sub */
+    SQL_T_WINDOW,   /* result of window function call `index` for the current row */
 } sql_node_tag_t;
+
+/* Window functions (sql_window.c). */
+typedef enum sql_win_kind {
+    SQL_WIN_AGG = 1, /* an aggregate OVER (...) */
+    SQL_WIN_ROW_NUMBER,
+    SQL_WIN_RANK,
+    SQL_WIN_DENSE_RANK,
+    SQL_WIN_PERCENT_RANK,
+    SQL_WIN_CUME_DIST,
+    SQL_WIN_NTILE,
+    SQL_WIN_LAG,
+    SQL_WIN_LEAD,
+    SQL_WIN_FIRST_VALUE,
+    SQL_WIN_LAST_VALUE,
+    SQL_WIN_NTH_VALUE,
+} sql_win_kind_t;
+
+/* PostgreSQL's frame option bits (nodes/parsenodes.h) */
+#define SQL_FRAME_NONDEFAULT 0x1
+#define SQL_FRAME_RANGE 0x2
+#define SQL_FRAME_ROWS 0x4
+#define SQL_FRAME_GROUPS 0x8
+#define SQL_FRAME_START_UNBOUNDED_PRECEDING 0x20
+#define SQL_FRAME_END_UNBOUNDED_FOLLOWING 0x100
+#define SQL_FRAME_START_CURRENT_ROW 0x200
+#define SQL_FRAME_END_CURRENT_ROW 0x400
+#define SQL_FRAME_START_OFFSET_PRECEDING 0x800
+#define SQL_FRAME_END_OFFSET_PRECEDING 0x1000
+#define SQL_FRAME_START_OFFSET_FOLLOWING 0x2000
+#define SQL_FRAME_END_OFFSET_FOLLOWING 0x4000
+#define SQL_FRAME_EXCLUSIONS 0x38000
 
 typedef enum sql_sublink_kind {
     SQL_SUBLINK_EXISTS = 1,
@@ -166,6 +198,23 @@ typedef struct sql_merged_col {
     struct sql_expr *expr;
 } sql_merged_col_t;
 
+typedef struct sql_win_call {
+    sql_win_kind_t kind;
+    const sql_agg_t *agg;     /* SQL_WIN_AGG */
+    uint32_t argtype;
+    uint32_t type;            /* result type */
+    int nargs;
+    struct sql_expr **args;
+    int npart;
+    struct sql_expr **part;
+    int norder;
+    struct sql_expr **order;
+    bool *desc;
+    bool *nulls_first;
+    int frame;                /* SQL_FRAME_* bits */
+    struct sql_expr *start_off, *end_off;
+} sql_win_call_t;
+
 /* What names resolve against while analyzing one expression. A scope with rtes resolves
  * names through them; a scope with only `table` is the single-table form (DML). */
 typedef struct sql_scope {
@@ -183,6 +232,13 @@ typedef struct sql_scope {
     sql_agg_call_t *aggs;
     int naggs;
     int aggcap;
+    /* window function calls found while analyzing (allow_win) */
+    bool allow_win;
+    sql_win_call_t *wins;
+    int nwins;
+    int wincap;
+    PgQuery__Node **windefs;  /* the SELECT's WINDOW clause */
+    int nwindefs;
 } sql_scope_t;
 
 typedef struct sql_analyze_ctx {
@@ -220,6 +276,7 @@ typedef struct sql_eval_ctx {
     const sql_value_t *const *outer; /* rows of the enclosing queries, innermost last */
     int nouter;
     struct sql_exec_ctx *xc;     /* to run subqueries */
+    const sql_value_t *wins;     /* window function results of the current row */
 } sql_eval_ctx_t;
 
 int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err);
@@ -378,6 +435,9 @@ typedef struct sql_query {
     sql_setop_t setop;
     bool setop_all;
     struct sql_query *larg, *rarg;
+    /* window functions: computed over the rows after WHERE/GROUP BY/HAVING */
+    int nwins;
+    sql_win_call_t *wins;
 } sql_query_t;
 
 int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, orb_err_t *err);
@@ -436,6 +496,17 @@ orb_mcx_t *sql_exec_mcx(sql_eval_ctx_t *ec);
  * of cond (sql_analyze.c). */
 void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sql_expr_t *cond,
                      sql_path_t *p);
+/* Window functions (sql_window.c): analysis of f(...) OVER (...), and evaluation over the
+ * rows a SELECT produced before projection. */
+int sql_window_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
+                       struct sql_expr **args, int nargs, struct sql_expr **out, orb_err_t *err);
+typedef struct sql_prerow {
+    const sql_value_t *row;   /* input row (or a group's first row) */
+    const sql_value_t *aggs;  /* the group's aggregate results, NULL without grouping */
+    sql_value_t *wins;        /* filled by sql_window_compute: one value per window call */
+} sql_prerow_t;
+int sql_window_compute(sql_exec_ctx_t *xc, const sql_query_t *q, sql_prerow_t *rows, int64_t n,
+                       orb_err_t *err);
 /* The RTE a combined-row position belongs to. */
 const sql_rte_t *sql_rte_of(const sql_query_t *q, int pos);
 

@@ -4,6 +4,7 @@
  * re-escaped, numbers printed as numeric. Errors mirror PostgreSQL's (22P02 "invalid input
  * syntax for type json" with its DETAIL sentences). */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,288 @@ int sql__jsonb_contains(const char *a, size_t an, const char *b, size_t bn, bool
             *out = !is_container(ra->items[j]) && scalar_eq(ra->items[j], rb);
     } else {
         *out = deep_contains(ra, rb);
+    }
+    orb_mcx_destroy(tmp);
+    return 0;
+}
+
+/* ---- building json from SQL values (to_json, json_build_*) ------------------------------- */
+void sql__json_escape(orb_buf_t *b, const char *s, size_t n) { put_jstr(b, s, n); }
+
+int sql__json_from_value(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err) {
+    if (v->isnull) { orb_buf_puts(out, "null"); return 0; }
+    switch (oid) {
+    case SQL_OID_BOOL: orb_buf_puts(out, v->v.b ? "true" : "false"); return 0;
+    case SQL_OID_INT2: case SQL_OID_INT4: case SQL_OID_INT8: case SQL_OID_OID:
+        orb_buf_printf(out, "%lld", (long long)v->v.i);
+        return 0;
+    case SQL_OID_FLOAT4: case SQL_OID_FLOAT8:
+        if (isnan(v->v.f) || isinf(v->v.f)) break;
+        sql__float_out(v->v.f, oid == SQL_OID_FLOAT4, out);
+        return 0;
+    case SQL_OID_NUMERIC:
+        if (!isdigit((unsigned char)v->v.s.p[v->v.s.p[0] == '-'])) break;
+        orb_buf_append(out, v->v.s.p, v->v.s.n);
+        return 0;
+    case SQL_OID_JSON: case SQL_OID_JSONB: case SQL_OID_ANYJSON:
+        orb_buf_append(out, v->v.s.p, v->v.s.n);
+        return 0;
+    case SQL_OID_DATE: case SQL_OID_TIMESTAMP: case SQL_OID_TIMESTAMPTZ: {
+        /* XSD format, as PostgreSQL's JsonEncodeDateTime */
+        orb_buf_t t;
+        orb_buf_init(&t);
+        if (sql_value_out(oid, -1, v, &t, err)) { orb_buf_free(&t); return -1; }
+        char *p = t.data;
+        size_t n = t.len;
+        if (oid != SQL_OID_DATE && n > 10 && p[10] == ' ' && isdigit((unsigned char)p[0])) p[10] = 'T';
+        orb_buf_putc(out, '"');
+        orb_buf_append(out, p, n);
+        if (oid == SQL_OID_TIMESTAMPTZ && n >= 3 && !strcmp(p + n - 3, "+00")) orb_buf_puts(out, ":00");
+        orb_buf_putc(out, '"');
+        orb_buf_free(&t);
+        return 0;
+    }
+    default:
+        break;
+    }
+    orb_buf_t t;
+    orb_buf_init(&t);
+    if (sql_value_out(oid, -1, v, &t, err)) { orb_buf_free(&t); return -1; }
+    put_jstr(out, t.data ? t.data : "", t.len);
+    orb_buf_free(&t);
+    return 0;
+}
+
+static int ret_json(orb_mcx_t *mcx, bool jsonb, orb_buf_t *b, sql_value_t *r, orb_err_t *err) {
+    r->isnull = false;
+    if (jsonb) {
+        const char *o;
+        size_t ol;
+        if (sql__jsonb_normalize(b->data ? b->data : "", b->len, mcx, &o, &ol, err)) return -1;
+        r->v.s.p = o;
+        r->v.s.n = (uint32_t)ol;
+    } else {
+        r->v.s.p = orb_strndup(mcx, b->data ? b->data : "", b->len);
+        r->v.s.n = (uint32_t)b->len;
+    }
+    return 0;
+}
+
+/* args are json texts (the SQL_OID_ANYJSON cast) or NULL. */
+int sql__json_build(bool jsonb, bool object, const sql_value_t *args, int n, orb_mcx_t *mcx,
+                    sql_value_t *r, orb_err_t *err) {
+    const char *fn = object ? (jsonb ? "jsonb_build_object" : "json_build_object") : NULL;
+    if (object && n % 2) {
+        orb_err_set(err, INVALID_PARAMETER_VALUE, "argument list must have even number of elements");
+        orb_err_hint(err, "The arguments of %s() must consist of alternating keys and values.", fn);
+        return -1;
+    }
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_buf_putc(&b, object ? '{' : '[');
+    for (int i = 0; i < n; i++) {
+        if (i && (!object || i % 2 == 0)) orb_buf_puts(&b, ", ");
+        if (object && i % 2 == 0) {
+            if (args[i].isnull) {
+                orb_buf_free(&b);
+                return orb_err_set(err, INVALID_PARAMETER_VALUE, "argument %d: key must not be null", i + 1);
+            }
+            const char *k = args[i].v.s.p;
+            size_t kn = args[i].v.s.n;
+            if (kn && (k[0] == '{' || k[0] == '[')) {
+                orb_buf_free(&b);
+                return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                                   "key value must be scalar, not array, composite, or json");
+            }
+            if (kn && k[0] == '"') orb_buf_append(&b, k, kn);
+            else put_jstr(&b, k, kn);
+            orb_buf_puts(&b, jsonb ? ": " : " : ");
+            continue;
+        }
+        if (args[i].isnull) orb_buf_puts(&b, "null");
+        else orb_buf_append(&b, args[i].v.s.p, args[i].v.s.n);
+    }
+    orb_buf_putc(&b, object ? '}' : ']');
+    int rc = ret_json(mcx, jsonb, &b, r, err);
+    orb_buf_free(&b);
+    return rc;
+}
+
+int sql__json_typeof(const char *s, size_t n, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsontype");
+    jv_t *v;
+    if (parse_tree(s, n, tmp, &v, err)) { orb_mcx_destroy(tmp); return -1; }
+    static const char *const names[] = {"null", "boolean", "boolean", "number", "string", "array", "object"};
+    *out = names[v->t];
+    orb_mcx_destroy(tmp);
+    return 0;
+}
+
+int sql__json_array_length(const char *s, size_t n, int64_t *out, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(NULL, "jsonlen");
+    jv_t *v;
+    int rc = 0;
+    if (parse_tree(s, n, tmp, &v, err)) rc = -1;
+    else if (v->t == JV_OBJ)
+        rc = orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot get array length of a non-array");
+    else if (v->t != JV_ARR)
+        rc = orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot get array length of a scalar");
+    else *out = (int64_t)v->count;
+    orb_mcx_destroy(tmp);
+    return rc;
+}
+
+static void pretty(const jv_t *v, orb_buf_t *b, int level) {
+    if (v->t != JV_ARR && v->t != JV_OBJ) { emit(v, b); return; }
+    bool obj = v->t == JV_OBJ;
+    orb_buf_putc(b, obj ? '{' : '[');
+    jpair_t *ps = v->pairs;
+    if (obj && v->count > 1) qsort(ps, v->count, sizeof *ps, pair_cmp);
+    bool first = true;
+    for (size_t i = 0; i < v->count; i++) {
+        if (obj && i + 1 < v->count && ps[i + 1].klen == ps[i].klen &&
+            memcmp(ps[i + 1].key, ps[i].key, ps[i].klen) == 0)
+            continue;
+        if (!first) orb_buf_putc(b, ',');
+        first = false;
+        orb_buf_putc(b, '\n');
+        for (int k = 0; k < level + 1; k++) orb_buf_puts(b, "    ");
+        if (obj) {
+            put_jstr(b, ps[i].key, ps[i].klen);
+            orb_buf_puts(b, ": ");
+            pretty(ps[i].val, b, level + 1);
+        } else {
+            pretty(v->items[i], b, level + 1);
+        }
+    }
+    orb_buf_putc(b, '\n');
+    for (int k = 0; k < level; k++) orb_buf_puts(b, "    ");
+    orb_buf_putc(b, obj ? '}' : ']');
+}
+
+int sql__jsonb_pretty(const char *s, size_t n, orb_mcx_t *mcx, sql_value_t *r, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsonpretty");
+    jv_t *v;
+    if (parse_tree(s, n, tmp, &v, err)) { orb_mcx_destroy(tmp); return -1; }
+    orb_buf_t b;
+    orb_buf_init(&b);
+    pretty(v, &b, 0);
+    r->isnull = false;
+    r->v.s.p = orb_strndup(mcx, b.data ? b.data : "", b.len);
+    r->v.s.n = (uint32_t)b.len;
+    orb_buf_free(&b);
+    orb_mcx_destroy(tmp);
+    return 0;
+}
+
+/* jsonb || jsonb (PostgreSQL's IteratorConcat). */
+int sql__jsonb_concat(const char *a, size_t an, const char *b, size_t bn, orb_mcx_t *mcx,
+                      sql_value_t *r, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsoncat");
+    jv_t *x, *y;
+    if (parse_tree(a, an, tmp, &x, err) || parse_tree(b, bn, tmp, &y, err)) {
+        orb_mcx_destroy(tmp);
+        return -1;
+    }
+    orb_buf_t o;
+    orb_buf_init(&o);
+    if (x->t == JV_OBJ && y->t == JV_OBJ) {
+        /* emit() keeps the last of duplicate keys: y's come after x's */
+        jv_t m = *x;
+        m.count = x->count + y->count;
+        m.pairs = orb_alloc(tmp, sizeof(jpair_t) * (m.count ? m.count : 1));
+        for (size_t i = 0; i < x->count; i++) { m.pairs[i] = x->pairs[i]; m.pairs[i].idx = i; }
+        for (size_t i = 0; i < y->count; i++) {
+            m.pairs[x->count + i] = y->pairs[i];
+            m.pairs[x->count + i].idx = x->count + i;
+        }
+        emit(&m, &o);
+    } else {
+        /* anything else concatenates as arrays, a non-array being one element */
+        orb_buf_putc(&o, '[');
+        bool first = true;
+        const jv_t *parts[2] = {x, y};
+        for (int k = 0; k < 2; k++) {
+            const jv_t *p = parts[k];
+            if (p->t == JV_ARR) {
+                for (size_t i = 0; i < p->count; i++) {
+                    if (!first) orb_buf_puts(&o, ", ");
+                    first = false;
+                    emit(p->items[i], &o);
+                }
+            } else {
+                if (!first) orb_buf_puts(&o, ", ");
+                first = false;
+                emit(p, &o);
+            }
+        }
+        orb_buf_putc(&o, ']');
+    }
+    int rc = ret_json(mcx, true, &o, r, err);
+    orb_buf_free(&o);
+    orb_mcx_destroy(tmp);
+    return rc;
+}
+
+/* jsonb - text: removes a key from an object or matching strings from an array. */
+int sql__jsonb_delete(const char *s, size_t n, const char *key, size_t klen, orb_mcx_t *mcx,
+                      sql_value_t *r, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsondel");
+    jv_t *v;
+    if (parse_tree(s, n, tmp, &v, err)) { orb_mcx_destroy(tmp); return -1; }
+    if (v->t != JV_OBJ && v->t != JV_ARR) {
+        orb_mcx_destroy(tmp);
+        return orb_err_set(err, INVALID_PARAMETER_VALUE, "cannot delete from scalar");
+    }
+    size_t k = 0;
+    if (v->t == JV_OBJ) {
+        for (size_t i = 0; i < v->count; i++)
+            if (!(v->pairs[i].klen == klen && memcmp(v->pairs[i].key, key, klen) == 0))
+                v->pairs[k++] = v->pairs[i];
+    } else {
+        for (size_t i = 0; i < v->count; i++) {
+            const jv_t *e = v->items[i];
+            if (!(e->t == JV_STR && e->n == klen && memcmp(e->s, key, klen) == 0)) v->items[k++] = v->items[i];
+        }
+    }
+    v->count = k;
+    orb_buf_t o;
+    orb_buf_init(&o);
+    emit(v, &o);
+    int rc = ret_json(mcx, true, &o, r, err);
+    orb_buf_free(&o);
+    orb_mcx_destroy(tmp);
+    return rc;
+}
+
+/* jsonb_extract_path(_text): follows object keys / array indexes; NULL when absent. */
+int sql__json_extract_path(bool jsonb, const char *s, size_t n, const sql_value_t *path, int np,
+                           bool as_text, orb_mcx_t *mcx, sql_value_t *r, orb_err_t *err) {
+    orb_mcx_t *tmp = orb_mcx_create(mcx, "jsonpath");
+    jv_t *v;
+    r->isnull = true;
+    if (parse_tree(s, n, tmp, &v, err)) { orb_mcx_destroy(tmp); return -1; }
+    for (int i = 0; i < np && v; i++) {
+        if (path[i].isnull) { v = NULL; break; }
+        if (v->t == JV_OBJ) v = obj_get(v, path[i].v.s.p, path[i].v.s.n);
+        else if (v->t == JV_ARR) {
+            char *end;
+            long long idx = strtoll(path[i].v.s.p, &end, 10);
+            if (end == path[i].v.s.p || *end) { v = NULL; break; }
+            if (idx < 0) idx += (long long)v->count;
+            v = idx >= 0 && idx < (long long)v->count ? v->items[idx] : NULL;
+        } else v = NULL;
+    }
+    if (v && !(as_text && v->t == JV_NULL)) {
+        orb_buf_t b;
+        orb_buf_init(&b);
+        if (as_text && v->t == JV_STR) orb_buf_append(&b, v->s, v->n);
+        else if (jsonb) emit(v, &b);
+        else orb_buf_append(&b, s + v->so, v->eo - v->so);
+        r->isnull = false;
+        r->v.s.p = orb_strndup(mcx, b.data ? b.data : "", b.len);
+        r->v.s.n = (uint32_t)b.len;
+        orb_buf_free(&b);
     }
     orb_mcx_destroy(tmp);
     return 0;

@@ -538,14 +538,47 @@ uint64_t sql__numeric_hash(const char *a) {
     return sql__hash_bytes(a, n, 0x6e756d);
 }
 
+int sql__numeric_sqrt_scale(const char *as, int rscale, orb_mcx_t *mcx, const char **out,
+                            orb_err_t *err) {
+    num_t a;
+    num_from_canon(as, &a);
+    if (a.kind == NUM_NAN || a.kind == NUM_PINF) { *out = as; num_clear(&a); return 0; }
+    if (a.kind == NUM_NINF || mpz_sgn(a.u) < 0) {
+        num_clear(&a);
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+                           "cannot take square root of a negative number");
+    }
+    int rs = rscale < 0 ? 0 : rscale > NUM_MAX_SCALE ? NUM_MAX_SCALE : rscale;
+    mpz_t m;
+    mpz_init(m);
+    /* floor(sqrt(a * 10^(2 rs + 2))) has one digit more than wanted: round it off */
+    long sh = 2L * (rs + 1) - a.scale;
+    if (sh >= 0) mpz_mul_pow10(m, a.u, (unsigned long)sh);
+    else {
+        mpz_t d;
+        mpz_init(d);
+        mpz_ui_pow_ui(d, 10, (unsigned long)-sh);
+        mpz_tdiv_q(m, a.u, d);
+        mpz_clear(d);
+    }
+    mpz_sqrt(m, m);
+    mpz_add_ui(m, m, 5);
+    mpz_tdiv_q_ui(m, m, 10);
+    mpz_set(a.u, m);
+    a.scale = rs;
+    mpz_clear(m);
+    *out = num_to_text(&a, mcx);
+    num_clear(&a);
+    return 0;
+}
+
 int sql__numeric_sqrt(const char *as, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
     num_t a;
     num_from_canon(as, &a);
     if (a.kind == NUM_NAN || a.kind == NUM_PINF) { *out = as; num_clear(&a); return 0; }
     if (a.kind == NUM_NINF || mpz_sgn(a.u) < 0) {
         num_clear(&a);
-        /* PostgreSQL raises 2201F, which sqlstate.def lacks: use 22023 until it is added. */
-        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+        return orb_err_set(err, INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                            "cannot take square root of a negative number");
     }
     int w, fd;
@@ -647,4 +680,121 @@ int sql__numeric_recv(const char *data, size_t len, orb_mcx_t *mcx, const char *
     return 0;
 bad:
     return orb_err_set(err, INVALID_BINARY_REPRESENTATION, "invalid external \"numeric\" value");
+}
+
+int sql__numeric_scale(const char *a) {
+    const char *dot = strchr(a, '.');
+    return dot ? (int)strlen(dot + 1) : 0;
+}
+
+/* to_char(number, fmt): the common parts of PostgreSQL's NUM_processor. Digit positions 9
+ * (blank when leading) and 0 (always a digit), decimal point . or D, group separator , or
+ * G (blank while leading), FM (no padding, no trailing fraction zeros for 9), S / MI / PL
+ * signs; too many integer digits print '#'. */
+int sql__numeric_to_char(const char *num, const char *f, size_t n, orb_mcx_t *mcx,
+                         orb_buf_t *out, orb_err_t *err) {
+    int pre = 0, post = 0, zero_start = -1, zero_end = -1;
+    bool dec = false, fm = false, sign_s = false, sign_mi = false, sign_pl = false;
+    bool s_leading = false, seen_digit = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = f[i];
+        if (c == '9' || c == '0' || c == '.' || c == 'D' || c == 'd') seen_digit = true;
+        if (c == '9' || c == '0') {
+            if (!dec) { if (c == '0' && zero_start < 0) zero_start = pre; pre++; }
+            else { post++; if (c == '0') zero_end = post; }
+        } else if (c == '.' || c == 'D' || c == 'd') {
+            dec = true;
+        } else if ((c == 'F' || c == 'f') && i + 1 < n && (f[i + 1] == 'M' || f[i + 1] == 'm')) {
+            fm = true;
+            i++;
+        } else if (c == 'S' || c == 's') {
+            sign_s = true;
+            s_leading = !seen_digit;
+        } else if ((c == 'M' || c == 'm') && i + 1 < n && (f[i + 1] == 'I' || f[i + 1] == 'i')) {
+            sign_mi = true;
+            i++;
+        } else if ((c == 'P' || c == 'p') && i + 1 < n && (f[i + 1] == 'L' || f[i + 1] == 'l')) {
+            sign_pl = true;
+            i++;
+        }
+    }
+    const char *r;
+    if (sql__numeric_is_nan(num) || strchr(num, 'I')) r = num;
+    else if (sql_numeric_round(num, post, mcx, &r, err)) return -1;
+    bool neg = r[0] == '-';
+    if (neg) r++;
+    const char *dot = strchr(r, '.');
+    size_t il = dot ? (size_t)(dot - r) : strlen(r);
+    const char *frac = dot ? dot + 1 : "";
+    /* integer digits without leading zeros */
+    while (il > 0 && r[0] == '0') { r++; il--; }
+    bool iszero = il == 0 && strspn(frac, "0") == strlen(frac);
+    if (iszero) neg = false;
+    if (il == 0 && !dec && pre > 0) { r = "0"; il = 1; } /* 0 prints one digit */
+    bool overflow = (int)il > pre || sql__numeric_is_nan(num) || strchr(num, 'I');
+    int first = pre - (int)il; /* position of the first integer digit */
+    if (zero_start >= 0 && zero_start < first) first = zero_start;
+    /* fraction digits to print: FM drops trailing zeros in 9 positions */
+    int fpost = post;
+    if (fm && !overflow) {
+        while (fpost > 0 && fpost > zero_end && frac[fpost - 1] == '0') fpost--;
+    }
+    bool plain_sign = !sign_s && !sign_mi && !sign_pl;
+    int pos = 0, fpos = 0;
+    bool in_frac = false, started = false;
+    orb_buf_t b;
+    orb_buf_init(&b);
+    /* the sign goes right before the first printed digit or the point */
+    const char *sgn = neg ? "-" : (sign_s ? "+" : (fm ? "" : " "));
+#define START_NUM()                                                                          \
+    do {                                                                                     \
+        if (!started) {                                                                      \
+            started = true;                                                                  \
+            if (plain_sign || (sign_s && s_leading)) orb_buf_puts(&b, sgn);                  \
+        }                                                                                    \
+    } while (0)
+    for (size_t i = 0; i < n; i++) {
+        char c = f[i];
+        if (c == '9' || c == '0') {
+            if (!in_frac) {
+                if (overflow) { START_NUM(); orb_buf_putc(&b, '#'); pos++; continue; }
+                if (pos < first) {
+                    if (!fm) orb_buf_putc(&b, ' ');
+                } else {
+                    START_NUM();
+                    int di = pos - (pre - (int)il);
+                    orb_buf_putc(&b, di >= 0 ? r[di] : '0');
+                }
+                pos++;
+            } else {
+                fpos++;
+                if (overflow) { orb_buf_putc(&b, '#'); continue; }
+                if (fpos <= fpost) orb_buf_putc(&b, frac[fpos - 1]);
+                else if (!fm) orb_buf_putc(&b, ' ');
+            }
+        } else if (c == '.' || c == 'D' || c == 'd') {
+            START_NUM();
+            orb_buf_putc(&b, '.');
+            in_frac = true;
+        } else if (c == ',' || c == 'G' || c == 'g') {
+            if (!in_frac && pos <= first && !overflow) { if (!fm) orb_buf_putc(&b, ' '); }
+            else orb_buf_putc(&b, ',');
+        } else if ((c == 'F' || c == 'f') && i + 1 < n && (f[i + 1] == 'M' || f[i + 1] == 'm')) {
+            i++;
+        } else if (c == 'S' || c == 's') {
+            if (!s_leading) orb_buf_puts(&b, neg ? "-" : "+");
+        } else if ((c == 'M' || c == 'm') && i + 1 < n && (f[i + 1] == 'I' || f[i + 1] == 'i')) {
+            i++;
+            orb_buf_puts(&b, neg ? "-" : (fm ? "" : " "));
+        } else if ((c == 'P' || c == 'p') && i + 1 < n && (f[i + 1] == 'L' || f[i + 1] == 'l')) {
+            i++;
+            orb_buf_puts(&b, neg ? "" : "+");
+        } else {
+            orb_buf_putc(&b, c);
+        }
+    }
+#undef START_NUM
+    if (b.len) orb_buf_append(out, b.data, b.len);
+    orb_buf_free(&b);
+    return 0;
 }

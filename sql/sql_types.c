@@ -37,8 +37,10 @@ static const sql_type_info_t types[] = {
     {SQL_OID_NUMERIC, "numeric", "numeric", -1, 'N', false, ORBIT__DATUM__V_NUMERIC},
     {SQL_OID_UUID, "uuid", "uuid", 16, 'U', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_JSONB, "jsonb", "jsonb", -1, 'U', false, ORBIT__DATUM__V_S},
+    {SQL_OID_INTERVAL, "interval", "interval", 16, 'T', true, ORBIT__DATUM__V_BIN},
     /* internal: cast target of "any" builtin arguments, see sql_value.h */
     {SQL_OID_ANYTEXT, "anytext-output", "text", -1, 'S', false, ORBIT__DATUM__V_S},
+    {SQL_OID_ANYJSON, "anyjson-value", "json", -1, 'U', false, ORBIT__DATUM__V_S},
 };
 
 const sql_type_info_t *sql_type_get(uint32_t oid) {
@@ -68,6 +70,7 @@ static const struct {
     {"timestamp with time zone", SQL_OID_TIMESTAMPTZ}, {"uuid", SQL_OID_UUID},
     {"json", SQL_OID_JSON}, {"jsonb", SQL_OID_JSONB}, {"bytea", SQL_OID_BYTEA},
     {"name", SQL_OID_NAME}, {"oid", SQL_OID_OID}, {"unknown", SQL_OID_UNKNOWN},
+    {"interval", SQL_OID_INTERVAL},
 };
 
 int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *oid,
@@ -130,6 +133,11 @@ int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *
                                    o == SQL_OID_TIMESTAMPTZ ? " WITH TIME ZONE" : "");
             tm = mods[0] > 6 ? 6 : mods[0];
         }
+        break;
+    case SQL_OID_INTERVAL:
+        if (nmods > 0)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                               "interval fields and precision are not supported yet");
         break;
     default:
         if (nmods > 0)
@@ -567,6 +575,14 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
     case SQL_OID_UNKNOWN:
     case SQL_OID_ANYTEXT:
         return set_str(mcx, s, n, out);
+    case SQL_OID_ANYJSON: { /* an untyped literal given to a json builder: a string */
+        orb_buf_t b;
+        orb_buf_init(&b);
+        sql__json_escape(&b, s, n);
+        int rc = set_str(mcx, b.data, b.len, out);
+        orb_buf_free(&b);
+        return rc;
+    }
     case SQL_OID_NAME:
         if (n > 63) {
             n = 63;
@@ -587,6 +603,12 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
         if (sql__timestamp_in(s, n, oid == SQL_OID_TIMESTAMPTZ, &out->v.i, err)) return -1;
         out->v.i = ts_round(out->v.i, typmod);
         return 0;
+    case SQL_OID_INTERVAL: {
+        sql_interval_t iv;
+        if (sql__interval_in(s, n, &iv, err)) return -1;
+        sql_interval_set(mcx, &iv, out);
+        return 0;
+    }
     case SQL_OID_JSON:
         if (sql__json_validate(s, n, err)) return -1;
         return set_str(mcx, s, n, out);
@@ -623,6 +645,7 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     case SQL_OID_NUMERIC:
     case SQL_OID_TEXT:
     case SQL_OID_ANYTEXT:
+    case SQL_OID_ANYJSON:
     case SQL_OID_UNKNOWN:
     case SQL_OID_NAME:
     case SQL_OID_VARCHAR:
@@ -657,6 +680,12 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     case SQL_OID_TIMESTAMPTZ:
         sql__timestamp_out(v->v.i, oid == SQL_OID_TIMESTAMPTZ, out);
         break;
+    case SQL_OID_INTERVAL: {
+        sql_interval_t iv;
+        sql_interval_get(v, &iv);
+        sql__interval_out(&iv, out);
+        break;
+    }
     default:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "type with OID %u is not supported", oid);
     }
@@ -733,6 +762,15 @@ int sql_value_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mc
     case SQL_OID_UUID:
         if (n != 16) return bad_binary(err);
         return set_str(mcx, d, n, out);
+    case SQL_OID_INTERVAL: {
+        if (n != 16) return bad_binary(err);
+        sql_interval_t iv;
+        iv.time = (int64_t)orb_get_be64(d);
+        iv.day = (int32_t)orb_get_be32(d + 8);
+        iv.month = (int32_t)orb_get_be32(d + 12);
+        sql_interval_set(mcx, &iv, out);
+        return 0;
+    }
     case SQL_OID_JSON:
         return sql_value_in(oid, typmod, d, n, mcx, out, err);
     case SQL_OID_JSONB:
@@ -770,6 +808,14 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
         break;
     }
     case SQL_OID_NUMERIC: sql__numeric_send(v->v.s.p, out); break;
+    case SQL_OID_INTERVAL: {
+        sql_interval_t iv;
+        sql_interval_get(v, &iv);
+        orb_buf_put_be64(out, (uint64_t)iv.time);
+        orb_buf_put_be32(out, (uint32_t)iv.day);
+        orb_buf_put_be32(out, (uint32_t)iv.month);
+        break;
+    }
     case SQL_OID_JSONB:
         orb_buf_put_u8(out, 1);
         orb_buf_append(out, v->v.s.p, v->v.s.n);
@@ -824,7 +870,7 @@ static char pg_cast_ctx(uint32_t f, uint32_t t) {
 
 bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx) {
     if (from == to) return true;
-    if (to == SQL_OID_ANY || to == SQL_OID_ANYTEXT) return true;
+    if (to == SQL_OID_ANY || to == SQL_OID_ANYTEXT || to == SQL_OID_ANYJSON) return true;
     if (from == SQL_OID_UNKNOWN) return sql_type_get(to) != NULL;
     char c = pg_cast_ctx(from, to);
     if (c == 'i') return true;
@@ -858,6 +904,14 @@ static int cast_impl(uint32_t from, uint32_t to, int32_t typmod, bool explicit_,
     out->isnull = false;
     if (from == SQL_OID_UNKNOWN && to != SQL_OID_UNKNOWN) from = SQL_OID_TEXT;
     if (from == SQL_OID_ANYTEXT) from = SQL_OID_TEXT;
+    if (to == SQL_OID_ANYJSON) {
+        orb_buf_t b;
+        orb_buf_init(&b);
+        if (sql__json_from_value(from, in, &b, err)) { orb_buf_free(&b); return -1; }
+        int rc = set_str(mcx, b.data ? b.data : "", b.len, out);
+        orb_buf_free(&b);
+        return rc;
+    }
     /* "any" builtin argument: the type's output function, as PostgreSQL's concat() and
      * anytextcat (bool gives "t", where bool::text gives "true") */
     if (to == SQL_OID_ANYTEXT) {
@@ -1040,6 +1094,12 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
     }
     case SQL_OID_NUMERIC:
         return sql_numeric_cmp(a->v.s.p, b->v.s.p);
+    case SQL_OID_INTERVAL: {
+        sql_interval_t x, y;
+        sql_interval_get(a, &x);
+        sql_interval_get(b, &y);
+        return sql__interval_cmp(&x, &y);
+    }
     case SQL_OID_BPCHAR:
         return bytes_cmp(a->v.s.p, sql__bpchar_trimmed_len(a->v.s.p, a->v.s.n), b->v.s.p,
                          sql__bpchar_trimmed_len(b->v.s.p, b->v.s.n));
@@ -1074,6 +1134,11 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
     }
     case SQL_OID_NUMERIC:
         return sql__numeric_hash(v->v.s.p);
+    case SQL_OID_INTERVAL: {
+        sql_interval_t x;
+        sql_interval_get(v, &x);
+        return sql__interval_hash(&x);
+    }
     case SQL_OID_BPCHAR:
         return sql__hash_bytes(v->v.s.p, sql__bpchar_trimmed_len(v->v.s.p, v->v.s.n), 3);
     case SQL_OID_TEXT:

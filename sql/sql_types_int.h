@@ -37,6 +37,11 @@ int sql__numeric_send(const char *a, orb_buf_t *out);
 int sql__numeric_recv(const char *data, size_t len, orb_mcx_t *mcx, const char **out,
                       orb_err_t *err);
 int sql__numeric_sqrt(const char *a, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+/* sqrt rounded to rscale digits (PostgreSQL's sqrt_var). 2201F for negative input. */
+int sql__numeric_sqrt_scale(const char *a, int rscale, orb_mcx_t *mcx, const char **out,
+                            orb_err_t *err);
+/* Digits after the point of a canonical numeric (0 for NaN/Infinity). */
+int sql__numeric_scale(const char *a);
 
 /* ---- floats (sql_types.c) ------------------------------------------------------------ */
 void sql__float_out(double d, bool is_float4, orb_buf_t *out);
@@ -62,6 +67,33 @@ int64_t sql__date_from_ts(int64_t ts);
  * text: date_part semantics. */
 int sql__ts_part(const char *field, int64_t ts, bool is_date, orb_mcx_t *mcx, const char **out,
                  orb_err_t *err);
+/* interval (sql_datetime.c), see sql_interval_t in sql_value.h */
+int sql__interval_in(const char *s, size_t len, sql_interval_t *out, orb_err_t *err);
+void sql__interval_out(const sql_interval_t *iv, orb_buf_t *out);
+int sql__interval_cmp(const sql_interval_t *a, const sql_interval_t *b);
+uint64_t sql__interval_hash(const sql_interval_t *a);
+int sql__interval_add(const sql_interval_t *a, const sql_interval_t *b, bool sub,
+                      sql_interval_t *out, orb_err_t *err);
+int sql__interval_neg(const sql_interval_t *a, sql_interval_t *out, orb_err_t *err);
+int sql__interval_mul(const sql_interval_t *span, double factor, bool div, sql_interval_t *out,
+                      orb_err_t *err);
+int sql__ts_pl_interval(int64_t ts, const sql_interval_t *iv, int64_t *out, orb_err_t *err);
+int sql__ts_mi(int64_t a, int64_t b, sql_interval_t *out, orb_err_t *err);
+int sql__ts_age(int64_t a, int64_t b, sql_interval_t *out, orb_err_t *err);
+void sql__interval_justify_hours(sql_interval_t *r);
+void sql__interval_justify_days(sql_interval_t *r);
+void sql__interval_justify(sql_interval_t *r);
+int sql__interval_part(const char *field, const sql_interval_t *iv, orb_mcx_t *mcx,
+                       const char **out, orb_err_t *err);
+/* to_char for timestamps/dates (1: the result is NULL, for infinities) and to_timestamp /
+ * to_date parsing (date_only: *out is a date). */
+int sql__ts_to_char(int64_t ts, bool with_tz, const char *fmt, size_t n, orb_buf_t *out,
+                    orb_err_t *err);
+int sql__ts_from_char(const char *s, size_t sn, const char *fmt, size_t n, bool date_only,
+                      int64_t *out, orb_err_t *err);
+/* to_char for numbers: a numeric's canonical text with a format (9 0 . , D G FM S MI PL). */
+int sql__numeric_to_char(const char *num, const char *fmt, size_t n, orb_mcx_t *mcx,
+                         orb_buf_t *out, orb_err_t *err);
 
 /* ---- json (sql_json.c) --------------------------------------------------------------- */
 int sql__json_validate(const char *s, size_t len, orb_err_t *err);
@@ -80,6 +112,22 @@ int sql__jsonb_exists(const char *s, size_t n, const char *key, size_t klen, boo
 /* jsonb @> (PostgreSQL's containment, JsonbDeepContains). */
 int sql__jsonb_contains(const char *a, size_t an, const char *b, size_t bn, bool *out,
                         orb_err_t *err);
+
+/* to_json rendering of any value (NULL gives null) appended to out. */
+int sql__json_from_value(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err);
+void sql__json_escape(orb_buf_t *b, const char *s, size_t n);
+/* json[b]_build_object / _array from SQL_OID_ANYJSON-cast arguments. */
+int sql__json_build(bool jsonb, bool object, const sql_value_t *args, int n, orb_mcx_t *mcx,
+                    sql_value_t *r, orb_err_t *err);
+int sql__json_typeof(const char *s, size_t n, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql__json_array_length(const char *s, size_t n, int64_t *out, orb_err_t *err);
+int sql__jsonb_pretty(const char *s, size_t n, orb_mcx_t *mcx, sql_value_t *r, orb_err_t *err);
+int sql__jsonb_concat(const char *a, size_t an, const char *b, size_t bn, orb_mcx_t *mcx,
+                      sql_value_t *r, orb_err_t *err);
+int sql__jsonb_delete(const char *s, size_t n, const char *key, size_t klen, orb_mcx_t *mcx,
+                      sql_value_t *r, orb_err_t *err);
+int sql__json_extract_path(bool jsonb, const char *s, size_t n, const sql_value_t *path, int np,
+                           bool as_text, orb_mcx_t *mcx, sql_value_t *r, orb_err_t *err);
 
 /* ---- strings (sql_types.c) ------------------------------------------------------------ */
 size_t sql__utf8_len(const char *s, size_t n);         /* characters */

@@ -39,6 +39,12 @@
  * to it converts with the source type's OUTPUT function (bool gives "t", as PostgreSQL's
  * concat and anytextcat); the value is text. Never a column or result type. */
 #define SQL_OID_ANYTEXT 99999
+/* Internal pseudo type "anyjson-value": an argument declared with it (json_build_object,
+ * to_json, ...) accepts any type and is cast to its JSON text as to_json renders it (numbers
+ * and booleans bare, strings quoted and escaped, json/jsonb embedded, timestamps in ISO 8601
+ * with 'T'); an unknown literal or parameter becomes a JSON string. SQL NULL stays NULL.
+ * The value is text. Never a column or result type. */
+#define SQL_OID_ANYJSON 99998
 
 /* A value. The type is not stored here: expressions and columns carry it.
  *   bool                       -> b
@@ -51,6 +57,9 @@
  *   text/varchar/bpchar/name/json/jsonb/unknown -> s, UTF-8, NUL-terminated (n excludes it)
  *   bytea                      -> s, raw bytes
  *   uuid                       -> s, 16 raw bytes
+ *   interval                   -> s, a packed sql_interval_t (n == SQL_INTERVAL_SIZE, 16
+ *                                 bytes in host byte order, followed by a NUL byte; the
+ *                                 pointer may be unaligned: read it with sql_interval_get)
  * Strings point into a memory context, named by whoever produced the value. */
 typedef struct sql_value {
     bool isnull;
@@ -64,6 +73,19 @@ typedef struct sql_value {
         } s;
     } v;
 } sql_value_t;
+
+/* interval (sql_datetime.c): PostgreSQL's Interval. Comparison is by the total span with a
+ * month as 30 days and a day as 24 hours (so '1 mon' = '30 days'). Storage (Orbit__Datum) is
+ * the 16 packed bytes (bin); the binary wire format is PostgreSQL's (time, day, month BE). */
+typedef struct sql_interval {
+    int64_t time;  /* microseconds */
+    int32_t day;
+    int32_t month;
+} sql_interval_t;
+#define SQL_INTERVAL_SIZE 16
+void sql_interval_get(const sql_value_t *v, sql_interval_t *out);
+/* Copies iv into mcx and makes *out a non-NULL interval value. */
+void sql_interval_set(orb_mcx_t *mcx, const sql_interval_t *iv, sql_value_t *out);
 
 /* ---- type catalogue (sql_types.c) ----------------------------------------------------- */
 typedef struct sql_type_info {
@@ -100,8 +122,8 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *text, size_t len, orb
 int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t *out,
                   orb_err_t *err);
 /* Binary wire format (send/recv) for bool, int2, int4, int8, float4, float8, text, varchar,
- * bpchar, name, bytea, uuid, date, timestamp, timestamptz, numeric, json, jsonb (version
- * byte 1). Other types: 0A000. recv errors: 22P03 "incorrect binary data format". */
+ * bpchar, name, bytea, uuid, date, timestamp, timestamptz, interval, numeric, json, jsonb
+ * (version byte 1). Other types: 0A000. recv errors: 22P03 "incorrect binary data format". */
 int sql_value_recv(uint32_t oid, int32_t typmod, const char *data, size_t len, orb_mcx_t *mcx,
                    sql_value_t *out, orb_err_t *err);
 int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err);

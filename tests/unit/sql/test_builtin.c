@@ -447,6 +447,103 @@ static void test_aggregates(void **state) {
     assert_string_equal(agg("sum", TX, 0, NULL, &rt), "function sum(text) does not exist");
 }
 
+static void test_interval_arithmetic_with_timestamps(void **state) {
+    (void)state;
+#define IV SQL_OID_INTERVAL
+    assert_string_equal(op("+", TS, "2024-01-31 10:00", IV, "1 month"), "2024-02-29 10:00:00");
+    assert_string_equal(op("-", TS, "2024-01-01 12:00", TS, "2024-01-03 13:30:15.5"), "-2 days -01:30:15.5");
+    assert_string_equal(op("+", SQL_OID_DATE, "2024-01-01", IV, "36 hours"), "2024-01-02 12:00:00");
+    assert_string_equal(op("*", IV, "1 hour", F8, "2.5"), "02:30:00");
+    assert_string_equal(op("/", IV, "1 mon", F8, "3"), "10 days");
+    assert_string_equal(op("/", IV, "1 day", F8, "0"), "division by zero");
+    assert_string_equal(op("-", 0, NULL, IV, "1 day 02:00"), "-1 days -02:00:00");
+    assert_string_equal(op("<", IV, "1 day", IV, "25 hours"), "t");
+    assert_string_equal(FN2("age", TS, "2024-03-15 10:00", TS, "2023-01-20 12:30"), "1 year 1 mon 25 days 21:30:00");
+    assert_string_equal(FN1("justify_interval", IV, "1 mon -1 hour"), "29 days 23:00:00");
+    assert_string_equal(FN2("extract", TX, "epoch", IV, "1 day 2 hours"), "93600.000000");
+    assert_string_equal(FN2("extract", TX, "dow", IV, "1 day"), "unit \"dow\" not supported for type interval");
+    assert_string_equal(FN3("make_date", I4, "2023", I4, "2", I4, "29"), "date field value out of range: 2023-02-29");
+#undef IV
+}
+
+static void test_to_char_and_to_timestamp_patterns(void **state) {
+    (void)state;
+    assert_string_equal(FN2("to_char", TS, "2024-05-06 17:08:09.123456", TX, "YYYY-MM-DD HH12:MI:SS.MS AM"),
+                        "2024-05-06 05:08:09.123 PM");
+    assert_string_equal(FN2("to_char", TS, "2024-05-06", TX, "Day Mon FMDDth"), "Monday    May 6th");
+    assert_string_equal(FN2("to_char", NU, "-1234.5", TX, "FM9,999.00"), "-1,234.50");
+    assert_string_equal(FN2("to_char", I4, "-12", TX, "9999"), "  -12");
+    assert_string_equal(FN2("to_char", NU, "12345", TX, "999"), " ###");
+    assert_string_equal(FN2("to_char", NU, "1", TX, "FM9.99"), "1.");
+    assert_string_equal(FN2("to_timestamp", TX, "05/06/2024 5:08 PM", TX, "MM/DD/YYYY HH12:MI AM"),
+                        "2024-05-06 17:08:00+00");
+    assert_string_equal(FN2("to_date", TX, "20240506", TX, "YYYYMMDD"), "2024-05-06");
+    assert_string_equal(FN2("to_date", TX, "2024-02-30", TX, "YYYY-MM-DD"),
+                        "date/time field value out of range: \"2024-02-30\"");
+}
+
+static const char *agg2(const char *name, uint32_t t1, uint32_t t2, int n, const char *const *v1,
+                        const char *const *v2) {
+    const sql_agg_t *a;
+    uint32_t in[2] = {t1, t2}, cast[2], rt;
+    orb_err_t err;
+    if (sql_agg_resolve(name, 2, in, &a, cast, &rt, &err)) return orb_strdup(mcx, err.message);
+    sql_agg_state_t *st = sql_agg_state_create(a, cast[0], mcx);
+    for (int i = 0; i < n; i++) {
+        sql_value_t v[2];
+        for (int k = 0; k < 2; k++) {
+            const char *s = k ? v2[i] : v1[i];
+            v[k].isnull = s == NULL;
+            if (s) { v[k].v.s.p = s; v[k].v.s.n = (uint32_t)strlen(s); }
+        }
+        if (sql_agg_step(st, v, 2, &err)) return orb_strdup(mcx, err.message);
+    }
+    sql_value_t r;
+    if (sql_agg_final(st, &r, &err)) return orb_strdup(mcx, err.message);
+    return out_text(rt, &r);
+}
+
+static void test_string_agg_and_statistics_aggregates(void **state) {
+    (void)state;
+    const char *vals[] = {"a", NULL, "b", "c"}, *delims[] = {",", ",", "-", NULL};
+    assert_string_equal(agg2("string_agg", TX, TX, 4, vals, delims), "a-bc");
+    assert_string_equal(agg2("string_agg", TX, UN, 0, vals, delims), "<null>");
+    assert_string_equal(agg2("string_agg", I4, TX, 0, vals, delims),
+                        "function string_agg(integer, text) does not exist");
+    uint32_t rt;
+    const char *v1234[] = {"1", "2", "3", "4"};
+    assert_string_equal(agg("variance", I4, 4, v1234, &rt), "1.6666666666666667");
+    assert_int_equal(rt, NU);
+    assert_string_equal(agg("stddev_pop", I4, 4, v1234, &rt), "1.1180339887498948");
+    const char *nums[] = {"1.5", "2.25", "3.125"};
+    assert_string_equal(agg("stddev", NU, 3, nums, &rt), "0.81330088733096395985");
+    assert_string_equal(agg("var_pop", F8, 3, nums, &rt), "0.44097222222222227");
+    assert_int_equal(rt, F8);
+    assert_string_equal(agg("var_samp", I4, 1, v1234, &rt), "<null>");
+    assert_string_equal(agg("var_pop", I4, 1, v1234, &rt), "0");
+    const char *bits[] = {"12", "10"};
+    assert_string_equal(agg("bit_and", I4, 2, bits, &rt), "8");
+    assert_string_equal(agg("bit_xor", I4, 2, bits, &rt), "6");
+    const char *ivs[] = {"1 day", "3 hours", "1 mon"};
+    assert_string_equal(agg("avg", SQL_OID_INTERVAL, 3, ivs, &rt), "10 days 09:00:00");
+    assert_string_equal(agg("max", SQL_OID_INTERVAL, 3, ivs, &rt), "1 mon");
+}
+
+static void test_json_builders_and_functions(void **state) {
+    (void)state;
+    assert_string_equal(FN4("jsonb_build_object", TX, "b", I4, "1", UN, "a", SQL_OID_BOOL, "true"),
+                        "{\"a\": true, \"b\": 1}");
+    assert_string_equal(FN3("json_build_array", I4, "1", UN, "x", NU, "2.50"), "[1, \"x\", 2.50]");
+    assert_string_equal(FN1("jsonb_build_object", UN, "a"), "argument list must have even number of elements");
+    assert_string_equal(FN1("to_json", TS, "2024-05-06 07:08:09"), "\"2024-05-06T07:08:09\"");
+    assert_string_equal(FN1("jsonb_typeof", JB, "[1]"), "array");
+    assert_string_equal(FN1("jsonb_array_length", JB, "5"), "cannot get array length of a scalar");
+    assert_string_equal(op("||", JB, "{\"a\": 1}", JB, "[1]"), "[{\"a\": 1}, 1]");
+    assert_string_equal(op("-", JB, "[\"a\", \"b\"]", TX, "a"), "[\"b\"]");
+    assert_string_equal(FN3("jsonb_extract_path_text", JB, "{\"a\": {\"b\": \"x\"}}", TX, "a", TX, "b"), "x");
+    assert_string_equal(FN1("jsonb_pretty", JB, "{\"a\": [1]}"), "{\n    \"a\": [\n        1\n    ]\n}");
+}
+
 int run_builtin_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_operator_resolution, setup, teardown),
@@ -464,6 +561,10 @@ int run_builtin_tests(void) {
         cmocka_unit_test_setup_teardown(test_regular_expressions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_trunc_and_date_part, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_operators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interval_arithmetic_with_timestamps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_to_char_and_to_timestamp_patterns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_string_agg_and_statistics_aggregates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_builders_and_functions, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
 }

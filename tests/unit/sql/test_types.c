@@ -420,6 +420,76 @@ static void test_datum_round_trip(void **state) {
     assert_int_equal(sql_type_get(SQL_OID_UUID)->kind, ORBIT__DATUM__V_BIN);
 }
 
+static void test_interval_input_output_postgres_style(void **state) {
+    (void)state;
+#define IV SQL_OID_INTERVAL
+    assert_io(IV, -1, "1 day", "1 day");
+    assert_io(IV, -1, "2 hours 30 minutes", "02:30:00");
+    assert_io(IV, -1, "1 year 2 mons", "1 year 2 mons");
+    assert_io(IV, -1, "01:02:03", "01:02:03");
+    assert_io(IV, -1, "-1 day", "-1 days");
+    assert_io(IV, -1, "@ 1 hour ago", "-01:00:00");
+    assert_io(IV, -1, "0", "00:00:00");
+    assert_io(IV, -1, "-1 sec", "-00:00:01");
+    assert_io(IV, -1, "1.5 months", "1 mon 15 days");
+    assert_io(IV, -1, "-1 day +2 hours", "-1 days +02:00:00");
+    assert_io(IV, -1, "P1Y2M3DT4H5M6.5S", "1 year 2 mons 3 days 04:05:06.5");
+    assert_in_err(IV, -1, "xyz", ORB_SQLSTATE_INVALID_DATETIME_FORMAT,
+                  "invalid input syntax for type interval: \"xyz\"");
+    assert_in_err(IV, -1, "1 day 1 day", ORB_SQLSTATE_INVALID_DATETIME_FORMAT,
+                  "invalid input syntax for type interval: \"1 day 1 day\"");
+    assert_in_err(IV, -1, "2147483648 days", ORB_SQLSTATE_INTERVAL_FIELD_OVERFLOW,
+                  "interval field value out of range: \"2147483648 days\"");
+}
+
+static void test_interval_compares_by_total_span_and_round_trips(void **state) {
+    (void)state;
+    orb_err_t err;
+    sql_value_t a, b, c;
+    assert_int_equal(sql_value_in(IV, -1, "1 mon", 5, mcx, &a, &err), 0);
+    assert_int_equal(sql_value_in(IV, -1, "30 days", 7, mcx, &b, &err), 0);
+    assert_int_equal(sql_value_in(IV, -1, "721 hours", 9, mcx, &c, &err), 0);
+    assert_int_equal(sql_value_cmp(IV, &a, &b), 0);
+    assert_true(sql_value_hash(IV, &a) == sql_value_hash(IV, &b));
+    assert_true(sql_value_cmp(IV, &c, &a) > 0);
+    /* binary: PostgreSQL's (time int64, day int32, month int32) big-endian */
+    orb_buf_t buf;
+    orb_buf_init(&buf);
+    assert_int_equal(sql_value_send(IV, &c, &buf, &err), 0);
+    assert_int_equal(buf.len, 16);
+    sql_value_t w;
+    assert_int_equal(sql_value_recv(IV, -1, buf.data, buf.len, mcx, &w, &err), 0);
+    assert_int_equal(sql_value_cmp(IV, &c, &w), 0);
+    orb_buf_free(&buf);
+    Orbit__Datum d;
+    sql_value_to_datum(IV, &a, &d);
+    assert_int_equal(d.v_case, ORBIT__DATUM__V_BIN);
+    assert_int_equal(sql_value_from_datum(IV, &d, mcx, &w, &err), 0);
+    sql_interval_t iv;
+    sql_interval_get(&w, &iv);
+    assert_int_equal(iv.month, 1);
+    assert_int_equal(iv.day, 0);
+    assert_true(sql_cast_allowed(SQL_OID_TEXT, IV, SQL_CAST_EXPLICIT));
+    assert_true(sql_cast_allowed(IV, SQL_OID_TEXT, SQL_CAST_ASSIGNMENT));
+#undef IV
+}
+
+static void test_anyjson_cast_renders_values_as_json(void **state) {
+    (void)state;
+    orb_err_t err;
+    sql_value_t v = {.v.i = 42}, o;
+    assert_int_equal(sql_value_cast_ctx(SQL_OID_INT4, SQL_OID_ANYJSON, -1, SQL_CAST_IMPLICIT, &v, mcx, &o, &err), 0);
+    assert_string_equal(o.v.s.p, "42");
+    sql_value_t t = {.v.s = {"a\"b", 3}};
+    assert_int_equal(sql_value_cast_ctx(SQL_OID_TEXT, SQL_OID_ANYJSON, -1, SQL_CAST_IMPLICIT, &t, mcx, &o, &err), 0);
+    assert_string_equal(o.v.s.p, "\"a\\\"b\"");
+    sql_value_t b = {.v.b = true};
+    assert_int_equal(sql_value_cast_ctx(SQL_OID_BOOL, SQL_OID_ANYJSON, -1, SQL_CAST_IMPLICIT, &b, mcx, &o, &err), 0);
+    assert_string_equal(o.v.s.p, "true");
+    assert_int_equal(sql_value_in(SQL_OID_ANYJSON, -1, "x", 1, mcx, &o, &err), 0);
+    assert_string_equal(o.v.s.p, "\"x\"");
+}
+
 int run_types_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_integers_round_trip_and_reject_bad_input, setup, teardown),
@@ -435,6 +505,9 @@ int run_types_tests(void) {
         cmocka_unit_test_setup_teardown(test_cmp_and_hash_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_binary_send_recv_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_datum_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interval_input_output_postgres_style, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interval_compares_by_total_span_and_round_trips, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anyjson_cast_renders_values_as_json, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_types", tests, NULL, NULL);
 }
