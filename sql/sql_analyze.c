@@ -89,6 +89,9 @@ static int figure_colname_int(PgQuery__Node *n, const char **name) {
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
         *name = "coalesce";
         return 2;
+    case PG_QUERY__NODE__NODE_GROUPING_FUNC:
+        *name = "grouping";
+        return 2;
     case PG_QUERY__NODE__NODE_SUB_LINK: {
         PgQuery__SubLink *sl = n->sub_link;
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) {
@@ -281,9 +284,204 @@ static int check_grouped(const sql_query_t *q, const sql_expr_t *e, orb_err_t *e
                     rel ? rel : "", col);
         return sql_err_at(err, e->location);
     }
-    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW) return 0; /* checked where analyzed */
+    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW || e->tag == SQL_T_GROUPING)
+        return 0; /* checked where analyzed */
     for (int i = 0; i < e->nargs; i++)
         if (check_grouped(q, e->args[i], err) != 0) return -1;
+    return 0;
+}
+
+/* ---- GROUPING SETS, ROLLUP, CUBE ----------------------------------------------------------- */
+
+typedef struct gsetlist {
+    uint64_t *sets;
+    int n, cap;
+} gsetlist_t;
+
+static void gs_add(orb_mcx_t *mcx, gsetlist_t *l, uint64_t m) {
+    if (l->n == l->cap) {
+        int nc = l->cap ? l->cap * 2 : 8;
+        l->sets = orb_realloc(mcx, l->sets, sizeof(uint64_t) * (size_t)l->cap, sizeof(uint64_t) * (size_t)nc);
+        l->cap = nc;
+    }
+    l->sets[l->n++] = m;
+}
+
+/* The index of a grouping expression in q->group, adding it when new. */
+static int group_index(sql_analyze_ctx_t *ac, sql_scope_t *gsc, sql_query_t *q, PgQuery__Node *n,
+                       int *cap, orb_err_t *err) {
+    sql_expr_t *e = NULL;
+    if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+        int k = n->a_const->ival->ival;
+        if (k < 1 || k > q->ntargets) {
+            orb_err_set(err, INVALID_COLUMN_REFERENCE, "GROUP BY position %d is not in select list", k);
+            return sql_err_at(err, n->a_const->location);
+        }
+        e = q->targets[k - 1].expr;
+    } else if (sql_expr_analyze(ac, gsc, n, &e, err) != 0) {
+        return -1;
+    }
+    for (int i = 0; i < q->ngroup; i++)
+        if (expr_equal(q->group[i], e)) return i;
+    if (q->ngroup >= 63) return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "too many grouping expressions");
+    if (q->ngroup == *cap) {
+        int nc = *cap ? *cap * 2 : 8;
+        q->group = orb_realloc(ac->mcx, q->group, sizeof(sql_expr_t *) * (size_t)*cap, sizeof(sql_expr_t *) * (size_t)nc);
+        *cap = nc;
+    }
+    q->group[q->ngroup] = e;
+    return q->ngroup++;
+}
+
+/* The mask of one "unit": an expression or a parenthesized list of them. */
+static int unit_mask(sql_analyze_ctx_t *ac, sql_scope_t *gsc, sql_query_t *q, PgQuery__Node *n,
+                     int *cap, uint64_t *out, orb_err_t *err) {
+    *out = 0;
+    if (n->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {
+        PgQuery__GroupingSet *gs = n->grouping_set;
+        if (gs->kind != PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_SIMPLE &&
+            gs->kind != PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "nested ROLLUP or CUBE is not supported here");
+        for (size_t i = 0; i < gs->n_content; i++) {
+            int k = group_index(ac, gsc, q, gs->content[i], cap, err);
+            if (k < 0) return -1;
+            *out |= 1ULL << k;
+        }
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+        PgQuery__RowExpr *r = n->row_expr;
+        for (size_t i = 0; i < r->n_args; i++) {
+            int k = group_index(ac, gsc, q, r->args[i], cap, err);
+            if (k < 0) return -1;
+            *out |= 1ULL << k;
+        }
+        return 0;
+    }
+    int k = group_index(ac, gsc, q, n, cap, err);
+    if (k < 0) return -1;
+    *out = 1ULL << k;
+    return 0;
+}
+
+/* The sets one GROUP BY item stands for. */
+static int item_sets(sql_analyze_ctx_t *ac, sql_scope_t *gsc, sql_query_t *q, PgQuery__Node *n,
+                     int *cap, gsetlist_t *out, orb_err_t *err) {
+    if (n->node_case != PG_QUERY__NODE__NODE_GROUPING_SET) {
+        uint64_t m;
+        if (unit_mask(ac, gsc, q, n, cap, &m, err) != 0) return -1;
+        gs_add(ac->mcx, out, m);
+        return 0;
+    }
+    PgQuery__GroupingSet *gs = n->grouping_set;
+    int nu = (int)gs->n_content;
+    uint64_t *units = orb_alloc0(ac->mcx, sizeof(uint64_t) * (size_t)(nu + 1));
+    switch (gs->kind) {
+    case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY:
+        gs_add(ac->mcx, out, 0);
+        return 0;
+    case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_SIMPLE: {
+        uint64_t m;
+        if (unit_mask(ac, gsc, q, n, cap, &m, err) != 0) return -1;
+        gs_add(ac->mcx, out, m);
+        return 0;
+    }
+    case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_ROLLUP:
+        for (int i = 0; i < nu; i++)
+            if (unit_mask(ac, gsc, q, gs->content[i], cap, &units[i], err) != 0) return -1;
+        for (int k = nu; k >= 0; k--) {
+            uint64_t m = 0;
+            for (int i = 0; i < k; i++) m |= units[i];
+            gs_add(ac->mcx, out, m);
+        }
+        return 0;
+    case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_CUBE:
+        if (nu > 12) return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "CUBE is limited to 12 elements");
+        for (int i = 0; i < nu; i++)
+            if (unit_mask(ac, gsc, q, gs->content[i], cap, &units[i], err) != 0) return -1;
+        /* PostgreSQL's order: by decreasing size */
+        for (int size = nu; size >= 0; size--)
+            for (uint32_t bits = (1u << nu); bits-- > 0;) {
+                if (__builtin_popcount(bits) != size) continue;
+                uint64_t m = 0;
+                for (int i = 0; i < nu; i++)
+                    if (bits & (1u << (nu - 1 - i))) m |= units[i];
+                gs_add(ac->mcx, out, m);
+            }
+        return 0;
+    case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_SETS:
+        for (int i = 0; i < nu; i++)
+            if (item_sets(ac, gsc, q, gs->content[i], cap, out, err) != 0) return -1;
+        return 0;
+    default:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this grouping set is not supported");
+    }
+}
+
+static int analyze_grouping_sets(sql_analyze_ctx_t *ac, sql_scope_t *gsc, PgQuery__SelectStmt *s,
+                                 sql_query_t *q, orb_err_t *err) {
+    int cap = 0;
+    gsetlist_t acc = {0};
+    gs_add(ac->mcx, &acc, 0);
+    for (size_t i = 0; i < s->n_group_clause; i++) {
+        gsetlist_t item = {0};
+        if (item_sets(ac, gsc, q, s->group_clause[i], &cap, &item, err) != 0) return -1;
+        /* GROUP BY a, ROLLUP(b): the cross product of the items' sets */
+        gsetlist_t next = {0};
+        for (int x = 0; x < acc.n; x++)
+            for (int y = 0; y < item.n; y++) gs_add(ac->mcx, &next, acc.sets[x] | item.sets[y]);
+        if (next.n > 4096) return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "too many grouping sets present");
+        acc = next;
+    }
+    q->ngsets = acc.n;
+    q->gsets = acc.sets;
+    return 0;
+}
+
+/* Replaces grouping expressions in e by GROUPREFs (for grouping sets). */
+static sql_expr_t *group_refs(sql_analyze_ctx_t *ac, const sql_query_t *q, sql_expr_t *e) {
+    if (!e) return NULL;
+    if (e->tag == SQL_T_AGGREF || e->tag == SQL_T_WINDOW || e->tag == SQL_T_SUBLINK) return e;
+    for (int i = 0; i < q->ngroup; i++) {
+        if (expr_equal(e, q->group[i])) {
+            sql_expr_t *r = SQL_MAKE_NODE(ac->mcx, GROUPREF);
+            r->index = i;
+            r->type = e->type;
+            r->typmod = e->typmod;
+            r->location = e->location;
+            return r;
+        }
+    }
+    sql_expr_t *c = orb_memdup(ac->mcx, e, sizeof *e);
+    if (e->nargs) {
+        c->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) c->args[i] = group_refs(ac, q, e->args[i]);
+    }
+    return c;
+}
+
+/* GROUPING(args): each argument must be a grouping expression; it becomes its GROUPREF. */
+static int fix_grouping(sql_analyze_ctx_t *ac, const sql_query_t *q, sql_expr_t *e, orb_err_t *err) {
+    if (!e) return 0;
+    if (e->tag == SQL_T_GROUPING) {
+        for (int i = 0; i < e->nargs; i++) {
+            int k = -1;
+            for (int g = 0; g < q->ngroup && k < 0; g++)
+                if (expr_equal(e->args[i], q->group[g])) k = g;
+            if (k < 0) {
+                orb_err_set(err, GROUPING_ERROR,
+                            "arguments to GROUPING must be grouping expressions of the associated query level");
+                return sql_err_at(err, e->args[i]->location);
+            }
+            sql_expr_t *r = SQL_MAKE_NODE(ac->mcx, GROUPREF);
+            r->index = k;
+            r->type = e->args[i]->type;
+            e->args[i] = r;
+        }
+        return 0;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (fix_grouping(ac, q, e->args[i], err) != 0) return -1;
     return 0;
 }
 
@@ -709,14 +907,19 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
         if (sql_expr_analyze(ac, &wsc, s->where_clause, &q->where, err) != 0) return -1;
         if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
     }
-    if (s->n_group_clause) {
+    bool has_sets = false;
+    for (size_t i = 0; i < s->n_group_clause; i++)
+        has_sets |= s->group_clause[i]->node_case == PG_QUERY__NODE__NODE_GROUPING_SET;
+    if (has_sets) {
+        sql_scope_t gsc = base;
+        gsc.allow_agg = false;
+        if (analyze_grouping_sets(ac, &gsc, s, q, err) != 0) return -1;
+    } else if (s->n_group_clause) {
         q->group = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * s->n_group_clause);
         sql_scope_t gsc = base;
         gsc.allow_agg = false;
         for (size_t i = 0; i < s->n_group_clause; i++) {
             PgQuery__Node *g = s->group_clause[i];
-            if (g->node_case == PG_QUERY__NODE__NODE_GROUPING_SET)
-                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
             if (g->node_case == PG_QUERY__NODE__NODE_A_CONST &&
                 g->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
                 int k = g->a_const->ival->ival;
@@ -766,6 +969,14 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
         for (int t = 0; t < q->nall; t++)
             if (check_grouped(q, q->targets[t].expr, err) != 0) return -1;
         if (check_grouped(q, q->having, err) != 0) return -1;
+    }
+    for (int t = 0; t < q->nall; t++)
+        if (fix_grouping(ac, q, q->targets[t].expr, err) != 0) return -1;
+    if (fix_grouping(ac, q, q->having, err) != 0) return -1;
+    if (q->ngsets) {
+        /* grouping expressions read the group's keys: NULL where a set leaves them out */
+        for (int t = 0; t < q->nall; t++) q->targets[t].expr = group_refs(ac, q, q->targets[t].expr);
+        q->having = group_refs(ac, q, q->having);
     }
     if (q->from) {
         q->path.access = SQL_ACCESS_NONE;

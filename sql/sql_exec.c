@@ -20,6 +20,7 @@ sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row) {
     ec.outer = xc->outer;
     ec.nouter = xc->nouter;
     ec.xc = xc;
+    ec.gmask = UINT64_MAX; /* plain GROUP BY: every grouping expression is grouped */
     return ec;
 }
 
@@ -65,6 +66,8 @@ static int project(sql_eval_ctx_t *ec, const sql_query_t *q, sql_value_t **out, 
 typedef struct group {
     struct group *next;
     uint64_t hash;
+    int gset;           /* grouping set index (0 without grouping sets) */
+    uint64_t gmask;     /* the expressions that set groups by */
     sql_value_t *keys;
     sql_value_t *first_row;
     sql_agg_state_t **states;
@@ -98,7 +101,7 @@ typedef struct select_state {
 /* A row (with its group's aggregates) goes to the projection, or waits for the window
  * functions to be computed over all of them. */
 static int produce(select_state_t *st, const sql_value_t *row, const sql_value_t *aggv,
-                   orb_err_t *err) {
+                   const sql_value_t *gkeys, uint64_t gmask, orb_err_t *err) {
     sql_exec_ctx_t *xc = st->xc;
     if (st->q->nwins) {
         if (st->npre == st->precap) {
@@ -109,12 +112,16 @@ static int produce(select_state_t *st, const sql_value_t *row, const sql_value_t
         }
         st->pre[st->npre].row = row;
         st->pre[st->npre].aggs = aggv;
+        st->pre[st->npre].gkeys = gkeys;
+        st->pre[st->npre].gmask = gmask;
         st->pre[st->npre].wins = NULL;
         st->npre++;
         return 0;
     }
     sql_eval_ctx_t ec = sql_eval_ctx(xc, row);
     ec.aggs = aggv;
+    ec.gkeys = gkeys;
+    ec.gmask = gmask;
     sql_value_t *o;
     if (project(&ec, st->q, &o, err) != 0) return -1;
     result_add(st->res, xc->mcx, o);
@@ -131,14 +138,15 @@ static uint64_t hash_mix(uint64_t h, uint64_t v) {
     return h;
 }
 
-static group_t *group_find(select_state_t *st, const sql_value_t *keys, sql_value_t *row) {
+static group_t *group_find(select_state_t *st, const sql_value_t *keys, sql_value_t *row,
+                           int gset) {
     sql_query_t *q = st->q;
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = 1469598103934665603ULL + (uint64_t)gset * 0x9e3779b97f4a7c15ULL;
     for (int i = 0; i < q->ngroup; i++)
         h = hash_mix(h, keys[i].isnull ? 0x5bd1e995 : sql_value_hash(q->group[i]->type, &keys[i]));
     size_t b = h % st->nbuckets;
     for (group_t *g = st->buckets[b]; g; g = g->next) {
-        if (g->hash != h) continue;
+        if (g->hash != h || g->gset != gset) continue;
         bool eq = true;
         for (int i = 0; i < q->ngroup && eq; i++) eq = values_equal(q->group[i]->type, &g->keys[i], &keys[i]);
         if (eq) return g;
@@ -146,6 +154,8 @@ static group_t *group_find(select_state_t *st, const sql_value_t *keys, sql_valu
     orb_mcx_t *mcx = st->xc->mcx;
     group_t *g = orb_alloc0(mcx, sizeof *g);
     g->hash = h;
+    g->gset = gset;
+    g->gmask = q->ngsets ? q->gsets[gset] : UINT64_MAX;
     g->keys = orb_memdup(mcx, keys, sizeof *keys * (size_t)(q->ngroup + 1));
     g->first_row = row;
     g->states = orb_alloc0(mcx, sizeof *g->states * (size_t)(q->naggs + 1));
@@ -219,10 +229,21 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
         sql_value_t *keys = orb_alloc0(st->xc->mcx, sizeof *keys * (size_t)(q->ngroup + 1));
         for (int i = 0; i < q->ngroup; i++)
             if (sql_expr_eval(&ec, q->group[i], &keys[i], err) != 0) return -1;
-        group_t *g = group_find(st, keys, row);
-        return agg_step(st, g, &ec, err);
+        if (!q->ngsets) return agg_step(st, group_find(st, keys, row, 0), &ec, err);
+        /* each grouping set groups by its own expressions; the others are NULL in its keys */
+        for (int s = 0; s < q->ngsets; s++) {
+            sql_value_t *mk = orb_alloc0(st->xc->mcx, sizeof *mk * (size_t)(q->ngroup + 1));
+            for (int i = 0; i < q->ngroup; i++) {
+                if (q->gsets[s] >> i & 1)
+                    mk[i] = keys[i];
+                else
+                    mk[i].isnull = true;
+            }
+            if (agg_step(st, group_find(st, mk, row, s), &ec, err) != 0) return -1;
+        }
+        return 0;
     }
-    if (!st->direct) return produce(st, row, NULL, err);
+    if (!st->direct) return produce(st, row, NULL, NULL, UINT64_MAX, err);
     if (st->direct) {
         if (st->left == 0) return SQL_SCAN_STOP;
         if (st->skip > 0) {
@@ -433,6 +454,26 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
                 order.items[order.n++] = g;
             }
         }
+        /* a grouping set with no expressions has its one row even without input */
+        for (int s = 0; s < q->ngsets; s++) {
+            if (q->gsets[s] != 0) continue;
+            bool have = false;
+            for (size_t i = 0; i < order.n && !have; i++) have = order.items[i]->gset == s;
+            if (have) continue;
+            sql_value_t *mk = orb_alloc0(xc->mcx, sizeof *mk * (size_t)(q->ngroup + 1));
+            for (int i = 0; i < q->ngroup; i++) mk[i].isnull = true;
+            int width = q->table ? q->table->ncols : q->width;
+            sql_value_t *nullrow = orb_alloc0(xc->mcx, sizeof(sql_value_t) * (size_t)(width + 1));
+            for (int c = 0; c < width; c++) nullrow[c].isnull = true;
+            group_t *g = group_find(&st, mk, nullrow, s);
+            if (order.n == order.cap) {
+                size_t nc = order.cap ? order.cap * 2 : 64;
+                order.items = orb_realloc(xc->mcx, order.items, sizeof *order.items * order.cap,
+                                          sizeof *order.items * nc);
+                order.cap = nc;
+            }
+            order.items[order.n++] = g;
+        }
         group_t empty;
         if (order.n == 0 && q->ngroup == 0) {
             memset(&empty, 0, sizeof empty);
@@ -454,7 +495,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             ec.aggs = aggv;
             bool keep = true;
             if (q->having && sql_expr_eval_bool(&ec, q->having, &keep, err) != 0) return -1;
-            if (keep && produce(&st, nullrow, aggv, err) != 0) return -1;
+            if (keep && produce(&st, nullrow, aggv, NULL, UINT64_MAX, err) != 0) return -1;
         } else {
             for (size_t i = 0; i < order.n; i++) {
                 group_t *g = order.items[i];
@@ -463,10 +504,12 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
                     if (sql_agg_final(g->states[a], &aggv[a], err) != 0) return -1;
                 sql_eval_ctx_t ec = sql_eval_ctx(xc, g->first_row);
                 ec.aggs = aggv;
+                ec.gkeys = g->keys;
+                ec.gmask = g->gmask;
                 bool keep = true;
                 if (q->having && sql_expr_eval_bool(&ec, q->having, &keep, err) != 0) return -1;
                 if (!keep) continue;
-                if (produce(&st, g->first_row, aggv, err) != 0) return -1;
+                if (produce(&st, g->first_row, aggv, g->keys, g->gmask, err) != 0) return -1;
             }
         }
     }
@@ -476,6 +519,8 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             sql_eval_ctx_t ec = sql_eval_ctx(xc, st.pre[i].row);
             ec.aggs = st.pre[i].aggs;
             ec.wins = st.pre[i].wins;
+            ec.gkeys = st.pre[i].gkeys;
+            ec.gmask = st.pre[i].gmask;
             sql_value_t *o;
             if (project(&ec, q, &o, err) != 0) return -1;
             result_add(res, xc->mcx, o);

@@ -25,7 +25,9 @@ bool sql_expr_is_stable(const sql_expr_t *e) {
     if (!e) return true;
     if (e->tag == SQL_T_COLUMN || e->tag == SQL_T_AGGREF || e->tag == SQL_T_EXCLUDED) return false;
     if (e->tag == SQL_T_FUNC && e->fn && e->fn->volatile_) return false;
-    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW) return false;
+    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW || e->tag == SQL_T_GROUPREF ||
+        e->tag == SQL_T_GROUPING)
+        return false;
     for (int i = 0; i < e->nargs; i++)
         if (!sql_expr_is_stable(e->args[i])) return false;
     return true;
@@ -990,6 +992,21 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
     }
     case PG_QUERY__NODE__NODE_SUB_LINK:
         return analyze_sublink(ac, sc, n->sub_link, out, err);
+    case PG_QUERY__NODE__NODE_GROUPING_FUNC: {
+        /* GROUPING(a, b): args are mapped to grouping expressions once GROUP BY is known */
+        PgQuery__GroupingFunc *gf = n->grouping_func;
+        if (!sc->allow_agg) {
+            orb_err_set(err, GROUPING_ERROR, "grouping operations are not allowed in WHERE");
+            return sql_err_at(err, gf->location);
+        }
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, GROUPING);
+        e->type = SQL_OID_INT4;
+        e->location = gf->location;
+        e->nargs = (int)gf->n_args;
+        if (analyze_list(ac, sc, gf->args, gf->n_args, &e->args, err) != 0) return -1;
+        *out = e;
+        return 0;
+    }
     case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "arrays are not supported yet");
         return sql_err_at(err, n->a_array_expr->location);
@@ -1145,6 +1162,18 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
         if (!ec->wins) return orb_err_set(err, INTERNAL_ERROR, "window function outside a window");
         *out = ec->wins[e->index];
         return 0;
+    case SQL_T_GROUPREF:
+        if (!ec->gkeys) return orb_err_set(err, INTERNAL_ERROR, "grouping reference outside a group");
+        *out = ec->gkeys[e->index];
+        return 0;
+    case SQL_T_GROUPING: {
+        int64_t bits = 0;
+        for (int i = 0; i < e->nargs; i++)
+            bits = (bits << 1) | ((ec->gmask >> e->args[i]->index) & 1 ? 0 : 1);
+        out->isnull = false;
+        out->v.i = bits;
+        return 0;
+    }
     case SQL_T_SESSION:
         return eval_session(ec, e, out);
     case SQL_T_FUNC: {

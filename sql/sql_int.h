@@ -110,6 +110,9 @@ typedef enum sql_node_tag {
     SQL_T_OUTER,    /* column of an enclosing query's row: flag = levels up, index = position */
     SQL_T_SUBLINK,  /* subquery: flag = kind (SQL_SUBLINK_*), args[0] = tested expr, sub */
     SQL_T_WINDOW,   /* result of window function call `index` for the current row */
+    SQL_T_GROUPREF, /* grouping expression `index` of the current group (NULL when the
+                     * grouping set leaves it out) */
+    SQL_T_GROUPING, /* GROUPING(args): args are GROUPREFs */
 } sql_node_tag_t;
 
 /* Window functions (sql_window.c). */
@@ -277,6 +280,8 @@ typedef struct sql_eval_ctx {
     int nouter;
     struct sql_exec_ctx *xc;     /* to run subqueries */
     const sql_value_t *wins;     /* window function results of the current row */
+    const sql_value_t *gkeys;    /* grouping sets: the current group's key values */
+    uint64_t gmask;              /* grouping sets: the expressions the current set groups by */
 } sql_eval_ctx_t;
 
 int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err);
@@ -438,6 +443,9 @@ typedef struct sql_query {
     /* window functions: computed over the rows after WHERE/GROUP BY/HAVING */
     int nwins;
     sql_win_call_t *wins;
+    /* GROUPING SETS / ROLLUP / CUBE: each set is a mask over group[] (0 sets: plain GROUP BY) */
+    int ngsets;
+    uint64_t *gsets;
 } sql_query_t;
 
 int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, orb_err_t *err);
@@ -503,6 +511,8 @@ int sql_window_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall
 typedef struct sql_prerow {
     const sql_value_t *row;   /* input row (or a group's first row) */
     const sql_value_t *aggs;  /* the group's aggregate results, NULL without grouping */
+    const sql_value_t *gkeys; /* grouping sets: the group's keys */
+    uint64_t gmask;
     sql_value_t *wins;        /* filled by sql_window_compute: one value per window call */
 } sql_prerow_t;
 int sql_window_compute(sql_exec_ctx_t *xc, const sql_query_t *q, sql_prerow_t *rows, int64_t n,
