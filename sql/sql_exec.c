@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 sql_eval_ctx_t sql_eval_ctx(sql_exec_ctx_t *xc, const sql_value_t *row) {
     sql_eval_ctx_t ec;
@@ -215,6 +216,7 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     (void)key;
     select_state_t *st = arg;
     sql_query_t *q = st->q;
+    q->act_scan_rows++;
     orb_err_t *err = st->xc->err;
     sql_eval_ctx_t ec = sql_eval_ctx(st->xc, row);
     if (q->where) {
@@ -437,7 +439,9 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         rc = select_row_cb(&st, NULL, NULL);
         if (rc == SQL_SCAN_STOP) rc = 0;
     } else {
+        double t0 = xc->instrument ? sql_clock_ms() : 0;
         rc = sql_shard_scan(xc, q->table, &q->path, 0, q->table->ncols, false, select_row_cb, &st, err);
+        if (xc->instrument) q->act_scan_ms += sql_clock_ms() - t0;
     }
     xc->row_mcx = NULL; /* freed with the statement's context */
     if (rc != 0) return -1;
@@ -513,6 +517,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             }
         }
     }
+    q->act_groups += (int64_t)st.ngroups;
     if (q->nwins) {
         if (sql_window_compute(xc, q, st.pre, st.npre, err) != 0) return -1;
         for (int64_t i = 0; i < st.npre; i++) {
@@ -984,7 +989,28 @@ static int exec_update_delete(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *
     return 0;
 }
 
+double sql_clock_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
+    if (xc->instrument) {
+        double t0 = sql_clock_ms();
+        int64_t n0 = res->nrows;
+        int rc;
+        switch (q->kind) {
+        case SQL_STMT_SELECT: rc = exec_select(xc, q, res, err); break;
+        case SQL_STMT_INSERT: rc = exec_insert(xc, q, res, err); break;
+        case SQL_STMT_UPDATE:
+        case SQL_STMT_DELETE: rc = exec_update_delete(xc, q, res, err); break;
+        default: rc = orb_err_set(err, INTERNAL_ERROR, "not an executable query");
+        }
+        q->act_ms += sql_clock_ms() - t0;
+        q->act_rows += res->nrows - n0;
+        return rc;
+    }
     switch (q->kind) {
     case SQL_STMT_SELECT:
         return exec_select(xc, q, res, err);

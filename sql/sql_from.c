@@ -670,8 +670,22 @@ static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rows
     return 0;
 }
 
+static int from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                     orb_err_t *err);
+
 int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                   orb_err_t *err) {
+    if (!xc->instrument) return from_exec(xc, q, f, out, err);
+    double t0 = sql_clock_ms();
+    int64_t n0 = out->n;
+    int rc = from_exec(xc, q, f, out, err);
+    f->act_ms += sql_clock_ms() - t0;
+    f->act_rows += out->n - n0;
+    return rc;
+}
+
+static int from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                     orb_err_t *err) {
     switch (f->kind) {
     case SQL_FROM_TABLE: {
         const sql_rte_t *r = &q->rtes[f->rte];

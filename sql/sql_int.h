@@ -366,6 +366,9 @@ typedef struct sql_from {
     int nstar;
     struct sql_expr **star;
     const char **star_names;
+    /* EXPLAIN ANALYZE: what this item produced */
+    int64_t act_rows;
+    double act_ms;
 } sql_from_t;
 
 typedef struct sql_cte {
@@ -446,6 +449,12 @@ typedef struct sql_query {
     /* GROUPING SETS / ROLLUP / CUBE: each set is a mask over group[] (0 sets: plain GROUP BY) */
     int ngsets;
     uint64_t *gsets;
+    /* EXPLAIN ANALYZE: rows read by the single-table scan, rows produced, time */
+    int64_t act_scan_rows;
+    double act_scan_ms;
+    int64_t act_groups;
+    int64_t act_rows;
+    double act_ms;
 } sql_query_t;
 
 int sql_analyze(sql_analyze_ctx_t *ac, PgQuery__Node *stmt, sql_query_t **out, orb_err_t *err);
@@ -478,7 +487,14 @@ typedef struct sql_exec_ctx {
     orb_mcx_t *row_mcx;      /* when set: per-row memory, reset after each streamed row */
     const sql_value_t *const *outer; /* rows of the enclosing queries (subqueries) */
     int nouter;
+    bool instrument;         /* EXPLAIN ANALYZE: record rows and times in the plan */
 } sql_exec_ctx_t;
+
+/* EXPLAIN [ANALYZE] (sql_explain.c): the plan of an analyzed query as text lines, in res
+ * (one text column "QUERY PLAN"). */
+int sql_explain(sql_exec_ctx_t *xc, struct sql_query *q, bool analyze, double exec_ms,
+                sql_result_t *res, orb_err_t *err);
+double sql_clock_ms(void);
 
 /* A materialised set of rows. */
 typedef struct sql_rowset {
