@@ -1,6 +1,7 @@
 /* actors/act_txn.c — node-local transactions: the registry id -> {st_txn_t, lock}.
- * Entry points: act_txn_begin, act_txn_statement_begin/end, act_txn_commit,
- * act_txn_rollback, act__txn_acquire/release (used by the shard behaviour).
+ * Entry points: act_txn_begin, act_txn_statement_begin/end, act_txn_savepoint/rollback_to/
+ * release (SQL savepoints), act_txn_commit, act_txn_rollback, act__txn_acquire/release (used
+ * by the shard behaviour).
  * Lock order: registry lock (rt->txn_lock) before an entry's lock, never the reverse; no
  * thread holds the registry lock while waiting for an entry lock (README invariants 3, 4). */
 #include "actors_int.h"
@@ -98,6 +99,36 @@ int act_txn_statement_end(act_runtime_t *rt, uint64_t txn_id, bool ok, orb_err_t
         rc = st_txn_rollback_to_savepoint(e->st, err);
     act__txn_release(rt, e);
     return rc;
+}
+
+/* SQL savepoints: the session calls these between statements, so the statement savepoint
+ * of act_txn_statement_begin/end is never live at the same time (see README,
+ * "Transactions"). */
+int act_txn_savepoint(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
+    act_txn_ent_t *e = act__txn_acquire(rt, txn_id);
+    if (!e) return no_txn(txn_id, err);
+    st_txn_savepoint(e->st);
+    act__txn_release(rt, e);
+    return 0;
+}
+
+/* Storage removes the savepoint it rolls back to (RocksDB semantics); SQL keeps it, so it
+ * is set again at once. Row locks taken since the savepoint are released by RocksDB. */
+int act_txn_rollback_to(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
+    act_txn_ent_t *e = act__txn_acquire(rt, txn_id);
+    if (!e) return no_txn(txn_id, err);
+    int rc = st_txn_rollback_to_savepoint(e->st, err);
+    if (rc == 0) st_txn_savepoint(e->st);
+    act__txn_release(rt, e);
+    return rc;
+}
+
+int act_txn_release(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
+    act_txn_ent_t *e = act__txn_acquire(rt, txn_id);
+    if (!e) return no_txn(txn_id, err);
+    st_txn_pop_savepoint(e->st);
+    act__txn_release(rt, e);
+    return 0;
 }
 
 /* Removes the entry, waits for the request using it (if any) and detaches its st_txn. */

@@ -77,6 +77,19 @@ int act_txn_statement_end(act_runtime_t *rt, uint64_t txn_id, bool ok, orb_err_t
 /* Durable before it returns 0. The id is invalid afterwards, whatever the result. */
 int act_txn_commit(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
 void act_txn_rollback(act_runtime_t *rt, uint64_t txn_id);
+/* SQL savepoints (SAVEPOINT / ROLLBACK TO / RELEASE) over the storage savepoint stack.
+ * Call them only between statements (never inside statement_begin/end). The caller keeps
+ * the names; each user savepoint is one live entry of the stack, the newest on top.
+ * - act_txn_savepoint pushes a savepoint.
+ * - act_txn_rollback_to undoes every write since the newest live savepoint, releases the row
+ *   locks taken since, and keeps the savepoint (it can be rolled back to again).
+ * - act_txn_release removes the newest live savepoint; its writes stay in the transaction.
+ * To roll back to (or release) an older savepoint, release the newer ones first.
+ * 25000 when the transaction is not active; rollback_to: XX000 when no savepoint is live
+ * (release without a live savepoint is a caller bug: ORB_NEVER in storage). */
+int act_txn_savepoint(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
+int act_txn_rollback_to(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
+int act_txn_release(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
 
 /* Removes every row and index entry of a table, on all shards (after DROP TABLE committed). */
 int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "sql_types_int.h"
+#include "sql_ddl_int.h" /* the sequence functions */
 
 #define ARGS sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err
 #define UNUSED_ARGS (void)ctx, (void)nargs, (void)err
@@ -1436,6 +1437,10 @@ static const sql_builtin_t builtins[] = {
     FN("to_char", 2, TX, f_to_char_f, F4, TX),
     FN("to_timestamp", 2, TZ, f_to_timestamp, TX, TX), FN("to_date", 2, DT, f_to_date, TX, TX),
     FN("to_timestamp", 1, TZ, f_to_timestamp_epoch, F8),
+    /* sequences (sql_sequence.c) */
+    FNV("nextval", 1, I8, sql_fn_nextval, TX), FNV("currval", 1, I8, sql_fn_currval, TX),
+    FNV("setval", 2, I8, sql_fn_setval, TX, I8), FNV("setval", 3, I8, sql_fn_setval, TX, I8, B),
+    FNV("lastval", 0, I8, sql_fn_lastval, 0),
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

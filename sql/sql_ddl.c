@@ -1,8 +1,9 @@
-/* sql/sql_ddl.c — CREATE TABLE and DROP TABLE: column types, NOT NULL, DEFAULT (stored as
- * deparsed SQL), PRIMARY KEY, UNIQUE, serial and identity columns (sequences in actors/),
- * WITH (shards = n). Entry points: sql_exec_create_table, sql_exec_drop. DDL commits on its
- * own, immediately (docs/sql-compatibility.md). See README.md ("Catalog"). */
-#include "sql_int.h"
+/* sql/sql_ddl.c — CREATE TABLE, DROP TABLE/SEQUENCE/SCHEMA (dispatch) and TRUNCATE: column
+ * types, NOT NULL, DEFAULT (stored as deparsed SQL), PRIMARY KEY, UNIQUE, serial and identity
+ * columns (sequences in actors/, named <table>_<col>_seq in the catalog), WITH (shards = n).
+ * Entry points: sql_exec_create_table, sql_exec_drop, sql_exec_truncate. DDL and TRUNCATE
+ * commit on their own, immediately (docs/sql-compatibility.md). See README.md ("Catalog"). */
+#include "sql_ddl_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,35 @@ static void free_drafts(coldraft_t *cols, int ncols, uniq_draft_t *u, int nu, in
     free(pk);
 }
 
+/* Names the sequences of serial and identity columns <table>_<col>_seq in the catalog, as
+ * PostgreSQL does, so nextval('t_id_seq') and friends find them. */
+static int register_owned_seqs(sql_engine_t *e, const Orbit__TableDesc *d, const coldraft_t *cols,
+                               orb_err_t *err) {
+    for (size_t i = 0; i < d->n_columns; i++) {
+        const Orbit__ColumnDesc *c = d->columns[i];
+        if (!c->seq_id) continue;
+        sql_seq_def_t sd;
+        memset(&sd, 0, sizeof sd);
+        if (sql_sequence_owned_name(e, d->schema, d->name, c->name, sd.name, sizeof sd.name, err) != 0)
+            return -1;
+        snprintf(sd.schema, sizeof sd.schema, "%s", d->schema);
+        sd.id = c->seq_id;
+        sd.type = c->type_oid;
+        sd.start = cols[i].seq_start;
+        sd.increment = cols[i].seq_inc ? cols[i].seq_inc : 1;
+        sd.min_value = 1;
+        sd.max_value = c->type_oid == SQL_OID_INT2   ? 32767
+                       : c->type_oid == SQL_OID_INT4 ? 2147483647
+                                                     : INT64_MAX;
+        sd.cache = 1;
+        sd.owner_table = d->table_id;
+        sd.owner_attnum = (int32_t)(i + 1);
+        sd.identity = c->identity != 0;
+        if (sql_sequence_store(e, &sd, err) != 0) return -1;
+    }
+    return 0;
+}
+
 int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *mcx,
                           const char *text, orb_err_t *err) {
     (void)text;
@@ -76,7 +106,9 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
     act_runtime_t *rt = sql_session_rt(s);
     PgQuery__RangeVar *rv = cs->relation;
     const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : "public";
-    if (strcmp(schema, "public") != 0) {
+    bool schema_ok;
+    if (sql_schema_exists(e, schema, &schema_ok, err) != 0) return -1;
+    if (!schema_ok) {
         orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
         return sql_err_at(err, rv->location);
     }
@@ -89,7 +121,11 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
         return -1;
     }
     sql_table_t *existing = sql_catalog_get(e, schema, rv->relname);
-    if (existing) {
+    bool seq_named = false;
+    sql_seq_def_t seq_same;
+    if (!existing && sql_sequence_lookup(e, schema, rv->relname, &seq_same, &seq_named, err) != 0)
+        return -1;
+    if (existing || seq_named) {
         sql_table_release(existing);
         if (cs->if_not_exists) {
             sql_session_notice(s, ORB_SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists, skipping",
@@ -393,6 +429,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
     if (rc == 0 && existed)
         sql_session_notice(s, ORB_SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists, skipping",
                            rv->relname);
+    if (rc == 0 && !existed) rc = register_owned_seqs(e, d, cols, err);
 out_desc:
     orbit__table_desc__free_unpacked(d, NULL);
 out:
@@ -402,38 +439,133 @@ out:
 #undef FAIL
 }
 
+int sql_ddl_drop_table(sql_session_t *s, sql_table_t *t, orb_err_t *err) {
+    sql_engine_t *e = sql_session_engine(s);
+    if (sql_catalog_drop_table(e, t->schema, t->name, err) != 0) return -1;
+    return sql_sequence_forget_owned(e, t->schema, t->id, err);
+}
+
+/* Resolves a DROP/TRUNCATE name list to (schema, name); a missing schema is 3F000. */
+static int name_of(sql_engine_t *e, const PgQuery__List *l, const char **schema, const char **name,
+                   bool *schema_ok, orb_err_t *err) {
+    *name = sql_str_of(l->items[l->n_items - 1]);
+    *schema = l->n_items > 1 ? sql_str_of(l->items[l->n_items - 2]) : NULL;
+    *schema_ok = true;
+    if (*schema) return sql_schema_exists(e, *schema, schema_ok, err);
+    return 0;
+}
+
 int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err) {
     (void)mcx;
     sql_engine_t *e = sql_session_engine(s);
+    if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE)
+        return sql_exec_drop_sequences(s, ds, err);
+    if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA)
+        return sql_exec_drop_schemas(s, ds, err);
     if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "only DROP TABLE is supported yet");
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "only DROP TABLE, SEQUENCE and SCHEMA are supported yet");
     /* check all first, as PostgreSQL does, so a missing table drops nothing */
     for (size_t i = 0; i < ds->n_objects; i++) {
-        PgQuery__List *l = ds->objects[i]->list;
-        const char *name = sql_str_of(l->items[l->n_items - 1]);
-        const char *schema = l->n_items > 1 ? sql_str_of(l->items[l->n_items - 2]) : NULL;
+        const char *schema, *name;
+        bool schema_ok;
+        if (name_of(e, ds->objects[i]->list, &schema, &name, &schema_ok, err) != 0) return -1;
+        if (!schema_ok) {
+            if (ds->missing_ok) continue;
+            return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
+        }
         sql_table_t *t = sql_catalog_get(e, schema, name);
         if (t) {
             sql_table_release(t);
             continue;
         }
-        if (!ds->missing_ok) {
-            if (schema && strcmp(schema, "public") != 0)
-                return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
-            return orb_err_set(err, UNDEFINED_TABLE, "table \"%s\" does not exist", name);
+        bool is_seq;
+        sql_seq_def_t sd;
+        if (sql_sequence_lookup(e, schema, name, &sd, &is_seq, err) != 0) return -1;
+        if (is_seq) {
+            orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a table", name);
+            orb_err_hint(err, "Use DROP SEQUENCE to remove a sequence.");
+            return -1;
         }
+        if (!ds->missing_ok) return orb_err_set(err, UNDEFINED_TABLE, "table \"%s\" does not exist", name);
     }
     for (size_t i = 0; i < ds->n_objects; i++) {
-        PgQuery__List *l = ds->objects[i]->list;
-        const char *name = sql_str_of(l->items[l->n_items - 1]);
-        const char *schema = l->n_items > 1 ? sql_str_of(l->items[l->n_items - 2]) : NULL;
+        const char *schema, *name;
+        bool schema_ok;
+        if (name_of(e, ds->objects[i]->list, &schema, &name, &schema_ok, err) != 0) return -1;
+        if (!schema_ok) {
+            sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "schema \"%s\" does not exist, skipping", schema);
+            continue;
+        }
         sql_table_t *t = sql_catalog_get(e, schema, name);
         if (!t) {
             sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "table \"%s\" does not exist, skipping", name);
             continue;
         }
+        int rc = sql_ddl_drop_table(s, t, err);
         sql_table_release(t);
-        if (sql_catalog_drop_table(e, schema, name, err) != 0) return -1;
+        if (rc != 0) return -1;
     }
     return 0;
+}
+
+/* TRUNCATE: a durable range delete of every row and index entry of each table (not
+ * transactional, like DDL here); RESTART IDENTITY resets the owned sequences to START. */
+int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts, orb_err_t *err) {
+    sql_engine_t *e = sql_session_engine(s);
+    sql_table_t **tabs = calloc(ts->n_relations + 1, sizeof *tabs);
+    if (!tabs) orb_panic("out of memory");
+    size_t n = 0;
+    int rc = 0;
+    /* resolve all first: a missing table truncates nothing */
+    for (size_t i = 0; i < ts->n_relations && rc == 0; i++) {
+        PgQuery__RangeVar *rv = ts->relations[i]->range_var;
+        const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL;
+        bool ok = true;
+        if (schema && (rc = sql_schema_exists(e, schema, &ok, err)) != 0) break;
+        if (!ok) {
+            rc = orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
+            break;
+        }
+        sql_table_t *t = sql_catalog_get(e, schema, rv->relname);
+        if (!t) {
+            bool is_seq;
+            sql_seq_def_t sd;
+            if ((rc = sql_sequence_lookup(e, schema, rv->relname, &sd, &is_seq, err)) != 0) break;
+            if (is_seq)
+                rc = orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a table", rv->relname);
+            else if (schema)
+                rc = orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", schema, rv->relname);
+            else
+                rc = orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->relname);
+            break;
+        }
+        tabs[n++] = t;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        sql_table_t *t = tabs[i];
+        rc = act_table_drop_data(e->rt, t->id, err);
+        if (rc != 0 || !ts->restart_seqs) continue;
+        sql_seq_def_t *seqs = NULL;
+        int ns = 0;
+        if ((rc = sql_sequence_list(e, t->schema, &seqs, &ns, err)) != 0) break;
+        for (int c = 0; c < t->ncols && rc == 0; c++) {
+            if (!t->cols[c].seq_id) continue;
+            bool done = false;
+            for (int k = 0; k < ns && rc == 0; k++) {
+                if (seqs[k].id != t->cols[c].seq_id) continue;
+                rc = sql_sequence_restart(e, &seqs[k], err);
+                done = true;
+            }
+            if (!done && rc == 0) { /* a table created before sequences were named */
+                int64_t maxv = t->cols[c].type == SQL_OID_INT2   ? 32767
+                               : t->cols[c].type == SQL_OID_INT4 ? 2147483647
+                                                                 : INT64_MAX;
+                rc = act_seq_create(e->rt, t->cols[c].seq_id, 1, 1, 1, maxv, err);
+            }
+        }
+        free(seqs);
+    }
+    for (size_t i = 0; i < n; i++) sql_table_release(tabs[i]);
+    free(tabs);
+    return rc;
 }

@@ -2,6 +2,7 @@
  * scans (sql_shard.c), filters, grouping and aggregates, projection, DISTINCT, sort,
  * LIMIT/OFFSET, and writes routed to shards with unique checks, defaults, sequences and
  * ON CONFLICT. Entry point: sql_exec_query. See README.md ("Execute"). */
+#include "sql_ddl_int.h"
 #include "sql_shard.h"
 
 #include <stdio.h>
@@ -692,6 +693,7 @@ static int column_default(sql_exec_ctx_t *xc, const sql_query_t *q, int c, sql_v
     if (cd->seq_id) {
         int64_t v;
         if (act_seq_next(sql_session_rt(xc->sess), cd->seq_id, &v, err) != 0) return -1;
+        sql_session_seq_note(xc->sess, cd->seq_id, v, true); /* currval()/lastval() see it */
         out->isnull = false;
         sql_value_t iv = {.isnull = false, .v.i = v};
         if (cd->type == SQL_OID_INT8 || cd->type == SQL_OID_INT4 || cd->type == SQL_OID_INT2)
@@ -935,6 +937,7 @@ typedef struct collect_state {
 
 static int collect_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     collect_state_t *cs = arg;
+    cs->q->act_scan_rows++;
     if (cs->q->where) {
         sql_eval_ctx_t ec = sql_eval_ctx(cs->xc, row);
         bool ok;
@@ -1008,7 +1011,13 @@ int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_er
         default: rc = orb_err_set(err, INTERNAL_ERROR, "not an executable query");
         }
         q->act_ms += sql_clock_ms() - t0;
-        q->act_rows += res->nrows - n0;
+        if (q->kind == SQL_STMT_SELECT) {
+            q->act_rows += res->nrows - n0;
+        } else {
+            /* writes: the count of the command tag ("UPDATE 3", "INSERT 0 3") */
+            const char *sp = strrchr(res->tag, ' ');
+            if (rc == 0 && sp) q->act_rows += strtoll(sp + 1, NULL, 10);
+        }
         return rc;
     }
     switch (q->kind) {

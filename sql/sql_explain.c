@@ -303,8 +303,10 @@ static void explain_query(plan_text_t *pt, const sql_query_t *q, int depth) {
     }
     if (q->setop) {
         static const char *const ops[] = {"", "Union", "Intersect", "Except"};
-        line(pt, depth, "%s%s%s", q->setop == SQL_SETOP_UNION && q->setop_all ? "Append" : "HashSetOp ",
-             q->setop == SQL_SETOP_UNION && q->setop_all ? "" : ops[q->setop], q->setop_all ? " All" : "");
+        if (q->setop == SQL_SETOP_UNION && q->setop_all)
+            line(pt, depth, "Append  (at the coordinator)");
+        else
+            line(pt, depth, "HashSetOp %s%s  (at the coordinator)", ops[q->setop], q->setop_all ? " All" : "");
         explain_query(pt, q->larg, depth + 1);
         explain_query(pt, q->rarg, depth + 1);
     } else if (q->from) {

@@ -1,8 +1,11 @@
 /* sql/sql_session.c — sessions: the transaction state machine (implicit transactions per
  * Query message or per Sync, explicit blocks, failed blocks), statement dispatch, SET/SHOW,
  * prepared statements and portals of the extended protocol, and result formatting through
- * the sink. Entry points: the sql_session_* functions of sql.h. See README.md
- * ("Sessions and transactions"). */
+ * the sink. Savepoints: a stack of names over act_txn_savepoint/rollback_to/release; a failed
+ * block with savepoints keeps its transaction (rolled back to the newest savepoint) so that
+ * ROLLBACK TO can resume it. Entry points: the sql_session_* functions of sql.h. See
+ * README.md ("Sessions and transactions"). */
+#include "sql_ddl_int.h"
 #include "sql_settings.h"
 
 #include <stdio.h>
@@ -52,6 +55,19 @@ struct sql_session {
     bool implicit_failed;      /* an error in an implicit transaction (extended protocol) */
     act_isolation_t block_iso;
     int64_t txn_start_us;
+    bool txn_queried;          /* a statement ran in the block (SET TRANSACTION too late) */
+    /* SQL savepoints of the block, oldest first; each is one live storage savepoint.
+     * Invariant: nsp > 0 implies txn_id != 0. Names are malloc'd. */
+    char **sp_names;
+    int nsp, capsp;
+    /* sequence values seen by this session (currval, lastval), malloc'd */
+    struct seq_seen {
+        uint64_t id;
+        int64_t v;
+    } *seqs;
+    int nseqs, capseqs;
+    bool has_last;
+    uint64_t last_seq;
     prepared_t *stmts;
     portal_t *portals;
     /* ParameterStatus reported at startup */
@@ -113,6 +129,60 @@ void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, 
     s->sink->notice(s->sink->arg, &n);
 }
 
+void sql_session_notice_detail(sql_session_t *s, orb_sqlstate_t code, const char *detail,
+                               const char *fmt, ...) {
+    if (!s->sink) return;
+    orb_err_t n;
+    orb_err_clear(&n);
+    n.code = code;
+    n.severity = ORB_SEV_NOTICE;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n.message, sizeof n.message, fmt, ap);
+    va_end(ap);
+    if (detail) snprintf(n.detail, sizeof n.detail, "%s", detail);
+    s->sink->notice(s->sink->arg, &n);
+}
+
+/* ---- sequence values seen by the session (currval, lastval) -------------------------------- */
+
+void sql_session_seq_note(sql_session_t *s, uint64_t seq_id, int64_t v, bool as_last) {
+    if (as_last) {
+        s->has_last = true;
+        s->last_seq = seq_id;
+    }
+    for (int i = 0; i < s->nseqs; i++) {
+        if (s->seqs[i].id == seq_id) {
+            s->seqs[i].v = v;
+            return;
+        }
+    }
+    if (s->nseqs == s->capseqs) {
+        s->capseqs = s->capseqs ? s->capseqs * 2 : 8;
+        s->seqs = realloc(s->seqs, sizeof *s->seqs * (size_t)s->capseqs);
+        if (!s->seqs) orb_panic("out of memory");
+    }
+    s->seqs[s->nseqs].id = seq_id;
+    s->seqs[s->nseqs].v = v;
+    s->nseqs++;
+}
+
+bool sql_session_seq_currval(sql_session_t *s, uint64_t seq_id, int64_t *v) {
+    for (int i = 0; i < s->nseqs; i++) {
+        if (s->seqs[i].id == seq_id) {
+            *v = s->seqs[i].v;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool sql_session_seq_lastval(sql_session_t *s, uint64_t *seq_id, int64_t *v) {
+    if (!s->has_last) return false;
+    *seq_id = s->last_seq;
+    return sql_session_seq_currval(s, s->last_seq, v);
+}
+
 static void session_warning(sql_session_t *s, orb_sqlstate_t code, const char *msg) {
     if (!s->sink) return;
     orb_err_t n;
@@ -143,10 +213,16 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
     return s;
 }
 
+static void savepoints_clear(sql_session_t *s, int keep) {
+    while (s->nsp > keep) free(s->sp_names[--s->nsp]);
+}
+
 static void txn_abort(sql_session_t *s) {
     if (s->txn_id) act_txn_rollback(s->engine->rt, s->txn_id);
     s->txn_id = 0;
     s->txn_start_us = 0;
+    s->txn_queried = false;
+    savepoints_clear(s, 0);
 }
 
 static void portal_free(portal_t *p) {
@@ -172,6 +248,8 @@ void sql_session_destroy(sql_session_t *s) {
         s->stmts = p->next;
         prepared_free(p);
     }
+    free(s->sp_names);
+    free(s->seqs);
     orb_mcx_destroy(s->mcx);
     free(s);
 }
@@ -220,6 +298,8 @@ static int txn_commit(sql_session_t *s, orb_err_t *err) {
     uint64_t id = s->txn_id;
     s->txn_id = 0;
     s->txn_start_us = 0;
+    s->txn_queried = false;
+    savepoints_clear(s, 0);
     return act_txn_commit(s->engine->rt, id, err);
 }
 
@@ -231,10 +311,19 @@ static void reset_txn_settings(sql_session_t *s) {
     sql_settings_set(&s->settings, "transaction_isolation", def, &rep, &idx, &e);
 }
 
-/* An error ends an implicit transaction now; inside a block the block becomes failed. */
+/* An error ends an implicit transaction now; inside a block the block becomes failed.
+ * Without savepoints the transaction is rolled back at once (its locks go now, as in
+ * PostgreSQL). With savepoints it stays open, rolled back to the newest savepoint (which
+ * releases the locks taken since), so that ROLLBACK TO can resume it. */
 static void on_error(sql_session_t *s) {
     if (s->in_block) {
         s->failed = true;
+        if (s->nsp > 0 && s->txn_id) {
+            orb_err_t e2;
+            if (act_txn_rollback_to(s->engine->rt, s->txn_id, &e2) == 0) return;
+            orb_log(ORB_LOG_WARN, "sql", "could not roll back to savepoint after an error: %s",
+                    e2.message);
+        }
         txn_abort(s);
     } else {
         txn_abort(s);
@@ -246,6 +335,55 @@ static void on_error(sql_session_t *s) {
 
 static void result_set_tag(sql_result_t *res, const char *tag) {
     snprintf(res->tag, sizeof res->tag, "%s", tag);
+}
+
+static int find_savepoint(sql_session_t *s, const char *name) {
+    for (int i = s->nsp - 1; i >= 0; i--)
+        if (strcmp(s->sp_names[i], name) == 0) return i;
+    return -1;
+}
+
+/* Releases the storage savepoints above position keep (newest first) and forgets their names. */
+static int savepoints_release_above(sql_session_t *s, int keep, orb_err_t *err) {
+    while (s->nsp > keep) {
+        if (act_txn_release(s->engine->rt, s->txn_id, err) != 0) return -1;
+        free(s->sp_names[--s->nsp]);
+    }
+    return 0;
+}
+
+/* SAVEPOINT / RELEASE / ROLLBACK TO inside a block (PostgreSQL semantics: the newest savepoint
+ * of a name wins; ROLLBACK TO keeps the savepoint and un-fails a failed block; RELEASE removes
+ * it and all newer ones). */
+static int exec_savepoint(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_result_t *res,
+                          orb_err_t *err) {
+    const char *name = ts->savepoint_name ? ts->savepoint_name : "";
+    if (ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT) {
+        result_set_tag(res, "SAVEPOINT");
+        if (txn_ensure(s, err) != 0) return -1;
+        if (act_txn_savepoint(s->engine->rt, s->txn_id, err) != 0) return -1;
+        if (s->nsp == s->capsp) {
+            s->capsp = s->capsp ? s->capsp * 2 : 8;
+            s->sp_names = realloc(s->sp_names, sizeof *s->sp_names * (size_t)s->capsp);
+            if (!s->sp_names) orb_panic("out of memory");
+        }
+        s->sp_names[s->nsp] = strdup(name);
+        if (!s->sp_names[s->nsp]) orb_panic("out of memory");
+        s->nsp++;
+        return 0;
+    }
+    int i = find_savepoint(s, name);
+    if (i < 0 || !s->txn_id)
+        return orb_err_set(err, INVALID_SAVEPOINT_SPECIFICATION, "savepoint \"%s\" does not exist", name);
+    if (ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE) {
+        result_set_tag(res, "RELEASE");
+        return savepoints_release_above(s, i, err);
+    }
+    result_set_tag(res, "ROLLBACK");
+    if (savepoints_release_above(s, i + 1, err) != 0) return -1;
+    if (act_txn_rollback_to(s->engine->rt, s->txn_id, err) != 0) return -1;
+    s->failed = false;
+    return 0;
 }
 
 static int exec_transaction(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_result_t *res,
@@ -314,7 +452,7 @@ static int exec_transaction(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_
                                : "ROLLBACK TO SAVEPOINT";
         if (!s->in_block)
             return orb_err_set(err, NO_ACTIVE_SQL_TRANSACTION, "%s can only be used in transaction blocks", what);
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "savepoints are not supported yet");
+        return exec_savepoint(s, ts, res, err);
     }
     default:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "two-phase commit statements are not supported yet");
@@ -395,7 +533,10 @@ static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *m
                                                                        : "default_transaction_isolation";
                 if (sql_settings_set(&s->settings, target, v, &rep, &idx, err) != 0) return -1;
                 if (strcmp(target, "transaction_isolation") == 0 && s->in_block) {
-                    if (s->txn_id)
+                    if (s->nsp > 0 && !s->txn_queried)
+                        return orb_err_set(err, ACTIVE_SQL_TRANSACTION,
+                                           "SET TRANSACTION ISOLATION LEVEL must not be called in a subtransaction");
+                    if (s->txn_queried)
                         return orb_err_set(err, ACTIVE_SQL_TRANSACTION,
                                            "SET TRANSACTION ISOLATION LEVEL must be called before any query");
                     s->block_iso = (strcmp(v, "read committed") == 0 || strcmp(v, "read uncommitted") == 0)
@@ -515,6 +656,59 @@ static bool allowed_in_failed(PgQuery__Node *n) {
            k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
 }
 
+/* EXPLAIN [ANALYZE] stmt: the plan; ANALYZE runs the statement (also a write, as PostgreSQL
+ * does) and adds what each part produced. */
+static int run_explain(sql_session_t *s, PgQuery__ExplainStmt *es, const char *text,
+                       const sql_value_t *params, orb_mcx_t *mcx, sql_result_t *res,
+                       orb_err_t *err) {
+    bool analyze = false;
+    for (size_t i = 0; i < es->n_options; i++) {
+        PgQuery__DefElem *d = es->options[i]->def_elem;
+        const char *v = NULL;
+        if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_STRING) v = d->arg->string->sval;
+        if (strcmp(d->defname, "analyze") == 0) {
+            analyze = !v || strcasecmp(v, "off") != 0;
+            if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN) analyze = d->arg->boolean->boolval;
+        } else if (strcmp(d->defname, "format") == 0) {
+            if (v && strcasecmp(v, "text") != 0)
+                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "EXPLAIN (FORMAT %s) is not supported yet", v);
+        } else if (strcmp(d->defname, "verbose") != 0 && strcmp(d->defname, "costs") != 0 &&
+                   strcmp(d->defname, "buffers") != 0 && strcmp(d->defname, "timing") != 0 &&
+                   strcmp(d->defname, "summary") != 0 && strcmp(d->defname, "settings") != 0 &&
+                   strcmp(d->defname, "wal") != 0) {
+            return orb_err_set(err, SYNTAX_ERROR, "unrecognized EXPLAIN option \"%s\"", d->defname);
+        }
+    }
+    PgQuery__Node *inner = es->query;
+    if (!inner || (inner->node_case != PG_QUERY__NODE__NODE_SELECT_STMT &&
+                   inner->node_case != PG_QUERY__NODE__NODE_INSERT_STMT &&
+                   inner->node_case != PG_QUERY__NODE__NODE_UPDATE_STMT &&
+                   inner->node_case != PG_QUERY__NODE__NODE_DELETE_STMT))
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "EXPLAIN of this statement is not supported yet");
+    sql_analyze_ctx_t ac = {.mcx = mcx, .sess = s, .text = text};
+    sql_query_t *query;
+    if (sql_analyze(&ac, inner, &query, err) != 0) return -1;
+    sql_exec_ctx_t xc = {.sess = s, .mcx = mcx, .params = params, .txn_id = s->txn_id};
+    if (!analyze) return sql_explain(&xc, query, false, 0, res, err);
+    if (txn_ensure(s, err) != 0) return -1;
+    s->txn_queried = true;
+    if (act_txn_statement_begin(s->engine->rt, s->txn_id, err) != 0) return -1;
+    xc.txn_id = s->txn_id;
+    xc.instrument = true;
+    sql_result_t out;
+    memset(&out, 0, sizeof out);
+    double t0 = sql_clock_ms();
+    int rc = sql_exec_query(&xc, query, &out, err);
+    double ms = sql_clock_ms() - t0;
+    orb_err_t e2;
+    if (act_txn_statement_end(s->engine->rt, s->txn_id, rc == 0, &e2) != 0 && rc == 0) {
+        *err = e2;
+        rc = -1;
+    }
+    if (rc != 0) return -1;
+    return sql_explain(&xc, query, true, ms, res, err);
+}
+
 /* Runs one statement inside the session's transaction. res is filled (columns, rows, tag).
  * query may be pre-analyzed (extended protocol); params are bound values. */
 static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text, sql_query_t *query,
@@ -540,15 +734,26 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         result_set_tag(res, "CREATE TABLE");
         return sql_exec_create_table(s, stmt->create_stmt, mcx, text, err);
     case PG_QUERY__NODE__NODE_DROP_STMT:
-        result_set_tag(res, "DROP TABLE");
+        result_set_tag(res, stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE ? "DROP SEQUENCE"
+                            : stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA ? "DROP SCHEMA"
+                                                                                                  : "DROP TABLE");
         return sql_exec_drop(s, stmt->drop_stmt, mcx, err);
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        result_set_tag(res, "TRUNCATE TABLE");
+        return sql_exec_truncate(s, stmt->truncate_stmt, err);
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+        result_set_tag(res, "CREATE SEQUENCE");
+        return sql_exec_create_sequence(s, stmt->create_seq_stmt, mcx, text, err);
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+        result_set_tag(res, "CREATE SCHEMA");
+        return sql_exec_create_schema(s, stmt->create_schema_stmt, err);
     case PG_QUERY__NODE__NODE_SELECT_STMT:
     case PG_QUERY__NODE__NODE_INSERT_STMT:
     case PG_QUERY__NODE__NODE_UPDATE_STMT:
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         break;
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "EXPLAIN is not supported yet");
+        return run_explain(s, stmt->explain_stmt, text, params, mcx, res, err);
     default:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this statement is not supported yet");
     }
@@ -561,6 +766,7 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         sql_result_describe(query, mcx, &res->cols, &res->ncols);
     if (query->kind != SQL_STMT_SELECT) res->emit = NULL; /* RETURNING rows are kept */
     if (txn_ensure(s, err) != 0) return -1;
+    s->txn_queried = true;
     if (act_txn_statement_begin(s->engine->rt, s->txn_id, err) != 0) return -1;
     sql_exec_ctx_t xc = {.sess = s, .mcx = mcx, .params = params, .txn_id = s->txn_id};
     int rc = sql_exec_query(&xc, query, res, err);
@@ -795,7 +1001,7 @@ int sql_session_parse(sql_session_t *s, const char *stmt_name, const char *text,
     return 0;
 fail:
     prepared_free(p);
-    if (s->in_block) s->failed = true;
+    if (s->in_block && !s->failed) on_error(s);
     return -1;
 }
 
@@ -863,6 +1069,11 @@ int sql_session_describe_statement(sql_session_t *s, const char *stmt_name,
     prepared_t *st = find_stmt(s, stmt_name, NULL);
     if (!st) return orb_err_set(err, INVALID_SQL_STATEMENT_NAME, "prepared statement \"%s\" does not exist", stmt_name);
     sink->parameter_description(sink->arg, st->param_types, st->nparams);
+    if (st->stmt && st->stmt->node_case == PG_QUERY__NODE__NODE_EXPLAIN_STMT) {
+        sql_column_t c = {.name = "QUERY PLAN", .type_oid = SQL_OID_TEXT, .typlen = -1, .typmod = -1};
+        sink->row_description(sink->arg, &c, 1);
+        return 0;
+    }
     if (st->stmt && st->stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
         /* SHOW returns one text column named after the setting */
         sql_column_t c = {.name = st->stmt->variable_show_stmt->name, .type_oid = SQL_OID_TEXT, .typlen = -1, .typmod = -1};
@@ -877,6 +1088,11 @@ int sql_session_describe_portal(sql_session_t *s, const char *portal, const sql_
                                 orb_err_t *err) {
     portal_t *p = find_portal(s, portal, NULL);
     if (!p) return orb_err_set(err, INVALID_CURSOR_NAME, "portal \"%s\" does not exist", portal);
+    if (p->stmt->stmt && p->stmt->stmt->node_case == PG_QUERY__NODE__NODE_EXPLAIN_STMT) {
+        sql_column_t c = {.name = "QUERY PLAN", .type_oid = SQL_OID_TEXT, .typlen = -1, .typmod = -1};
+        sink->row_description(sink->arg, &c, 1);
+        return 0;
+    }
     if (p->stmt->stmt && p->stmt->stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
         sql_column_t c = {.name = p->stmt->stmt->variable_show_stmt->name, .type_oid = SQL_OID_TEXT, .typlen = -1, .typmod = -1};
         sink->row_description(sink->arg, &c, 1);

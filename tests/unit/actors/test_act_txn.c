@@ -1,6 +1,7 @@
 /* tests/unit/actors/test_act_txn.c — node-local transactions through the shard actors:
- * visibility until commit, rollback, statement rollback, parking of a request behind a busy
- * row lock (resumed after the holder commits, or 55P03 after lock_timeout_ms). */
+ * visibility until commit, rollback, statement rollback, SQL savepoints (rollback to, keep,
+ * release, lock release), parking of a request behind a busy row lock (resumed after the
+ * holder commits, or 55P03 after lock_timeout_ms). */
 #include "tests.h"
 
 #include <pthread.h>
@@ -168,6 +169,128 @@ static void test_scan_for_update_locks_rows(void **state) {
     orb_mcx_destroy(p.mcx);
 }
 
+/* ---- SQL savepoints ------------------------------------------------------------------ */
+
+static void test_savepoint_rollback_to_undoes_later_writes_and_keeps_savepoint(void **state) {
+    tenv_t *e = *state;
+    orb_err_t err;
+    uint64_t txn;
+    int64_t v;
+    assert_int_equal(act_txn_begin(e->rt, ACT_READ_COMMITTED, &txn, &err), 0);
+    assert_int_equal(t_insert(e, txn, 100, 1, 11, &err), 0);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), 0);
+    assert_int_equal(t_insert(e, txn, 100, 2, 22, &err), 0);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, txn, 100, 2, &v, &err), 0);
+    assert_int_equal(v, -1);
+    /* the savepoint is still there: roll back to it a second time */
+    assert_int_equal(t_insert(e, txn, 100, 3, 33, &err), 0);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, txn, 100, 3, &v, &err), 0);
+    assert_int_equal(v, -1);
+    assert_int_equal(t_get(e, txn, 100, 1, &v, &err), 0);
+    assert_int_equal(v, 11);
+    assert_int_equal(act_txn_commit(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, 0, 100, 1, &v, &err), 0);
+    assert_int_equal(v, 11);
+    assert_int_equal(t_get(e, 0, 100, 2, &v, &err), 0);
+    assert_int_equal(v, -1);
+}
+
+static void test_savepoint_release_keeps_writes(void **state) {
+    tenv_t *e = *state;
+    orb_err_t err;
+    uint64_t txn;
+    int64_t v;
+    assert_int_equal(act_txn_begin(e->rt, ACT_READ_COMMITTED, &txn, &err), 0);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), 0);
+    assert_int_equal(t_insert(e, txn, 100, 1, 11, &err), 0);
+    assert_int_equal(act_txn_release(e->rt, txn, &err), 0);
+    assert_int_equal(act_txn_commit(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, 0, 100, 1, &v, &err), 0);
+    assert_int_equal(v, 11);
+}
+
+static void test_savepoint_rollback_to_outer_after_releasing_inner(void **state) {
+    tenv_t *e = *state;
+    orb_err_t err;
+    uint64_t txn;
+    int64_t v;
+    assert_int_equal(act_txn_begin(e->rt, ACT_READ_COMMITTED, &txn, &err), 0);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), 0); /* a */
+    assert_int_equal(t_insert(e, txn, 100, 1, 11, &err), 0);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), 0); /* b */
+    assert_int_equal(t_insert(e, txn, 100, 2, 22, &err), 0);
+    /* ROLLBACK TO a: b goes first, then a is rolled back to (and kept) */
+    assert_int_equal(act_txn_release(e->rt, txn, &err), 0);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, txn, 100, 1, &v, &err), 0);
+    assert_int_equal(v, -1);
+    assert_int_equal(t_get(e, txn, 100, 2, &v, &err), 0);
+    assert_int_equal(v, -1);
+    /* a is live: release it, then nothing is left to roll back to */
+    assert_int_equal(act_txn_release(e->rt, txn, &err), 0);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_INTERNAL_ERROR);
+    act_txn_rollback(e->rt, txn);
+}
+
+static void test_savepoint_survives_failed_statement(void **state) {
+    tenv_t *e = *state;
+    orb_err_t err;
+    uint64_t txn;
+    int64_t v;
+    assert_int_equal(act_txn_begin(e->rt, ACT_READ_COMMITTED, &txn, &err), 0);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), 0);
+    assert_int_equal(act_txn_statement_begin(e->rt, txn, &err), 0);
+    assert_int_equal(t_insert(e, txn, 100, 1, 11, &err), 0);
+    assert_int_equal(act_txn_statement_end(e->rt, txn, true, &err), 0);
+    assert_int_equal(act_txn_statement_begin(e->rt, txn, &err), 0);
+    assert_int_equal(t_insert(e, txn, 100, 2, 22, &err), 0);
+    assert_int_equal(act_txn_statement_end(e->rt, txn, false, &err), 0);
+    /* the statement savepoint went; the SQL savepoint still undoes row 1 */
+    assert_int_equal(t_get(e, txn, 100, 1, &v, &err), 0);
+    assert_int_equal(v, 11);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, txn, 100, 1, &v, &err), 0);
+    assert_int_equal(v, -1);
+    assert_int_equal(act_txn_commit(e->rt, txn, &err), 0);
+    assert_int_equal(t_get(e, 0, 100, 1, &v, &err), 0);
+    assert_int_equal(v, -1);
+}
+
+static void test_savepoint_rollback_to_releases_row_locks(void **state) {
+    tenv_t *e = *state;
+    orb_err_t err;
+    uint64_t txn;
+    int64_t v;
+    assert_int_equal(act_txn_begin(e->rt, ACT_READ_COMMITTED, &txn, &err), 0);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), 0);
+    assert_int_equal(t_insert(e, txn, 100, 5, 55, &err), 0);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), 0);
+    /* another writer gets row 5 at once while txn is still open */
+    uint64_t t0 = now_ms();
+    assert_int_equal(t_insert(e, 0, 100, 5, 99, &err), 0);
+    assert_true(now_ms() - t0 < 500);
+    assert_int_equal(t_get(e, 0, 100, 5, &v, &err), 0);
+    assert_int_equal(v, 99);
+    act_txn_rollback(e->rt, txn);
+}
+
+static void test_savepoint_calls_on_finished_txn_fail_25000(void **state) {
+    tenv_t *e = *state;
+    orb_err_t err;
+    uint64_t txn;
+    assert_int_equal(act_txn_begin(e->rt, ACT_READ_COMMITTED, &txn, &err), 0);
+    act_txn_rollback(e->rt, txn);
+    assert_int_equal(act_txn_savepoint(e->rt, txn, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_INVALID_TRANSACTION_STATE);
+    assert_int_equal(act_txn_rollback_to(e->rt, txn, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_INVALID_TRANSACTION_STATE);
+    assert_int_equal(act_txn_release(e->rt, txn, &err), -1);
+    assert_int_equal(err.code, ORB_SQLSTATE_INVALID_TRANSACTION_STATE);
+}
+
 const struct CMUnitTest act_txn_tests[] = {
     cmocka_unit_test_setup_teardown(test_txn_insert_invisible_until_commit, tenv_setup,
                                     tenv_teardown),
@@ -178,5 +301,18 @@ const struct CMUnitTest act_txn_tests[] = {
                                     tenv_teardown),
     cmocka_unit_test_setup_teardown(test_busy_lock_times_out_55P03, tenv_setup, tenv_teardown),
     cmocka_unit_test_setup_teardown(test_scan_for_update_locks_rows, tenv_setup, tenv_teardown),
+    cmocka_unit_test_setup_teardown(
+        test_savepoint_rollback_to_undoes_later_writes_and_keeps_savepoint, tenv_setup,
+        tenv_teardown),
+    cmocka_unit_test_setup_teardown(test_savepoint_release_keeps_writes, tenv_setup,
+                                    tenv_teardown),
+    cmocka_unit_test_setup_teardown(test_savepoint_rollback_to_outer_after_releasing_inner,
+                                    tenv_setup, tenv_teardown),
+    cmocka_unit_test_setup_teardown(test_savepoint_survives_failed_statement, tenv_setup,
+                                    tenv_teardown),
+    cmocka_unit_test_setup_teardown(test_savepoint_rollback_to_releases_row_locks, tenv_setup,
+                                    tenv_teardown),
+    cmocka_unit_test_setup_teardown(test_savepoint_calls_on_finished_txn_fail_25000, tenv_setup,
+                                    tenv_teardown),
 };
 const size_t act_txn_ntests = sizeof act_txn_tests / sizeof act_txn_tests[0];
