@@ -269,7 +269,7 @@ static int seq_params(sql_session_t *s, PgQuery__Node **opts, size_t nopts,
     if (sql_expr_resolve_type(&ac, as->arg->type_name, &d->type, &typmod,
                               err) != 0)
       return -1;
-    int64_t lo, hi;
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
     if (type_bounds(d->type, &lo, &hi) != 0) {
       return orb_err_set(err, INVALID_PARAMETER_VALUE,
                          "sequence type must be smallint, integer, or bigint");
@@ -289,7 +289,7 @@ static int seq_params(sql_session_t *s, PgQuery__Node **opts, size_t nopts,
                      cycle->arg->node_case == PG_QUERY__NODE__NODE_INTEGER
                  ? cycle->arg->integer->ival != 0
                  : false);
-  int64_t lo, hi;
+  int64_t lo = INT64_MIN, hi = INT64_MAX;
   type_bounds(d->type, &lo, &hi);
   /* NO MAXVALUE / NO MINVALUE come as options without an argument */
   if (maxv && maxv->arg) {
