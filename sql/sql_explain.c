@@ -230,8 +230,14 @@ static void explain_from(plan_text_t *pt, const sql_query_t *q, const sql_from_t
                 }
             }
         }
-        line(pt, depth, "%s %s Join  (at the coordinator)%s", hash ? "Hash" : "Nested Loop",
-             types[f->jointype], actual(pt, f->act_rows, f->act_ms));
+        if (sql_from_index_nl_possible(pt->mcx, q, f)) {
+            line(pt, depth, "Nested Loop %s Join  (primary-key lookups on %s per outer row, batched per shard; %s above 4096 outer rows)%s",
+                 types[f->jointype], q->rtes[f->right->rte].table->name, hash ? "hash join" : "nested loop",
+                 actual(pt, f->act_rows, f->act_ms));
+        } else {
+            line(pt, depth, "%s %s Join  (at the coordinator)%s", hash ? "Hash" : "Nested Loop",
+                 types[f->jointype], actual(pt, f->act_rows, f->act_ms));
+        }
         if (f->quals) detail(pt, depth, "Join Filter: %s", etext(pt, q, f->quals));
         explain_from(pt, q, f->left, depth + 1);
         explain_from(pt, q, f->right, depth + 1);

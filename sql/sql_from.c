@@ -594,10 +594,138 @@ static sql_value_t *with_nulls(sql_exec_ctx_t *xc, const sql_value_t *row, const
     return c;
 }
 
+/* Index nested-loop join: when the join conditions fix the whole primary key of the right
+ * table from left-side values, each left row fetches its partner by point lookups (batched
+ * per shard, shards in parallel) instead of scanning the right table. */
+#define INDEX_NL_MAX_OUTER 4096
+
+static sql_expr_t **pk_from_left(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
+    const sql_from_t *r = f->right;
+    if (r->kind != SQL_FROM_TABLE || (f->jointype != SQL_JOIN_INNER && f->jointype != SQL_JOIN_LEFT))
+        return NULL;
+    const sql_table_t *t = q->rtes[r->rte].table;
+    if (t->npk == 0) return NULL;
+    sql_expr_t **conj = NULL;
+    int n = 0, cap = 0;
+    collect_conj(f->quals, &conj, &n, &cap, mcx);
+    sql_expr_t **keys = orb_alloc0(mcx, sizeof(sql_expr_t *) * (size_t)t->npk);
+    int lo_l = f->left->offset, hi_l = f->left->offset + f->left->width - 1;
+    for (int k = 0; k < t->npk; k++) {
+        int col = r->offset + t->pk[k];
+        for (int i = 0; i < n && !keys[k]; i++) {
+            sql_expr_t *e = conj[i];
+            if (!SQL_IS_A(e, FUNC) || e->nargs != 2 || strcmp(e->fn->name, "=") != 0) continue;
+            for (int side = 0; side < 2 && !keys[k]; side++) {
+                sql_expr_t *a = e->args[side], *b = e->args[1 - side];
+                if (!SQL_IS_A(a, COLUMN) || a->index != col || b->type != a->type) continue;
+                int blo = 1 << 30, bhi = -1;
+                if (!expr_span(b, &blo, &bhi)) continue;
+                if (bhi < 0 || (blo >= lo_l && bhi <= hi_l)) keys[k] = b;
+            }
+        }
+        if (!keys[k]) return NULL;
+    }
+    return keys;
+}
+
+static int index_nl_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *L,
+                         sql_expr_t **keys, sql_rowset_t *out, orb_err_t *err) {
+    const sql_from_t *r = f->right;
+    const sql_table_t *t = q->rtes[r->rte].table;
+    uint32_t ns = t->nshards;
+    /* per shard: the GET ops and which left row each serves */
+    Orbit__ShardOp ***ops = orb_alloc0(xc->mcx, sizeof *ops * ns);
+    int64_t **owner = orb_alloc0(xc->mcx, sizeof *owner * ns);
+    size_t *nops = orb_alloc0(xc->mcx, sizeof *nops * ns);
+    for (uint32_t s = 0; s < ns; s++) {
+        ops[s] = orb_alloc0(xc->mcx, sizeof(Orbit__ShardOp *) * (size_t)(L->n + 1));
+        owner[s] = orb_alloc0(xc->mcx, sizeof(int64_t) * (size_t)(L->n + 1));
+    }
+    for (int64_t l = 0; l < L->n; l++) {
+        sql_eval_ctx_t ec = sql_eval_ctx(xc, L->rows[l]);
+        Orbit__Datum **kd = sql_pb_datums(xc->mcx, t->npk);
+        bool null = false;
+        for (int k = 0; k < t->npk && !null; k++) {
+            sql_value_t v;
+            if (sql_expr_eval(&ec, keys[k], &v, err) != 0) return -1;
+            if (v.isnull) null = true;
+            else kd[k] = sql_pb_datum(xc->mcx, t->cols[t->pk[k]].type, &v);
+        }
+        if (null) continue; /* NULL never equals: no partner */
+        uint32_t shard;
+        if (act_shard_of((const Orbit__Datum *const *)kd, (size_t)t->npk, ns, &shard, err) != 0) return -1;
+        Orbit__ShardOp *op = orb_alloc(xc->mcx, sizeof *op);
+        orbit__shard_op__init(op);
+        op->kind = ORBIT__SHARD_OP__KIND__GET;
+        op->key = kd;
+        op->n_key = (size_t)t->npk;
+        owner[shard][nops[shard]] = l;
+        ops[shard][nops[shard]++] = op;
+    }
+    act_call_t **calls = orb_alloc0(xc->mcx, sizeof *calls * ns);
+    for (uint32_t s = 0; s < ns; s++) {
+        if (!nops[s]) continue;
+        Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+        req.txn_id = xc->txn_id;
+        req.table_id = t->id;
+        req.shard = s;
+        req.schema_version = t->version;
+        req.n_ops = nops[s];
+        req.ops = ops[s];
+        calls[s] = act_call_post(sql_session_rt(xc->sess), ACT_TABLE_SHARD, &req);
+    }
+    /* partners[l]: the right row of left row l (the key is unique: at most one) */
+    sql_value_t **partner = orb_alloc0(xc->mcx, sizeof *partner * (size_t)(L->n + 1));
+    int rc = 0;
+    for (uint32_t s = 0; s < ns; s++) {
+        if (!calls[s]) continue;
+        Orbit__ShardReply *reply;
+        orb_err_t e;
+        if (act_call_wait(calls[s], &reply, &e) != 0) {
+            if (rc == 0) {
+                *err = e;
+                rc = -1;
+            }
+        } else {
+            for (size_t i = 0; rc == 0 && i < reply->n_results && i < nops[s]; i++) {
+                Orbit__OpResult *res = reply->results[i];
+                if (res->n_rows != 1) continue;
+                sql_value_t *row;
+                rc = sql_row_from_pb_at(t, res->rows[0], xc->mcx, r->offset, q->width, &row, err);
+                if (rc == 0) partner[owner[s][i]] = row;
+            }
+        }
+        act_call_free(calls[s]);
+    }
+    if (rc != 0) return -1;
+    for (int64_t l = 0; l < L->n; l++) {
+        bool matched = false;
+        if (partner[l]) {
+            sql_value_t *c = orb_alloc(xc->mcx, sizeof *c * (size_t)(q->width + 1));
+            memcpy(c, L->rows[l], sizeof *c * (size_t)q->width);
+            memcpy(c + r->offset, partner[l] + r->offset, sizeof *c * (size_t)r->width);
+            sql_eval_ctx_t ec = sql_eval_ctx(xc, c);
+            bool ok = true;
+            if (r->filter && sql_expr_eval_bool(&ec, r->filter, &ok, err) != 0) return -1;
+            if (ok && f->quals && sql_expr_eval_bool(&ec, f->quals, &ok, err) != 0) return -1;
+            if (ok) {
+                matched = true;
+                sql_rowset_add(out, xc->mcx, c);
+            }
+        }
+        if (!matched && f->jointype == SQL_JOIN_LEFT)
+            sql_rowset_add(out, xc->mcx, with_nulls(xc, L->rows[l], f->right, q->width));
+    }
+    f->right->act_rows += L->n;
+    return 0;
+}
+
 static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                      orb_err_t *err) {
     sql_rowset_t L = {0}, R = {0};
     if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
+    sql_expr_t **pkeys = L.n <= INDEX_NL_MAX_OUTER ? pk_from_left(xc->mcx, q, f) : NULL;
+    if (pkeys) return index_nl_join(xc, q, f, &L, pkeys, out, err);
     if (sql_from_exec(xc, q, f->right, &R, err) != 0) return -1;
     int width = q->width;
     bool *rmatched = orb_alloc0(xc->mcx, sizeof(bool) * (size_t)(R.n + 1));
@@ -778,4 +906,8 @@ static int run_cte(sql_exec_ctx_t *xc, sql_cte_t *c, orb_err_t *err) {
     c->rows = all;
     c->done = true;
     return 0;
+}
+
+bool sql_from_index_nl_possible(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
+    return f->kind == SQL_FROM_JOIN && pk_from_left(mcx, q, f) != NULL;
 }

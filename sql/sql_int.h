@@ -508,6 +508,8 @@ void sql_rowset_add(sql_rowset_t *rs, orb_mcx_t *mcx, sql_value_t *row);
 int sql_from_analyze(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__Node **items, size_t n,
                      sql_query_t *q, sql_scope_t *sc, orb_err_t *err);
 void sql_from_pushdown(sql_analyze_ctx_t *ac, sql_query_t *q);
+/* Whether a join can fetch its right side by primary-key lookups from left rows. */
+bool sql_from_index_nl_possible(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f);
 int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                   orb_err_t *err);
 /* Runs a SELECT as a subquery of the row being evaluated in ec; per_row: its result is only
