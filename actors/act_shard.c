@@ -223,8 +223,11 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
 
     st_cf_t cf = op_cf(ex, op->index_id);
     st_iter_t *it = st_iter_create(ex->st, cf, lo->data, lo->len, hi->data, hi->len, op->reverse);
-    rowvec_t rows = {0}, keys = {0};
+    rowvec_t rows = {0}, keys = {0}, pks = {0};
     int rc = 0;
+    bool fetch = op->fetch_pk_cols > 0 && op->index_id > 0;
+    orb_buf_t pkb;
+    orb_buf_init(&pkb);
     for (; st_iter_valid(it); st_iter_next(it)) {
         if (op->limit && keys.n >= op->limit) break;
         ex->rows_read++;
@@ -232,6 +235,33 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
         const char *k = st_iter_key(it, &kn);
         const char *v = st_iter_value(it, &vn);
         Orbit__Row *row = NULL;
+        if (fetch) {
+            /* a local index entry: its last key columns name the row, in this shard */
+            Orbit__Row *krow;
+            if ((rc = key_decode(ex->mcx, k, kn, &krow, err)) != 0) break;
+            if (krow->n_cols < op->fetch_pk_cols) {
+                rc = orb_err_set(err, DATA_CORRUPTED, "index entry shorter than its primary key");
+                break;
+            }
+            Orbit__Row *pk = orb_alloc(ex->mcx, sizeof *pk);
+            orbit__row__init(pk);
+            pk->n_cols = op->fetch_pk_cols;
+            pk->cols = krow->cols + (krow->n_cols - op->fetch_pk_cols);
+            key_prefix(ex, &pkb, 0);
+            if ((rc = key_append(&pkb, pk->cols, pk->n_cols, err)) != 0) break;
+            char *rv;
+            size_t rvn;
+            bool found;
+            rc = st_txn_get(ex->st, op_cf(ex, 0), pkb.data, pkb.len, op->for_update, ex->mcx, &rv,
+                            &rvn, &found, err);
+            if (rc != 0) break;
+            if (!found) continue; /* the row went away with a transaction that committed */
+            if ((rc = row_decode(ex->mcx, rv, rvn, &row, err)) != 0) break;
+            rowvec_push(ex->mcx, &keys, krow);
+            rowvec_push(ex->mcx, &rows, row);
+            rowvec_push(ex->mcx, &pks, pk);
+            continue;
+        }
         if (op->for_update) {
             char *lv;
             size_t lvn;
@@ -251,11 +281,14 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
     }
     if (rc == 0) rc = st_iter_status(it, err);
     st_iter_destroy(it);
+    orb_buf_free(&pkb);
     if (rc != 0) return rc;
     res->rows = rows.v;
     res->n_rows = rows.n;
     res->keys = keys.v;
     res->n_keys = keys.n;
+    res->pks = pks.v;
+    res->n_pks = pks.n;
     res->count = keys.n;
     return 0;
 }
@@ -454,5 +487,21 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err) {
         rc = st_db_delete_range(rt->db, cfs[i], lo.data, lo.len, hi.data, hi.len, err);
     orb_buf_free(&lo);
     orb_buf_free(&hi);
+    return rc;
+}
+
+int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
+                        uint32_t index_id, orb_err_t *err) {
+    int rc = 0;
+    for (uint32_t s = 0; s < nshards && rc == 0; s++) {
+        orb_buf_t lo, hi;
+        orb_buf_init(&lo);
+        orb_buf_init(&hi);
+        st_key_prefix(&lo, table_id, s, index_id);
+        st_key_prefix(&hi, table_id, s, index_id + 1);
+        rc = st_db_delete_range(rt->db, ST_CF_INDEX, lo.data, lo.len, hi.data, hi.len, err);
+        orb_buf_free(&lo);
+        orb_buf_free(&hi);
+    }
     return rc;
 }

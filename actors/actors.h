@@ -93,6 +93,9 @@ int act_txn_release(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
 
 /* Removes every row and index entry of a table, on all shards (after DROP TABLE committed). */
 int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
+/* Removes the entries of one secondary index on every shard (after DROP INDEX). */
+int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
+                        uint32_t index_id, orb_err_t *err);
 
 /* ---- sequences ------------------------------------------------------------------------- */
 /* Sequences are non-transactional, as in PostgreSQL. Values are reserved in durable blocks,

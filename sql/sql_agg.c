@@ -18,6 +18,7 @@ typedef enum {
     /* numeric and float statistics: VAR/STD x SAMP/POP */
     AGG_NVAR_SAMP, AGG_NVAR_POP, AGG_NSTD_SAMP, AGG_NSTD_POP,
     AGG_FVAR_SAMP, AGG_FVAR_POP, AGG_FSTD_SAMP, AGG_FSTD_POP,
+    AGG_ARRAY, /* array_agg: NULLs kept, no rows -> NULL */
 } agg_kind_t;
 
 struct sql_agg {
@@ -47,9 +48,11 @@ struct sql_agg_state {
     size_t slen, scap;
     sql_interval_t iv;  /* sum(interval) */
     int64_t bits;       /* bit_and/bit_or/bit_xor */
+    sql_array_acc_t acc; /* array_agg */
 };
 
 static const sql_agg_t aggs[] = {
+    {"array_agg", 1, SQL_OID_ANY, 0, AGG_ARRAY, 0},
     {"count", 0, 0, SQL_OID_INT8, AGG_COUNT_STAR, 0},
     {"count", 1, SQL_OID_ANY, SQL_OID_INT8, AGG_COUNT, 0},
     {"sum", 1, SQL_OID_INT2, SQL_OID_INT8, AGG_SUM_INT, 0},
@@ -154,8 +157,20 @@ int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const
         if (nargs > 1) argcast[1] = best->argtype2;
     }
     if (rettype) *rettype = best->rettype ? best->rettype : best->argtype;
+    if (best->kind == AGG_ARRAY) {
+        uint32_t et = argtypes[0] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argtypes[0];
+        uint32_t at = sql_array_type_of(et);
+        if (!at) {
+            const sql_type_info_t *ti = sql_type_get(et);
+            return orb_err_set(err, UNDEFINED_FUNCTION, "could not find array type for data type %s",
+                               ti ? ti->sql_name : "unknown");
+        }
+        if (rettype) *rettype = at;
+    }
     return 0;
 }
+
+static void acc_cleanup(void *arg) { sql_array_acc_free(arg); }
 
 sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, orb_mcx_t *mcx) {
     sql_agg_state_t *st = orb_alloc0(mcx, sizeof *st);
@@ -164,6 +179,10 @@ sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, or
     st->mcx = mcx;
     st->work = orb_mcx_create(mcx, "agg");
     st->bres = agg->kind == AGG_BOOL_AND;
+    if (agg->kind == AGG_ARRAY) {
+        sql_array_acc_init(&st->acc, st->argtype);
+        orb_mcx_on_reset(mcx, acc_cleanup, &st->acc);
+    }
     return st;
 }
 
@@ -205,6 +224,12 @@ int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_er
     const sql_value_t *arg = nargs > 0 ? args : NULL;
     const sql_agg_t *a = st->agg;
     if (a->kind == AGG_COUNT_STAR) { st->count++; return 0; }
+    if (a->kind == AGG_ARRAY) {
+        if (!arg) return 0;
+        st->count++;
+        sql_array_acc_add(&st->acc, arg);
+        return 0;
+    }
     if (!arg || arg->isnull) return 0;
     st->count++;
     switch (a->kind) {
@@ -351,6 +376,13 @@ int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err) {
     if (a->kind == AGG_COUNT_STAR || a->kind == AGG_COUNT) {
         out->v.i = st->count;
         return 0;
+    }
+    if (a->kind == AGG_ARRAY) {
+        if (st->count == 0) {
+            out->isnull = true;
+            return 0;
+        }
+        return sql_array_acc_finish(&st->acc, st->mcx, out);
     }
     if (st->count == 0) {
         out->isnull = true;

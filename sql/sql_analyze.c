@@ -33,7 +33,16 @@ static void release_table(void *arg) { sql_table_release(arg); }
 static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t *q,
                       orb_err_t *err) {
     const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL;
-    sql_table_t *t = sql_catalog_get(sql_session_engine(ac->sess), schema, rv->relname);
+    /* search_path resolution (sql_catalog.c) */
+    sql_table_t *t = sql_catalog_resolve(ac->sess, schema, rv->relname);
+    if (t && t->view_sql) { /* SELECT reads views through sql_from.c; DML cannot */
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "%s a view is not supported yet",
+                    q->kind == SQL_STMT_INSERT   ? "inserting into"
+                    : q->kind == SQL_STMT_UPDATE ? "updating"
+                                                 : "deleting from");
+        sql_table_release(t);
+        return sql_err_at(err, rv->location);
+    }
     if (!t) {
         if (schema)
             orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", schema,
@@ -92,6 +101,11 @@ static int figure_colname_int(PgQuery__Node *n, const char **name) {
     case PG_QUERY__NODE__NODE_GROUPING_FUNC:
         *name = "grouping";
         return 2;
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+        *name = "array";
+        return 2;
+    case PG_QUERY__NODE__NODE_A_INDIRECTION:
+        return figure_colname_int(n->a_indirection->arg, name);
     case PG_QUERY__NODE__NODE_SUB_LINK: {
         PgQuery__SubLink *sl = n->sub_link;
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) {
@@ -538,17 +552,14 @@ static const char *match_cmp(const sql_expr_t *e, int col, sql_expr_t **val) {
     return NULL;
 }
 
-void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sql_expr_t *cond,
-                     sql_path_t *p) {
+/* Leading key columns fixed by equality, and a range on the next one, for a key made of
+ * cols (table positions, at `offset` in the combined row). */
+static void match_key(sql_analyze_ctx_t *ac, sql_expr_t **conj, int n, const int *cols, int ncols,
+                      int offset, sql_path_t *p) {
     memset(p, 0, sizeof *p);
-    p->access = SQL_ACCESS_FULL;
-    if (!cond || t->npk == 0) return;
-    sql_expr_t *conj[64];
-    int n = 0;
-    flatten_and(cond, conj, &n, 64);
-    p->eq = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)t->npk);
-    for (int k = 0; k < t->npk; k++) {
-        int col = offset + t->pk[k];
+    p->eq = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(ncols + 1));
+    for (int k = 0; k < ncols; k++) {
+        int col = offset + cols[k];
         sql_expr_t *found = NULL;
         for (int i = 0; i < n && !found; i++) {
             sql_expr_t *v;
@@ -558,11 +569,8 @@ void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sq
         if (!found) break;
         p->eq[p->neq++] = found;
     }
-    if (p->neq == t->npk) {
-        p->access = SQL_ACCESS_POINT;
-        return;
-    }
-    int col = offset + t->pk[p->neq];
+    if (p->neq == ncols) return;
+    int col = offset + cols[p->neq];
     for (int i = 0; i < n; i++) {
         sql_expr_t *v;
         const char *op = match_cmp(conj[i], col, &v);
@@ -575,7 +583,52 @@ void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sq
             p->upper_incl = op[1] == '=';
         }
     }
-    if (p->neq > 0 || p->lower || p->upper) p->access = SQL_ACCESS_RANGE;
+}
+
+/* The access path: primary-key point lookup, then a unique index point lookup, then the key
+ * prefix/range that fixes the most columns (primary key or secondary index), else a full
+ * scan. */
+void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sql_expr_t *cond,
+                     sql_path_t *p) {
+    memset(p, 0, sizeof *p);
+    p->access = SQL_ACCESS_FULL;
+    if (!cond) return;
+    sql_expr_t *conj[64];
+    int n = 0;
+    flatten_and(cond, conj, &n, 64);
+    int best_score = 0;
+    if (t->npk) {
+        sql_path_t pk;
+        match_key(ac, conj, n, t->pk, t->npk, offset, &pk);
+        if (pk.neq == t->npk) {
+            *p = pk;
+            p->access = SQL_ACCESS_POINT;
+            return;
+        }
+        if (pk.neq > 0 || pk.lower || pk.upper) {
+            *p = pk;
+            p->access = SQL_ACCESS_RANGE;
+            best_score = pk.neq * 2 + (pk.lower || pk.upper ? 1 : 0);
+        }
+    }
+    for (int u = 0; u < t->nunique; u++) {
+        const sql_unique_t *ix = &t->uniques[u];
+        sql_path_t cand;
+        match_key(ac, conj, n, ix->cols, ix->ncols, offset, &cand);
+        cand.index = ix;
+        if (ix->unique && cand.neq == ix->ncols) {
+            *p = cand;
+            p->access = SQL_ACCESS_UNIQUE;
+            return;
+        }
+        if (ix->unique) continue; /* global entries: only exact lookups */
+        int score = cand.neq * 2 + (cand.lower || cand.upper ? 1 : 0);
+        if (score > best_score) {
+            best_score = score;
+            *p = cand;
+            p->access = SQL_ACCESS_INDEX;
+        }
+    }
 }
 
 static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
@@ -884,6 +937,13 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
                   !((!s->from_clause[0]->range_var->schemaname ||
                      !s->from_clause[0]->range_var->schemaname[0]) &&
                     find_cte(ac, s->from_clause[0]->range_var->relname));
+    if (single) { /* a view goes through sql_from.c (analyze_range_var expands it) */
+        PgQuery__RangeVar *rv = s->from_clause[0]->range_var;
+        sql_table_t *vt = sql_catalog_resolve(ac->sess, rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL,
+                                              rv->relname);
+        single = !(vt && vt->view_sql);
+        sql_table_release(vt);
+    }
     if (single) {
         if (open_table(ac, s->from_clause[0]->range_var, q, err) != 0) return -1;
         base.table = q->table;
@@ -1251,7 +1311,7 @@ conflict:
                 }
             }
             for (int u = 0; u < t->nunique && !ok; u++) {
-                if (t->uniques[u].ncols != q->nconflict_cols) continue;
+                if (!t->uniques[u].unique || t->uniques[u].ncols != q->nconflict_cols) continue;
                 bool all = true;
                 for (int i = 0; i < t->uniques[u].ncols; i++) {
                     bool in = false;

@@ -5,6 +5,7 @@
  * Handlers take already-cast arguments; results are allocated in ctx->mcx. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,52 @@ static int n_sqrt(ARGS) {
     if (sql__numeric_sqrt(a[0].v.s.p, ctx->mcx, &o, err)) return -1;
     return ret_cstr(o, r);
 }
+NUM_BIN(n_pow, sql_numeric_power)
+NUM_BIN(n_log2, sql_numeric_log)
+static int n_ln(ARGS) {
+    UNUSED_ARGS;
+    const char *o;
+    if (sql_numeric_ln(a[0].v.s.p, ctx->mcx, &o, err)) return -1;
+    return ret_cstr(o, r);
+}
+static int n_exp(ARGS) {
+    UNUSED_ARGS;
+    const char *o;
+    if (sql_numeric_exp(a[0].v.s.p, ctx->mcx, &o, err)) return -1;
+    return ret_cstr(o, r);
+}
+static int n_log10(ARGS) { /* log(numeric) is SQL "select log(10, $1)" */
+    UNUSED_ARGS;
+    const char *o;
+    if (sql_numeric_log("10", a[0].v.s.p, ctx->mcx, &o, err)) {
+        if (err) snprintf(err->context, sizeof err->context, "SQL function \"log\" statement 1");
+        return -1;
+    }
+    return ret_cstr(o, r);
+}
+
+/* ---- arrays (sql_array.c) ------------------------------------------------------------- */
+/* array_append/array_prepend/array_cat must know the element type when the array argument
+ * is NULL (array_append(NULL::int[], 1)); builtins only receive values, so each polymorphic
+ * instance gets a trampoline that passes its element type (index into sql_array.c's table). */
+#define ARR_TRAMP1(impl, k)                                                                  \
+    static int impl##_##k(ARGS) { return sql__arr_##impl(ctx, a, nargs, r, err, sql__array_elem_by_index(k)); }
+#define ARR_TRAMP(impl)                                                                      \
+    ARR_TRAMP1(impl, 0) ARR_TRAMP1(impl, 1) ARR_TRAMP1(impl, 2) ARR_TRAMP1(impl, 3)          \
+    ARR_TRAMP1(impl, 4) ARR_TRAMP1(impl, 5) ARR_TRAMP1(impl, 6) ARR_TRAMP1(impl, 7)          \
+    ARR_TRAMP1(impl, 8) ARR_TRAMP1(impl, 9) ARR_TRAMP1(impl, 10) ARR_TRAMP1(impl, 11)        \
+    ARR_TRAMP1(impl, 12) ARR_TRAMP1(impl, 13) ARR_TRAMP1(impl, 14) ARR_TRAMP1(impl, 15)      \
+    static const sql_fn_cb impl##_tab[SQL__ARRAY_NELEM] = {                                  \
+        impl##_0, impl##_1, impl##_2, impl##_3, impl##_4, impl##_5, impl##_6, impl##_7,      \
+        impl##_8, impl##_9, impl##_10, impl##_11, impl##_12, impl##_13, impl##_14, impl##_15};
+ARR_TRAMP(append)
+ARR_TRAMP(prepend)
+ARR_TRAMP(cat)
+/* the generic rows in the table carry element 0's trampoline; instantiation swaps it */
+static const struct {
+    sql_fn_cb generic;
+    const sql_fn_cb *tab;
+} arr_tramps[] = {{append_0, append_tab}, {prepend_0, prepend_tab}, {cat_0, cat_tab}};
 
 /* ---- comparisons --------------------------------------------------------------------- */
 #define CMP_FAMILY(F, OID)                                                                   \
@@ -1297,6 +1344,8 @@ static int f_part_d(ARGS) {
 #define ANY SQL_OID_ANY
 #define IV SQL_OID_INTERVAL
 #define AJ SQL_OID_ANYJSON
+#define AA SQL_OID_ANYARRAY
+#define AE SQL_OID_ANYELEMENT
 
 #define OP2(name, t1, t2, ret, fn) {name, 2, {t1, t2}, ret, true, false, fn}
 #define OP1(name, t1, ret, fn) {name, 1, {t1}, ret, true, false, fn}
@@ -1352,6 +1401,17 @@ static const sql_builtin_t builtins[] = {
     OP2("?", JB, TX, B, jb_exists), OP2("@>", JB, JB, B, jb_contains),
     OP2("<@", JB, JB, B, jb_contained),
     OP2("||", JB, JB, JB, f_jb_cat), OP2("-", JB, TX, JB, f_jb_del),
+    OP2("^", NU, NU, NU, n_pow),
+    /* arrays (polymorphic: see SQL_OID_ANYARRAY) */
+    OP2("=", AA, AA, B, sql__arr_eq), OP2("<>", AA, AA, B, sql__arr_ne),
+    OP2("!=", AA, AA, B, sql__arr_ne), OP2("<", AA, AA, B, sql__arr_lt),
+    OP2("<=", AA, AA, B, sql__arr_le), OP2(">", AA, AA, B, sql__arr_gt),
+    OP2(">=", AA, AA, B, sql__arr_ge),
+    OP2("@>", AA, AA, B, sql__arr_contains), OP2("<@", AA, AA, B, sql__arr_contained),
+    OP2("&&", AA, AA, B, sql__arr_overlap),
+    {"||", 2, {AA, AE}, AA, false, false, append_0},
+    {"||", 2, {AE, AA}, AA, false, false, prepend_0},
+    {"||", 2, {AA, AA}, AA, false, false, cat_0},
 
     FN("length", 1, I4, t_len, TX), FN("char_length", 1, I4, t_len, TX),
     FN("character_length", 1, I4, t_len, TX), FN("length", 1, I4, b_len, BY),
@@ -1393,6 +1453,25 @@ static const sql_builtin_t builtins[] = {
     FN("sqrt", 1, F8, f8_sqrt, F8), FN("sqrt", 1, NU, n_sqrt, NU), FN("cbrt", 1, F8, f8_cbrt, F8),
     FN("exp", 1, F8, f8_exp, F8), FN("ln", 1, F8, f8_ln, F8), FN("log", 1, F8, f8_log10, F8),
     FN("log10", 1, F8, f8_log10, F8),
+    FN("power", 2, NU, n_pow, NU, NU), FN("pow", 2, NU, n_pow, NU, NU),
+    FN("ln", 1, NU, n_ln, NU), FN("exp", 1, NU, n_exp, NU), FN("log", 1, NU, n_log10, NU),
+    FN("log10", 1, NU, n_log10, NU), FN("log", 2, NU, n_log2, NU, NU),
+    /* arrays */
+    FN("array_length", 2, I4, sql__arr_length, AA, I4), FN("cardinality", 1, I4, sql__arr_cardinality, AA),
+    FN("array_lower", 2, I4, sql__arr_lower, AA, I4), FN("array_upper", 2, I4, sql__arr_upper, AA, I4),
+    FN("array_ndims", 1, I4, sql__arr_ndims, AA), FN("array_dims", 1, TX, sql__arr_dims, AA),
+    FN("array_to_string", 2, TX, sql__arr_to_string, AA, TX),
+    {"array_to_string", 3, {AA, TX, TX}, TX, false, false, sql__arr_to_string},
+    {"string_to_array", 2, {TX, TX}, SQL_OID_TEXT_ARRAY, false, false, sql__string_to_array},
+    {"string_to_array", 3, {TX, TX, TX}, SQL_OID_TEXT_ARRAY, false, false, sql__string_to_array},
+    {"array_append", 2, {AA, AE}, AA, false, false, append_0},
+    {"array_prepend", 2, {AE, AA}, AA, false, false, prepend_0},
+    {"array_cat", 2, {AA, AA}, AA, false, false, cat_0},
+    {"array_remove", 2, {AA, AE}, AA, false, false, sql__arr_remove},
+    {"array_replace", 3, {AA, AE, AE}, AA, false, false, sql__arr_replace},
+    {"array_position", 2, {AA, AE}, I4, false, false, sql__arr_position},
+    {"array_position", 3, {AA, AE, I4}, I4, false, false, sql__arr_position},
+    {"array_positions", 2, {AA, AE}, SQL_OID_INT4_ARRAY, false, false, sql__arr_positions},
     FN("sign", 1, F8, f8_sign, F8), FN("sign", 1, NU, n_sign, NU),
     FN("pi", 0, F8, f8_pi, 0), FNV("random", 0, F8, f8_random, 0),
     FNV("gen_random_uuid", 0, UU, f_gen_uuid, 0),
@@ -1463,6 +1542,111 @@ static bool is_string_type(uint32_t t) {
     return t == SQL_OID_TEXT || t == SQL_OID_VARCHAR || t == SQL_OID_BPCHAR || t == SQL_OID_NAME;
 }
 
+/* ---- polymorphic builtins (anyarray / anyelement) ------------------------------------- */
+static bool is_poly(uint32_t t) { return t == SQL_OID_ANYARRAY || t == SQL_OID_ANYELEMENT; }
+
+static bool builtin_is_poly(const sql_builtin_t *b) {
+    if (is_poly(b->rettype)) return true;
+    for (int i = 0; i < SQL_FN_MAXARGS; i++)
+        if (is_poly(b->argtypes[i])) return true;
+    return false;
+}
+
+/* Instances: for every polymorphic row and element type, a copy with concrete types. Built
+ * once (pthread_once); pointers stay valid for the life of the process. */
+#define POLY_MAX 64
+static sql_builtin_t poly_inst[POLY_MAX][SQL__ARRAY_NELEM];
+static int poly_index[sizeof builtins / sizeof builtins[0]];
+static const sql_builtin_t *poly_generic[POLY_MAX];
+static pthread_once_t poly_once = PTHREAD_ONCE_INIT;
+
+static void poly_build(void) {
+    int np = 0;
+    for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++) {
+        poly_index[k] = -1;
+        if (!builtin_is_poly(&builtins[k])) continue;
+        if (ORB_NEVER(np >= POLY_MAX)) break;
+        poly_index[k] = np;
+        poly_generic[np] = &builtins[k];
+        for (int e = 0; e < SQL__ARRAY_NELEM; e++) {
+            sql_builtin_t *b = &poly_inst[np][e];
+            uint32_t elem = sql__array_elem_by_index(e), arr = sql_array_type_of(elem);
+            *b = builtins[k];
+            for (int i = 0; i < SQL_FN_MAXARGS; i++) {
+                if (b->argtypes[i] == SQL_OID_ANYARRAY) b->argtypes[i] = arr;
+                else if (b->argtypes[i] == SQL_OID_ANYELEMENT) b->argtypes[i] = elem;
+            }
+            if (b->rettype == SQL_OID_ANYARRAY) b->rettype = arr;
+            else if (b->rettype == SQL_OID_ANYELEMENT) b->rettype = elem;
+            for (size_t t = 0; t < sizeof arr_tramps / sizeof arr_tramps[0]; t++)
+                if (b->fn == arr_tramps[t].generic) b->fn = arr_tramps[t].tab[e];
+        }
+        np++;
+    }
+}
+
+/* The common element type of a polymorphic call (PostgreSQL's anycompatible rules,
+ * select_common_type), 0 when the inputs do not fit the declaration. */
+static uint32_t poly_elem(const sql_builtin_t *b, int nargs, const uint32_t *in) {
+    uint32_t ts[SQL_FN_MAXARGS];
+    int nt = 0;
+    for (int i = 0; i < nargs && i < SQL_FN_MAXARGS; i++) {
+        uint32_t t = b->argtypes[i];
+        if (!is_poly(t) || in[i] == SQL_OID_UNKNOWN) continue;
+        if (t == SQL_OID_ANYARRAY) {
+            uint32_t e = sql_array_elem_of(in[i]);
+            if (!e) return 0;
+            ts[nt++] = e;
+        } else {
+            if (sql_type_is_array(in[i]) || !sql_array_type_of(in[i])) return 0;
+            ts[nt++] = in[i];
+        }
+    }
+    if (nt == 0) return 0;
+    /* plain anyarray (=, @>, &&, ...): the arrays must be of one type; the anycompatible
+     * functions (anything with an element argument, array_cat / array || array) unify */
+    bool compatible = b->fn == cat_0;
+    for (int i = 0; i < nargs && i < SQL_FN_MAXARGS; i++) compatible |= b->argtypes[i] == SQL_OID_ANYELEMENT;
+    if (!compatible)
+        for (int j = 1; j < nt; j++)
+            if (ts[j] != ts[0]) return 0;
+    uint32_t p = ts[0];
+    for (int j = 1; j < nt; j++) {
+        uint32_t n = ts[j];
+        if (n == p) continue;
+        const sql_type_info_t *pi = sql_type_get(p), *ni = sql_type_get(n);
+        if (!pi || !ni || pi->category != ni->category) return 0;
+        if (!pi->preferred && sql_cast_allowed(p, n, SQL_CAST_IMPLICIT) &&
+            !sql_cast_allowed(n, p, SQL_CAST_IMPLICIT))
+            p = n;
+    }
+    for (int j = 0; j < nt; j++)
+        if (ts[j] != p && !sql_cast_allowed(ts[j], p, SQL_CAST_IMPLICIT)) return 0;
+    return p;
+}
+
+/* The declared type of argument i: the generic (polymorphic) one for an instance. PostgreSQL
+ * does not count a polymorphic argument as an exact match. */
+static uint32_t decl_type(const sql_builtin_t *b, int i) {
+    const sql_builtin_t *first = &poly_inst[0][0], *last = &poly_inst[POLY_MAX - 1][SQL__ARRAY_NELEM - 1];
+    if (b >= first && b <= last) {
+        size_t idx = (size_t)(b - first) / SQL__ARRAY_NELEM;
+        return cand_type(poly_generic[idx], i);
+    }
+    return cand_type(b, i);
+}
+
+/* The concrete instance of builtin k for these inputs (itself when not polymorphic), NULL
+ * when the inputs cannot match it. */
+static const sql_builtin_t *instantiate(size_t k, int nargs, const uint32_t *in) {
+    pthread_once(&poly_once, poly_build);
+    if (poly_index[k] < 0) return &builtins[k];
+    uint32_t e = poly_elem(&builtins[k], nargs, in);
+    int ei = e ? sql__array_elem_index(e) : -1;
+    if (ei < 0) return NULL;
+    return &poly_inst[poly_index[k]][ei];
+}
+
 /* Core of func_select_candidate. is_op: operator rules for unknown. */
 static const sql_builtin_t *select_candidate(const char *name, int nargs, const uint32_t *in,
                                              bool is_op) {
@@ -1472,6 +1656,8 @@ static const sql_builtin_t *select_candidate(const char *name, int nargs, const 
         const sql_builtin_t *b = &builtins[k];
         if (strcmp(b->name, name) != 0) continue;
         if (b->nargs >= 0 ? b->nargs != nargs : nargs < 1) continue;
+        b = instantiate(k, nargs, in);
+        if (!b) continue;
         if (nc < 64) cands[nc++] = b;
     }
     if (!nc) return NULL;
@@ -1494,6 +1680,8 @@ static const sql_builtin_t *select_candidate(const char *name, int nargs, const 
         for (int i = 0; i < nargs && ok; i++) {
             uint32_t t = cand_type(cands[c], i);
             ok = t == in[i] || t == SQL_OID_ANY || sql_cast_allowed(in[i], t, SQL_CAST_IMPLICIT);
+            /* text || anynonarray: "any" of an operator takes no arrays */
+            if (ok && t == SQL_OID_ANY && is_op && sql_type_is_array(in[i])) ok = false;
         }
         if (ok) cands[m++] = cands[c];
     }
@@ -1503,7 +1691,7 @@ static const sql_builtin_t *select_candidate(const char *name, int nargs, const 
     int best = -1, score[64];
     for (int c = 0; c < nc; c++) {
         score[c] = 0;
-        for (int i = 0; i < nargs; i++) score[c] += cand_type(cands[c], i) == in[i];
+        for (int i = 0; i < nargs; i++) score[c] += decl_type(cands[c], i) == in[i];
         if (score[c] > best) best = score[c];
     }
     m = 0;

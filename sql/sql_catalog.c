@@ -5,6 +5,7 @@
  * See README.md ("Catalog"). */
 #include "sql_ddl_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +25,25 @@ sql_table_t *sql_table_from_desc(Orbit__TableDesc *d) {
     t->schema = xstrdup(d->schema[0] ? d->schema : "public");
     t->nshards = d->nshards ? d->nshards : 1;
     t->version = d->version;
-    t->ncols = (int)d->n_columns;
-    t->cols = calloc((size_t)t->ncols + 1, sizeof *t->cols);
-    for (int i = 0; i < t->ncols; i++) {
-        Orbit__ColumnDesc *c = d->columns[i];
+    t->view_sql = d->view_sql && d->view_sql[0] ? d->view_sql : NULL;
+    /* dropped columns stay in the descriptor (rows keep their slots) but are not columns of
+     * the table: cols lists the live ones, phys maps them to their stored positions */
+    t->nphys = (int)d->n_columns;
+    t->phys = calloc((size_t)t->nphys + 1, sizeof(int));
+    int *live_of = calloc((size_t)t->nphys + 1, sizeof(int)); /* stored -> live position */
+    if (!t->phys || !live_of) orb_panic("out of memory");
+    t->cols = calloc((size_t)t->nphys + 1, sizeof *t->cols);
+    if (!t->cols) orb_panic("out of memory");
+    t->ncols = 0;
+    for (int p = 0; p < t->nphys; p++) {
+        Orbit__ColumnDesc *c = d->columns[p];
+        if (c->dropped) {
+            live_of[p] = -1;
+            continue;
+        }
+        int i = t->ncols++;
+        live_of[p] = i;
+        t->phys[i] = p;
         sql_column_def_t *cd = &t->cols[i];
         cd->name = xstrdup(c->name);
         cd->type = c->type_oid;
@@ -37,10 +53,14 @@ sql_table_t *sql_table_from_desc(Orbit__TableDesc *d) {
         cd->default_sql = c->has_default ? xstrdup(c->default_expr) : NULL;
         cd->identity = (char)c->identity;
         cd->seq_id = c->seq_id;
+        cd->missing = c->missing;
     }
     t->npk = (int)d->n_pk_columns;
     t->pk = calloc((size_t)t->npk + 1, sizeof(int));
-    for (int i = 0; i < t->npk; i++) t->pk[i] = (int)d->pk_columns[i];
+    for (int i = 0; i < t->npk; i++) {
+        uint32_t p = d->pk_columns[i];
+        t->pk[i] = p < (uint32_t)t->nphys && live_of[p] >= 0 ? live_of[p] : 0;
+    }
     t->pk_name = xstrdup(d->pk_name[0] ? d->pk_name : "");
     t->rowid_seq = d->rowid_seq;
     t->nunique = (int)d->n_indexes;
@@ -52,8 +72,13 @@ sql_table_t *sql_table_from_desc(Orbit__TableDesc *d) {
         u->name = xstrdup(x->name);
         u->ncols = (int)x->n_columns;
         u->cols = calloc((size_t)u->ncols + 1, sizeof(int));
-        for (int k = 0; k < u->ncols; k++) u->cols[k] = (int)x->columns[k];
+        u->unique = x->unique; /* non-unique: a local index next to the rows (sql_index.c) */
+        for (int k = 0; k < u->ncols; k++) {
+            uint32_t p = x->columns[k];
+            u->cols[k] = p < (uint32_t)t->nphys && live_of[p] >= 0 ? live_of[p] : 0;
+        }
     }
+    free(live_of);
     return t;
 }
 
@@ -63,6 +88,7 @@ static void table_free(sql_table_t *t) {
         free(t->cols[i].default_sql);
     }
     free(t->cols);
+    free(t->phys);
     free(t->pk);
     for (int i = 0; i < t->nunique; i++) {
         free(t->uniques[i].name);
@@ -84,6 +110,17 @@ int sql_table_column(const sql_table_t *t, const char *name) {
     for (int i = 0; i < t->ncols; i++)
         if (strcmp(t->cols[i].name, name) == 0) return i;
     return -1;
+}
+
+Orbit__TableDesc *sql_table_desc_copy(const Orbit__TableDesc *desc) {
+    size_t n = orbit__table_desc__get_packed_size(desc);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf) orb_panic("out of memory");
+    orbit__table_desc__pack(desc, buf);
+    Orbit__TableDesc *copy = orbit__table_desc__unpack(NULL, n, buf);
+    free(buf);
+    if (!copy) orb_panic("out of memory");
+    return copy;
 }
 
 static int find_locked(sql_engine_t *e, const char *schema, const char *name) {
@@ -230,13 +267,7 @@ int sql_catalog_create_table(sql_engine_t *e, Orbit__TableDesc *desc, bool if_no
         return -1;
     }
     /* the cache keeps its own copy of the descriptor */
-    size_t n = orbit__table_desc__get_packed_size(desc);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf) orb_panic("out of memory");
-    orbit__table_desc__pack(desc, buf);
-    Orbit__TableDesc *copy = orbit__table_desc__unpack(NULL, n, buf);
-    free(buf);
-    add_locked(e, sql_table_from_desc(copy));
+    add_locked(e, sql_table_from_desc(sql_table_desc_copy(desc)));
     pthread_rwlock_unlock(&e->cat_lock);
     return 0;
 }
@@ -258,7 +289,7 @@ int sql_catalog_drop_table(sql_engine_t *e, const char *schema, const char *name
     pthread_rwlock_unlock(&e->cat_lock);
     /* rows go after the record: a crash in between leaves unreachable rows, never a table
      * without its rows (table ids are never reused). */
-    if (act_table_drop_data(e->rt, t->id, err) != 0)
+    if (!t->view_sql && act_table_drop_data(e->rt, t->id, err) != 0)
         orb_log(ORB_LOG_WARN, "sql", "could not remove rows of dropped table id=%u: %s", t->id,
                 err->message);
     for (int c = 0; c < t->ncols; c++)
@@ -376,4 +407,183 @@ int sql_catalog_tables_in_schema(sql_engine_t *e, const char *schema, sql_table_
     *out = list;
     *n = cnt;
     return 0;
+}
+
+/* ---- ALTER TABLE: replacing a definition ---------------------------------------------------- */
+
+int sql_catalog_replace_table(sql_engine_t *e, const Orbit__TableDesc *desc, orb_err_t *err) {
+    pthread_rwlock_wrlock(&e->cat_lock);
+    int at = -1;
+    for (int i = 0; i < e->ntables; i++)
+        if (e->tables[i]->id == desc->table_id) at = i;
+    if (at < 0) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", desc->name);
+    }
+    sql_table_t *old = e->tables[at];
+    if (old->version + 1 != desc->version) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return orb_err_set(err, T_R_SERIALIZATION_FAILURE,
+                           "relation \"%s\" was changed concurrently", old->name);
+    }
+    int other = find_locked(e, desc->schema, desc->name);
+    if (other >= 0 && other != at) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return orb_err_set(err, DUPLICATE_TABLE, "relation \"%s\" already exists", desc->name);
+    }
+    if (catalog_write(e, ORBIT__SHARD_OP__KIND__PUT, desc->table_id, desc, err) != 0) {
+        pthread_rwlock_unlock(&e->cat_lock);
+        return -1;
+    }
+    e->tables[at] = sql_table_from_desc(sql_table_desc_copy(desc));
+    pthread_rwlock_unlock(&e->cat_lock);
+    sql_table_release(old); /* statements holding it keep it alive */
+    return 0;
+}
+
+int sql_catalog_dependents(sql_engine_t *e, uint32_t id, sql_table_t ***out, int *n) {
+    pthread_rwlock_rdlock(&e->cat_lock);
+    int cnt = 0;
+    sql_table_t **list = calloc((size_t)e->ntables + 1, sizeof *list);
+    if (!list) orb_panic("out of memory");
+    for (int i = 0; i < e->ntables; i++) {
+        sql_table_t *t = e->tables[i];
+        if (!t->view_sql) continue;
+        bool dep = false;
+        for (size_t k = 0; k < t->desc->n_view_deps && !dep; k++) dep = t->desc->view_deps[k] == id;
+        if (!dep) continue;
+        atomic_fetch_add(&t->refs, 1);
+        list[cnt++] = t;
+    }
+    pthread_rwlock_unlock(&e->cat_lock);
+    /* creation (oid) order, as PostgreSQL's dependency reports */
+    for (int i = 1; i < cnt; i++)
+        for (int j = i; j > 0 && list[j - 1]->id > list[j]->id; j--) {
+            sql_table_t *x = list[j];
+            list[j] = list[j - 1];
+            list[j - 1] = x;
+        }
+    *out = list;
+    *n = cnt;
+    return 0;
+}
+
+/* ---- name resolution through search_path -------------------------------------------------- */
+
+/* The relations resolved by this thread while recording (CREATE VIEW's dependencies). A
+ * session runs on one thread at a time and analysis never waits on another session. */
+static _Thread_local bool rec_on;
+static _Thread_local uint32_t *rec_ids;
+static _Thread_local int rec_n, rec_cap;
+
+void sql_catalog_deps_begin(void) {
+    rec_on = true;
+    rec_n = 0;
+}
+
+int sql_catalog_deps_end(uint32_t **ids) {
+    rec_on = false;
+    *ids = rec_ids;
+    int n = rec_n;
+    rec_ids = NULL;
+    rec_n = rec_cap = 0;
+    return n;
+}
+
+bool sql_catalog_deps_suspend(void) {
+    bool was = rec_on;
+    rec_on = false;
+    return was;
+}
+
+void sql_catalog_deps_restore(bool was) { rec_on = was; }
+
+static void rec_note(uint32_t id) {
+    if (!rec_on) return;
+    for (int i = 0; i < rec_n; i++)
+        if (rec_ids[i] == id) return;
+    if (rec_n == rec_cap) {
+        rec_cap = rec_cap ? rec_cap * 2 : 8;
+        rec_ids = realloc(rec_ids, sizeof *rec_ids * (size_t)rec_cap);
+        if (!rec_ids) orb_panic("out of memory");
+    }
+    rec_ids[rec_n++] = id;
+}
+
+int sql_search_path(sql_session_t *s, char (*out)[64], int max) {
+    const char *p = sql_session_search_path(s);
+    int n = 0;
+    while (p && *p && n < max) {
+        while (*p == ' ' || *p == '\t' || *p == ',') p++;
+        if (!*p) break;
+        char name[64];
+        size_t len = 0;
+        if (*p == '"') {
+            p++;
+            while (*p && !(*p == '"' && p[1] != '"')) {
+                if (*p == '"') p++; /* "" inside quotes */
+                if (len < sizeof name - 1) name[len++] = *p;
+                p++;
+            }
+            if (*p == '"') p++;
+        } else {
+            while (*p && *p != ',' && *p != ' ' && *p != '\t') {
+                char c = *p++;
+                if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+                if (len < sizeof name - 1) name[len++] = c;
+            }
+        }
+        name[len] = 0;
+        while (*p && *p != ',') p++;
+        if (strcmp(name, "$user") == 0) snprintf(name, sizeof name, "%s", sql_session_user(s));
+        if (!name[0]) continue;
+        snprintf(out[n++], 64, "%s", name);
+    }
+    return n;
+}
+
+sql_table_t *sql_catalog_resolve(sql_session_t *s, const char *schema, const char *name) {
+    sql_engine_t *e = sql_session_engine(s);
+    char path[16][64];
+    int n = 0;
+    if (schema) {
+        snprintf(path[n++], 64, "%s", schema);
+    } else {
+        snprintf(path[n++], 64, "pg_catalog"); /* searched first (no user relations yet) */
+        n += sql_search_path(s, path + 1, 15);
+    }
+    sql_table_t *t = NULL;
+    pthread_rwlock_rdlock(&e->cat_lock);
+    for (int i = 0; i < n && !t; i++) {
+        int at = find_locked(e, path[i], name);
+        if (at >= 0) {
+            t = e->tables[at];
+            atomic_fetch_add(&t->refs, 1);
+        }
+    }
+    pthread_rwlock_unlock(&e->cat_lock);
+    if (t) rec_note(t->id);
+    return t;
+}
+
+int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, size_t outn,
+                                orb_err_t *err) {
+    sql_engine_t *e = sql_session_engine(s);
+    if (given && given[0]) {
+        bool ok;
+        if (sql_schema_exists(e, given, &ok, err) != 0) return -1;
+        if (!ok) return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", given);
+        snprintf(out, outn, "%s", given);
+        return 0;
+    }
+    char path[16][64];
+    int n = sql_search_path(s, path, 16);
+    for (int i = 0; i < n; i++) {
+        bool ok;
+        if (sql_schema_exists(e, path[i], &ok, err) != 0) return -1;
+        if (!ok) continue;
+        snprintf(out, outn, "%s", path[i]);
+        return 0;
+    }
+    return orb_err_set(err, INVALID_SCHEMA_NAME, "no schema has been selected to create in");
 }

@@ -105,13 +105,11 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
     sql_engine_t *e = sql_session_engine(s);
     act_runtime_t *rt = sql_session_rt(s);
     PgQuery__RangeVar *rv = cs->relation;
-    const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : "public";
-    bool schema_ok;
-    if (sql_schema_exists(e, schema, &schema_ok, err) != 0) return -1;
-    if (!schema_ok) {
-        orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
+    /* the schema named, or the first existing one of search_path */
+    char schema_buf[64];
+    if (sql_catalog_creation_schema(s, rv->schemaname, schema_buf, sizeof schema_buf, err) != 0)
         return sql_err_at(err, rv->location);
-    }
+    const char *schema = schema_buf;
     if (rv->relpersistence && rv->relpersistence[0] == 't')
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "temporary tables are not supported yet");
     if (cs->n_inh_relations || cs->partspec || cs->partbound || cs->of_typename)
@@ -415,6 +413,7 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
             x->name = mstr(buf);
         }
         x->unique = true;
+        x->is_constraint = true; /* DROP INDEX refuses it; DROP CONSTRAINT removes it */
         x->n_columns = (size_t)uniq[u].ncols;
         x->columns = calloc((size_t)uniq[u].ncols + 1, sizeof(uint32_t));
         for (int k = 0; k < uniq[u].ncols; k++) x->columns[k] = (uint32_t)uniq[u].cols[k];
@@ -462,8 +461,11 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
         return sql_exec_drop_sequences(s, ds, err);
     if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA)
         return sql_exec_drop_schemas(s, ds, err);
+    if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW)
+        return sql_exec_drop_views(s, ds, err);
     if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "only DROP TABLE, SEQUENCE and SCHEMA are supported yet");
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "only DROP TABLE, VIEW, SEQUENCE and SCHEMA are supported yet");
+    bool cascade = ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
     /* check all first, as PostgreSQL does, so a missing table drops nothing */
     for (size_t i = 0; i < ds->n_objects; i++) {
         const char *schema, *name;
@@ -473,9 +475,18 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
             if (ds->missing_ok) continue;
             return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
         }
-        sql_table_t *t = sql_catalog_get(e, schema, name);
+        sql_table_t *t = sql_catalog_resolve(s, schema, name);
         if (t) {
+            int rc = 0;
+            if (t->view_sql) {
+                orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a table", name);
+                orb_err_hint(err, "Use DROP VIEW to remove a view.");
+                rc = -1;
+            } else if (!cascade) {
+                rc = sql_view_check_dependents(s, t, "table", false, err); /* 2BP01 */
+            }
             sql_table_release(t);
+            if (rc != 0) return -1;
             continue;
         }
         bool is_seq;
@@ -496,12 +507,13 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
             sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "schema \"%s\" does not exist, skipping", schema);
             continue;
         }
-        sql_table_t *t = sql_catalog_get(e, schema, name);
+        sql_table_t *t = sql_catalog_resolve(s, schema, name);
         if (!t) {
             sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "table \"%s\" does not exist, skipping", name);
             continue;
         }
-        int rc = sql_ddl_drop_table(s, t, err);
+        int rc = sql_view_check_dependents(s, t, "table", cascade, err);
+        if (rc == 0) rc = sql_ddl_drop_table(s, t, err);
         sql_table_release(t);
         if (rc != 0) return -1;
     }
@@ -526,7 +538,12 @@ int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts, orb_err_t *er
             rc = orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
             break;
         }
-        sql_table_t *t = sql_catalog_get(e, schema, rv->relname);
+        sql_table_t *t = sql_catalog_resolve(s, schema, rv->relname);
+        if (t && t->view_sql) {
+            rc = orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a table", rv->relname);
+            sql_table_release(t);
+            break;
+        }
         if (!t) {
             bool is_seq;
             sql_seq_def_t sd;

@@ -38,6 +38,44 @@ int sql_catalog_record_scan(sql_engine_t *e, const sql_cat_key_t *key,
 int sql_catalog_tables_in_schema(sql_engine_t *e, const char *schema,
                                  sql_table_t ***out, int *n);
 
+/* A copy of desc (protobuf-c allocator; free with orbit__table_desc__free_unpacked). */
+Orbit__TableDesc *sql_table_desc_copy(const Orbit__TableDesc *desc);
+/* Replaces the cached and persisted definition of table desc->table_id by desc (copied).
+ * desc->version must be the current version + 1 (40001 otherwise: a concurrent ALTER);
+ * a new name must be free (42P07). Statements holding the old sql_table_t keep it. */
+int sql_catalog_replace_table(sql_engine_t *e, const Orbit__TableDesc *desc,
+                              orb_err_t *err);
+/* New references to the views that read relation id (view_deps), in oid order; caller
+ * releases each and frees *out. */
+int sql_catalog_dependents(sql_engine_t *e, uint32_t id, sql_table_t ***out,
+                           int *n);
+/* Records the ids of the relations sql_catalog_resolve finds on this thread between
+ * begin and end (CREATE VIEW's dependencies); *ids malloc'd, caller frees. */
+void sql_catalog_deps_begin(void);
+int sql_catalog_deps_end(uint32_t **ids);
+/* Pauses recording (views expanded inside a view are not its dependencies). */
+bool sql_catalog_deps_suspend(void);
+void sql_catalog_deps_restore(bool was);
+/* The session's search_path as schema names ("$user" replaced by the user name), at most
+ * max; schemas that do not exist are included. */
+int sql_search_path(sql_session_t *s, char (*out)[64], int max);
+/* The schema a CREATE puts an object in: given (3F000 when it does not exist), or the first
+ * existing schema of search_path (3F000 "no schema has been selected to create in"). */
+int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out,
+                                size_t outn, orb_err_t *err);
+
+/* ---- ALTER TABLE (sql_alter.c), views (sql_view.c) ---------------------------------- */
+int sql_exec_alter_table(sql_session_t *s, PgQuery__AlterTableStmt *as,
+                         orb_mcx_t *mcx, const char *text, orb_err_t *err);
+int sql_exec_rename(sql_session_t *s, PgQuery__RenameStmt *rs, orb_err_t *err);
+int sql_exec_create_view(sql_session_t *s, PgQuery__ViewStmt *vs, orb_mcx_t *mcx,
+                         const char *text, orb_err_t *err);
+int sql_exec_drop_views(sql_session_t *s, PgQuery__DropStmt *ds, orb_err_t *err);
+/* 2BP01 when views read relation t (what PostgreSQL's DROP/ALTER report); with cascade
+ * drops them instead, with PostgreSQL's NOTICE. what: "table" or "view". */
+int sql_view_check_dependents(sql_session_t *s, sql_table_t *t, const char *what,
+                              bool cascade, orb_err_t *err);
+
 /* ---- sequences (sql_sequence.c)
  * ------------------------------------------------------- */
 typedef struct sql_seq_def {
@@ -122,6 +160,8 @@ void sql_session_seq_note(sql_session_t *s, uint64_t seq_id, int64_t v,
 bool sql_session_seq_currval(sql_session_t *s, uint64_t seq_id, int64_t *v);
 /* false when no nextval was called in this session; *seq_id is the sequence */
 bool sql_session_seq_lastval(sql_session_t *s, uint64_t *seq_id, int64_t *v);
+/* The session's search_path setting (sql_session.c). */
+const char *sql_session_search_path(sql_session_t *s);
 /* A NOTICE with a DETAIL (e.g. "drop cascades to ..."), through the statement's
  * sink. */
 void sql_session_notice_detail(sql_session_t *s, orb_sqlstate_t code,

@@ -653,6 +653,21 @@ static int add_unique_entries(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_
                               Orbit__ShardOp__Kind kind, orb_err_t *err) {
     for (int u = 0; u < t->nunique; u++) {
         const sql_unique_t *un = &t->uniques[u];
+        if (!un->unique) {
+            /* a local index: (index columns, row key) next to the row, in its shard */
+            Orbit__Datum **ik = sql_pb_datums(xc->mcx, un->ncols + nkey);
+            for (int i = 0; i < un->ncols; i++)
+                ik[i] = sql_pb_datum(xc->mcx, t->cols[un->cols[i]].type, &vals[un->cols[i]]);
+            for (int i = 0; i < nkey; i++) ik[un->ncols + i] = key[i];
+            uint32_t rshard;
+            if (act_shard_of((const Orbit__Datum *const *)key, (size_t)nkey, t->nshards, &rshard, err) != 0)
+                return -1;
+            sql_wb_add(wb, rshard,
+                       kind == ORBIT__SHARD_OP__KIND__INSERT ? ORBIT__SHARD_OP__KIND__PUT
+                                                             : ORBIT__SHARD_OP__KIND__DELETE,
+                       un->index_id, ik, un->ncols + nkey);
+            continue;
+        }
         if (any_null(vals, un->cols, un->ncols)) continue; /* NULLs are distinct */
         Orbit__Datum **uk = cols_datums(xc->mcx, t, un->cols, un->ncols, vals);
         uint32_t shard;
@@ -879,6 +894,7 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         }
         for (int u = 0; u < t->nunique && !found; u++) {
             const sql_unique_t *un = &t->uniques[u];
+            if (!un->unique) continue;
             if (q->nconflict_cols && q->nconflict_cols != un->ncols) continue;
             if (q->nconflict_cols) {
                 bool match = true;

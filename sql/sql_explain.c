@@ -161,23 +161,32 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
                          double ms) {
     const char *how = p->access == SQL_ACCESS_POINT   ? "Point Lookup"
                       : p->access == SQL_ACCESS_RANGE ? "Key Range Scan"
-                                                      : "Full Scan";
+                      : p->access == SQL_ACCESS_UNIQUE ? "Unique Index Lookup"
+                      : p->access == SQL_ACCESS_INDEX  ? "Index Scan"
+                                                       : "Full Scan";
     if (p->access == SQL_ACCESS_POINT)
         line(pt, depth, "Shard %s on %s  (1 of %u shards, primary key %s)%s", how, t->name, t->nshards,
              t->pk_name, actual(pt, rows, ms));
+    else if (p->access == SQL_ACCESS_UNIQUE)
+        line(pt, depth, "Shard %s using %s on %s  (index entry in 1 shard, then the row in its shard)%s",
+             how, p->index->name, t->name, actual(pt, rows, ms));
+    else if (p->access == SQL_ACCESS_INDEX)
+        line(pt, depth, "Shard %s using %s on %s  (%u shards in parallel, rows fetched in each shard)%s",
+             how, p->index->name, t->name, t->nshards, actual(pt, rows, ms));
     else
         line(pt, depth, "Shard %s on %s  (%u shards in parallel)%s", how, t->name, t->nshards,
              actual(pt, rows, ms));
-    if (p->access == SQL_ACCESS_POINT || p->access == SQL_ACCESS_RANGE) {
+    if (p->access != SQL_ACCESS_FULL && p->access != SQL_ACCESS_NONE) {
+        const int *kcols = p->index ? p->index->cols : t->pk;
         orb_buf_t b;
         orb_buf_init(&b);
         for (int i = 0; i < p->neq; i++) {
             if (i) orb_buf_puts(&b, ", ");
-            orb_buf_printf(&b, "%s = ", t->cols[t->pk[i]].name);
+            orb_buf_printf(&b, "%s = ", t->cols[kcols[i]].name);
             expr_text(pt, q, p->eq[i], &b);
         }
         if (p->lower || p->upper) {
-            const char *col = t->cols[t->pk[p->neq]].name;
+            const char *col = t->cols[kcols[p->neq]].name;
             if (p->neq) orb_buf_puts(&b, ", ");
             if (p->lower) {
                 orb_buf_printf(&b, "%s %s ", col, p->lower_incl ? ">=" : ">");

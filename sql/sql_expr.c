@@ -319,6 +319,41 @@ static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr 
         *out = e;
         return 0;
     }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL: {
+        /* x op ANY (array) / x op ALL (array) */
+        if (sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
+        if (sql_expr_analyze(ac, sc, a->rexpr, &r, err) != 0) return -1;
+        if (r->type == SQL_OID_UNKNOWN && l->type != SQL_OID_UNKNOWN && sql_array_type_of(l->type) &&
+            sql_expr_coerce(ac, r, sql_array_type_of(l->type), -1, SQL_CAST_IMPLICIT, &r, err) != 0)
+            return -1;
+        if (!sql_type_is_array(r->type)) {
+            orb_err_set(err, DATATYPE_MISMATCH, "op ANY/ALL (array) requires array on right side");
+            return sql_err_at(err, loc);
+        }
+        uint32_t et = sql_array_elem_of(r->type);
+        const sql_builtin_t *fn;
+        uint32_t lc = 0, rc = 0;
+        if (sql_oper_resolve(op, l->type, et, &fn, &lc, &rc, err) != 0) return sql_err_at(err, loc);
+        if (fn->rettype != SQL_OID_BOOL) {
+            orb_err_set(err, DATATYPE_MISMATCH, "op ANY/ALL (array) requires operator to yield boolean");
+            return sql_err_at(err, loc);
+        }
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, ANYARRAY);
+        e->type = SQL_OID_BOOL;
+        e->fn = fn;
+        e->flag = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL;
+        e->location = loc;
+        e->nargs = 2;
+        e->args = args_alloc(ac->mcx, 2);
+        if (sql_expr_coerce(ac, l, lc, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0) return -1;
+        uint32_t rarr = sql_array_type_of(rc);
+        if (sql_expr_coerce(ac, r, rarr ? rarr : r->type, -1, SQL_CAST_IMPLICIT, &e->args[1], err) != 0)
+            return -1;
+        e->index = (int)rc; /* element type of the (coerced) array */
+        *out = e;
+        return 0;
+    }
     default:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of operator expression is not supported yet");
         return sql_err_at(err, loc);
@@ -458,10 +493,6 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
 
 int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, uint32_t *oid,
                           int32_t *typmod, orb_err_t *err) {
-    if (tn->n_array_bounds > 0) {
-        orb_err_set(err, FEATURE_NOT_SUPPORTED, "array types are not supported yet");
-        return sql_err_at(err, tn->location);
-    }
     const char *name = sql_str_of(tn->names[tn->n_names - 1]);
     int32_t mods[4];
     int nmods = 0;
@@ -477,6 +508,15 @@ int sql_expr_resolve_type(sql_analyze_ctx_t *ac, const PgQuery__TypeName *tn, ui
     }
     if (sql_type_lookup(name ? name : "", mods, nmods, oid, typmod, err) != 0)
         return sql_err_at(err, tn->location);
+    if (tn->n_array_bounds > 0) {
+        /* t[] (any number of brackets: PostgreSQL treats int[][] as int[]) */
+        uint32_t arr = sql_array_type_of(*oid);
+        if (!arr) {
+            orb_err_set(err, UNDEFINED_OBJECT, "type \"%s[]\" does not exist", name ? name : "");
+            return sql_err_at(err, tn->location);
+        }
+        *oid = arr; /* the element typmod stays: casts apply it to every element */
+    }
     return 0;
 }
 
@@ -885,6 +925,21 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
     }
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
         sql_expr_t *arg;
+        if (n->type_cast->arg && n->type_cast->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR &&
+            n->type_cast->arg->a_array_expr->n_elements == 0) {
+            /* ARRAY[]::t[]: the cast gives the empty array its type */
+            uint32_t oid;
+            int32_t typmod;
+            if (sql_expr_resolve_type(ac, n->type_cast->type_name, &oid, &typmod, err) != 0) return -1;
+            if (!sql_type_is_array(oid)) {
+                orb_err_set(err, CANNOT_COERCE, "cannot cast type %s to %s", "unknown[]", tname(ac->mcx, oid));
+                return sql_err_at(err, n->type_cast->location);
+            }
+            sql_expr_t *c = make_const(ac->mcx, oid, n->type_cast->location);
+            if (sql_array_build(sql_array_elem_of(oid), NULL, 0, ac->mcx, &c->val, err) != 0) return -1;
+            *out = c;
+            return 0;
+        }
         if (sql_expr_analyze(ac, sc, n->type_cast->arg, &arg, err) != 0) return -1;
         uint32_t oid;
         int32_t typmod;
@@ -1007,9 +1062,65 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
         *out = e;
         return 0;
     }
-    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
-        orb_err_set(err, FEATURE_NOT_SUPPORTED, "arrays are not supported yet");
-        return sql_err_at(err, n->a_array_expr->location);
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: {
+        PgQuery__AArrayExpr *ae = n->a_array_expr;
+        sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, ARRAY);
+        e->location = ae->location;
+        e->nargs = (int)ae->n_elements;
+        if (analyze_list(ac, sc, ae->elements, ae->n_elements, &e->args, err) != 0) return -1;
+        for (int i = 0; i < e->nargs; i++) {
+            if (SQL_IS_A(e->args[i], ARRAY) || sql_type_is_array(e->args[i]->type)) {
+                orb_err_set(err, FEATURE_NOT_SUPPORTED, "multidimensional arrays are not supported yet");
+                return sql_err_at(err, e->args[i]->location);
+            }
+        }
+        if (e->nargs == 0) {
+            orb_err_set(err, INDETERMINATE_DATATYPE, "cannot determine type of empty array");
+            orb_err_hint(err, "Explicitly cast to the desired type, for example ARRAY[]::integer[].");
+            return sql_err_at(err, ae->location);
+        }
+        uint32_t et;
+        if (sql_common_type(ac, e->args, e->nargs, "ARRAY", &et, err) != 0) return -1;
+        if (coerce_all(ac, e->args, e->nargs, et, err) != 0) return -1;
+        e->type = sql_array_type_of(et);
+        if (!e->type) {
+            orb_err_set(err, UNDEFINED_OBJECT, "could not find array type for data type %s", tname(ac->mcx, et));
+            return sql_err_at(err, ae->location);
+        }
+        e->index = (int)et; /* element type */
+        *out = e;
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_A_INDIRECTION: {
+        PgQuery__AIndirection *ai = n->a_indirection;
+        sql_expr_t *base;
+        if (sql_expr_analyze(ac, sc, ai->arg, &base, err) != 0) return -1;
+        for (size_t i = 0; i < ai->n_indirection; i++) {
+            PgQuery__Node *ind = ai->indirection[i];
+            if (ind->node_case != PG_QUERY__NODE__NODE_A_INDICES || ind->a_indices->is_slice) {
+                orb_err_set(err, FEATURE_NOT_SUPPORTED, "array slices and field selection are not supported yet");
+                return sql_err_at(err, base->location);
+            }
+            if (!sql_type_is_array(base->type)) {
+                orb_err_set(err, DATATYPE_MISMATCH, "cannot subscript type %s because it does not support subscripting",
+                            tname(ac->mcx, base->type));
+                return sql_err_at(err, base->location);
+            }
+            sql_expr_t *idx;
+            if (sql_expr_analyze(ac, sc, ind->a_indices->uidx, &idx, err) != 0) return -1;
+            if (sql_expr_coerce(ac, idx, SQL_OID_INT4, -1, SQL_CAST_IMPLICIT, &idx, err) != 0) return -1;
+            sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, SUBSCRIPT);
+            e->type = sql_array_elem_of(base->type);
+            e->location = base->location;
+            e->nargs = 2;
+            e->args = args_alloc(ac->mcx, 2);
+            e->args[0] = base;
+            e->args[1] = idx;
+            base = e;
+        }
+        *out = base;
+        return 0;
+    }
     case PG_QUERY__NODE__NODE_SET_TO_DEFAULT:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "DEFAULT is not allowed in this context");
         return sql_err_at(err, n->set_to_default->location);
@@ -1162,6 +1273,53 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
         if (!ec->wins) return orb_err_set(err, INTERNAL_ERROR, "window function outside a window");
         *out = ec->wins[e->index];
         return 0;
+    case SQL_T_ARRAY: {
+        sql_value_t *el = orb_alloc(ec->fn.mcx, sizeof *el * (size_t)(e->nargs + 1));
+        for (int i = 0; i < e->nargs; i++)
+            if (sql_expr_eval(ec, e->args[i], &el[i], err) != 0) return -1;
+        return sql_array_build((uint32_t)e->index, el, e->nargs, ec->fn.mcx, out, err);
+    }
+    case SQL_T_SUBSCRIPT: {
+        sql_value_t arr, idx;
+        if (sql_expr_eval(ec, e->args[0], &arr, err) != 0) return -1;
+        if (sql_expr_eval(ec, e->args[1], &idx, err) != 0) return -1;
+        if (arr.isnull || idx.isnull || sql_array_get(0, &arr, (int)idx.v.i - 1, ec->fn.mcx, out) != 0)
+            out->isnull = true;
+        return 0;
+    }
+    case SQL_T_ANYARRAY: {
+        sql_value_t a[2], arr;
+        if (sql_expr_eval(ec, e->args[0], &a[0], err) != 0) return -1;
+        if (sql_expr_eval(ec, e->args[1], &arr, err) != 0) return -1;
+        if (arr.isnull) {
+            out->isnull = true;
+            return 0;
+        }
+        bool all = e->flag, saw_null = false;
+        int n = sql_array_len(&arr);
+        for (int i = 0; i < n; i++) {
+            if (sql_array_get((uint32_t)e->index, &arr, i, ec->fn.mcx, &a[1]) != 0) a[1].isnull = true;
+            if (a[0].isnull || a[1].isnull) {
+                saw_null = true;
+                continue;
+            }
+            sql_value_t b;
+            memset(&b, 0, sizeof b);
+            if (e->fn->fn(&ec->fn, a, 2, &b, err) != 0) return -1;
+            if (b.isnull) {
+                saw_null = true;
+                continue;
+            }
+            if (b.v.b != all) {
+                out->isnull = false;
+                out->v.b = !all;
+                return 0;
+            }
+        }
+        out->isnull = saw_null;
+        out->v.b = all;
+        return 0;
+    }
     case SQL_T_GROUPREF:
         if (!ec->gkeys) return orb_err_set(err, INTERNAL_ERROR, "grouping reference outside a group");
         *out = ec->gkeys[e->index];

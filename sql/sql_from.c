@@ -107,8 +107,8 @@ static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t *
         *out = f;
         return 0;
     }
-    sql_table_t *t = sql_catalog_get(sql_session_engine(ac->sess), schema ? rv->schemaname : NULL,
-                                     rv->relname);
+    /* search_path resolution (sql_catalog.c) */
+    sql_table_t *t = sql_catalog_resolve(ac->sess, schema ? rv->schemaname : NULL, rv->relname);
     if (!t) {
         if (schema)
             orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", rv->schemaname,
@@ -118,6 +118,28 @@ static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t *
         return sql_err_at(err, rv->location);
     }
     orb_mcx_on_reset(ac->mcx, release_table, t);
+    if (t->view_sql) {
+        /* a view: its SELECT, analyzed as a subquery in FROM (sql_view.c), with the view's
+         * column names */
+        sql_query_t *sub;
+        if (sql_view_analyze(ac, t, &sub, err) != 0) return -1;
+        sql_rte_t *vr = new_rte(fc, alias, t->ncols);
+        if (!vr) return dup_alias(err, alias, rv->location);
+        for (int c = 0; c < t->ncols; c++) {
+            vr->names[c] = t->cols[c].name;
+            vr->types[c] = sub->targets[c].expr->type;
+            vr->typmods[c] = sub->targets[c].expr->typmod;
+        }
+        apply_colnames(vr, rv->alias);
+        f->kind = SQL_FROM_SUBQUERY;
+        f->sub = sub;
+        f->rte = fc->q->nrtes - 1;
+        f->offset = vr->offset;
+        f->width = vr->ncols;
+        rte_star(fc, f, vr);
+        *out = f;
+        return 0;
+    }
     sql_rte_t *r = new_rte(fc, alias, t->ncols);
     if (!r) return dup_alias(err, alias, rv->location);
     r->table = t;

@@ -34,13 +34,20 @@ typedef struct sql_column_def {
     char *default_sql;   /* "SELECT <expr>" deparsed, NULL when none */
     char identity;       /* 0, 'a' (ALWAYS) or 'd' (BY DEFAULT) */
     uint64_t seq_id;     /* serial / identity sequence, 0 none */
+    /* ALTER TABLE ADD COLUMN (sql_alter.c): what rows stored before the column existed
+     * read as; NULL: null. Points into the table's desc. */
+    const Orbit__Datum *missing;
 } sql_column_def_t;
 
+/* A secondary index (index_id > 0). Unique ones keep one global entry per key (in the shard
+ * the key hashes to: uniqueness across shards); the others keep an entry (key columns, then
+ * the primary key) next to the row, in the row's shard. */
 typedef struct sql_unique {
-    uint32_t index_id;   /* > 0: secondary unique index entries live under this id */
-    char *name;          /* constraint name, e.g. "t_email_key" */
+    uint32_t index_id;
+    char *name;          /* constraint or index name, e.g. "t_email_key" */
     int ncols;
     int *cols;
+    bool unique;
 } sql_unique_t;
 
 /* An immutable table definition. Shared by sessions; reference counted (the catalog holds
@@ -61,6 +68,14 @@ typedef struct sql_table {
     int nunique;
     sql_unique_t *uniques;
     Orbit__TableDesc *desc; /* the persisted form (owned, protobuf-c allocator) */
+    /* ALTER TABLE DROP COLUMN (sql_alter.c): cols/ncols list the live columns only; a stored
+     * row has nphys columns (dropped ones included) and live column i is stored at
+     * position phys[i]. pk, uniques and every column position are live positions. */
+    int nphys;
+    int *phys;
+    /* CREATE VIEW (sql_view.c): non-NULL for a view, the text of its SELECT (points into
+     * desc); cols are the view's output columns. A view has no rows. */
+    const char *view_sql;
 } sql_table_t;
 
 struct sql_engine {
@@ -85,6 +100,15 @@ int sql_catalog_drop_table(sql_engine_t *e, const char *schema, const char *name
                            orb_err_t *err);
 sql_table_t *sql_table_from_desc(Orbit__TableDesc *desc); /* takes ownership of desc */
 int sql_table_column(const sql_table_t *t, const char *name); /* -1 when absent */
+/* (sql_catalog.c) Resolves a relation name as PostgreSQL does: schema given, or else through
+ * the session's search_path. Returns a new reference (a table or a view) or NULL. */
+sql_table_t *sql_catalog_resolve(sql_session_t *s, const char *schema_or_null, const char *name);
+/* (sql_view.c) Analyzes the SELECT of view v as a subquery (no correlation, no outer CTEs);
+ * its first v->ncols targets are the view's columns. */
+struct sql_analyze_ctx;
+struct sql_query;
+int sql_view_analyze(struct sql_analyze_ctx *ac, const sql_table_t *v, struct sql_query **out,
+                     orb_err_t *err);
 
 /* ---- expressions (sql_expr.c) ------------------------------------------------------- */
 typedef enum sql_node_tag {
@@ -113,6 +137,9 @@ typedef enum sql_node_tag {
     SQL_T_GROUPREF, /* grouping expression `index` of the current group (NULL when the
                      * grouping set leaves it out) */
     SQL_T_GROUPING, /* GROUPING(args): args are GROUPREFs */
+    SQL_T_ARRAY,    /* ARRAY[args...] of element type (type is the array type) */
+    SQL_T_ANYARRAY, /* args[0] op ANY/ALL (args[1]): flag 1 = ALL, fn = element operator */
+    SQL_T_SUBSCRIPT,/* args[0][args[1]] */
 } sql_node_tag_t;
 
 /* Window functions (sql_window.c). */
@@ -316,16 +343,21 @@ typedef enum sql_access {
     SQL_ACCESS_FULL,     /* every shard, whole range */
     SQL_ACCESS_POINT,    /* full primary key equality: one shard, one GET */
     SQL_ACCESS_RANGE,    /* primary key prefix equality and/or range: every shard, a range */
+    SQL_ACCESS_UNIQUE,   /* a unique index fully fixed: one entry in the shard its key hashes
+                          * to, then the row in its own shard */
+    SQL_ACCESS_INDEX,    /* a secondary index prefix equality and/or range: every shard scans
+                          * its local entries and returns the rows they name */
 } sql_access_t;
 
 typedef struct sql_path {
     sql_access_t access;
-    int neq;                 /* leading pk columns fixed by equality */
+    int neq;                 /* leading key columns fixed by equality */
     sql_expr_t **eq;         /* their values (stable expressions) */
-    sql_expr_t *lower;       /* range on pk column neq, may be NULL */
+    sql_expr_t *lower;       /* range on key column neq, may be NULL */
     bool lower_incl;
     sql_expr_t *upper;
     bool upper_incl;
+    const struct sql_unique *index; /* UNIQUE / INDEX: the index used (borrowed from the table) */
 } sql_path_t;
 
 /* FROM items as a tree; every item produces rows of the query's full width with its own
@@ -564,6 +596,9 @@ void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 
 /* utility statements (sql_ddl.c, sql_set.c) */
+/* CREATE [UNIQUE] INDEX / DROP INDEX (sql_index.c) */
+int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *mcx, orb_err_t *err);
+int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err);
 int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *mcx,
                           const char *text, orb_err_t *err);
 int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err);

@@ -131,7 +131,8 @@ static void members_free(member_t *m, int n) {
 
 static void member_desc(orb_buf_t *b, const member_t *m, const char *schema) {
   if (m->is_table)
-    orb_buf_printf(b, "table %s.%s", schema, m->table->name);
+    orb_buf_printf(b, "%s %s.%s", m->table->view_sql ? "view" : "table",
+                   schema, m->table->name);
   else
     orb_buf_printf(b, "sequence %s.%s", schema, m->seq.name);
 }

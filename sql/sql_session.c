@@ -109,6 +109,10 @@ sql_engine_t *sql_session_engine(sql_session_t *s) { return s->engine; }
 act_runtime_t *sql_session_rt(sql_session_t *s) { return s->engine->rt; }
 const char *sql_session_user(sql_session_t *s) { return s->user; }
 const char *sql_session_database(sql_session_t *s) { return s->database; }
+/* search_path, for name resolution (sql_catalog.c; declared in sql_ddl_int.h) */
+const char *sql_session_search_path(sql_session_t *s) {
+    return sql_settings_get(&s->settings, sql_settings_find("search_path"));
+}
 int64_t sql_session_txn_start(sql_session_t *s) { return s->txn_start_us ? s->txn_start_us : sql_now_us(); }
 
 char sql_session_txn_status(const sql_session_t *s) {
@@ -733,9 +737,17 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATE_STMT:
         result_set_tag(res, "CREATE TABLE");
         return sql_exec_create_table(s, stmt->create_stmt, mcx, text, err);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        result_set_tag(res, "CREATE INDEX");
+        return sql_exec_create_index(s, stmt->index_stmt, mcx, err);
     case PG_QUERY__NODE__NODE_DROP_STMT:
+        if (stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            result_set_tag(res, "DROP INDEX");
+            return sql_exec_drop_index(s, stmt->drop_stmt, mcx, err);
+        }
         result_set_tag(res, stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE ? "DROP SEQUENCE"
                             : stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA ? "DROP SCHEMA"
+                            : stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW   ? "DROP VIEW"
                                                                                                   : "DROP TABLE");
         return sql_exec_drop(s, stmt->drop_stmt, mcx, err);
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
@@ -747,6 +759,15 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
         result_set_tag(res, "CREATE SCHEMA");
         return sql_exec_create_schema(s, stmt->create_schema_stmt, err);
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        result_set_tag(res, "ALTER TABLE");
+        return sql_exec_alter_table(s, stmt->alter_table_stmt, mcx, text, err);
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        result_set_tag(res, "ALTER TABLE");
+        return sql_exec_rename(s, stmt->rename_stmt, err);
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+        result_set_tag(res, "CREATE VIEW");
+        return sql_exec_create_view(s, stmt->view_stmt, mcx, text, err);
     case PG_QUERY__NODE__NODE_SELECT_STMT:
     case PG_QUERY__NODE__NODE_INSERT_STMT:
     case PG_QUERY__NODE__NODE_UPDATE_STMT:

@@ -23,9 +23,20 @@ Orbit__Datum **sql_pb_datums(orb_mcx_t *mcx, int n) {
 Orbit__Row *sql_pb_row(orb_mcx_t *mcx, const sql_table_t *t, const sql_value_t *vals) {
     Orbit__Row *r = orb_alloc(mcx, sizeof *r);
     orbit__row__init(r);
-    r->n_cols = (size_t)t->ncols;
-    r->cols = sql_pb_datums(mcx, t->ncols);
-    for (int i = 0; i < t->ncols; i++) r->cols[i] = sql_pb_datum(mcx, t->cols[i].type, &vals[i]);
+    /* ALTER TABLE DROP COLUMN (sql_alter.c): rows keep one slot per stored column; a
+     * dropped column's slot is NULL, live column i goes to slot phys[i]. */
+    int np = t->nphys > t->ncols ? t->nphys : t->ncols;
+    r->n_cols = (size_t)np;
+    r->cols = sql_pb_datums(mcx, np);
+    for (int i = 0; i < t->ncols; i++) {
+        int p = t->phys ? t->phys[i] : i;
+        r->cols[p] = sql_pb_datum(mcx, t->cols[i].type, &vals[i]);
+    }
+    for (int p = 0; p < np; p++)
+        if (!r->cols[p]) {
+            static const sql_value_t null_val = {.isnull = true};
+            r->cols[p] = sql_pb_datum(mcx, SQL_OID_TEXT, &null_val);
+        }
     return r;
 }
 
@@ -35,11 +46,19 @@ int sql_row_from_pb_at(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx
     sql_value_t *all = orb_alloc0(mcx, sizeof *all * (size_t)(width + 1));
     sql_value_t *vals = all + offset;
     for (int i = 0; i < t->ncols; i++) {
-        if ((size_t)i >= r->n_cols) {
-            vals[i].isnull = true; /* a column added after the row was written */
+        /* ALTER TABLE (sql_alter.c): live column i is stored at phys[i] (dropped columns keep
+         * their slots); a row written before the column was added reads its missing value */
+        size_t p = t->phys ? (size_t)t->phys[i] : (size_t)i;
+        if (p >= r->n_cols) {
+            if (!t->cols[i].missing) {
+                vals[i].isnull = true;
+                continue;
+            }
+            if (sql_value_from_datum(t->cols[i].type, t->cols[i].missing, mcx, &vals[i], err) != 0)
+                return -1;
             continue;
         }
-        if (sql_value_from_datum(t->cols[i].type, r->cols[i], mcx, &vals[i], err) != 0) return -1;
+        if (sql_value_from_datum(t->cols[i].type, r->cols[p], mcx, &vals[i], err) != 0) return -1;
     }
     *out = all;
     return 0;
@@ -248,7 +267,8 @@ static int deliver(sql_exec_ctx_t *xc, const sql_table_t *t, int offset, int wid
         sql_value_t *vals;
         orb_mcx_t *m = xc->row_mcx ? xc->row_mcx : xc->mcx;
         if (sql_row_from_pb_at(t, r->rows[i], m, offset, width, &vals, err) != 0) return -1;
-        Orbit__Row *key = i < r->n_keys ? r->keys[i] : NULL;
+        /* an index scan names each row by its primary key (pks); a key scan by its key */
+        Orbit__Row *key = i < r->n_pks ? r->pks[i] : i < r->n_keys ? r->keys[i] : NULL;
         int rc = row_cb(arg, vals, key);
         if (rc != 0) return rc; /* an error, or SQL_SCAN_STOP */
     }
@@ -264,8 +284,10 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
     Orbit__Datum **lower = sql_pb_datums(xc->mcx, nb), **upper = sql_pb_datums(xc->mcx, nb);
     int nlower = 0, nupper = 0;
     bool null = false;
+    /* the key the path uses: the primary key, or a secondary index */
+    const int *kcols = p->index ? p->index->cols : t->pk;
     for (int i = 0; i < p->neq; i++) {
-        if (eval_key(xc, p->eq[i], t->cols[t->pk[i]].type, &lower[i], &null, err) != 0) return -1;
+        if (eval_key(xc, p->eq[i], t->cols[kcols[i]].type, &lower[i], &null, err) != 0) return -1;
         if (null) return 0;
         upper[i] = lower[i];
     }
@@ -287,16 +309,35 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
         act_call_free(call);
         return rc == SQL_SCAN_STOP ? 0 : rc;
     }
+    if (p->access == SQL_ACCESS_UNIQUE) {
+        /* the global entry names the row's primary key; then the row, in its shard */
+        act_call_t *call;
+        Orbit__OpResult *r;
+        int rc = sql_shard_get(xc, t, p->index->index_id, lower, p->neq, for_update, &call, &r, err);
+        Orbit__Row *pk = NULL;
+        if (rc == 0 && r->n_rows == 1) pk = sql_pb_row_copy(xc->mcx, r->rows[0]);
+        act_call_free(call);
+        if (rc != 0 || !pk) return rc;
+        rc = sql_shard_get(xc, t, 0, pk->cols, (int)pk->n_cols, for_update, &call, &r, err);
+        for (size_t i = 0; rc == 0 && i < r->n_rows; i++) {
+            sql_value_t *vals;
+            rc = sql_row_from_pb_at(t, r->rows[i], xc->row_mcx ? xc->row_mcx : xc->mcx, offset,
+                                    width, &vals, err);
+            if (rc == 0) rc = row_cb(arg, vals, pk);
+        }
+        act_call_free(call);
+        return rc == SQL_SCAN_STOP ? 0 : rc;
+    }
     bool lower_incl = true, upper_incl = true;
     if (p->lower) {
-        if (eval_key(xc, p->lower, t->cols[t->pk[p->neq]].type, &lower[nlower], &null, err) != 0)
+        if (eval_key(xc, p->lower, t->cols[kcols[p->neq]].type, &lower[nlower], &null, err) != 0)
             return -1;
         if (null) return 0;
         nlower++;
         lower_incl = p->lower_incl;
     }
     if (p->upper) {
-        if (eval_key(xc, p->upper, t->cols[t->pk[p->neq]].type, &upper[nupper], &null, err) != 0)
+        if (eval_key(xc, p->upper, t->cols[kcols[p->neq]].type, &upper[nupper], &null, err) != 0)
             return -1;
         if (null) return 0;
         nupper++;
@@ -316,6 +357,10 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
             op.kind = ORBIT__SHARD_OP__KIND__SCAN;
             op.for_update = for_update;
             op.limit = SCAN_BATCH;
+            if (p->access == SQL_ACCESS_INDEX) {
+                op.index_id = p->index->index_id;
+                op.fetch_pk_cols = (uint32_t)(t->npk ? t->npk : 1);
+            }
             if (resume[s]) {
                 op.lower = resume[s]->cols;
                 op.n_lower = resume[s]->n_cols;

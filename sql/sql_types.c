@@ -41,6 +41,26 @@ static const sql_type_info_t types[] = {
     /* internal: cast target of "any" builtin arguments, see sql_value.h */
     {SQL_OID_ANYTEXT, "anytext-output", "text", -1, 'S', false, ORBIT__DATUM__V_S},
     {SQL_OID_ANYJSON, "anyjson-value", "json", -1, 'U', false, ORBIT__DATUM__V_S},
+    /* arrays (sql_array.c): packed values stored as bin */
+    {SQL_OID_BOOL_ARRAY, "_bool", "boolean[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_BYTEA_ARRAY, "_bytea", "bytea[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_INT2_ARRAY, "_int2", "smallint[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_INT4_ARRAY, "_int4", "integer[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_TEXT_ARRAY, "_text", "text[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_BPCHAR_ARRAY, "_bpchar", "bpchar[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_VARCHAR_ARRAY, "_varchar", "character varying[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_INT8_ARRAY, "_int8", "bigint[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_FLOAT4_ARRAY, "_float4", "real[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_FLOAT8_ARRAY, "_float8", "double precision[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_TIMESTAMP_ARRAY, "_timestamp", "timestamp without time zone[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_DATE_ARRAY, "_date", "date[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_TIMESTAMPTZ_ARRAY, "_timestamptz", "timestamp with time zone[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_NUMERIC_ARRAY, "_numeric", "numeric[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_UUID_ARRAY, "_uuid", "uuid[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_JSONB_ARRAY, "_jsonb", "jsonb[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    /* polymorphic pseudo types (builtin declarations only) */
+    {SQL_OID_ANYARRAY, "anyarray", "anyarray", -1, 'P', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, 'P', false, ORBIT__DATUM__V_S},
 };
 
 const sql_type_info_t *sql_type_get(uint32_t oid) {
@@ -71,6 +91,15 @@ static const struct {
     {"json", SQL_OID_JSON}, {"jsonb", SQL_OID_JSONB}, {"bytea", SQL_OID_BYTEA},
     {"name", SQL_OID_NAME}, {"oid", SQL_OID_OID}, {"unknown", SQL_OID_UNKNOWN},
     {"interval", SQL_OID_INTERVAL},
+    /* array types by their pg_type names ('{1,2}'::_int4); "int[]" is the analyzer's:
+     * it looks the element up and maps it with sql_array_type_of */
+    {"_bool", SQL_OID_BOOL_ARRAY}, {"_bytea", SQL_OID_BYTEA_ARRAY}, {"_int2", SQL_OID_INT2_ARRAY},
+    {"_int4", SQL_OID_INT4_ARRAY}, {"_text", SQL_OID_TEXT_ARRAY}, {"_bpchar", SQL_OID_BPCHAR_ARRAY},
+    {"_varchar", SQL_OID_VARCHAR_ARRAY}, {"_int8", SQL_OID_INT8_ARRAY},
+    {"_float4", SQL_OID_FLOAT4_ARRAY}, {"_float8", SQL_OID_FLOAT8_ARRAY},
+    {"_timestamp", SQL_OID_TIMESTAMP_ARRAY}, {"_date", SQL_OID_DATE_ARRAY},
+    {"_timestamptz", SQL_OID_TIMESTAMPTZ_ARRAY}, {"_numeric", SQL_OID_NUMERIC_ARRAY},
+    {"_uuid", SQL_OID_UUID_ARRAY}, {"_jsonb", SQL_OID_JSONB_ARRAY},
 };
 
 int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *oid,
@@ -152,6 +181,8 @@ int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *
 const char *sql_type_format(uint32_t oid, int32_t typmod, orb_mcx_t *mcx) {
     const sql_type_info_t *t = sql_type_get(oid);
     if (!t) return orb_sprintf(mcx, "%u", oid);
+    if (sql_type_is_array(oid) && typmod >= 0)
+        return orb_sprintf(mcx, "%s[]", sql_type_format(sql_array_elem_of(oid), typmod, mcx));
     switch (oid) {
     case SQL_OID_VARCHAR:
         if (typmod >= 4) return orb_sprintf(mcx, "character varying(%d)", typmod - 4);
@@ -621,6 +652,7 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
         return 0;
     }
     default:
+        if (sql_type_is_array(oid)) return sql__array_in(oid, typmod, s, n, mcx, out, err);
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "type with OID %u is not supported", oid);
     }
 }
@@ -687,6 +719,10 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
         break;
     }
     default:
+        if (sql_type_is_array(oid)) {
+            if (sql__array_out(v, out, err)) return -1;
+            break;
+        }
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "type with OID %u is not supported", oid);
     }
     if (!out->data) orb_buf_puts(out, "");
@@ -779,6 +815,7 @@ int sql_value_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mc
                                n < 1 ? 0 : d[0]);
         return sql_value_in(oid, typmod, d + 1, n - 1, mcx, out, err);
     default:
+        if (sql_type_is_array(oid)) return sql__array_recv(oid, typmod, d, n, mcx, out, err);
         return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                            "binary format is not supported for type with OID %u", oid);
     }
@@ -831,6 +868,10 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
         orb_buf_append(out, v->v.s.p, v->v.s.n);
         break;
     default:
+        if (sql_type_is_array(oid)) {
+            if (sql__array_send(v, out, err)) return -1;
+            break;
+        }
         return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                            "binary format is not supported for type with OID %u", oid);
     }
@@ -872,6 +913,10 @@ bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx) {
     if (from == to) return true;
     if (to == SQL_OID_ANY || to == SQL_OID_ANYTEXT || to == SQL_OID_ANYJSON) return true;
     if (from == SQL_OID_UNKNOWN) return sql_type_get(to) != NULL;
+    if (to == SQL_OID_ANYARRAY || to == SQL_OID_ANYELEMENT) return false;
+    /* array coercion: allowed where the element coercion is (PostgreSQL's ArrayCoerceExpr) */
+    if (sql_type_is_array(from) && sql_type_is_array(to))
+        return sql_cast_allowed(sql_array_elem_of(from), sql_array_elem_of(to), ctx);
     char c = pg_cast_ctx(from, to);
     if (c == 'i') return true;
     if (c == 'a') return ctx >= SQL_CAST_ASSIGNMENT;
@@ -934,6 +979,11 @@ static int cast_impl(uint32_t from, uint32_t to, int32_t typmod, bool explicit_,
             return 0;
         }
         return char_typmod(to, typmod, p, n, explicit_, mcx, out, err);
+    }
+    if (sql_type_is_array(from) && sql_type_is_array(to)) {
+        if (from == to && typmod < 0) { *out = *in; return 0; }
+        return sql__array_cast(from, to, typmod, explicit_ ? SQL_CAST_EXPLICIT : SQL_CAST_ASSIGNMENT,
+                               in, mcx, out, err);
     }
     if (from == to) {
         switch (to) {
@@ -1114,6 +1164,7 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
     case SQL_OID_UUID:
         return bytes_cmp(a->v.s.p, a->v.s.n, b->v.s.p, b->v.s.n);
     default:
+        if (sql_type_is_array(oid)) return sql__array_cmp(a, b);
         return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
     }
 }
@@ -1153,6 +1204,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
     case SQL_OID_UUID:
         return sql__hash_bytes(v->v.s.p, v->v.s.n, 4);
     default:
+        if (sql_type_is_array(oid)) return sql__array_hash(v);
         return sql__hash_bytes(&v->v.i, sizeof v->v.i, 5);
     }
 }

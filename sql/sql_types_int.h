@@ -129,6 +129,49 @@ int sql__jsonb_delete(const char *s, size_t n, const char *key, size_t klen, orb
 int sql__json_extract_path(bool jsonb, const char *s, size_t n, const sql_value_t *path, int np,
                            bool as_text, orb_mcx_t *mcx, sql_value_t *r, orb_err_t *err);
 
+/* ---- arrays (sql_array.c) ------------------------------------------------------------ */
+int sql__array_elem_index(uint32_t elem);    /* 0..15 in sql_array.c's table, -1 if none */
+uint32_t sql__array_elem_by_index(int i);    /* inverse; 0 out of range */
+#define SQL__ARRAY_NELEM 16
+int sql__array_in(uint32_t arrtype, int32_t typmod, const char *s, size_t n, orb_mcx_t *mcx,
+                  sql_value_t *out, orb_err_t *err);
+int sql__array_out(const sql_value_t *v, orb_buf_t *out, orb_err_t *err);
+int sql__array_send(const sql_value_t *v, orb_buf_t *out, orb_err_t *err);
+int sql__array_recv(uint32_t arrtype, int32_t typmod, const char *d, size_t n, orb_mcx_t *mcx,
+                    sql_value_t *out, orb_err_t *err);
+/* Element-wise cast from one array type to another (typmod applies to the elements). */
+int sql__array_cast(uint32_t from, uint32_t to, int32_t typmod, sql_cast_ctx_t ctx,
+                    const sql_value_t *in, orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err);
+int sql__array_cmp(const sql_value_t *a, const sql_value_t *b);
+uint64_t sql__array_hash(const sql_value_t *v);
+/* builtins (sql_builtin.c's table) */
+#define SQL__AARGS sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err
+int sql__arr_length(SQL__AARGS);
+int sql__arr_cardinality(SQL__AARGS);
+int sql__arr_lower(SQL__AARGS);
+int sql__arr_upper(SQL__AARGS);
+int sql__arr_ndims(SQL__AARGS);
+int sql__arr_dims(SQL__AARGS);
+int sql__arr_to_string(SQL__AARGS);
+int sql__string_to_array(SQL__AARGS);
+/* these need the element type even when the array argument is NULL */
+int sql__arr_append(SQL__AARGS, uint32_t elem);
+int sql__arr_prepend(SQL__AARGS, uint32_t elem);
+int sql__arr_cat(SQL__AARGS, uint32_t elem);
+int sql__arr_remove(SQL__AARGS);
+int sql__arr_replace(SQL__AARGS);
+int sql__arr_position(SQL__AARGS);
+int sql__arr_positions(SQL__AARGS);
+int sql__arr_contains(SQL__AARGS);
+int sql__arr_contained(SQL__AARGS);
+int sql__arr_overlap(SQL__AARGS);
+int sql__arr_eq(SQL__AARGS);
+int sql__arr_ne(SQL__AARGS);
+int sql__arr_lt(SQL__AARGS);
+int sql__arr_le(SQL__AARGS);
+int sql__arr_gt(SQL__AARGS);
+int sql__arr_ge(SQL__AARGS);
+
 /* ---- strings (sql_types.c) ------------------------------------------------------------ */
 size_t sql__utf8_len(const char *s, size_t n);         /* characters */
 size_t sql__utf8_prefix(const char *s, size_t n, size_t nchars); /* bytes of first nchars */

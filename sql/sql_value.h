@@ -46,6 +46,33 @@
  * The value is text. Never a column or result type. */
 #define SQL_OID_ANYJSON 99998
 
+/* Array types (one-dimensional, lower bound 1; see "arrays" below). */
+#define SQL_OID_BOOL_ARRAY 1000
+#define SQL_OID_BYTEA_ARRAY 1001
+#define SQL_OID_INT2_ARRAY 1005
+#define SQL_OID_INT4_ARRAY 1007
+#define SQL_OID_TEXT_ARRAY 1009
+#define SQL_OID_BPCHAR_ARRAY 1014
+#define SQL_OID_VARCHAR_ARRAY 1015
+#define SQL_OID_INT8_ARRAY 1016
+#define SQL_OID_FLOAT4_ARRAY 1021
+#define SQL_OID_FLOAT8_ARRAY 1022
+#define SQL_OID_TIMESTAMP_ARRAY 1115
+#define SQL_OID_DATE_ARRAY 1182
+#define SQL_OID_TIMESTAMPTZ_ARRAY 1185
+#define SQL_OID_NUMERIC_ARRAY 1231
+#define SQL_OID_UUID_ARRAY 2951
+#define SQL_OID_JSONB_ARRAY 3807
+/* Polymorphic pseudo types in sql_builtin.argtypes / rettype. PostgreSQL 15's
+ * anycompatiblearray/anycompatible semantics: every argument declared ANYARRAY must be an
+ * array type (or an unknown literal), every ANYELEMENT argument a non-array type with an
+ * array type; the element types (of the arrays, and the elements themselves) are unified to
+ * a common type T (as select_common_type), unknown literals take T or T[]. The resolver then
+ * hands back an instance of the builtin with every ANYARRAY replaced by T[] and ANYELEMENT by
+ * T (argtypes and rettype), so callers see concrete types only. Never a column type. */
+#define SQL_OID_ANYARRAY 2277
+#define SQL_OID_ANYELEMENT 2283
+
 /* A value. The type is not stored here: expressions and columns carry it.
  *   bool                       -> b
  *   int2/int4/int8/oid         -> i
@@ -57,6 +84,8 @@
  *   text/varchar/bpchar/name/json/jsonb/unknown -> s, UTF-8, NUL-terminated (n excludes it)
  *   bytea                      -> s, raw bytes
  *   uuid                       -> s, 16 raw bytes
+ *   arrays (int4[], text[] ...) -> s, a packed self-describing byte string (element type,
+ *                                 count, null bitmap, elements): use sql_array_* below
  *   interval                   -> s, a packed sql_interval_t (n == SQL_INTERVAL_SIZE, 16
  *                                 bytes in host byte order, followed by a NUL byte; the
  *                                 pointer may be unaligned: read it with sql_interval_get)
@@ -86,6 +115,51 @@ typedef struct sql_interval {
 void sql_interval_get(const sql_value_t *v, sql_interval_t *out);
 /* Copies iv into mcx and makes *out a non-NULL interval value. */
 void sql_interval_set(orb_mcx_t *mcx, const sql_interval_t *iv, sql_value_t *out);
+
+/* ---- arrays (sql_array.c) ---------------------------------------------------------------
+ * One-dimensional arrays with lower bound 1 of int2, int4, int8, text, varchar, bpchar,
+ * float4, float8, numeric, bool, date, timestamp, timestamptz, uuid, jsonb, bytea.
+ * Multidimensional input or lower bounds other than 1: 0A000 "multidimensional arrays are
+ * not supported yet". The value (v.s) is self-contained and self-describing: it records its
+ * element type OID, so builtins and the executor can decode it without the column type.
+ * Text I/O, binary send/recv, casts, comparison (PostgreSQL's btree array_cmp: element-wise,
+ * NULL elements greater than any value, then length), hashing and storage (bin datum) go
+ * through the generic sql_value_* functions with the array type OID. */
+/* Array type OID of an element type, 0 when there is none (e.g. json, interval, arrays). */
+uint32_t sql_array_type_of(uint32_t elem);
+/* Element type OID of an array type, 0 when oid is not an array type. */
+uint32_t sql_array_elem_of(uint32_t arr);
+bool sql_type_is_array(uint32_t oid);
+/* Builds an array value of n elements (each a value of elem_type, or NULL) in mcx; strings of
+ * elems are copied. 42704 when elem_type has no array type. */
+int sql_array_build(uint32_t elem_type, const sql_value_t *elems, int n, orb_mcx_t *mcx,
+                    sql_value_t *out, orb_err_t *err);
+/* Number of elements of a non-NULL array value (0 for '{}' and for NULL). */
+int sql_array_len(const sql_value_t *arr);
+/* The element type recorded in a non-NULL array value (0 for NULL). */
+uint32_t sql_array_elem_type(const sql_value_t *arr);
+/* Element i (0-based) of arr into *out (NULL element: out->isnull). elem_type may be 0 (the
+ * one recorded in arr is used). Strings in *out point into arr's bytes (valid as long as arr
+ * is; mcx is not used today). O(i). Returns -1 with out->isnull for i out of range: SQL
+ * subscripts outside the array give NULL. */
+int sql_array_get(uint32_t elem_type, const sql_value_t *arr, int i, orb_mcx_t *mcx,
+                  sql_value_t *out);
+/* All elements at once (O(n)): *elems is an array of *n values allocated in mcx, strings
+ * pointing into arr. For unnest() and iteration. NULL arr gives 0 elements. */
+int sql_array_elems(const sql_value_t *arr, orb_mcx_t *mcx, sql_value_t **elems, int *n);
+/* Accumulator for array_agg: init, add each input (NULL kept), finish into mcx (a no-row
+ * group must give SQL NULL: the caller checks acc.n == 0 / "no rows"), free the heap
+ * buffers (always, also after finish). */
+typedef struct sql_array_acc {
+    uint32_t elem_type;
+    int n;
+    orb_buf_t data;
+    orb_buf_t nulls;
+} sql_array_acc_t;
+void sql_array_acc_init(sql_array_acc_t *acc, uint32_t elem_type);
+void sql_array_acc_add(sql_array_acc_t *acc, const sql_value_t *e);
+int sql_array_acc_finish(sql_array_acc_t *acc, orb_mcx_t *mcx, sql_value_t *out);
+void sql_array_acc_free(sql_array_acc_t *acc);
 
 /* ---- type catalogue (sql_types.c) ----------------------------------------------------- */
 typedef struct sql_type_info {
@@ -167,6 +241,14 @@ int sql_numeric_div(const char *a, const char *b, orb_mcx_t *mcx, const char **o
 int sql_numeric_mod(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
 int sql_numeric_cmp(const char *a, const char *b);
 int sql_numeric_round(const char *a, int scale, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+/* PostgreSQL 15's numeric_power / numeric_ln / numeric_exp / numeric_log result scales:
+ * power(a, b) ("a ^ b"), ln(a), exp(a), log(base, a) (log(a) is log(10, a)). Errors 2201F
+ * (zero to a negative power, negative to a non-integer power), 2201E (log of zero or a
+ * negative number), 22003 "value overflows numeric format". */
+int sql_numeric_power(const char *a, const char *b, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_ln(const char *a, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_exp(const char *a, orb_mcx_t *mcx, const char **out, orb_err_t *err);
+int sql_numeric_log(const char *base, const char *a, orb_mcx_t *mcx, const char **out, orb_err_t *err);
 
 /* ---- functions and operators (sql_builtin.c) ------------------------------------------ */
 /* Context handed to every builtin: the statement's memory and the session facts some

@@ -544,6 +544,73 @@ static void test_json_builders_and_functions(void **state) {
     assert_string_equal(FN1("jsonb_pretty", JB, "{\"a\": [1]}"), "{\n    \"a\": [\n        1\n    ]\n}");
 }
 
+
+#define IA SQL_OID_INT4_ARRAY
+#define TA SQL_OID_TEXT_ARRAY
+
+static void test_polymorphic_array_functions_resolve_to_concrete_types(void **state) {
+    (void)state;
+    const sql_builtin_t *b;
+    uint32_t casts[3], lc, rc;
+    orb_err_t err;
+    assert_int_equal(sql_func_resolve("array_prepend", 2, (uint32_t[]){I4, IA}, &b, casts, &err), 0);
+    assert_int_equal(b->rettype, IA);
+    assert_int_equal(casts[0], I4);
+    assert_int_equal(sql_func_resolve("array_append", 2, (uint32_t[]){SQL_OID_INT8_ARRAY, I4}, &b, casts, &err), 0);
+    assert_int_equal(b->rettype, SQL_OID_INT8_ARRAY);
+    assert_int_equal(casts[1], I8);
+    /* array || unknown is array_cat, as PostgreSQL */
+    assert_int_equal(sql_oper_resolve("||", TA, UN, &b, &lc, &rc, &err), 0);
+    assert_int_equal(rc, TA);
+    assert_int_equal(sql_oper_resolve("=", IA, UN, &b, &lc, &rc, &err), 0);
+    assert_int_equal(b->rettype, SQL_OID_BOOL);
+    /* plain anyarray operators need one array type */
+    assert_int_equal(sql_oper_resolve("&&", IA, SQL_OID_INT8_ARRAY, &b, &lc, &rc, &err), -1);
+    assert_string_equal(err.message, "operator does not exist: integer[] && bigint[]");
+    assert_int_equal(sql_func_resolve("cardinality", 1, (uint32_t[]){I4}, &b, casts, &err), -1);
+}
+
+static void test_array_functions_and_operators(void **state) {
+    (void)state;
+    assert_string_equal(FN2("array_length", IA, "{1,2,3}", I4, "1"), "3");
+    assert_string_equal(FN2("array_length", IA, "{}", I4, "1"), "<null>");
+    assert_string_equal(FN1("cardinality", IA, "{}"), "0");
+    assert_string_equal(FN1("array_dims", TA, "{a,b}"), "[1:2]");
+    assert_string_equal(FN3("array_to_string", IA, "{1,NULL,3}", TX, ",", TX, "*"), "1,*,3");
+    assert_string_equal(FN2("array_to_string", IA, "{1,NULL,3}", TX, ","), "1,3");
+    assert_string_equal(FN2("string_to_array", TX, "a,b,,c", TX, ","), "{a,b,\"\",c}");
+    assert_string_equal(FN3("string_to_array", TX, "a,b", TX, ",", TX, "b"), "{a,NULL}");
+    assert_string_equal(FN2("string_to_array", TX, "abc", TX, NULL), "{a,b,c}");
+    assert_string_equal(FN2("array_append", IA, NULL, I4, "1"), "{1}");
+    assert_string_equal(FN2("array_prepend", I4, "0", IA, "{1}"), "{0,1}");
+    assert_string_equal(FN2("array_cat", IA, "{1}", IA, "{2,3}"), "{1,2,3}");
+    assert_string_equal(FN2("array_remove", IA, "{1,2,1,NULL}", I4, "1"), "{2,NULL}");
+    assert_string_equal(FN3("array_replace", IA, "{1,NULL}", I4, NULL, I4, "0"), "{1,0}");
+    assert_string_equal(FN2("array_position", TA, "{a,b}", TX, "b"), "2");
+    assert_string_equal(FN2("array_positions", IA, "{1,2,1}", I4, "1"), "{1,3}");
+    assert_string_equal(op("||", IA, "{1}", I4, "2"), "{1,2}");
+    assert_string_equal(op("||", I4, "0", IA, "{1}"), "{0,1}");
+    assert_string_equal(op("@>", IA, "{1,2,3}", IA, "{3,1}"), "t");
+    assert_string_equal(op("@>", IA, "{1,NULL}", IA, "{NULL}"), "f");
+    assert_string_equal(op("<@", IA, "{4}", IA, "{1}"), "f");
+    assert_string_equal(op("&&", IA, "{1,2}", IA, "{2}"), "t");
+    assert_string_equal(op("<", IA, "{1,2}", IA, "{1,2,0}"), "t");
+    assert_string_equal(op("=", IA, "{1,NULL}", IA, "{1,NULL}"), "t");
+}
+
+static void test_numeric_power_ln_exp_log_use_postgres_scales(void **state) {
+    (void)state;
+    assert_string_equal(op("^", NU, "2", NU, "0.5"), "1.4142135623730950");
+    assert_string_equal(op("^", NU, "2", NU, "10"), "1024.0000000000000000");
+    assert_string_equal(FN1("ln", NU, "2"), "0.6931471805599453");
+    assert_string_equal(FN1("exp", NU, "10"), "22026.465794806717");
+    assert_string_equal(FN1("log", NU, "100"), "2.0000000000000000");
+    assert_string_equal(FN2("log", NU, "2", NU, "8"), "3.0000000000000000");
+    assert_string_equal(FN2("power", NU, "1.5", NU, "2.5"), "2.7556759606310754");
+    assert_string_equal(op("^", NU, "0", NU, "-1"), "zero raised to a negative power is undefined");
+    assert_string_equal(FN1("ln", NU, "0"), "cannot take logarithm of zero");
+}
+
 int run_builtin_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_operator_resolution, setup, teardown),
@@ -565,6 +632,9 @@ int run_builtin_tests(void) {
         cmocka_unit_test_setup_teardown(test_to_char_and_to_timestamp_patterns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_string_agg_and_statistics_aggregates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_builders_and_functions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_polymorphic_array_functions_resolve_to_concrete_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_array_functions_and_operators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numeric_power_ln_exp_log_use_postgres_scales, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
 }

@@ -490,6 +490,119 @@ static void test_anyjson_cast_renders_values_as_json(void **state) {
     assert_string_equal(o.v.s.p, "\"x\"");
 }
 
+
+/* ---- arrays ------------------------------------------------------------------------------ */
+static void test_arrays_text_io_quotes_like_postgres(void **state) {
+    (void)state;
+    assert_io(SQL_OID_INT4_ARRAY, -1, " { 1 , 2 ,NULL} ", "{1,2,NULL}");
+    assert_io(SQL_OID_INT4_ARRAY, -1, "{}", "{}");
+    assert_io(SQL_OID_TEXT_ARRAY, -1, "{\"a b\",\"c,d\",NULL,\"NULL\",\"\",\"x\\\"y\"}",
+              "{\"a b\",\"c,d\",NULL,\"NULL\",\"\",\"x\\\"y\"}");
+    assert_io(SQL_OID_TEXT_ARRAY, -1, "{a,  b c  ,d}", "{a,\"b c\",d}");
+    assert_io(SQL_OID_BYTEA_ARRAY, -1, "{\"\\\\x01\"}", "{\"\\\\x01\"}");
+    assert_io(SQL_OID_NUMERIC_ARRAY, -1, "{1.50,-2}", "{1.50,-2}");
+    assert_io(SQL_OID_BOOL_ARRAY, -1, "{t,no}", "{t,f}");
+    assert_io(SQL_OID_VARCHAR_ARRAY, 3 + 4, "{ab,c}", "{ab,c}");
+}
+
+static void test_arrays_reject_malformed_and_multidimensional_input(void **state) {
+    (void)state;
+    assert_in_err(SQL_OID_INT4_ARRAY, -1, "{1,2", ORB_SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                  "malformed array literal: \"{1,2\"");
+    assert_in_err(SQL_OID_INT4_ARRAY, -1, "x", ORB_SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                  "malformed array literal: \"x\"");
+    assert_in_err(SQL_OID_INT4_ARRAY, -1, "{1,,2}", ORB_SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                  "malformed array literal: \"{1,,2}\"");
+    assert_in_err(SQL_OID_INT4_ARRAY, -1, "{{1},{2}}", ORB_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                  "multidimensional arrays are not supported yet");
+    assert_in_err(SQL_OID_INT4_ARRAY, -1, "{1,a}", ORB_SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                  "invalid input syntax for type integer: \"a\"");
+    sql_value_t v;
+    orb_err_t err;
+    assert_int_equal(sql_value_in(SQL_OID_INT4_ARRAY, -1, "x", 1, mcx, &v, &err), -1);
+    assert_string_equal(err.detail, "Array value must start with \"{\" or dimension information.");
+}
+
+static void test_arrays_build_get_and_map_types(void **state) {
+    (void)state;
+    assert_int_equal(sql_array_type_of(SQL_OID_INT4), SQL_OID_INT4_ARRAY);
+    assert_int_equal(sql_array_elem_of(SQL_OID_JSONB_ARRAY), SQL_OID_JSONB);
+    assert_int_equal(sql_array_type_of(SQL_OID_JSON), 0);
+    assert_int_equal(sql_array_elem_of(SQL_OID_INT4), 0);
+    sql_value_t es[3], arr, e;
+    orb_err_t err;
+    es[0].isnull = false;
+    es[0].v.s.p = "x";
+    es[0].v.s.n = 1;
+    es[1].isnull = true;
+    es[2].isnull = false;
+    es[2].v.s.p = "hello";
+    es[2].v.s.n = 5;
+    assert_int_equal(sql_array_build(SQL_OID_TEXT, es, 3, mcx, &arr, &err), 0);
+    assert_int_equal(sql_array_len(&arr), 3);
+    assert_int_equal(sql_array_elem_type(&arr), SQL_OID_TEXT);
+    assert_int_equal(sql_array_get(SQL_OID_TEXT, &arr, 2, mcx, &e), 0);
+    assert_false(e.isnull);
+    assert_string_equal(e.v.s.p, "hello");
+    assert_int_equal(sql_array_get(0, &arr, 1, mcx, &e), 0);
+    assert_true(e.isnull);
+    assert_int_equal(sql_array_get(0, &arr, 3, mcx, &e), -1);
+    assert_true(e.isnull);
+    sql_array_acc_t acc;
+    sql_array_acc_init(&acc, SQL_OID_INT8);
+    for (int i = 0; i < 10; i++) {
+        sql_value_t x = {.isnull = i == 4, .v.i = i};
+        sql_array_acc_add(&acc, &x);
+    }
+    assert_int_equal(sql_array_acc_finish(&acc, mcx, &arr), 0);
+    sql_array_acc_free(&acc);
+    orb_buf_t b;
+    orb_buf_init(&b);
+    assert_int_equal(sql_value_out(SQL_OID_INT8_ARRAY, -1, &arr, &b, &err), 0);
+    assert_string_equal(b.data, "{0,1,2,3,NULL,5,6,7,8,9}");
+    orb_buf_free(&b);
+}
+
+static void test_arrays_cast_compare_send_and_store(void **state) {
+    (void)state;
+    sql_value_t a, b, c, r;
+    orb_err_t err;
+    assert_int_equal(sql_value_in(SQL_OID_INT4_ARRAY, -1, "{1,2,NULL}", 10, mcx, &a, &err), 0);
+    assert_true(sql_cast_allowed(SQL_OID_INT4_ARRAY, SQL_OID_INT8_ARRAY, SQL_CAST_IMPLICIT));
+    assert_false(sql_cast_allowed(SQL_OID_INT8_ARRAY, SQL_OID_INT4_ARRAY, SQL_CAST_IMPLICIT));
+    assert_true(sql_cast_allowed(SQL_OID_TEXT, SQL_OID_INT4_ARRAY, SQL_CAST_EXPLICIT));
+    assert_int_equal(sql_value_cast(SQL_OID_INT4_ARRAY, SQL_OID_INT8_ARRAY, -1, &a, mcx, &b, &err), 0);
+    assert_int_equal(sql_array_elem_type(&b), SQL_OID_INT8);
+    assert_int_equal(sql_value_cast(SQL_OID_INT4_ARRAY, SQL_OID_TEXT, -1, &a, mcx, &c, &err), 0);
+    assert_string_equal(c.v.s.p, "{1,2,NULL}");
+    /* btree order: element-wise, NULL greatest, then length */
+    assert_int_equal(sql_value_in(SQL_OID_INT4_ARRAY, -1, "{1,2}", 5, mcx, &b, &err), 0);
+    assert_int_equal(sql_value_cmp(SQL_OID_INT4_ARRAY, &b, &a), -1);
+    assert_int_equal(sql_value_in(SQL_OID_INT4_ARRAY, -1, "{1,3}", 5, mcx, &c, &err), 0);
+    assert_int_equal(sql_value_cmp(SQL_OID_INT4_ARRAY, &c, &a), 1);
+    assert_int_equal(sql_value_in(SQL_OID_INT4_ARRAY, -1, "{ 1, 2 }", 8, mcx, &c, &err), 0);
+    assert_int_equal(sql_value_cmp(SQL_OID_INT4_ARRAY, &b, &c), 0);
+    assert_true(sql_value_hash(SQL_OID_INT4_ARRAY, &b) == sql_value_hash(SQL_OID_INT4_ARRAY, &c));
+    /* binary: PostgreSQL's array_send layout */
+    orb_buf_t buf;
+    orb_buf_init(&buf);
+    assert_int_equal(sql_value_send(SQL_OID_INT4_ARRAY, &a, &buf, &err), 0);
+    assert_int_equal(buf.len, 20 + 8 + 8 + 4);
+    assert_int_equal(orb_get_be32(buf.data), 1);
+    assert_int_equal(orb_get_be32(buf.data + 4), 1);
+    assert_int_equal(orb_get_be32(buf.data + 8), SQL_OID_INT4);
+    assert_int_equal(orb_get_be32(buf.data + 12), 3);
+    assert_int_equal(sql_value_recv(SQL_OID_INT4_ARRAY, -1, buf.data, buf.len, mcx, &r, &err), 0);
+    assert_int_equal(sql_value_cmp(SQL_OID_INT4_ARRAY, &a, &r), 0);
+    orb_buf_free(&buf);
+    /* storage */
+    Orbit__Datum d;
+    sql_value_to_datum(SQL_OID_INT4_ARRAY, &a, &d);
+    assert_int_equal(d.v_case, ORBIT__DATUM__V_BIN);
+    assert_int_equal(sql_value_from_datum(SQL_OID_INT4_ARRAY, &d, mcx, &r, &err), 0);
+    assert_int_equal(sql_value_cmp(SQL_OID_INT4_ARRAY, &a, &r), 0);
+}
+
 int run_types_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_integers_round_trip_and_reject_bad_input, setup, teardown),
@@ -508,6 +621,10 @@ int run_types_tests(void) {
         cmocka_unit_test_setup_teardown(test_interval_input_output_postgres_style, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interval_compares_by_total_span_and_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_anyjson_cast_renders_values_as_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arrays_text_io_quotes_like_postgres, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arrays_reject_malformed_and_multidimensional_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arrays_build_get_and_map_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arrays_cast_compare_send_and_store, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_types", tests, NULL, NULL);
 }

@@ -1,0 +1,84 @@
+-- one-dimensional arrays: literals typed by casts, functions and operators
+SELECT '{1,2,NULL}'::_int4 AS a, '{}'::_int4 AS empty, '  { 1 , 2 }  '::_int8 AS spaced;
+SELECT '{"a b","c,d",NULL,"NULL","",null,"x\"y","b\\s"}'::_text AS quoted;
+SELECT '{a,  b c  ,d}'::_text AS inner_spaces, '{\\,x}'::_text AS escaped;
+SELECT '{1.50,2,-3.25}'::_numeric, '{1.5,NaN,Infinity}'::_float8, '{0.1}'::_float4;
+SELECT '{t,f,NULL,yes}'::_bool, '{-32768,32767}'::_int2;
+SELECT '{2020-01-02,infinity}'::_date, '{"2020-01-02 03:04:05"}'::_timestamp;
+SELECT '{"2020-01-02 03:04:05+02"}'::_timestamptz;
+SELECT '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'::_uuid;
+SELECT '{"{\"a\": 1}","[1, 2]"}'::_jsonb;
+SELECT '{"\\x0102",NULL}'::_bytea;
+SELECT '{ab,c}'::_varchar, '{ab,c}'::_bpchar;
+-- errors
+SELECT '{1,2'::_int4;
+SELECT 'x'::_int4;
+SELECT '1,2}'::_int4;
+SELECT '{1,,2}'::_int4;
+SELECT '{1,}'::_int4;
+SELECT '{,1}'::_int4;
+SELECT '{1}x'::_int4;
+SELECT '{"a"b}'::_text;
+SELECT '{a"b}'::_text;
+SELECT '{1,a}'::_int4;
+SELECT '{99999999999}'::_int4;
+SELECT '{"abc'::_text;
+SELECT ''::_int4;
+-- casts
+SELECT '{1,2}'::_int4::_int8, '{1.6,2.4}'::_numeric::_int4, '{1,NULL}'::_int4::_text;
+SELECT '{1,2}'::_int4::text, '{a,"b c"}'::_text::text;
+SELECT '{abc,d}'::_text::_varchar, ('{1,2}'::text)::_int4;
+SELECT '{1.5}'::_float8::_numeric, '{1,0}'::_int4::_float4;
+-- array functions
+SELECT array_length('{1,2,3}'::_int4, 1), array_length('{1,2,3}'::_int4, 2), array_length('{}'::_int4, 1);
+SELECT cardinality('{1,2,3}'::_int4), cardinality('{}'::_text), cardinality(NULL::_int4);
+SELECT array_lower('{1,2}'::_int4, 1), array_upper('{1,2}'::_int4, 1), array_upper('{}'::_int4, 1);
+SELECT array_ndims('{1,2}'::_int4), array_ndims('{}'::_int4), array_dims('{a,b,c}'::_text), array_dims('{}'::_text);
+SELECT array_to_string('{1,NULL,3}'::_int4, ','), array_to_string('{1,NULL,3}'::_int4, ', ', '*');
+SELECT array_to_string('{}'::_int4, ','), array_to_string('{t,f}'::_bool, '-'), array_to_string('{1,2}'::_int4, NULL);
+SELECT string_to_array('a,b,,c', ','), string_to_array('a,b', ',', 'b'), string_to_array('abc', NULL);
+SELECT string_to_array('abc', ''), string_to_array('', ','), string_to_array(NULL, ','), string_to_array('a<>b<>c', '<>');
+SELECT array_append('{1,2}'::_int4, 3), array_append('{}'::_int4, 1), array_append(NULL::_int4, 1), array_append('{1}'::_int4, NULL);
+SELECT array_append('{1}'::_int8, 2), array_append('{a}'::_text, 'b'), array_append('{1.5}'::_numeric, 2);
+SELECT array_prepend(0, '{1,2}'::_int4), array_prepend('x', '{y}'::_text), array_prepend(1, NULL::_int4);
+SELECT array_cat('{1,2}'::_int4, '{3}'::_int4), array_cat(NULL::_int4, '{1}'::_int4), array_cat('{1}'::_int4, NULL), array_cat('{}'::_int4, '{}'::_int4);
+SELECT array_cat('{1}'::_int4, '{2.5}'::_numeric);
+SELECT array_remove('{1,2,1,NULL}'::_int4, 1), array_remove('{1,NULL,2}'::_int4, NULL), array_remove('{a,b}'::_text, 'c');
+SELECT array_replace('{1,2,1}'::_int4, 1, 9), array_replace('{1,NULL}'::_int4, NULL, 0), array_replace(NULL::_int4, 1, 2);
+SELECT array_position('{a,b,c,b}'::_text, 'b'), array_position('{a,b,c,b}'::_text, 'b', 3), array_position('{a}'::_text, 'z');
+SELECT array_position('{1,NULL}'::_int4, NULL), array_positions('{1,2,1}'::_int4, 1), array_positions('{1,2}'::_int4, 5);
+SELECT array_positions(NULL::_int4, 1), array_position('{1}'::_int4, 1, NULL);
+-- operators
+SELECT '{1,2}'::_int4 || 3, 0 || '{1,2}'::_int4, '{1}'::_int4 || '{2,3}'::_int4, '{a}'::_text || '{b}';
+SELECT '{1}'::_int4 || NULL::int4, NULL::_int4 || '{1}'::_int4, '{1}'::_int8 || 2;
+SELECT '{1,2,3}'::_int4 @> '{2,1}'::_int4, '{1,2}'::_int4 @> '{3}'::_int4, '{1,NULL}'::_int4 @> '{NULL}'::_int4, '{1}'::_int4 @> '{}'::_int4;
+SELECT '{2}'::_int4 <@ '{1,2}'::_int4, '{1,2}'::_int4 && '{2,3}'::_int4, '{1}'::_int4 && '{2}'::_int4, '{NULL}'::_int4 && '{NULL}'::_int4;
+SELECT '{a,b}'::_text @> '{a}', '{1,2}'::_int4 && '{2}'::_int8;
+SELECT '{1,2}'::_int4 = '{1,2}'::_int4, '{1,2}'::_int4 <> '{1,3}'::_int4, '{1,2}'::_int4 < '{1,3}'::_int4, '{1,2}'::_int4 < '{1,2,0}'::_int4;
+SELECT '{}'::_int4 < '{1}'::_int4, '{2}'::_int4 > '{1,9}'::_int4, '{1,NULL}'::_int4 > '{1,2}'::_int4, '{NULL}'::_int4 = '{NULL}'::_int4;
+SELECT '{a,b}'::_text >= '{a}'::_text, '{1}'::_int4 <= '{1}'::_int4, '{1,2}'::_int4 = '{1,2}';
+SELECT '{b}'::_text = '{b}'::_varchar, '{1.0}'::_numeric = '{1}'::_numeric;
+-- numeric power / ln / exp / log
+SELECT 2::numeric ^ 0.5, 2::numeric ^ 10, 2.5::numeric ^ 3, 2::numeric ^ (-2), 0::numeric ^ 0, 0::numeric ^ 0.5;
+SELECT power(2::numeric, 10::numeric), power(1.5::numeric, 2.5::numeric), power(10::numeric, -3::numeric), power(1.000001, 1000000);
+SELECT ln(2::numeric), ln(10.5), ln(1::numeric), ln(1.0001), ln(1e-10), ln(123456789.123);
+SELECT exp(1::numeric), exp(10::numeric), exp(0::numeric), exp(-1::numeric), exp(0.5), exp(100::numeric);
+SELECT log(100::numeric), log(2.5::numeric), log(2::numeric, 8::numeric), log(10::numeric, 1000::numeric), log(0.5, 4::numeric);
+SELECT 0::numeric ^ (-1);
+SELECT (-8)::numeric ^ 0.5;
+SELECT ln(0::numeric);
+SELECT ln(-1::numeric);
+SELECT log(0::numeric);
+SELECT (-2)::numeric ^ 3, 'NaN'::numeric ^ 0, exp('NaN'::numeric);
+-- constructors, subscripts, ANY/ALL over arrays, array_agg (wired in the analyzer)
+SELECT ARRAY[1, 2, 3], ARRAY['a', 'b'], (ARRAY[1, 2, 3])[2], (ARRAY[1, 2, 3])[7], ARRAY[1, NULL, 3];
+SELECT ARRAY[1, 2.5], ARRAY[]::int[], ARRAY[]::text[] = '{}';
+SELECT 3 = ANY (ARRAY[1, 2, 3]), 5 = ALL (ARRAY[5, 5]), 1 = ANY ('{2,3}'::int[]), 1 <> ALL (ARRAY[2, NULL]);
+SELECT NULL::int = ANY (ARRAY[1]), 2 = ANY (ARRAY[1, NULL]), 1 = ANY (NULL::int[]);
+SELECT x FROM (VALUES (1), (2), (3), (4)) v(x) WHERE x = ANY (ARRAY[1, 3]) ORDER BY x;
+SELECT x FROM (VALUES ('a'), ('b')) v(x) WHERE x <> ALL ('{a,c}') ORDER BY x;
+SELECT array_agg(x) FROM (VALUES (1), (2), (NULL)) v(x);
+SELECT array_agg(x) FROM (VALUES (1)) v(x) WHERE false;
+SELECT '{1,2,3}'::int[] @> ARRAY[2], ARRAY[1] || ARRAY[2, 3], ARRAY[1, 2] || 3;
+SELECT ARRAY[];
+SELECT (1)[1];

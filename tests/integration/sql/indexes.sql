@@ -1,0 +1,40 @@
+-- CREATE [UNIQUE] INDEX / DROP INDEX: results through the indexes equal PostgreSQL's, unique
+-- indexes enforce uniqueness across shards, and index errors match.
+CREATE TABLE ix_t (id int PRIMARY KEY, email text, city text, score int);
+INSERT INTO ix_t VALUES (1, 'a@x', 'paris', 10), (2, 'b@x', 'rome', 20), (3, 'c@x', 'paris', 30),
+  (4, NULL, 'oslo', 40), (5, NULL, NULL, 50);
+CREATE INDEX ix_city ON ix_t (city);
+CREATE INDEX ON ix_t (city, score);
+CREATE UNIQUE INDEX ix_email ON ix_t (email);
+CREATE INDEX IF NOT EXISTS ix_city ON ix_t (score);
+CREATE INDEX ix_city ON ix_t (score);
+SELECT id FROM ix_t WHERE city = 'paris' ORDER BY id;
+SELECT id FROM ix_t WHERE city = 'paris' AND score > 15 ORDER BY id;
+SELECT id, city FROM ix_t WHERE email = 'b@x';
+SELECT id FROM ix_t WHERE city IS NULL;
+SELECT count(*) FROM ix_t WHERE city = 'nowhere';
+INSERT INTO ix_t VALUES (6, 'a@x', 'rome', 60);
+INSERT INTO ix_t VALUES (6, NULL, 'rome', 60), (7, NULL, 'rome', 70);
+UPDATE ix_t SET city = 'lima' WHERE id = 2;
+SELECT id FROM ix_t WHERE city = 'rome' ORDER BY id;
+SELECT id FROM ix_t WHERE city = 'lima' ORDER BY id;
+UPDATE ix_t SET email = 'c@x' WHERE id = 1;
+UPDATE ix_t SET email = 'z@x' WHERE id = 1;
+SELECT id FROM ix_t WHERE email = 'a@x';
+SELECT id FROM ix_t WHERE email = 'z@x';
+DELETE FROM ix_t WHERE city = 'paris';
+SELECT id, city FROM ix_t ORDER BY id;
+SELECT id FROM ix_t WHERE city = 'paris';
+INSERT INTO ix_t VALUES (8, 'c@x', 'paris', 80);
+SELECT id FROM ix_t WHERE email = 'c@x';
+CREATE TABLE ix_d (id int PRIMARY KEY, v int);
+INSERT INTO ix_d VALUES (1, 5), (2, 5), (3, 6);
+CREATE UNIQUE INDEX ix_d_v ON ix_d (v);
+INSERT INTO ix_d VALUES (4, 5);
+DROP INDEX ix_city;
+DROP INDEX ix_city;
+DROP INDEX IF EXISTS ix_city;
+SELECT id FROM ix_t WHERE city = 'rome' ORDER BY id;
+CREATE INDEX ix_bad ON ix_t (nope);
+CREATE INDEX ix_bad ON nope (a);
+DROP TABLE ix_t, ix_d;
