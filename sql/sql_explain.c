@@ -220,6 +220,10 @@ static void explain_from(plan_text_t *pt, const sql_query_t *q, const sql_from_t
     case SQL_FROM_VALUES:
         line(pt, depth, "Values Scan  (%d rows)%s", f->nvalues, actual(pt, f->act_rows, f->act_ms));
         return;
+    case SQL_FROM_FUNCTION:
+        line(pt, depth, "Function Scan on %s  (at the coordinator)%s", f->srf == 1 ? "unnest" : "generate_series",
+             actual(pt, f->act_rows, f->act_ms));
+        return;
     case SQL_FROM_JOIN: {
         static const char *const types[] = {"Inner", "Left", "Right", "Full"};
         bool hash = false;

@@ -368,6 +368,91 @@ static int analyze_join(from_ctx_t *fc, PgQuery__JoinExpr *j, sql_from_t **out, 
     return 0;
 }
 
+/* unnest(array) and generate_series(start, stop [, step]) in FROM */
+static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from_t **out,
+                            orb_err_t *err) {
+    sql_analyze_ctx_t *ac = fc->ac;
+    if (rf->lateral) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "LATERAL functions are not supported yet");
+    if (rf->is_rowsfrom || rf->n_functions != 1 || rf->n_coldeflist)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ROWS FROM and column definition lists are not supported yet");
+    PgQuery__Node *item = rf->functions[0];
+    PgQuery__Node *fn = item->node_case == PG_QUERY__NODE__NODE_LIST && item->list->n_items ? item->list->items[0] : item;
+    if (fn->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this function in FROM is not supported yet");
+    PgQuery__FuncCall *f = fn->func_call;
+    const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
+    sql_from_t *fr = orb_alloc0(ac->mcx, sizeof *fr);
+    fr->kind = SQL_FROM_FUNCTION;
+    fr->ordinality = rf->ordinality;
+    /* arguments see the enclosing queries, not this FROM list (no LATERAL) */
+    sql_scope_t asc = {.parent = fc->parent, .level_corr = fc->sc->level_corr};
+    sql_expr_t **args;
+    int nargs = (int)f->n_args;
+    args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(nargs + 1));
+    for (int i = 0; i < nargs; i++)
+        if (sql_expr_analyze(ac, &asc, f->args[i], &args[i], err) != 0) return -1;
+    uint32_t coltype;
+    if (name && strcmp(name, "unnest") == 0 && nargs == 1) {
+        if (!sql_type_is_array(args[0]->type)) {
+            orb_err_set(err, UNDEFINED_FUNCTION, "function unnest(%s) does not exist",
+                        sql_type_format(args[0]->type, -1, ac->mcx));
+            return sql_err_at(err, f->location);
+        }
+        fr->srf = 1;
+        coltype = sql_array_elem_of(args[0]->type);
+    } else if (name && strcmp(name, "generate_series") == 0 && (nargs == 2 || nargs == 3)) {
+        fr->srf = 2;
+        sql_expr_t *ends[2] = {args[0], args[1]};
+        if (sql_common_type(ac, ends, 2, "generate_series", &coltype, err) != 0) return -1;
+        if (coltype == SQL_OID_INT2) coltype = SQL_OID_INT4;
+        if (coltype == SQL_OID_FLOAT4 || coltype == SQL_OID_FLOAT8) coltype = SQL_OID_NUMERIC;
+        bool is_time = coltype == SQL_OID_TIMESTAMP || coltype == SQL_OID_TIMESTAMPTZ || coltype == SQL_OID_DATE;
+        if (coltype == SQL_OID_DATE) coltype = SQL_OID_TIMESTAMP;
+        if (coltype != SQL_OID_INT4 && coltype != SQL_OID_INT8 && coltype != SQL_OID_NUMERIC && !is_time) {
+            orb_err_set(err, UNDEFINED_FUNCTION, "function generate_series(%s, %s) does not exist",
+                        sql_type_format(args[0]->type, -1, ac->mcx), sql_type_format(args[1]->type, -1, ac->mcx));
+            return sql_err_at(err, f->location);
+        }
+        for (int i = 0; i < 2; i++)
+            if (sql_expr_coerce(ac, args[i], coltype, -1, SQL_CAST_IMPLICIT, &args[i], err) != 0) return -1;
+        uint32_t steptype = is_time ? SQL_OID_INTERVAL : coltype;
+        if (nargs == 3) {
+            if (sql_expr_coerce(ac, args[2], steptype, -1, SQL_CAST_IMPLICIT, &args[2], err) != 0) return -1;
+        } else if (is_time) {
+            orb_err_set(err, UNDEFINED_FUNCTION, "function generate_series(%s, %s) does not exist",
+                        sql_type_format(coltype, -1, ac->mcx), sql_type_format(coltype, -1, ac->mcx));
+            return sql_err_at(err, f->location);
+        }
+        uint32_t lc, rc;
+        if (sql_oper_resolve("+", coltype, steptype, &fr->srf_add, &lc, &rc, err) != 0) return -1;
+    } else {
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "function %s in FROM is not supported yet", name ? name : "?");
+        return sql_err_at(err, f->location);
+    }
+    fr->srf_type = coltype;
+    fr->srf_args = args;
+    fr->nsrf_args = nargs;
+    const char *alias = rf->alias && rf->alias->aliasname && rf->alias->aliasname[0] ? rf->alias->aliasname : name;
+    sql_rte_t *r = new_rte(fc, alias, fr->ordinality ? 2 : 1);
+    if (!r) return dup_alias(err, alias, f->location);
+    /* a scalar function's column takes the alias, as in PostgreSQL */
+    r->names[0] = alias;
+    r->types[0] = coltype;
+    r->typmods[0] = -1;
+    if (fr->ordinality) {
+        r->names[1] = "ordinality";
+        r->types[1] = SQL_OID_INT8;
+        r->typmods[1] = -1;
+    }
+    apply_colnames(r, rf->alias);
+    fr->rte = fc->q->nrtes - 1;
+    fr->offset = r->offset;
+    fr->width = r->ncols;
+    rte_star(fc, fr, r);
+    *out = fr;
+    return 0;
+}
+
 static int analyze_item(from_ctx_t *fc, PgQuery__Node *n, sql_from_t **out, orb_err_t *err) {
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_RANGE_VAR:
@@ -377,7 +462,7 @@ static int analyze_item(from_ctx_t *fc, PgQuery__Node *n, sql_from_t **out, orb_
     case PG_QUERY__NODE__NODE_JOIN_EXPR:
         return analyze_join(fc, n->join_expr, out, err);
     case PG_QUERY__NODE__NODE_RANGE_FUNCTION:
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "functions in FROM are not supported yet");
+        return analyze_function(fc, n->range_function, out, err);
     default:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of FROM item is not supported yet");
     }
@@ -834,6 +919,71 @@ int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_
     return rc;
 }
 
+#define SRF_MAX_ROWS 50000000
+
+static int exec_function(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                         orb_err_t *err) {
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+    sql_value_t a[3];
+    for (int i = 0; i < f->nsrf_args; i++)
+        if (sql_expr_eval(&ec, f->srf_args[i], &a[i], err) != 0) return -1;
+    int64_t ord = 0;
+    if (f->srf == 1) {
+        if (a[0].isnull) return 0;
+        int n = sql_array_len(&a[0]);
+        for (int i = 0; i < n; i++) {
+            sql_value_t *row = null_row(xc->mcx, q->width);
+            if (sql_array_get(0, &a[0], i, xc->mcx, &row[f->offset]) != 0) row[f->offset].isnull = true;
+            if (f->ordinality) {
+                row[f->offset + 1].isnull = false;
+                row[f->offset + 1].v.i = ++ord;
+            }
+            sql_rowset_add(out, xc->mcx, row);
+        }
+        return 0;
+    }
+    /* generate_series: start, start + step, ... while not past stop */
+    for (int i = 0; i < f->nsrf_args; i++)
+        if (a[i].isnull) return 0;
+    sql_value_t step;
+    if (f->nsrf_args == 3) {
+        step = a[2];
+    } else {
+        step.isnull = false;
+        if (f->srf_type == SQL_OID_NUMERIC) {
+            step.v.s.p = "1";
+            step.v.s.n = 1;
+        } else {
+            step.v.i = 1;
+        }
+    }
+    sql_value_t args[2] = {a[0], step}, next;
+    memset(&next, 0, sizeof next);
+    if (f->srf_add->fn(&ec.fn, args, 2, &next, err) != 0) return -1;
+    int dir = sql_value_cmp(f->srf_type, &next, &a[0]);
+    if (dir == 0) return orb_err_set(err, INVALID_PARAMETER_VALUE, "step size cannot equal zero");
+    sql_value_t cur = a[0];
+    for (int64_t n = 0;; n++) {
+        int c = sql_value_cmp(f->srf_type, &cur, &a[1]);
+        if ((dir > 0 && c > 0) || (dir < 0 && c < 0)) break;
+        if (n >= SRF_MAX_ROWS)
+            return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "generate_series produces more than %d rows", SRF_MAX_ROWS);
+        sql_value_t *row = null_row(xc->mcx, q->width);
+        row[f->offset] = cur;
+        if (f->ordinality) {
+            row[f->offset + 1].isnull = false;
+            row[f->offset + 1].v.i = ++ord;
+        }
+        sql_rowset_add(out, xc->mcx, row);
+        args[0] = cur;
+        memset(&next, 0, sizeof next);
+        orb_err_t e2;
+        if (f->srf_add->fn(&ec.fn, args, 2, &next, &e2) != 0) break; /* overflow past stop */
+        cur = next;
+    }
+    return 0;
+}
+
 static int from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                      orb_err_t *err) {
     switch (f->kind) {
@@ -872,6 +1022,8 @@ static int from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rows
     }
     case SQL_FROM_JOIN:
         return exec_join(xc, q, f, out, err);
+    case SQL_FROM_FUNCTION:
+        return exec_function(xc, q, f, out, err);
     }
     return orb_err_set(err, INTERNAL_ERROR, "unknown FROM item");
 }

@@ -368,6 +368,7 @@ typedef enum sql_from_kind {
     SQL_FROM_VALUES,
     SQL_FROM_JOIN,
     SQL_FROM_WORKTABLE, /* the recursive CTE's working table */
+    SQL_FROM_FUNCTION,  /* unnest(array) / generate_series(...) [WITH ORDINALITY] */
 } sql_from_kind_t;
 
 typedef enum sql_join_type {
@@ -401,6 +402,14 @@ typedef struct sql_from {
     /* EXPLAIN ANALYZE: what this item produced */
     int64_t act_rows;
     double act_ms;
+    /* FUNCTION: which one, its arguments, and for generate_series the operators it steps
+     * with (start + step, comparison of the type) */
+    int srf;                  /* 1 unnest, 2 generate_series */
+    int nsrf_args;
+    struct sql_expr **srf_args;
+    bool ordinality;
+    const sql_builtin_t *srf_add;
+    uint32_t srf_type;
 } sql_from_t;
 
 typedef struct sql_cte {

@@ -82,3 +82,15 @@ SELECT array_agg(x) FROM (VALUES (1)) v(x) WHERE false;
 SELECT '{1,2,3}'::int[] @> ARRAY[2], ARRAY[1] || ARRAY[2, 3], ARRAY[1, 2] || 3;
 SELECT ARRAY[];
 SELECT (1)[1];
+-- set-returning functions in FROM
+SELECT * FROM unnest(ARRAY[3, 1, 2]) ORDER BY 1;
+SELECT u FROM unnest('{a,b,NULL}'::text[]) AS u ORDER BY u NULLS FIRST;
+SELECT * FROM unnest(ARRAY['x', 'y']) WITH ORDINALITY AS t(v, n) ORDER BY n;
+SELECT * FROM generate_series(1, 5);
+SELECT g FROM generate_series(10, 1, -3) AS g;
+SELECT sum(g), count(*) FROM generate_series(1, 1000) g;
+SELECT * FROM generate_series(1.5, 3) AS s ORDER BY 1;
+SELECT * FROM generate_series('2024-01-01'::timestamp, '2024-01-03'::timestamp, '1 day') ORDER BY 1;
+SELECT * FROM generate_series(1, 3, 0);
+SELECT count(*) FROM generate_series(5, 1);
+SELECT a.g, b.g FROM generate_series(1, 2) a, generate_series(1, 2) b ORDER BY 1, 2;
