@@ -350,16 +350,12 @@ int sql_exec_create_sequence(sql_session_t *s, PgQuery__CreateSeqStmt *cs,
                              orb_mcx_t *mcx, const char *text, orb_err_t *err) {
   sql_engine_t *e = sql_session_engine(s);
   PgQuery__RangeVar *rv = cs->sequence;
-  const char *schema =
-      rv->schemaname && rv->schemaname[0] ? rv->schemaname : "public";
-  bool ok;
-  if (sql_schema_exists(e, schema, &ok, err) != 0)
-    return -1;
-  if (!ok) {
-    orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist",
-                schema);
+  /* the schema named, or the first existing one of search_path */
+  char schema_buf[64];
+  if (sql_catalog_creation_schema(s, rv->schemaname, schema_buf,
+                                  sizeof schema_buf, err) != 0)
     return sql_err_at(err, rv->location);
-  }
+  const char *schema = schema_buf;
   if (rv->relpersistence && rv->relpersistence[0] == 't')
     return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                        "temporary sequences are not supported yet");
@@ -602,12 +598,31 @@ static int seq_resolve(sql_fn_ctx_t *ctx, const sql_value_t *arg,
                          "schema \"%s\" does not exist", schema);
   }
   bool found;
-  if (sql_sequence_lookup(e, schema[0] ? schema : NULL, name, d, &found, err) !=
-      0)
+  if (!schema[0]) {
+    /* unqualified: the first schema of search_path holding a relation of that
+     * name */
+    char path[16][64];
+    int np = sql_search_path(s, path, 16);
+    for (int i = 0; i < np; i++) {
+      if (sql_sequence_lookup(e, path[i], name, d, &found, err) != 0)
+        return -1;
+      if (found)
+        return 0;
+      sql_table_t *t = sql_catalog_get(e, path[i], name);
+      if (t) {
+        sql_table_release(t);
+        return orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a sequence",
+                           name);
+      }
+    }
+    return orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                       name);
+  }
+  if (sql_sequence_lookup(e, schema, name, d, &found, err) != 0)
     return -1;
   if (found)
     return 0;
-  sql_table_t *t = sql_catalog_get(e, schema[0] ? schema : NULL, name);
+  sql_table_t *t = sql_catalog_get(e, schema, name);
   if (t) {
     sql_table_release(t);
     return orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a sequence",
