@@ -1024,6 +1024,8 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
     q->naggs = sc.naggs;
     q->wins = sc.wins;
     q->nwins = sc.nwins;
+    q->srfs = sc.srfs;
+    q->nsrfs = sc.nsrfs;
     q->has_agg = sc.naggs > 0 || q->ngroup > 0 || q->having;
     if (q->has_agg && (q->table || q->from)) {
         for (int t = 0; t < q->nall; t++)

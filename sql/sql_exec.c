@@ -63,6 +63,42 @@ static int project(sql_eval_ctx_t *ec, const sql_query_t *q, sql_value_t **out, 
     return 0;
 }
 
+/* Projects the current row into res: one row, or with set-returning functions in the select
+ * list as many as the longest of them returns (the others NULL once exhausted). */
+static int project_add(sql_eval_ctx_t *ec, const sql_query_t *q, sql_result_t *res,
+                       orb_mcx_t *mcx, orb_err_t *err) {
+    sql_value_t *o;
+    if (!q->nsrfs) {
+        if (project(ec, q, &o, err) != 0) return -1;
+        result_add(res, mcx, o);
+        return 0;
+    }
+    sql_value_t **vals = orb_alloc0(mcx, sizeof *vals * (size_t)q->nsrfs);
+    int64_t *lens = orb_alloc0(mcx, sizeof *lens * (size_t)q->nsrfs);
+    int64_t max = 0;
+    for (int k = 0; k < q->nsrfs; k++) {
+        const sql_expr_t *s = q->srfs[k];
+        sql_value_t a[3];
+        for (int i = 0; i < s->nargs && i < 3; i++)
+            if (sql_expr_eval(ec, s->args[i], &a[i], err) != 0) return -1;
+        if (sql_srf_expand(ec, s->flag, s->fn, s->type, a, s->nargs, mcx, &vals[k], &lens[k], err) != 0)
+            return -1;
+        if (lens[k] > max) max = lens[k];
+    }
+    sql_value_t *cur = orb_alloc0(mcx, sizeof *cur * (size_t)q->nsrfs);
+    ec->srf_vals = cur;
+    for (int64_t r = 0; r < max; r++) {
+        for (int k = 0; k < q->nsrfs; k++) {
+            if (r < lens[k]) cur[k] = vals[k][r];
+            else cur[k].isnull = true;
+        }
+        if (project(ec, q, &o, err) != 0) return -1;
+        result_add(res, mcx, o);
+    }
+    ec->srf_vals = NULL;
+    return 0;
+}
+
 /* ---- grouping ---------------------------------------------------------------------------- */
 
 typedef struct group {
@@ -124,10 +160,7 @@ static int produce(select_state_t *st, const sql_value_t *row, const sql_value_t
     ec.aggs = aggv;
     ec.gkeys = gkeys;
     ec.gmask = gmask;
-    sql_value_t *o;
-    if (project(&ec, st->q, &o, err) != 0) return -1;
-    result_add(st->res, xc->mcx, o);
-    return 0;
+    return project_add(&ec, st->q, st->res, xc->mcx, err);
 }
 
 static bool values_equal(uint32_t type, const sql_value_t *a, const sql_value_t *b) {
@@ -423,7 +456,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     bool has_limit, has_offset;
     if (eval_count(xc, q->limit, "LIMIT", &limit, &has_limit, err) != 0) return -1;
     if (eval_count(xc, q->offset, "OFFSET", &offset, &has_offset, err) != 0) return -1;
-    st.direct = !q->has_agg && !q->nsort && !q->distinct && !q->nwins;
+    st.direct = !q->has_agg && !q->nsort && !q->distinct && !q->nwins && !q->nsrfs;
     st.skip = has_offset ? offset : 0;
     st.left = has_limit ? limit : -1;
     xc->err = err;
@@ -527,9 +560,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             ec.wins = st.pre[i].wins;
             ec.gkeys = st.pre[i].gkeys;
             ec.gmask = st.pre[i].gmask;
-            sql_value_t *o;
-            if (project(&ec, q, &o, err) != 0) return -1;
-            result_add(res, xc->mcx, o);
+            if (project_add(&ec, q, res, xc->mcx, err) != 0) return -1;
         }
     }
     if (q->distinct && res->nrows > 1) {

@@ -25,7 +25,7 @@ bool sql_expr_is_stable(const sql_expr_t *e) {
     if (!e) return true;
     if (e->tag == SQL_T_COLUMN || e->tag == SQL_T_AGGREF || e->tag == SQL_T_EXCLUDED) return false;
     if (e->tag == SQL_T_FUNC && e->fn && e->fn->volatile_) return false;
-    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW || e->tag == SQL_T_GROUPREF ||
+    if (e->tag == SQL_T_SUBLINK || e->tag == SQL_T_WINDOW || e->tag == SQL_T_GROUPREF || e->tag == SQL_T_SRF ||
         e->tag == SQL_T_GROUPING)
         return false;
     for (int i = 0; i < e->nargs; i++)
@@ -380,6 +380,69 @@ static bool contains_aggref(const sql_expr_t *e) {
     return false;
 }
 
+static int analyze_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node **ns, size_t n,
+                        sql_expr_t ***out, orb_err_t *err);
+
+/* unnest(array) / generate_series(...) in the select list */
+static int analyze_srf(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
+                       const char *name, sql_expr_t **out, orb_err_t *err) {
+    int loc = f->location;
+    if (!sc->allow_win) {
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "set-returning functions are not allowed in %s",
+                    sc->allow_agg ? "this context" : "WHERE");
+        return sql_err_at(err, loc);
+    }
+    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, SRF);
+    e->location = loc;
+    e->nargs = (int)f->n_args;
+    if (analyze_list(ac, sc, f->args, f->n_args, &e->args, err) != 0) return -1;
+    for (int i = 0; i < e->nargs; i++)
+        if (SQL_IS_A(e->args[i], SRF)) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "set-returning functions must appear at top level of FROM");
+            return sql_err_at(err, e->args[i]->location);
+        }
+    if (strcmp(name, "unnest") == 0) {
+        if (!sql_type_is_array(e->args[0]->type)) {
+            orb_err_set(err, UNDEFINED_FUNCTION, "function unnest(%s) does not exist", tname(ac->mcx, e->args[0]->type));
+            return sql_err_at(err, loc);
+        }
+        e->flag = 1;
+        e->type = sql_array_elem_of(e->args[0]->type);
+    } else {
+        e->flag = 2;
+        uint32_t t;
+        if (sql_common_type(ac, e->args, 2, "generate_series", &t, err) != 0) return -1;
+        if (t == SQL_OID_INT2) t = SQL_OID_INT4;
+        if (t == SQL_OID_FLOAT4 || t == SQL_OID_FLOAT8) t = SQL_OID_NUMERIC;
+        bool is_time = t == SQL_OID_TIMESTAMP || t == SQL_OID_TIMESTAMPTZ || t == SQL_OID_DATE;
+        if (t == SQL_OID_DATE) t = SQL_OID_TIMESTAMP;
+        if ((t != SQL_OID_INT4 && t != SQL_OID_INT8 && t != SQL_OID_NUMERIC && !is_time) ||
+            (is_time && e->nargs != 3)) {
+            orb_err_set(err, UNDEFINED_FUNCTION, "function generate_series(%s, %s) does not exist",
+                        tname(ac->mcx, e->args[0]->type), tname(ac->mcx, e->args[1]->type));
+            return sql_err_at(err, loc);
+        }
+        for (int i = 0; i < 2; i++)
+            if (sql_expr_coerce(ac, e->args[i], t, -1, SQL_CAST_IMPLICIT, &e->args[i], err) != 0) return -1;
+        uint32_t st = is_time ? SQL_OID_INTERVAL : t;
+        if (e->nargs == 3 && sql_expr_coerce(ac, e->args[2], st, -1, SQL_CAST_IMPLICIT, &e->args[2], err) != 0)
+            return -1;
+        uint32_t lc, rc;
+        if (sql_oper_resolve("+", t, st, &e->fn, &lc, &rc, err) != 0) return -1;
+        e->type = t;
+    }
+    if (sc->nsrfs == sc->srfcap) {
+        int nc = sc->srfcap ? sc->srfcap * 2 : 4;
+        sc->srfs = orb_realloc(ac->mcx, sc->srfs, sizeof(sql_expr_t *) * (size_t)sc->srfcap,
+                               sizeof(sql_expr_t *) * (size_t)nc);
+        sc->srfcap = nc;
+    }
+    e->index = sc->nsrfs;
+    sc->srfs[sc->nsrfs++] = e;
+    *out = e;
+    return 0;
+}
+
 static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
                         sql_expr_t **out, orb_err_t *err) {
     const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
@@ -409,6 +472,9 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
         }
     }
     sql_expr_t **args;
+    if ((strcmp(name, "unnest") == 0 && nargs == 1) ||
+        (strcmp(name, "generate_series") == 0 && (nargs == 2 || nargs == 3)))
+        return analyze_srf(ac, sc, f, name, out, err);
     /* aggregates */
     uint32_t argtypes[SQL_FN_MAXARGS] = {0};
     const sql_agg_t *agg = NULL;
@@ -1320,6 +1386,10 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
         out->v.b = all;
         return 0;
     }
+    case SQL_T_SRF:
+        if (!ec->srf_vals) return orb_err_set(err, INTERNAL_ERROR, "set-returning function outside a select list");
+        *out = ec->srf_vals[e->index];
+        return 0;
     case SQL_T_GROUPREF:
         if (!ec->gkeys) return orb_err_set(err, INTERNAL_ERROR, "grouping reference outside a group");
         *out = ec->gkeys[e->index];

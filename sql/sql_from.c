@@ -921,36 +921,30 @@ int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_
 
 #define SRF_MAX_ROWS 50000000
 
-static int exec_function(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
-                         orb_err_t *err) {
-    sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
-    sql_value_t a[3];
-    for (int i = 0; i < f->nsrf_args; i++)
-        if (sql_expr_eval(&ec, f->srf_args[i], &a[i], err) != 0) return -1;
-    int64_t ord = 0;
-    if (f->srf == 1) {
+int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32_t type,
+                   const sql_value_t *a, int nargs, orb_mcx_t *mcx, sql_value_t **out, int64_t *n,
+                   orb_err_t *err) {
+    *out = NULL;
+    *n = 0;
+    if (srf == 1) {
         if (a[0].isnull) return 0;
-        int n = sql_array_len(&a[0]);
-        for (int i = 0; i < n; i++) {
-            sql_value_t *row = null_row(xc->mcx, q->width);
-            if (sql_array_get(0, &a[0], i, xc->mcx, &row[f->offset]) != 0) row[f->offset].isnull = true;
-            if (f->ordinality) {
-                row[f->offset + 1].isnull = false;
-                row[f->offset + 1].v.i = ++ord;
-            }
-            sql_rowset_add(out, xc->mcx, row);
-        }
+        int len = sql_array_len(&a[0]);
+        sql_value_t *v = orb_alloc0(mcx, sizeof *v * (size_t)(len + 1));
+        for (int i = 0; i < len; i++)
+            if (sql_array_get(0, &a[0], i, mcx, &v[i]) != 0) v[i].isnull = true;
+        *out = v;
+        *n = len;
         return 0;
     }
     /* generate_series: start, start + step, ... while not past stop */
-    for (int i = 0; i < f->nsrf_args; i++)
+    for (int i = 0; i < nargs; i++)
         if (a[i].isnull) return 0;
     sql_value_t step;
-    if (f->nsrf_args == 3) {
+    if (nargs == 3) {
         step = a[2];
     } else {
-        step.isnull = false;
-        if (f->srf_type == SQL_OID_NUMERIC) {
+        memset(&step, 0, sizeof step);
+        if (type == SQL_OID_NUMERIC) {
             step.v.s.p = "1";
             step.v.s.n = 1;
         } else {
@@ -959,27 +953,52 @@ static int exec_function(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_
     }
     sql_value_t args[2] = {a[0], step}, next;
     memset(&next, 0, sizeof next);
-    if (f->srf_add->fn(&ec.fn, args, 2, &next, err) != 0) return -1;
-    int dir = sql_value_cmp(f->srf_type, &next, &a[0]);
+    if (add->fn(&ec->fn, args, 2, &next, err) != 0) return -1;
+    int dir = sql_value_cmp(type, &next, &a[0]);
     if (dir == 0) return orb_err_set(err, INVALID_PARAMETER_VALUE, "step size cannot equal zero");
     sql_value_t cur = a[0];
-    for (int64_t n = 0;; n++) {
-        int c = sql_value_cmp(f->srf_type, &cur, &a[1]);
+    int64_t cnt = 0, cap = 0;
+    sql_value_t *v = NULL;
+    for (;;) {
+        int c = sql_value_cmp(type, &cur, &a[1]);
         if ((dir > 0 && c > 0) || (dir < 0 && c < 0)) break;
-        if (n >= SRF_MAX_ROWS)
+        if (cnt >= SRF_MAX_ROWS)
             return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "generate_series produces more than %d rows", SRF_MAX_ROWS);
-        sql_value_t *row = null_row(xc->mcx, q->width);
-        row[f->offset] = cur;
-        if (f->ordinality) {
-            row[f->offset + 1].isnull = false;
-            row[f->offset + 1].v.i = ++ord;
+        if (cnt == cap) {
+            int64_t nc = cap ? cap * 2 : 64;
+            v = orb_realloc(mcx, v, sizeof *v * (size_t)cap, sizeof *v * (size_t)nc);
+            cap = nc;
         }
-        sql_rowset_add(out, xc->mcx, row);
+        v[cnt++] = cur;
         args[0] = cur;
         memset(&next, 0, sizeof next);
         orb_err_t e2;
-        if (f->srf_add->fn(&ec.fn, args, 2, &next, &e2) != 0) break; /* overflow past stop */
+        if (add->fn(&ec->fn, args, 2, &next, &e2) != 0) break; /* overflow past stop */
         cur = next;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+static int exec_function(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                         orb_err_t *err) {
+    sql_eval_ctx_t ec = sql_eval_ctx(xc, NULL);
+    sql_value_t a[3];
+    for (int i = 0; i < f->nsrf_args; i++)
+        if (sql_expr_eval(&ec, f->srf_args[i], &a[i], err) != 0) return -1;
+    sql_value_t *vals;
+    int64_t n;
+    if (sql_srf_expand(&ec, f->srf, f->srf_add, f->srf_type, a, f->nsrf_args, xc->mcx, &vals, &n, err) != 0)
+        return -1;
+    for (int64_t i = 0; i < n; i++) {
+        sql_value_t *row = null_row(xc->mcx, q->width);
+        row[f->offset] = vals[i];
+        if (f->ordinality) {
+            row[f->offset + 1].isnull = false;
+            row[f->offset + 1].v.i = i + 1;
+        }
+        sql_rowset_add(out, xc->mcx, row);
     }
     return 0;
 }

@@ -140,6 +140,8 @@ typedef enum sql_node_tag {
     SQL_T_ARRAY,    /* ARRAY[args...] of element type (type is the array type) */
     SQL_T_ANYARRAY, /* args[0] op ANY/ALL (args[1]): flag 1 = ALL, fn = element operator */
     SQL_T_SUBSCRIPT,/* args[0][args[1]] */
+    SQL_T_SRF,      /* set-returning function in the select list: index into q->srfs, flag =
+                     * kind (1 unnest, 2 generate_series), fn = generate_series' "+" */
 } sql_node_tag_t;
 
 /* Window functions (sql_window.c). */
@@ -263,6 +265,9 @@ typedef struct sql_scope {
     int naggs;
     int aggcap;
     /* window function calls found while analyzing (allow_win) */
+    int nsrfs;                /* set-returning functions found (select list only) */
+    struct sql_expr **srfs;
+    int srfcap;
     bool allow_win;
     sql_win_call_t *wins;
     int nwins;
@@ -307,6 +312,7 @@ typedef struct sql_eval_ctx {
     int nouter;
     struct sql_exec_ctx *xc;     /* to run subqueries */
     const sql_value_t *wins;     /* window function results of the current row */
+    const sql_value_t *srf_vals; /* the current values of the select list's SRFs */
     const sql_value_t *gkeys;    /* grouping sets: the current group's key values */
     uint64_t gmask;              /* grouping sets: the expressions the current set groups by */
 } sql_eval_ctx_t;
@@ -487,6 +493,10 @@ typedef struct sql_query {
     /* window functions: computed over the rows after WHERE/GROUP BY/HAVING */
     int nwins;
     sql_win_call_t *wins;
+    /* set-returning functions in the select list: each row expands to as many rows as the
+     * longest one returns (PostgreSQL 10+ semantics, shorter ones padded with NULL) */
+    int nsrfs;
+    struct sql_expr **srfs;
     /* GROUPING SETS / ROLLUP / CUBE: each set is a mask over group[] (0 sets: plain GROUP BY) */
     int ngsets;
     uint64_t *gsets;
@@ -549,6 +559,10 @@ void sql_rowset_add(sql_rowset_t *rs, orb_mcx_t *mcx, sql_value_t *row);
 int sql_from_analyze(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__Node **items, size_t n,
                      sql_query_t *q, sql_scope_t *sc, orb_err_t *err);
 void sql_from_pushdown(sql_analyze_ctx_t *ac, sql_query_t *q);
+/* The values of a set-returning function (1 unnest, 2 generate_series) for arguments a. */
+int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32_t type,
+                   const sql_value_t *a, int nargs, orb_mcx_t *mcx, sql_value_t **out, int64_t *n,
+                   orb_err_t *err);
 /* Whether a join can fetch its right side by primary-key lookups from left rows. */
 bool sql_from_index_nl_possible(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f);
 int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,

@@ -94,3 +94,10 @@ SELECT * FROM generate_series('2024-01-01'::timestamp, '2024-01-03'::timestamp, 
 SELECT * FROM generate_series(1, 3, 0);
 SELECT count(*) FROM generate_series(5, 1);
 SELECT a.g, b.g FROM generate_series(1, 2) a, generate_series(1, 2) b ORDER BY 1, 2;
+-- set-returning functions in the select list
+SELECT generate_series(1, 3);
+SELECT generate_series(1, 3) AS n, 'x' AS c ORDER BY n DESC;
+SELECT unnest(ARRAY[1, 2]), generate_series(1, 3) ORDER BY 2;
+SELECT x, unnest(ARRAY[x, x * 10]) FROM (VALUES (1), (2)) v(x) ORDER BY 1, 2;
+SELECT count(*) FROM (SELECT generate_series(1, 100)) s;
+SELECT 1 WHERE generate_series(1, 2) > 0;
