@@ -1250,7 +1250,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         }
         q->insert_src = sub;
         q->nrows = 0;
-        if (analyze_defaults(ac, q, err) != 0) return -1;
+        if (analyze_defaults(ac, q, err) != 0 || sql_constraints_analyze(ac, q, err) != 0) return -1;
         goto conflict;
     }
     int nrows = src ? (int)src->n_values_lists : 1; /* DEFAULT VALUES: one row of defaults */
@@ -1282,7 +1282,7 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
         if (!s->n_cols)
             for (int c = 0; c < ncols; c++) q->explicit_cols[c] = true;
     }
-    if (analyze_defaults(ac, q, err) != 0) return -1;
+    if (analyze_defaults(ac, q, err) != 0 || sql_constraints_analyze(ac, q, err) != 0) return -1;
 conflict:
     if (s->on_conflict_clause) {
         PgQuery__OnConflictClause *oc = s->on_conflict_clause;
@@ -1359,7 +1359,7 @@ static int analyze_update(sql_analyze_ctx_t *ac, PgQuery__UpdateStmt *s, sql_que
         if (sql_expr_analyze(ac, &sc, s->where_clause, &q->where, err) != 0) return -1;
         if (coerce_where(ac, &q->where, "WHERE", err) != 0) return -1;
     }
-    if (analyze_defaults(ac, q, err) != 0) return -1;
+    if (analyze_defaults(ac, q, err) != 0 || sql_constraints_analyze(ac, q, err) != 0) return -1;
     choose_path(ac, q);
     return analyze_returning(ac, q, s->returning_list, s->n_returning_list, err);
 }

@@ -78,6 +78,19 @@ sql_table_t *sql_table_from_desc(Orbit__TableDesc *d) {
             u->cols[k] = p < (uint32_t)t->nphys && live_of[p] >= 0 ? live_of[p] : 0;
         }
     }
+    t->nchecks = (int)d->n_checks;
+    t->checks = (const Orbit__CheckDesc *const *)d->checks;
+    t->nfks = (int)d->n_fks;
+    t->fks = (const Orbit__ForeignKeyDesc *const *)d->fks;
+    t->fk_cols = calloc((size_t)t->nfks + 1, sizeof *t->fk_cols);
+    for (int i = 0; i < t->nfks; i++) {
+        const Orbit__ForeignKeyDesc *fk = d->fks[i];
+        t->fk_cols[i] = calloc(fk->n_columns + 1, sizeof(int));
+        for (size_t k = 0; k < fk->n_columns; k++) {
+            uint32_t p = fk->columns[k];
+            t->fk_cols[i][k] = p < (uint32_t)t->nphys && live_of[p] >= 0 ? live_of[p] : 0;
+        }
+    }
     free(live_of);
     return t;
 }
@@ -95,6 +108,8 @@ static void table_free(sql_table_t *t) {
         free(t->uniques[i].cols);
     }
     free(t->uniques);
+    for (int i = 0; i < t->nfks; i++) free(t->fk_cols[i]);
+    free(t->fk_cols);
     free(t->pk_name);
     free(t->name);
     free(t->schema);

@@ -159,6 +159,10 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
     char *pk_name = NULL;
     uniq_draft_t *uniq = NULL;
     int nuniq = 0;
+    /* CHECK and FOREIGN KEY constraints are added once the columns exist */
+    PgQuery__Constraint **later = calloc(cs->n_table_elts * 8 + 8, sizeof *later);
+    const char **later_col = calloc(cs->n_table_elts * 8 + 8, sizeof *later_col);
+    int nlater = 0;
     int rc = -1;
 #define FAIL goto out
     /* columns first, so table constraints can name any of them */
@@ -272,11 +276,10 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
                 break;
             }
             case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
-                orb_err_set(err, FEATURE_NOT_SUPPORTED, "CHECK constraints are not supported yet");
-                FAIL;
             case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-                orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOREIGN KEY constraints are not supported yet");
-                FAIL;
+                later[nlater] = con;
+                later_col[nlater++] = cd->colname;
+                break;
             case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
                 orb_err_set(err, FEATURE_NOT_SUPPORTED, "generated columns are not supported yet");
                 FAIL;
@@ -338,12 +341,10 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
                 u->ncols = nkeys;
                 u->name = con->conname && con->conname[0] ? mstr(con->conname) : NULL;
             }
-        } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
-            orb_err_set(err, FEATURE_NOT_SUPPORTED, "CHECK constraints are not supported yet");
-            FAIL;
-        } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
-            orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOREIGN KEY constraints are not supported yet");
-            FAIL;
+        } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+                   con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+            later[nlater] = con;
+            later_col[nlater++] = NULL;
         } else {
             orb_err_set(err, FEATURE_NOT_SUPPORTED, "this table constraint is not supported yet");
             FAIL;
@@ -423,6 +424,13 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
         }
         d->indexes[u] = x;
     }
+    for (int k = 0; k < nlater; k++) {
+        PgQuery__Constraint *con = later[k];
+        int crc = con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK
+                      ? sql_check_add(s, d, con, mcx, err)
+                      : sql_fk_add(s, d, con, later_col[k], mcx, err);
+        if (crc != 0) goto out_desc;
+    }
     bool existed;
     rc = sql_catalog_create_table(e, d, cs->if_not_exists, &existed, err);
     if (rc == 0 && existed)
@@ -432,6 +440,8 @@ int sql_exec_create_table(sql_session_t *s, PgQuery__CreateStmt *cs, orb_mcx_t *
 out_desc:
     orbit__table_desc__free_unpacked(d, NULL);
 out:
+    free(later);
+    free(later_col);
     free(pk_name);
     free_drafts(cols, ncols, uniq, nuniq, pk);
     return rc;
@@ -484,6 +494,28 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
                 rc = -1;
             } else if (!cascade) {
                 rc = sql_view_check_dependents(s, t, "table", false, err); /* 2BP01 */
+            }
+            char by[64], fkdetail[ORB_ERR_DETAIL_MAX];
+            if (rc == 0 && sql_table_is_referenced(e, t, by, sizeof by, fkdetail, sizeof fkdetail)) {
+                /* another table's foreign key needs this one */
+                bool dropped_too = false;
+                for (size_t k = 0; k < ds->n_objects; k++) {
+                    PgQuery__List *l = ds->objects[k]->list;
+                    const char *nm = sql_str_of(l->items[l->n_items - 1]);
+                    if (nm && strcmp(nm, by) == 0) dropped_too = true;
+                }
+                if (!dropped_too) {
+                    if (cascade) {
+                        orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                                    "DROP TABLE ... CASCADE of a table referenced by a foreign key is not supported yet");
+                    } else {
+                        orb_err_set(err, DEPENDENT_OBJECTS_STILL_EXIST,
+                                    "cannot drop table %s because other objects depend on it", name);
+                        orb_err_detail(err, "%s", fkdetail);
+                        orb_err_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+                    }
+                    rc = -1;
+                }
             }
             sql_table_release(t);
             if (rc != 0) return -1;

@@ -842,7 +842,7 @@ static int compute_update(sql_exec_ctx_t *xc, sql_query_t *q, const sql_value_t 
             return -1;
         }
     }
-    if (check_not_null(xc, t, nw, err) != 0) return -1;
+    if (check_not_null(xc, t, nw, err) != 0 || sql_constraints_row(xc, q, nw, err) != 0) return -1;
     *out = nw;
     return 0;
 }
@@ -859,7 +859,7 @@ static int build_insert_row(sql_exec_ctx_t *xc, sql_query_t *q, int r, sql_value
             return -1;
         }
     }
-    if (check_not_null(xc, t, vals, err) != 0) return -1;
+    if (check_not_null(xc, t, vals, err) != 0 || sql_constraints_row(xc, q, vals, err) != 0) return -1;
     *out = vals;
     return 0;
 }
@@ -872,7 +872,7 @@ static int build_src_row(sql_exec_ctx_t *xc, sql_query_t *q, const sql_value_t *
     for (int c = 0; c < t->ncols; c++)
         if (!q->explicit_cols[c] && column_default(xc, q, c, &vals[c], err) != 0) return -1;
     for (int i = 0; i < q->insert_src->ntargets; i++) vals[q->insert_cols[i]] = src[i];
-    if (check_not_null(xc, t, vals, err) != 0) return -1;
+    if (check_not_null(xc, t, vals, err) != 0 || sql_constraints_row(xc, q, vals, err) != 0) return -1;
     *out = vals;
     return 0;
 }
@@ -882,6 +882,7 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     act_runtime_t *rt = sql_session_rt(xc->sess);
     sql_wb_t wb;
     sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
+    sql_rowset_t fkrows = {0}; /* new rows whose foreign keys are checked once all are written */
     int64_t count = 0;
     /* INSERT ... SELECT reads everything first, so it never sees its own rows */
     sql_result_t src;
@@ -895,6 +896,7 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             return -1;
         if (!q->on_conflict) {
             if (add_row_insert(xc, &wb, t, vals, err) != 0) return -1;
+            if (t->nfks) sql_rowset_add(&fkrows, xc->mcx, vals);
             if (returning_row(xc, q, res, vals, err) != 0) return -1;
             count++;
             if (wb.total >= 4096 && sql_wb_flush(&wb, rt, err) != 0) return -1;
@@ -949,6 +951,7 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         }
         if (!found) {
             if (add_row_insert(xc, &wb, t, vals, err) != 0) return -1;
+            if (t->nfks) sql_rowset_add(&fkrows, xc->mcx, vals);
             if (sql_wb_flush(&wb, rt, err) != 0) return -1;
             if (returning_row(xc, q, res, vals, err) != 0) return -1;
             count++;
@@ -965,11 +968,14 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         sql_value_t *nw;
         if (compute_update(xc, q, existing, vals, &nw, err) != 0) return -1;
         if (add_row_update(xc, &wb, t, existing, existing_key, nw, err) != 0) return -1;
+        if (t->nfks) sql_rowset_add(&fkrows, xc->mcx, nw);
         if (sql_wb_flush(&wb, rt, err) != 0) return -1;
         if (returning_row(xc, q, res, nw, err) != 0) return -1;
         count++;
     }
     if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+    for (int64_t i = 0; i < fkrows.n; i++)
+        if (sql_constraints_fk(xc, t, fkrows.rows[i], err) != 0) return -1;
     snprintf(res->tag, sizeof res->tag, "INSERT 0 %lld", (long long)count);
     return 0;
 }
@@ -1014,9 +1020,11 @@ static int exec_update_delete(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *
         return -1;
     sql_wb_t wb;
     sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
+    sql_rowset_t fkrows = {0};
     for (size_t i = 0; i < cs.n; i++) {
         update_item_t *it = &cs.items[i];
         if (q->kind == SQL_STMT_DELETE) {
+            if (sql_constraints_parent(xc, t, it->old, NULL, err) != 0) return -1;
             uint32_t shard;
             if (act_shard_of((const Orbit__Datum *const *)it->key->cols, it->key->n_cols, t->nshards,
                              &shard, err) != 0)
@@ -1029,12 +1037,16 @@ static int exec_update_delete(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *
         } else {
             sql_value_t *nw;
             if (compute_update(xc, q, it->old, NULL, &nw, err) != 0) return -1;
+            if (sql_constraints_parent(xc, t, it->old, nw, err) != 0) return -1;
             if (add_row_update(xc, &wb, t, it->old, it->key, nw, err) != 0) return -1;
+            if (t->nfks) sql_rowset_add(&fkrows, xc->mcx, nw);
             if (returning_row(xc, q, res, nw, err) != 0) return -1;
         }
         if (wb.total >= 4096 && sql_wb_flush(&wb, rt, err) != 0) return -1;
     }
     if (sql_wb_flush(&wb, rt, err) != 0) return -1;
+    for (int64_t i = 0; i < fkrows.n; i++)
+        if (sql_constraints_fk(xc, t, fkrows.rows[i], err) != 0) return -1;
     snprintf(res->tag, sizeof res->tag, "%s %zu", q->kind == SQL_STMT_DELETE ? "DELETE" : "UPDATE", cs.n);
     return 0;
 }

@@ -76,6 +76,14 @@ typedef struct sql_table {
     /* CREATE VIEW (sql_view.c): non-NULL for a view, the text of its SELECT (points into
      * desc); cols are the view's output columns. A view has no rows. */
     const char *view_sql;
+    /* CHECK constraints (sql_constraint.c): borrowed from desc */
+    int nchecks;
+    const Orbit__CheckDesc *const *checks;
+    /* FOREIGN KEYs: cols are live positions here; the referenced table is looked up by id
+     * when used (its stored positions in fk->ref_columns) */
+    int nfks;
+    const Orbit__ForeignKeyDesc *const *fks;
+    int **fk_cols;
 } sql_table_t;
 
 struct sql_engine {
@@ -478,6 +486,7 @@ typedef struct sql_query {
     sql_expr_t **defaults; /* INSERT/UPDATE: per column DEFAULT expression or NULL */
     bool *explicit_cols;   /* INSERT: columns given by the statement */
     bool returning;
+    sql_expr_t **checks;          /* INSERT/UPDATE: the table's CHECK constraints, analyzed */
     struct sql_query *insert_src; /* INSERT ... SELECT: the query; its targets are coerced */
     int *insert_cols;             /* target column of each of its output columns */
     /* general FROM (joins, subqueries, VALUES); NULL for no FROM or a single table in
@@ -619,6 +628,24 @@ void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 
 /* utility statements (sql_ddl.c, sql_set.c) */
+/* CHECK and FOREIGN KEY constraints (sql_constraint.c) */
+int sql_check_add(sql_session_t *s, Orbit__TableDesc *d, PgQuery__Constraint *con, orb_mcx_t *mcx,
+                  orb_err_t *err);
+int sql_fk_add(sql_session_t *s, Orbit__TableDesc *d, PgQuery__Constraint *con, const char *colname,
+               orb_mcx_t *mcx, orb_err_t *err);
+int sql_constraints_analyze(sql_analyze_ctx_t *ac, struct sql_query *q, orb_err_t *err);
+int sql_constraints_row(struct sql_exec_ctx *xc, const struct sql_query *q, const sql_value_t *vals,
+                        orb_err_t *err);
+/* A child row's foreign keys must find their parent rows (locked until commit); run after the
+ * statement's own rows are written, so rows of the same statement can be parents. */
+int sql_constraints_fk(struct sql_exec_ctx *xc, const sql_table_t *t, const sql_value_t *vals,
+                       orb_err_t *err);
+int sql_constraints_parent(struct sql_exec_ctx *xc, const sql_table_t *t, const sql_value_t *old,
+                           const sql_value_t *nw, orb_err_t *err);
+/* Whether another table's foreign key references t: the first such table in by, and the
+ * DETAIL lines naming every such constraint. */
+bool sql_table_is_referenced(sql_engine_t *e, const sql_table_t *t, char *by, size_t byn,
+                             char *detail, size_t detn);
 /* CREATE [UNIQUE] INDEX / DROP INDEX (sql_index.c) */
 int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *mcx, orb_err_t *err);
 int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err);

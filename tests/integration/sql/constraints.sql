@@ -1,0 +1,45 @@
+-- CHECK and FOREIGN KEY constraints, enforced as PostgreSQL does.
+CREATE TABLE ck_t (id int PRIMARY KEY, qty int CHECK (qty >= 0), price numeric(8,2),
+  lo int, hi int, CHECK (lo <= hi), CONSTRAINT price_positive CHECK (price > 0));
+INSERT INTO ck_t VALUES (1, 5, 9.99, 1, 2);
+INSERT INTO ck_t VALUES (2, -1, 1, 1, 2);
+INSERT INTO ck_t VALUES (3, 1, 0, 1, 2);
+INSERT INTO ck_t VALUES (4, 1, 1, 3, 2);
+INSERT INTO ck_t VALUES (5, NULL, NULL, NULL, 2);
+UPDATE ck_t SET qty = -5 WHERE id = 1;
+UPDATE ck_t SET qty = qty + 1 WHERE id = 1;
+INSERT INTO ck_t VALUES (6, 1, 1, 1, 1) ON CONFLICT (id) DO NOTHING;
+SELECT * FROM ck_t ORDER BY id;
+CREATE TABLE ck_bad (a int CHECK (a));
+CREATE TABLE ck_bad (a int CHECK (a > (SELECT 1)));
+CREATE TABLE fk_p (id int PRIMARY KEY, code text UNIQUE, name text);
+CREATE TABLE fk_c (id int PRIMARY KEY, p_id int REFERENCES fk_p, p_code text, note text,
+  FOREIGN KEY (p_code) REFERENCES fk_p (code));
+INSERT INTO fk_p VALUES (1, 'a', 'one'), (2, 'b', 'two');
+INSERT INTO fk_c VALUES (10, 1, 'a', 'ok');
+INSERT INTO fk_c VALUES (11, 3, NULL, 'no parent');
+INSERT INTO fk_c VALUES (12, NULL, 'z', 'no code');
+INSERT INTO fk_c VALUES (13, NULL, NULL, 'nulls skip the check');
+UPDATE fk_c SET p_id = 2 WHERE id = 10;
+UPDATE fk_c SET p_id = 9 WHERE id = 10;
+DELETE FROM fk_p WHERE id = 2;
+DELETE FROM fk_p WHERE id = 1;
+UPDATE fk_p SET id = 5 WHERE id = 2;
+UPDATE fk_p SET name = 'deux' WHERE id = 2;
+SELECT * FROM fk_c ORDER BY id;
+SELECT * FROM fk_p ORDER BY id;
+BEGIN;
+INSERT INTO fk_p VALUES (7, 'g', 'seven');
+INSERT INTO fk_c VALUES (14, 7, 'g', 'parent in same transaction');
+COMMIT;
+SELECT count(*) FROM fk_c;
+DROP TABLE fk_p;
+CREATE TABLE fk_bad (x int REFERENCES fk_p (name));
+CREATE TABLE fk_bad (x int REFERENCES nosuch);
+CREATE TABLE fk_bad (x text REFERENCES fk_p (id));
+CREATE TABLE fk_self (id int PRIMARY KEY, parent int REFERENCES fk_self);
+INSERT INTO fk_self VALUES (1, NULL), (2, 1), (3, 2);
+INSERT INTO fk_self VALUES (4, 99);
+DELETE FROM fk_self WHERE id = 1;
+DROP TABLE fk_self;
+DROP TABLE fk_c, fk_p, ck_t;
