@@ -695,10 +695,63 @@ static int not_null(alter_t *a, PgQuery__AlterTableCmd *cmd, bool set, orb_err_t
     return 0;
 }
 
+/* ADD CONSTRAINT ... CHECK (expr): every stored row must pass it */
+static int add_check(alter_t *a, PgQuery__Constraint *con, orb_err_t *err) {
+    if (sql_check_add(a->s, a->d, con, a->mcx, err) != 0) return -1;
+    const Orbit__CheckDesc *c = a->d->checks[a->d->n_checks - 1];
+    sql_table_t *wt = work_table(a);
+    sql_query_t q;
+    memset(&q, 0, sizeof q);
+    q.table = wt;
+    sql_analyze_ctx_t ac = {.mcx = a->mcx, .sess = a->s};
+    if (sql_constraints_analyze(&ac, &q, err) != 0) return -1;
+    rows_t r;
+    if (read_rows(a, wt, 0, &r, err) != 0) return -1;
+    sql_exec_ctx_t xc = exec_ctx(a);
+    int k = wt->nchecks - 1;
+    for (int64_t i = 0; i < r.n; i++) {
+        sql_eval_ctx_t ec = sql_eval_ctx(&xc, r.vals[i]);
+        sql_value_t v;
+        if (sql_expr_eval(&ec, q.checks[k], &v, err) != 0) return -1;
+        if (!v.isnull && !v.v.b) {
+            orb_err_set(err, CHECK_VIOLATION, "check constraint \"%s\" of relation \"%s\" is violated by some row",
+                        c->name, wt->name);
+            snprintf(err->table, sizeof err->table, "%s", wt->name);
+            snprintf(err->constraint, sizeof err->constraint, "%s", c->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ADD CONSTRAINT ... FOREIGN KEY: every stored row must find its parent */
+static int add_foreign_key(alter_t *a, PgQuery__Constraint *con, orb_err_t *err) {
+    if (sql_fk_add(a->s, a->d, con, NULL, a->mcx, err) != 0) return -1;
+    sql_table_t *wt = work_table(a);
+    rows_t r;
+    if (read_rows(a, wt, 0, &r, err) != 0) return -1;
+    sql_exec_ctx_t xc = exec_ctx(a);
+    for (int64_t i = 0; i < r.n; i++)
+        if (sql_constraints_fk(&xc, wt, r.vals[i], err) != 0) return -1;
+    return 0;
+}
+
 static int drop_constraint(alter_t *a, PgQuery__AlterTableCmd *cmd, orb_err_t *err) {
     for (size_t i = 0; i < a->d->n_indexes; i++)
         if (strcmp(a->d->indexes[i]->name, cmd->name) == 0) {
             remove_index(a, i);
+            return 0;
+        }
+    for (size_t i = 0; i < a->d->n_checks; i++)
+        if (strcmp(a->d->checks[i]->name, cmd->name) == 0) {
+            orbit__check_desc__free_unpacked(a->d->checks[i], NULL);
+            a->d->checks[i] = a->d->checks[--a->d->n_checks];
+            return 0;
+        }
+    for (size_t i = 0; i < a->d->n_fks; i++)
+        if (strcmp(a->d->fks[i]->name, cmd->name) == 0) {
+            orbit__foreign_key_desc__free_unpacked(a->d->fks[i], NULL);
+            a->d->fks[i] = a->d->fks[--a->d->n_fks];
             return 0;
         }
     if (a->d->n_pk_columns && strcmp(a->d->pk_name, cmd->name) == 0)
@@ -728,10 +781,8 @@ static int run_cmd(alter_t *a, PgQuery__AlterTableCmd *cmd, orb_err_t *err) {
         PgQuery__Constraint *con = cmd->def->constraint;
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) return add_unique(a, con, err);
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) return add_primary_key(a, con, err);
-        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
-            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "CHECK constraints are not supported yet");
-        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
-            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOREIGN KEY constraints are not supported yet");
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) return add_check(a, con, err);
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) return add_foreign_key(a, con, err);
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this constraint is not supported yet");
     }
     case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
