@@ -590,6 +590,17 @@ int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts, orb_err_t *er
         }
         tabs[n++] = t;
     }
+    /* a table another table's foreign key references goes only together with it */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char by[64], detail[ORB_ERR_DETAIL_MAX];
+        if (!sql_table_is_referenced(e, tabs[i], by, sizeof by, detail, sizeof detail)) continue;
+        bool with = false;
+        for (size_t k = 0; k < n; k++) with |= strcmp(tabs[k]->name, by) == 0;
+        if (with) continue;
+        rc = orb_err_set(err, FEATURE_NOT_SUPPORTED, "cannot truncate a table referenced in a foreign key constraint");
+        orb_err_detail(err, "Table \"%s\" references \"%s\".", by, tabs[i]->name);
+        orb_err_hint(err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.", by);
+    }
     for (size_t i = 0; i < n && rc == 0; i++) {
         sql_table_t *t = tabs[i];
         rc = act_table_drop_data(e->rt, t->id, err);

@@ -58,4 +58,7 @@ INSERT INTO fk_c2 VALUES (3, 42);
 ALTER TABLE fk_c2 DROP CONSTRAINT fk_c2_p;
 INSERT INTO fk_c2 VALUES (3, 42);
 SELECT * FROM fk_c2 ORDER BY id;
+TRUNCATE fk_p;
+TRUNCATE fk_p, fk_c, fk_c2;
+SELECT count(*) FROM fk_p;
 DROP TABLE fk_c2, fk_c, fk_p, ck_t;
