@@ -255,9 +255,11 @@ static int analyze_targets(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t *
         }
         sql_expr_t *e;
         if (sql_expr_analyze(ac, sc, v, &e, err) != 0) return -1;
-        if (e->type == SQL_OID_UNKNOWN &&
-            sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
-            return -1;
+        if (e->type == SQL_OID_UNKNOWN) {
+            bool lit = e->tag == SQL_T_CONST;
+            if (sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0) return -1;
+            if (lit) e->flag = SQL_CONST_DEFAULTED;
+        }
         add_target(ac, q, cap, e, rt->name && rt->name[0] ? rt->name : figure_colname(v));
     }
     return 0;
@@ -821,6 +823,16 @@ static int analyze_with(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__Wit
 }
 
 /* a UNION/INTERSECT/EXCEPT b: columns take the common type of both sides */
+/* the untyped literal a defaulted text constant came from, to resolve again */
+static sql_expr_t *undefault_const(sql_analyze_ctx_t *ac, const sql_expr_t *c) {
+    sql_expr_t *u = orb_alloc(ac->mcx, sizeof *u);
+    *u = *c;
+    u->type = SQL_OID_UNKNOWN;
+    u->typmod = -1;
+    u->flag = 0;
+    return u;
+}
+
 static int analyze_setop(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__SelectStmt *s,
                          sql_query_t *q, bool *corr, orb_err_t *err) {
     q->setop = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION       ? SQL_SETOP_UNION
@@ -846,6 +858,9 @@ static int analyze_setop(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQuery__Se
     int cap = 0;
     for (int i = 0; i < n; i++) {
         sql_expr_t *both[2] = {q->larg->targets[i].expr, q->rarg->targets[i].expr};
+        for (int k = 0; k < 2; k++)
+            if (both[k]->tag == SQL_T_CONST && both[k]->flag == SQL_CONST_DEFAULTED)
+                both[k] = undefault_const(ac, both[k]);
         uint32_t t;
         if (sql_common_type(ac, both, 2, what, &t, err) != 0) return -1;
         if (sql_expr_coerce(ac, both[0], t, -1, SQL_CAST_IMPLICIT, &q->larg->targets[i].expr, err) != 0) return -1;

@@ -190,6 +190,10 @@ typedef enum sql_sublink_kind {
     SQL_SUBLINK_EXPR, /* scalar subquery */
 } sql_sublink_kind_t;
 
+/* CONST flag: an untyped literal ('a', NULL) resolved to text only for want of context; a
+ * set operation re-resolves it against the other side's type, as PostgreSQL does */
+#define SQL_CONST_DEFAULTED 1
+
 typedef struct sql_expr {
     sql_node_tag_t tag;
     uint32_t type;
@@ -197,7 +201,8 @@ typedef struct sql_expr {
     int location;          /* 0-based offset in the query text, -1 unknown */
     sql_value_t val;       /* CONST */
     int index;             /* COLUMN: position; PARAM: 0-based; AGGREF: agg index; SESSION: op */
-    int flag;              /* NULLTEST/DISTINCT/BOOLTEST detail; CASE: has else */
+    int flag;              /* NULLTEST/DISTINCT/BOOLTEST detail; CASE: has else;
+                            * CONST: SQL_CONST_DEFAULTED (an untyped literal given text) */
     const sql_builtin_t *fn;  /* FUNC; SUBLINK ANY/ALL: the comparison operator */
     int nargs;
     struct sql_expr **args;

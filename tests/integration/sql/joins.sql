@@ -71,3 +71,10 @@ SELECT * FROM j_a JOIN j_b USING (nope);
 SELECT nope FROM j_a JOIN j_b ON true;
 SELECT j_c.note FROM j_a;
 DROP TABLE j_a, j_b, j_c;
+-- untyped literals in a set operation take the other side's type
+SELECT 1 UNION SELECT 'a';
+SELECT 1 AS n UNION ALL SELECT '2' ORDER BY 1;
+SELECT NULL AS n UNION ALL SELECT 1 ORDER BY 1;
+SELECT 'a' AS s UNION SELECT 'b' ORDER BY 1;
+SELECT 1.5 AS x UNION ALL SELECT '3' ORDER BY 1;
+SELECT 'x' AS a, 1 AS b UNION ALL SELECT NULL, NULL ORDER BY 1, 2;
