@@ -19,6 +19,9 @@ typedef enum {
     AGG_NVAR_SAMP, AGG_NVAR_POP, AGG_NSTD_SAMP, AGG_NSTD_POP,
     AGG_FVAR_SAMP, AGG_FVAR_POP, AGG_FSTD_SAMP, AGG_FSTD_POP,
     AGG_ARRAY, /* array_agg: NULLs kept, no rows -> NULL */
+    /* json_agg / jsonb_agg (NULLs become JSON null) and json_object_agg / jsonb_object_agg
+     * (NULL key: 22023; the value is cast to SQL_OID_ANYJSON by the analyzer) */
+    AGG_JSON, AGG_JSONB, AGG_JSON_OBJ, AGG_JSONB_OBJ,
 } agg_kind_t;
 
 struct sql_agg {
@@ -53,6 +56,10 @@ struct sql_agg_state {
 
 static const sql_agg_t aggs[] = {
     {"array_agg", 1, SQL_OID_ANY, 0, AGG_ARRAY, 0},
+    {"json_agg", 1, SQL_OID_ANY, SQL_OID_JSON, AGG_JSON, 0},
+    {"jsonb_agg", 1, SQL_OID_ANY, SQL_OID_JSONB, AGG_JSONB, 0},
+    {"json_object_agg", 2, SQL_OID_ANY, SQL_OID_JSON, AGG_JSON_OBJ, SQL_OID_ANYJSON},
+    {"jsonb_object_agg", 2, SQL_OID_ANY, SQL_OID_JSONB, AGG_JSONB_OBJ, SQL_OID_ANYJSON},
     {"count", 0, 0, SQL_OID_INT8, AGG_COUNT_STAR, 0},
     {"count", 1, SQL_OID_ANY, SQL_OID_INT8, AGG_COUNT, 0},
     {"sum", 1, SQL_OID_INT2, SQL_OID_INT8, AGG_SUM_INT, 0},
@@ -119,7 +126,7 @@ int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const
         bool ok = true;
         for (int i = 0; i < nargs && ok; i++) {
             uint32_t in = argtypes[i], want = i == 0 ? a->argtype : a->argtype2;
-            if (want == SQL_OID_ANY || want == in) continue;
+            if (want == SQL_OID_ANY || want == SQL_OID_ANYJSON || want == in) continue;
             if (in == SQL_OID_UNKNOWN) cost += want == SQL_OID_TEXT ? 50 : 1000;
             else if (sql_cast_allowed(in, want, SQL_CAST_IMPLICIT)) {
                 int ri = rank(in), ra = rank(want);
@@ -157,6 +164,9 @@ int sql_agg_resolve(const char *name, int nargs, const uint32_t *argtypes, const
         if (nargs > 1) argcast[1] = best->argtype2;
     }
     if (rettype) *rettype = best->rettype ? best->rettype : best->argtype;
+    if ((best->kind == AGG_JSON || best->kind == AGG_JSONB) && argtypes[0] == SQL_OID_UNKNOWN)
+        return orb_err_set(err, DATATYPE_MISMATCH,
+                           "could not determine polymorphic type because input has type unknown");
     if (best->kind == AGG_ARRAY) {
         uint32_t et = argtypes[0] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argtypes[0];
         uint32_t at = sql_array_type_of(et);
@@ -214,6 +224,67 @@ static void compact(sql_agg_state_t *st) {
     st->work = nw;
 }
 
+static void sbuf_append(sql_agg_state_t *st, const char *p, size_t n) {
+    size_t need = st->slen + n + 1;
+    if (need > st->scap) {
+        size_t nc = st->scap ? st->scap * 2 : 64;
+        while (nc < need) nc *= 2;
+        st->sbuf = orb_realloc(st->mcx, st->sbuf, st->scap, nc);
+        st->scap = nc;
+    }
+    if (n) memcpy(st->sbuf + st->slen, p, n);
+    st->slen += n;
+    st->sbuf[st->slen] = 0;
+}
+static void sbuf_puts(sql_agg_state_t *st, const char *p) { sbuf_append(st, p, strlen(p)); }
+
+/* json_agg / jsonb_agg / json_object_agg / jsonb_object_agg transition (PostgreSQL 15's
+ * json_agg_transfn, json_object_agg_transfn and the jsonb ones): the text is built in sbuf,
+ * jsonb is normalised at the end. */
+static int json_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_err_t *err) {
+    agg_kind_t k = st->agg->kind;
+    bool obj = k == AGG_JSON_OBJ || k == AGG_JSONB_OBJ, jsonb = k == AGG_JSONB || k == AGG_JSONB_OBJ;
+    orb_buf_t b;
+    if (nargs < (obj ? 2 : 1)) return 0;
+    if (obj && args[0].isnull)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE, "field name must not be null");
+    orb_buf_init(&b);
+    if (sql__json_from_value(st->argtype, &args[0], &b, err)) {
+        orb_buf_free(&b);
+        return -1;
+    }
+    if (obj) {
+        if (sql_type_is_array(st->argtype) || st->argtype == SQL_OID_JSON ||
+            st->argtype == SQL_OID_JSONB) {
+            orb_buf_free(&b);
+            return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                               "key value must be scalar, not array, composite, or json");
+        }
+        /* a key is always a JSON string ("true", "1.50") */
+        if (b.len == 0 || b.data[0] != '"') {
+            orb_buf_t q;
+            orb_buf_init(&q);
+            sql__json_escape(&q, b.data ? b.data : "", b.len);
+            orb_buf_free(&b);
+            b = q;
+        }
+    }
+    st->count++;
+    if (st->count == 1) sbuf_puts(st, obj ? (jsonb ? "{" : "{ ") : "[");
+    else sbuf_puts(st, ", ");
+    /* json_agg: "\n " before a structured (array) value that is not the first */
+    if (!obj && !jsonb && st->count > 1 && !args[0].isnull && sql_type_is_array(st->argtype))
+        sbuf_puts(st, "\n ");
+    sbuf_append(st, b.data ? b.data : "", b.len);
+    orb_buf_free(&b);
+    if (obj) {
+        sbuf_puts(st, jsonb ? ": " : " : ");
+        if (args[1].isnull) sbuf_puts(st, "null");
+        else sbuf_append(st, args[1].v.s.p, args[1].v.s.n);
+    }
+    return 0;
+}
+
 static bool is_strlike(uint32_t t) {
     const sql_type_info_t *ti = sql_type_get(t);
     return ti && (ti->kind == ORBIT__DATUM__V_S || ti->kind == ORBIT__DATUM__V_NUMERIC ||
@@ -224,6 +295,9 @@ int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_er
     const sql_value_t *arg = nargs > 0 ? args : NULL;
     const sql_agg_t *a = st->agg;
     if (a->kind == AGG_COUNT_STAR) { st->count++; return 0; }
+    if (a->kind == AGG_JSON || a->kind == AGG_JSONB || a->kind == AGG_JSON_OBJ ||
+        a->kind == AGG_JSONB_OBJ)
+        return json_step(st, args, nargs, err);
     if (a->kind == AGG_ARRAY) {
         if (!arg) return 0;
         st->count++;
@@ -383,6 +457,34 @@ int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err) {
             return 0;
         }
         return sql_array_acc_finish(&st->acc, st->mcx, out);
+    }
+    if (a->kind == AGG_JSON || a->kind == AGG_JSONB || a->kind == AGG_JSON_OBJ ||
+        a->kind == AGG_JSONB_OBJ) {
+        if (st->count == 0) {
+            out->isnull = true;
+            return 0;
+        }
+        bool obj = a->kind == AGG_JSON_OBJ || a->kind == AGG_JSONB_OBJ;
+        bool jsonb = a->kind == AGG_JSONB || a->kind == AGG_JSONB_OBJ;
+        orb_buf_t b;
+        orb_buf_init(&b);
+        orb_buf_append(&b, st->sbuf ? st->sbuf : "", st->slen);
+        orb_buf_puts(&b, obj ? (jsonb ? "}" : " }") : "]");
+        int rc = 0;
+        if (jsonb) {
+            const char *o = NULL;
+            size_t ol = 0;
+            rc = sql__jsonb_normalize(b.data, b.len, st->mcx, &o, &ol, err);
+            if (rc == 0) {
+                out->v.s.p = o;
+                out->v.s.n = (uint32_t)ol;
+            }
+        } else {
+            out->v.s.p = orb_strndup(st->mcx, b.data, b.len);
+            out->v.s.n = (uint32_t)b.len;
+        }
+        orb_buf_free(&b);
+        return rc;
     }
     if (st->count == 0) {
         out->isnull = true;

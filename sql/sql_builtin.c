@@ -1069,6 +1069,14 @@ static int re_compile(regex_t *re, const char *pat, size_t n, int cflags, orb_er
             i++;
             continue;
         }
+        if (!in_br && c == '(' && i + 2 < n && pat[i + 1] == '?' && pat[i + 2] == ':' &&
+            (cflags & REG_NOSUB)) {
+            /* ARE non-capturing group (similar_to_escape's output): a plain group is the
+             * same for a match test */
+            orb_buf_putc(&b, '(');
+            i += 2;
+            continue;
+        }
         if (!in_br && c == '[') {
             in_br = true;
             orb_buf_putc(&b, c);
@@ -1209,6 +1217,120 @@ static int js_field(ARGS) { return j_get(ctx, a, nargs, r, err, false, false, fa
 static int js_elem(ARGS) { return j_get(ctx, a, nargs, r, err, false, true, false); }
 static int js_field_t(ARGS) { return j_get(ctx, a, nargs, r, err, false, false, true); }
 static int js_elem_t(ARGS) { return j_get(ctx, a, nargs, r, err, false, true, true); }
+/* json #> text[], #>> text[] (PostgreSQL's json_extract_path via the path array). */
+static int j_path_op(ARGS, bool jsonb, bool as_text) {
+    UNUSED_ARGS;
+    sql_value_t *path = NULL;
+    int np = 0;
+    if (sql_array_elems(&a[1], ctx->mcx, &path, &np)) {
+        r->isnull = true;
+        return 0;
+    }
+    return sql__json_extract_path(jsonb, S(0), N(0), path, np, as_text, ctx->mcx, r, err);
+}
+static int jb_path_op(ARGS) { return j_path_op(ctx, a, nargs, r, err, true, false); }
+static int jb_path_op_t(ARGS) { return j_path_op(ctx, a, nargs, r, err, true, true); }
+static int js_path_op(ARGS) { return j_path_op(ctx, a, nargs, r, err, false, false); }
+static int js_path_op_t(ARGS) { return j_path_op(ctx, a, nargs, r, err, false, true); }
+
+/* similar_to_escape(pattern [, escape]): the POSIX regex PostgreSQL 15 builds for SIMILAR TO
+ * (regexp.c's similar_escape_internal, with the nested character class handling of 15.13+):
+ * "^(?:" ... ")$", % -> .*, _ -> ., ( -> (?:, \ . ^ $ escaped, escape-double-quote
+ * separators -> "){1,1}?(" and "){1,1}(?:". The default escape is backslash; an empty escape
+ * string means none. */
+int sql__similar_escape(const char *p, size_t plen, const char *e, size_t elen, bool has_e,
+                        orb_buf_t *out, orb_err_t *err) {
+    if (!has_e) {
+        e = "\\";
+        elen = 1;
+    } else if (elen == 0) {
+        e = NULL;
+    } else if (sql__utf8_len(e, elen) != 1) {
+        orb_err_set(err, INVALID_ESCAPE_SEQUENCE, "invalid escape string");
+        orb_err_hint(err, "Escape string must be empty or one character.");
+        return -1;
+    }
+    bool afterescape = false;
+    int nquotes = 0, depth = 0, cstart = 0;
+    orb_buf_puts(out, "^(?:");
+    size_t i = 0;
+    while (i < plen) {
+        char pc = p[i];
+        if (elen > 1) {
+            size_t ml = sql__utf8_prefix(p + i, plen - i, 1);
+            if (ml > 1) {
+                if (afterescape) {
+                    orb_buf_putc(out, '\\');
+                    orb_buf_append(out, p + i, ml);
+                    afterescape = false;
+                } else if (e && elen == ml && memcmp(e, p + i, ml) == 0) {
+                    afterescape = true;
+                } else {
+                    orb_buf_append(out, p + i, ml);
+                }
+                i += ml;
+                continue;
+            }
+        }
+        if (afterescape) {
+            if (pc == '"' && depth == 0) {
+                if (nquotes == 0) orb_buf_puts(out, "){1,1}?(");
+                else if (nquotes == 1) orb_buf_puts(out, "){1,1}(?:");
+                else
+                    return orb_err_set(err, INVALID_USE_OF_ESCAPE_CHARACTER,
+                                       "SQL regular expression may not contain more than two "
+                                       "escape-double-quote separators");
+                nquotes++;
+            } else {
+                orb_buf_putc(out, '\\');
+                orb_buf_putc(out, pc);
+            }
+            afterescape = false;
+        } else if (e && pc == e[0]) {
+            afterescape = true;
+        } else if (depth > 0) {
+            if (pc == '\\') orb_buf_putc(out, '\\');
+            orb_buf_putc(out, pc);
+            /* a ']' right after "[" or "[^" is literal */
+            if (pc == ']' && cstart > 2) depth--;
+            else if (pc == '[') depth++;
+            if (pc == '^') cstart++;
+            else cstart = 3;
+        } else if (pc == '[') {
+            orb_buf_putc(out, pc);
+            depth = 1;
+            cstart = 1;
+        } else if (pc == '%') {
+            orb_buf_puts(out, ".*");
+        } else if (pc == '_') {
+            orb_buf_putc(out, '.');
+        } else if (pc == '(') {
+            orb_buf_puts(out, "(?:");
+        } else if (pc == '\\' || pc == '.' || pc == '^' || pc == '$') {
+            orb_buf_putc(out, '\\');
+            orb_buf_putc(out, pc);
+        } else {
+            orb_buf_putc(out, pc);
+        }
+        i++;
+    }
+    orb_buf_puts(out, ")$");
+    return 0;
+}
+static int t_similar_escape(ARGS) {
+    UNUSED_ARGS;
+    orb_buf_t b;
+    orb_buf_init(&b);
+    if (sql__similar_escape(S(0), N(0), nargs > 1 ? S(1) : NULL, nargs > 1 ? N(1) : 0, nargs > 1,
+                            &b, err)) {
+        orb_buf_free(&b);
+        return -1;
+    }
+    ret_text(ctx, b.data ? b.data : "", b.len, r);
+    orb_buf_free(&b);
+    return 0;
+}
+
 static int jb_exists(ARGS) {
     UNUSED_ARGS;
     bool b;
@@ -1398,6 +1520,10 @@ static const sql_builtin_t builtins[] = {
     OP2("->>", JB, TX, TX, jb_field_t), OP2("->>", JB, I4, TX, jb_elem_t),
     OP2("->", JS, TX, JS, js_field), OP2("->", JS, I4, JS, js_elem),
     OP2("->>", JS, TX, TX, js_field_t), OP2("->>", JS, I4, TX, js_elem_t),
+    OP2("#>", JB, SQL_OID_TEXT_ARRAY, JB, jb_path_op), OP2("#>>", JB, SQL_OID_TEXT_ARRAY, TX, jb_path_op_t),
+    OP2("#>", JS, SQL_OID_TEXT_ARRAY, JS, js_path_op), OP2("#>>", JS, SQL_OID_TEXT_ARRAY, TX, js_path_op_t),
+    FN("similar_to_escape", 1, TX, t_similar_escape, TX),
+    FN("similar_to_escape", 2, TX, t_similar_escape, TX, TX),
     OP2("?", JB, TX, B, jb_exists), OP2("@>", JB, JB, B, jb_contains),
     OP2("<@", JB, JB, B, jb_contained),
     OP2("||", JB, JB, JB, f_jb_cat), OP2("-", JB, TX, JB, f_jb_del),

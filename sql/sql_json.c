@@ -613,6 +613,29 @@ void sql__json_escape(orb_buf_t *b, const char *s, size_t n) { put_jstr(b, s, n)
 
 int sql__json_from_value(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err) {
     if (v->isnull) { orb_buf_puts(out, "null"); return 0; }
+    if (sql_type_is_array(oid)) {
+        /* array_to_json: "[1,2]" (no spaces), elements rendered as to_json renders them */
+        orb_mcx_t *tmp = orb_mcx_create(NULL, "jsonarr");
+        sql_value_t *elems = NULL;
+        int n = 0;
+        uint32_t et = sql_array_elem_type(v);
+        if (!et) et = sql_array_elem_of(oid);
+        if (sql_array_elems(v, tmp, &elems, &n)) {
+            orb_mcx_destroy(tmp);
+            return orb_err_set(err, INTERNAL_ERROR, "could not decode array");
+        }
+        orb_buf_putc(out, '[');
+        for (int i = 0; i < n; i++) {
+            if (i) orb_buf_putc(out, ',');
+            if (sql__json_from_value(et, &elems[i], out, err)) {
+                orb_mcx_destroy(tmp);
+                return -1;
+            }
+        }
+        orb_buf_putc(out, ']');
+        orb_mcx_destroy(tmp);
+        return 0;
+    }
     switch (oid) {
     case SQL_OID_BOOL: orb_buf_puts(out, v->v.b ? "true" : "false"); return 0;
     case SQL_OID_INT2: case SQL_OID_INT4: case SQL_OID_INT8: case SQL_OID_OID:

@@ -129,6 +129,12 @@ int sql__jsonb_delete(const char *s, size_t n, const char *key, size_t klen, orb
 int sql__json_extract_path(bool jsonb, const char *s, size_t n, const sql_value_t *path, int np,
                            bool as_text, orb_mcx_t *mcx, sql_value_t *r, orb_err_t *err);
 
+/* similar_to_escape (sql_builtin.c): the POSIX regex for a SQL SIMILAR TO pattern, appended to
+ * out. has_e false: the default escape (backslash); an empty e: no escape. 22025 "invalid
+ * escape string" for an escape longer than one character. */
+int sql__similar_escape(const char *p, size_t plen, const char *e, size_t elen, bool has_e,
+                        orb_buf_t *out, orb_err_t *err);
+
 /* ---- arrays (sql_array.c) ------------------------------------------------------------ */
 int sql__array_elem_index(uint32_t elem);    /* 0..15 in sql_array.c's table, -1 if none */
 uint32_t sql__array_elem_by_index(int i);    /* inverse; 0 out of range */

@@ -34,3 +34,15 @@ SELECT date_part('year', date '2024-05-06'), date_part('dow', timestamp '2024-05
 SELECT '{"a": [1, {"b": null}], "c": "x"}'::jsonb -> 'a', '{"a": [1, {"b": null}]}'::jsonb -> 'a' -> -1 ->> 'b', '[1, "two", 3]'::jsonb ->> 1, '[1, 2]'::jsonb -> 5, '{"a": 1}'::jsonb -> 'z';
 SELECT '{"a":  {"b" :1}}'::json -> 'a', '[1,  [2, 3]]'::json -> 1, '{"a": "x"}'::json ->> 'a', '{"a": "x"}'::jsonb -> 'a', '"s"'::jsonb -> 0;
 SELECT '["a", "b"]'::jsonb ? 'a', '{"a": 1}'::jsonb ? 'b', '[1, 2, [3]]'::jsonb @> '[3]', '[1, 2, [3]]'::jsonb @> '[[3]]', '[1, 2]'::jsonb @> '1', '1'::jsonb @> '[1]', '{"a": {"b": 1, "c": 2}}'::jsonb @> '{"a": {"c": 2}}', '{"a": 1.0}'::jsonb @> '{"a": 1}', '{"a": 1}'::jsonb <@ '{"a": 1, "b": 2}';
+-- similar_to_escape: the POSIX regex PostgreSQL builds for SIMILAR TO (and matching it with ~).
+SELECT similar_to_escape('a%b_c.d*e+f(g)h[i]j|k{l}m\n^o$p'), similar_to_escape('a#%b', '#'), similar_to_escape('a%b', NULL), similar_to_escape('ab', ''), similar_to_escape(NULL);
+SELECT similar_to_escape('a%', 'xy');
+SELECT similar_to_escape('a[%_]b'), similar_to_escape('a\%b'), similar_to_escape('a#"b#"c', '#'), similar_to_escape('(a|b)*c+?{2}'), similar_to_escape('a\'), similar_to_escape('a#"b', '#');
+SELECT similar_to_escape('[a]%') a, similar_to_escape('[]]%') b, similar_to_escape('[^^]%') c, similar_to_escape('[^]]%') d, similar_to_escape('[[:alpha:]]%') e, similar_to_escape('[[a]%') f, similar_to_escape('[\]%') g, similar_to_escape('[a#]]%', '#') h, similar_to_escape('[%') i, similar_to_escape('[(]%') j;
+SELECT similar_to_escape('[\]%', '#'), similar_to_escape('[[a]]%'), similar_to_escape('é%', 'é'), similar_to_escape('aé_b');
+SELECT 'abc' ~ similar_to_escape('a%'), 'abc' ~ similar_to_escape('a_'), 'a.c' ~ similar_to_escape('a.c'), 'abc' ~ similar_to_escape('a.c'), 'abc' ~ similar_to_escape('(a|x)bc'), 'ab' ~ similar_to_escape('a#"b#"', '#'), 'a%' ~ similar_to_escape('a\%'), 'ab' ~ similar_to_escape('a\%'), 'xabcx' ~ similar_to_escape('abc');
+-- SIMILAR TO
+SELECT 'abc' SIMILAR TO 'a%', 'abc' NOT SIMILAR TO '%(b|d)%', 'a_c' SIMILAR TO 'a#_c' ESCAPE '#', NULL SIMILAR TO 'a', 'xyz' SIMILAR TO 'x';
+SELECT 'abcabc' SIMILAR TO '(abc)*', 'ab' SIMILAR TO '[a-c]{2}', 'a+b' SIMILAR TO 'a\+b';
+SELECT 'x' SIMILAR TO 'x' ESCAPE 'ab';
+SELECT 'abc' SIMILAR TO 'a#"b#"c#"' ESCAPE '#';

@@ -22,3 +22,22 @@ SELECT id, jsonb_build_object('name', name, 'score', score), json_build_array(id
 SELECT to_jsonb(name), to_json(score), jsonb_build_object('k', ok) || jsonb_build_object('id', id) FROM js ORDER BY id;
 SELECT jsonb_build_object('n', name) - 'n', jsonb_typeof(to_jsonb(score)) FROM js ORDER BY id;
 DROP TABLE js;
+-- json_agg / jsonb_agg / json_object_agg / jsonb_object_agg, #> and #>> with text[] paths.
+SELECT json_agg(x), jsonb_agg(x), json_object_agg(x, x * 2), jsonb_object_agg('k' || x, x) FROM (VALUES (1)) t(x);
+SELECT json_agg(x), jsonb_agg(x) FROM (VALUES (2)) t(x) WHERE x > 5;
+SELECT json_object_agg(k, v), jsonb_object_agg(k, v) FROM (SELECT 'a', 1 WHERE false) t(k, v);
+SELECT jsonb_agg(NULL::int), json_agg('{"a":  1}'::json), jsonb_agg('{"b":1,"a":2}'::jsonb), json_agg(true), json_agg(1.50), json_agg('NaN'::float8), json_agg(date '2024-01-02'), json_agg('x"y'::text);
+SELECT json_agg(ARRAY[1, 2]), jsonb_agg(ARRAY['a', NULL]), to_json(ARRAY[NULL, 2.5]), to_jsonb(ARRAY['a', 'b']), to_json('{}'::int[]);
+SELECT json_object_agg(true, NULL::int), json_object_agg(date '2024-01-02', 'x'), json_object_agg('k', '{"a":1}'::json), jsonb_object_agg('k', 'v'), json_object_agg(1.50, 2.5), jsonb_object_agg(2, ARRAY[1]);
+SELECT json_object_agg(NULL::text, 1);
+SELECT jsonb_object_agg(NULL::text, 1);
+SELECT json_object_agg(ARRAY[1], 1);
+SELECT jsonb_object_agg('{"a":1}'::jsonb, 1);
+CREATE TABLE jsagg (id int PRIMARY KEY, name text, score numeric);
+INSERT INTO jsagg VALUES (1, 'ann', 9.50), (2, 'bob', NULL);
+SELECT id, json_agg(name), jsonb_agg(score), json_object_agg(name, score), jsonb_object_agg(name, score) FROM jsagg GROUP BY id ORDER BY id;
+SELECT json_agg(score), jsonb_object_agg(name, id) FROM jsagg WHERE id = 2;
+DROP TABLE jsagg;
+SELECT '[1,[2,3]]'::json #> '{1,-1}', '[1,[2,3]]'::jsonb #> '{1,-1}', '{"a":{"b":"x"}}'::json #>> '{a,b}', '{"a":{"b":"x"}}'::json #> '{a}', '"s"'::jsonb #> '{}', '"s"'::jsonb #>> '{}';
+SELECT '{"a":1}'::jsonb #> '{a,NULL}', '{"a":null}'::jsonb #>> '{a}', '{"a":null}'::jsonb #> '{a}', '{"a":  [1,  2]}'::json #> '{}', '{"a":  [1,  2]}'::json #> '{a}', '[1,2]'::jsonb #> '{x}', '[1,2]'::jsonb #> '{ 1}';
+SELECT '{"a":1}'::jsonb #> NULL, '{"a":{"b":[1,{"c":true}]}}'::jsonb #>> ARRAY['a','b','1','c'], '{"a":{"b":[1,{"c":true}]}}'::json #> ARRAY['a','b','1'], '5'::jsonb #> '{a}';

@@ -598,6 +598,38 @@ static void test_array_functions_and_operators(void **state) {
     assert_string_equal(op("=", IA, "{1,NULL}", IA, "{1,NULL}"), "t");
 }
 
+static void test_json_aggregates_path_operators_and_similar_to_escape(void **state) {
+    (void)state;
+    uint32_t rt;
+    const char *v12n[] = {"1", "2", NULL};
+    assert_string_equal(agg("json_agg", I4, 3, v12n, &rt), "[1, 2, null]");
+    assert_int_equal(rt, JS);
+    assert_string_equal(agg("jsonb_agg", TX, 3, (const char *[]){"a", NULL, "b\"c"}, &rt),
+                        "[\"a\", null, \"b\\\"c\"]");
+    assert_int_equal(rt, JB);
+    assert_string_equal(agg("json_agg", I4, 0, NULL, &rt), "<null>");
+    assert_string_equal(agg("json_agg", UN, 0, NULL, &rt),
+                        "could not determine polymorphic type because input has type unknown");
+    assert_string_equal(agg("json_agg", SQL_OID_INT4_ARRAY, 2, (const char *[]){"{1,2}", "{3}"}, &rt),
+                        "[[1,2], \n [3]]");
+    /* object aggregates: the value arrives as json text (the SQL_OID_ANYJSON cast) */
+    const char *keys[] = {"b", "a", "b"}, *vals[] = {"1", NULL, "\"x\""};
+    assert_string_equal(agg2("json_object_agg", TX, I4, 3, keys, vals),
+                        "{ \"b\" : 1, \"a\" : null, \"b\" : \"x\" }");
+    assert_string_equal(agg2("jsonb_object_agg", TX, I4, 3, keys, vals), "{\"a\": null, \"b\": \"x\"}");
+    assert_string_equal(agg2("jsonb_object_agg", TX, I4, 1, (const char *[]){NULL}, vals),
+                        "field name must not be null");
+    assert_string_equal(op("#>", JB, "{\"a\": [1, {\"b\": 2}]}", SQL_OID_TEXT_ARRAY, "{a,-1,b}"), "2");
+    assert_string_equal(op("#>>", JS, "{\"a\": {\"b\": \"x\"}}", UN, "{a,b}"), "x");
+    assert_string_equal(op("#>", JS, "{\"a\":  [1,  2]}", UN, "{a}"), "[1,  2]");
+    assert_string_equal(op("#>", JB, "[1]", UN, "{x}"), "<null>");
+    assert_string_equal(FN1("similar_to_escape", TX, "a%b_c.d(e|f)$"), "^(?:a.*b.c\\.d(?:e|f)\\$)$");
+    assert_string_equal(FN2("similar_to_escape", TX, "a#%b#\"c#\"d", TX, "#"), "^(?:a\\%b){1,1}?(c){1,1}(?:d)$");
+    assert_string_equal(FN1("similar_to_escape", TX, "[]%][[:alpha:]_]_"), "^(?:[]%][[:alpha:]_].)$");
+    assert_string_equal(FN2("similar_to_escape", TX, "a", TX, "xy"), "invalid escape string");
+    assert_string_equal(op("~", TX, "abc", TX, "^(?:a.*)$"), "t");
+}
+
 static void test_numeric_power_ln_exp_log_use_postgres_scales(void **state) {
     (void)state;
     assert_string_equal(op("^", NU, "2", NU, "0.5"), "1.4142135623730950");
@@ -635,6 +667,7 @@ int run_builtin_tests(void) {
         cmocka_unit_test_setup_teardown(test_polymorphic_array_functions_resolve_to_concrete_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_array_functions_and_operators, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numeric_power_ln_exp_log_use_postgres_scales, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_aggregates_path_operators_and_similar_to_escape, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
 }
