@@ -110,7 +110,9 @@ typedef struct group {
     sql_value_t *first_row;
     sql_agg_state_t **states;
     /* DISTINCT aggregates keep the values already seen */
-    struct seen **seen;
+    struct vset **seen;
+    /* aggregates with ORDER BY keep their input rows (arguments, then sort keys) */
+    struct aggbuf **buf;
 } group_t;
 
 typedef struct seen {
@@ -118,6 +120,18 @@ typedef struct seen {
     uint64_t hash;
     sql_value_t v;
 } seen_t;
+
+/* a hash set of values (DISTINCT aggregates) */
+typedef struct vset {
+    seen_t **b;
+    size_t nb, n;
+    bool null;  /* NULL seen (one NULL is distinct from every value) */
+} vset_t;
+
+typedef struct aggbuf {
+    sql_value_t **rows;
+    int64_t n, cap;
+} aggbuf_t;
 
 typedef struct select_state {
     sql_exec_ctx_t *xc;
@@ -195,6 +209,7 @@ static group_t *group_find(select_state_t *st, const sql_value_t *keys, sql_valu
     g->first_row = row;
     g->states = orb_alloc0(mcx, sizeof *g->states * (size_t)(q->naggs + 1));
     g->seen = orb_alloc0(mcx, sizeof *g->seen * (size_t)(q->naggs + 1));
+    g->buf = orb_alloc0(mcx, sizeof *g->buf * (size_t)(q->naggs + 1));
     for (int a = 0; a < q->naggs; a++)
         g->states[a] = sql_agg_state_create(q->aggs[a].agg, q->aggs[a].argtype, mcx);
     g->next = st->buckets[b];
@@ -209,6 +224,54 @@ typedef struct group_list {
     size_t n, cap;
 } group_list_t;
 
+/* true if v was already in the set; adds it otherwise */
+static bool vset_seen(orb_mcx_t *mcx, vset_t **setp, uint32_t type, const sql_value_t *v) {
+    vset_t *set = *setp;
+    if (!set) {
+        set = *setp = orb_alloc0(mcx, sizeof *set);
+        set->nb = 64;
+        set->b = orb_alloc0(mcx, sizeof *set->b * set->nb);
+    }
+    if (v->isnull) {
+        bool was = set->null;
+        set->null = true;
+        return was;
+    }
+    uint64_t h = sql_value_hash(type, v);
+    for (seen_t *s = set->b[h % set->nb]; s; s = s->next)
+        if (s->hash == h && sql_value_cmp(type, &s->v, v) == 0) return true;
+    if (set->n >= set->nb) {
+        size_t nb = set->nb * 4;
+        seen_t **b = orb_alloc0(mcx, sizeof *b * nb);
+        for (size_t i = 0; i < set->nb; i++) {
+            for (seen_t *s = set->b[i], *next; s; s = next) {
+                next = s->next;
+                s->next = b[s->hash % nb];
+                b[s->hash % nb] = s;
+            }
+        }
+        set->b = b;
+        set->nb = nb;
+    }
+    seen_t *s = orb_alloc(mcx, sizeof *s);
+    s->hash = h;
+    s->v = *v;
+    s->next = set->b[h % set->nb];
+    set->b[h % set->nb] = s;
+    set->n++;
+    return false;
+}
+
+/* one input row into aggregate a of group g: DISTINCT drops repeats (a strict aggregate
+ * ignores the NULL itself; array_agg keeps one) */
+static int agg_feed(select_state_t *st, group_t *g, int a, sql_value_t *argv, orb_err_t *err) {
+    sql_agg_call_t *ac = &st->q->aggs[a];
+    if (ac->distinct) {
+        if (vset_seen(st->xc->mcx, &g->seen[a], ac->argtype, &argv[0])) return 0;
+    }
+    return sql_agg_step(g->states[a], argv, ac->nargs, err);
+}
+
 static int agg_step(select_state_t *st, group_t *g, sql_eval_ctx_t *ec, orb_err_t *err) {
     sql_query_t *q = st->q;
     for (int a = 0; a < q->naggs; a++) {
@@ -218,30 +281,32 @@ static int agg_step(select_state_t *st, group_t *g, sql_eval_ctx_t *ec, orb_err_
             if (sql_expr_eval_bool(ec, ac->filter, &pass, err) != 0) return -1;
             if (!pass) continue;
         }
-        if (!ac->arg) {
+        if (!ac->arg && !ac->norder) {
             if (sql_agg_step(g->states[a], NULL, 0, err) != 0) return -1;
             continue;
         }
-        sql_value_t argv[SQL_FN_MAXARGS];
-        for (int k = 1; k < ac->nargs && k < SQL_FN_MAXARGS; k++)
-            if (sql_expr_eval(ec, ac->args[k], &argv[k], err) != 0) return -1;
-        sql_value_t v;
-        if (sql_expr_eval(ec, ac->arg, &v, err) != 0) return -1;
-        argv[0] = v;
-        if (ac->distinct) {
-            if (v.isnull) continue;
-            uint64_t h = sql_value_hash(ac->argtype, &v);
-            bool dup = false;
-            for (seen_t *s = g->seen[a]; s && !dup; s = s->next)
-                dup = s->hash == h && sql_value_cmp(ac->argtype, &s->v, &v) == 0;
-            if (dup) continue;
-            seen_t *s = orb_alloc(st->xc->mcx, sizeof *s);
-            s->hash = h;
-            s->v = v;
-            s->next = g->seen[a];
-            g->seen[a] = s;
+        if (ac->norder) {
+            /* keep the arguments and the sort keys; stepped in order at the end */
+            aggbuf_t *b = g->buf[a];
+            if (!b) b = g->buf[a] = orb_alloc0(st->xc->mcx, sizeof *b);
+            if (b->n == b->cap) {
+                int64_t nc = b->cap ? b->cap * 2 : 16;
+                b->rows = orb_realloc(st->xc->mcx, b->rows, sizeof *b->rows * (size_t)b->cap,
+                                      sizeof *b->rows * (size_t)nc);
+                b->cap = nc;
+            }
+            sql_value_t *r = orb_alloc0(st->xc->mcx, sizeof *r * (size_t)(ac->nargs + ac->norder + 1));
+            for (int k = 0; k < ac->nargs; k++)
+                if (sql_expr_eval(ec, ac->args[k], &r[k], err) != 0) return -1;
+            for (int k = 0; k < ac->norder; k++)
+                if (sql_expr_eval(ec, ac->order[k], &r[ac->nargs + k], err) != 0) return -1;
+            b->rows[b->n++] = r;
+            continue;
         }
-        if (sql_agg_step(g->states[a], argv, ac->nargs, err) != 0) return -1;
+        sql_value_t argv[SQL_FN_MAXARGS];
+        for (int k = 0; k < ac->nargs && k < SQL_FN_MAXARGS; k++)
+            if (sql_expr_eval(ec, ac->args[k], &argv[k], err) != 0) return -1;
+        if (agg_feed(st, g, a, argv, err) != 0) return -1;
     }
     return 0;
 }
@@ -327,16 +392,62 @@ static int compare_rows(const void *pa, const void *pb) {
     return 0;
 }
 
-static void merge_sort(sql_value_t **rows, sql_value_t **tmp, int64_t n) {
+/* stable: rows equal under cmp keep their input order */
+static void merge_sort_by(sql_value_t **rows, sql_value_t **tmp, int64_t n,
+                          int (*cmp)(const void *, const void *)) {
     if (n < 2) return;
     int64_t m = n / 2;
-    merge_sort(rows, tmp, m);
-    merge_sort(rows + m, tmp, n - m);
+    merge_sort_by(rows, tmp, m, cmp);
+    merge_sort_by(rows + m, tmp, n - m, cmp);
     int64_t i = 0, j = m, k = 0;
-    while (i < m && j < n) tmp[k++] = compare_rows(&rows[j], &rows[i]) < 0 ? rows[j++] : rows[i++];
+    while (i < m && j < n) tmp[k++] = cmp(&rows[j], &rows[i]) < 0 ? rows[j++] : rows[i++];
     while (i < m) tmp[k++] = rows[i++];
     while (j < n) tmp[k++] = rows[j++];
     memcpy(rows, tmp, sizeof *rows * (size_t)n);
+}
+
+static void merge_sort(sql_value_t **rows, sql_value_t **tmp, int64_t n) {
+    merge_sort_by(rows, tmp, n, compare_rows);
+}
+
+/* the buffered input of an aggregate with ORDER BY: arguments, then the sort keys */
+static _Thread_local const sql_agg_call_t *sort_agg;
+
+static int compare_agg_rows(const void *pa, const void *pb) {
+    const sql_value_t *a = *(sql_value_t *const *)pa, *b = *(sql_value_t *const *)pb;
+    const sql_agg_call_t *ac = sort_agg;
+    for (int i = 0; i < ac->norder; i++) {
+        const sql_value_t *x = &a[ac->nargs + i], *y = &b[ac->nargs + i];
+        bool nf = ac->order_nulls_first[i];
+        if (x->isnull || y->isnull) {
+            if (x->isnull && y->isnull) continue;
+            return x->isnull ? (nf ? -1 : 1) : (nf ? 1 : -1);
+        }
+        int c = sql_value_cmp(ac->order[i]->type, x, y);
+        if (c != 0) return ac->order_desc[i] ? -c : c;
+    }
+    return 0;
+}
+
+/* steps the aggregates with ORDER BY of g over their buffered rows, in order */
+static int agg_flush_ordered(select_state_t *st, group_t *g, orb_err_t *err) {
+    sql_query_t *q = st->q;
+    for (int a = 0; a < q->naggs; a++) {
+        sql_agg_call_t *ac = &q->aggs[a];
+        aggbuf_t *b = g->buf ? g->buf[a] : NULL;
+        if (!ac->norder || !b) continue;
+        sql_value_t **tmp = orb_alloc(st->xc->mcx, sizeof *tmp * (size_t)(b->n + 1));
+        sort_agg = ac;
+        merge_sort_by(b->rows, tmp, b->n, compare_agg_rows);
+        sort_agg = NULL;
+        for (int64_t r = 0; r < b->n; r++) {
+            int rc = ac->nargs ? agg_feed(st, g, a, b->rows[r], err)
+                               : sql_agg_step(g->states[a], NULL, 0, err);
+            if (rc != 0) return -1;
+        }
+        g->buf[a] = NULL;
+    }
+    return 0;
 }
 
 static int eval_count(sql_exec_ctx_t *xc, sql_expr_t *e, const char *what, int64_t *out,
@@ -537,6 +648,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         } else {
             for (size_t i = 0; i < order.n; i++) {
                 group_t *g = order.items[i];
+                if (agg_flush_ordered(&st, g, err) != 0) return -1;
                 sql_value_t *aggv = orb_alloc0(xc->mcx, sizeof *aggv * (size_t)(q->naggs + 1));
                 for (int a = 0; a < q->naggs; a++)
                     if (sql_agg_final(g->states[a], &aggv[a], err) != 0) return -1;

@@ -217,6 +217,7 @@ static int analyze_aexpr(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__AExpr 
     case PG_QUERY__A__EXPR__KIND__AEXPR_OP:
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
     case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR: /* "~" / "!~" of similar_to_escape(pattern) */
         if (a->lexpr && sql_expr_analyze(ac, sc, a->lexpr, &l, err) != 0) return -1;
         if (sql_expr_analyze(ac, sc, a->rexpr, &r, err) != 0) return -1;
         return make_oper(ac, op, l, r, loc, out, err);
@@ -443,12 +444,60 @@ static int analyze_srf(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall
     return 0;
 }
 
+/* aggregates whose result depends on the order of their input */
+static bool order_sensitive_agg(const char *name) {
+    static const char *const names[] = {"array_agg", "string_agg", "json_agg", "jsonb_agg",
+                                        "json_object_agg", "jsonb_object_agg"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) return true;
+    return false;
+}
+
+/* agg(... ORDER BY k [ASC|DESC] [NULLS FIRST|LAST], ...): the sort keys, evaluated per input
+ * row where no aggregate may appear */
+static int analyze_agg_order(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
+                             sql_agg_call_t *ag, orb_err_t *err) {
+    int n = (int)f->n_agg_order;
+    ag->norder = n;
+    ag->order = args_alloc(ac->mcx, n);
+    ag->order_desc = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)n);
+    ag->order_nulls_first = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        PgQuery__SortBy *sb = f->agg_order[i]->sort_by;
+        if (!sb || sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED, "ORDER BY ... USING is not supported yet");
+            return sql_err_at(err, f->location);
+        }
+        bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+        ag->order_desc[i] = desc;
+        ag->order_nulls_first[i] =
+            sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+            (desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
+        sql_expr_t *e;
+        if (sql_expr_analyze(ac, sc, sb->node, &e, err) != 0) return -1;
+        if (contains_aggref(e)) {
+            orb_err_set(err, GROUPING_ERROR, "aggregate function calls cannot be nested");
+            return sql_err_at(err, e->location >= 0 ? e->location : f->location);
+        }
+        if (e->type == SQL_OID_UNKNOWN &&
+            sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
+            return -1;
+        ag->order[i] = e;
+    }
+    return 0;
+}
+
 static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
                         sql_expr_t **out, orb_err_t *err) {
     const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
     int loc = f->location;
     if (!name) return (orb_err_set(err, SYNTAX_ERROR, "bad function name"), sql_err_at(err, loc));
     if (f->over) {
+        if (f->n_agg_order) {
+            orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                        "aggregate ORDER BY is not implemented for window functions");
+            return sql_err_at(err, loc);
+        }
         sql_expr_t **wargs;
         if (analyze_list(ac, sc, f->args, f->n_args, &wargs, err) != 0) return -1;
         return sql_window_analyze(ac, sc, f, wargs, (int)f->n_args, out, err);
@@ -506,6 +555,7 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
             if (sql_expr_analyze(ac, &fsc, f->agg_filter, &ag.filter, err) != 0) return -1;
             if (coerce_bool(ac, &ag.filter, "FILTER", err) != 0) return -1;
         }
+        if (f->n_agg_order && analyze_agg_order(ac, sc, f, &ag, err) != 0) return -1;
         if (nargs >= 1 && !f->agg_star) {
             ag.nargs = nargs;
             ag.args = args_alloc(ac->mcx, nargs);
@@ -515,6 +565,14 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
                     return -1;
             ag.arg = ag.args[0];
             ag.argtype = ag.arg->type;
+        }
+        if (ag.distinct && !ag.norder && ag.arg && order_sensitive_agg(name)) {
+            /* PostgreSQL computes DISTINCT by sorting: array_agg(DISTINCT x) comes out sorted */
+            ag.norder = 1;
+            ag.order = args_alloc(ac->mcx, 1);
+            ag.order[0] = ag.arg;
+            ag.order_desc = orb_alloc0(ac->mcx, sizeof(bool));
+            ag.order_nulls_first = orb_alloc0(ac->mcx, sizeof(bool));
         }
         if (sc->naggs == sc->aggcap) {
             int nc = sc->aggcap ? sc->aggcap * 2 : 8;

@@ -223,6 +223,11 @@ typedef struct sql_agg_call {
     uint32_t argtype;
     bool distinct;
     sql_expr_t *filter;    /* FILTER (WHERE ...), NULL when none */
+    /* agg(x ORDER BY ...): the rows are buffered per group, sorted, then stepped */
+    int norder;
+    sql_expr_t **order;
+    bool *order_desc;
+    bool *order_nulls_first;
 } sql_agg_call_t;
 
 /* A range-table entry: one FROM item whose columns occupy [offset, offset + ncols) of the

@@ -26,3 +26,15 @@ SELECT g, sum(iv), avg(iv) FROM sa GROUP BY g ORDER BY g;
 SELECT every(i > 0), bool_and(i > 1), bool_or(i > 3) FROM sa;
 SELECT string_agg(s, 1) FROM sa;
 DROP TABLE sa;
+-- aggregates with ORDER BY, and DISTINCT aggregates (sorted, as PostgreSQL computes them)
+CREATE TABLE ao (id int PRIMARY KEY, g int, s text, n int);
+INSERT INTO ao VALUES (1,1,'b',3),(2,1,'a',NULL),(3,1,'c',1),(4,2,'z',2),(5,2,NULL,5),(6,2,'z',4),(7,3,'q',7);
+SELECT g, string_agg(s, ',' ORDER BY s), string_agg(s, ',' ORDER BY n DESC), array_agg(n ORDER BY n NULLS FIRST), json_agg(s ORDER BY id DESC) FROM ao GROUP BY g ORDER BY g;
+SELECT g, array_agg(s ORDER BY s DESC NULLS LAST, id), jsonb_agg(n ORDER BY id), jsonb_object_agg(id, s ORDER BY id) FROM ao GROUP BY g ORDER BY g;
+SELECT array_agg(DISTINCT s ORDER BY s DESC), array_agg(DISTINCT n), count(DISTINCT n), array_agg(DISTINCT s), string_agg(DISTINCT s, '-') FROM ao;
+SELECT string_agg(s, '' ORDER BY s) FILTER (WHERE g = 2), array_agg(id ORDER BY n, id) FROM ao;
+SELECT g, array_agg(id ORDER BY s || n::text NULLS FIRST) FROM ao GROUP BY g HAVING count(*) > 1 ORDER BY g;
+SELECT string_agg(s, ',' ORDER BY s) FROM ao WHERE false;
+SELECT sum(n ORDER BY n) OVER () FROM ao;
+SELECT string_agg(s, ',' ORDER BY count(*)) FROM ao;
+DROP TABLE ao;
