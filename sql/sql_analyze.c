@@ -633,6 +633,84 @@ void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sq
     }
 }
 
+/* ---- ORDER BY from key order ------------------------------------------------------------ */
+
+/* types whose storage key order is their SQL order (storage README: memcmp order == ASC) */
+static bool key_order_is_sql_order(uint32_t type) {
+    switch (type) {
+    case SQL_OID_BOOL: case SQL_OID_INT2: case SQL_OID_INT4: case SQL_OID_INT8:
+    case SQL_OID_FLOAT4: case SQL_OID_FLOAT8: case SQL_OID_NUMERIC: case SQL_OID_TEXT:
+    case SQL_OID_VARCHAR: case SQL_OID_NAME: case SQL_OID_BYTEA: case SQL_OID_UUID:
+    case SQL_OID_DATE: case SQL_OID_TIMESTAMP: case SQL_OID_TIMESTAMPTZ:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether the key kcols[0..nk), its first neq columns fixed by equality, yields the rows in the
+ * order of q's ORDER BY; *reverse when read backwards. Storage keeps NULLs last, so ASC must be
+ * NULLS LAST and DESC NULLS FIRST (both the defaults). */
+static bool key_gives_order(const sql_query_t *q, const int *icols, int nicols, const int *pk,
+                            int npk, int neq, bool *reverse) {
+    /* a secondary index entry's key is its columns, then the primary key */
+    int kcols[64], nk = 0;
+    if (nicols + npk > 64) return false;
+    for (int i = 0; i < nicols; i++) kcols[nk++] = icols[i];
+    for (int i = 0; i < npk; i++) kcols[nk++] = pk[i];
+    int next = neq;
+    int dir = -1;
+    for (int i = 0; i < q->nsort; i++) {
+        const sql_sort_key_t *k = &q->sort[i];
+        const sql_expr_t *e = q->targets[k->target].expr;
+        if (!SQL_IS_A(e, COLUMN) || e->index < 0 || e->index >= q->table->ncols) return false;
+        if (!key_order_is_sql_order(e->type)) return false;
+        bool fixed = false;
+        for (int j = 0; j < neq; j++) fixed |= kcols[j] == e->index;
+        if (fixed) continue; /* one value: any direction */
+        if (k->nulls_first != k->desc) return false;
+        if (dir >= 0 && dir != (int)k->desc) return false;
+        dir = k->desc;
+        if (next >= nk || kcols[next] != e->index) return false;
+        next++;
+    }
+    *reverse = dir == 1;
+    return true;
+}
+
+/* SELECT ... ORDER BY ... LIMIT over one table: read the rows in an order the primary key or
+ * a secondary index already has, so no sort is needed and the scan stops at the limit. */
+static void order_from_key(sql_query_t *q) {
+    if (!q->table || !q->nsort || !q->limit || q->has_agg || q->distinct || q->nwins ||
+        q->nsrfs)
+        return;
+    const sql_table_t *t = q->table;
+    sql_path_t *p = &q->path;
+    bool rev;
+    if (p->access == SQL_ACCESS_POINT || p->access == SQL_ACCESS_UNIQUE) return; /* one row */
+    if (p->access == SQL_ACCESS_INDEX || ((p->access == SQL_ACCESS_RANGE || p->access == SQL_ACCESS_FULL) && t->npk)) {
+        const int *kcols = p->index ? p->index->cols : t->pk;
+        int nk = p->index ? p->index->ncols : t->npk;
+        if (key_gives_order(q, kcols, nk, p->index ? t->pk : NULL, p->index ? t->npk : 0, p->neq, &rev)) {
+            p->ordered = true;
+            p->reverse = rev;
+            return;
+        }
+    }
+    if (p->access != SQL_ACCESS_FULL) return; /* keep the predicate's narrower range */
+    for (int u = 0; u < t->nunique; u++) {
+        const sql_unique_t *ix = &t->uniques[u];
+        if (ix->unique) continue; /* global entries, hashed: no order across them */
+        if (!key_gives_order(q, ix->cols, ix->ncols, t->pk, t->npk, 0, &rev)) continue;
+        memset(p, 0, sizeof *p);
+        p->access = SQL_ACCESS_INDEX;
+        p->index = ix;
+        p->ordered = true;
+        p->reverse = rev;
+        return;
+    }
+}
+
 static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
     if (!q->table) {
         memset(&q->path, 0, sizeof q->path);
@@ -1060,6 +1138,7 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
         sql_from_pushdown(ac, q);
     } else {
         choose_path(ac, q);
+        order_from_key(q);
     }
     return 0;
 }

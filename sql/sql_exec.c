@@ -567,7 +567,9 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     bool has_limit, has_offset;
     if (eval_count(xc, q->limit, "LIMIT", &limit, &has_limit, err) != 0) return -1;
     if (eval_count(xc, q->offset, "OFFSET", &offset, &has_offset, err) != 0) return -1;
-    st.direct = !q->has_agg && !q->nsort && !q->distinct && !q->nwins && !q->nsrfs;
+    /* a scan in ORDER BY order (path.ordered) needs no sort */
+    bool sorted = !q->nsort || (q->table && !q->from && !q->setop && q->path.ordered);
+    st.direct = !q->has_agg && sorted && !q->distinct && !q->nwins && !q->nsrfs;
     st.skip = has_offset ? offset : 0;
     st.left = has_limit ? limit : -1;
     xc->err = err;
@@ -585,6 +587,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         if (rc == SQL_SCAN_STOP) rc = 0;
     } else {
         double t0 = xc->instrument ? sql_clock_ms() : 0;
+        q->path.want = has_limit && q->path.ordered ? limit + (has_offset ? offset : 0) : 0;
         rc = sql_shard_scan(xc, q->table, &q->path, 0, q->table->ncols, false, select_row_cb, &st, err);
         if (xc->instrument) q->act_scan_ms += sql_clock_ms() - t0;
     }
@@ -704,7 +707,7 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         }
         res->nrows = w;
     }
-    if (q->nsort && res->nrows > 1) {
+    if (!sorted && res->nrows > 1) {
         sql_value_t **tmp = orb_alloc(xc->mcx, sizeof *tmp * (size_t)res->nrows);
         sort_query = q;
         merge_sort(res->rows, tmp, res->nrows);

@@ -171,12 +171,15 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
         line(pt, depth, "Shard %s using %s on %s  (index entry in 1 shard, then the row in its shard)%s",
              how, p->index->name, t->name, actual(pt, rows, ms));
     else if (p->access == SQL_ACCESS_INDEX)
-        line(pt, depth, "Shard %s using %s on %s  (%u shards in parallel, rows fetched in each shard)%s",
-             how, p->index->name, t->name, t->nshards, actual(pt, rows, ms));
+        line(pt, depth, "Shard %s%s using %s on %s  (%u shards in parallel, rows fetched in each shard%s)%s",
+             how, p->reverse ? " Backward" : "", p->index->name, t->name, t->nshards,
+             p->ordered ? ", merged in index order" : "", actual(pt, rows, ms));
     else
-        line(pt, depth, "Shard %s on %s  (%u shards in parallel)%s", how, t->name, t->nshards,
-             actual(pt, rows, ms));
-    if (p->access != SQL_ACCESS_FULL && p->access != SQL_ACCESS_NONE) {
+        line(pt, depth, "Shard %s%s on %s  (%u shards in parallel%s)%s", how,
+             p->reverse ? " Backward" : "", t->name, t->nshards,
+             p->ordered ? ", merged in primary key order" : "", actual(pt, rows, ms));
+    if (p->access != SQL_ACCESS_FULL && p->access != SQL_ACCESS_NONE &&
+        (p->neq || p->lower || p->upper)) {
         const int *kcols = p->index ? p->index->cols : t->pk;
         orb_buf_t b;
         orb_buf_init(&b);
@@ -281,7 +284,7 @@ static void explain_query(plan_text_t *pt, const sql_query_t *q, int depth) {
         line(pt, depth, "Limit%s", actual(pt, q->act_rows, q->act_ms));
         depth++;
     }
-    if (q->nsort) {
+    if (q->nsort && !(q->table && q->path.ordered)) {
         orb_buf_t b;
         orb_buf_init(&b);
         for (int i = 0; i < q->nsort; i++) {

@@ -382,6 +382,11 @@ typedef struct sql_path {
     sql_expr_t *upper;
     bool upper_incl;
     const struct sql_unique *index; /* UNIQUE / INDEX: the index used (borrowed from the table) */
+    /* FULL / RANGE / INDEX: the rows must come out in key order (descending when reverse), the
+     * shards' streams merged, because the query's ORDER BY is that order (no sort) */
+    bool ordered;
+    bool reverse;
+    int64_t want;  /* set by the executor: rows a LIMIT may need (first batch size), 0 unknown */
 } sql_path_t;
 
 /* FROM items as a tree; every item produces rows of the query's full width with its own

@@ -4,6 +4,7 @@
  * Always messages (never direct storage calls), so shards can move to other nodes. */
 #include "sql_shard.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -275,6 +276,170 @@ static int deliver(sql_exec_ctx_t *xc, const sql_table_t *t, int offset, int wid
     return 0;
 }
 
+/* Key order of two scanned keys as storage orders them (NULL last, NaN after every float). */
+static int datum_cmp(const Orbit__Datum *a, const Orbit__Datum *b) {
+    bool an = a->v_case == ORBIT__DATUM__V_IS_NULL, bn = b->v_case == ORBIT__DATUM__V_IS_NULL;
+    if (an || bn) return an == bn ? 0 : an ? 1 : -1;
+    switch (a->v_case) {
+    case ORBIT__DATUM__V_B:
+        return (int)a->b - (int)b->b;
+    case ORBIT__DATUM__V_I:
+        return a->i < b->i ? -1 : a->i > b->i;
+    case ORBIT__DATUM__V_F:
+        if (isnan(a->f)) return isnan(b->f) ? 0 : 1;
+        if (isnan(b->f)) return -1;
+        return a->f < b->f ? -1 : a->f > b->f;
+    case ORBIT__DATUM__V_NUMERIC:
+        return sql_numeric_cmp(a->numeric, b->numeric);
+    case ORBIT__DATUM__V_S:
+    case ORBIT__DATUM__V_BIN: {
+        const ProtobufCBinaryData *x = a->v_case == ORBIT__DATUM__V_S ? &a->s : &a->bin;
+        const ProtobufCBinaryData *y = b->v_case == ORBIT__DATUM__V_S ? &b->s : &b->bin;
+        size_t m = x->len < y->len ? x->len : y->len;
+        int c = m ? memcmp(x->data, y->data, m) : 0;
+        return c ? c : (x->len < y->len ? -1 : x->len > y->len);
+    }
+    default:
+        return 0;
+    }
+}
+
+static int key_cmp(const Orbit__Row *a, const Orbit__Row *b) {
+    size_t n = a->n_cols < b->n_cols ? a->n_cols : b->n_cols;
+    for (size_t i = 0; i < n; i++) {
+        int c = datum_cmp(a->cols[i], b->cols[i]);
+        if (c) return c;
+    }
+    return a->n_cols < b->n_cols ? -1 : a->n_cols > b->n_cols;
+}
+
+/* One shard's part of an ordered scan: its current batch and where the next one starts. */
+typedef struct merge_src {
+    act_call_t *call;
+    Orbit__OpResult *r;  /* current batch (owned by call) */
+    size_t pos;
+    bool last;           /* the batch was the shard's last */
+    Orbit__Row *resume;  /* key of the batch's last row */
+} merge_src_t;
+
+/* Rows in key order across every shard (path.ordered): each shard returns its range in key
+ * order, forwards or backwards; the coordinator merges the streams, so a LIMIT stops the scan
+ * after reading about limit rows per shard. */
+static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p,
+                        int offset, int width, Orbit__Datum **lower, int nlower, bool lower_incl,
+                        Orbit__Datum **upper, int nupper, bool upper_incl,
+                        int (*row_cb)(void *, sql_value_t *, Orbit__Row *), void *arg,
+                        orb_err_t *err) {
+    uint32_t ns = t->nshards;
+    merge_src_t *src = orb_alloc0(xc->mcx, sizeof *src * ns);
+    uint64_t batch = p->want > 0 && p->want < SCAN_BATCH ? (uint64_t)p->want + 1 : SCAN_BATCH;
+    int rc = 0;
+    /* refill: post the next batch of every shard in need, then wait for them all */
+    bool first = true;
+    for (;;) {
+        for (uint32_t s = 0; s < ns; s++) {
+            merge_src_t *m = &src[s];
+            if (m->call || (!first && (m->last || (m->r && m->pos < m->r->n_rows)))) continue;
+            Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+            op.kind = ORBIT__SHARD_OP__KIND__SCAN;
+            op.limit = batch;
+            op.reverse = p->reverse;
+            if (p->access == SQL_ACCESS_INDEX) {
+                op.index_id = p->index->index_id;
+                op.fetch_pk_cols = (uint32_t)(t->npk ? t->npk : 1);
+            }
+            op.lower = lower;
+            op.n_lower = (size_t)nlower;
+            op.lower_incl = lower_incl;
+            op.upper = upper;
+            op.n_upper = (size_t)nupper;
+            op.upper_incl = upper_incl;
+            if (m->resume && p->reverse) {
+                op.upper = m->resume->cols;
+                op.n_upper = m->resume->n_cols;
+                op.upper_incl = false;
+            } else if (m->resume) {
+                op.lower = m->resume->cols;
+                op.n_lower = m->resume->n_cols;
+                op.lower_incl = false;
+            }
+            m->call = sql_shard_post1(xc, t, s, &op);
+        }
+        first = false;
+        for (uint32_t s = 0; s < ns; s++) {
+            merge_src_t *m = &src[s];
+            if (!m->call || m->r) continue;
+            Orbit__ShardReply *reply;
+            orb_err_t e;
+            if (act_call_wait(m->call, &reply, &e) != 0) {
+                if (rc == 0) {
+                    *err = e;
+                    rc = -1;
+                }
+                m->last = true;
+                continue;
+            }
+            m->r = reply->n_results == 1 ? reply->results[0] : NULL;
+            m->pos = 0;
+            if (!m->r || m->r->n_rows < batch || m->r->n_keys == 0)
+                m->last = true;
+            else
+                m->resume = sql_pb_row_copy(xc->mcx, m->r->keys[m->r->n_keys - 1]);
+        }
+        if (rc != 0) break;
+        batch = batch * 4 < SCAN_BATCH ? batch * 4 : SCAN_BATCH;
+        /* emit while every shard still has a row buffered or is finished */
+        bool need = false;
+        while (!need && rc == 0) {
+            int best = -1;
+            for (uint32_t s = 0; s < ns; s++) {
+                merge_src_t *m = &src[s];
+                if (!m->r || m->pos >= m->r->n_rows) {
+                    if (!m->last) need = true;
+                    continue;
+                }
+                if (best < 0) {
+                    best = (int)s;
+                    continue;
+                }
+                int c = key_cmp(m->r->keys[m->pos], src[best].r->keys[src[best].pos]);
+                if (p->reverse ? c > 0 : c < 0) best = (int)s;
+            }
+            if (need || best < 0) break;
+            merge_src_t *m = &src[best];
+            Orbit__OpResult one = *m->r;
+            one.rows = m->r->rows + m->pos;
+            one.n_rows = 1;
+            one.keys = m->r->keys + m->pos;
+            one.n_keys = 1;
+            one.pks = m->r->n_pks > m->pos ? m->r->pks + m->pos : NULL;
+            one.n_pks = one.pks ? 1 : 0;
+            m->pos++;
+            rc = deliver(xc, t, offset, width, &one, row_cb, arg, err);
+        }
+        if (rc != 0 || !need) break;
+        /* release exhausted batches before asking for the next ones */
+        for (uint32_t s = 0; s < ns; s++) {
+            merge_src_t *m = &src[s];
+            if (m->call && m->r && m->pos >= m->r->n_rows && !m->last) {
+                act_call_free(m->call);
+                m->call = NULL;
+                m->r = NULL;
+            }
+        }
+    }
+    for (uint32_t s = 0; s < ns; s++) {
+        if (src[s].call && !src[s].r && rc != 0) {
+            /* posted but not waited for (an earlier shard failed): collect the reply */
+            Orbit__ShardReply *reply;
+            orb_err_t e;
+            (void)act_call_wait(src[s].call, &reply, &e);
+        }
+        if (src[s].call) act_call_free(src[s].call);
+    }
+    return rc == SQL_SCAN_STOP ? 0 : rc;
+}
+
 int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
                    int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
@@ -343,6 +508,9 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
         nupper++;
         upper_incl = p->upper_incl;
     }
+    if (p->ordered && !for_update)
+        return ordered_scan(xc, t, p, offset, width, lower, nlower, lower_incl, upper, nupper,
+                            upper_incl, row_cb, arg, err);
     /* one cursor per shard, advanced in batches until every shard is exhausted */
     uint32_t ns = t->nshards;
     Orbit__Row **resume = orb_alloc0(xc->mcx, sizeof *resume * ns);
