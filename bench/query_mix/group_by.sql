@@ -1,0 +1,1 @@
+SELECT grp, count(*), sum(k) FROM bench_a GROUP BY grp;
