@@ -195,6 +195,32 @@ static int op_get(exec_t *ex, const Orbit__ShardOp *op, bool for_update, Orbit__
     return 0;
 }
 
+/* SCAN with an AggSpec: every row of [lo, hi) folded into one partial row per group */
+static int scan_aggregate(exec_t *ex, st_cf_t cf, orb_buf_t *lo, orb_buf_t *hi,
+                          const Orbit__ShardOp *op, Orbit__OpResult *res, orb_err_t *err) {
+    act_agg_t *agg;
+    if (act__agg_begin(ex->mcx, op->agg, &agg, err) != 0) return -1;
+    orb_mcx_t *row_mcx = orb_mcx_create(ex->mcx, "agg row");
+    st_iter_t *it = st_iter_create(ex->st, cf, lo->data, lo->len, hi->data, hi->len, false);
+    int rc = 0;
+    for (; rc == 0 && st_iter_valid(it); st_iter_next(it)) {
+        ex->rows_read++;
+        size_t vn;
+        const char *v = st_iter_value(it, &vn);
+        uint32_t ver;
+        st_val_t *vals;
+        size_t nvals;
+        orb_mcx_reset(row_mcx);
+        rc = st_row_decode(v, vn, row_mcx, &ver, &vals, &nvals, err);
+        if (rc == 0) rc = act__agg_row(agg, vals, nvals, err);
+    }
+    if (rc == 0) rc = st_iter_status(it, err);
+    st_iter_destroy(it);
+    orb_mcx_destroy(row_mcx);
+    if (rc == 0) rc = act__agg_finish(agg, res, err);
+    return rc;
+}
+
 static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, orb_err_t *err) {
     orb_buf_t *lo = &ex->key, *hi = &ex->key2;
     key_prefix(ex, lo, op->index_id);
@@ -222,6 +248,11 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
     if (empty) return 0;
 
     st_cf_t cf = op_cf(ex, op->index_id);
+    if (op->agg) {
+        if (op->index_id != 0 || op->for_update || op->keys_only)
+            return orb_err_set(err, PROTOCOL_VIOLATION, "aggregating scans read rows only");
+        return scan_aggregate(ex, cf, lo, hi, op, res, err);
+    }
     st_iter_t *it = st_iter_create(ex->st, cf, lo->data, lo->len, hi->data, hi->len, op->reverse);
     rowvec_t rows = {0}, keys = {0}, pks = {0};
     int rc = 0;

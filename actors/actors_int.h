@@ -141,6 +141,15 @@ int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardReque
                        uint8_t **out, size_t *outlen);
 /* Datum <-> storage value. to_val borrows from d; from_val allocates in mcx. */
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err);
+
+/* ---- partial aggregation inside a shard (act_agg.c) -------------------------------------- */
+typedef struct act_agg act_agg_t;
+/* An aggregator for spec; everything it keeps lives in mcx. */
+int act__agg_begin(orb_mcx_t *mcx, const Orbit__AggSpec *spec, act_agg_t **out, orb_err_t *err);
+/* Folds one stored row (decoded values; a short row reads the columns' missing values). */
+int act__agg_row(act_agg_t *a, const st_val_t *vals, size_t nvals, orb_err_t *err);
+/* One partial row per group into res->rows (layout: proto AggSpec). */
+int act__agg_finish(act_agg_t *a, Orbit__OpResult *res, orb_err_t *err);
 Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v);
 /* A packed error reply (malloc'd). */
 uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len);

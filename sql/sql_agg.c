@@ -444,6 +444,83 @@ int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_er
 }
 
 /* The result lives in the state's memory context. */
+int sql_agg_partial_kind(const sql_agg_t *agg, uint32_t argtype) {
+    switch (agg->kind) {
+    case AGG_COUNT_STAR:
+        return SQL_AGG_PARTIAL_COUNT_STAR;
+    case AGG_COUNT:
+        return SQL_AGG_PARTIAL_COUNT;
+    case AGG_SUM_INT:
+    case AGG_SUM_INT8:
+    case AGG_AVG_INT:
+        return argtype == SQL_OID_INT2 || argtype == SQL_OID_INT4 || argtype == SQL_OID_INT8
+                   ? SQL_AGG_PARTIAL_SUM_INT : SQL_AGG_PARTIAL_NONE;
+    case AGG_SUM_F8:
+    case AGG_AVG_F:
+        return argtype == SQL_OID_FLOAT8 ? SQL_AGG_PARTIAL_SUM_FLOAT : SQL_AGG_PARTIAL_NONE;
+    case AGG_MIN:
+    case AGG_MAX:
+        switch (argtype) {
+        case SQL_OID_INT2: case SQL_OID_INT4: case SQL_OID_INT8: case SQL_OID_FLOAT4:
+        case SQL_OID_FLOAT8: case SQL_OID_NUMERIC: case SQL_OID_TEXT: case SQL_OID_VARCHAR:
+        case SQL_OID_DATE: case SQL_OID_TIMESTAMP: case SQL_OID_TIMESTAMPTZ:
+            return agg->kind == AGG_MIN ? SQL_AGG_PARTIAL_MIN : SQL_AGG_PARTIAL_MAX;
+        default:
+            return SQL_AGG_PARTIAL_NONE;
+        }
+    default:
+        return SQL_AGG_PARTIAL_NONE;
+    }
+}
+
+/* the exact integer a shard's SUM_INT partial spells */
+static int parse_i128(const char *p, __int128 *out, orb_err_t *err) {
+    bool neg = *p == '-';
+    if (neg || *p == '+') p++;
+    if (!*p) return orb_err_set(err, INTERNAL_ERROR, "empty partial sum");
+    __int128 v = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9') return orb_err_set(err, INTERNAL_ERROR, "malformed partial sum");
+        v = v * 10 + (*p - '0');
+    }
+    *out = neg ? -v : v;
+    return 0;
+}
+
+int sql_agg_combine(sql_agg_state_t *st, int64_t count, const sql_value_t *v, orb_err_t *err) {
+    switch (st->agg->kind) {
+    case AGG_COUNT_STAR:
+    case AGG_COUNT:
+        st->count += count;
+        return 0;
+    case AGG_SUM_INT:
+    case AGG_SUM_INT8:
+    case AGG_AVG_INT: {
+        if (count == 0 || !v || v->isnull) return 0;
+        __int128 part = 0;
+        if (parse_i128(v->v.s.p, &part, err) != 0) return -1;
+        st->count += count;
+        st->isum += part;
+        return 0;
+    }
+    case AGG_SUM_F8:
+    case AGG_AVG_F: {
+        if (count == 0 || !v || v->isnull) return 0;
+        double s = st->fsum + v->v.f;
+        if (sql__float_check(s, isinf(st->fsum) || isinf(v->v.f), true, false, err)) return -1;
+        st->fsum = s;
+        st->count += count;
+        return 0;
+    }
+    case AGG_MIN:
+    case AGG_MAX:
+        if (!v || v->isnull) return 0;
+        return sql_agg_step(st, v, 1, err);
+    default:
+        return orb_err_set(err, INTERNAL_ERROR, "aggregate has no partial form");
+    }
+}
+
 int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err) {
     const sql_agg_t *a = st->agg;
     memset(out, 0, sizeof *out);

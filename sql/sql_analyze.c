@@ -711,6 +711,76 @@ static void order_from_key(sql_query_t *q) {
     }
 }
 
+/* ---- partial aggregation inside the shards ------------------------------------------------- */
+
+/* the table column an aggregate argument reads, through value-preserving casts (int2 -> int4 ->
+ * int8, float4 -> float8), or -1 */
+static int plain_column(const sql_query_t *q, const sql_expr_t *e) {
+    if (SQL_IS_A(e, CAST) && e->nargs == 1 && SQL_IS_A(e->args[0], COLUMN)) {
+        uint32_t from = e->args[0]->type, to = e->type;
+        bool ints = (from == SQL_OID_INT2 || from == SQL_OID_INT4 || from == SQL_OID_INT8) &&
+                    (to == SQL_OID_INT4 || to == SQL_OID_INT8) && !(from == SQL_OID_INT8 && to == SQL_OID_INT4);
+        bool floats = from == SQL_OID_FLOAT4 && to == SQL_OID_FLOAT8;
+        if (!ints && !floats) return -1;
+        e = e->args[0];
+    }
+    if (!SQL_IS_A(e, COLUMN) || e->index < 0 || e->index >= q->table->ncols) return -1;
+    return e->index;
+}
+
+/* every column e reads outside aggregates is a grouping column (and nothing needs a row) */
+static bool reads_only_groups(const sql_query_t *q, const sql_expr_t *e, const bool *grouped) {
+    if (!e) return true;
+    switch (e->tag) {
+    case SQL_T_COLUMN:
+        return e->index >= 0 && e->index < q->table->ncols && grouped[e->index];
+    case SQL_T_AGGREF:
+        return true;
+    case SQL_T_SUBLINK:
+    case SQL_T_WINDOW:
+    case SQL_T_SRF:
+    case SQL_T_OUTER:
+    case SQL_T_EXCLUDED:
+        return false;
+    default:
+        for (int i = 0; i < e->nargs; i++)
+            if (!reads_only_groups(q, e->args[i], grouped)) return false;
+        return true;
+    }
+}
+
+/* SELECT aggregates FROM t [GROUP BY columns]: each shard folds its rows into one partial row
+ * per group (count, exact integer sum, float sum, min, max) and the coordinator combines the
+ * partials. Only without WHERE (the shards do not evaluate expressions), grouping sets,
+ * DISTINCT / FILTER / ORDER BY inside aggregates, and with plain columns everywhere. */
+static void push_aggregation(sql_analyze_ctx_t *ac, sql_query_t *q) {
+    q->agg_pushed = false;
+    if (!q->table || !q->has_agg || q->where || q->ngsets || q->nwins || q->nsrfs ||
+        q->path.access != SQL_ACCESS_FULL)
+        return;
+    bool *grouped = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)(q->table->ncols + 1));
+    for (int i = 0; i < q->ngroup; i++) {
+        const sql_expr_t *g = q->group[i];
+        if (!SQL_IS_A(g, COLUMN) || g->index < 0 || g->index >= q->table->ncols) return;
+        if (!key_order_is_sql_order(g->type) || g->type == SQL_OID_FLOAT4 || g->type == SQL_OID_FLOAT8)
+            return; /* key bytes equal exactly when SQL values are (floats: NaN, -0) */
+        grouped[g->index] = true;
+    }
+    for (int a = 0; a < q->naggs; a++) {
+        const sql_agg_call_t *c = &q->aggs[a];
+        if (c->distinct || c->filter || c->norder || c->nargs > 1) return;
+        if (c->nargs == 1 && plain_column(q, c->arg) < 0) return;
+        int kind = sql_agg_partial_kind(c->agg, c->nargs ? c->argtype : 0);
+        if (kind == SQL_AGG_PARTIAL_NONE) return;
+        if ((kind == SQL_AGG_PARTIAL_MIN || kind == SQL_AGG_PARTIAL_MAX) && !SQL_IS_A(c->arg, COLUMN))
+            return; /* the partial is a stored value, of the column's type */
+    }
+    for (int t = 0; t < q->nall; t++)
+        if (!reads_only_groups(q, q->targets[t].expr, grouped)) return;
+    if (!reads_only_groups(q, q->having, grouped)) return;
+    q->agg_pushed = true;
+}
+
 static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
     if (!q->table) {
         memset(&q->path, 0, sizeof q->path);
@@ -1139,6 +1209,7 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
     } else {
         choose_path(ac, q);
         order_from_key(q);
+        push_aggregation(ac, q);
     }
     return 0;
 }

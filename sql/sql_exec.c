@@ -370,6 +370,98 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     return 0;
 }
 
+/* ---- aggregation pushed into the shards (q->agg_pushed) ------------------------------------ */
+
+static Orbit__AggColumn *agg_column(orb_mcx_t *mcx, const sql_table_t *t, int col) {
+    Orbit__AggColumn *c = orb_alloc(mcx, sizeof *c);
+    orbit__agg_column__init(c);
+    c->slot = (uint32_t)(t->phys ? t->phys[col] : col);
+    c->missing = (Orbit__Datum *)t->cols[col].missing; /* only read while packing */
+    return c;
+}
+
+/* Each shard returns one partial row per group: the group's column values, then each
+ * aggregate's partial (layout: proto AggSpec). The groups are found as for rows, from a row
+ * holding only the grouping columns (the analyzer checked nothing else is read). */
+static int pushed_aggregate(select_state_t *st, orb_err_t *err) {
+    sql_exec_ctx_t *xc = st->xc;
+    sql_query_t *q = st->q;
+    const sql_table_t *t = q->table;
+    Orbit__AggSpec spec = ORBIT__AGG_SPEC__INIT;
+    spec.n_group = (size_t)q->ngroup;
+    spec.group = orb_alloc0(xc->mcx, sizeof *spec.group * (spec.n_group + 1));
+    for (int i = 0; i < q->ngroup; i++) spec.group[i] = agg_column(xc->mcx, t, q->group[i]->index);
+    spec.n_items = (size_t)q->naggs;
+    spec.items = orb_alloc0(xc->mcx, sizeof *spec.items * (spec.n_items + 1));
+    int *kind = orb_alloc0(xc->mcx, sizeof *kind * (size_t)(q->naggs + 1));
+    for (int a = 0; a < q->naggs; a++) {
+        const sql_agg_call_t *c = &q->aggs[a];
+        Orbit__AggItem *it = orb_alloc(xc->mcx, sizeof *it);
+        orbit__agg_item__init(it);
+        kind[a] = sql_agg_partial_kind(c->agg, c->nargs ? c->argtype : 0);
+        it->fn = (Orbit__AggItem__Fn)kind[a];
+        if (c->nargs) {
+            const sql_expr_t *e = SQL_IS_A(c->arg, CAST) ? c->arg->args[0] : c->arg;
+            it->col = agg_column(xc->mcx, t, e->index);
+        }
+        spec.items[a] = it;
+    }
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = ORBIT__SHARD_OP__KIND__SCAN;
+    op.agg = &spec;
+    act_call_t **calls = orb_alloc0(xc->mcx, sizeof *calls * (t->nshards + 1));
+    for (uint32_t s = 0; s < t->nshards; s++) calls[s] = sql_shard_post1(xc, t, s, &op);
+    int rc = 0;
+    int width = t->ncols;
+    for (uint32_t s = 0; s < t->nshards; s++) {
+        Orbit__ShardReply *reply;
+        orb_err_t e;
+        if (act_call_wait(calls[s], &reply, &e) != 0) {
+            if (rc == 0) {
+                *err = e;
+                rc = -1;
+            }
+        } else if (rc == 0 && reply->n_results == 1) {
+            Orbit__OpResult *r = reply->results[0];
+            for (size_t i = 0; rc == 0 && i < r->n_rows; i++) {
+                Orbit__Row *pr = r->rows[i];
+                sql_value_t *row = orb_alloc0(xc->mcx, sizeof *row * (size_t)(width + 1));
+                for (int c = 0; c < width; c++) row[c].isnull = true;
+                sql_value_t *keys = orb_alloc0(xc->mcx, sizeof *keys * (size_t)(q->ngroup + 1));
+                size_t k = 0;
+                for (int g = 0; rc == 0 && g < q->ngroup; g++, k++) {
+                    if (k >= pr->n_cols) rc = orb_err_set(err, INTERNAL_ERROR, "short partial row");
+                    else rc = sql_value_from_datum(q->group[g]->type, pr->cols[k], xc->mcx, &keys[g], err);
+                    if (rc == 0) row[q->group[g]->index] = keys[g];
+                }
+                group_t *grp = rc == 0 ? group_find(st, keys, row, 0) : NULL;
+                for (int a = 0; rc == 0 && a < q->naggs; a++) {
+                    bool two = kind[a] == SQL_AGG_PARTIAL_SUM_INT || kind[a] == SQL_AGG_PARTIAL_SUM_FLOAT;
+                    bool count = kind[a] != SQL_AGG_PARTIAL_MIN && kind[a] != SQL_AGG_PARTIAL_MAX;
+                    if (k + (two ? 2 : 1) > pr->n_cols) {
+                        rc = orb_err_set(err, INTERNAL_ERROR, "short partial row");
+                        break;
+                    }
+                    int64_t n = 0;
+                    sql_value_t v = {.isnull = true};
+                    if (count) n = pr->cols[k++]->i;
+                    if (kind[a] == SQL_AGG_PARTIAL_SUM_INT)
+                        rc = sql_value_from_datum(SQL_OID_NUMERIC, pr->cols[k++], xc->mcx, &v, err);
+                    else if (kind[a] == SQL_AGG_PARTIAL_SUM_FLOAT)
+                        rc = sql_value_from_datum(SQL_OID_FLOAT8, pr->cols[k++], xc->mcx, &v, err);
+                    else if (!count) /* min/max: a plain column of the argument's type */
+                        rc = sql_value_from_datum(q->aggs[a].argtype, pr->cols[k++], xc->mcx, &v, err);
+                    if (rc == 0) rc = sql_agg_combine(grp->states[a], n, &v, err);
+                }
+                q->act_partial_rows++;
+            }
+            q->act_scan_rows += (int64_t)r->count;
+        }
+        act_call_free(calls[s]);
+    }
+    return rc;
+}
+
 /* ---- sorting -------------------------------------------------------------------------------- */
 
 static _Thread_local const sql_query_t *sort_query;
@@ -587,8 +679,13 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         if (rc == SQL_SCAN_STOP) rc = 0;
     } else {
         double t0 = xc->instrument ? sql_clock_ms() : 0;
-        q->path.want = has_limit && q->path.ordered ? limit + (has_offset ? offset : 0) : 0;
-        rc = sql_shard_scan(xc, q->table, &q->path, 0, q->table->ncols, false, select_row_cb, &st, err);
+        if (q->agg_pushed) {
+            rc = pushed_aggregate(&st, err);
+        } else {
+            q->path.want = has_limit && q->path.ordered ? limit + (has_offset ? offset : 0) : 0;
+            rc = sql_shard_scan(xc, q->table, &q->path, 0, q->table->ncols, false, select_row_cb,
+                                &st, err);
+        }
         if (xc->instrument) q->act_scan_ms += sql_clock_ms() - t0;
     }
     xc->row_mcx = NULL; /* freed with the statement's context */

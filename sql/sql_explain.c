@@ -246,9 +246,11 @@ static void explain_from(plan_text_t *pt, const sql_query_t *q, const sql_from_t
                 }
             }
         }
-        if (sql_from_index_nl_possible(pt->mcx, q, f)) {
-            line(pt, depth, "Nested Loop %s Join  (primary-key lookups on %s per outer row, batched per shard; %s above 4096 outer rows)%s",
-                 types[f->jointype], q->rtes[f->right->rte].table->name, hash ? "hash join" : "nested loop",
+        const sql_from_t *inner = sql_from_index_nl_inner(pt->mcx, q, f);
+        if (inner) {
+            line(pt, depth, "Nested Loop %s Join  (primary-key lookups on %s per %s row, batched per shard; %s above 4096 outer rows)%s",
+                 types[f->jointype], q->rtes[inner->rte].table->name,
+                 inner == f->right ? "outer" : "right-side", hash ? "hash join" : "nested loop",
                  actual(pt, f->act_rows, f->act_ms));
         } else {
             line(pt, depth, "%s %s Join  (at the coordinator)%s", hash ? "Hash" : "Nested Loop",
@@ -307,7 +309,7 @@ static void explain_query(plan_text_t *pt, const sql_query_t *q, int depth) {
     }
     if (q->has_agg) {
         if (q->ngroup) {
-            line(pt, depth, "HashAggregate  (at the coordinator)%s",
+            line(pt, depth, "%sHashAggregate  (at the coordinator)%s", q->agg_pushed ? "Finalize " : "",
                  pt->analyze ? orb_sprintf(pt->mcx, "  (actual groups=%lld)", (long long)q->act_groups) : "");
             orb_buf_t b;
             orb_buf_init(&b);
@@ -318,10 +320,16 @@ static void explain_query(plan_text_t *pt, const sql_query_t *q, int depth) {
             detail(pt, depth, "Group Key: %s%s", b.data ? b.data : "", q->ngsets ? " (grouping sets)" : "");
             orb_buf_free(&b);
         } else {
-            line(pt, depth, "Aggregate  (at the coordinator)");
+            line(pt, depth, "%sAggregate  (at the coordinator)", q->agg_pushed ? "Finalize " : "");
         }
         if (q->having) detail(pt, depth, "Filter: %s", etext(pt, q, q->having));
         depth++;
+        if (q->agg_pushed) {
+            line(pt, depth, "Partial %sAggregate  (in each shard: one row per group returned)%s",
+                 q->ngroup ? "Hash" : "",
+                 pt->analyze ? orb_sprintf(pt->mcx, "  (actual partial rows=%lld)", (long long)q->act_partial_rows) : "");
+            depth++;
+        }
     }
     if (q->setop) {
         static const char *const ops[] = {"", "Union", "Intersect", "Except"};

@@ -706,9 +706,12 @@ static sql_value_t *with_nulls(sql_exec_ctx_t *xc, const sql_value_t *row, const
  * per shard, shards in parallel) instead of scanning the right table. */
 #define INDEX_NL_MAX_OUTER 4096
 
-static sql_expr_t **pk_from_left(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
-    const sql_from_t *r = f->right;
-    if (r->kind != SQL_FROM_TABLE || (f->jointype != SQL_JOIN_INNER && f->jointype != SQL_JOIN_LEFT))
+/* The expressions over the outer side's columns that fix the whole primary key of inner (a
+ * table: f->right, or f->left of an inner join), or NULL. */
+static sql_expr_t **pk_from_outer(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f,
+                                  const sql_from_t *r, const sql_from_t *outer) {
+    if (r->kind != SQL_FROM_TABLE) return NULL;
+    if (!(f->jointype == SQL_JOIN_INNER || (f->jointype == SQL_JOIN_LEFT && r == f->right)))
         return NULL;
     const sql_table_t *t = q->rtes[r->rte].table;
     if (t->npk == 0) return NULL;
@@ -716,7 +719,7 @@ static sql_expr_t **pk_from_left(orb_mcx_t *mcx, const sql_query_t *q, const sql
     int n = 0, cap = 0;
     collect_conj(f->quals, &conj, &n, &cap, mcx);
     sql_expr_t **keys = orb_alloc0(mcx, sizeof(sql_expr_t *) * (size_t)t->npk);
-    int lo_l = f->left->offset, hi_l = f->left->offset + f->left->width - 1;
+    int lo_l = outer->offset, hi_l = outer->offset + outer->width - 1;
     for (int k = 0; k < t->npk; k++) {
         int col = r->offset + t->pk[k];
         for (int i = 0; i < n && !keys[k]; i++) {
@@ -735,9 +738,20 @@ static sql_expr_t **pk_from_left(orb_mcx_t *mcx, const sql_query_t *q, const sql
     return keys;
 }
 
+static sql_expr_t **pk_from_left(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
+    return pk_from_outer(mcx, q, f, f->right, f->left);
+}
+
+/* an inner join whose left side is a table keyed by the right side's values (and not the
+ * other way round): run the right side first, look the left rows up */
+static sql_expr_t **pk_from_right(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
+    if (f->jointype != SQL_JOIN_INNER || pk_from_left(mcx, q, f)) return NULL;
+    return pk_from_outer(mcx, q, f, f->left, f->right);
+}
+
+/* L: the outer rows; r: the inner table item (f->right, or f->left when swapped) */
 static int index_nl_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *L,
-                         sql_expr_t **keys, sql_rowset_t *out, orb_err_t *err) {
-    const sql_from_t *r = f->right;
+                         sql_from_t *r, sql_expr_t **keys, sql_rowset_t *out, orb_err_t *err) {
     const sql_table_t *t = q->rtes[r->rte].table;
     uint32_t ns = t->nshards;
     /* per shard: the GET ops and which left row each serves */
@@ -823,17 +837,24 @@ static int index_nl_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_
         if (!matched && f->jointype == SQL_JOIN_LEFT)
             sql_rowset_add(out, xc->mcx, with_nulls(xc, L->rows[l], f->right, q->width));
     }
-    f->right->act_rows += L->n;
+    r->act_rows += L->n;
     return 0;
 }
 
 static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                      orb_err_t *err) {
     sql_rowset_t L = {0}, R = {0};
-    if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
-    sql_expr_t **pkeys = L.n <= INDEX_NL_MAX_OUTER ? pk_from_left(xc->mcx, q, f) : NULL;
-    if (pkeys) return index_nl_join(xc, q, f, &L, pkeys, out, err);
-    if (sql_from_exec(xc, q, f->right, &R, err) != 0) return -1;
+    sql_expr_t **lkeys = pk_from_right(xc->mcx, q, f);
+    if (lkeys) {
+        if (sql_from_exec(xc, q, f->right, &R, err) != 0) return -1;
+        if (R.n <= INDEX_NL_MAX_OUTER) return index_nl_join(xc, q, f, &R, f->left, lkeys, out, err);
+        if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
+    } else {
+        if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
+        sql_expr_t **pkeys = L.n <= INDEX_NL_MAX_OUTER ? pk_from_left(xc->mcx, q, f) : NULL;
+        if (pkeys) return index_nl_join(xc, q, f, &L, f->right, pkeys, out, err);
+        if (sql_from_exec(xc, q, f->right, &R, err) != 0) return -1;
+    }
     int width = q->width;
     bool *rmatched = orb_alloc0(xc->mcx, sizeof(bool) * (size_t)(R.n + 1));
     sql_expr_t **lk, **rk;
@@ -1101,6 +1122,9 @@ static int run_cte(sql_exec_ctx_t *xc, sql_cte_t *c, orb_err_t *err) {
     return 0;
 }
 
-bool sql_from_index_nl_possible(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
-    return f->kind == SQL_FROM_JOIN && pk_from_left(mcx, q, f) != NULL;
+const sql_from_t *sql_from_index_nl_inner(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f) {
+    if (f->kind != SQL_FROM_JOIN) return NULL;
+    if (pk_from_left(mcx, q, f)) return f->right;
+    if (pk_from_right(mcx, q, f)) return f->left;
+    return NULL;
 }

@@ -478,6 +478,7 @@ typedef struct sql_query {
     sql_path_t path;
     /* SELECT */
     bool has_agg;
+    bool agg_pushed;       /* GROUP BY computed as partials inside the shards (sql_analyze.c) */
     int ngroup;
     sql_expr_t **group;
     sql_expr_t *having;
@@ -526,6 +527,7 @@ typedef struct sql_query {
     uint64_t *gsets;
     /* EXPLAIN ANALYZE: rows read by the single-table scan, rows produced, time */
     int64_t act_scan_rows;
+    int64_t act_partial_rows; /* EXPLAIN ANALYZE of agg_pushed: partial rows from the shards */
     double act_scan_ms;
     int64_t act_groups;
     int64_t act_rows;
@@ -587,8 +589,9 @@ void sql_from_pushdown(sql_analyze_ctx_t *ac, sql_query_t *q);
 int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32_t type,
                    const sql_value_t *a, int nargs, orb_mcx_t *mcx, sql_value_t **out, int64_t *n,
                    orb_err_t *err);
-/* Whether a join can fetch its right side by primary-key lookups from left rows. */
-bool sql_from_index_nl_possible(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f);
+/* the table an index nested-loop join looks rows up in (f->right, or f->left of an inner join
+ * keyed by the right side), or NULL when the join cannot run as one */
+const sql_from_t *sql_from_index_nl_inner(orb_mcx_t *mcx, const sql_query_t *q, const sql_from_t *f);
 int sql_from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                   orb_err_t *err);
 /* Runs a SELECT as a subquery of the row being evaluated in ec; per_row: its result is only

@@ -298,5 +298,21 @@ sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, or
 /* args: the aggregate's arguments for one input row (NULL with nargs 0 for count(*)). */
 int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_err_t *err);
 int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err);
+/* Partial aggregation inside shards (proto AggSpec): which shard-side partial computes agg
+ * over an argument of argtype (SQL_AGG_PARTIAL_*), or SQL_AGG_PARTIAL_NONE when the aggregate
+ * must see every row at the coordinator. */
+enum {
+    SQL_AGG_PARTIAL_NONE = -1,
+    SQL_AGG_PARTIAL_COUNT_STAR = 0,
+    SQL_AGG_PARTIAL_COUNT,
+    SQL_AGG_PARTIAL_SUM_INT,
+    SQL_AGG_PARTIAL_SUM_FLOAT,
+    SQL_AGG_PARTIAL_MIN,
+    SQL_AGG_PARTIAL_MAX,
+};
+int sql_agg_partial_kind(const sql_agg_t *agg, uint32_t argtype);
+/* Folds one shard's partial into st: count (COUNT*, COUNT, SUM_*), and for SUM_INT the exact
+ * sum as numeric text, for SUM_FLOAT the sum as float8, for MIN/MAX the value (*v). */
+int sql_agg_combine(sql_agg_state_t *st, int64_t count, const sql_value_t *v, orb_err_t *err);
 
 #endif

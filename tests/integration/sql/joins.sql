@@ -78,3 +78,16 @@ SELECT NULL AS n UNION ALL SELECT 1 ORDER BY 1;
 SELECT 'a' AS s UNION SELECT 'b' ORDER BY 1;
 SELECT 1.5 AS x UNION ALL SELECT '3' ORDER BY 1;
 SELECT 'x' AS a, 1 AS b UNION ALL SELECT NULL, NULL ORDER BY 1, 2;
+-- an inner join keyed by the right side's rows looks the left table's rows up
+CREATE TABLE jsa (id bigint PRIMARY KEY, v text);
+CREATE TABLE jsb (id bigint PRIMARY KEY, a_id bigint, w int);
+INSERT INTO jsa SELECT g, 'v' || g FROM generate_series(1, 300) g;
+INSERT INTO jsb SELECT g, (g * 7) % 300 + 1, g FROM generate_series(1, 50) g;
+INSERT INTO jsb VALUES (51, NULL, 0), (52, 99999, 0);
+SELECT a.v, b.w FROM jsa a JOIN jsb b ON b.a_id = a.id WHERE b.id BETWEEN 10 AND 12 ORDER BY 2;
+SELECT a.v, b.w FROM jsa a JOIN jsb b ON b.a_id = a.id WHERE b.id > 45 AND a.v <> 'v7' ORDER BY 2;
+SELECT a.v, b.w FROM jsa a, jsb b WHERE b.a_id = a.id AND b.w < 4 ORDER BY 2;
+SELECT count(*), sum(b.w) FROM jsa a JOIN jsb b ON a.id = b.a_id;
+SELECT count(*) FROM jsa a LEFT JOIN jsb b ON b.a_id = a.id;
+SELECT count(*) FROM jsa a RIGHT JOIN jsb b ON b.a_id = a.id;
+DROP TABLE jsa, jsb;

@@ -17,5 +17,6 @@ int main(void) {
                                       NULL);
     failed += _cmocka_run_group_tests("actors_txn", act_txn_tests, act_txn_ntests, NULL, NULL);
     failed += _cmocka_run_group_tests("actors_seq", act_seq_tests, act_seq_ntests, NULL, NULL);
+    failed += _cmocka_run_group_tests("actors_agg", act_agg_tests, act_agg_ntests, NULL, NULL);
     return failed ? 1 : 0;
 }
