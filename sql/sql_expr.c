@@ -1509,7 +1509,7 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
         sql_value_t v;
         if (sql_expr_eval(ec, e->args[0], &v, err) != 0) return -1;
         out->isnull = v.isnull;
-        out->v.b = !v.v.b;
+        out->v.b = !v.isnull && !v.v.b;
         return 0;
     }
     case SQL_T_NULLTEST: {
