@@ -1,7 +1,8 @@
 /* actors/act_agg.c — partial aggregation inside a shard (ShardOp.agg): the rows of a scanned
  * range are grouped by some columns and folded into count / exact integer sum / float sum /
  * min / max partials, so only one row per group leaves the shard. The coordinator combines the
- * partials (sql_exec.c). Entry points: act__agg_begin, act__agg_row, act__agg_finish.
+ * partials (sql_exec.c). Entry points: act__agg_begin, act__agg_row, act__agg_finish
+ * (or act__agg_free after a failure).
  * Invariants: values compare in storage key order (NULLs last, NaN after every float), which is
  * the SQL order of the types the planner pushes down; integer sums are exact (128 bits). */
 #include "actors_int.h"
@@ -265,8 +266,12 @@ int act__agg_finish(act_agg_t *a, Orbit__OpResult *res, orb_err_t *err) {
         res->rows[res->n_rows++] = r;
     }
     res->count = a->nrows;
+    act__agg_free(a);
+    return 0;
+}
+
+void act__agg_free(act_agg_t *a) {
     orb_buf_free(&a->kb);
     orb_buf_free(&a->cb1);
     orb_buf_free(&a->cb2);
-    return 0;
 }

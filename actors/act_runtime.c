@@ -1,6 +1,7 @@
 /* actors/act_runtime.c — the virtual actor runtime: worker threads (one libuv loop each),
  * mailboxes (mutex FIFO + uv_async_t), the per-worker actor registry, activation on first
- * message, idle deactivation, parking of requests that hit a busy row lock, and shutdown.
+ * message, idle deactivation, parking of requests that hit a busy row lock (retried until
+ * the lock is free; 55P03 after lock_timeout_ms > 0; 40P01 via act_deadlock.c), shutdown.
  * Entry points: act_runtime_start, act_runtime_stop, act_runtime_stats, act__runtime_post.
  * Invariant: an actor's state is touched only by the worker it hashes to (README inv. 1). */
 #include "actors_int.h"
@@ -40,6 +41,13 @@ static void msg_pb_free(void *data, void *p) {
 
 static void msg_fail(act_msg_t *m, orb_sqlstate_t code, const char *text) {
     act__call_fail(m->call, code, text);
+    msg_free(m);
+}
+
+static void msg_fail_err(act_msg_t *m, const orb_err_t *err) {
+    size_t len;
+    uint8_t *b = act__error_reply(err, 0, &len);
+    act__call_complete(m->call, b, len);
     msg_free(m);
 }
 
@@ -106,11 +114,13 @@ static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
 
 /* ---- running and parking ------------------------------------------------------------- */
 
-/* Runs m; on completion replies and frees m. ORB_AGAIN leaves m untouched. */
-static int msg_run(act_worker_t *w, act_msg_t *m) {
+/* Runs m; on completion replies and frees m. ORB_AGAIN leaves m untouched and sets *holder
+ * (the transaction holding the busy row lock, 0 when unknown). */
+static int msg_run(act_worker_t *w, act_msg_t *m, uint64_t *holder) {
     uint8_t *out = NULL;
     size_t len = 0;
-    int rc = act__shard_execute(w, m->type, m->unpacked, &out, &len);
+    *holder = 0;
+    int rc = act__shard_execute(w, m->type, m->unpacked, &out, &len, holder);
     if (rc == ORB_AGAIN) return ORB_AGAIN;
     act__call_complete(m->call, out, len);
     msg_free(m);
@@ -123,47 +133,82 @@ static void lane_remove(act_lane_t *lane) {
     act_lane_t **pp = &lane->actor->lanes;
     while (*pp != lane) pp = &(*pp)->next;
     *pp = lane->next;
+    act__wait_clear(lane->w->rt, &lane->wait);
     uv_timer_stop(&lane->timer);
     uv_close((uv_handle_t *)&lane->timer, lane_close_cb);
 }
 
-static uint64_t lock_timeout_ms(act_worker_t *w) {
-    return (uint64_t)w->rt->cfg.lock_timeout_ms;
+/* A new head starts waiting at now. */
+static void lane_head_reset(act_lane_t *lane, uint64_t now) {
+    lane->first_ms = now;
+    lane->next_check_ms = now + (uint64_t)lane->w->rt->cfg.deadlock_timeout_ms;
+    lane->suspect = false;
 }
 
-/* Retries the lane's head, then the requests queued behind it, until one parks again. */
+/* The head of lane (a transaction's) found its row lock busy again, held by holder: update
+ * its edge in the wait-for graph and, once it has waited deadlock_timeout_ms, look for a
+ * cycle (README "Deadlock detection"). Returns 1 with err filled when it must fail (40P01). */
+static int lane_wait_update(act_lane_t *lane, uint64_t holder, uint64_t now, orb_err_t *err) {
+    if (lane->txn_id == 0) return 0; /* autocommit: holds nothing between retries */
+    act_runtime_t *rt = lane->w->rt;
+    bool check = now >= lane->next_check_ms;
+    int rc = act__wait_update(rt, &lane->wait, lane->txn_id, holder, lane->actor->table_id,
+                              check, &lane->suspect, err);
+    if (check && rc == 0)
+        /* a suspected cycle is confirmed after every other edge had a retry to refresh */
+        lane->next_check_ms = now + (lane->suspect ? 2 * ACT_BACKOFF_MAX_MS
+                                                   : (uint64_t)rt->cfg.deadlock_timeout_ms);
+    return rc;
+}
+
+static void lane_timer_cb(uv_timer_t *t);
+
+static void lane_retry_later(act_lane_t *lane) {
+    uv_timer_start(&lane->timer, lane_timer_cb, lane->backoff_ms, 0);
+    lane->backoff_ms =
+        lane->backoff_ms * 2 > ACT_BACKOFF_MAX_MS ? ACT_BACKOFF_MAX_MS : lane->backoff_ms * 2;
+}
+
+/* Retries the lane's head, then the requests queued behind it, until one parks again. A head
+ * waits as long as its row lock is held by a live transaction, unless lock_timeout_ms > 0
+ * passes (55P03) or it is on a cycle of waits (40P01). */
 static void lane_timer_cb(uv_timer_t *t) {
     act_lane_t *lane = t->data;
     act_worker_t *w = lane->w;
     uint64_t now = uv_now(&w->loop);
+    uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
     lane->actor->last_used_ms = now;
     while (lane->head) {
         act_msg_t *m = lane->head;
         act_msg_t *next = m->next;
-        int rc = msg_run(w, m);
+        uint64_t holder;
+        int rc = msg_run(w, m, &holder);
         if (rc == ORB_AGAIN) {
-            if (now - lane->first_ms < lock_timeout_ms(w)) {
-                uv_timer_start(&lane->timer, lane_timer_cb, lane->backoff_ms, 0);
-                lane->backoff_ms = lane->backoff_ms * 2 > ACT_BACKOFF_MAX_MS
-                                       ? ACT_BACKOFF_MAX_MS
-                                       : lane->backoff_ms * 2;
+            orb_err_t err;
+            orb_err_clear(&err);
+            if (lane_wait_update(lane, holder, now, &err)) {
+                msg_fail_err(m, &err);
+            } else if (lock_timeout == 0 || now - lane->first_ms < lock_timeout) {
+                lane_retry_later(lane);
                 return;
+            } else {
+                orb_log(ORB_LOG_DEBUG, ACT_LOG, "lock timeout table=%u shard=%u txn=%llu",
+                        lane->actor->table_id, lane->actor->shard,
+                        (unsigned long long)lane->txn_id);
+                msg_fail(m, ORB_SQLSTATE_LOCK_NOT_AVAILABLE,
+                         "canceling statement due to lock timeout");
             }
-            orb_log(ORB_LOG_DEBUG, ACT_LOG, "lock timeout table=%u shard=%u txn=%llu",
-                    lane->actor->table_id, lane->actor->shard,
-                    (unsigned long long)lane->txn_id);
-            msg_fail(m, ORB_SQLSTATE_LOCK_NOT_AVAILABLE,
-                     "canceling statement due to lock timeout");
         }
+        act__wait_clear(w->rt, &lane->wait);
         lane->head = next;
-        lane->first_ms = now;
+        lane_head_reset(lane, now);
         lane->backoff_ms = 1;
     }
     lane->tail = NULL;
     lane_remove(lane);
 }
 
-static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m) {
+static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t holder) {
     act_lane_t *lane = calloc(1, sizeof *lane);
     if (!lane) orb_panic("out of memory parking a request");
     uv_timer_init(&w->loop, &lane->timer);
@@ -173,10 +218,13 @@ static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m) {
     lane->txn_id = m->unpacked->txn_id;
     m->next = NULL;
     lane->head = lane->tail = m;
-    lane->first_ms = uv_now(&w->loop);
+    uint64_t now = uv_now(&w->loop);
+    lane_head_reset(lane, now);
     lane->backoff_ms = 2;
     lane->next = a->lanes;
     a->lanes = lane;
+    orb_err_t err;
+    (void)lane_wait_update(lane, holder, now, &err); /* no check yet: never fails */
     uv_timer_start(&lane->timer, lane_timer_cb, 1, 0);
 }
 
@@ -205,7 +253,8 @@ static void msg_deliver(act_worker_t *w, act_msg_t *m) {
             }
         }
     }
-    if (msg_run(w, m) == ORB_AGAIN) lane_park(w, a, m);
+    uint64_t holder;
+    if (msg_run(w, m, &holder) == ORB_AGAIN) lane_park(w, a, m, holder);
 }
 
 /* ---- loop callbacks ------------------------------------------------------------------ */
@@ -244,6 +293,8 @@ static void idle_cb(uv_timer_t *t) {
                 pp = &a->hnext;
         }
     }
+    /* forget the row locks of transactions that have finished since the last tick */
+    if (w->owners_n) act__owner_sweep(w);
 }
 
 static void *worker_main(void *arg) {
@@ -317,7 +368,8 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     rt->cfg = *cfg;
     if (rt->cfg.nworkers < 1) rt->cfg.nworkers = 1;
     if (rt->cfg.idle_ms <= 0) rt->cfg.idle_ms = 30000;
-    if (rt->cfg.lock_timeout_ms <= 0) rt->cfg.lock_timeout_ms = 1000;
+    if (rt->cfg.lock_timeout_ms < 0) rt->cfg.lock_timeout_ms = 0; /* 0: wait as needed */
+    if (rt->cfg.deadlock_timeout_ms <= 0) rt->cfg.deadlock_timeout_ms = 1000;
     rt->data_dir = strdup(cfg->data_dir);
     rt->cfg.data_dir = rt->data_dir;
     rt->nworkers = rt->cfg.nworkers;
@@ -329,6 +381,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     atomic_init(&rt->next_txn_id, 1);
     pthread_mutex_init(&rt->txn_lock, NULL);
     pthread_mutex_init(&rt->seq_lock, NULL);
+    pthread_mutex_init(&rt->wait_lock, NULL);
 
     if (mkdir(rt->data_dir, 0700) != 0 && errno != EEXIST) {
         int e = errno;
@@ -354,6 +407,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
         w->nbuckets = 64;
         w->buckets = calloc(w->nbuckets, sizeof *w->buckets);
         w->mcx = orb_mcx_create(NULL, "actor worker");
+        atomic_init(&w->owners_published, 0);
         if (!w->buckets) orb_panic("out of memory starting workers");
         uv_loop_init(&w->loop);
         uv_async_init(&w->loop, &w->async, async_cb);
@@ -374,6 +428,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
 fail:
     pthread_mutex_destroy(&rt->txn_lock);
     pthread_mutex_destroy(&rt->seq_lock);
+    pthread_mutex_destroy(&rt->wait_lock);
     free(rt->data_dir);
     free(rt);
     return -1;
@@ -394,14 +449,17 @@ void act_runtime_stop(act_runtime_t *rt) {
         uv_loop_close(&w->loop);
         pthread_mutex_destroy(&w->mu);
         free(w->buckets);
+        act__owner_free(w);
         orb_mcx_destroy(w->mcx);
     }
     free(rt->workers);
     act__txn_registry_close(rt);
     act__seq_registry_close(rt);
     st_db_close(rt->db);
+    assert(rt->waits == NULL); /* every lane left the wait-for graph when it was removed */
     pthread_mutex_destroy(&rt->txn_lock);
     pthread_mutex_destroy(&rt->seq_lock);
+    pthread_mutex_destroy(&rt->wait_lock);
     orb_log(ORB_LOG_INFO, ACT_LOG, "actor runtime stopped");
     free(rt->data_dir);
     free(rt);
@@ -414,6 +472,10 @@ void act_runtime_stats(act_runtime_t *rt, act_stats_t *out) {
     out->deactivations = atomic_load(&rt->deactivations);
     out->messages = atomic_load(&rt->messages);
     out->rows_read = atomic_load(&rt->rows_read);
+    out->row_lock_owners = 0;
+    for (int i = 0; i < rt->nworkers; i++)
+        out->row_lock_owners +=
+            atomic_load_explicit(&rt->workers[i].owners_published, memory_order_relaxed);
     int64_t a = atomic_load(&rt->active);
     out->active = a > 0 ? (uint64_t)a : 0;
 }

@@ -102,7 +102,25 @@ typedef struct exec {
     orb_buf_t val;
     uint32_t failed_op; /* 1-based index of the op that failed (reported in the reply) */
     uint64_t rows_read; /* counted into the runtime's stats once per request */
+    act_worker_t *w;
+    uint64_t busy_hash; /* with ORB_AGAIN: act__lock_hash of the busy row lock */
 } exec_t;
+
+/* rc of a storage call that takes a row lock on (cf, k). For a transaction's request, a lock
+ * taken is recorded in the worker's owner table (even if the request later fails: the last
+ * transaction to lock a key on its one actor is the one holding it whenever it is busy, see
+ * README "Deadlock detection"), and a busy one is remembered for the wait-for graph.
+ * Autocommit requests hold their locks only while they run, so nobody can wait for them
+ * across a retry; they record nothing. */
+static int locked(exec_t *ex, st_cf_t cf, const char *k, size_t kn, int rc) {
+    if (ex->req->txn_id == 0 || (rc != 0 && rc != ORB_AGAIN)) return rc;
+    uint64_t h = act__lock_hash(cf, k, kn);
+    if (rc == 0)
+        act__owner_note(ex->w, h, ex->req->txn_id);
+    else
+        ex->busy_hash = h;
+    return rc;
+}
 
 static st_cf_t op_cf(const exec_t *ex, uint32_t index_id) {
     if (ex->catalog) return ST_CF_CATALOG;
@@ -181,8 +199,10 @@ static int op_get(exec_t *ex, const Orbit__ShardOp *op, bool for_update, Orbit__
     char *val;
     size_t vn;
     bool found;
-    int rc = st_txn_get(ex->st, op_cf(ex, op->index_id), ex->key.data, ex->key.len, for_update,
-                        ex->mcx, &val, &vn, &found, err);
+    st_cf_t cf = op_cf(ex, op->index_id);
+    int rc = st_txn_get(ex->st, cf, ex->key.data, ex->key.len, for_update, ex->mcx, &val, &vn,
+                        &found, err);
+    if (for_update) rc = locked(ex, cf, ex->key.data, ex->key.len, rc);
     if (rc != 0) return rc;
     if (!found) return 0;
     ex->rows_read++;
@@ -217,7 +237,10 @@ static int scan_aggregate(exec_t *ex, st_cf_t cf, orb_buf_t *lo, orb_buf_t *hi,
     if (rc == 0) rc = st_iter_status(it, err);
     st_iter_destroy(it);
     orb_mcx_destroy(row_mcx);
-    if (rc == 0) rc = act__agg_finish(agg, res, err);
+    if (rc == 0)
+        rc = act__agg_finish(agg, res, err);
+    else
+        act__agg_free(agg);
     return rc;
 }
 
@@ -285,6 +308,7 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
             bool found;
             rc = st_txn_get(ex->st, op_cf(ex, 0), pkb.data, pkb.len, op->for_update, ex->mcx, &rv,
                             &rvn, &found, err);
+            if (op->for_update) rc = locked(ex, op_cf(ex, 0), pkb.data, pkb.len, rc);
             if (rc != 0) break;
             if (!found) continue; /* the row went away with a transaction that committed */
             if ((rc = row_decode(ex->mcx, rv, rvn, &row, err)) != 0) break;
@@ -299,6 +323,7 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
             bool found;
             char *kc = orb_memdup(ex->mcx, k, kn);
             rc = st_txn_get(ex->st, cf, kc, kn, true, ex->mcx, &lv, &lvn, &found, err);
+            rc = locked(ex, cf, kc, kn, rc);
             if (rc != 0) break;
             if (!found) continue; /* deleted by a transaction that committed meanwhile */
             if (!op->keys_only && (rc = row_decode(ex->mcx, lv, lvn, &row, err)) != 0) break;
@@ -350,10 +375,12 @@ static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
         bool found;
         rc = st_txn_get(ex->st, cf, ex->key.data, ex->key.len, true, ex->mcx, &val, &vn, &found,
                         err);
+        rc = locked(ex, cf, ex->key.data, ex->key.len, rc);
         if (rc != 0) return rc;
         if (op->kind == ORBIT__SHARD_OP__KIND__DELETE) {
             if (!found) return 0;
-            rc = st_txn_delete(ex->st, cf, ex->key.data, ex->key.len, err);
+            rc = locked(ex, cf, ex->key.data, ex->key.len,
+                        st_txn_delete(ex->st, cf, ex->key.data, ex->key.len, err));
             if (rc == 0) res->count = 1;
             return rc;
         }
@@ -369,7 +396,8 @@ static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
     }
     encode_row(ex, op, err, &rc);
     if (rc != 0) return rc;
-    rc = st_txn_put(ex->st, cf, ex->key.data, ex->key.len, ex->val.data, ex->val.len, err);
+    rc = locked(ex, cf, ex->key.data, ex->key.len,
+                st_txn_put(ex->st, cf, ex->key.data, ex->key.len, ex->val.data, ex->val.len, err));
     if (rc == 0) res->count = 1;
     return rc;
 }
@@ -414,11 +442,12 @@ static bool req_writes(const Orbit__ShardRequest *req) {
 }
 
 int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardRequest *req,
-                       uint8_t **out, size_t *outlen) {
+                       uint8_t **out, size_t *outlen, uint64_t *holder) {
     act_runtime_t *rt = w->rt;
     orb_err_t err;
     orb_err_clear(&err);
-    exec_t ex = {.mcx = w->mcx, .req = req, .catalog = req->catalog || type == ACT_CATALOG};
+    exec_t ex = {
+        .mcx = w->mcx, .req = req, .catalog = req->catalog || type == ACT_CATALOG, .w = w};
     orb_buf_init(&ex.key);
     orb_buf_init(&ex.key2);
     orb_buf_init(&ex.val);
@@ -470,7 +499,10 @@ int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardReque
     orb_buf_free(&ex.key2);
     orb_buf_free(&ex.val);
     if (ex.rows_read) atomic_fetch_add(&rt->rows_read, ex.rows_read);
+    /* no txn entry lock is held here (lock order: the sweep takes the registry lock) */
+    if (w->owners_n >= w->owners_sweep_at) act__owner_sweep(w);
     if (rc == ORB_AGAIN) {
+        *holder = ex.busy_hash ? act__owner_of(w, ex.busy_hash) : 0;
         orb_mcx_reset(ex.mcx);
         return ORB_AGAIN;
     }

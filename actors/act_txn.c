@@ -1,7 +1,7 @@
 /* actors/act_txn.c — node-local transactions: the registry id -> {st_txn_t, lock}.
  * Entry points: act_txn_begin, act_txn_statement_begin/end, act_txn_savepoint/rollback_to/
  * release (SQL savepoints), act_txn_commit, act_txn_rollback, act__txn_acquire/release (used
- * by the shard behaviour).
+ * by the shard behaviour), act__txn_live (the deadlock detector's owner sweep).
  * Lock order: registry lock (rt->txn_lock) before an entry's lock, never the reverse; no
  * thread holds the registry lock while waiting for an entry lock (README invariants 3, 4). */
 #include "actors_int.h"
@@ -54,6 +54,16 @@ act_txn_ent_t *act__txn_acquire(act_runtime_t *rt, uint64_t id) {
 void act__txn_release(act_runtime_t *rt, act_txn_ent_t *e) {
     pthread_mutex_unlock(&e->lock);
     ent_unref(rt, e);
+}
+
+void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live) {
+    pthread_mutex_lock(&rt->txn_lock);
+    for (size_t i = 0; i < n; i++) {
+        const act_txn_ent_t *e = rt->txn_buckets[bucket_of(ids[i])];
+        while (e && e->id != ids[i]) e = e->next;
+        live[i] = e != NULL; /* removed from the registry when commit or rollback begins */
+    }
+    pthread_mutex_unlock(&rt->txn_lock);
 }
 
 static int no_txn(uint64_t id, orb_err_t *err) {

@@ -18,7 +18,9 @@ typedef struct act_config {
     const char *data_dir;   /* RocksDB lives in <data_dir>/db */
     int nworkers;           /* worker threads (one libuv loop each), >= 1 */
     int idle_ms;            /* deactivate an actor after this long without messages */
-    int lock_timeout_ms;    /* how long a request waits for a busy row lock before 55P03 */
+    int lock_timeout_ms;    /* how long a request waits for a busy row lock before 55P03;
+                               0 waits as long as needed (PostgreSQL's lock_timeout = 0) */
+    int deadlock_timeout_ms; /* a wait this long runs deadlock detection (40P01); <= 0: 1000 */
     bool sync_commit;       /* commits fsync the WAL (default true) */
 } act_config_t;
 
@@ -34,6 +36,7 @@ typedef struct act_stats {
     uint64_t messages;
     uint64_t active;
     uint64_t rows_read; /* rows and index entries visited by shard reads (gets and scans) */
+    uint64_t row_lock_owners; /* row locks remembered for deadlock detection (all workers) */
 } act_stats_t;
 void act_runtime_stats(act_runtime_t *rt, act_stats_t *out);
 

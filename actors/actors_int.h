@@ -31,6 +31,19 @@ typedef struct act_msg {
     act_call_t *call;
 } act_msg_t;
 
+/* A parked lane head of a transaction in the process-wide wait-for graph (act_deadlock.c):
+ * "txn waiter waits for a row lock that txn holder holds". Embedded in its lane; linked into
+ * rt->waits while the head waits. next/prev/waiter/holder/table_id/victim are guarded by
+ * rt->wait_lock; linked is written only by the lane's worker (under wait_lock). */
+typedef struct act_wait {
+    struct act_wait *next, *prev;
+    uint64_t waiter;
+    uint64_t holder; /* 0: not known (no edge) */
+    uint32_t table_id;
+    bool victim; /* chosen as a deadlock victim: fail with 40P01 at the next retry */
+    bool linked;
+} act_wait_t;
+
 /* A lane of parked requests of one transaction on one actor: head is the request waiting for
  * a busy row lock, the rest queued behind it in arrival order (README invariant 5). The
  * lane's memory is freed in the timer's close callback. */
@@ -41,9 +54,19 @@ typedef struct act_lane {
     struct act_lane *next;
     uint64_t txn_id;
     act_msg_t *head, *tail;
-    uint64_t first_ms;   /* loop time of the head's first attempt */
-    uint64_t backoff_ms; /* next retry delay, 1 doubling to 20 */
+    uint64_t first_ms;      /* loop time of the head's first attempt */
+    uint64_t backoff_ms;    /* next retry delay, 1 doubling to 20 */
+    uint64_t next_check_ms; /* loop time of the head's next deadlock check */
+    bool suspect;           /* the last check found a cycle: confirm it at the next one */
+    act_wait_t wait;        /* the head's edge in the wait-for graph (txn_id != 0 only) */
 } act_lane_t;
+
+/* Which transaction last took a row lock on a key of this worker's shards (act_deadlock.c).
+ * hash: act__lock_hash of (column family, key), never 0; 0 marks an empty slot. */
+typedef struct act_owner {
+    uint64_t hash;
+    uint64_t txn;
+} act_owner_t;
 
 /* One activated actor. Touched only by its worker's thread (README invariant 1). */
 struct act_actor {
@@ -71,6 +94,13 @@ struct act_worker {
     size_t nbuckets;
     size_t nactors;
     orb_mcx_t *mcx; /* per-request scratch, reset after each reply is packed */
+    /* row lock owners (open addressing, linear probing), owned by the worker thread:
+     * entries of finished transactions are dropped by act__owner_sweep */
+    act_owner_t *owners;
+    size_t owners_cap; /* 0 or a power of two */
+    size_t owners_n;
+    size_t owners_sweep_at; /* sweep when owners_n reaches this */
+    atomic_size_t owners_published; /* owners_n, for act_runtime_stats (relaxed stores) */
 };
 
 /* A transaction registry entry. lock serialises every use of st (rocksdb Transaction objects
@@ -106,6 +136,11 @@ struct act_runtime {
     act_txn_ent_t *txn_buckets[ACT_TXN_BUCKETS];
     atomic_uint_fast64_t next_txn_id;
 
+    /* wait-for graph: wait_lock guards the list of parked transaction lane heads (a leaf) */
+    pthread_mutex_t wait_lock;
+    act_wait_t *waits;
+    size_t nwaits;
+
     /* sequences and oids: seq_lock guards seqs and the oid_* fields */
     pthread_mutex_t seq_lock;
     act_seq_ent_t *seqs;
@@ -131,16 +166,55 @@ void act__runtime_post(act_runtime_t *rt, act_msg_t *m);
 act_txn_ent_t *act__txn_acquire(act_runtime_t *rt, uint64_t id);
 void act__txn_release(act_runtime_t *rt, act_txn_ent_t *e);
 void act__txn_registry_close(act_runtime_t *rt);
+/* live[i] = transaction ids[i] is still open (begun, not yet committed or rolled back).
+ * Takes the registry lock once; call with no entry lock held. */
+void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live);
 void act__seq_registry_close(act_runtime_t *rt);
+
+/* act_deadlock.c */
+/* The owner-table key of a row lock: a hash of (cf, key bytes), never 0. */
+uint64_t act__lock_hash(st_cf_t cf, const char *key, size_t n);
+/* Worker thread only. Records that txn (!= 0) holds the row lock hash. */
+void act__owner_note(act_worker_t *w, uint64_t hash, uint64_t txn);
+/* Worker thread only. The transaction that last took the row lock hash, 0 when unknown. */
+uint64_t act__owner_of(const act_worker_t *w, uint64_t hash);
+/* Worker thread only, holding no txn entry lock. Drops the entries of finished
+ * transactions (one registry lock for all of them). */
+void act__owner_sweep(act_worker_t *w);
+void act__owner_free(act_worker_t *w);
+/* Worker thread of wt's lane. Records that the lane head of transaction waiter waits for a
+ * row lock held by holder (0: unknown) on table_id; with check, searches the wait-for graph
+ * for a cycle through waiter. Returns 1 when the head must fail with 40P01 (err filled):
+ * another waiter's search chose this transaction as the victim, or check found a cycle that
+ * the previous check (*suspect) had found too. Else 0, *suspect = whether a cycle was found. */
+int act__wait_update(act_runtime_t *rt, act_wait_t *wt, uint64_t waiter, uint64_t holder,
+                     uint32_t table_id, bool check, bool *suspect, orb_err_t *err);
+/* Removes wt from the wait-for graph (no-op when not linked). Worker thread of wt's lane. */
+void act__wait_clear(act_runtime_t *rt, act_wait_t *wt);
+
+/* One edge of the wait-for graph: waiter waits for a row lock of table_id held by holder. */
+typedef struct act_wait_edge {
+    uint64_t waiter;
+    uint64_t holder;
+    uint32_t table_id;
+} act_wait_edge_t;
+/* Pure. Sorts edges[0..n) by waiter (in place) and searches for a cycle through start. On
+ * success writes the cycle's edges to cycle (room for n; cycle[0].waiter == start, each
+ * edge's holder is the next edge's waiter, the last one's holder is start) and returns their
+ * number; returns 0 when start is on no cycle. Edges with waiter == holder are ignored. */
+size_t act_deadlock_find_cycle(act_wait_edge_t *edges, size_t n, uint64_t start,
+                               act_wait_edge_t *cycle);
 
 /* act_shard.c */
 /* Executes req on (type, table_id, shard) from the actor's worker thread. Returns ORB_AGAIN
- * when a row lock was busy (no effect, nothing replied: park and retry), else 0 with *out a
- * malloc'd packed Orbit__ShardReply (which may carry an error). */
+ * when a row lock was busy (no effect, nothing replied: park and retry; *holder = the
+ * transaction holding it when known, else 0), else 0 with *out a malloc'd packed
+ * Orbit__ShardReply (which may carry an error). */
 int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardRequest *req,
-                       uint8_t **out, size_t *outlen);
+                       uint8_t **out, size_t *outlen, uint64_t *holder);
 /* Datum <-> storage value. to_val borrows from d; from_val allocates in mcx. */
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err);
+Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v);
 
 /* ---- partial aggregation inside a shard (act_agg.c) -------------------------------------- */
 typedef struct act_agg act_agg_t;
@@ -150,7 +224,8 @@ int act__agg_begin(orb_mcx_t *mcx, const Orbit__AggSpec *spec, act_agg_t **out, 
 int act__agg_row(act_agg_t *a, const st_val_t *vals, size_t nvals, orb_err_t *err);
 /* One partial row per group into res->rows (layout: proto AggSpec). */
 int act__agg_finish(act_agg_t *a, Orbit__OpResult *res, orb_err_t *err);
-Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v);
+/* Releases an aggregator that will not finish (after an error); finish releases it itself. */
+void act__agg_free(act_agg_t *a);
 /* A packed error reply (malloc'd). */
 uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len);
 

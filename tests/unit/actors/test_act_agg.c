@@ -126,6 +126,7 @@ static void test_missing_values_and_float_sum(void **state) {
     st_val_t bad[4] = {iv(1), {.kind = ST_FLOAT, .f = 1}, iv(7), tv("x")};
     assert_int_not_equal(act__agg_row(a, bad, 4, &err), 0);
     assert_int_equal(err.code, ORB_SQLSTATE_DATATYPE_MISMATCH);
+    act__agg_free(a);
     orb_mcx_destroy(mcx);
 }
 

@@ -23,6 +23,8 @@ extern const struct CMUnitTest act_seq_tests[];
 extern const size_t act_seq_ntests;
 extern const struct CMUnitTest act_agg_tests[];
 extern const size_t act_agg_ntests;
+extern const struct CMUnitTest act_deadlock_tests[];
+extern const size_t act_deadlock_ntests;
 
 /* A started runtime on a fresh temp dir plus a context for request building. */
 typedef struct tenv {
