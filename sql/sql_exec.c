@@ -414,14 +414,8 @@ static int pushed_aggregate(select_state_t *st, orb_err_t *err) {
     int rc = 0;
     int width = t->ncols;
     for (uint32_t s = 0; s < t->nshards; s++) {
-        Orbit__ShardReply *reply;
-        orb_err_t e;
-        if (act_call_wait(calls[s], &reply, &e) != 0) {
-            if (rc == 0) {
-                *err = e;
-                rc = -1;
-            }
-        } else if (rc == 0 && reply->n_results == 1) {
+        Orbit__ShardReply *reply = sql_shard_gather(calls[s], &rc, err);
+        if (reply && rc == 0 && reply->n_results == 1) {
             Orbit__OpResult *r = reply->results[0];
             for (size_t i = 0; rc == 0 && i < r->n_rows; i++) {
                 Orbit__Row *pr = r->rows[i];

@@ -800,14 +800,8 @@ static int index_nl_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_
     int rc = 0;
     for (uint32_t s = 0; s < ns; s++) {
         if (!calls[s]) continue;
-        Orbit__ShardReply *reply;
-        orb_err_t e;
-        if (act_call_wait(calls[s], &reply, &e) != 0) {
-            if (rc == 0) {
-                *err = e;
-                rc = -1;
-            }
-        } else {
+        Orbit__ShardReply *reply = sql_shard_gather(calls[s], &rc, err);
+        if (reply) {
             for (size_t i = 0; rc == 0 && i < reply->n_results && i < nops[s]; i++) {
                 Orbit__OpResult *res = reply->results[i];
                 if (res->n_rows != 1) continue;

@@ -211,6 +211,17 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
 
 /* ---- single requests ---------------------------------------------------------------------- */
 
+Orbit__ShardReply *sql_shard_gather(act_call_t *call, int *rc, orb_err_t *err) {
+    Orbit__ShardReply *reply;
+    orb_err_t e;
+    if (act_call_wait(call, &reply, &e) == 0) return reply;
+    if (*rc == 0) {
+        *err = e;
+        *rc = -1;
+    }
+    return NULL;
+}
+
 act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
                             Orbit__ShardOp *op) {
     Orbit__ShardOp *ops[1] = {op};
@@ -369,13 +380,8 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
         for (uint32_t s = 0; s < ns; s++) {
             merge_src_t *m = &src[s];
             if (!m->call || m->r) continue;
-            Orbit__ShardReply *reply;
-            orb_err_t e;
-            if (act_call_wait(m->call, &reply, &e) != 0) {
-                if (rc == 0) {
-                    *err = e;
-                    rc = -1;
-                }
+            Orbit__ShardReply *reply = sql_shard_gather(m->call, &rc, err);
+            if (!reply) {
                 m->last = true;
                 continue;
             }
@@ -545,14 +551,8 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
         }
         for (uint32_t s = 0; s < ns; s++) {
             if (done[s]) continue;
-            Orbit__ShardReply *reply;
-            orb_err_t e;
-            if (act_call_wait(calls[s], &reply, &e) != 0) {
-                if (rc == 0) {
-                    *err = e;
-                    rc = -1;
-                }
-            } else if (rc == 0 && reply->n_results == 1) {
+            Orbit__ShardReply *reply = sql_shard_gather(calls[s], &rc, err);
+            if (reply && rc == 0 && reply->n_results == 1) {
                 Orbit__OpResult *r = reply->results[0];
                 rc = deliver(xc, t, offset, width, r, row_cb, arg, err);
                 if (r->n_rows < SCAN_BATCH || r->n_keys == 0) {
@@ -561,7 +561,7 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
                 } else {
                     resume[s] = sql_pb_row_copy(xc->mcx, r->keys[r->n_keys - 1]);
                 }
-            } else if (rc == 0) {
+            } else if (reply && rc == 0) {
                 done[s] = true;
                 remaining--;
             }

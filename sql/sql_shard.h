@@ -46,6 +46,9 @@ const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols
 /* Posts a request of one op to shard `shard` of t, in the statement's transaction. */
 act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
                             Orbit__ShardOp *op);
+/* Waits for one call of a scatter: its reply, or NULL when it failed, keeping only the first
+ * failure of the scatter in *err (*rc 0 -> -1). The reply is owned by the call. */
+Orbit__ShardReply *sql_shard_gather(act_call_t *call, int *rc, orb_err_t *err);
 /* Reads (lock: locks and reads the latest committed version of) the entry a key names, on
  * the shard the key routes to. *res (0 or 1 row) is owned by *call: free with act_call_free,
  * also on failure. */

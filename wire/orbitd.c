@@ -29,7 +29,7 @@ static void usage(FILE *f) {
                "  --log-level LEVEL      debug|info|notice|warn|error (default info)\n"
                "  --shards N             default shards per table (default 4)\n"
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
-               "  --lock-timeout-ms N    row lock wait before 55P03 (default 10000)\n"
+               "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
@@ -55,7 +55,7 @@ static void on_signal(uv_signal_t *h, int signum) {
 int main(int argc, char **argv) {
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
-    int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 10000;
+    int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
     orb_log_level_t level = ORB_LOG_INFO;
 
