@@ -749,14 +749,45 @@ static bool reads_only_groups(const sql_query_t *q, const sql_expr_t *e, const b
     }
 }
 
-/* SELECT aggregates FROM t [GROUP BY columns]: each shard folds its rows into one partial row
- * per group (count, exact integer sum, float sum, min, max) and the coordinator combines the
- * partials. Only without WHERE (the shards do not evaluate expressions), grouping sets,
+/* SELECT aggregates FROM t [WHERE key range] [GROUP BY columns]: each shard folds the rows of
+ * its range into one partial row per group (count, exact integer sum, float sum, min, max) and
+ * the coordinator combines the partials. Only with a WHERE that is exactly a primary-key range
+ * (the shards evaluate no expressions), without grouping sets,
  * DISTINCT / FILTER / ORDER BY inside aggregates, and with plain columns everywhere. */
+/* Whether the primary-key range of path p selects exactly the rows WHERE does: every conjunct
+ * is one of the path's bounds on a column of the bound's own type. */
+static bool where_is_key_range(const sql_query_t *q, const sql_path_t *p) {
+    if (!q->where) return true;
+    if (p->access != SQL_ACCESS_RANGE || p->index) return false;
+    const sql_table_t *t = q->table;
+    sql_expr_t *conj[64];
+    int n = 0;
+    flatten_and(q->where, conj, &n, 64);
+    if (n >= 64) return false;
+    for (int i = 0; i < n; i++) {
+        bool used = false;
+        for (int k = 0; k <= p->neq && k < t->npk && !used; k++) {
+            int col = t->pk[k];
+            sql_expr_t *v;
+            const char *op = match_cmp(conj[i], col, &v);
+            if (!op || v->type != t->cols[col].type || !key_order_is_sql_order(v->type)) continue;
+            if (k < p->neq)
+                used = strcmp(op, "=") == 0 && v == p->eq[k];
+            else if (op[0] == '>')
+                used = v == p->lower && p->lower_incl == (op[1] == '=');
+            else if (op[0] == '<')
+                used = v == p->upper && p->upper_incl == (op[1] == '=');
+        }
+        if (!used) return false;
+    }
+    return true;
+}
+
 static void push_aggregation(sql_analyze_ctx_t *ac, sql_query_t *q) {
     q->agg_pushed = false;
-    if (!q->table || !q->has_agg || q->where || q->ngsets || q->nwins || q->nsrfs ||
-        q->path.access != SQL_ACCESS_FULL)
+    if (!q->table || !q->has_agg || q->ngsets || q->nwins || q->nsrfs ||
+        (q->path.access != SQL_ACCESS_FULL && q->path.access != SQL_ACCESS_RANGE) ||
+        !where_is_key_range(q, &q->path))
         return;
     bool *grouped = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)(q->table->ncols + 1));
     for (int i = 0; i < q->ngroup; i++) {

@@ -409,6 +409,15 @@ static int pushed_aggregate(select_state_t *st, orb_err_t *err) {
     Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
     op.kind = ORBIT__SHARD_OP__KIND__SCAN;
     op.agg = &spec;
+    sql_key_range_t kr; /* WHERE, when there is one, is exactly this range (sql_analyze.c) */
+    if (sql_shard_key_range(xc, t, &q->path, &kr, err) != 0) return -1;
+    if (kr.empty) return 0;
+    op.lower = kr.lower;
+    op.n_lower = (size_t)kr.nlower;
+    op.lower_incl = kr.lower_incl;
+    op.upper = kr.upper;
+    op.n_upper = (size_t)kr.nupper;
+    op.upper_incl = kr.upper_incl;
     act_call_t **calls = orb_alloc0(xc->mcx, sizeof *calls * (t->nshards + 1));
     for (uint32_t s = 0; s < t->nshards; s++) calls[s] = sql_shard_post1(xc, t, s, &op);
     int rc = 0;

@@ -347,7 +347,8 @@ static void explain_query(plan_text_t *pt, const sql_query_t *q, int depth) {
         }
         explain_from(pt, q, q->from, depth);
     } else if (q->table) {
-        explain_scan(pt, q, q->table, &q->path, q->where, depth, q->act_scan_rows, q->act_scan_ms);
+        explain_scan(pt, q, q->table, &q->path, q->agg_pushed ? NULL : q->where, depth, q->act_scan_rows,
+                     q->act_scan_ms);
     } else {
         line(pt, depth, "Result%s", actual(pt, q->act_rows, q->act_ms));
     }

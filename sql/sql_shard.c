@@ -446,23 +446,51 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
     return rc == SQL_SCAN_STOP ? 0 : rc;
 }
 
+int sql_shard_key_range(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p,
+                        sql_key_range_t *kr, orb_err_t *err) {
+    memset(kr, 0, sizeof *kr);
+    int nb = p->neq + 1;
+    kr->lower = sql_pb_datums(xc->mcx, nb);
+    kr->upper = sql_pb_datums(xc->mcx, nb);
+    kr->lower_incl = kr->upper_incl = true;
+    /* the key the path uses: the primary key, or a secondary index */
+    const int *kcols = p->index ? p->index->cols : t->pk;
+    for (int i = 0; i < p->neq; i++) {
+        if (eval_key(xc, p->eq[i], t->cols[kcols[i]].type, &kr->lower[i], &kr->empty, err) != 0)
+            return -1;
+        if (kr->empty) return 0;
+        kr->upper[i] = kr->lower[i];
+    }
+    kr->nlower = kr->nupper = p->neq;
+    if (p->lower) {
+        if (eval_key(xc, p->lower, t->cols[kcols[p->neq]].type, &kr->lower[kr->nlower], &kr->empty,
+                     err) != 0)
+            return -1;
+        if (kr->empty) return 0;
+        kr->nlower++;
+        kr->lower_incl = p->lower_incl;
+    }
+    if (p->upper) {
+        if (eval_key(xc, p->upper, t->cols[kcols[p->neq]].type, &kr->upper[kr->nupper], &kr->empty,
+                     err) != 0)
+            return -1;
+        if (kr->empty) return 0;
+        kr->nupper++;
+        kr->upper_incl = p->upper_incl;
+    }
+    return 0;
+}
+
 int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
                    int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err) {
-    /* key bounds from the path; a NULL bound value matches nothing */
-    int nb = p->neq + 1;
-    Orbit__Datum **lower = sql_pb_datums(xc->mcx, nb), **upper = sql_pb_datums(xc->mcx, nb);
-    int nlower = 0, nupper = 0;
-    bool null = false;
-    /* the key the path uses: the primary key, or a secondary index */
-    const int *kcols = p->index ? p->index->cols : t->pk;
-    for (int i = 0; i < p->neq; i++) {
-        if (eval_key(xc, p->eq[i], t->cols[kcols[i]].type, &lower[i], &null, err) != 0) return -1;
-        if (null) return 0;
-        upper[i] = lower[i];
-    }
-    nlower = nupper = p->neq;
+    sql_key_range_t kr;
+    if (sql_shard_key_range(xc, t, p, &kr, err) != 0) return -1;
+    if (kr.empty) return 0; /* a NULL bound value matches nothing */
+    Orbit__Datum **lower = kr.lower, **upper = kr.upper;
+    int nlower = kr.nlower, nupper = kr.nupper;
+    bool lower_incl = kr.lower_incl, upper_incl = kr.upper_incl;
     if (p->access == SQL_ACCESS_POINT) {
         act_call_t *call;
         Orbit__OpResult *r;
@@ -498,21 +526,6 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
         }
         act_call_free(call);
         return rc == SQL_SCAN_STOP ? 0 : rc;
-    }
-    bool lower_incl = true, upper_incl = true;
-    if (p->lower) {
-        if (eval_key(xc, p->lower, t->cols[kcols[p->neq]].type, &lower[nlower], &null, err) != 0)
-            return -1;
-        if (null) return 0;
-        nlower++;
-        lower_incl = p->lower_incl;
-    }
-    if (p->upper) {
-        if (eval_key(xc, p->upper, t->cols[kcols[p->neq]].type, &upper[nupper], &null, err) != 0)
-            return -1;
-        if (null) return 0;
-        nupper++;
-        upper_incl = p->upper_incl;
     }
     if (p->ordered && !for_update)
         return ordered_scan(xc, t, p, offset, width, lower, nlower, lower_incl, upper, nupper,

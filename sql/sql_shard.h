@@ -46,6 +46,16 @@ const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols
 /* Posts a request of one op to shard `shard` of t, in the statement's transaction. */
 act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
                             Orbit__ShardOp *op);
+/* The key bounds of a path's range (equality prefix, then the range on the next column).
+ * empty: a bound is NULL, so no row can match. */
+typedef struct sql_key_range {
+    Orbit__Datum **lower, **upper;
+    int nlower, nupper;
+    bool lower_incl, upper_incl;
+    bool empty;
+} sql_key_range_t;
+int sql_shard_key_range(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p,
+                        sql_key_range_t *kr, orb_err_t *err);
 /* Waits for one call of a scatter: its reply, or NULL when it failed, keeping only the first
  * failure of the scatter in *err (*rc 0 -> -1). The reply is owned by the call. */
 Orbit__ShardReply *sql_shard_gather(act_call_t *call, int *rc, orb_err_t *err);

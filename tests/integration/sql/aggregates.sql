@@ -45,3 +45,15 @@ SELECT count(*), sum(v) FROM pagg_big;
 ROLLBACK;
 SELECT count(*) FROM pagg_big;
 DROP TABLE pagg, pagg_empty, pagg_big;
+-- partial aggregation over a primary-key range (the WHERE is exactly the range)
+CREATE TABLE pkr (a int, b int, v int, f float8, PRIMARY KEY (a, b));
+INSERT INTO pkr SELECT i / 10, i % 10, i, i / 2.0 FROM generate_series(0, 999) i;
+SELECT count(*), sum(v), avg(v), min(f), max(b) FROM pkr WHERE a = 5;
+SELECT b, count(*), max(v), sum(f) FROM pkr WHERE a >= 90 GROUP BY b ORDER BY b;
+SELECT count(*), sum(v) FROM pkr WHERE a = 5 AND b > 3 AND b <= 7;
+SELECT count(*), sum(v) FROM pkr WHERE 5 = a AND 7 >= b;
+SELECT count(*) FROM pkr WHERE a = 5 AND v > 53;
+SELECT count(*) FROM pkr WHERE a = NULL;
+SELECT count(*) FROM pkr WHERE a < 2.5;
+SELECT a, count(*) FROM pkr WHERE a > 97 GROUP BY a ORDER BY a;
+DROP TABLE pkr;
