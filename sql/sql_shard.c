@@ -382,6 +382,8 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
             if (!m->call || m->r) continue;
             Orbit__ShardReply *reply = sql_shard_gather(m->call, &rc, err);
             if (!reply) {
+                act_call_free(m->call);
+                m->call = NULL;
                 m->last = true;
                 continue;
             }
@@ -434,15 +436,9 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
             }
         }
     }
-    for (uint32_t s = 0; s < ns; s++) {
-        if (src[s].call && !src[s].r && rc != 0) {
-            /* posted but not waited for (an earlier shard failed): collect the reply */
-            Orbit__ShardReply *reply;
-            orb_err_t e;
-            (void)act_call_wait(src[s].call, &reply, &e);
-        }
+    /* every posted call was waited for in the round that posted it */
+    for (uint32_t s = 0; s < ns; s++)
         if (src[s].call) act_call_free(src[s].call);
-    }
     return rc == SQL_SCAN_STOP ? 0 : rc;
 }
 
