@@ -442,6 +442,17 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
     return rc == SQL_SCAN_STOP ? 0 : rc;
 }
 
+/* one range bound (lower or upper) after the equality prefix, when the path has it */
+static int add_bound(sql_exec_ctx_t *xc, sql_expr_t *e, uint32_t type, bool incl,
+                     Orbit__Datum **vals, int *n, bool *out_incl, bool *empty, orb_err_t *err) {
+    if (!e) return 0;
+    if (eval_key(xc, e, type, &vals[*n], empty, err) != 0) return -1;
+    if (*empty) return 0;
+    (*n)++;
+    *out_incl = incl;
+    return 0;
+}
+
 int sql_shard_key_range(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p,
                         sql_key_range_t *kr, orb_err_t *err) {
     memset(kr, 0, sizeof *kr);
@@ -458,23 +469,13 @@ int sql_shard_key_range(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
         kr->upper[i] = kr->lower[i];
     }
     kr->nlower = kr->nupper = p->neq;
-    if (p->lower) {
-        if (eval_key(xc, p->lower, t->cols[kcols[p->neq]].type, &kr->lower[kr->nlower], &kr->empty,
-                     err) != 0)
-            return -1;
-        if (kr->empty) return 0;
-        kr->nlower++;
-        kr->lower_incl = p->lower_incl;
-    }
-    if (p->upper) {
-        if (eval_key(xc, p->upper, t->cols[kcols[p->neq]].type, &kr->upper[kr->nupper], &kr->empty,
-                     err) != 0)
-            return -1;
-        if (kr->empty) return 0;
-        kr->nupper++;
-        kr->upper_incl = p->upper_incl;
-    }
-    return 0;
+    uint32_t type = p->neq < (p->index ? p->index->ncols : t->npk) ? t->cols[kcols[p->neq]].type : 0;
+    if (add_bound(xc, p->lower, type, p->lower_incl, kr->lower, &kr->nlower, &kr->lower_incl,
+                  &kr->empty, err) != 0)
+        return -1;
+    if (kr->empty) return 0;
+    return add_bound(xc, p->upper, type, p->upper_incl, kr->upper, &kr->nupper, &kr->upper_incl,
+                     &kr->empty, err);
 }
 
 int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
