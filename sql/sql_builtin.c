@@ -775,26 +775,25 @@ static int iv_um(ARGS) {
     if (sql__interval_neg(&x, &o, err)) return -1;
     return ret_iv(ctx, &o, r);
 }
+/* interval a[iv] times (or divided by) the float a[1 - iv] */
+static int iv_scale(sql_fn_ctx_t *ctx, const sql_value_t *a, int iv, bool divide, sql_value_t *r,
+                    orb_err_t *err) {
+    IVGET(iv, x);
+    sql_interval_t o;
+    if (sql__interval_mul(&x, a[1 - iv].v.f, divide, &o, err)) return -1;
+    return ret_iv(ctx, &o, r);
+}
 static int iv_mul(ARGS) {
     UNUSED_ARGS;
-    IVGET(0, x);
-    sql_interval_t o;
-    if (sql__interval_mul(&x, a[1].v.f, false, &o, err)) return -1;
-    return ret_iv(ctx, &o, r);
+    return iv_scale(ctx, a, 0, false, r, err);
 }
 static int iv_fmul(ARGS) {
     UNUSED_ARGS;
-    IVGET(1, x);
-    sql_interval_t o;
-    if (sql__interval_mul(&x, a[0].v.f, false, &o, err)) return -1;
-    return ret_iv(ctx, &o, r);
+    return iv_scale(ctx, a, 1, false, r, err);
 }
 static int iv_div(ARGS) {
     UNUSED_ARGS;
-    IVGET(0, x);
-    sql_interval_t o;
-    if (sql__interval_mul(&x, a[1].v.f, true, &o, err)) return -1;
-    return ret_iv(ctx, &o, r);
+    return iv_scale(ctx, a, 0, true, r, err);
 }
 static int ts_pl_iv(ARGS) {
     UNUSED_ARGS;

@@ -1368,6 +1368,23 @@ static int eval_sublink(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *ou
     return orb_err_set(err, INTERNAL_ERROR, "unknown subquery kind");
 }
 
+/* Three-valued AND (all = true) / OR (all = false) over a sequence of booleans, as for x op
+ * ALL/ANY (array): a step is decisive once a non-NULL value differs from `all`; NULLs seen
+ * make an undecided result NULL. */
+static bool tv_decides(const sql_value_t *v, bool all, bool *saw_null) {
+    if (v->isnull) {
+        *saw_null = true;
+        return false;
+    }
+    return v->v.b != all;
+}
+
+static int tv_result(sql_value_t *out, bool decided, bool all, bool saw_null) {
+    out->isnull = !decided && saw_null;
+    out->v.b = decided ? !all : all;
+    return 0;
+}
+
 int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb_err_t *err) {
     switch (e->tag) {
     case SQL_T_CONST:
@@ -1430,19 +1447,9 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
             sql_value_t b;
             memset(&b, 0, sizeof b);
             if (e->fn->fn(&ec->fn, a, 2, &b, err) != 0) return -1;
-            if (b.isnull) {
-                saw_null = true;
-                continue;
-            }
-            if (b.v.b != all) {
-                out->isnull = false;
-                out->v.b = !all;
-                return 0;
-            }
+            if (tv_decides(&b, all, &saw_null)) return tv_result(out, true, all, saw_null);
         }
-        out->isnull = saw_null;
-        out->v.b = all;
-        return 0;
+        return tv_result(out, false, all, saw_null);
     }
     case SQL_T_SRF:
         if (!ec->srf_vals) return orb_err_set(err, INTERNAL_ERROR, "set-returning function outside a select list");
@@ -1491,19 +1498,9 @@ int sql_expr_eval(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *out, orb
         for (int i = 0; i < e->nargs; i++) {
             sql_value_t v;
             if (sql_expr_eval(ec, e->args[i], &v, err) != 0) return -1;
-            if (v.isnull) {
-                saw_null = true;
-                continue;
-            }
-            if (v.v.b != is_and) {
-                out->isnull = false;
-                out->v.b = !is_and;
-                return 0;
-            }
+            if (tv_decides(&v, is_and, &saw_null)) return tv_result(out, true, is_and, saw_null);
         }
-        out->isnull = saw_null;
-        out->v.b = is_and;
-        return 0;
+        return tv_result(out, false, is_and, saw_null);
     }
     case SQL_T_NOT: {
         sql_value_t v;
