@@ -103,6 +103,7 @@ static act_actor_t *actor_get(act_worker_t *w, act_type_t type, uint32_t table_i
 static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
     act_actor_t *a = *pp;
     assert(a->lanes == NULL);
+    act__vec_deactivate(w, a);
     *pp = a->hnext;
     w->nactors--;
     atomic_fetch_add(&w->rt->deactivations, 1);
@@ -116,11 +117,11 @@ static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
 
 /* Runs m; on completion replies and frees m. ORB_AGAIN leaves m untouched and sets *holder
  * (the transaction holding the busy row lock, 0 when unknown). */
-static int msg_run(act_worker_t *w, act_msg_t *m, uint64_t *holder) {
+static int msg_run(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t *holder) {
     uint8_t *out = NULL;
     size_t len = 0;
     *holder = 0;
-    int rc = act__shard_execute(w, m->type, m->unpacked, &out, &len, holder);
+    int rc = act__shard_execute(w, a, m->type, m->unpacked, &out, &len, holder);
     if (rc == ORB_AGAIN) return ORB_AGAIN;
     act__call_complete(m->call, out, len);
     msg_free(m);
@@ -182,7 +183,7 @@ static void lane_timer_cb(uv_timer_t *t) {
         act_msg_t *m = lane->head;
         act_msg_t *next = m->next;
         uint64_t holder;
-        int rc = msg_run(w, m, &holder);
+        int rc = msg_run(w, lane->actor, m, &holder);
         if (rc == ORB_AGAIN) {
             orb_err_t err;
             orb_err_clear(&err);
@@ -254,7 +255,7 @@ static void msg_deliver(act_worker_t *w, act_msg_t *m) {
         }
     }
     uint64_t holder;
-    if (msg_run(w, m, &holder) == ORB_AGAIN) lane_park(w, a, m, holder);
+    if (msg_run(w, a, m, &holder) == ORB_AGAIN) lane_park(w, a, m, holder);
 }
 
 /* ---- loop callbacks ------------------------------------------------------------------ */

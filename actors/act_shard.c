@@ -103,6 +103,7 @@ typedef struct exec {
     uint32_t failed_op; /* 1-based index of the op that failed (reported in the reply) */
     uint64_t rows_read; /* counted into the runtime's stats once per request */
     act_worker_t *w;
+    act_actor_t *a;
     uint64_t busy_hash; /* with ORB_AGAIN: act__lock_hash of the busy row lock */
 } exec_t;
 
@@ -419,6 +420,19 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
         case ORBIT__SHARD_OP__KIND__INSERT:
         case ORBIT__SHARD_OP__KIND__PUT:
         case ORBIT__SHARD_OP__KIND__DELETE: rc = op_write(ex, op, res, err); break;
+        case ORBIT__SHARD_OP__KIND__VEC_ADD:
+        case ORBIT__SHARD_OP__KIND__VEC_SEARCH:
+        case ORBIT__SHARD_OP__KIND__VEC_BUILD:
+        case ORBIT__SHARD_OP__KIND__VEC_DROP: {
+            if (ex->catalog) {
+                rc = orb_err_set(err, PROTOCOL_VIOLATION, "vector operations address table shards");
+                break;
+            }
+            act_vec_ctx_t vc = {.w = ex->w, .a = ex->a, .st = ex->st, .mcx = ex->mcx};
+            rc = act__vec_op(&vc, op, res, err);
+            ex->rows_read += vc.rows_read;
+            break;
+        }
         default:
             rc = orb_err_set(err, PROTOCOL_VIOLATION, "unknown shard operation %d",
                              (int)op->kind);
@@ -435,19 +449,20 @@ static bool req_writes(const Orbit__ShardRequest *req) {
     for (size_t i = 0; i < req->n_ops; i++) {
         const Orbit__ShardOp *op = req->ops[i];
         if (op->kind != ORBIT__SHARD_OP__KIND__GET &&
+            op->kind != ORBIT__SHARD_OP__KIND__VEC_SEARCH &&
             !(op->kind == ORBIT__SHARD_OP__KIND__SCAN && !op->for_update))
             return true;
     }
     return false;
 }
 
-int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardRequest *req,
+int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder) {
     act_runtime_t *rt = w->rt;
     orb_err_t err;
     orb_err_clear(&err);
     exec_t ex = {
-        .mcx = w->mcx, .req = req, .catalog = req->catalog || type == ACT_CATALOG, .w = w};
+        .mcx = w->mcx, .req = req, .catalog = req->catalog || type == ACT_CATALOG, .w = w, .a = a};
     orb_buf_init(&ex.key);
     orb_buf_init(&ex.key2);
     orb_buf_init(&ex.val);
@@ -545,6 +560,7 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err) {
         for (int i = 0; i < 16; i++) orb_buf_putc(&hi, (char)0xFF);
     }
     int rc = 0;
+    act__vec_drop_table_files(rt, table_id);
     st_cf_t cfs[] = {ST_CF_ROWS, ST_CF_INDEX};
     for (size_t i = 0; i < sizeof cfs / sizeof cfs[0] && rc == 0; i++)
         rc = st_db_delete_range(rt->db, cfs[i], lo.data, lo.len, hi.data, hi.len, err);

@@ -15,6 +15,7 @@
 
 typedef struct act_worker act_worker_t;
 typedef struct act_actor act_actor_t;
+typedef struct act_vec act_vec_t; /* act_vec.c: one vector index of a table-shard actor */
 
 /* A message in a mailbox. Owns req (malloc'd packed bytes) and, once unpacked on the worker,
  * the unpacked request (freed with orbit__shard_request__free_unpacked). call is borrowed:
@@ -76,6 +77,7 @@ struct act_actor {
     uint32_t shard;
     uint64_t last_used_ms;
     act_lane_t *lanes;
+    act_vec_t *vecs; /* the vector indexes loaded so far (act_vec.c) */
 };
 
 struct act_worker {
@@ -210,7 +212,7 @@ size_t act_deadlock_find_cycle(act_wait_edge_t *edges, size_t n, uint64_t start,
  * when a row lock was busy (no effect, nothing replied: park and retry; *holder = the
  * transaction holding it when known, else 0), else 0 with *out a malloc'd packed
  * Orbit__ShardReply (which may carry an error). */
-int act__shard_execute(act_worker_t *w, act_type_t type, const Orbit__ShardRequest *req,
+int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder);
 /* Datum <-> storage value. to_val borrows from d; from_val allocates in mcx. */
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err);
@@ -228,5 +230,20 @@ int act__agg_finish(act_agg_t *a, Orbit__OpResult *res, orb_err_t *err);
 void act__agg_free(act_agg_t *a);
 /* A packed error reply (malloc'd). */
 uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len);
+
+/* act_vec.c: the vector index operations of one request on a table-shard actor */
+typedef struct act_vec_ctx {
+    act_worker_t *w;
+    act_actor_t *a;
+    st_txn_t *st;       /* the request's storage transaction (its snapshot and writes) */
+    orb_mcx_t *mcx;     /* the request's scratch: results live here */
+    uint64_t rows_read;
+} act_vec_ctx_t;
+/* VEC_ADD, VEC_SEARCH, VEC_BUILD, VEC_DROP (proto/orbit.proto). */
+int act__vec_op(act_vec_ctx_t *c, const Orbit__ShardOp *op, Orbit__OpResult *res, orb_err_t *err);
+/* Saves (when changed) and frees the actor's vector indexes. Worker thread of a. */
+void act__vec_deactivate(act_worker_t *w, act_actor_t *a);
+/* Removes the snapshot files of every vector index of a table (after DROP TABLE). */
+void act__vec_drop_table_files(act_runtime_t *rt, uint32_t table_id);
 
 #endif

@@ -154,6 +154,7 @@ static void duplicated(orb_err_t *err, const char *index_name) {
 static int write_unique_entries(alter_t *a, const sql_table_t *wt, const sql_unique_t *un,
                                 rows_t *r, Orbit__Row **keys, Orbit__ShardOp__Kind kind,
                                 orb_err_t *err) {
+    if (un->vec_method) return 0; /* vector indexes keep their own entries (act_vec.c) */
     sql_wb_t wb;
     sql_wb_init(&wb, a->mcx, wt, a->txn);
     for (int64_t i = 0; i < r->n; i++) {
@@ -339,6 +340,12 @@ static int add_primary_key(alter_t *a, PgQuery__Constraint *con, orb_err_t *err)
     if (a->d->n_pk_columns > 0) {
         return orb_err_set(err, INVALID_TABLE_DEFINITION, "multiple primary keys for table \"%s\" are not allowed",
                            a->d->name);
+    }
+    for (size_t i = 0; i < a->d->n_indexes; i++) {
+        const char *m = a->d->indexes[i]->method;
+        if (m && (strcmp(m, "hnsw") == 0 || strcmp(m, "ivfflat") == 0))
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                               "adding a primary key to a table with a vector index is not supported yet");
     }
     uint32_t *cols;
     int n;

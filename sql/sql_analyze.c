@@ -615,6 +615,7 @@ void sql_choose_path(sql_analyze_ctx_t *ac, const sql_table_t *t, int offset, sq
     }
     for (int u = 0; u < t->nunique; u++) {
         const sql_unique_t *ix = &t->uniques[u];
+        if (ix->vec_method) continue; /* searched by distance only (sql_vindex.c) */
         sql_path_t cand;
         match_key(ac, conj, n, ix->cols, ix->ncols, offset, &cand);
         cand.index = ix;
@@ -700,7 +701,7 @@ static void order_from_key(sql_query_t *q) {
     if (p->access != SQL_ACCESS_FULL) return; /* keep the predicate's narrower range */
     for (int u = 0; u < t->nunique; u++) {
         const sql_unique_t *ix = &t->uniques[u];
-        if (ix->unique) continue; /* global entries, hashed: no order across them */
+        if (ix->unique || ix->vec_method) continue; /* hashed entries, or a vector index */
         if (!key_gives_order(q, ix->cols, ix->ncols, t->pk, t->npk, 0, &rev)) continue;
         memset(p, 0, sizeof *p);
         p->access = SQL_ACCESS_INDEX;
@@ -1240,6 +1241,7 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
     } else {
         choose_path(ac, q);
         order_from_key(q);
+        sql_vindex_order(q);
         push_aggregation(ac, q);
     }
     return 0;

@@ -73,6 +73,14 @@ sql_table_t *sql_table_from_desc(Orbit__TableDesc *d) {
         u->ncols = (int)x->n_columns;
         u->cols = calloc((size_t)u->ncols + 1, sizeof(int));
         u->unique = x->unique; /* non-unique: a local index next to the rows (sql_index.c) */
+        u->oid = x->oid;
+        if (x->method && (strcmp(x->method, "hnsw") == 0 || strcmp(x->method, "ivfflat") == 0)) {
+            u->vec_method = strcmp(x->method, "hnsw") == 0 ? 1 : 2;
+            u->vec_metric = sql_vec_opclass_metric(x->opclass);
+            u->vec_m = x->m;
+            u->vec_ef_construction = x->ef_construction;
+            u->vec_lists = x->lists;
+        }
         for (int k = 0; k < u->ncols; k++) {
             uint32_t p = x->columns[k];
             u->cols[k] = p < (uint32_t)t->nphys && live_of[p] >= 0 ? live_of[p] : 0;

@@ -899,6 +899,14 @@ static int add_unique_entries(sql_exec_ctx_t *xc, sql_wb_t *wb, const sql_table_
                               Orbit__ShardOp__Kind kind, orb_err_t *err) {
     for (int u = 0; u < t->nunique; u++) {
         const sql_unique_t *un = &t->uniques[u];
+        if (un->vec_method) {
+            /* a vector index: the new vector is added; a deleted or replaced one is a
+             * tombstone the search skips (act_vec.c) */
+            if (kind == ORBIT__SHARD_OP__KIND__INSERT &&
+                sql_vindex_add(wb, t, un, vals, key, nkey, err) != 0)
+                return -1;
+            continue;
+        }
         if (!un->unique) {
             /* a local index: (index columns, row key) next to the row, in its shard */
             Orbit__Datum **ik = sql_pb_datums(xc->mcx, un->ncols + nkey);

@@ -164,7 +164,17 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
                       : p->access == SQL_ACCESS_UNIQUE ? "Unique Index Lookup"
                       : p->access == SQL_ACCESS_INDEX  ? "Index Scan"
                                                        : "Full Scan";
-    if (p->access == SQL_ACCESS_POINT)
+    if (p->access == SQL_ACCESS_VECTOR) {
+        line(pt, depth, "Shard Index Scan using %s on %s  (%s, %u shards in parallel, each its nearest rows, merged by distance)%s",
+             p->index->name, t->name, p->index->vec_method == 1 ? "hnsw" : "ivfflat", t->nshards,
+             actual(pt, rows, ms));
+        orb_buf_t b;
+        orb_buf_init(&b);
+        orb_buf_printf(&b, "%s %s ", t->cols[p->index->cols[0]].name, sql_vindex_operator(p->index->vec_metric));
+        expr_text(pt, q, p->vec_query, &b);
+        line(pt, depth + 1, "Order By: (%s)", b.data);
+        orb_buf_free(&b);
+    } else if (p->access == SQL_ACCESS_POINT)
         line(pt, depth, "Shard %s on %s  (1 of %u shards, primary key %s)%s", how, t->name, t->nshards,
              t->pk_name, actual(pt, rows, ms));
     else if (p->access == SQL_ACCESS_UNIQUE)
@@ -178,7 +188,7 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
         line(pt, depth, "Shard %s%s on %s  (%u shards in parallel%s)%s", how,
              p->reverse ? " Backward" : "", t->name, t->nshards,
              p->ordered ? ", merged in primary key order" : "", actual(pt, rows, ms));
-    if (p->access != SQL_ACCESS_FULL && p->access != SQL_ACCESS_NONE &&
+    if (p->access != SQL_ACCESS_FULL && p->access != SQL_ACCESS_NONE && p->access != SQL_ACCESS_VECTOR &&
         (p->neq || p->lower || p->upper)) {
         const int *kcols = p->index ? p->index->cols : t->pk;
         orb_buf_t b;

@@ -128,8 +128,13 @@ int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *m
     sql_engine_t *e = sql_session_engine(s);
     PgQuery__RangeVar *rv = is->relation;
     const char *am = is->access_method && is->access_method[0] ? is->access_method : "btree";
-    if (strcmp(am, "btree") != 0 && strcmp(am, "hash") != 0)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "access method \"%s\" is not supported yet", am);
+    bool vec = strcmp(am, "hnsw") == 0 || strcmp(am, "ivfflat") == 0;
+    if (strcmp(am, "btree") != 0 && strcmp(am, "hash") != 0 && !vec) {
+        if (strcmp(am, "gin") == 0 || strcmp(am, "gist") == 0 || strcmp(am, "brin") == 0 ||
+            strcmp(am, "spgist") == 0)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "access method \"%s\" is not supported yet", am);
+        return orb_err_set(err, UNDEFINED_OBJECT, "access method \"%s\" does not exist", am);
+    }
     if (is->where_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "partial indexes are not supported yet");
     if (is->n_index_including_params)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "INCLUDE columns are not supported yet");
@@ -195,6 +200,11 @@ int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *m
     x->n_columns = (size_t)ncols;
     x->columns = calloc((size_t)ncols + 1, sizeof(uint32_t));
     for (int i = 0; i < ncols; i++) x->columns[i] = (uint32_t)(t->phys ? t->phys[cols[i]] : cols[i]);
+    if (vec && sql_vindex_define(t, is, am, cols[0], x, mcx, err) != 0) {
+        orbit__index_desc__free_unpacked(x, NULL);
+        orbit__table_desc__free_unpacked(d, NULL);
+        goto out;
+    }
     if (act_oid_next(sql_session_rt(s), &x->oid, err) != 0) {
         orbit__index_desc__free_unpacked(x, NULL);
         orbit__table_desc__free_unpacked(d, NULL);
@@ -213,7 +223,7 @@ int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *m
         if (nt->uniques[i].index_id == index_id) u = &nt->uniques[i];
     if (!u) {
         rc = orb_err_set(err, INTERNAL_ERROR, "index \"%s\" vanished while it was built", name);
-    } else if (backfill(s, nt, u, mcx, err) != 0) {
+    } else if (u->vec_method ? sql_vindex_build(s, nt, u, mcx, err) != 0 : backfill(s, nt, u, mcx, err) != 0) {
         rc = -1;
         /* undo: the definition goes, and whatever entries were written */
         orb_err_t e2;
@@ -240,7 +250,6 @@ out:
 }
 
 int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err) {
-    (void)mcx;
     sql_engine_t *e = sql_session_engine(s);
     for (size_t i = 0; i < ds->n_objects; i++) {
         PgQuery__List *l = ds->objects[i]->list;
@@ -282,6 +291,7 @@ int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx,
         int rc = sql_catalog_replace_table(e, d, err);
         orbit__table_desc__free_unpacked(d, NULL);
         if (rc == 0) rc = act_index_drop_data(sql_session_rt(s), t->id, t->nshards, index_id, err);
+        if (rc == 0 && u->vec_method) rc = sql_vindex_drop(s, t, u, mcx, err);
         sql_table_release(t);
         if (rc != 0) return -1;
     }

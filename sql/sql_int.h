@@ -48,6 +48,13 @@ typedef struct sql_unique {
     int ncols;
     int *cols;
     bool unique;
+    /* USING hnsw / ivfflat (sql_index.c): one vector column, searched by the table-shard
+     * actors' faiss indexes (ShardOp VEC_*); never a key the planner matches predicates on.
+     * vec_method 0 for a btree index. */
+    int vec_method;      /* 1 hnsw, 2 ivfflat */
+    int vec_metric;      /* 1 l2, 2 ip, 3 cosine, 4 l1 */
+    uint32_t vec_m, vec_ef_construction, vec_lists;
+    uint32_t oid;
 } sql_unique_t;
 
 /* An immutable table definition. Shared by sessions; reference counted (the catalog holds
@@ -371,6 +378,9 @@ typedef enum sql_access {
                           * to, then the row in its own shard */
     SQL_ACCESS_INDEX,    /* a secondary index prefix equality and/or range: every shard scans
                           * its local entries and returns the rows they name */
+    SQL_ACCESS_VECTOR,   /* ORDER BY col <op> vec_query LIMIT k: every shard's vector index
+                          * (hnsw / ivfflat) proposes its nearest rows; merged by distance
+                          * (sql_vscan.c) */
 } sql_access_t;
 
 typedef struct sql_path {
@@ -386,6 +396,7 @@ typedef struct sql_path {
      * shards' streams merged, because the query's ORDER BY is that order (no sort) */
     bool ordered;
     bool reverse;
+    struct sql_expr *vec_query; /* VECTOR: the query vector (a stable expression) */
     int64_t want;  /* set by the executor: rows a LIMIT may need (first batch size), 0 unknown */
 } sql_path_t;
 
@@ -639,6 +650,9 @@ int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, s
 sql_engine_t *sql_session_engine(sql_session_t *s);
 act_runtime_t *sql_session_rt(sql_session_t *s);
 const char *sql_session_user(sql_session_t *s);
+/* The current value of a setting of the settings table (sql_settings.c) by name; "" when
+ * there is no such setting. */
+const char *sql_session_setting(sql_session_t *s, const char *name);
 const char *sql_session_database(sql_session_t *s);
 int64_t sql_session_txn_start(sql_session_t *s);
 /* Emits a NOTICE through the statement's sink. */
@@ -664,6 +678,29 @@ int sql_constraints_parent(struct sql_exec_ctx *xc, const sql_table_t *t, const 
  * DETAIL lines naming every such constraint. */
 bool sql_table_is_referenced(sql_engine_t *e, const sql_table_t *t, char *by, size_t byn,
                              char *detail, size_t detn);
+/* vector indexes (sql_vindex.c, sql_vscan.c) */
+int sql_vec_opclass_metric(const char *opclass); /* 0 for an unknown name */
+const char *sql_vindex_operator(int metric);      /* "<->" for 1 ... */
+/* CREATE INDEX ... USING hnsw | ivfflat on column col of t: checks the operator class and
+ * options as pgvector does and fills x's method, opclass and options. */
+int sql_vindex_define(const sql_table_t *t, PgQuery__IndexStmt *is, const char *am, int col,
+                      Orbit__IndexDesc *x, orb_mcx_t *mcx, orb_err_t *err);
+/* Builds index u in every shard from the rows stored (after its definition is in the
+ * catalog); drops it from every shard's memory and disk. */
+int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
+                     orb_err_t *err);
+int sql_vindex_drop(sql_session_t *s, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
+                    orb_err_t *err);
+/* The index as the shards build it (allocated in mcx). */
+Orbit__VecSpec *sql_vindex_spec(orb_mcx_t *mcx, const sql_table_t *t, const sql_unique_t *u);
+/* Planner: a single-table SELECT ... ORDER BY col <op> q LIMIT k that a vector index of col
+ * with the operator's metric serves gets path SQL_ACCESS_VECTOR. */
+void sql_vindex_order(struct sql_query *q);
+/* Executor: the rows of a VECTOR path nearest first (sql_vscan.c); see sql_shard_scan. */
+int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset, int width,
+              int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
+              orb_err_t *err);
+
 /* CREATE [UNIQUE] INDEX / DROP INDEX (sql_index.c) */
 int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *mcx, orb_err_t *err);
 int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_err_t *err);

@@ -107,6 +107,11 @@ void sql_engine_destroy(sql_engine_t *e) {
 
 sql_engine_t *sql_session_engine(sql_session_t *s) { return s->engine; }
 act_runtime_t *sql_session_rt(sql_session_t *s) { return s->engine->rt; }
+const char *sql_session_setting(sql_session_t *s, const char *name) {
+    int i = sql_settings_find(name);
+    return i < 0 ? "" : sql_settings_get(&s->settings, i);
+}
+
 const char *sql_session_user(sql_session_t *s) { return s->user; }
 const char *sql_session_database(sql_session_t *s) { return s->database; }
 /* search_path, for name resolution (sql_catalog.c; declared in sql_ddl_int.h) */

@@ -77,6 +77,72 @@ static int check_scs(const char *in, char *out, size_t outn, orb_err_t *err) {
     return 0;
 }
 
+/* pgvector's settings: integers within a range, with PostgreSQL's message when outside */
+static int check_range(const char *name, long lo, long hi, const char *in, char *out, size_t outn,
+                       orb_err_t *err) {
+    char *end;
+    long v = strtol(in, &end, 10);
+    while (*end == ' ') end++;
+    if (!*in || *end)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                           "invalid value for parameter \"%s\": \"%s\"", name, in);
+    if (v < lo || v > hi)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                           "%ld is outside the valid range for parameter \"%s\" (%ld .. %ld)", v,
+                           name, lo, hi);
+    snprintf(out, outn, "%ld", v);
+    return 0;
+}
+
+static int check_ef_search(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_range("hnsw.ef_search", 1, 1000, in, out, outn, err);
+}
+static int check_max_scan_tuples(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_range("hnsw.max_scan_tuples", 1, 2147483647, in, out, outn, err);
+}
+static int check_probes(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_range("ivfflat.probes", 1, 32768, in, out, outn, err);
+}
+static int check_max_probes(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_range("ivfflat.max_probes", 1, 32768, in, out, outn, err);
+}
+static int check_mem_multiplier(const char *in, char *out, size_t outn, orb_err_t *err) {
+    char *end;
+    double v = strtod(in, &end);
+    if (!*in || *end)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                           "invalid value for parameter \"hnsw.scan_mem_multiplier\": \"%s\"", in);
+    if (v < 1 || v > 1000)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                           "%g is outside the valid range for parameter \"hnsw.scan_mem_multiplier\" (1 .. 1000)", v);
+    snprintf(out, outn, "%g", v);
+    return 0;
+}
+static int check_enum(const char *name, const char *const *ok, const char *in, char *out,
+                      size_t outn, orb_err_t *err) {
+    for (int i = 0; ok[i]; i++) {
+        if (strcasecmp(in, ok[i]) == 0) {
+            snprintf(out, outn, "%s", ok[i]);
+            return 0;
+        }
+    }
+    orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"%s\": \"%s\"", name, in);
+    orb_buf_t hint;
+    orb_buf_init(&hint);
+    for (int i = 0; ok[i]; i++) orb_buf_printf(&hint, "%s%s", i ? ", " : "", ok[i]);
+    orb_err_hint(err, "Available values: %s.", hint.data);
+    orb_buf_free(&hint);
+    return -1;
+}
+static int check_hnsw_iterative(const char *in, char *out, size_t outn, orb_err_t *err) {
+    static const char *const ok[] = {"off", "relaxed_order", "strict_order", NULL};
+    return check_enum("hnsw.iterative_scan", ok, in, out, outn, err);
+}
+static int check_ivf_iterative(const char *in, char *out, size_t outn, orb_err_t *err) {
+    static const char *const ok[] = {"off", "relaxed_order", NULL};
+    return check_enum("ivfflat.iterative_scan", ok, in, out, outn, err);
+}
+
 /* The settings table: name (as SHOW prints it), default, reported in ParameterStatus,
  * read-only, checker, description. */
 static const sql_setting_def_t defs[] = {
@@ -105,6 +171,15 @@ static const sql_setting_def_t defs[] = {
     {"idle_in_transaction_session_timeout", "0", false, false, NULL, "Sets the maximum allowed idle time between queries, when in a transaction."},
     {"synchronous_commit", "on", false, false, NULL, "Sets the current transaction's synchronization level."},
     {"orbit.default_shards", "4", false, true, NULL, "Number of shards of a table created without WITH (shards = n)."},
+    /* pgvector 0.8's (see docs/vectors.md: Orbit's index scans always find `limit` matching
+     * rows when they exist, so the iterative_scan modes change nothing but are accepted) */
+    {"hnsw.ef_search", "40", false, false, check_ef_search, "Sets the size of the dynamic candidate list for search"},
+    {"hnsw.iterative_scan", "off", false, false, check_hnsw_iterative, "Sets the mode for iterative scans"},
+    {"hnsw.max_scan_tuples", "20000", false, false, check_max_scan_tuples, "Sets the max number of tuples to visit for iterative scans"},
+    {"hnsw.scan_mem_multiplier", "1", false, false, check_mem_multiplier, "Sets the multiple of work_mem to use for iterative scans"},
+    {"ivfflat.probes", "1", false, false, check_probes, "Sets the number of probes"},
+    {"ivfflat.iterative_scan", "off", false, false, check_ivf_iterative, "Sets the mode for iterative scans"},
+    {"ivfflat.max_probes", "32768", false, false, check_max_probes, "Sets the max number of probes for iterative scans"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -482,6 +482,11 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
                    int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err) {
+    if (p->access == SQL_ACCESS_VECTOR) {
+        if (for_update)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOR UPDATE with a vector index scan is not supported yet");
+        return sql_vscan(xc, t, p, offset, width, row_cb, arg, err);
+    }
     sql_key_range_t kr;
     if (sql_shard_key_range(xc, t, p, &kr, err) != 0) return -1;
     if (kr.empty) return 0; /* a NULL bound value matches nothing */

@@ -38,6 +38,10 @@ Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind ki
 /* Notes the last op added for shard: a unique violation there reports these key columns. */
 void sql_wb_note(sql_wb_t *wb, uint32_t shard, const sql_value_t *vals, const int *cols, int ncols);
 int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err);
+/* Adds the VEC_ADD of vector index u for a row written with key (nothing for a NULL vector):
+ * the row's shard indexes the vector (sql_vindex.c). */
+int sql_vindex_add(sql_wb_t *wb, const sql_table_t *t, const sql_unique_t *u,
+                   const sql_value_t *vals, Orbit__Datum **key, int nkey, orb_err_t *err);
 /* Text of a value as PostgreSQL prints it ("null" for NULL), and "Key (a)=(1) already exists." */
 const char *sql_value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v);
 const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,
