@@ -428,7 +428,7 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
                 rc = orb_err_set(err, PROTOCOL_VIOLATION, "vector operations address table shards");
                 break;
             }
-            act_vec_ctx_t vc = {.w = ex->w, .a = ex->a, .st = ex->st, .mcx = ex->mcx};
+            act_vec_ctx_t vc = {.w = ex->w, .a = ex->a, .st = ex->st, .txn_id = ex->req->txn_id, .mcx = ex->mcx};
             rc = act__vec_op(&vc, op, res, err);
             ex->rows_read += vc.rows_read;
             break;

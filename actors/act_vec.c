@@ -47,22 +47,27 @@ struct act_vec {
     size_t cap;             /* entries of pk_off/pk_len */
     uint64_t *pk_off;       /* into arena; pk_len 0: no row known for the label */
     uint32_t *pk_len;
+    uint64_t *txn;          /* the transaction that added the label (0: committed at once) */
     char *arena;
     size_t arena_len, arena_cap;
     uint64_t saved_label;   /* the newest snapshot holds every label <= this */
     uint64_t unsaved;       /* labels added since */
+    /* tombstones met by searches since the last compaction, and candidates checked */
+    uint64_t dead_seen, checked;
 };
 
 /* ---- the label map ----------------------------------------------------------------------- */
 
-static void map_set(act_vec_t *v, uint64_t label, const char *pk, size_t n) {
+static void map_set(act_vec_t *v, uint64_t label, const char *pk, size_t n, uint64_t txn) {
     if (label >= v->cap) {
         size_t nc = v->cap ? v->cap : 1024;
         while (nc <= label) nc *= 2;
         v->pk_off = realloc(v->pk_off, nc * sizeof *v->pk_off);
         v->pk_len = realloc(v->pk_len, nc * sizeof *v->pk_len);
-        if (!v->pk_off || !v->pk_len) orb_panic("out of memory growing a vector label map");
+        v->txn = realloc(v->txn, nc * sizeof *v->txn);
+        if (!v->pk_off || !v->pk_len || !v->txn) orb_panic("out of memory growing a vector label map");
         memset(v->pk_len + v->cap, 0, (nc - v->cap) * sizeof *v->pk_len);
+        memset(v->txn + v->cap, 0, (nc - v->cap) * sizeof *v->txn);
         v->cap = nc;
     }
     if (v->arena_len + n > v->arena_cap) {
@@ -75,6 +80,7 @@ static void map_set(act_vec_t *v, uint64_t label, const char *pk, size_t n) {
     memcpy(v->arena + v->arena_len, pk, n);
     v->pk_off[label] = v->arena_len;
     v->pk_len[label] = (uint32_t)n;
+    v->txn[label] = txn;
     v->arena_len += n;
     if (label >= v->next_label) v->next_label = label + 1;
 }
@@ -83,6 +89,7 @@ static void vec_free(act_vec_t *v) {
     if (v->ix) vec_index_destroy(v->ix);
     free(v->pk_off);
     free(v->pk_len);
+    free(v->txn);
     free(v->arena);
     free(v);
 }
@@ -380,7 +387,7 @@ static int vec_load(act_runtime_t *rt, act_actor_t *a, act_vec_t *v, orb_err_t *
             rc = orb_err_set(err, DATA_CORRUPTED, "malformed vector index entry");
             break;
         }
-        map_set(v, (uint64_t)lv.i, val, vn);
+        map_set(v, (uint64_t)lv.i, val, vn, 0);
     }
     if (rc == 0) rc = st_iter_status(it, err);
     st_iter_destroy(it);
@@ -502,7 +509,7 @@ static int vec_add(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op, orb
         rc = st_txn_put(c->st, ST_CF_INDEX, kb.data, kb.len, pk.data, pk.len, err);
     }
     if (rc == 0) {
-        map_set(v, label, pk.data, pk.len);
+        map_set(v, label, pk.data, pk.len, c->txn_id);
         int64_t l = (int64_t)label;
         if (v->ix) rc = vec_index_add(v->ix, 1, x, &l, NULL, err);
         v->unsaved++;
@@ -673,6 +680,100 @@ static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k
     return rc;
 }
 
+/* ---- compaction ------------------------------------------------------------------------ */
+
+/* Rebuilds v's faiss index from the labels that still name a committed row holding a vector
+ * (the newest label of each row), dropping the other labels and their entries. Skipped while
+ * a transaction that added a label is still open (its rows are not readable here). */
+static int compact(act_runtime_t *rt, act_actor_t *a, act_vec_t *v, orb_err_t *err) {
+    v->dead_seen = v->checked = 0;
+    size_t nt = 0;
+    for (uint64_t l = 1; l < v->next_label; l++)
+        if (l < v->cap && v->pk_len[l] && v->txn[l]) nt++;
+    if (nt) {
+        uint64_t *ids = malloc(nt * sizeof *ids);
+        bool *live = malloc(nt * sizeof *live);
+        size_t j = 0;
+        for (uint64_t l = 1; l < v->next_label; l++)
+            if (l < v->cap && v->pk_len[l] && v->txn[l]) ids[j++] = v->txn[l];
+        act__txn_live(rt, ids, nt, live);
+        bool any = false;
+        for (size_t i = 0; i < nt; i++) any |= live[i];
+        j = 0;
+        for (uint64_t l = 1; l < v->next_label; l++)
+            if (l < v->cap && v->pk_len[l] && v->txn[l]) v->txn[l] = live[j++] ? v->txn[l] : 0;
+        free(ids);
+        free(live);
+        if (any) return 0; /* try again after more searches */
+    }
+    st_txn_t *rd = st_txn_begin(rt->db, ST_READ_COMMITTED);
+    st_txn_t *wr = rd ? st_txn_begin(rt->db, ST_READ_COMMITTED) : NULL;
+    if (!rd || !wr) {
+        if (rd) st_txn_rollback(rd);
+        return orb_err_set(err, INTERNAL_ERROR, "could not begin a storage transaction");
+    }
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "vec compact");
+    orb_buf_t kb;
+    orb_buf_init(&kb);
+    pkset_t newest = {0};
+    size_t n = 0, cap = 1024, dropped = 0;
+    float *x = malloc(cap * v->dim * sizeof *x);
+    int64_t *labels = malloc(cap * sizeof *labels);
+    int rc = 0;
+    /* newest first, so the first label met for a row is the one kept */
+    for (uint64_t l = v->next_label; rc == 0 && l-- > 1;) {
+        if (l >= v->cap || !v->pk_len[l]) continue;
+        st_val_t *vals;
+        size_t nvals;
+        orb_mcx_reset(mcx);
+        if ((rc = label_row(v, a, rd, l, &kb, mcx, &vals, &nvals, err)) != 0) break;
+        const char *p;
+        size_t pn;
+        bool keep = vals && row_vector(v, vals, nvals, &p, &pn) &&
+                    pkset_add(&newest, v->arena + v->pk_off[l], v->pk_len[l]);
+        if (keep) {
+            if (n == cap) {
+                cap *= 2;
+                x = realloc(x, cap * v->dim * sizeof *x);
+                labels = realloc(labels, cap * sizeof *labels);
+                if (!x || !labels) orb_panic("out of memory compacting a vector index");
+            }
+            keep = vec_floats(v, p, pn, x + n * v->dim);
+            if (keep) labels[n++] = (int64_t)l;
+        }
+        if (!keep) {
+            entry_key(&kb, a, v->index_id, l);
+            if ((rc = st_txn_delete(wr, ST_CF_INDEX, kb.data, kb.len, err)) != 0) break;
+            v->pk_len[l] = 0;
+            dropped++;
+        }
+    }
+    vec_index_t *ix = NULL;
+    if (rc == 0) rc = index_create(v, &ix, err);
+    if (rc == 0 && !vec_index_is_trained(ix) && n) rc = vec_index_train(ix, n, x, err);
+    if (rc == 0 && vec_index_is_trained(ix) && n) rc = vec_index_add(ix, n, x, labels, NULL, err);
+    if (rc == 0) rc = st_txn_commit(wr, err);
+    else st_txn_rollback(wr);
+    st_txn_rollback(rd);
+    if (rc == 0) {
+        if (v->ix) vec_index_destroy(v->ix);
+        v->ix = vec_index_is_trained(ix) ? ix : NULL;
+        if (!v->ix) vec_index_destroy(ix);
+        v->unsaved = n ? n : 1;
+        snap_save(rt, a, v);
+        orb_log(ORB_LOG_INFO, ACT_LOG, "vector index %u of table %u shard %u compacted: %zu kept, %zu dropped",
+                v->oid, a->table_id, a->shard, n, dropped);
+    } else if (ix) {
+        vec_index_destroy(ix);
+    }
+    free(newest.h);
+    free(x);
+    free(labels);
+    orb_buf_free(&kb);
+    orb_mcx_destroy(mcx);
+    return rc;
+}
+
 static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
                       Orbit__OpResult *res, orb_err_t *err) {
     uint64_t k = op->limit ? op->limit : 10;
@@ -685,6 +786,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
     size_t nh = 0;
     int rc = 0;
     bool exact = v->ix == NULL;
+    uint64_t dead = 0;
     if (!exact) {
         size_t total = vec_index_size(v->ix);
         uint64_t kk = k;
@@ -714,11 +816,16 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
                 c->rows_read++;
                 const char *p;
                 size_t pn;
-                if (rc != 0 || !vals || !row_vector(v, vals, nvals, &p, &pn) || !vec_floats(v, p, pn, x))
-                    continue; /* a tombstone: deleted, rolled back, not visible, or NULL now */
+                if (rc != 0 || !vals || !row_vector(v, vals, nvals, &p, &pn) || !vec_floats(v, p, pn, x)) {
+                    dead++; /* a tombstone: deleted, rolled back, not visible, or NULL now */
+                    continue;
+                }
                 const char *pk = v->arena + v->pk_off[l[i]];
                 size_t pkn = v->pk_len[l[i]];
-                if (!pkset_add(&seen, pk, pkn)) continue; /* an older label of the same row */
+                if (!pkset_add(&seen, pk, pkn)) { /* an older label of the same row */
+                    dead++;
+                    continue;
+                }
                 hs[n].dist = exact_distance(v->metric, q, x, v->dim);
                 hs[n].label = (uint64_t)l[i];
                 hs[n].pk = orb_memdup(c->mcx, pk, pkn);
@@ -729,6 +836,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
             free(seen.h);
             free(d);
             free(l);
+            v->checked += (uint64_t)nf;
             if (rc != 0) break;
             bool everything = want >= total && (v->method != VEC_METHOD_IVFFLAT || probes >= (int)v->lists);
             if (n >= k || (everything && (size_t)nf >= total)) {
@@ -767,6 +875,14 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
         if (!(res->pks[i] = pk_row(c->mcx, hits[i].pk, hits[i].pkn, err))) return -1;
     }
     res->count = nh;
+    v->dead_seen += dead;
+    if (v->checked >= 2000 && v->dead_seen * 10 >= v->checked * 3 && vec_index_size(v->ix) >= 1000) {
+        orb_err_t e2;
+        orb_err_clear(&e2);
+        if (compact(c->w->rt, c->a, v, &e2) != 0)
+            orb_log(ORB_LOG_WARN, ACT_LOG, "vector index %u of table %u shard %u: compaction failed: %s",
+                    v->oid, c->a->table_id, c->a->shard, e2.message);
+    }
     return 0;
 }
 
@@ -838,7 +954,7 @@ static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, Orbit__OpResult 
             break;
         }
         uint64_t label = v->next_label;
-        map_set(v, label, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN);
+        map_set(v, label, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN, 0);
         entry_key(&kb, c->a, v->index_id, label);
         if ((rc = st_txn_put(wr, ST_CF_INDEX, kb.data, kb.len, key + ST_KEY_PREFIX_LEN,
                              kn - ST_KEY_PREFIX_LEN, err)) != 0)

@@ -236,6 +236,7 @@ typedef struct act_vec_ctx {
     act_worker_t *w;
     act_actor_t *a;
     st_txn_t *st;       /* the request's storage transaction (its snapshot and writes) */
+    uint64_t txn_id;    /* the request's transaction, 0 for an autocommit request */
     orb_mcx_t *mcx;     /* the request's scratch: results live here */
     uint64_t rows_read;
 } act_vec_ctx_t;
