@@ -2,7 +2,8 @@
 -- mirrors pgvector's test/expected/*.out; every value was checked against them by hand.
 CREATE EXTENSION vector;
 CREATE EXTENSION vector;
-CREATE EXTENSION IF NOT EXISTS vector;
+CREATE EXTENSION IF NOT EXISTS vector SCHEMA public;
+CREATE EXTENSION hstore;
 -- vector input and output
 SELECT '[1,2,3]'::vector;
 SELECT '[-1,-2,-3]'::vector;
