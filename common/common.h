@@ -116,6 +116,11 @@ void orb_buf_put_be16(orb_buf_t *b, uint16_t v);
 void orb_buf_put_be32(orb_buf_t *b, uint32_t v);
 void orb_buf_put_be64(orb_buf_t *b, uint64_t v);
 
+/* ---- float output (orb_float.c) ----------------------------------------------------- */
+/* Appends d as PostgreSQL prints it with extra_float_digits = 1: the shortest digits that
+ * read back as the same float4 (is_float4) or float8; NaN, Infinity, -Infinity. */
+void orb_float_out(double d, bool is_float4, orb_buf_t *out);
+
 /* ---- logging ------------------------------------------------------------------------- */
 typedef enum orb_log_level {
     ORB_LOG_DEBUG = 0,

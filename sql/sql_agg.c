@@ -22,6 +22,7 @@ typedef enum {
     /* json_agg / jsonb_agg (NULLs become JSON null) and json_object_agg / jsonb_object_agg
      * (NULL key: 22023; the value is cast to SQL_OID_ANYJSON by the analyzer) */
     AGG_JSON, AGG_JSONB, AGG_JSON_OBJ, AGG_JSONB_OBJ,
+    AGG_VEC_SUM, AGG_VEC_AVG, /* vector / halfvec (sql_vector.c) */
 } agg_kind_t;
 
 struct sql_agg {
@@ -52,6 +53,7 @@ struct sql_agg_state {
     sql_interval_t iv;  /* sum(interval) */
     int64_t bits;       /* bit_and/bit_or/bit_xor */
     sql_array_acc_t acc; /* array_agg */
+    sql_vec_agg_t *vec;  /* sum/avg of vector, halfvec */
 };
 
 static const sql_agg_t aggs[] = {
@@ -96,6 +98,10 @@ static const sql_agg_t aggs[] = {
     STATS("stddev_samp", AGG_NSTD_SAMP, AGG_FSTD_SAMP), STATS("stddev_pop", AGG_NSTD_POP, AGG_FSTD_POP),
 #define BITS(name, k) {name, 1, SQL_OID_INT2, 0, k, 0}, {name, 1, SQL_OID_INT4, 0, k, 0}, {name, 1, SQL_OID_INT8, 0, k, 0}
     BITS("bit_and", AGG_BIT_AND), BITS("bit_or", AGG_BIT_OR), BITS("bit_xor", AGG_BIT_XOR),
+    {"sum", 1, SQL_OID_VECTOR, SQL_OID_VECTOR, AGG_VEC_SUM, 0},
+    {"avg", 1, SQL_OID_VECTOR, SQL_OID_VECTOR, AGG_VEC_AVG, 0},
+    {"sum", 1, SQL_OID_HALFVEC, SQL_OID_HALFVEC, AGG_VEC_SUM, 0},
+    {"avg", 1, SQL_OID_HALFVEC, SQL_OID_HALFVEC, AGG_VEC_AVG, 0},
 };
 #define NAGGS (sizeof aggs / sizeof aggs[0])
 
@@ -189,6 +195,8 @@ sql_agg_state_t *sql_agg_state_create(const sql_agg_t *agg, uint32_t argtype, or
     st->mcx = mcx;
     st->work = orb_mcx_create(mcx, "agg");
     st->bres = agg->kind == AGG_BOOL_AND;
+    if (agg->kind == AGG_VEC_SUM || agg->kind == AGG_VEC_AVG)
+        st->vec = sql__vec_agg_create(agg->argtype, agg->kind == AGG_VEC_AVG, mcx);
     if (agg->kind == AGG_ARRAY) {
         sql_array_acc_init(&st->acc, st->argtype);
         orb_mcx_on_reset(mcx, acc_cleanup, &st->acc);
@@ -295,6 +303,8 @@ int sql_agg_step(sql_agg_state_t *st, const sql_value_t *args, int nargs, orb_er
     const sql_value_t *arg = nargs > 0 ? args : NULL;
     const sql_agg_t *a = st->agg;
     if (a->kind == AGG_COUNT_STAR) { st->count++; return 0; }
+    if (a->kind == AGG_VEC_SUM || a->kind == AGG_VEC_AVG)
+        return arg ? sql__vec_agg_step(st->vec, arg, st->mcx, err) : 0;
     if (a->kind == AGG_JSON || a->kind == AGG_JSONB || a->kind == AGG_JSON_OBJ ||
         a->kind == AGG_JSONB_OBJ)
         return json_step(st, args, nargs, err);
@@ -528,6 +538,8 @@ int sql_agg_final(sql_agg_state_t *st, sql_value_t *out, orb_err_t *err) {
         out->v.i = st->count;
         return 0;
     }
+    if (a->kind == AGG_VEC_SUM || a->kind == AGG_VEC_AVG)
+        return sql__vec_agg_final(st->vec, st->mcx, out, err);
     if (a->kind == AGG_ARRAY) {
         if (st->count == 0) {
             out->isnull = true;

@@ -9,6 +9,10 @@
 
 #include "sql_int.h"
 
+/* ---- CREATE / DROP EXTENSION (sql_extension.c): only "vector" is available -------------- */
+int sql_exec_create_extension(sql_session_t *s, PgQuery__CreateExtensionStmt *cs, orb_err_t *err);
+int sql_exec_drop_extension(sql_session_t *s, PgQuery__DropStmt *ds, orb_err_t *err);
+
 /* ---- generic catalog records (sql_catalog.c)
  * -------------------------------------------- */
 /* A catalog key made of text parts, e.g. ("sequence", schema, name). */

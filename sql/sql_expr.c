@@ -947,8 +947,16 @@ static int analyze_const(sql_analyze_ctx_t *ac, PgQuery__AConst *c, sql_expr_t *
         e->val.v.s.p = orb_strdup(ac->mcx, c->sval->sval);
         e->val.v.s.n = (uint32_t)strlen(c->sval->sval);
         break;
+    case PG_QUERY__A__CONST__VAL_BSVAL: {
+        /* B'0101' / X'1F': the parser hands "b0101" / "x1F"; typed bit as PostgreSQL */
+        const char *s = c->bsval->bsval;
+        e = make_const(ac->mcx, SQL_OID_BIT, loc);
+        if (sql_value_in(SQL_OID_BIT, -1, s, strlen(s), ac->mcx, &e->val, err) != 0)
+            return sql_err_at(err, loc);
+        break;
+    }
     default:
-        orb_err_set(err, FEATURE_NOT_SUPPORTED, "bit string constants are not supported yet");
+        orb_err_set(err, FEATURE_NOT_SUPPORTED, "this constant is not supported yet");
         return sql_err_at(err, loc);
     }
     *out = e;

@@ -750,6 +750,10 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
             result_set_tag(res, "DROP INDEX");
             return sql_exec_drop_index(s, stmt->drop_stmt, mcx, err);
         }
+        if (stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) {
+            result_set_tag(res, "DROP EXTENSION");
+            return sql_exec_drop_extension(s, stmt->drop_stmt, err);
+        }
         result_set_tag(res, stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE ? "DROP SEQUENCE"
                             : stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA ? "DROP SCHEMA"
                             : stmt->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW   ? "DROP VIEW"
@@ -761,6 +765,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
         result_set_tag(res, "CREATE SEQUENCE");
         return sql_exec_create_sequence(s, stmt->create_seq_stmt, mcx, text, err);
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+        result_set_tag(res, "CREATE EXTENSION");
+        return sql_exec_create_extension(s, stmt->create_extension_stmt, err);
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
         result_set_tag(res, "CREATE SCHEMA");
         return sql_exec_create_schema(s, stmt->create_schema_stmt, err);

@@ -38,6 +38,12 @@ static const sql_type_info_t types[] = {
     {SQL_OID_UUID, "uuid", "uuid", 16, 'U', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_JSONB, "jsonb", "jsonb", -1, 'U', false, ORBIT__DATUM__V_S},
     {SQL_OID_INTERVAL, "interval", "interval", 16, 'T', true, ORBIT__DATUM__V_BIN},
+    /* bit strings and pgvector's types (sql_vector.c, sql_bit.c): bytes, stored as bin */
+    {SQL_OID_BIT, "bit", "bit", -1, 'V', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_VARBIT, "varbit", "bit varying", -1, 'V', true, ORBIT__DATUM__V_BIN},
+    {SQL_OID_VECTOR, "vector", "vector", -1, 'U', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_HALFVEC, "halfvec", "halfvec", -1, 'U', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_SPARSEVEC, "sparsevec", "sparsevec", -1, 'U', false, ORBIT__DATUM__V_BIN},
     /* internal: cast target of "any" builtin arguments, see sql_value.h */
     {SQL_OID_ANYTEXT, "anytext-output", "text", -1, 'S', false, ORBIT__DATUM__V_S},
     {SQL_OID_ANYJSON, "anyjson-value", "json", -1, 'U', false, ORBIT__DATUM__V_S},
@@ -90,7 +96,9 @@ static const struct {
     {"timestamp with time zone", SQL_OID_TIMESTAMPTZ}, {"uuid", SQL_OID_UUID},
     {"json", SQL_OID_JSON}, {"jsonb", SQL_OID_JSONB}, {"bytea", SQL_OID_BYTEA},
     {"name", SQL_OID_NAME}, {"oid", SQL_OID_OID}, {"unknown", SQL_OID_UNKNOWN},
-    {"interval", SQL_OID_INTERVAL},
+    {"interval", SQL_OID_INTERVAL}, {"bit", SQL_OID_BIT}, {"varbit", SQL_OID_VARBIT},
+    {"bit varying", SQL_OID_VARBIT}, {"vector", SQL_OID_VECTOR}, {"halfvec", SQL_OID_HALFVEC},
+    {"sparsevec", SQL_OID_SPARSEVEC},
     /* array types by their pg_type names ('{1,2}'::_int4); "int[]" is the analyzer's:
      * it looks the element up and maps it with sql_array_type_of */
     {"_bool", SQL_OID_BOOL_ARRAY}, {"_bytea", SQL_OID_BYTEA_ARRAY}, {"_int2", SQL_OID_INT2_ARRAY},
@@ -168,6 +176,13 @@ int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *
             return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                                "interval fields and precision are not supported yet");
         break;
+    case SQL_OID_BIT:
+    case SQL_OID_VARBIT:
+    case SQL_OID_VECTOR:
+    case SQL_OID_HALFVEC:
+    case SQL_OID_SPARSEVEC:
+        if (sql__vec_typmod(o, mods, nmods, &tm, err)) return -1;
+        break;
     default:
         if (nmods > 0)
             return orb_err_set(err, SYNTAX_ERROR, "type modifier is not allowed for type \"%s\"",
@@ -183,6 +198,7 @@ const char *sql_type_format(uint32_t oid, int32_t typmod, orb_mcx_t *mcx) {
     if (!t) return orb_sprintf(mcx, "%u", oid);
     if (sql_type_is_array(oid) && typmod >= 0)
         return orb_sprintf(mcx, "%s[]", sql_type_format(sql_array_elem_of(oid), typmod, mcx));
+    if (sql__vec_type_is(oid)) return sql__vec_type_format(oid, typmod, mcx);
     switch (oid) {
     case SQL_OID_VARCHAR:
         if (typmod >= 4) return orb_sprintf(mcx, "character varying(%d)", typmod - 4);
@@ -363,60 +379,7 @@ static int float_in(bool f4, const char *s, size_t len, double *out, orb_err_t *
     return 0;
 }
 
-void sql__float_out(double d, bool f4, orb_buf_t *out) {
-    if (isnan(d)) { orb_buf_puts(out, "NaN"); return; }
-    if (isinf(d)) { orb_buf_puts(out, d > 0 ? "Infinity" : "-Infinity"); return; }
-    char buf[64];
-    int maxp = f4 ? 9 : 17;
-    /* Shortest digits that read back as d, excluding a candidate exactly halfway to a
-     * neighbour (PostgreSQL's Ryu does not accept the interval bounds). */
-    long double lo_mid, hi_mid;
-    if (f4) {
-        float f = (float)d;
-        lo_mid = ((double)f + (double)nextafterf(f, -INFINITY)) / 2;
-        hi_mid = ((double)f + (double)nextafterf(f, INFINITY)) / 2;
-    } else {
-        lo_mid = ((long double)d + (long double)nextafter(d, -INFINITY)) / 2;
-        hi_mid = ((long double)d + (long double)nextafter(d, INFINITY)) / 2;
-    }
-    for (int p = 1; p <= maxp; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, d);
-        if (!(f4 ? (strtof(buf, NULL) == (float)d) : (strtod(buf, NULL) == d))) continue;
-        long double c = strtold(buf, NULL);
-        if (p < maxp && (c == lo_mid || c == hi_mid)) continue;
-        break;
-    }
-    /* buf: [-]d[.ddd]e[+-]xx */
-    char digits[32];
-    int nd = 0;
-    bool neg = buf[0] == '-';
-    const char *q = buf + (neg ? 1 : 0);
-    for (; *q && *q != 'e'; q++)
-        if (isdigit((unsigned char)*q)) digits[nd++] = *q;
-    int exp10 = atoi(q + 1);
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
-    digits[nd] = 0;
-    if (neg) orb_buf_putc(out, '-');
-    int lim = f4 ? 6 : 15;
-    if (exp10 < -4 || exp10 >= lim) {
-        orb_buf_putc(out, digits[0]);
-        if (nd > 1) {
-            orb_buf_putc(out, '.');
-            orb_buf_append(out, digits + 1, (size_t)nd - 1);
-        }
-        orb_buf_printf(out, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-    } else if (exp10 < 0) {
-        orb_buf_puts(out, "0.");
-        for (int i = 0; i < -exp10 - 1; i++) orb_buf_putc(out, '0');
-        orb_buf_append(out, digits, (size_t)nd);
-    } else {
-        for (int i = 0; i <= exp10; i++) orb_buf_putc(out, i < nd ? digits[i] : '0');
-        if (nd > exp10 + 1) {
-            orb_buf_putc(out, '.');
-            orb_buf_append(out, digits + exp10 + 1, (size_t)(nd - exp10 - 1));
-        }
-    }
-}
+void sql__float_out(double d, bool f4, orb_buf_t *out) { orb_float_out(d, f4, out); }
 
 int sql__float_check(double r, bool inf_ok, bool zero_ok, bool f4, orb_err_t *err) {
     if (f4) {
@@ -653,6 +616,7 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
     }
     default:
         if (sql_type_is_array(oid)) return sql__array_in(oid, typmod, s, n, mcx, out, err);
+        if (sql__vec_type_is(oid)) return sql__vec_in(oid, typmod, s, n, mcx, out, err);
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "type with OID %u is not supported", oid);
     }
 }
@@ -721,6 +685,10 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     default:
         if (sql_type_is_array(oid)) {
             if (sql__array_out(v, out, err)) return -1;
+            break;
+        }
+        if (sql__vec_type_is(oid)) {
+            if (sql__vec_out(oid, v, out, err)) return -1;
             break;
         }
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "type with OID %u is not supported", oid);
@@ -816,6 +784,7 @@ int sql_value_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mc
         return sql_value_in(oid, typmod, d + 1, n - 1, mcx, out, err);
     default:
         if (sql_type_is_array(oid)) return sql__array_recv(oid, typmod, d, n, mcx, out, err);
+        if (sql__vec_type_is(oid)) return sql__vec_recv(oid, typmod, d, n, mcx, out, err);
         return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                            "binary format is not supported for type with OID %u", oid);
     }
@@ -872,6 +841,10 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
             if (sql__array_send(v, out, err)) return -1;
             break;
         }
+        if (sql__vec_type_is(oid)) {
+            if (sql__vec_send(oid, v, out, err)) return -1;
+            break;
+        }
         return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                            "binary format is not supported for type with OID %u", oid);
     }
@@ -915,9 +888,10 @@ bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx) {
     if (from == SQL_OID_UNKNOWN) return sql_type_get(to) != NULL;
     if (to == SQL_OID_ANYARRAY || to == SQL_OID_ANYELEMENT) return false;
     /* array coercion: allowed where the element coercion is (PostgreSQL's ArrayCoerceExpr) */
-    if (sql_type_is_array(from) && sql_type_is_array(to))
+    if (sql_type_is_array(from) && sql_type_is_array(to) && !sql__vec_type_is(to))
         return sql_cast_allowed(sql_array_elem_of(from), sql_array_elem_of(to), ctx);
     char c = pg_cast_ctx(from, to);
+    if (!c && (sql__vec_type_is(from) || sql__vec_type_is(to))) c = sql__vec_cast_ctx(from, to);
     if (c == 'i') return true;
     if (c == 'a') return ctx >= SQL_CAST_ASSIGNMENT;
     if (c == 'e') return ctx >= SQL_CAST_EXPLICIT;
@@ -966,6 +940,10 @@ static int cast_impl(uint32_t from, uint32_t to, int32_t typmod, bool explicit_,
         int rc = set_str(mcx, b.data ? b.data : "", b.len, out);
         orb_buf_free(&b);
         return rc;
+    }
+    if (sql__vec_type_is(from) || sql__vec_type_is(to)) {
+        int rc = sql__vec_cast(from, to, typmod, explicit_, in, mcx, out, err);
+        if (rc != ORB_DECLINED) return rc;
     }
     /* string -> string */
     if (is_str(from) && (is_str(to) || to == SQL_OID_UNKNOWN)) {
@@ -1165,6 +1143,7 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
         return bytes_cmp(a->v.s.p, a->v.s.n, b->v.s.p, b->v.s.n);
     default:
         if (sql_type_is_array(oid)) return sql__array_cmp(a, b);
+        if (sql__vec_type_is(oid)) return sql__vec_cmp(oid, a, b);
         return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
     }
 }
@@ -1205,6 +1184,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
         return sql__hash_bytes(v->v.s.p, v->v.s.n, 4);
     default:
         if (sql_type_is_array(oid)) return sql__array_hash(v);
+        if (sql__vec_type_is(oid)) return sql__vec_hash(oid, v);
         return sql__hash_bytes(&v->v.i, sizeof v->v.i, 5);
     }
 }

@@ -178,6 +178,39 @@ int sql__arr_le(SQL__AARGS);
 int sql__arr_gt(SQL__AARGS);
 int sql__arr_ge(SQL__AARGS);
 
+/* ---- vector, halfvec, sparsevec, bit, varbit (sql_vector.c, sql_bit.c) ----------------- */
+bool sql__vec_type_is(uint32_t oid);
+int sql__vec_typmod(uint32_t oid, const int32_t *mods, int nmods, int32_t *typmod, orb_err_t *err);
+const char *sql__vec_type_format(uint32_t oid, int32_t typmod, orb_mcx_t *mcx);
+int sql__vec_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_t *mcx,
+                sql_value_t *out, orb_err_t *err);
+int sql__vec_out(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err);
+int sql__vec_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err);
+int sql__vec_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mcx_t *mcx,
+                  sql_value_t *out, orb_err_t *err);
+/* pg_cast context ('i', 'a', 'e') of a cast to or from these types, 0 when there is none. */
+char sql__vec_cast_ctx(uint32_t from, uint32_t to);
+/* Casts among these types and to/from arrays; ORB_DECLINED when another path applies (text
+ * input and output). */
+int sql__vec_cast(uint32_t from, uint32_t to, int32_t typmod, bool explicit_, const sql_value_t *in,
+                  orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err);
+int sql__vec_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b);
+uint64_t sql__vec_hash(uint32_t oid, const sql_value_t *v);
+/* The operators and functions of these types: a second builtin table, searched after
+ * sql_builtin.c's own. */
+extern const sql_builtin_t sql__vec_builtins[];
+extern const size_t sql__vec_nbuiltins;
+/* sum/avg over vector and halfvec: state allocated in mcx; NULL inputs are skipped, no rows
+ * give NULL. */
+typedef struct sql_vec_agg sql_vec_agg_t;
+sql_vec_agg_t *sql__vec_agg_create(uint32_t type, bool avg, orb_mcx_t *mcx);
+int sql__vec_agg_step(sql_vec_agg_t *st, const sql_value_t *v, orb_mcx_t *mcx, orb_err_t *err);
+int sql__vec_agg_final(sql_vec_agg_t *st, orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err);
+/* sql_bit.c */
+int sql__bit_typmod(uint32_t oid, const int32_t *mods, int nmods, int32_t *typmod, orb_err_t *err);
+int sql__bit_length(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                    orb_err_t *err);
+
 /* ---- strings (sql_types.c) ------------------------------------------------------------ */
 size_t sql__utf8_len(const char *s, size_t n);         /* characters */
 size_t sql__utf8_prefix(const char *s, size_t n, size_t nchars); /* bytes of first nchars */

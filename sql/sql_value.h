@@ -29,6 +29,14 @@
 #define SQL_OID_NUMERIC 1700
 #define SQL_OID_UUID 2950
 #define SQL_OID_JSONB 3802
+#define SQL_OID_BIT 1560
+#define SQL_OID_VARBIT 1562
+/* pgvector's types (sql_vector.c). An extension's types get OIDs at CREATE EXTENSION time in
+ * PostgreSQL; Orbit fixes them here, together, so they never move (drivers look them up by
+ * name through pg_type anyway). Their array types are not supported yet. */
+#define SQL_OID_VECTOR 16388
+#define SQL_OID_HALFVEC 16390
+#define SQL_OID_SPARSEVEC 16392
 /* Pseudo-type "any" in sql_builtin.argtypes (concat, concat_ws, text || anynonarray): the
  * resolver reports SQL_OID_TEXT as the cast target for such an argument, and the caller
  * converts it with SQL_CAST_EXPLICIT (the output function), since e.g. int4 -> text is not
