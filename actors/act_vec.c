@@ -24,6 +24,7 @@
  *   a filtered query still gets every row it asks for. */
 #include "actors_int.h"
 #include "vector/vec_index.h"
+#include "vector/vector.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -96,30 +97,6 @@ static void vec_free(act_vec_t *v) {
 
 /* ---- vectors in rows ---------------------------------------------------------------------- */
 
-static float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else { /* subnormal: normalise */
-            exp = 127 - 15 + 1;
-            while (!(man & 0x400)) {
-                man <<= 1;
-                exp--;
-            }
-            man &= 0x3FF;
-            bits = sign | (exp << 23) | (man << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000u | (man << 13);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
-    }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
 /* The vector stored in bytes p/n (vector: float32[dim]; halfvec: float16[dim]) as floats in
  * out[dim]. false when the value does not have the index's dimensions. */
 static bool vec_floats(const act_vec_t *v, const char *p, size_t n, float *out) {
@@ -128,7 +105,7 @@ static bool vec_floats(const act_vec_t *v, const char *p, size_t n, float *out) 
         for (uint32_t i = 0; i < v->dim; i++) {
             uint16_t h;
             memcpy(&h, p + 2 * i, 2);
-            out[i] = half_to_float(h);
+            out[i] = vec_half_to_float(h);
         }
         return true;
     }
@@ -137,33 +114,14 @@ static bool vec_floats(const act_vec_t *v, const char *p, size_t n, float *out) 
     return true;
 }
 
-/* The exact distance in pgvector's units, as the SQL operators compute it (in double). */
+/* The exact distance in pgvector's units, computed as the SQL operators compute it (the
+ * same kernels), so the merge order is the order an exact sort gives. */
 static double exact_distance(uint32_t metric, const float *a, const float *b, uint32_t dim) {
-    double s = 0, na = 0, nb = 0;
     switch (metric) {
-    case VEC_METRIC_L2:
-        for (uint32_t i = 0; i < dim; i++) {
-            double d = (double)a[i] - (double)b[i];
-            s += d * d;
-        }
-        return sqrt(s);
-    case VEC_METRIC_IP:
-        for (uint32_t i = 0; i < dim; i++) s += (double)a[i] * (double)b[i];
-        return -s;
-    case VEC_METRIC_COSINE:
-        for (uint32_t i = 0; i < dim; i++) {
-            s += (double)a[i] * (double)b[i];
-            na += (double)a[i] * (double)a[i];
-            nb += (double)b[i] * (double)b[i];
-        }
-        if (na == 0 || nb == 0) return NAN;
-        s = s / sqrt(na * nb);
-        if (s > 1) s = 1;
-        if (s < -1) s = -1;
-        return 1 - s;
-    default: /* L1 */
-        for (uint32_t i = 0; i < dim; i++) s += fabs((double)a[i] - (double)b[i]);
-        return s;
+    case VEC_METRIC_L2: return sqrt((double)vec_l2_sq_f32(a, b, dim));
+    case VEC_METRIC_IP: return (double)-vec_ip_f32(a, b, dim);
+    case VEC_METRIC_COSINE: return vec_cosine_f32(a, b, dim);
+    default: return (double)vec_l1_f32(a, b, dim);
     }
 }
 

@@ -51,11 +51,7 @@ int sql_vec_opclass_metric(const char *name) {
 
 /* 1 for vector, 2 for halfvec, 0 for any other column type */
 static int elem_of(uint32_t type) {
-    const sql_type_info_t *ti = sql_type_get(type);
-    if (!ti) return 0;
-    if (strcmp(ti->name, "vector") == 0) return 1;
-    if (strcmp(ti->name, "halfvec") == 0) return 2;
-    return 0;
+    return type == SQL_OID_VECTOR ? 1 : type == SQL_OID_HALFVEC ? 2 : 0;
 }
 
 /* an integer WITH option: PostgreSQL's reloption errors */

@@ -7,6 +7,7 @@
  * candidates, scans its rows exactly — so the query returns `limit` rows whenever that many
  * match, whatever the filter's selectivity. Entry point: sql_vscan. */
 #include "sql_shard.h"
+#include "vector/vector.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -66,29 +67,6 @@ static bool seen_add(orb_mcx_t *mcx, seen_t *s, const Orbit__Row *pk) {
     return true;
 }
 
-static float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else {
-            exp = 127 - 15 + 1;
-            while (!(man & 0x400)) {
-                man <<= 1;
-                exp--;
-            }
-            bits = sign | (exp << 23) | ((man & 0x3FF) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000u | (man << 13);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
-    }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
 /* The query vector as float32 bytes for the shards (halfvec converted). */
 static int query_floats(sql_exec_ctx_t *xc, const sql_path_t *p, const Orbit__VecSpec *spec,
                         ProtobufCBinaryData *out, bool *null, orb_err_t *err) {
@@ -101,14 +79,11 @@ static int query_floats(sql_exec_ctx_t *xc, const sql_path_t *p, const Orbit__Ve
     size_t dim = v.v.s.n / width;
     if (dim != spec->dim)
         return orb_err_set(err, DATA_EXCEPTION, "different vector dimensions %u and %zu", spec->dim, dim);
-    float *f = orb_alloc(xc->mcx, (dim ? dim : 1) * sizeof *f);
+    float *f;
     if (spec->elem == 2) {
-        for (size_t i = 0; i < dim; i++) {
-            uint16_t h;
-            memcpy(&h, v.v.s.p + 2 * i, 2);
-            f[i] = half_to_float(h);
-        }
+        f = vec_halfvec_to_floats(v.v.s.p, v.v.s.n, xc->mcx);
     } else {
+        f = orb_alloc(xc->mcx, (dim ? dim : 1) * sizeof *f);
         memcpy(f, v.v.s.p, dim * 4);
     }
     out->data = (uint8_t *)f;
