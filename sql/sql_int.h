@@ -397,6 +397,7 @@ typedef struct sql_path {
     bool ordered;
     bool reverse;
     struct sql_expr *vec_query; /* VECTOR: the query vector (a stable expression) */
+    struct sql_expr *vec_filter; /* VECTOR: the query's WHERE, to know when enough rows match */
     int64_t want;  /* set by the executor: rows a LIMIT may need (first batch size), 0 unknown */
 } sql_path_t;
 

@@ -275,6 +275,7 @@ void sql_vindex_order(sql_query_t *q) {
         p->access = SQL_ACCESS_VECTOR;
         p->index = ix;
         p->vec_query = (sql_expr_t *)qv;
+        p->vec_filter = q->where;
         p->ordered = true;
         return;
     }

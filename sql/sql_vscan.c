@@ -1,11 +1,14 @@
 /* sql/sql_vscan.c — the vector index scan (path SQL_ACCESS_VECTOR): every shard's vector
  * index proposes its nearest visible rows with exact distances (ShardOp VEC_SEARCH,
- * actors/act_vec.c); the coordinator merges the shards' streams by distance and hands rows
- * to the executor, which applies the WHERE filter and stops at the LIMIT. When a shard's
- * batch is used up before the executor has its rows (a selective filter), that shard is asked
- * again for four times as many; it widens its search and, past hnsw.max_scan_tuples
- * candidates, scans its rows exactly — so the query returns `limit` rows whenever that many
- * match, whatever the filter's selectivity. Entry point: sql_vscan. */
+ * actors/act_vec.c); the coordinator pools them (each row once) and evaluates the query's
+ * WHERE on each. A shard's answer reaches as far as its last row's distance (its frontier):
+ * pooled rows nearer than every unfinished shard's frontier are final. When fewer than
+ * `limit` final rows pass the WHERE, the shards whose frontier is nearer than the limit-th
+ * passing row are asked again for four times as many rows (they widen their search and, past
+ * hnsw.max_scan_tuples candidates, scan their rows exactly). Then the pool goes to the
+ * executor nearest first — strictly ordered by exact distance — and the executor applies the
+ * WHERE again and stops at the LIMIT. So a filtered query returns `limit` rows whenever that
+ * many match, whatever the filter's selectivity. Entry point: sql_vscan. */
 #include "sql_shard.h"
 #include "vector/vector.h"
 
@@ -13,14 +16,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One shard's part: its current batch and how many rows it was asked for. */
+/* One shard's part: how many rows it was asked for, and how far its answers reach. */
 typedef struct vsrc {
     act_call_t *call;
-    Orbit__OpResult *r; /* current batch (owned by call) */
-    size_t pos;
     uint64_t asked;
-    bool last;          /* the shard has no rows beyond its batch */
+    double frontier;    /* distance of the last row of its last answer */
+    bool last;          /* the shard has no rows beyond its answers */
+    bool need;          /* ask again this round */
 } vsrc_t;
+
+/* A candidate row: every shard answer's rows, each primary key once. */
+typedef struct cand {
+    double dist;
+    sql_value_t *vals;
+    Orbit__Row *pk;
+    bool pass;          /* the WHERE holds */
+} cand_t;
+
+static int cand_cmp(const void *x, const void *y) {
+    const cand_t *a = x, *b = y;
+    bool an = isnan(a->dist), bn = isnan(b->dist);
+    if (an != bn) return an ? 1 : -1;
+    return a->dist < b->dist ? -1 : a->dist > b->dist;
+}
 
 /* Primary keys already handed to the executor (a refilled batch starts from the nearest
  * again), as their packed bytes. */
@@ -109,18 +127,22 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
     uint32_t ef = (uint32_t)setting_long(xc, "hnsw.ef_search", 40);
     uint32_t probes = (uint32_t)setting_long(xc, "ivfflat.probes", 1);
     uint64_t max_scan = (uint64_t)setting_long(xc, "hnsw.max_scan_tuples", 20000);
-    uint64_t first = p->want > 0 ? (uint64_t)p->want : 40;
+    uint64_t want = p->want > 0 ? (uint64_t)p->want : 40;
     uint32_t ns = t->nshards;
     vsrc_t *src = orb_alloc0(xc->mcx, sizeof *src * ns);
     seen_t seen = {0};
+    size_t nc = 0, cc = 0;
+    cand_t *cands = NULL;
     int rc = 0;
-    for (uint32_t s = 0; s < ns; s++) src[s].asked = first;
-    bool round1 = true;
+    for (uint32_t s = 0; s < ns; s++) {
+        src[s].asked = want;
+        src[s].need = true;
+    }
     for (;;) {
-        /* ask every shard in need (all of them at first) for its nearest `asked` rows */
+        /* ask the shards in need for their nearest `asked` rows */
         for (uint32_t s = 0; s < ns; s++) {
             vsrc_t *m = &src[s];
-            if (m->call || (!round1 && (m->last || (m->r && m->pos < m->r->n_rows)))) continue;
+            if (!m->need) continue;
             Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
             op.kind = ORBIT__SHARD_OP__KIND__VEC_SEARCH;
             op.index_id = spec->index_id;
@@ -132,65 +154,72 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
             op.max_scan = max_scan;
             m->call = sql_shard_post1(xc, t, s, &op);
         }
-        round1 = false;
+        /* pool the answers: each row once, with whether the WHERE holds for it */
         for (uint32_t s = 0; s < ns; s++) {
             vsrc_t *m = &src[s];
-            if (!m->call || m->r) continue;
+            if (!m->need) continue;
+            m->need = false;
             Orbit__ShardReply *reply = sql_shard_gather(m->call, &rc, err);
-            if (!reply) {
-                act_call_free(m->call);
-                m->call = NULL;
-                m->last = true;
-                continue;
+            Orbit__OpResult *r = reply && reply->n_results == 1 ? reply->results[0] : NULL;
+            m->last = true;
+            if (r && rc == 0) {
+                if (r->n_pks < r->n_rows || r->n_dists < r->n_rows) {
+                    rc = orb_err_set(err, INTERNAL_ERROR, "vector search reply without keys");
+                } else {
+                    m->last = r->n_rows < m->asked;
+                    m->frontier = r->n_rows ? r->dists[r->n_rows - 1] : INFINITY;
+                }
+                for (size_t i = 0; rc == 0 && i < r->n_rows; i++) {
+                    if (!seen_add(xc->mcx, &seen, r->pks[i])) continue;
+                    if (nc == cc) {
+                        size_t ncap = cc ? cc * 2 : 64;
+                        cands = orb_realloc(xc->mcx, cands, cc * sizeof *cands, ncap * sizeof *cands);
+                        cc = ncap;
+                    }
+                    cand_t *c = &cands[nc];
+                    c->dist = r->dists[i];
+                    c->pk = sql_pb_row_copy(xc->mcx, r->pks[i]);
+                    if ((rc = sql_row_from_pb_at(t, r->rows[i], xc->mcx, offset, width, &c->vals, err)) != 0)
+                        break;
+                    c->pass = true;
+                    if (p->vec_filter) {
+                        sql_eval_ctx_t ec = sql_eval_ctx(xc, c->vals);
+                        if ((rc = sql_expr_eval_bool(&ec, p->vec_filter, &c->pass, err)) != 0) break;
+                    }
+                    nc++;
+                }
             }
-            m->r = reply->n_results == 1 ? reply->results[0] : NULL;
-            m->pos = 0;
-            if (!m->r || m->r->n_rows < m->asked) m->last = true;
+            act_call_free(m->call);
+            m->call = NULL;
         }
         if (rc != 0) break;
-        /* emit nearest first while every shard still has a row buffered or is finished */
-        bool need = false;
-        while (!need && rc == 0) {
-            int best = -1;
+        /* rows nearer than every unfinished shard's frontier are final: enough of them that
+         * pass the WHERE, or no shard left to ask, ends the search */
+        double bound = INFINITY;
+        for (uint32_t s = 0; s < ns; s++)
+            if (!src[s].last && src[s].frontier < bound) bound = src[s].frontier;
+        qsort(cands, nc, sizeof *cands, cand_cmp);
+        uint64_t npass = 0, final_pass = 0;
+        double kth = INFINITY; /* distance of the want-th passing row, if there is one */
+        for (size_t i = 0; i < nc; i++) {
+            if (!cands[i].pass) continue;
+            if (++npass == want) kth = cands[i].dist;
+            if (cands[i].dist <= bound) final_pass++; /* NaN and beyond the bound: not final */
+        }
+        bool more = false;
+        if (final_pass < want) {
             for (uint32_t s = 0; s < ns; s++) {
                 vsrc_t *m = &src[s];
-                if (!m->r || m->pos >= m->r->n_rows) {
-                    if (!m->last) need = true;
-                    continue;
-                }
-                if (best < 0) {
-                    best = (int)s;
-                    continue;
-                }
-                double a = m->r->dists[m->pos], b = src[best].r->dists[src[best].pos];
-                if ((!isnan(a) && isnan(b)) || a < b) best = (int)s;
-            }
-            if (need || best < 0) break;
-            vsrc_t *m = &src[best];
-            size_t i = m->pos++;
-            if (i >= m->r->n_pks || i >= m->r->n_dists) {
-                rc = orb_err_set(err, INTERNAL_ERROR, "vector search reply without keys");
-                break;
-            }
-            if (!seen_add(xc->mcx, &seen, m->r->pks[i])) continue; /* handed out already */
-            sql_value_t *vals;
-            orb_mcx_t *rm = xc->row_mcx ? xc->row_mcx : xc->mcx;
-            if ((rc = sql_row_from_pb_at(t, m->r->rows[i], rm, offset, width, &vals, err)) != 0) break;
-            rc = row_cb(arg, vals, m->r->pks[i]);
-        }
-        if (rc != 0 || !need) break;
-        /* the shards whose batch is used up: ask again for four times as many */
-        for (uint32_t s = 0; s < ns; s++) {
-            vsrc_t *m = &src[s];
-            if (m->call && m->r && m->pos >= m->r->n_rows && !m->last) {
-                act_call_free(m->call);
-                m->call = NULL;
-                m->r = NULL;
+                if (m->last || !(m->frontier <= kth)) continue;
                 m->asked *= 4;
+                m->need = more = true;
             }
         }
+        if (!more) break;
     }
     for (uint32_t s = 0; s < ns; s++)
         if (src[s].call) act_call_free(src[s].call);
+    /* nearest first (the pool is sorted) */
+    for (size_t i = 0; rc == 0 && i < nc; i++) rc = row_cb(arg, cands[i].vals, cands[i].pk);
     return rc == SQL_SCAN_STOP ? 0 : rc;
 }
