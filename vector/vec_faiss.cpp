@@ -664,7 +664,7 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
         OmpThreads one(1);
         auto count = [&]() {
             idx_t c = 0;
-            while (c < k && I[(size_t)c] >= 0) c++;
+            while (c < k && I[(size_t)c] != -1) c++; /* labels may be negative */
             return c;
         };
         idx_t found;
@@ -673,8 +673,18 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
             sp.sel = selp;
             idx_t ef = p->ef_search > 0 ? p->ef_search : VEC_HNSW_DEFAULT_EF_SEARCH;
             if (ef < k) ef = k;
+            /* faiss 1.7.3 sizes HNSW's candidate queue from the member hnsw.efSearch and uses
+             * params->efSearch only to stop (fixed in later faiss), so set both. The index has
+             * one user thread at a time (vec_index.h), so the write is not a race. */
+            auto *hn = static_cast<faiss::IndexHNSW *>(ix->index);
+            struct Restore {
+                faiss::IndexHNSW *h;
+                int ef;
+                ~Restore() { h->hnsw.efSearch = ef; } /* keep saved bytes independent of searches */
+            } restore{hn, hn->hnsw.efSearch};
             for (;;) {
                 sp.efSearch = (int)std::min<idx_t>(ef, INT32_MAX);
+                hn->hnsw.efSearch = sp.efSearch;
                 index->search(1, q, k, D.data(), I.data(), &sp);
                 found = count();
                 if (!selp || !p->widen || found >= k || ef >= index->ntotal) break;
