@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/common.h"
@@ -584,6 +585,33 @@ static void expect_corrupt(const void *buf, size_t len, const char *path) {
     assert_int_equal(err.code, ORB_SQLSTATE_DATA_CORRUPTED);
 }
 
+/* For blobs that pass our checksums but make faiss throw: faiss 1.7.3's read_index leaks the
+ * half-read index when it throws (raw new, no RAII), which LeakSanitizer reports at exit.
+ * A leak suppression would also hide a leak of a successfully loaded index (same stacks), so
+ * these cases run in a child that _exits before LeakSanitizer looks. */
+static void expect_corrupt_faiss_throws(const void *buf, size_t len, const char *path) {
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        vec_index_t *ix = (vec_index_t *)1;
+        orb_err_t err;
+        int ok = vec_index_deserialize(buf, len, &ix, &err) == -1 && ix == NULL &&
+                 err.code == ORB_SQLSTATE_DATA_CORRUPTED && strstr(err.detail, "faiss") != NULL;
+        FILE *fp = fopen(path, "wb");
+        ok = ok && fp && fwrite(buf, 1, len, fp) == len;
+        if (fp) fclose(fp);
+        ix = (vec_index_t *)1;
+        ok = ok && vec_index_load(path, &ix, &err) == -1 && ix == NULL &&
+             err.code == ORB_SQLSTATE_DATA_CORRUPTED;
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_load_rejects_truncated_and_corrupt_files(void **state) {
     fixture_t *f = *state;
     char path[128], bad[128];
@@ -617,10 +645,7 @@ static void test_load_rejects_truncated_and_corrupt_files(void **state) {
         memcpy(b, good, len);
         memcpy(b + 64, "XXXX", 4);
         reseal(b, len);
-        expect_corrupt(b, len, bad);
-        ix = (vec_index_t *)1;
-        assert_int_equal(vec_index_deserialize(b, len, &ix, &err), -1);
-        assert_non_null(strstr(err.detail, "faiss"));
+        expect_corrupt_faiss_throws(b, len, bad);
 
         /* Valid checksums, faiss blob cut short (faiss runs out of input and throws). */
         uint64_t flen;
@@ -631,7 +656,7 @@ static void test_load_rejects_truncated_and_corrupt_files(void **state) {
         memcpy(b + 64 + half, good + 64 + flen, nlab * 8);
         put64(b + 48, half);
         reseal(b, 64 + half + nlab * 8);
-        expect_corrupt(b, 64 + half + nlab * 8, bad);
+        expect_corrupt_faiss_throws(b, 64 + half + nlab * 8, bad);
 
         /* Valid checksums, header options that disagree with the faiss blob. */
         memcpy(b, good, len);
