@@ -93,8 +93,8 @@ int vec_index_train(vec_index_t *ix, size_t n, const float *x, orb_err_t *err);
  * 53200 when out of memory, XX000 for a faiss failure. After a 53200/XX000 from add the index
  * may hold part of the batch and refuses further use (rebuild it from the rows).
  * Uses the build threads when n >= 1000, one thread otherwise. */
-int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labels,
-                  size_t *nadded, orb_err_t *err);
+int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labels, size_t *nadded,
+                  orb_err_t *err);
 
 /* Removes every vector whose label is in labels[0..n); *nremoved (may be NULL) gets how many.
  * IVFFlat only. HNSW cannot delete from its graph (faiss has no remove for it, and pgvector
@@ -111,9 +111,9 @@ size_t vec_index_size(const vec_index_t *ix);
 typedef bool (*vec_keep_cb)(void *arg, int64_t label);
 
 typedef struct vec_search_params {
-    int k;          /* results wanted, >= 1 */
-    int ef_search;  /* HNSW candidate list size; <= 0 means 40. faiss gets max(ef_search, k) */
-    int probes;     /* IVFFlat lists probed; <= 0 means 1; clamped to the number of lists */
+    int k;               /* results wanted, >= 1 */
+    int ef_search;       /* HNSW candidate list size; <= 0 means 40. faiss gets max(ef_search, k) */
+    int probes;          /* IVFFlat lists probed; <= 0 means 1; clamped to the number of lists */
     vec_keep_cb keep_cb; /* optional filter (NULL keeps everything) */
     void *keep_arg;
     /* When keep_cb leaves fewer than k results, search again with ef_search / probes four

@@ -99,8 +99,8 @@ static int ref_topk(vec_metric_t m, const float *x, size_t n, const float *q, in
 
 /* ---- helpers --------------------------------------------------------------------------- */
 typedef struct fixture {
-    float *x;  /* N x DIM */
-    float *q;  /* NQ x DIM */
+    float *x; /* N x DIM */
+    float *q; /* NQ x DIM */
     int64_t *labels;
 } fixture_t;
 
@@ -186,13 +186,36 @@ static void check_recall(void **state, vec_method_t method, vec_metric_t metric)
 }
 
 /* ---- tests: results against brute force ----------------------------------------------- */
-static void test_hnsw_l2_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_L2); }
-static void test_hnsw_ip_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_IP); }
-static void test_hnsw_cosine_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_COSINE); }
-static void test_hnsw_l1_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_L1); }
-static void test_ivf_l2_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_L2); }
-static void test_ivf_ip_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_IP); }
-static void test_ivf_cosine_matches_brute_force(void **s) { check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_COSINE); }
+static void test_hnsw_l2_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_L2);
+}
+static void test_hnsw_ip_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_IP);
+}
+static void test_hnsw_cosine_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_COSINE);
+}
+static void test_hnsw_l1_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_L1);
+}
+static void test_ivf_l2_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_L2);
+}
+static void test_ivf_ip_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_IP);
+}
+static void test_ivf_cosine_matches_brute_force(void **s) {
+    check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_COSINE);
+}
+
+/* Builds with two OpenMP threads (train and add of >= 1000 vectors use the build threads);
+ * the other tests use one so that they stay fast on a loaded machine (libgomp spin-waits). */
+static void test_parallel_build_keeps_recall(void **s) {
+    int before = vec_index_set_threads(2);
+    check_recall(s, VEC_METHOD_HNSW, VEC_METRIC_L2);
+    check_recall(s, VEC_METHOD_IVFFLAT, VEC_METRIC_COSINE);
+    assert_int_equal(vec_index_set_threads(before), 2);
+}
 
 static void test_ivf_l1_is_not_supported(void **s) {
     vec_index_opts_t o = {.method = VEC_METHOD_IVFFLAT, .metric = VEC_METRIC_L1, .dim = DIM};
@@ -221,7 +244,8 @@ static void test_distances_are_in_pgvector_units(void **s) {
     for (int method = VEC_METHOD_HNSW; method <= VEC_METHOD_IVFFLAT; method++)
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             if (method == VEC_METHOD_IVFFLAT && cases[c].metric == VEC_METRIC_L1) continue;
-            vec_index_opts_t o = {.method = method, .metric = cases[c].metric, .dim = 2, .lists = 2};
+            vec_index_opts_t o = {
+                .method = method, .metric = cases[c].metric, .dim = 2, .lists = 2};
             vec_index_t *ix;
             orb_err_t err;
             assert_int_equal(vec_index_create(&o, &ix, &err), 0);
@@ -260,8 +284,8 @@ static void check_filter(void **state, vec_method_t method) {
 
     /* 1% kept (20 vectors) at small ef_search / one probe: widen still finds k = 10. */
     mod = 100;
-    vec_search_params_t narrow = {.k = K, .ef_search = 10, .probes = 1, .keep_cb = keep_mod,
-                                  .keep_arg = &mod, .widen = true};
+    vec_search_params_t narrow = {
+        .k = K, .ef_search = 10, .probes = 1, .keep_cb = keep_mod, .keep_arg = &mod, .widen = true};
     for (int qi = 0; qi < NQ; qi++) {
         float d[K];
         int64_t l[K];
@@ -289,8 +313,12 @@ static void check_filter(void **state, vec_method_t method) {
     vec_index_destroy(ix);
 }
 
-static void test_hnsw_keep_cb_returns_only_kept_labels(void **s) { check_filter(s, VEC_METHOD_HNSW); }
-static void test_ivf_keep_cb_returns_only_kept_labels(void **s) { check_filter(s, VEC_METHOD_IVFFLAT); }
+static void test_hnsw_keep_cb_returns_only_kept_labels(void **s) {
+    check_filter(s, VEC_METHOD_HNSW);
+}
+static void test_ivf_keep_cb_returns_only_kept_labels(void **s) {
+    check_filter(s, VEC_METHOD_IVFFLAT);
+}
 
 /* ---- cosine, training, add, remove ---------------------------------------------------- */
 static void test_cosine_skips_zero_vectors(void **s) {
@@ -326,7 +354,8 @@ static void test_cosine_skips_zero_vectors(void **s) {
 
 static void test_ivf_with_fewer_training_points_than_lists(void **state) {
     fixture_t *f = *state;
-    vec_index_opts_t o = {.method = VEC_METHOD_IVFFLAT, .metric = VEC_METRIC_L2, .dim = DIM, .lists = 100};
+    vec_index_opts_t o = {
+        .method = VEC_METHOD_IVFFLAT, .metric = VEC_METRIC_L2, .dim = DIM, .lists = 100};
     orb_err_t err;
     vec_index_opts_t eff;
     /* 30 sample vectors for 100 lists: 30 lists; 0 sample vectors: one list. */
@@ -375,7 +404,11 @@ static void test_bad_input_becomes_errors(void **state) {
     const vec_index_opts_t bad[] = {
         {.method = VEC_METHOD_HNSW, .metric = VEC_METRIC_L2, .dim = 0},
         {.method = VEC_METHOD_HNSW, .metric = VEC_METRIC_L2, .dim = DIM, .m = 1},
-        {.method = VEC_METHOD_HNSW, .metric = VEC_METRIC_L2, .dim = DIM, .m = 40, .ef_construction = 64},
+        {.method = VEC_METHOD_HNSW,
+         .metric = VEC_METRIC_L2,
+         .dim = DIM,
+         .m = 40,
+         .ef_construction = 64},
         {.method = VEC_METHOD_IVFFLAT, .metric = VEC_METRIC_L2, .dim = DIM, .lists = 40000},
         {.method = 7, .metric = VEC_METRIC_L2, .dim = DIM},
         {.method = VEC_METHOD_HNSW, .metric = 9, .dim = DIM},
@@ -385,7 +418,8 @@ static void test_bad_input_becomes_errors(void **state) {
         assert_int_equal(err.code, ORB_SQLSTATE_INVALID_PARAMETER_VALUE);
         assert_null(ix);
     }
-    vec_index_opts_t big = {.method = VEC_METHOD_HNSW, .metric = VEC_METRIC_L2, .dim = VEC_INDEX_MAX_DIM + 1};
+    vec_index_opts_t big = {
+        .method = VEC_METHOD_HNSW, .metric = VEC_METRIC_L2, .dim = VEC_INDEX_MAX_DIM + 1};
     assert_int_equal(vec_index_create(&big, &ix, &err), -1);
     assert_int_equal(err.code, ORB_SQLSTATE_PROGRAM_LIMIT_EXCEEDED);
 
@@ -502,9 +536,13 @@ static void write_all(const char *path, const void *buf, size_t len) {
 
 static void test_save_load_round_trip(void **state) {
     fixture_t *f = *state;
-    const struct { vec_method_t method; vec_metric_t metric; } kinds[] = {
-        {VEC_METHOD_HNSW, VEC_METRIC_COSINE}, {VEC_METHOD_HNSW, VEC_METRIC_L1},
-        {VEC_METHOD_IVFFLAT, VEC_METRIC_L2}, {VEC_METHOD_IVFFLAT, VEC_METRIC_IP}};
+    const struct {
+        vec_method_t method;
+        vec_metric_t metric;
+    } kinds[] = {{VEC_METHOD_HNSW, VEC_METRIC_COSINE},
+                 {VEC_METHOD_HNSW, VEC_METRIC_L1},
+                 {VEC_METHOD_IVFFLAT, VEC_METRIC_L2},
+                 {VEC_METHOD_IVFFLAT, VEC_METRIC_IP}};
     char path[128];
     snprintf(path, sizeof path, "%s/ix.vec", tmpdir);
     orb_mcx_t *mcx = orb_mcx_create(NULL, "test");
@@ -628,7 +666,8 @@ static void test_load_rejects_truncated_and_corrupt_files(void **state) {
 
         /* Truncated anywhere, or with a byte appended. */
         const size_t cuts[] = {0, 1, 8, 59, 63, 64, 65, 100, len / 2, len - 8, len - 1};
-        for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) expect_corrupt(good, cuts[i], bad);
+        for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++)
+            expect_corrupt(good, cuts[i], bad);
         memcpy(b, good, len);
         b[len] = 0;
         expect_corrupt(b, len + 1, bad);
@@ -692,12 +731,14 @@ const struct CMUnitTest vec_index_tests[] = {
     cmocka_unit_test_setup_teardown(test_ivf_l2_matches_brute_force, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ivf_ip_matches_brute_force, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ivf_cosine_matches_brute_force, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_parallel_build_keeps_recall, setup, teardown),
     cmocka_unit_test(test_ivf_l1_is_not_supported),
     cmocka_unit_test(test_distances_are_in_pgvector_units),
     cmocka_unit_test_setup_teardown(test_hnsw_keep_cb_returns_only_kept_labels, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ivf_keep_cb_returns_only_kept_labels, setup, teardown),
     cmocka_unit_test(test_cosine_skips_zero_vectors),
-    cmocka_unit_test_setup_teardown(test_ivf_with_fewer_training_points_than_lists, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ivf_with_fewer_training_points_than_lists, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_ivf_add_before_training_fails, setup, teardown),
     cmocka_unit_test_setup_teardown(test_bad_input_becomes_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
@@ -710,7 +751,7 @@ const size_t vec_index_ntests = sizeof vec_index_tests / sizeof vec_index_tests[
 /* Weak so that a vector-layer test_main.c (running every group) takes over. */
 __attribute__((weak)) int main(void) {
     orb_log_set_level(ORB_LOG_FATAL); /* the corruption tests set many XX001 errors */
-    vec_index_set_threads(2);
+    vec_index_set_threads(1); /* test_parallel_build_keeps_recall uses two */
     return _cmocka_run_group_tests("vector_index", vec_index_tests, vec_index_ntests, NULL, NULL)
                ? 1
                : 0;
