@@ -460,6 +460,9 @@ int deserialize(const uint8_t *buf, size_t len, vec_index_t **out, orb_err_t *er
     if (crc32c_update(0, buf + kHeaderLen, body) != h.payload_crc)
         return VEC_ERR(err, DATA_CORRUPTED, "vector index file checksum mismatch");
 
+    /* Checksums passed, so faiss sees only bytes we wrote. If they are still malformed (a
+     * writer bug, version skew), faiss 1.7.3's read_index throws and leaks the part it had
+     * read (raw new, no RAII); we report XX001 and accept that bounded leak. */
     SpanReader r(buf + kHeaderLen, h.faiss_len);
     std::unique_ptr<faiss::Index> idx;
     try {

@@ -22,8 +22,9 @@ extern "C" {
 
 /* One index. Owned by whoever created or loaded it (in Orbit: the table-shard actor that
  * owns the index), who releases it with vec_index_destroy. Not reference-counted and not
- * thread-safe: one thread at a time (the owner actor's worker) may call into it. Different
- * indexes may be used concurrently from different threads. */
+ * thread-safe: one thread at a time (the owner actor's worker) may call into it, searches
+ * included (a search briefly sets faiss's hnsw.efSearch). Different indexes may be used
+ * concurrently from different threads. Functions without an err argument need ix != NULL. */
 typedef struct vec_index vec_index_t;
 
 typedef enum vec_method { VEC_METHOD_HNSW = 1, VEC_METHOD_IVFFLAT = 2 } vec_method_t;
@@ -128,7 +129,7 @@ typedef struct vec_search_params {
  * cosine -> 1 - cosine similarity (in [0, 2]), L1 -> L1 distance. A cosine query that is the
  * zero vector, an empty index and an untrained IVFFlat index find nothing (*nfound = 0).
  * Runs on the calling thread only (no OpenMP team), so many actors may search different
- * indexes at once. Errors: 22023 for k < 1, 22000 for NaN or infinity in q, 53200, XX000. */
+ * indexes at once. faiss allocates a visited table of one byte per vector per HNSW search. Errors: 22023 for k < 1, 22000 for NaN or infinity in q, 53200, XX000. */
 int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_params_t *p,
                      float *dist, int64_t *labels, int *nfound, orb_err_t *err);
 
