@@ -5,6 +5,7 @@
  * body inside guard(); (2) HNSW: labels.size() == index->ntotal unless `broken`; (3) searches
  * run on the caller's thread with a one-thread OpenMP team. Persistence format: vec_index.h.
  * See vector/README.md. */
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
@@ -16,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
-#include <atomic>
 
 #include <omp.h>
 
@@ -42,13 +42,13 @@ typedef enum orb_sqlstate {
 #undef X
     ORB_SQLSTATE__COUNT
 } orb_sqlstate_t;
-int orb_err_set_at(orb_err_t *err, const char *file, int line, orb_sqlstate_t code,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int orb_err_set_at(orb_err_t *err, const char *file, int line, orb_sqlstate_t code, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
 void orb_err_detail(orb_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void orb_err_hint(orb_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void *orb_alloc(orb_mcx_t *mcx, size_t n);
 }
-#define VEC_ERR(err, code, ...)                                                             \
+#define VEC_ERR(err, code, ...)                                                                    \
     orb_err_set_at((err), __FILE__, __LINE__, ORB_SQLSTATE_##code, __VA_ARGS__)
 
 using idx_t = faiss::Index::idx_t;
@@ -151,13 +151,16 @@ bool normalise(const float *x, int dim, float *out) {
 
 /* Checks and fills defaults; code is the SQLSTATE used (22023 from create, XX001 on load). */
 int opts_check(const vec_index_opts_t *in, vec_index_opts_t *out, bool loading, orb_err_t *err) {
-#define OPT_FAIL(code, ...) (loading ? VEC_ERR(err, DATA_CORRUPTED, __VA_ARGS__) : VEC_ERR(err, code, __VA_ARGS__))
+#define OPT_FAIL(code, ...)                                                                        \
+    (loading ? VEC_ERR(err, DATA_CORRUPTED, __VA_ARGS__) : VEC_ERR(err, code, __VA_ARGS__))
     vec_index_opts_t o = *in;
     if (o.method != VEC_METHOD_HNSW && o.method != VEC_METHOD_IVFFLAT)
         return OPT_FAIL(INVALID_PARAMETER_VALUE, "unknown vector index method %d", (int)o.method);
     if (o.metric < VEC_METRIC_L2 || o.metric > VEC_METRIC_L1)
-        return OPT_FAIL(INVALID_PARAMETER_VALUE, "unknown vector distance metric %d", (int)o.metric);
-    if (o.dim < 1) return OPT_FAIL(INVALID_PARAMETER_VALUE, "vector index dimension must be at least 1");
+        return OPT_FAIL(INVALID_PARAMETER_VALUE, "unknown vector distance metric %d",
+                        (int)o.metric);
+    if (o.dim < 1)
+        return OPT_FAIL(INVALID_PARAMETER_VALUE, "vector index dimension must be at least 1");
     if (o.dim > VEC_INDEX_MAX_DIM)
         return OPT_FAIL(PROGRAM_LIMIT_EXCEEDED, "vector index cannot have more than %d dimensions",
                         VEC_INDEX_MAX_DIM);
@@ -165,7 +168,8 @@ int opts_check(const vec_index_opts_t *in, vec_index_opts_t *out, bool loading, 
         if (o.m == 0) o.m = VEC_HNSW_DEFAULT_M;
         if (o.ef_construction == 0) o.ef_construction = VEC_HNSW_DEFAULT_EF_CONSTRUCTION;
         if (o.m < 2 || o.m > 100)
-            return OPT_FAIL(INVALID_PARAMETER_VALUE, "value %d out of bounds for option \"m\"", o.m);
+            return OPT_FAIL(INVALID_PARAMETER_VALUE, "value %d out of bounds for option \"m\"",
+                            o.m);
         if (o.ef_construction < 4 || o.ef_construction > 1000)
             return OPT_FAIL(INVALID_PARAMETER_VALUE,
                             "value %d out of bounds for option \"ef_construction\"",
@@ -194,7 +198,8 @@ int opts_check(const vec_index_opts_t *in, vec_index_opts_t *out, bool loading, 
 }
 
 faiss::IndexIVFFlat *make_ivf(const vec_index_opts_t &o, int nlist) {
-    faiss::MetricType qm = o.metric == VEC_METRIC_L2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
+    faiss::MetricType qm =
+        o.metric == VEC_METRIC_L2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
     std::unique_ptr<faiss::IndexFlat> q(new faiss::IndexFlat(o.dim, qm));
     std::unique_ptr<faiss::IndexIVFFlat> ivf(
         new faiss::IndexIVFFlat(q.get(), o.dim, (size_t)nlist, faiss_metric(o.metric)));
@@ -232,7 +237,8 @@ struct KeepSelector : faiss::IDSelector {
     vec_keep_cb cb;
     void *arg;
     const std::vector<int64_t> *labels; /* NULL for IVFFlat (faiss ids are the labels) */
-    KeepSelector(vec_keep_cb c, void *a, const std::vector<int64_t> *l) : cb(c), arg(a), labels(l) {}
+    KeepSelector(vec_keep_cb c, void *a, const std::vector<int64_t> *l)
+        : cb(c), arg(a), labels(l) {}
     bool is_member(idx_t id) const override {
         if (labels) {
             if (id < 0 || (size_t)id >= labels->size()) return false;
@@ -284,8 +290,16 @@ uint32_t crc32c_update(uint32_t crc, const void *data, size_t n) {
 /* ---- header ---------------------------------------------------------------------------- */
 void put_le32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 void put_le64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-uint32_t get_le32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-uint64_t get_le64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+uint32_t get_le32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+uint64_t get_le64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 struct Header {
     vec_index_opts_t opts;
@@ -387,8 +401,10 @@ struct FdWriter : SinkWriter {
     void put(const void *p, size_t n) override {
         const uint8_t *b = static_cast<const uint8_t *>(p);
         if (buf.size() + n > buf.capacity()) flush();
-        if (n >= buf.capacity()) write_all(b, n);
-        else buf.insert(buf.end(), b, b + n);
+        if (n >= buf.capacity())
+            write_all(b, n);
+        else
+            buf.insert(buf.end(), b, b + n);
     }
 };
 
@@ -418,8 +434,10 @@ Header write_payload(const vec_index_t *ix, SinkWriter &w) {
 }
 
 int io_fail(orb_err_t *err, int errnum, const char *op, const char *path) {
-    if (errnum == ENOSPC) VEC_ERR(err, DISK_FULL, "could not %s vector index file \"%s\"", op, path);
-    else VEC_ERR(err, IO_ERROR, "could not %s vector index file \"%s\"", op, path);
+    if (errnum == ENOSPC)
+        VEC_ERR(err, DISK_FULL, "could not %s vector index file \"%s\"", op, path);
+    else
+        VEC_ERR(err, IO_ERROR, "could not %s vector index file \"%s\"", op, path);
     orb_err_detail(err, "%s failed: %s.", op, strerror(errnum));
     return -1;
 }
@@ -428,19 +446,23 @@ int deserialize(const uint8_t *buf, size_t len, vec_index_t **out, orb_err_t *er
     Header h;
     if (header_decode(buf, len, &h, err) != 0) return -1;
     uint64_t body = len - kHeaderLen;
-    if (h.faiss_len > body || h.nlabels > (body - h.faiss_len) / 8 ||
-        h.faiss_len + h.nlabels * 8 != body) {
+    bool truncated = h.faiss_len > body || h.nlabels > (body - h.faiss_len) / 8;
+    if (truncated || h.faiss_len + h.nlabels * 8 != body) {
         VEC_ERR(err, DATA_CORRUPTED, "vector index file is %s",
-                h.faiss_len + h.nlabels * 8 > body || h.faiss_len > body ? "truncated"
-                                                                          : "longer than its header says");
-        orb_err_detail(err, "Expected %llu payload bytes, found %llu.",
-                       (unsigned long long)(h.faiss_len + h.nlabels * 8),
+                truncated ? "truncated" : "longer than its header says");
+        orb_err_detail(err,
+                       "The header promises %llu bytes of faiss index and %llu labels; "
+                       "the file holds %llu bytes after the header.",
+                       (unsigned long long)h.faiss_len, (unsigned long long)h.nlabels,
                        (unsigned long long)body);
         return -1;
     }
     if (crc32c_update(0, buf + kHeaderLen, body) != h.payload_crc)
         return VEC_ERR(err, DATA_CORRUPTED, "vector index file checksum mismatch");
 
+    /* Checksums passed, so faiss sees only bytes we wrote. If they are still malformed (a
+     * writer bug, version skew), faiss 1.7.3's read_index throws and leaks the part it had
+     * read (raw new, no RAII); we report XX001 and accept that bounded leak. */
     SpanReader r(buf + kHeaderLen, h.faiss_len);
     std::unique_ptr<faiss::Index> idx;
     try {
@@ -451,17 +473,24 @@ int deserialize(const uint8_t *buf, size_t len, vec_index_t **out, orb_err_t *er
         return -1;
     }
     const char *why = nullptr;
-    if (r.pos != h.faiss_len) why = "faiss index length mismatch";
-    else if (idx->d != h.opts.dim) why = "dimension mismatch";
-    else if (idx->metric_type != faiss_metric(h.opts.metric)) why = "metric mismatch";
+    if (r.pos != h.faiss_len)
+        why = "faiss index length mismatch";
+    else if (idx->d != h.opts.dim)
+        why = "dimension mismatch";
+    else if (idx->metric_type != faiss_metric(h.opts.metric))
+        why = "metric mismatch";
     else if (h.opts.method == VEC_METHOD_HNSW) {
         auto *hn = dynamic_cast<faiss::IndexHNSWFlat *>(idx.get());
-        if (!hn) why = "not an HNSW index";
-        else if ((uint64_t)hn->ntotal != h.nlabels) why = "label count mismatch";
+        if (!hn)
+            why = "not an HNSW index";
+        else if ((uint64_t)hn->ntotal != h.nlabels)
+            why = "label count mismatch";
     } else {
         auto *ivf = dynamic_cast<faiss::IndexIVFFlat *>(idx.get());
-        if (!ivf) why = "not an IVFFlat index";
-        else if (h.nlabels != 0 || ivf->nlist != (size_t)h.opts.lists) why = "list count mismatch";
+        if (!ivf)
+            why = "not an IVFFlat index";
+        else if (h.nlabels != 0 || ivf->nlist != (size_t)h.opts.lists)
+            why = "list count mismatch";
         else {
             ivf->cp.verbose = false;
             ivf->cp.min_points_per_centroid = 1;
@@ -527,7 +556,8 @@ int vec_index_train(vec_index_t *ix, size_t n, const float *x, orb_err_t *err) {
     if (check_usable(ix, err) != 0) return -1;
     if (ix->opts.method != VEC_METHOD_IVFFLAT) return 0;
     if (ix->index->ntotal > 0) {
-        VEC_ERR(err, OBJECT_NOT_IN_PREREQUISITE_STATE, "cannot train a vector index that holds vectors");
+        VEC_ERR(err, OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "cannot train a vector index that holds vectors");
         orb_err_hint(err, "Rebuild the index instead.");
         return -1;
     }
@@ -564,8 +594,8 @@ int vec_index_train(vec_index_t *ix, size_t n, const float *x, orb_err_t *err) {
     });
 }
 
-int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labels,
-                  size_t *nadded, orb_err_t *err) {
+int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labels, size_t *nadded,
+                  orb_err_t *err) {
     if (nadded) *nadded = 0;
     if (check_usable(ix, err) != 0) return -1;
     if (n == 0) return 0;
@@ -578,7 +608,8 @@ int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labe
     if (!all_finite(x, n * (size_t)dim))
         return VEC_ERR(err, DATA_EXCEPTION, "vector contains NaN or infinity");
     for (size_t i = 0; i < n; i++)
-        if (labels[i] == -1) return VEC_ERR(err, INVALID_PARAMETER_VALUE, "vector label -1 is reserved");
+        if (labels[i] == -1)
+            return VEC_ERR(err, INVALID_PARAMETER_VALUE, "vector label -1 is reserved");
     const bool hnsw = ix->opts.method == VEC_METHOD_HNSW;
     if (hnsw && (uint64_t)ix->index->ntotal + n > (uint64_t)INT32_MAX)
         return VEC_ERR(err, PROGRAM_LIMIT_EXCEEDED, "hnsw index cannot hold more than %d vectors",
@@ -631,6 +662,7 @@ int vec_index_remove(vec_index_t *ix, size_t n, const int64_t *labels, size_t *n
     }
     if (n == 0 || !ix->index->is_trained) return 0;
     return guard(err, "remove", [&]() {
+        OmpThreads one(1); /* inline actor work: scans every list, but on this thread only */
         faiss::IDSelectorBatch sel(n, labels);
         size_t r = ix->index->remove_ids(sel);
         if (nremoved) *nremoved = r;
@@ -642,7 +674,8 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
                      float *dist, int64_t *labels, int *nfound, orb_err_t *err) {
     *nfound = 0;
     if (check_usable(ix, err) != 0) return -1;
-    if (p->k < 1) return VEC_ERR(err, INVALID_PARAMETER_VALUE, "k must be at least 1, not %d", p->k);
+    if (p->k < 1)
+        return VEC_ERR(err, INVALID_PARAMETER_VALUE, "k must be at least 1, not %d", p->k);
     const int dim = ix->opts.dim;
     if (!all_finite(q, (size_t)dim))
         return VEC_ERR(err, DATA_EXCEPTION, "query vector contains NaN or infinity");
@@ -664,7 +697,7 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
         OmpThreads one(1);
         auto count = [&]() {
             idx_t c = 0;
-            while (c < k && I[(size_t)c] >= 0) c++;
+            while (c < k && I[(size_t)c] != -1) c++; /* labels may be negative */
             return c;
         };
         idx_t found;
@@ -673,8 +706,18 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
             sp.sel = selp;
             idx_t ef = p->ef_search > 0 ? p->ef_search : VEC_HNSW_DEFAULT_EF_SEARCH;
             if (ef < k) ef = k;
+            /* faiss 1.7.3 sizes HNSW's candidate queue from the member hnsw.efSearch and uses
+             * params->efSearch only to stop (fixed in later faiss), so set both. The index has
+             * one user thread at a time (vec_index.h), so the write is not a race. */
+            auto *hn = static_cast<faiss::IndexHNSW *>(ix->index);
+            struct Restore {
+                faiss::IndexHNSW *h;
+                int ef;
+                ~Restore() { h->hnsw.efSearch = ef; } /* keep saved bytes independent of searches */
+            } restore{hn, hn->hnsw.efSearch};
             for (;;) {
                 sp.efSearch = (int)std::min<idx_t>(ef, INT32_MAX);
+                hn->hnsw.efSearch = sp.efSearch;
                 index->search(1, q, k, D.data(), I.data(), &sp);
                 found = count();
                 if (!selp || !p->widen || found >= k || ef >= index->ntotal) break;
@@ -733,9 +776,8 @@ int vec_index_serialize(const vec_index_t *ix, orb_mcx_t *mcx, void **buf, size_
 
 int vec_index_deserialize(const void *buf, size_t len, vec_index_t **out, orb_err_t *err) {
     *out = nullptr;
-    return guard(err, "load", [&]() {
-        return deserialize(static_cast<const uint8_t *>(buf), len, out, err);
-    });
+    return guard(err, "load",
+                 [&]() { return deserialize(static_cast<const uint8_t *>(buf), len, out, err); });
 }
 
 int vec_index_save(const vec_index_t *ix, const char *path, orb_err_t *err) {

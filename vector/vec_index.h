@@ -22,8 +22,9 @@ extern "C" {
 
 /* One index. Owned by whoever created or loaded it (in Orbit: the table-shard actor that
  * owns the index), who releases it with vec_index_destroy. Not reference-counted and not
- * thread-safe: one thread at a time (the owner actor's worker) may call into it. Different
- * indexes may be used concurrently from different threads. */
+ * thread-safe: one thread at a time (the owner actor's worker) may call into it, searches
+ * included (a search briefly sets faiss's hnsw.efSearch). Different indexes may be used
+ * concurrently from different threads. Functions without an err argument need ix != NULL. */
 typedef struct vec_index vec_index_t;
 
 typedef enum vec_method { VEC_METHOD_HNSW = 1, VEC_METHOD_IVFFLAT = 2 } vec_method_t;
@@ -93,8 +94,8 @@ int vec_index_train(vec_index_t *ix, size_t n, const float *x, orb_err_t *err);
  * 53200 when out of memory, XX000 for a faiss failure. After a 53200/XX000 from add the index
  * may hold part of the batch and refuses further use (rebuild it from the rows).
  * Uses the build threads when n >= 1000, one thread otherwise. */
-int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labels,
-                  size_t *nadded, orb_err_t *err);
+int vec_index_add(vec_index_t *ix, size_t n, const float *x, const int64_t *labels, size_t *nadded,
+                  orb_err_t *err);
 
 /* Removes every vector whose label is in labels[0..n); *nremoved (may be NULL) gets how many.
  * IVFFlat only. HNSW cannot delete from its graph (faiss has no remove for it, and pgvector
@@ -111,9 +112,9 @@ size_t vec_index_size(const vec_index_t *ix);
 typedef bool (*vec_keep_cb)(void *arg, int64_t label);
 
 typedef struct vec_search_params {
-    int k;          /* results wanted, >= 1 */
-    int ef_search;  /* HNSW candidate list size; <= 0 means 40. faiss gets max(ef_search, k) */
-    int probes;     /* IVFFlat lists probed; <= 0 means 1; clamped to the number of lists */
+    int k;               /* results wanted, >= 1 */
+    int ef_search;       /* HNSW candidate list size; <= 0 means 40. faiss gets max(ef_search, k) */
+    int probes;          /* IVFFlat lists probed; <= 0 means 1; clamped to the number of lists */
     vec_keep_cb keep_cb; /* optional filter (NULL keeps everything) */
     void *keep_arg;
     /* When keep_cb leaves fewer than k results, search again with ef_search / probes four
@@ -128,7 +129,7 @@ typedef struct vec_search_params {
  * cosine -> 1 - cosine similarity (in [0, 2]), L1 -> L1 distance. A cosine query that is the
  * zero vector, an empty index and an untrained IVFFlat index find nothing (*nfound = 0).
  * Runs on the calling thread only (no OpenMP team), so many actors may search different
- * indexes at once. Errors: 22023 for k < 1, 22000 for NaN or infinity in q, 53200, XX000. */
+ * indexes at once. faiss allocates a visited table of one byte per vector per HNSW search. Errors: 22023 for k < 1, 22000 for NaN or infinity in q, 53200, XX000. */
 int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_params_t *p,
                      float *dist, int64_t *labels, int *nfound, orb_err_t *err);
 
