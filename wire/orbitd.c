@@ -52,7 +52,17 @@ static void on_signal(uv_signal_t *h, int signum) {
     uv_close((uv_handle_t *)&sigs[1], NULL);
 }
 
+/* faiss builds vector indexes with OpenMP threads; libgomp's default makes idle team threads
+ * spin, burning cores the actor workers need. libgomp reads OMP_WAIT_POLICY only when it is
+ * loaded, so orbitd sets it (unless the user did) and re-executes itself once. */
+static void omp_passive(char **argv) {
+    if (getenv("OMP_WAIT_POLICY")) return;
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    execv("/proc/self/exe", argv); /* only returns on failure: then run as we are */
+}
+
 int main(int argc, char **argv) {
+    omp_passive(argv);
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;

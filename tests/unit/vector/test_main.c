@@ -7,6 +7,6 @@ int main(void) {
     int failed = 0;
     failed += run_vec_value_tests();
     failed += run_vec_kernel_tests();
-    if (run_vec_index_tests) failed += run_vec_index_tests();
+    failed += run_vec_index_tests();
     return failed ? 1 : 0;
 }

@@ -3,8 +3,7 @@
  * (2000 x 16, labels 1000000 + 7i), pgvector distance units, keep_cb filtering, cosine zero
  * vectors, IVFFlat with little training data, remove, save/load and in-memory round trips,
  * and truncated or corrupt files (including ones that make faiss throw) failing cleanly.
- * Exports vec_index_tests / vec_index_ntests; the weak main runs them when no test_main.c
- * of the vector layer defines its own. */
+ * Exports vec_index_tests / vec_index_ntests; test_main.c runs them (run_vec_index_tests). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -748,8 +747,8 @@ const struct CMUnitTest vec_index_tests[] = {
 };
 const size_t vec_index_ntests = sizeof vec_index_tests / sizeof vec_index_tests[0];
 
-/* Weak so that a vector-layer test_main.c (running every group) takes over. */
-__attribute__((weak)) int main(void) {
+/* The group, run by test_main.c. */
+int run_vec_index_tests(void) {
     orb_log_set_level(ORB_LOG_FATAL); /* the corruption tests set many XX001 errors */
     vec_index_set_threads(1); /* test_parallel_build_keeps_recall uses two */
     return _cmocka_run_group_tests("vector_index", vec_index_tests, vec_index_ntests, NULL, NULL)

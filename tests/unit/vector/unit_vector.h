@@ -5,6 +5,6 @@
 
 int run_vec_value_tests(void);
 int run_vec_kernel_tests(void);
-int run_vec_index_tests(void) __attribute__((weak));
+int run_vec_index_tests(void);
 
 #endif
