@@ -125,7 +125,7 @@ static int def_header(PgQuery__DefElem *d, orb_mcx_t *mcx, bool is_from, copy_he
         }
         if (s && strcasecmp(s, "match") == 0) {
             if (!is_from) {
-                orb_err_set(err, SYNTAX_ERROR, "cannot use \"%s\" with HEADER in COPY TO", s);
+                orb_err_set(err, FEATURE_NOT_SUPPORTED, "cannot use \"%s\" with HEADER in COPY TO", s);
                 return sql_err_at(err, d->location);
             }
             *out = HEADER_MATCH;
@@ -257,7 +257,7 @@ static int parse_options(PgQuery__Node **list, size_t n, bool is_from, orb_mcx_t
     if (!csv && strchr("\\.abcdefghijklmnopqrstuvwxyz0123456789", o->delim[0]))
         return orb_err_set(err, INVALID_PARAMETER_VALUE, "COPY delimiter cannot be \"%s\"", o->delim);
     if (binary && o->header != HEADER_NONE)
-        return orb_err_set(err, SYNTAX_ERROR, "cannot specify HEADER in BINARY mode");
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "cannot specify HEADER in BINARY mode");
     if (!csv && o->quote) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "COPY quote available only in CSV mode");
     if (csv && strlen(o->quote) != 1)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "COPY quote must be a single one-byte character");
@@ -279,7 +279,7 @@ static int parse_options(PgQuery__Node **list, size_t n, bool is_from, orb_mcx_t
     if (o->force_null && !is_from)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "COPY force null only available using COPY FROM");
     if (strchr(o->null_print, o->delim[0]))
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "COPY delimiter must not appear in the NULL specification");
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "COPY delimiter must not appear in the NULL specification");
     if (csv && strchr(o->null_print, o->quote[0]))
         return orb_err_set(err, INVALID_PARAMETER_VALUE,
                            "CSV quote character must not appear in the NULL specification");
@@ -388,7 +388,7 @@ static void out_csv_field(copy_state_t *cs, const char *s, size_t n, bool force,
         } else {
             for (size_t i = 0; i < n; i++) {
                 char c = s[i];
-                if (c == delim || c == quote || c == escape || c == '\n' || c == '\r') {
+                if (c == delim || c == quote || c == '\n' || c == '\r') {
                     use_quote = true;
                     break;
                 }
@@ -674,6 +674,7 @@ static int bad_format(orb_err_t *err, const char *msg, const char *hint) {
 static int in_read_line(copy_in_t *in, orb_err_t *err) {
     bool csv = in->cs->o.format == COPY_CSV;
     char quote = csv ? in->cs->o.quote[0] : 0, escape = csv ? in->cs->o.escape[0] : 0;
+    if (escape == quote) escape = 0; /* the quote then just toggles */
     if (in->done) return 0;
     in->lineno++;
     in->in_quote = false;
@@ -691,7 +692,9 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
                 if (in->in_quote && c == escape) in->last_was_esc = !in->last_was_esc;
                 if (c == quote && !in->last_was_esc) in->in_quote = !in->in_quote;
                 if (c != escape) in->last_was_esc = false;
-                if (in->in_quote && c == (in->eol == EOL_NL || in->eol == EOL_UNKNOWN ? '\n' : '\r'))
+                /* as PostgreSQL: before the first line ends the newline style is unknown and
+                 * embedded newlines are not counted */
+                if (in->in_quote && c == (in->eol == EOL_NL ? '\n' : '\r'))
                     in->lineno++;
             }
             if (c == '\r' && (!csv || !in->in_quote)) {
@@ -992,22 +995,31 @@ static int check_header(copy_state_t *cs, copy_in_t *in, orb_err_t *err) {
     if (rc <= 0) return rc;
     if (check_utf8((const unsigned char *)in->line.data, in->line.len, err) != 0) return -1;
     if (cs->o.header != HEADER_MATCH) return 1;
-    if ((cs->o.format == COPY_CSV ? split_csv(in, err) : split_text(in, err)) != 0) return -1;
-    if (in->nfields != cs->ncols)
-        return orb_err_set(err, BAD_COPY_FILE_FORMAT, "wrong number of fields in header line: field count is %d, expected %d",
-                           in->nfields, cs->ncols);
+    if ((cs->o.format == COPY_CSV ? split_csv(in, err) : split_text(in, err)) != 0) goto fail;
+    if (in->nfields != cs->ncols) {
+        orb_err_set(err, BAD_COPY_FILE_FORMAT, "wrong number of fields in header line: got %d, expected %d",
+                    in->nfields, cs->ncols);
+        goto fail;
+    }
     for (int c = 0; c < cs->ncols; c++) {
         const char *f = field_at(in, c);
-        if (!f)
-            return orb_err_set(err, BAD_COPY_FILE_FORMAT,
-                               "column name mismatch in header line field %d: got null value (\"%s\"), expected \"%s\"",
-                               c + 1, cs->o.null_print, cs->names[c]);
-        if (strcmp(f, cs->names[c]) != 0)
-            return orb_err_set(err, BAD_COPY_FILE_FORMAT,
-                               "column name mismatch in header line field %d: got \"%s\", expected \"%s\"", c + 1, f,
-                               cs->names[c]);
+        if (!f) {
+            orb_err_set(err, BAD_COPY_FILE_FORMAT,
+                        "column name mismatch in header line field %d: got null value (\"%s\"), expected \"%s\"",
+                        c + 1, cs->o.null_print, cs->names[c]);
+            goto fail;
+        }
+        if (strcmp(f, cs->names[c]) != 0) {
+            orb_err_set(err, BAD_COPY_FILE_FORMAT,
+                        "column name mismatch in header line field %d: got \"%s\", expected \"%s\"", c + 1, f,
+                        cs->names[c]);
+            goto fail;
+        }
     }
     return 1;
+fail:
+    context_line(cs, in, err, true);
+    return -1;
 }
 
 /* ---- binary input ---------------------------------------------------------------------- */
@@ -1106,11 +1118,7 @@ static int next_row_text(copy_from_ctx_t *f, sql_value_t *vals, orb_err_t *err) 
     copy_state_t *cs = f->cs;
     copy_in_t *in = &f->in;
     int rc = in_read_line(in, err);
-    if (rc <= 0) {
-        if (rc < 0 && !err->context[0] && err->code == ORB_SQLSTATE_BAD_COPY_FILE_FORMAT)
-            snprintf(err->context, sizeof err->context, "COPY %s, line %lld", cs->relname, (long long)in->lineno);
-        return rc;
-    }
+    if (rc <= 0) return rc;
     if (check_utf8((const unsigned char *)in->line.data, in->line.len, err) != 0) {
         context_line(cs, in, err, false);
         return -1;
@@ -1292,12 +1300,20 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
     bool binary = cs->o.format == COPY_BINARY;
     bool single = single_insert_mode(f.q);
     int rc = 0;
-    if (binary) rc = bin_header(&f.in, err);
-    else if (check_header(cs, &f.in, err) < 0) rc = -1;
+    if (binary) {
+        rc = bin_header(&f.in, err);
+    } else if (check_header(cs, &f.in, err) < 0) {
+        if (!err->context[0] && err->code != ORB_SQLSTATE_CONNECTION_EXCEPTION)
+            context_line(cs, &f.in, err, false);
+        rc = -1;
+    }
     while (rc == 0) {
         sql_value_t *vals = orb_alloc0(f.batch, sizeof *vals * (size_t)(t->ncols + 1));
         int r = binary ? next_row_binary(&f, vals, err) : next_row_text(&f, vals, err);
         if (r < 0) {
+            /* reading failed (bad line ending, CopyFail, protocol): the line, no text */
+            if (!err->context[0] && err->code != ORB_SQLSTATE_CONNECTION_EXCEPTION)
+                context_line(cs, &f.in, err, false);
             rc = -1;
             break;
         }

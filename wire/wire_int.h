@@ -171,7 +171,8 @@ struct wire_conn {
     bool skip_to_sync;  /* after an extended-protocol error */
     orb_mcx_t *msg_mcx; /* reset per message */
     wire_item_t *copy_item; /* copy-in: the CopyData whose bytes sql reads now */
-    bool stop_after;        /* Terminate (or a lost connection) seen inside COPY */
+    bool stop_after;        /* the connection went away inside COPY */
+    bool copy_desync;       /* another message inside copy-in: FATAL after the error */
 };
 
 /* Thresholds (README "backpressure"). */

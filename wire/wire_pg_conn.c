@@ -302,8 +302,8 @@ static int sink_copy_read(void *arg, const char **data, size_t *len, orb_err_t *
             wire__item_free(it);
             continue;
         default:
-            if (it->type == 'X')
-                c->stop_after = true;
+            /* as PostgreSQL: an error now, then FATAL (the stream position is lost) */
+            c->copy_desync = true;
             orb_err_set(err, PROTOCOL_VIOLATION,
                         "unexpected message type 0x%02X during COPY from stdin",
                         (unsigned)(unsigned char)it->type);
@@ -410,7 +410,8 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
             return fatal(c, &err);
         atomic_store(&c->cancel_requested, false);
         sql_session_simple_query(c->session, text, sink);
-        wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
+        if (!c->copy_desync) /* a FATAL follows instead (executor_main) */
+            wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
         conn_flush(c);
         return false;
     }
@@ -530,6 +531,12 @@ void *wire__executor_main(void *arg) {
             c->copy_item = NULL;
         }
         orb_mcx_reset(c->msg_mcx);
+        if (!stop && c->copy_desync) {
+            orb_err_t e;
+            orb_err_set(&e, PROTOCOL_VIOLATION,
+                        "terminating connection because protocol synchronization was lost");
+            stop = fatal(c, &e);
+        }
         if (stop || c->stop_after)
             break;
     }
