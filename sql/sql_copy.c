@@ -1212,15 +1212,15 @@ static int next_row_binary(copy_from_ctx_t *f, sql_value_t *vals, orb_err_t *err
     return 1;
 }
 
-/* Whether PostgreSQL would insert row by row (a volatile default fills a column COPY does not
- * give): its unique violations then show the line's text in CONTEXT. */
+/* Whether PostgreSQL would insert row by row (a volatile default other than nextval fills a
+ * column COPY does not give, see its contain_volatile_functions_not_nextval): its unique
+ * violations then show the line's text in CONTEXT. */
 static bool single_insert_mode(const sql_query_t *q) {
     const sql_table_t *t = q->table;
     for (int c = 0; c < t->ncols; c++) {
         if (q->explicit_cols[c]) continue;
-        if (t->cols[c].seq_id) return true;
         const char *d = t->cols[c].default_sql;
-        if (d && (strstr(d, "nextval(") || strstr(d, "random(") || strstr(d, "gen_random_uuid(") ||
+        if (d && (strstr(d, "random(") || strstr(d, "gen_random_uuid(") ||
                   strstr(d, "clock_timestamp(")))
             return true;
     }
