@@ -52,6 +52,17 @@ typedef struct sql_sink {
     void (*notice)(void *arg, const orb_err_t *notice); /* severity NOTICE/WARNING */
     void (*parameter_status)(void *arg, const char *name, const char *value);
     void (*parameter_description)(void *arg, const uint32_t *type_oids, int n);
+    /* COPY (sql_copy.c; wire/README.md, section COPY). copy_begin sends CopyInResponse (in true) or
+     * CopyOutResponse: overall format 0 text / 1 binary, the same for every column. A
+     * copy-in response is flushed at once (the client waits for it before sending data). */
+    void (*copy_begin)(void *arg, bool in, int format, int ncols);
+    void (*copy_data)(void *arg, const char *data, size_t len); /* CopyData (out) */
+    void (*copy_done)(void *arg);                               /* CopyDone (out) */
+    /* Copy-in: the next chunk the client sent, blocking until it arrives. Returns 1 with
+     * data and len (borrowed until the next call), 0 at CopyDone, or -1 with err filled:
+     * CopyFail (57014 "COPY from stdin failed: ..."), another message type (08P01), or the
+     * connection went away. Flush and Sync are skipped, as PostgreSQL does. */
+    int (*copy_read)(void *arg, const char **data, size_t *len, orb_err_t *err);
 } sql_sink_t;
 
 /* ---- sessions -------------------------------------------------------------------------- */

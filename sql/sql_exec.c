@@ -1087,17 +1087,32 @@ static int build_insert_row(sql_exec_ctx_t *xc, sql_query_t *q, int r, sql_value
     return 0;
 }
 
+/* Fills the columns the statement did not give (q->explicit_cols false) with their defaults,
+ * then checks NOT NULL and CHECK. Shared by INSERT ... SELECT and COPY FROM. */
+static int complete_row(sql_exec_ctx_t *xc, const sql_query_t *q, sql_value_t *vals,
+                        orb_err_t *err) {
+    const sql_table_t *t = q->table;
+    for (int c = 0; c < t->ncols; c++)
+        if (!q->explicit_cols[c] && column_default(xc, q, c, &vals[c], err) != 0) return -1;
+    if (check_not_null(xc, t, vals, err) != 0 || sql_constraints_row(xc, q, vals, err) != 0) return -1;
+    return 0;
+}
+
 /* A row of INSERT ... SELECT: the query's values in their columns, defaults elsewhere. */
 static int build_src_row(sql_exec_ctx_t *xc, sql_query_t *q, const sql_value_t *src,
                          sql_value_t **out, orb_err_t *err) {
     const sql_table_t *t = q->table;
     sql_value_t *vals = orb_alloc0(xc->mcx, sizeof *vals * (size_t)(t->ncols + 1));
-    for (int c = 0; c < t->ncols; c++)
-        if (!q->explicit_cols[c] && column_default(xc, q, c, &vals[c], err) != 0) return -1;
     for (int i = 0; i < q->insert_src->ntargets; i++) vals[q->insert_cols[i]] = src[i];
-    if (check_not_null(xc, t, vals, err) != 0 || sql_constraints_row(xc, q, vals, err) != 0) return -1;
+    if (complete_row(xc, q, vals, err) != 0) return -1;
     *out = vals;
     return 0;
+}
+
+int sql_exec_insert_row(sql_exec_ctx_t *xc, sql_query_t *q, sql_wb_t *wb, sql_value_t *vals,
+                        orb_err_t *err) {
+    if (complete_row(xc, q, vals, err) != 0) return -1;
+    return add_row_insert(xc, wb, q->table, vals, err);
 }
 
 static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {

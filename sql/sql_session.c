@@ -113,6 +113,9 @@ const char *sql_session_setting(sql_session_t *s, const char *name) {
 }
 
 const char *sql_session_user(sql_session_t *s) { return s->user; }
+bool sql_session_is_superuser(sql_session_t *s) {
+    return strcmp(sql_settings_get(&s->settings, sql_settings_find("is_superuser")), "on") == 0;
+}
 const char *sql_session_database(sql_session_t *s) { return s->database; }
 /* search_path, for name resolution (sql_catalog.c; declared in sql_ddl_int.h) */
 const char *sql_session_search_path(sql_session_t *s) {
@@ -787,6 +790,19 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         break;
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
         return run_explain(s, stmt->explain_stmt, text, params, mcx, res, err);
+    case PG_QUERY__NODE__NODE_COPY_STMT: {
+        /* one statement of the transaction, like INSERT: a failure leaves nothing behind */
+        if (txn_ensure(s, err) != 0) return -1;
+        s->txn_queried = true;
+        if (act_txn_statement_begin(s->engine->rt, s->txn_id, err) != 0) return -1;
+        int crc = sql_copy_exec(s, stmt->copy_stmt, mcx, s->txn_id, s->sink, res, err);
+        orb_err_t ce;
+        if (act_txn_statement_end(s->engine->rt, s->txn_id, crc == 0, &ce) != 0 && crc == 0) {
+            *err = ce;
+            crc = -1;
+        }
+        return crc;
+    }
     default:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this statement is not supported yet");
     }

@@ -144,6 +144,7 @@ void sql_wb_note(sql_wb_t *wb, uint32_t shard, const sql_value_t *vals, const in
     n->vals = vals;
     n->cols = cols;
     n->ncols = ncols;
+    n->row_no = wb->row_no;
     wb->notes[shard][wb->nops[shard] - 1] = n;
 }
 
@@ -193,6 +194,8 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
             if (e.code == ORB_SQLSTATE_UNIQUE_VIOLATION && !e.detail[0] && reply &&
                 reply->failed_op > 0 && reply->failed_op <= wb->nops[s]) {
                 sql_wb_note_t *n = wb->notes[s][reply->failed_op - 1];
+                if (n)
+                    wb->failed_row_no = n->row_no;
                 if (n)
                     snprintf(e.detail, sizeof e.detail, "%s",
                              sql_key_detail(wb->mcx, t, n->cols, n->ncols, n->vals));

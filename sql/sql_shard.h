@@ -20,6 +20,7 @@ typedef struct sql_wb_note {
     const sql_value_t *vals;
     const int *cols;
     int ncols;
+    int64_t row_no; /* the caller's row number when noted (wb->row_no) */
 } sql_wb_note_t;
 
 typedef struct sql_wb {
@@ -31,6 +32,10 @@ typedef struct sql_wb {
     size_t *caps;
     sql_wb_note_t ***notes; /* parallel to ops; NULL when nothing to explain */
     size_t total;
+    /* COPY FROM (sql_copy.c): the input line of the rows being added, kept in each note; after
+     * a failed flush, failed_row_no is the noted row of the failing op (0: unknown). */
+    int64_t row_no;
+    int64_t failed_row_no;
 } sql_wb_t;
 void sql_wb_init(sql_wb_t *wb, orb_mcx_t *mcx, const sql_table_t *t, uint64_t txn_id);
 Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind kind,
@@ -42,6 +47,12 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err);
  * the row's shard indexes the vector (sql_vindex.c). */
 int sql_vindex_add(sql_wb_t *wb, const sql_table_t *t, const sql_unique_t *u,
                    const sql_value_t *vals, Orbit__Datum **key, int nkey, orb_err_t *err);
+/* COPY FROM (sql_copy.c): one row of an INSERT analyzed from INSERT INTO t (cols) DEFAULT
+ * VALUES through the INSERT path: vals holds the given columns (q->explicit_cols), the others
+ * take their defaults; NOT NULL and CHECK are checked; the row and its index entries go into
+ * wb (flushed by the caller). Memory in xc->mcx. */
+int sql_exec_insert_row(sql_exec_ctx_t *xc, sql_query_t *q, sql_wb_t *wb, sql_value_t *vals,
+                        orb_err_t *err);
 /* Text of a value as PostgreSQL prints it ("null" for NULL), and "Key (a)=(1) already exists." */
 const char *sql_value_text(orb_mcx_t *mcx, uint32_t type, const sql_value_t *v);
 const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols, int n,

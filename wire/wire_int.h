@@ -104,6 +104,10 @@ void wire_msg_put_row_description(orb_buf_t *b, const sql_column_t *cols, int nc
 void wire_msg_put_data_row(orb_buf_t *b, const sql_cell_t *cells, int ncells);
 void wire_msg_put_command_complete(orb_buf_t *b, const char *tag);
 void wire_msg_put_parameter_description(orb_buf_t *b, const uint32_t *oids, int n);
+/* CopyInResponse ('G') / CopyOutResponse ('H'): overall format and per-column formats
+ * (all equal to it); CopyData ('d'). */
+void wire_msg_put_copy_response(orb_buf_t *b, char type, int format, int ncols);
+void wire_msg_put_copy_data(orb_buf_t *b, const char *data, size_t len);
 void wire_msg_put_negotiate(orb_buf_t *b, uint32_t newest_minor, int nunknown,
                             const char *const *unknown);
 
@@ -166,6 +170,9 @@ struct wire_conn {
     orb_buf_t out;      /* response bytes being built */
     bool skip_to_sync;  /* after an extended-protocol error */
     orb_mcx_t *msg_mcx; /* reset per message */
+    wire_item_t *copy_item; /* copy-in: the CopyData whose bytes sql reads now */
+    bool stop_after;        /* the connection went away inside COPY */
+    bool copy_desync;       /* another message inside copy-in: FATAL after the error */
 };
 
 /* Thresholds (README "backpressure"). */

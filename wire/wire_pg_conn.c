@@ -183,6 +183,28 @@ static void maybe_flush(wire_conn_t *c) {
         conn_flush(c);
 }
 
+/* Takes the next queued message, waiting for one; NULL once the loop has closed the socket.
+ * Resumes reading when the queue fell below the low-water mark (README "Backpressure"). */
+static wire_item_t *queue_pop(wire_conn_t *c) {
+    pthread_mutex_lock(&c->mu);
+    while (!c->head && !c->shut)
+        pthread_cond_wait(&c->cond, &c->mu);
+    if (c->shut) {
+        pthread_mutex_unlock(&c->mu);
+        return NULL;
+    }
+    wire_item_t *it = c->head;
+    c->head = it->next;
+    if (!c->head)
+        c->tail = NULL;
+    c->in_bytes -= it->len + sizeof *it;
+    bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
+    pthread_mutex_unlock(&c->mu);
+    if (resume)
+        wire__conn_schedule(c);
+    return it;
+}
+
 /* ---- the sink: sql results -> backend messages ---------------------------------------- */
 static void sink_row_description(void *arg, const sql_column_t *cols, int ncols) {
     wire_conn_t *c = arg;
@@ -223,6 +245,74 @@ static void sink_parameter_description(void *arg, const uint32_t *oids, int n) {
     wire_msg_put_parameter_description(&c->out, oids, n);
 }
 
+static void sink_copy_begin(void *arg, bool in, int format, int ncols) {
+    wire_conn_t *c = arg;
+    wire_msg_put_copy_response(&c->out, in ? 'G' : 'H', format, ncols);
+    if (in)
+        conn_flush(c);
+}
+static void sink_copy_data(void *arg, const char *data, size_t len) {
+    wire_conn_t *c = arg;
+    wire_msg_put_copy_data(&c->out, data, len);
+    maybe_flush(c);
+}
+static void sink_copy_done(void *arg) {
+    wire_conn_t *c = arg;
+    wire_msg_put_simple(&c->out, 'c');
+}
+
+/* Copy-in sub-protocol (README "COPY"): pulls the client's messages straight off the queue
+ * while a COPY FROM STDIN runs, so the input stays bounded by the queue's backpressure. */
+static int sink_copy_read(void *arg, const char **data, size_t *len, orb_err_t *err) {
+    wire_conn_t *c = arg;
+    if (c->copy_item) {
+        wire__item_free(c->copy_item);
+        c->copy_item = NULL;
+    }
+    for (;;) {
+        wire_item_t *it = queue_pop(c);
+        if (!it) {
+            c->stop_after = true;
+            return orb_err_set(err, CONNECTION_EXCEPTION,
+                               "unexpected EOF on client connection with an open transaction");
+        }
+        if (it->kind == WIRE_ITEM_FATAL) {
+            *err = *it->err;
+            wire__item_free(it);
+            c->stop_after = true;
+            return -1;
+        }
+        switch (it->type) {
+        case 'd':
+            c->copy_item = it;
+            *data = it->body;
+            *len = it->len;
+            return 1;
+        case 'c':
+            wire__item_free(it);
+            return 0;
+        case 'f': {
+            const char *msg = it->len ? it->body : "";
+            orb_err_set(err, QUERY_CANCELED, "COPY from stdin failed: %s", msg);
+            wire__item_free(it);
+            return -1;
+        }
+        case 'H': /* Flush and Sync are ignored during copy-in (PostgreSQL's CopyGetData) */
+        case 'S':
+            wire__item_free(it);
+            continue;
+        default:
+            /* as PostgreSQL: an error now, then FATAL (the stream position is lost) */
+            c->copy_desync = true;
+            orb_err_set(err, PROTOCOL_VIOLATION,
+                        "unexpected message type 0x%02X during COPY from stdin",
+                        (unsigned)(unsigned char)it->type);
+            wire__item_free(it);
+            return -1;
+        }
+    }
+}
+
 static void sink_init(wire_conn_t *c, sql_sink_t *k) {
     k->arg = c;
     k->row_description = sink_row_description;
@@ -234,6 +324,10 @@ static void sink_init(wire_conn_t *c, sql_sink_t *k) {
     k->notice = sink_notice;
     k->parameter_status = sink_parameter_status;
     k->parameter_description = sink_parameter_description;
+    k->copy_begin = sink_copy_begin;
+    k->copy_data = sink_copy_data;
+    k->copy_done = sink_copy_done;
+    k->copy_read = sink_copy_read;
 }
 
 /* ---- message handlers: return true when the connection must end ---------------------- */
@@ -316,7 +410,8 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
             return fatal(c, &err);
         atomic_store(&c->cancel_requested, false);
         sql_session_simple_query(c->session, text, sink);
-        wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
+        if (!c->copy_desync) /* a FATAL follows instead (executor_main) */
+            wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
         conn_flush(c);
         return false;
     }
@@ -426,27 +521,23 @@ void *wire__executor_main(void *arg) {
     c->msg_mcx = orb_mcx_create(NULL, "wire message");
     orb_buf_init(&c->out);
     for (;;) {
-        pthread_mutex_lock(&c->mu);
-        while (!c->head && !c->shut)
-            pthread_cond_wait(&c->cond, &c->mu);
-        if (c->shut) {
-            pthread_mutex_unlock(&c->mu);
+        wire_item_t *it = queue_pop(c);
+        if (!it)
             break;
-        }
-        wire_item_t *it = c->head;
-        c->head = it->next;
-        if (!c->head)
-            c->tail = NULL;
-        c->in_bytes -= it->len + sizeof *it;
-        bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
-        pthread_mutex_unlock(&c->mu);
-        if (resume)
-            wire__conn_schedule(c);
-
         bool stop = process(c, it, &sink);
         wire__item_free(it);
+        if (c->copy_item) {
+            wire__item_free(c->copy_item);
+            c->copy_item = NULL;
+        }
         orb_mcx_reset(c->msg_mcx);
-        if (stop)
+        if (!stop && c->copy_desync) {
+            orb_err_t e;
+            orb_err_set(&e, PROTOCOL_VIOLATION,
+                        "terminating connection because protocol synchronization was lost");
+            stop = fatal(c, &e);
+        }
+        if (stop || c->stop_after)
             break;
     }
     conn_flush(c);

@@ -378,6 +378,22 @@ void wire_msg_put_parameter_description(orb_buf_t *b, const uint32_t *oids, int 
     wire_msg_end(b, at);
 }
 
+void wire_msg_put_copy_response(orb_buf_t *b, char type, int format, int ncols) {
+    size_t at = wire_msg_begin(b, type);
+    orb_buf_putc(b, (char)format);
+    orb_buf_put_be16(b, (uint16_t)ncols);
+    for (int i = 0; i < ncols; i++)
+        orb_buf_put_be16(b, (uint16_t)format);
+    wire_msg_end(b, at);
+}
+
+void wire_msg_put_copy_data(orb_buf_t *b, const char *data, size_t len) {
+    orb_buf_reserve(b, len + 5);
+    size_t at = wire_msg_begin(b, 'd');
+    orb_buf_append(b, data, len);
+    wire_msg_end(b, at);
+}
+
 void wire_msg_put_negotiate(orb_buf_t *b, uint32_t newest_minor, int nunknown,
                             const char *const *unknown) {
     size_t at = wire_msg_begin(b, 'v');
