@@ -382,6 +382,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     atomic_init(&rt->next_txn_id, 1);
     pthread_mutex_init(&rt->txn_lock, NULL);
     pthread_mutex_init(&rt->seq_lock, NULL);
+    pthread_mutex_init(&rt->prog_lock, NULL);
     pthread_mutex_init(&rt->wait_lock, NULL);
 
     if (mkdir(rt->data_dir, 0700) != 0 && errno != EEXIST) {
@@ -429,6 +430,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
 fail:
     pthread_mutex_destroy(&rt->txn_lock);
     pthread_mutex_destroy(&rt->seq_lock);
+    pthread_mutex_destroy(&rt->prog_lock);
     pthread_mutex_destroy(&rt->wait_lock);
     free(rt->data_dir);
     free(rt);
@@ -456,10 +458,12 @@ void act_runtime_stop(act_runtime_t *rt) {
     free(rt->workers);
     act__txn_registry_close(rt);
     act__seq_registry_close(rt);
+    act__progress_close(rt);
     st_db_close(rt->db);
     assert(rt->waits == NULL); /* every lane left the wait-for graph when it was removed */
     pthread_mutex_destroy(&rt->txn_lock);
     pthread_mutex_destroy(&rt->seq_lock);
+    pthread_mutex_destroy(&rt->prog_lock);
     pthread_mutex_destroy(&rt->wait_lock);
     orb_log(ORB_LOG_INFO, ACT_LOG, "actor runtime stopped");
     free(rt->data_dir);

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,18 @@ static void snap_save(act_runtime_t *rt, const act_actor_t *a, act_vec_t *v) {
     v->unsaved = 0;
     older_t o = {.keep = label};
     snap_each(rt, a, v, remove_older, &o);
+}
+
+/* A put / delete of the index's own entries in a transaction of ours, retried while RocksDB
+ * reports a lock busy: with lock_timeout 0 its lock manager only tries its stripe mutexes, so
+ * another thread writing at the same moment makes an uncontended key look busy. */
+static int own_write(st_txn_t *t, bool del, const char *k, size_t kn, const char *v, size_t vn,
+                     orb_err_t *err) {
+    for (int tries = 0;; tries++) {
+        int rc = del ? st_txn_delete(t, ST_CF_INDEX, k, kn, err) : st_txn_put(t, ST_CF_INDEX, k, kn, v, vn, err);
+        if (rc != ORB_AGAIN || tries >= 10000) return rc == ORB_AGAIN ? -1 : rc;
+        sched_yield();
+    }
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */
@@ -701,7 +714,7 @@ static int compact(act_runtime_t *rt, act_actor_t *a, act_vec_t *v, orb_err_t *e
         }
         if (!keep) {
             entry_key(&kb, a, v->index_id, l);
-            if ((rc = st_txn_delete(wr, ST_CF_INDEX, kb.data, kb.len, err)) != 0) break;
+            if ((rc = own_write(wr, true, kb.data, kb.len, NULL, 0, err)) != 0) break;
             v->pk_len[l] = 0;
             dropped++;
         }
@@ -846,10 +859,17 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
 
 /* ---- VEC_BUILD: every row of the shard, new labels ------------------------------------- */
 
-static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, Orbit__OpResult *res,
-                     orb_err_t *err) {
+/* pg_stat_progress_create_index phases (pgvector's) */
+#define PHASE_INIT 1
+#define PHASE_KMEANS 2
+#define PHASE_LOAD 3
+#define ADD_CHUNK 2048
+
+static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, uint64_t progress,
+                     Orbit__OpResult *res, orb_err_t *err) {
     act_runtime_t *rt = c->w->rt;
     if (!spec_ok(s, err)) return -1;
+    act__progress_add(rt, progress, PHASE_INIT, 0, 0);
     act_vec_t *old = vec_find(c->a, s->index_id);
     if (old) {
         vec_unlink(c->a, old);
@@ -914,10 +934,11 @@ static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, Orbit__OpResult 
         uint64_t label = v->next_label;
         map_set(v, label, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN, 0);
         entry_key(&kb, c->a, v->index_id, label);
-        if ((rc = st_txn_put(wr, ST_CF_INDEX, kb.data, kb.len, key + ST_KEY_PREFIX_LEN,
-                             kn - ST_KEY_PREFIX_LEN, err)) != 0)
+        if ((rc = own_write(wr, false, kb.data, kb.len, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN,
+                            err)) != 0)
             break;
         labels[n++] = (int64_t)label;
+        if (n % 1024 == 0) act__progress_add(rt, progress, PHASE_INIT, 1024, 0);
         if (++pending >= 10000) { /* keep the write transaction small */
             if ((rc = st_txn_commit(wr, err)) != 0) {
                 wr = NULL;
@@ -937,25 +958,37 @@ static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, Orbit__OpResult 
     }
     if (rd) st_txn_rollback(rd);
     orb_mcx_destroy(rm);
+    act__progress_add(rt, progress, PHASE_INIT, (int64_t)(n % 1024), 0);
     if (rc == 0) rc = index_create(v, &v->ix, err);
     if (rc == 0 && !vec_index_is_trained(v->ix)) {
         if (n == 0) {
             vec_index_destroy(v->ix); /* an empty IVFFlat shard: exact until rebuilt */
             v->ix = NULL;
         } else {
+            act__progress_add(rt, progress, PHASE_KMEANS, 0, 0);
             rc = vec_index_train(v->ix, n, x, err);
         }
     }
-    if (rc == 0 && v->ix && n) rc = vec_index_add(v->ix, n, x, labels, NULL, err);
+    act__progress_add(rt, progress, PHASE_LOAD, 0, 0);
+    /* in chunks, so pg_stat_progress_create_index moves */
+    for (size_t at = 0; rc == 0 && v->ix && at < n; at += ADD_CHUNK) {
+        size_t m = n - at < ADD_CHUNK ? n - at : ADD_CHUNK;
+        rc = vec_index_add(v->ix, m, x + at * v->dim, labels + at, NULL, err);
+        act__progress_add(rt, progress, PHASE_LOAD, 0, (int64_t)m);
+    }
     free(x);
     free(labels);
     orb_buf_free(&lo);
     orb_buf_free(&hi);
     orb_buf_free(&kb);
     if (rc != 0) {
+        orb_log(ORB_LOG_DEBUG, ACT_LOG, "vector index %u of table %u shard %u: build stopped rc=%d after %zu rows",
+                v->oid, c->a->table_id, c->a->shard, rc, n);
         vec_free(v);
         return rc;
     }
+    orb_log(ORB_LOG_INFO, ACT_LOG, "vector index %u of table %u shard %u built: %zu vectors",
+            v->oid, c->a->table_id, c->a->shard, n);
     v->unsaved = n ? n : 1;
     snap_save(rt, c->a, v);
     v->next = c->a->vecs;
@@ -970,7 +1003,7 @@ int act__vec_op(act_vec_ctx_t *c, const Orbit__ShardOp *op, Orbit__OpResult *res
     act_runtime_t *rt = c->w->rt;
     if (!c->a || c->a->type != ACT_TABLE_SHARD)
         return orb_err_set(err, PROTOCOL_VIOLATION, "vector operations address table shards");
-    if (op->kind == ORBIT__SHARD_OP__KIND__VEC_BUILD) return vec_build(c, op->vec, res, err);
+    if (op->kind == ORBIT__SHARD_OP__KIND__VEC_BUILD) return vec_build(c, op->vec, op->progress_id, res, err);
     if (op->kind == ORBIT__SHARD_OP__KIND__VEC_DROP) {
         if (!op->vec) return orb_err_set(err, PROTOCOL_VIOLATION, "VEC_DROP without an index");
         act_vec_t *v = vec_find(c->a, op->vec->index_id);

@@ -100,6 +100,17 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
 int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
                         uint32_t index_id, orb_err_t *err);
 
+/* ---- progress of long operations (act_progress.c) ------------------------------------- */
+/* A build's shards add to one entry: phase (the furthest any shard reached: 1 initializing,
+ * 2 performing k-means, 3 loading tuples), tuples total and done. */
+typedef struct act_progress {
+    int phase;
+    int64_t total, done;
+} act_progress_t;
+uint64_t act_progress_begin(act_runtime_t *rt); /* a new entry's id (never 0) */
+void act_progress_end(act_runtime_t *rt, uint64_t id);
+bool act_progress_get(act_runtime_t *rt, uint64_t id, act_progress_t *out); /* false: gone */
+
 /* ---- sequences ------------------------------------------------------------------------- */
 /* Sequences are non-transactional, as in PostgreSQL. Values are reserved in durable blocks,
  * so a restart never hands out a value twice (it may skip some). */

@@ -143,6 +143,11 @@ struct act_runtime {
     act_wait_t *waits;
     size_t nwaits;
 
+    /* progress entries (act_progress.c): prog_lock guards progress and prog_next (a leaf) */
+    pthread_mutex_t prog_lock;
+    struct act_progress_ent *progress;
+    uint64_t prog_next;
+
     /* sequences and oids: seq_lock guards seqs and the oid_* fields */
     pthread_mutex_t seq_lock;
     act_seq_ent_t *seqs;
@@ -230,6 +235,10 @@ int act__agg_finish(act_agg_t *a, Orbit__OpResult *res, orb_err_t *err);
 void act__agg_free(act_agg_t *a);
 /* A packed error reply (malloc'd). */
 uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len);
+
+/* act_progress.c: adds to entry id's counters (id 0: nothing); frees every entry at stop */
+void act__progress_add(act_runtime_t *rt, uint64_t id, int phase, int64_t total, int64_t done);
+void act__progress_close(act_runtime_t *rt);
 
 /* act_vec.c: the vector index operations of one request on a table-shard actor */
 typedef struct act_vec_ctx {

@@ -70,6 +70,8 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
                                   const char *application_name);
 /* Rolls back an open transaction. */
 void sql_session_destroy(sql_session_t *s);
+/* The process id the client was given in BackendKeyData (pg_backend_pid(), pg_stat_*). */
+void sql_session_set_pid(sql_session_t *s, int32_t pid);
 
 /* The settings reported in ParameterStatus at startup, in order; name/value pairs are
  * borrowed from the session. Returns the count. */

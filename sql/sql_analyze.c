@@ -34,7 +34,8 @@ static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t 
                       orb_err_t *err) {
     const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL;
     /* search_path resolution (sql_catalog.c) */
-    sql_table_t *t = sql_catalog_resolve(ac->sess, schema, rv->relname);
+    sql_table_t *t = q->kind == SQL_STMT_SELECT ? sql_catalog_resolve_read(ac->sess, schema, rv->relname)
+                                                : sql_catalog_resolve(ac->sess, schema, rv->relname);
     if (t && t->view_sql) { /* SELECT reads views through sql_from.c; DML cannot */
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "%s a view is not supported yet",
                     q->kind == SQL_STMT_INSERT   ? "inserting into"

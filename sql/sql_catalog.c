@@ -589,6 +589,11 @@ sql_table_t *sql_catalog_resolve(sql_session_t *s, const char *schema, const cha
     return t;
 }
 
+sql_table_t *sql_catalog_resolve_read(sql_session_t *s, const char *schema, const char *name) {
+    sql_table_t *t = sql_catalog_resolve(s, schema, name);
+    return t ? t : sql_sysrel_find(schema ? schema : "pg_catalog", name);
+}
+
 int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, size_t outn,
                                 orb_err_t *err) {
     sql_engine_t *e = sql_session_engine(s);

@@ -511,7 +511,7 @@ static int copy_to(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, orb
         /* COPY t [(cols)] TO: SELECT those columns */
         PgQuery__RangeVar *rv = st->relation;
         const char *schema = rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL;
-        sql_table_t *t = sql_catalog_resolve(cs->sess, schema, rv->relname);
+        sql_table_t *t = sql_catalog_resolve_read(cs->sess, schema, rv->relname);
         if (!t) {
             if (schema) return orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", schema, rv->relname);
             return orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->relname);

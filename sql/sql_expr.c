@@ -1305,7 +1305,7 @@ static int eval_session(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *ou
         return 0;
     }
     case SESS_BACKEND_PID:
-        out->v.i = 0;
+        out->v.i = ec->fn.session ? sql_session_pid(ec->fn.session) : 0;
         return 0;
     }
     out->isnull = true;

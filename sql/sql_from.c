@@ -108,7 +108,7 @@ static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t *
         return 0;
     }
     /* search_path resolution (sql_catalog.c) */
-    sql_table_t *t = sql_catalog_resolve(ac->sess, schema ? rv->schemaname : NULL, rv->relname);
+    sql_table_t *t = sql_catalog_resolve_read(ac->sess, schema ? rv->schemaname : NULL, rv->relname);
     if (!t) {
         if (schema)
             orb_err_set(err, UNDEFINED_TABLE, "relation \"%s.%s\" does not exist", rv->schemaname,

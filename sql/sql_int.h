@@ -91,6 +91,8 @@ typedef struct sql_table {
     int nfks;
     const Orbit__ForeignKeyDesc *const *fks;
     int **fk_cols;
+    /* a system relation (sql_sysrel.c): rows computed when scanned; never written */
+    const struct sql_sysrel_def *sys;
 } sql_table_t;
 
 struct sql_engine {
@@ -103,6 +105,16 @@ struct sql_engine {
     int64_t start_us;
     _Atomic int32_t next_backend;
 };
+
+/* Like sql_catalog_resolve, for reading (SELECT, COPY TO): also finds the system relations
+ * of pg_catalog (sql_sysrel.c). */
+sql_table_t *sql_catalog_resolve_read(sql_session_t *s, const char *schema_or_null, const char *name);
+/* System relations (sql_sysrel.c): a new reference to pg_catalog's `name`, or NULL. */
+sql_table_t *sql_sysrel_find(const char *schema, const char *name);
+/* Commands in progress, shown by pg_stat_progress_create_index: act_id names the actors'
+ * progress entry the command's shards report to. */
+void sql_progress_begin(sql_session_t *s, uint64_t act_id, uint32_t relid, uint32_t index_relid);
+void sql_progress_end(uint64_t act_id);
 
 /* Look up by (schema, name); schema NULL means "public". Returns a new reference or NULL. */
 sql_table_t *sql_catalog_get(sql_engine_t *e, const char *schema, const char *name);
@@ -640,6 +652,10 @@ void sql_result_describe(const sql_query_t *q, orb_mcx_t *mcx, sql_column_t **co
 #define SQL_SCAN_STOP 1
 /* Reads the rows of t that path selects, as rows of `width` columns with t's columns at
  * `offset`, and hands each to row_cb with its storage key. */
+/* The rows of a system relation (sql_sysrel.c), as sql_shard_scan delivers a table's. */
+int sql_sysrel_scan(sql_exec_ctx_t *xc, const sql_table_t *t, int offset, int width,
+                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
+                    orb_err_t *err);
 int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *path, int offset,
                    int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
@@ -657,6 +673,7 @@ bool sql_session_is_superuser(sql_session_t *s);
 int sql_copy_exec(sql_session_t *s, PgQuery__CopyStmt *st, orb_mcx_t *mcx, uint64_t txn_id,
                   const sql_sink_t *sink, sql_result_t *res, orb_err_t *err);
 const char *sql_session_user(sql_session_t *s);
+int32_t sql_session_pid(sql_session_t *s); /* the BackendKeyData process id (0: none) */
 /* The current value of a setting of the settings table (sql_settings.c) by name; "" when
  * there is no such setting. */
 const char *sql_session_setting(sql_session_t *s, const char *name);

@@ -43,6 +43,7 @@ typedef struct portal {
 
 struct sql_session {
     sql_engine_t *engine;
+    int32_t pid;
     orb_mcx_t *mcx;
     char *user;
     char *database;
@@ -113,6 +114,8 @@ const char *sql_session_setting(sql_session_t *s, const char *name) {
 }
 
 const char *sql_session_user(sql_session_t *s) { return s->user; }
+int32_t sql_session_pid(sql_session_t *s) { return s->pid; }
+void sql_session_set_pid(sql_session_t *s, int32_t pid) { s->pid = pid; }
 bool sql_session_is_superuser(sql_session_t *s) {
     return strcmp(sql_settings_get(&s->settings, sql_settings_find("is_superuser")), "on") == 0;
 }

@@ -485,6 +485,11 @@ int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p
                    int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err) {
+    if (t->sys) {
+        if (for_update)
+            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOR UPDATE of a system relation is not supported");
+        return sql_sysrel_scan(xc, t, offset, width, row_cb, arg, err);
+    }
     if (p->access == SQL_ACCESS_VECTOR) {
         if (for_update)
             return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOR UPDATE with a vector index scan is not supported yet");

@@ -193,8 +193,15 @@ int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t 
     op.kind = ORBIT__SHARD_OP__KIND__VEC_BUILD;
     op.index_id = u->index_id;
     op.vec = sql_vindex_spec(mcx, t, u);
+    /* the shards report to one progress entry (pg_stat_progress_create_index) */
+    act_runtime_t *rt = sql_session_rt(s);
+    op.progress_id = act_progress_begin(rt);
+    sql_progress_begin(s, op.progress_id, t->id, u->oid);
     uint64_t n;
-    if (broadcast(s, t, &op, &n, err) != 0) return -1;
+    int rc = broadcast(s, t, &op, &n, err);
+    sql_progress_end(op.progress_id);
+    act_progress_end(rt, op.progress_id);
+    if (rc != 0) return -1;
     if (u->vec_method == 2 && n < u->vec_lists) /* pgvector's notice: fewer rows than lists */
         sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "ivfflat index created with little data");
     return 0;
@@ -234,6 +241,8 @@ static bool stable_expr(const sql_expr_t *e) {
     case SQL_T_CONST:
     case SQL_T_PARAM:
         return true;
+    case SQL_T_SUBLINK: /* an uncorrelated scalar subquery runs once (PostgreSQL's InitPlan) */
+        return e->flag == SQL_SUBLINK_EXPR && !e->correlated;
     case SQL_T_CAST:
         return e->nargs == 1 && stable_expr(e->args[0]);
     case SQL_T_FUNC:

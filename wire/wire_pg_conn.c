@@ -375,6 +375,7 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
                     st.user);
         return fatal(c, &err);
     }
+    sql_session_set_pid(c->session, c->pid);
     for (int i = 0; i < st.nparams; i++) {
         const char *n = st.names[i];
         if (strcmp(n, "user") == 0 || strcmp(n, "database") == 0 ||
