@@ -142,7 +142,7 @@ static int key_append(orb_buf_t *b, Orbit__Datum *const *ds, size_t n, orb_err_t
     return 0;
 }
 
-static Orbit__Row *row_make(orb_mcx_t *mcx, const st_val_t *vals, size_t n) {
+Orbit__Row *act__row_make(orb_mcx_t *mcx, const st_val_t *vals, size_t n) {
     Orbit__Row *r = orb_alloc(mcx, sizeof *r);
     orbit__row__init(r);
     r->n_cols = n;
@@ -157,16 +157,14 @@ static int row_decode(orb_mcx_t *mcx, const char *p, size_t n, Orbit__Row **out,
     st_val_t *vals;
     size_t nvals;
     if (st_row_decode(p, n, mcx, &ver, &vals, &nvals, err) != 0) return -1;
-    *out = row_make(mcx, vals, nvals);
+    *out = act__row_make(mcx, vals, nvals);
     return 0;
 }
 
-/* Decodes the key columns after the 8-byte prefix. */
-static int key_decode(orb_mcx_t *mcx, const char *k, size_t n, Orbit__Row **out,
-                      orb_err_t *err) {
+int act__key_row(orb_mcx_t *mcx, const char *k, size_t n, size_t off, Orbit__Row **out,
+                 orb_err_t *err) {
     size_t cap = 4, nv = 0;
     st_val_t *vals = orb_alloc(mcx, cap * sizeof *vals);
-    size_t off = ST_KEY_PREFIX_LEN;
     while (off < n) {
         if (nv == cap) {
             vals = orb_realloc(mcx, vals, cap * sizeof *vals, cap * 2 * sizeof *vals);
@@ -175,7 +173,7 @@ static int key_decode(orb_mcx_t *mcx, const char *k, size_t n, Orbit__Row **out,
         if (st_key_decode(k, n, &off, mcx, &vals[nv], err) != 0) return -1;
         nv++;
     }
-    *out = row_make(mcx, vals, nv);
+    *out = act__row_make(mcx, vals, nv);
     return 0;
 }
 
@@ -293,7 +291,7 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
         if (fetch) {
             /* a local index entry: its last key columns name the row, in this shard */
             Orbit__Row *krow;
-            if ((rc = key_decode(ex->mcx, k, kn, &krow, err)) != 0) break;
+            if ((rc = act__key_row(ex->mcx, k, kn, ST_KEY_PREFIX_LEN, &krow, err)) != 0) break;
             if (krow->n_cols < op->fetch_pk_cols) {
                 rc = orb_err_set(err, DATA_CORRUPTED, "index entry shorter than its primary key");
                 break;
@@ -332,7 +330,7 @@ static int op_scan(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res, o
             if ((rc = row_decode(ex->mcx, v, vn, &row, err)) != 0) break;
         }
         Orbit__Row *krow;
-        if ((rc = key_decode(ex->mcx, k, kn, &krow, err)) != 0) break;
+        if ((rc = act__key_row(ex->mcx, k, kn, ST_KEY_PREFIX_LEN, &krow, err)) != 0) break;
         rowvec_push(ex->mcx, &keys, krow);
         if (row) rowvec_push(ex->mcx, &rows, row);
     }

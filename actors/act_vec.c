@@ -415,6 +415,24 @@ static bool spec_ok(const Orbit__VecSpec *s, orb_err_t *err) {
     return true;
 }
 
+/* A new, empty state for index spec s (pgvector's defaults for options left 0). */
+static act_vec_t *vec_new(const Orbit__VecSpec *s) {
+    act_vec_t *v = calloc(1, sizeof *v);
+    if (!v) orb_panic("out of memory activating a vector index");
+    v->index_id = s->index_id;
+    v->method = s->method;
+    v->metric = s->metric;
+    v->dim = s->dim;
+    v->m = s->m ? s->m : 16;
+    v->ef_construction = s->ef_construction ? s->ef_construction : 64;
+    v->lists = s->lists ? s->lists : 100;
+    v->slot = s->slot;
+    v->elem = s->elem;
+    v->oid = s->oid;
+    v->next_label = 1;
+    return v;
+}
+
 /* The actor's state for index spec, loaded on first use. */
 static int vec_get(act_runtime_t *rt, act_actor_t *a, const Orbit__VecSpec *s, act_vec_t **out,
                    orb_err_t *err) {
@@ -430,19 +448,7 @@ static int vec_get(act_runtime_t *rt, act_actor_t *a, const Orbit__VecSpec *s, a
         *out = v;
         return 0;
     }
-    v = calloc(1, sizeof *v);
-    if (!v) orb_panic("out of memory activating a vector index");
-    v->index_id = s->index_id;
-    v->method = s->method;
-    v->metric = s->metric;
-    v->dim = s->dim;
-    v->m = s->m ? s->m : 16;
-    v->ef_construction = s->ef_construction ? s->ef_construction : 64;
-    v->lists = s->lists ? s->lists : 100;
-    v->slot = s->slot;
-    v->elem = s->elem;
-    v->oid = s->oid;
-    v->next_label = 1;
+    v = vec_new(s);
     if (vec_load(rt, a, v, err) != 0) {
         vec_free(v);
         return -1;
@@ -550,29 +556,6 @@ static bool pkset_add(pkset_t *s, const char *p, size_t n) {
     return true;
 }
 
-static Orbit__Row *row_of(orb_mcx_t *mcx, const st_val_t *vals, size_t n) {
-    Orbit__Row *r = orb_alloc(mcx, sizeof *r);
-    orbit__row__init(r);
-    r->n_cols = n;
-    r->cols = orb_alloc(mcx, (n ? n : 1) * sizeof *r->cols);
-    for (size_t i = 0; i < n; i++) r->cols[i] = act__datum_from_val(mcx, &vals[i]);
-    return r;
-}
-
-static Orbit__Row *pk_row(orb_mcx_t *mcx, const char *pk, size_t n, orb_err_t *err) {
-    size_t cap = 4, nv = 0, off = 0;
-    st_val_t *vals = orb_alloc(mcx, cap * sizeof *vals);
-    while (off < n) {
-        if (nv == cap) {
-            vals = orb_realloc(mcx, vals, cap * sizeof *vals, cap * 2 * sizeof *vals);
-            cap *= 2;
-        }
-        if (st_key_decode(pk, n, &off, mcx, &vals[nv], err) != 0) return NULL;
-        nv++;
-    }
-    return row_of(mcx, vals, nv);
-}
-
 /* Every row of the shard, exact distances, the nearest k (NaN distances last). */
 static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k, hit_t **out,
                       size_t *nout, orb_err_t *err) {
@@ -639,7 +622,7 @@ static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k
             if ((rc = st_row_decode(val, vn, c->mcx, &ver, &vals, &nvals, err)) != 0) break;
             res[w] = h[i];
             res[w].pk = orb_memdup(c->mcx, h[i].pk, h[i].pkn ? h[i].pkn : 1);
-            res[w].row = row_of(c->mcx, vals, nvals);
+            res[w].row = act__row_make(c->mcx, vals, nvals);
             w++;
         }
         orb_buf_free(&kb);
@@ -801,7 +784,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
                 hs[n].label = (uint64_t)l[i];
                 hs[n].pk = orb_memdup(c->mcx, pk, pkn);
                 hs[n].pkn = pkn;
-                hs[n].row = row_of(c->mcx, vals, nvals);
+                hs[n].row = act__row_make(c->mcx, vals, nvals);
                 n++;
             }
             free(seen.h);
@@ -843,7 +826,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
     for (size_t i = 0; i < nh; i++) {
         res->rows[i] = hits[i].row;
         res->dists[i] = hits[i].dist;
-        if (!(res->pks[i] = pk_row(c->mcx, hits[i].pk, hits[i].pkn, err))) return -1;
+        if (act__key_row(c->mcx, hits[i].pk, hits[i].pkn, 0, &res->pks[i], err) != 0) return -1;
     }
     res->count = nh;
     v->dead_seen += dead;
@@ -876,19 +859,7 @@ static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, uint64_t progres
         snap_each(rt, c->a, old, remove_all, NULL);
         vec_free(old);
     }
-    act_vec_t *v = calloc(1, sizeof *v);
-    if (!v) orb_panic("out of memory building a vector index");
-    v->index_id = s->index_id;
-    v->method = s->method;
-    v->metric = s->metric;
-    v->dim = s->dim;
-    v->m = s->m ? s->m : 16;
-    v->ef_construction = s->ef_construction ? s->ef_construction : 64;
-    v->lists = s->lists ? s->lists : 100;
-    v->slot = s->slot;
-    v->elem = s->elem;
-    v->oid = s->oid;
-    v->next_label = 1;
+    act_vec_t *v = vec_new(s);
     snap_each(rt, c->a, v, remove_all, NULL);
 
     orb_buf_t lo, hi, kb;

@@ -221,6 +221,11 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
                        uint8_t **out, size_t *outlen, uint64_t *holder);
 /* Datum <-> storage value. to_val borrows from d; from_val allocates in mcx. */
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err);
+/* A row of n values (datums allocated in mcx, bytes borrowed from vals). */
+Orbit__Row *act__row_make(orb_mcx_t *mcx, const st_val_t *vals, size_t n);
+/* The encoded key values of k[off..n) as a row (allocated in mcx). */
+int act__key_row(orb_mcx_t *mcx, const char *k, size_t n, size_t off, Orbit__Row **out,
+                 orb_err_t *err);
 Orbit__Datum *act__datum_from_val(orb_mcx_t *mcx, const st_val_t *v);
 
 /* ---- partial aggregation inside a shard (act_agg.c) -------------------------------------- */
