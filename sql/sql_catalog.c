@@ -312,7 +312,7 @@ int sql_catalog_drop_table(sql_engine_t *e, const char *schema, const char *name
     pthread_rwlock_unlock(&e->cat_lock);
     /* rows go after the record: a crash in between leaves unreachable rows, never a table
      * without its rows (table ids are never reused). */
-    if (!t->view_sql && act_table_drop_data(e->rt, t->id, err) != 0)
+    if (!t->view_sql && (sql_vindex_forget_all(e->rt, t, err) != 0 || act_table_drop_data(e->rt, t->id, err) != 0))
         orb_log(ORB_LOG_WARN, "sql", "could not remove rows of dropped table id=%u: %s", t->id,
                 err->message);
     for (int c = 0; c < t->ncols; c++)

@@ -603,7 +603,8 @@ int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts, orb_err_t *er
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
         sql_table_t *t = tabs[i];
-        rc = act_table_drop_data(e->rt, t->id, err);
+        rc = sql_vindex_forget_all(e->rt, t, err);
+        if (rc == 0) rc = act_table_drop_data(e->rt, t->id, err);
         if (rc != 0 || !ts->restart_seqs) continue;
         sql_seq_def_t *seqs = NULL;
         int ns = 0;

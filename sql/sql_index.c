@@ -291,7 +291,7 @@ int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx,
         int rc = sql_catalog_replace_table(e, d, err);
         orbit__table_desc__free_unpacked(d, NULL);
         if (rc == 0) rc = act_index_drop_data(sql_session_rt(s), t->id, t->nshards, index_id, err);
-        if (rc == 0 && u->vec_method) rc = sql_vindex_drop(s, t, u, mcx, err);
+        if (rc == 0 && u->vec_method) rc = sql_vindex_drop(sql_session_rt(s), t, u, mcx, err);
         sql_table_release(t);
         if (rc != 0) return -1;
     }

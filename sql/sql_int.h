@@ -713,8 +713,11 @@ int sql_vindex_define(const sql_table_t *t, PgQuery__IndexStmt *is, const char *
  * catalog); drops it from every shard's memory and disk. */
 int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
                      orb_err_t *err);
-int sql_vindex_drop(sql_session_t *s, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
+int sql_vindex_drop(act_runtime_t *rt, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
                     orb_err_t *err);
+/* Drops every vector index of t from the shards' memory and disk (before DROP TABLE and
+ * TRUNCATE remove the rows: a later use rebuilds from what is left). */
+int sql_vindex_forget_all(act_runtime_t *rt, const sql_table_t *t, orb_err_t *err);
 /* The index as the shards build it (allocated in mcx). */
 Orbit__VecSpec *sql_vindex_spec(orb_mcx_t *mcx, const sql_table_t *t, const sql_unique_t *u);
 /* Planner: a single-table SELECT ... ORDER BY col <op> q LIMIT k that a vector index of col

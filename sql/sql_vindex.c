@@ -161,9 +161,8 @@ Orbit__VecSpec *sql_vindex_spec(orb_mcx_t *mcx, const sql_table_t *t, const sql_
 }
 
 /* One op to every shard of t outside any transaction, in parallel; the counts summed. */
-static int broadcast(sql_session_t *s, const sql_table_t *t, Orbit__ShardOp *op, uint64_t *count,
+static int broadcast(act_runtime_t *rt, const sql_table_t *t, Orbit__ShardOp *op, uint64_t *count,
                      orb_err_t *err) {
-    act_runtime_t *rt = sql_session_rt(s);
     act_call_t **calls = calloc(t->nshards ? t->nshards : 1, sizeof *calls);
     if (!calls) orb_panic("out of memory");
     for (uint32_t sh = 0; sh < t->nshards; sh++) {
@@ -198,7 +197,7 @@ int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t 
     op.progress_id = act_progress_begin(rt);
     sql_progress_begin(s, op.progress_id, t->id, u->oid);
     uint64_t n;
-    int rc = broadcast(s, t, &op, &n, err);
+    int rc = broadcast(rt, t, &op, &n, err);
     sql_progress_end(op.progress_id);
     act_progress_end(rt, op.progress_id);
     if (rc != 0) return -1;
@@ -207,13 +206,22 @@ int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t 
     return 0;
 }
 
-int sql_vindex_drop(sql_session_t *s, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
+int sql_vindex_drop(act_runtime_t *rt, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
                     orb_err_t *err) {
     Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
     op.kind = ORBIT__SHARD_OP__KIND__VEC_DROP;
     op.index_id = u->index_id;
     op.vec = sql_vindex_spec(mcx, t, u);
-    return broadcast(s, t, &op, NULL, err);
+    return broadcast(rt, t, &op, NULL, err);
+}
+
+int sql_vindex_forget_all(act_runtime_t *rt, const sql_table_t *t, orb_err_t *err) {
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "vindex forget");
+    int rc = 0;
+    for (int u = 0; u < t->nunique && rc == 0; u++)
+        if (t->uniques[u].vec_method) rc = sql_vindex_drop(rt, t, &t->uniques[u], mcx, err);
+    orb_mcx_destroy(mcx);
+    return rc;
 }
 
 int sql_vindex_add(sql_wb_t *wb, const sql_table_t *t, const sql_unique_t *u,
