@@ -150,6 +150,11 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
  * -------------------------------------------------------------- */
 int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts,
                       orb_err_t *err);
+/* ---- VACUUM / ANALYZE (sql_vacuum.c): validated as PostgreSQL does, nothing to do -------- */
+/* in_txn_block: inside BEGIN or a Query of several statements (VACUUM fails with 25001). */
+int sql_exec_vacuum(sql_session_t *s, PgQuery__VacuumStmt *vs, bool in_txn_block,
+                    orb_err_t *err);
+
 /* Drops one table (catalog record, rows, owned sequences). */
 int sql_ddl_drop_table(sql_session_t *s, sql_table_t *t, orb_err_t *err);
 

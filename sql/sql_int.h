@@ -682,6 +682,9 @@ int64_t sql_session_txn_start(sql_session_t *s);
 /* Emits a NOTICE through the statement's sink. */
 void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Emits a WARNING through the statement's sink. */
+void sql_session_warning(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* utility statements (sql_ddl.c, sql_set.c) */
 /* CHECK and FOREIGN KEY constraints (sql_constraint.c) */
