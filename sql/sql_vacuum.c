@@ -197,7 +197,7 @@ int sql_exec_vacuum(sql_session_t *s, PgQuery__VacuumStmt *vs, bool in_txn_block
             sql_session_warning(s, ORB_SQLSTATE_WARNING,
                                 "skipping \"%s\" --- cannot vacuum non-tables or special system tables",
                                 name);
-        if (analyze)
+        if (analyze && !vacuum) /* vacuum() skips ANALYZE where vacuum_rel skipped */
             sql_session_warning(s, ORB_SQLSTATE_WARNING,
                                 "skipping \"%s\" --- cannot analyze non-tables or special system tables",
                                 name);
