@@ -281,9 +281,11 @@ static int n_log10(ARGS) { /* log(numeric) is SQL "select log(10, $1)" */
     ARR_TRAMP1(impl, 4) ARR_TRAMP1(impl, 5) ARR_TRAMP1(impl, 6) ARR_TRAMP1(impl, 7)          \
     ARR_TRAMP1(impl, 8) ARR_TRAMP1(impl, 9) ARR_TRAMP1(impl, 10) ARR_TRAMP1(impl, 11)        \
     ARR_TRAMP1(impl, 12) ARR_TRAMP1(impl, 13) ARR_TRAMP1(impl, 14) ARR_TRAMP1(impl, 15)      \
+    ARR_TRAMP1(impl, 16)                                                                     \
     static const sql_fn_cb impl##_tab[SQL__ARRAY_NELEM] = {                                  \
         impl##_0, impl##_1, impl##_2, impl##_3, impl##_4, impl##_5, impl##_6, impl##_7,      \
-        impl##_8, impl##_9, impl##_10, impl##_11, impl##_12, impl##_13, impl##_14, impl##_15};
+        impl##_8, impl##_9, impl##_10, impl##_11, impl##_12, impl##_13, impl##_14, impl##_15, \
+        impl##_16};
 ARR_TRAMP(append)
 ARR_TRAMP(prepend)
 ARR_TRAMP(cat)
@@ -1459,6 +1461,7 @@ static int f_part_d(ARGS) {
 #define TZ SQL_OID_TIMESTAMPTZ
 #define UU SQL_OID_UUID
 #define NM SQL_OID_NAME
+#define CH SQL_OID_CHAR
 #define OI SQL_OID_OID
 #define JB SQL_OID_JSONB
 #define JS SQL_OID_JSON
@@ -1487,7 +1490,7 @@ static const sql_builtin_t builtins[] = {
     ARITH(F4, f4), ARITH(F8, f8), OP2("^", F8, F8, F8, f8_pow),
     ARITH(NU, n), OP2("%", NU, NU, NU, n_mod),
     CMPS(I2, ci), CMPS(I4, ci), CMPS(I8, ci), CMPS(OI, ci), CMPS(F4, cf), CMPS(F8, cf),
-    CMPS(NU, cn), CMPS(TX, ct), CMPS(NM, ct), CMPS(BC, cc), CMPS(BY, ct), CMPS(UU, ct),
+    CMPS(NU, cn), CMPS(TX, ct), CMPS(NM, ct), CMPS(CH, ct), CMPS(BC, cc), CMPS(BY, ct), CMPS(UU, ct),
     CMPS(B, cb), CMPS(DT, ci), CMPS(TS, ci), CMPS(TZ, ci), CMPS(JB, ct),
     OP2("||", TX, TX, TX, t_cat), OP2("||", BY, BY, BY, b_cat),
     OP2("||", TX, ANY, TX, t_cat), OP2("||", ANY, TX, TX, t_cat), /* anytextcat, textanycat */
@@ -1645,6 +1648,8 @@ static const sql_builtin_t builtins[] = {
     FNV("nextval", 1, I8, sql_fn_nextval, TX), FNV("currval", 1, I8, sql_fn_currval, TX),
     FNV("setval", 2, I8, sql_fn_setval, TX, I8), FNV("setval", 3, I8, sql_fn_setval, TX, I8, B),
     FNV("lastval", 0, I8, sql_fn_lastval, 0),
+    /* schemas (sql_schema.c) */
+    FNV("current_schemas", 1, SQL_OID_NAME_ARRAY, sql_fn_current_schemas, B),
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

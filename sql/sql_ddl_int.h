@@ -141,6 +141,21 @@ int sql_fn_lastval(sql_fn_ctx_t *ctx, const sql_value_t *args, int nargs,
 /* public, pg_catalog and information_schema always exist. */
 int sql_schema_exists(sql_engine_t *e, const char *name, bool *exists,
                       orb_err_t *err);
+/* current_schemas(include_implicit boolean) -> name[]: the schemas of search_path that
+ * exist, in order, with pg_catalog first when include_implicit (PostgreSQL 15). */
+int sql_fn_current_schemas(sql_fn_ctx_t *ctx, const sql_value_t *args, int nargs,
+                           sql_value_t *result, orb_err_t *err);
+/* The oid of schema name (fixed for pg_catalog 11, public 2200, information_schema 13183);
+ * *exists false when there is no such schema. */
+int sql_schema_oid(sql_engine_t *e, const char *name, uint32_t *oid, bool *exists,
+                   orb_err_t *err);
+/* Every schema as (name, oid), the built-in ones first, then the others in name order;
+ * *out malloc'd, caller frees. */
+typedef struct sql_schema_entry {
+  char name[64];
+  uint32_t oid;
+} sql_schema_entry_t;
+int sql_schema_list(sql_engine_t *e, sql_schema_entry_t **out, int *n, orb_err_t *err);
 int sql_exec_create_schema(sql_session_t *s, PgQuery__CreateSchemaStmt *cs,
                            orb_err_t *err);
 int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
@@ -150,6 +165,11 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
  * -------------------------------------------------------------- */
 int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts,
                       orb_err_t *err);
+/* ---- VACUUM / ANALYZE (sql_vacuum.c): validated as PostgreSQL does, nothing to do -------- */
+/* in_txn_block: inside BEGIN or a Query of several statements (VACUUM fails with 25001). */
+int sql_exec_vacuum(sql_session_t *s, PgQuery__VacuumStmt *vs, bool in_txn_block,
+                    orb_err_t *err);
+
 /* Drops one table (catalog record, rows, owned sequences). */
 int sql_ddl_drop_table(sql_session_t *s, sql_table_t *t, orb_err_t *err);
 

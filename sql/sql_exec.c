@@ -1296,6 +1296,13 @@ double sql_clock_ms(void) {
 }
 
 int sql_exec_query(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, orb_err_t *err) {
+    if (xc->lateral_row) {
+        /* a LATERAL join's left row belongs to the query running the join, not to the
+         * queries it starts (their rows have other widths) */
+        sql_exec_ctx_t x = *xc;
+        x.lateral_row = NULL;
+        return sql_exec_query(&x, q, res, err);
+    }
     if (xc->instrument) {
         double t0 = sql_clock_ms();
         int64_t n0 = res->nrows;

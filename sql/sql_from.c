@@ -11,7 +11,8 @@
 
 typedef struct from_ctx {
     sql_analyze_ctx_t *ac;
-    sql_scope_t *parent; /* the enclosing query (FROM items are not LATERAL) */
+    sql_scope_t *parent; /* the enclosing query (a LATERAL subquery also sees this one's
+                          * FROM items before it) */
     sql_query_t *q;
     sql_scope_t *sc;     /* the scope being built */
     int rtecap;
@@ -162,8 +163,6 @@ static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t *
 static int analyze_subselect(from_ctx_t *fc, PgQuery__RangeSubselect *rs, sql_from_t **out,
                              orb_err_t *err) {
     sql_analyze_ctx_t *ac = fc->ac;
-    if (rs->lateral)
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "LATERAL subqueries are not supported yet");
     if (!rs->alias || !rs->alias->aliasname || !rs->alias->aliasname[0]) {
         orb_err_set(err, SYNTAX_ERROR, "subquery in FROM must have an alias");
         orb_err_hint(err, "For example, FROM (SELECT ...) [AS] foo.");
@@ -173,9 +172,23 @@ static int analyze_subselect(from_ctx_t *fc, PgQuery__RangeSubselect *rs, sql_fr
         return orb_err_set(err, SYNTAX_ERROR, "malformed subquery in FROM");
     sql_query_t *sub;
     bool corr = false;
-    if (sql_analyze_subquery(ac, fc->parent, rs->subquery->select_stmt, &sub, &corr, err) != 0)
-        return -1;
-    if (corr && fc->sc->level_corr) *fc->sc->level_corr = true;
+    if (rs->lateral) {
+        /* LATERAL: one more scope level between the subquery and the enclosing query, the
+         * FROM items analyzed so far (the ON scope's way); a name found there becomes an
+         * outer reference of level 1 into the left rows, and one found further up marks this
+         * query correlated through the copied level_corr */
+        sql_scope_t lat = *fc->sc;
+        lat.nrtes = fc->q->nrtes;
+        lat.rtes = fc->q->rtes;
+        lat.parent = fc->parent;
+        lat.allow_agg = false;
+        if (sql_analyze_subquery(ac, &lat, rs->subquery->select_stmt, &sub, &corr, err) != 0)
+            return -1;
+    } else {
+        if (sql_analyze_subquery(ac, fc->parent, rs->subquery->select_stmt, &sub, &corr, err) != 0)
+            return -1;
+        if (corr && fc->sc->level_corr) *fc->sc->level_corr = true;
+    }
     sql_rte_t *r = new_rte(fc, rs->alias->aliasname, sub->ntargets);
     if (!r) return dup_alias(err, rs->alias->aliasname, -1);
     for (int c = 0; c < sub->ntargets; c++) {
@@ -187,6 +200,9 @@ static int analyze_subselect(from_ctx_t *fc, PgQuery__RangeSubselect *rs, sql_fr
     sql_from_t *f = orb_alloc0(ac->mcx, sizeof *f);
     f->kind = SQL_FROM_SUBQUERY;
     f->sub = sub;
+    /* a LATERAL subquery that reads nothing outside itself runs once, like any other; its
+     * outer references otherwise count the left rows as one level */
+    f->lateral = rs->lateral && corr;
     f->rte = fc->q->nrtes - 1;
     f->offset = r->offset;
     f->width = r->ncols;
@@ -835,8 +851,56 @@ static int index_nl_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_
     return 0;
 }
 
+static bool has_lateral(const sql_from_t *f) {
+    if (!f) return false;
+    if (f->kind == SQL_FROM_JOIN) return has_lateral(f->left) || has_lateral(f->right);
+    return f->lateral;
+}
+
+/* A join whose right side reads the left side's columns (LATERAL): the right side runs once
+ * per left row, with that row (over any enclosing lateral row) as xc->lateral_row. */
+static int lateral_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
+                        orb_err_t *err) {
+    if (f->jointype == SQL_JOIN_RIGHT || f->jointype == SQL_JOIN_FULL)
+        return orb_err_set(err, INVALID_COLUMN_REFERENCE,
+                           "the combining JOIN type must be INNER or LEFT for a LATERAL reference");
+    sql_rowset_t L = {0};
+    if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
+    int width = q->width;
+    for (int64_t l = 0; l < L.n; l++) {
+        const sql_value_t *lrow = L.rows[l];
+        const sql_value_t *ctx = lrow;
+        if (xc->lateral_row) {
+            sql_value_t *c = orb_alloc(xc->mcx, sizeof *c * (size_t)(width + 1));
+            memcpy(c, xc->lateral_row, sizeof *c * (size_t)width);
+            memcpy(c + f->left->offset, lrow + f->left->offset, sizeof *c * (size_t)f->left->width);
+            ctx = c;
+        }
+        sql_exec_ctx_t x = *xc;
+        x.lateral_row = ctx;
+        sql_rowset_t R = {0};
+        if (sql_from_exec(&x, q, f->right, &R, err) != 0) return -1;
+        bool matched = false;
+        for (int64_t r = 0; r < R.n; r++) {
+            sql_value_t *c = combine(xc, lrow, R.rows[r], f->right, width);
+            bool ok = true;
+            if (f->quals) {
+                sql_eval_ctx_t ec = sql_eval_ctx(&x, c);
+                if (sql_expr_eval_bool(&ec, f->quals, &ok, err) != 0) return -1;
+            }
+            if (!ok) continue;
+            matched = true;
+            sql_rowset_add(out, xc->mcx, c);
+        }
+        if (!matched && f->jointype == SQL_JOIN_LEFT)
+            sql_rowset_add(out, xc->mcx, with_nulls(xc, lrow, f->right, width));
+    }
+    return 0;
+}
+
 static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rowset_t *out,
                      orb_err_t *err) {
+    if (has_lateral(f->right)) return lateral_join(xc, q, f, out, err);
     sql_rowset_t L = {0}, R = {0};
     sql_expr_t **lkeys = pk_from_right(xc->mcx, q, f);
     if (lkeys) {
@@ -1035,7 +1099,21 @@ static int from_exec(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rows
         }
         sql_result_t res;
         memset(&res, 0, sizeof res);
-        if (sql_exec_query(xc, f->sub, &res, err) != 0) return -1;
+        if (f->lateral) {
+            /* the left rows are the subquery's innermost outer level */
+            if (!xc->lateral_row) return orb_err_set(err, INTERNAL_ERROR, "LATERAL subquery without its row");
+            const sql_value_t **outer = orb_alloc(xc->mcx, sizeof *outer * (size_t)(xc->nouter + 1));
+            for (int i = 0; i < xc->nouter; i++) outer[i] = xc->outer[i];
+            outer[xc->nouter] = xc->lateral_row;
+            sql_exec_ctx_t x = *xc;
+            x.outer = outer;
+            x.nouter = xc->nouter + 1;
+            x.lateral_row = NULL;
+            x.row_mcx = NULL;
+            if (sql_exec_query(&x, f->sub, &res, err) != 0) return -1;
+        } else if (sql_exec_query(xc, f->sub, &res, err) != 0) {
+            return -1;
+        }
         widen(xc, res.rows, res.nrows, f->width, f->offset, q->width, out);
         return 0;
     }

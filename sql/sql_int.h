@@ -448,6 +448,8 @@ typedef struct sql_from {
     struct sql_expr *filter;  /* TABLE: WHERE conjuncts pushed down to the scan */
     sql_path_t path;          /* TABLE: how the scan reaches its rows */
     bool nullable;            /* under the nullable side of an outer join */
+    bool lateral;             /* SUBQUERY: LATERAL and reading the FROM items before it, so
+                               * run once per row of them (sql_exec_ctx_t.lateral_row) */
     /* what "*" expands to, in order */
     int nstar;
     struct sql_expr **star;
@@ -589,6 +591,9 @@ typedef struct sql_exec_ctx {
     const sql_value_t *const *outer; /* rows of the enclosing queries (subqueries) */
     int nouter;
     bool instrument;         /* EXPLAIN ANALYZE: record rows and times in the plan */
+    /* while a join runs its right side per left row (LATERAL): the left side's columns, in
+     * a row of the query's full width; a lateral subquery sees it as its innermost outer row */
+    const sql_value_t *lateral_row;
 } sql_exec_ctx_t;
 
 /* EXPLAIN [ANALYZE] (sql_explain.c): the plan of an analyzed query as text lines, in res
@@ -681,6 +686,9 @@ const char *sql_session_database(sql_session_t *s);
 int64_t sql_session_txn_start(sql_session_t *s);
 /* Emits a NOTICE through the statement's sink. */
 void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Emits a WARNING through the statement's sink. */
+void sql_session_warning(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* utility statements (sql_ddl.c, sql_set.c) */

@@ -245,3 +245,110 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
   }
   return 0;
 }
+
+/* ---- oids, the list of schemas, current_schemas (pg_namespace, search_path) ----------- */
+
+/* The built-in schemas and the oids PostgreSQL 15 gives them (information_schema's is
+ * assigned by initdb there; Orbit fixes one below 16384). */
+static const sql_schema_entry_t builtin_schemas[] = {
+    {"pg_catalog", 11}, {"public", 2200}, {"information_schema", 13183}};
+#define NBUILTIN_SCHEMAS (sizeof builtin_schemas / sizeof builtin_schemas[0])
+
+typedef struct schema_list {
+  sql_schema_entry_t *v;
+  int n, cap;
+} schema_list_t;
+
+static int schema_list_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
+  schema_list_t *l = arg;
+  if (key->n_cols < 2 || key->cols[1]->v_case != ORBIT__DATUM__V_S) return 0;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 8;
+    l->v = realloc(l->v, sizeof *l->v * (size_t)l->cap);
+    if (!l->v) orb_panic("out of memory");
+  }
+  sql_schema_entry_t *s = &l->v[l->n++];
+  size_t n = key->cols[1]->s.len < sizeof s->name - 1 ? key->cols[1]->s.len : sizeof s->name - 1;
+  memcpy(s->name, key->cols[1]->s.data, n);
+  s->name[n] = 0;
+  s->oid = row->n_cols > 0 && row->cols[0]->v_case == ORBIT__DATUM__V_I ? (uint32_t)row->cols[0]->i
+                                                                      : 0;
+  return 0;
+}
+
+int sql_schema_list(sql_engine_t *e, sql_schema_entry_t **out, int *n, orb_err_t *err) {
+  schema_list_t l = {0};
+  l.cap = (int)NBUILTIN_SCHEMAS + 8;
+  l.v = malloc(sizeof *l.v * (size_t)l.cap);
+  if (!l.v) orb_panic("out of memory");
+  for (size_t i = 0; i < NBUILTIN_SCHEMAS; i++) l.v[l.n++] = builtin_schemas[i];
+  sql_cat_key_t k = {1, {SCHEMA_TAG}};
+  if (sql_catalog_record_scan(e, &k, false, schema_list_cb, &l, err) != 0) {
+    free(l.v);
+    return -1;
+  }
+  *out = l.v;
+  *n = l.n;
+  return 0;
+}
+
+static int oid_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
+  (void)key;
+  *(uint32_t *)arg = row->n_cols > 0 && row->cols[0]->v_case == ORBIT__DATUM__V_I
+                         ? (uint32_t)row->cols[0]->i
+                         : 0;
+  return 0;
+}
+
+int sql_schema_oid(sql_engine_t *e, const char *name, uint32_t *oid, bool *exists,
+                   orb_err_t *err) {
+  *oid = 0;
+  *exists = false;
+  for (size_t i = 0; i < NBUILTIN_SCHEMAS; i++) {
+    if (strcmp(builtin_schemas[i].name, name) == 0) {
+      *oid = builtin_schemas[i].oid;
+      *exists = true;
+      return 0;
+    }
+  }
+  uint32_t o = UINT32_MAX;
+  sql_cat_key_t k = {2, {SCHEMA_TAG, name}};
+  if (sql_catalog_record_scan(e, &k, true, oid_cb, &o, err) != 0) return -1;
+  if (o != UINT32_MAX) {
+    *oid = o;
+    *exists = true;
+  }
+  return 0;
+}
+
+int sql_fn_current_schemas(sql_fn_ctx_t *ctx, const sql_value_t *args, int nargs,
+                           sql_value_t *result, orb_err_t *err) {
+  (void)nargs;
+  sql_session_t *s = ctx->session;
+  char path[32][64];
+  int np = s ? sql_search_path(s, path, 32) : 0;
+  sql_value_t el[33];
+  int n = 0;
+  /* pg_catalog is searched first unless the path names it (namespace.c) */
+  bool cat_listed = false;
+  for (int i = 0; i < np; i++) cat_listed |= strcmp(path[i], "pg_catalog") == 0;
+  if (args[0].v.b && !cat_listed) {
+    memset(&el[n], 0, sizeof el[n]);
+    el[n].v.s.p = "pg_catalog";
+    el[n].v.s.n = 10;
+    n++;
+  }
+  for (int i = 0; i < np; i++) {
+    bool exists = false;
+    if (sql_schema_exists(sql_session_engine(s), path[i], &exists, err) != 0) return -1;
+    if (!exists) continue;
+    bool dup = false;
+    for (int k = 0; k < n; k++) dup |= strcmp(el[k].v.s.p, path[i]) == 0;
+    if (dup) continue;
+    memset(&el[n], 0, sizeof el[n]);
+    el[n].v.s.p = orb_strdup(ctx->mcx, path[i]);
+    el[n].v.s.n = (uint32_t)strlen(path[i]);
+    n++;
+  }
+  return sql_array_build(SQL_OID_NAME, el, n, ctx->mcx, result, err);
+}

@@ -54,6 +54,7 @@ struct sql_session {
     bool in_block;             /* BEGIN seen */
     bool failed;               /* an error inside a block: only ROLLBACK works */
     bool implicit_failed;      /* an error in an implicit transaction (extended protocol) */
+    bool multi_stmt;           /* the simple Query being run has several statements */
     act_isolation_t block_iso;
     int64_t txn_start_us;
     bool txn_queried;          /* a statement ran in the block (SET TRANSACTION too late) */
@@ -137,6 +138,19 @@ void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, 
     orb_err_clear(&n);
     n.code = code;
     n.severity = ORB_SEV_NOTICE;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n.message, sizeof n.message, fmt, ap);
+    va_end(ap);
+    s->sink->notice(s->sink->arg, &n);
+}
+
+void sql_session_warning(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...) {
+    if (!s->sink) return;
+    orb_err_t n;
+    orb_err_clear(&n);
+    n.code = code;
+    n.severity = ORB_SEV_WARNING;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(n.message, sizeof n.message, fmt, ap);
@@ -791,6 +805,11 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_UPDATE_STMT:
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         break;
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+        result_set_tag(res, stmt->vacuum_stmt->is_vacuumcmd ? "VACUUM" : "ANALYZE");
+        /* a Query of several statements is an implicit transaction block (PostgreSQL's
+         * PreventInTransactionBlock counts it as one) */
+        return sql_exec_vacuum(s, stmt->vacuum_stmt, s->in_block || s->multi_stmt, err);
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
         return run_explain(s, stmt->explain_stmt, text, params, mcx, res, err);
     case PG_QUERY__NODE__NODE_COPY_STMT: {
@@ -918,6 +937,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         sink->empty_query(sink->arg);
         goto done;
     }
+    s->multi_stmt = pr->n_stmts > 1;
     for (size_t i = 0; i < pr->n_stmts; i++) {
         orb_mcx_t *smcx = orb_mcx_create(mcx, "statement");
         sql_result_t res;
@@ -949,6 +969,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         if (txn_commit(s, &err) != 0) sink->error(sink->arg, &err);
     }
 done:
+    s->multi_stmt = false;
     orb_mcx_destroy(mcx);
     s->sink = NULL;
 }

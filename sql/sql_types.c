@@ -19,6 +19,7 @@
 static const sql_type_info_t types[] = {
     {SQL_OID_BOOL, "bool", "boolean", 1, 'B', true, ORBIT__DATUM__V_B},
     {SQL_OID_BYTEA, "bytea", "bytea", -1, 'U', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_CHAR, "char", "\"char\"", 1, 'Z', false, ORBIT__DATUM__V_S},
     {SQL_OID_NAME, "name", "name", 64, 'S', false, ORBIT__DATUM__V_S},
     {SQL_OID_INT8, "int8", "bigint", 8, 'N', false, ORBIT__DATUM__V_I},
     {SQL_OID_INT2, "int2", "smallint", 2, 'N', false, ORBIT__DATUM__V_I},
@@ -52,6 +53,7 @@ static const sql_type_info_t types[] = {
     {SQL_OID_BYTEA_ARRAY, "_bytea", "bytea[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_INT2_ARRAY, "_int2", "smallint[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_INT4_ARRAY, "_int4", "integer[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_NAME_ARRAY, "_name", "name[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_TEXT_ARRAY, "_text", "text[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_BPCHAR_ARRAY, "_bpchar", "bpchar[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_VARCHAR_ARRAY, "_varchar", "character varying[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
@@ -90,7 +92,7 @@ static const struct {
     {"float8", SQL_OID_FLOAT8}, {"double precision", SQL_OID_FLOAT8}, {"float", SQL_OID_FLOAT8},
     {"numeric", SQL_OID_NUMERIC}, {"decimal", SQL_OID_NUMERIC}, {"bool", SQL_OID_BOOL},
     {"boolean", SQL_OID_BOOL}, {"text", SQL_OID_TEXT}, {"varchar", SQL_OID_VARCHAR},
-    {"character varying", SQL_OID_VARCHAR}, {"char", SQL_OID_BPCHAR}, {"character", SQL_OID_BPCHAR},
+    {"character varying", SQL_OID_VARCHAR}, {"char", SQL_OID_CHAR} /* only a quoted "char" */, {"character", SQL_OID_BPCHAR},
     {"bpchar", SQL_OID_BPCHAR}, {"date", SQL_OID_DATE}, {"timestamp", SQL_OID_TIMESTAMP},
     {"timestamp without time zone", SQL_OID_TIMESTAMP}, {"timestamptz", SQL_OID_TIMESTAMPTZ},
     {"timestamp with time zone", SQL_OID_TIMESTAMPTZ}, {"uuid", SQL_OID_UUID},
@@ -102,7 +104,7 @@ static const struct {
     /* array types by their pg_type names ('{1,2}'::_int4); "int[]" is the analyzer's:
      * it looks the element up and maps it with sql_array_type_of */
     {"_bool", SQL_OID_BOOL_ARRAY}, {"_bytea", SQL_OID_BYTEA_ARRAY}, {"_int2", SQL_OID_INT2_ARRAY},
-    {"_int4", SQL_OID_INT4_ARRAY}, {"_text", SQL_OID_TEXT_ARRAY}, {"_bpchar", SQL_OID_BPCHAR_ARRAY},
+    {"_int4", SQL_OID_INT4_ARRAY}, {"_text", SQL_OID_TEXT_ARRAY}, {"_name", SQL_OID_NAME_ARRAY}, {"_bpchar", SQL_OID_BPCHAR_ARRAY},
     {"_varchar", SQL_OID_VARCHAR_ARRAY}, {"_int8", SQL_OID_INT8_ARRAY},
     {"_float4", SQL_OID_FLOAT4_ARRAY}, {"_float8", SQL_OID_FLOAT8_ARRAY},
     {"_timestamp", SQL_OID_TIMESTAMP_ARRAY}, {"_date", SQL_OID_DATE_ARRAY},
@@ -577,6 +579,8 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
         orb_buf_free(&b);
         return rc;
     }
+    case SQL_OID_CHAR: /* charin: the first byte */
+        return set_str(mcx, s, n > 1 ? 1 : n, out);
     case SQL_OID_NAME:
         if (n > 63) {
             n = 63;
@@ -643,6 +647,7 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     case SQL_OID_ANYTEXT:
     case SQL_OID_ANYJSON:
     case SQL_OID_UNKNOWN:
+    case SQL_OID_CHAR:
     case SQL_OID_NAME:
     case SQL_OID_VARCHAR:
     case SQL_OID_BPCHAR:
@@ -753,6 +758,7 @@ int sql_value_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mc
         return 0;
     }
     case SQL_OID_TEXT:
+    case SQL_OID_CHAR:
     case SQL_OID_NAME:
     case SQL_OID_UNKNOWN:
     case SQL_OID_VARCHAR:
@@ -827,6 +833,7 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
         orb_buf_append(out, v->v.s.p, v->v.s.n);
         break;
     case SQL_OID_TEXT:
+    case SQL_OID_CHAR:
     case SQL_OID_NAME:
     case SQL_OID_UNKNOWN:
     case SQL_OID_VARCHAR:
@@ -856,7 +863,8 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
 static bool is_int(uint32_t o) { return o == SQL_OID_INT2 || o == SQL_OID_INT4 || o == SQL_OID_INT8; }
 static bool is_float(uint32_t o) { return o == SQL_OID_FLOAT4 || o == SQL_OID_FLOAT8; }
 static bool is_str(uint32_t o) {
-    return o == SQL_OID_TEXT || o == SQL_OID_VARCHAR || o == SQL_OID_BPCHAR || o == SQL_OID_NAME;
+    return o == SQL_OID_TEXT || o == SQL_OID_VARCHAR || o == SQL_OID_BPCHAR || o == SQL_OID_NAME ||
+           o == SQL_OID_CHAR;
 }
 
 /* pg_cast contexts for the built-in pairs ('i', 'a', 'e'); 0 when there is no entry. */
@@ -871,6 +879,7 @@ static char pg_cast_ctx(uint32_t f, uint32_t t) {
         {700, 1700, 'a'}, {701, 20, 'a'}, {701, 21, 'a'}, {701, 23, 'a'}, {701, 700, 'a'},
         {701, 1700, 'a'}, {1042, 19, 'i'}, {1042, 25, 'i'}, {1042, 1043, 'i'}, {1043, 19, 'i'},
         {1043, 25, 'i'}, {1043, 1042, 'i'}, {19, 25, 'i'}, {19, 1042, 'a'}, {19, 1043, 'a'},
+        {18, 25, 'i'}, {18, 1042, 'a'}, {18, 1043, 'a'}, {25, 18, 'a'}, {1042, 18, 'a'}, {1043, 18, 'a'},
         {1082, 1114, 'i'}, {1082, 1184, 'i'}, {1114, 1082, 'a'}, {1114, 1184, 'i'},
         {1184, 1082, 'a'}, {1184, 1114, 'a'}, {1700, 20, 'a'}, {1700, 21, 'a'},
         {1700, 23, 'a'}, {1700, 700, 'i'}, {1700, 701, 'i'}, {3802, 16, 'e'}, {3802, 20, 'e'},
@@ -951,6 +960,7 @@ static int cast_impl(uint32_t from, uint32_t to, int32_t typmod, bool explicit_,
         size_t n = in->v.s.n;
         if (from == SQL_OID_BPCHAR && to != SQL_OID_BPCHAR) n = sql__bpchar_trimmed_len(p, n);
         if (to == SQL_OID_NAME && n > 63) n = sql__utf8_prefix(p, 63, 63);
+        if (to == SQL_OID_CHAR && n > 1) n = 1;
         if (from == to && from != SQL_OID_BPCHAR && from != SQL_OID_VARCHAR && !(from == SQL_OID_BPCHAR)) {
             *out = *in;
             out->v.s.n = (uint32_t)n;
@@ -1134,6 +1144,7 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
     case SQL_OID_TEXT:
     case SQL_OID_ANYTEXT:
     case SQL_OID_VARCHAR:
+    case SQL_OID_CHAR:
     case SQL_OID_NAME:
     case SQL_OID_UNKNOWN:
     case SQL_OID_JSON:
@@ -1174,6 +1185,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
     case SQL_OID_TEXT:
     case SQL_OID_ANYTEXT:
     case SQL_OID_VARCHAR:
+    case SQL_OID_CHAR:
     case SQL_OID_NAME:
     case SQL_OID_UNKNOWN:
     case SQL_OID_JSON:

@@ -138,7 +138,7 @@ int sql__similar_escape(const char *p, size_t plen, const char *e, size_t elen, 
 /* ---- arrays (sql_array.c) ------------------------------------------------------------ */
 int sql__array_elem_index(uint32_t elem);    /* 0..15 in sql_array.c's table, -1 if none */
 uint32_t sql__array_elem_by_index(int i);    /* inverse; 0 out of range */
-#define SQL__ARRAY_NELEM 16
+#define SQL__ARRAY_NELEM 17
 int sql__array_in(uint32_t arrtype, int32_t typmod, const char *s, size_t n, orb_mcx_t *mcx,
                   sql_value_t *out, orb_err_t *err);
 int sql__array_out(const sql_value_t *v, orb_buf_t *out, orb_err_t *err);

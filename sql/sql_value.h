@@ -10,6 +10,7 @@
 /* pg_type OIDs (PostgreSQL 15's, so drivers see the types they know). */
 #define SQL_OID_BOOL 16
 #define SQL_OID_BYTEA 17
+#define SQL_OID_CHAR 18 /* "char": one byte (pg_catalog codes such as relkind) */
 #define SQL_OID_NAME 19
 #define SQL_OID_INT8 20
 #define SQL_OID_INT2 21
@@ -59,6 +60,7 @@
 #define SQL_OID_BYTEA_ARRAY 1001
 #define SQL_OID_INT2_ARRAY 1005
 #define SQL_OID_INT4_ARRAY 1007
+#define SQL_OID_NAME_ARRAY 1003
 #define SQL_OID_TEXT_ARRAY 1009
 #define SQL_OID_BPCHAR_ARRAY 1014
 #define SQL_OID_VARCHAR_ARRAY 1015

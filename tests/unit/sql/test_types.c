@@ -204,8 +204,14 @@ static void test_varchar_and_char_typmods(void **state) {
     int32_t m10 = 10;
     assert_int_equal(sql_type_lookup("varchar", &m10, 1, &oid, &tm, NULL), 0);
     assert_string_equal(sql_type_format(oid, tm, mcx), "character varying(10)");
-    assert_int_equal(sql_type_lookup("char", NULL, 0, &oid, &tm, NULL), 0);
+    int32_t m1 = 1;
+    assert_int_equal(sql_type_lookup("bpchar", &m1, 1, &oid, &tm, NULL), 0);
     assert_string_equal(sql_type_format(oid, tm, mcx), "character(1)");
+    /* the name "char" reaches the lookup only quoted ("char"): PostgreSQL's one-byte type
+     * (an unquoted char(n) arrives from the parser as pg_catalog.bpchar) */
+    assert_int_equal(sql_type_lookup("char", NULL, 0, &oid, &tm, NULL), 0);
+    assert_int_equal(oid, SQL_OID_CHAR);
+    assert_string_equal(sql_type_format(oid, tm, mcx), "\"char\"");
     assert_int_equal(sql_type_lookup("nosuch", NULL, 0, &oid, &tm, &err), -1);
     assert_string_equal(err.message, "type \"nosuch\" does not exist");
 }
