@@ -443,7 +443,7 @@ int io_fail(orb_err_t *err, int errnum, const char *op, const char *path) {
 }
 
 int deserialize(const uint8_t *buf, size_t len, vec_index_t **out, orb_err_t *err) {
-    Header h;
+    Header h{};
     if (header_decode(buf, len, &h, err) != 0) return -1;
     uint64_t body = len - kHeaderLen;
     bool truncated = h.faiss_len > body || h.nlabels > (body - h.faiss_len) / 8;
