@@ -104,6 +104,7 @@ static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
     act_actor_t *a = *pp;
     assert(a->lanes == NULL);
     act__vec_deactivate(w, a);
+    act__shard_bulk_free(a);
     *pp = a->hnext;
     w->nactors--;
     atomic_fetch_add(&w->rt->deactivations, 1);
@@ -288,7 +289,9 @@ static void idle_cb(uv_timer_t *t) {
         act_actor_t **pp = &w->buckets[i];
         while (*pp) {
             act_actor_t *a = *pp;
-            if (!a->lanes && now - a->last_used_ms >= idle)
+            /* an actor that knows of live row lockers or a bulk owner keeps that knowledge
+             * (README "Bulk inserts") */
+            if (!a->lanes && now - a->last_used_ms >= idle && !act__shard_bulk_prune(w, a))
                 actor_deactivate(w, pp);
             else
                 pp = &a->hnext;

@@ -105,7 +105,107 @@ typedef struct exec {
     act_worker_t *w;
     act_actor_t *a;
     uint64_t busy_hash; /* with ORB_AGAIN: act__lock_hash of the busy row lock */
+    /* bulk mode (README "Bulk inserts"): INSERT/PUT ops of this request write without row
+     * locks; per op, its encoded key (bulk_key/bulk_klen) and, for INSERT, whether the key
+     * has a committed value (bulk_found, one MultiGet per request) */
+    bool bulk;
+    size_t cur_op;
+    char **bulk_key;
+    size_t *bulk_klen;
+    bool *bulk_found;
 } exec_t;
+
+/* ---- bulk-insert state of a table-shard actor ------------------------------------------ */
+
+static void lockers_prune(act_worker_t *w, act_actor_t *a) {
+    if (!a->nlockers) return;
+    bool *live = malloc(a->nlockers * sizeof *live);
+    if (!live) orb_panic("out of memory pruning row lockers");
+    act__txn_live(w->rt, a->lockers, a->nlockers, live);
+    size_t n = 0;
+    for (size_t i = 0; i < a->nlockers; i++)
+        if (live[i]) a->lockers[n++] = a->lockers[i];
+    a->nlockers = n;
+    free(live);
+}
+
+/* txn took a row lock through this actor: remember it until it ends (a bulk owner needs to
+ * know that nobody else holds locks on the shard) */
+static void locker_note(act_actor_t *a, uint64_t txn) {
+    if (txn == a->bulk_txn) a->bulk_self = true; /* its own batch now holds locked writes */
+    for (size_t i = a->nlockers; i > 0; i--)
+        if (a->lockers[i - 1] == txn) return;
+    if (a->nlockers == a->caplockers) {
+        /* no pruning here: the txn entry lock is held (pruned at claims and idle ticks) */
+        size_t nc = a->caplockers ? a->caplockers * 2 : 8;
+        uint64_t *n = realloc(a->lockers, nc * sizeof *n);
+        if (!n) orb_panic("out of memory noting row lockers");
+        a->lockers = n;
+        a->caplockers = nc;
+    }
+    a->lockers[a->nlockers++] = txn;
+}
+
+static void bulk_reset(act_actor_t *a) {
+    free(a->bulk_keys);
+    a->bulk_keys = NULL;
+    a->bulk_n = a->bulk_cap = 0;
+    a->bulk_txn = 0;
+    a->bulk_self = false;
+}
+
+void act__shard_bulk_free(act_actor_t *a) {
+    bulk_reset(a);
+    free(a->lockers);
+    a->lockers = NULL;
+    a->nlockers = a->caplockers = 0;
+}
+
+/* the bulk owner, or 0 once it has ended */
+static uint64_t bulk_owner(act_worker_t *w, act_actor_t *a) {
+    if (!a->bulk_txn) return 0;
+    bool live;
+    act__txn_live(w->rt, &a->bulk_txn, 1, &live);
+    if (!live) bulk_reset(a);
+    return a->bulk_txn;
+}
+
+bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a) {
+    lockers_prune(w, a);
+    return bulk_owner(w, a) != 0 || a->nlockers != 0;
+}
+
+static bool bulkset_has(const act_actor_t *a, uint64_t h) {
+    if (!a->bulk_cap) return false;
+    for (size_t i = h & (a->bulk_cap - 1);; i = (i + 1) & (a->bulk_cap - 1)) {
+        if (a->bulk_keys[i] == h) return true;
+        if (a->bulk_keys[i] == 0) return false;
+    }
+}
+
+static void bulkset_add(act_actor_t *a, uint64_t h) {
+    if ((a->bulk_n + 1) * 2 > a->bulk_cap) {
+        size_t nc = a->bulk_cap ? a->bulk_cap * 2 : 4096;
+        uint64_t *nk = calloc(nc, sizeof *nk);
+        if (!nk) orb_panic("out of memory growing the bulk key set");
+        for (size_t i = 0; i < a->bulk_cap; i++) {
+            uint64_t k = a->bulk_keys[i];
+            if (!k) continue;
+            size_t j = k & (nc - 1);
+            while (nk[j]) j = (j + 1) & (nc - 1);
+            nk[j] = k;
+        }
+        free(a->bulk_keys);
+        a->bulk_keys = nk;
+        a->bulk_cap = nc;
+    }
+    size_t i = h & (a->bulk_cap - 1);
+    while (a->bulk_keys[i] && a->bulk_keys[i] != h) i = (i + 1) & (a->bulk_cap - 1);
+    if (!a->bulk_keys[i]) {
+        a->bulk_keys[i] = h;
+        a->bulk_n++;
+    }
+}
 
 /* rc of a storage call that takes a row lock on (cf, k). For a transaction's request, a lock
  * taken is recorded in the worker's owner table (even if the request later fails: the last
@@ -116,9 +216,10 @@ typedef struct exec {
 static int locked(exec_t *ex, st_cf_t cf, const char *k, size_t kn, int rc) {
     if (ex->req->txn_id == 0 || (rc != 0 && rc != ORB_AGAIN)) return rc;
     uint64_t h = act__lock_hash(cf, k, kn);
-    if (rc == 0)
+    if (rc == 0) {
         act__owner_note(ex->w, h, ex->req->txn_id);
-    else
+        if (ex->a) locker_note(ex->a, ex->req->txn_id);
+    } else
         ex->busy_hash = h;
     return rc;
 }
@@ -362,8 +463,95 @@ static void encode_row(exec_t *ex, const Orbit__ShardOp *op, orb_err_t *err, int
     *rc = 0;
 }
 
+static int unique_violation(const Orbit__ShardOp *op, orb_err_t *err) {
+    const char *name = op->conflict_name ? op->conflict_name : "";
+    orb_err_set(err, UNIQUE_VIOLATION, "duplicate key value violates unique constraint \"%s\"",
+                name);
+    if (op->conflict_detail && op->conflict_detail[0])
+        orb_err_detail(err, "%s", op->conflict_detail);
+    snprintf(err->constraint, sizeof err->constraint, "%s", name);
+    return -1;
+}
+
+/* INSERT/PUT of a bulk request: no row lock (the transaction owns the shard for writing).
+ * An INSERT's key is new unless it has a committed value (bulk_found) or this transaction
+ * wrote it: its set of inserted key hashes, confirmed in its batch, says so; after it took
+ * locks here (bulk_self) every key is read exactly. */
+static int op_write_bulk(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
+                         orb_err_t *err) {
+    const char *k = ex->bulk_key[ex->cur_op];
+    size_t kn = ex->bulk_klen[ex->cur_op];
+    st_cf_t cf = op_cf(ex, op->index_id);
+    act_actor_t *a = ex->a;
+    uint64_t h = act__lock_hash(cf, k, kn);
+    int rc;
+    if (op->kind == ORBIT__SHARD_OP__KIND__INSERT) {
+        bool dup = ex->bulk_found[ex->cur_op];
+        if (a->bulk_self) {
+            /* exact: committed, or written (or deleted) by this transaction */
+            char *val;
+            size_t vn;
+            rc = st_txn_get(ex->st, cf, k, kn, true, ex->mcx, &val, &vn, &dup, err);
+            if (rc != 0) return rc;
+        } else if (!dup && bulkset_has(a, h)) {
+            if (st_txn_batch_has(ex->st, cf, k, kn, &dup, err) != 0) return -1;
+        }
+        if (dup) return unique_violation(op, err);
+    }
+    encode_row(ex, op, err, &rc);
+    if (rc != 0) return rc;
+    st_txn_put_unlocked(ex->st, cf, k, kn, ex->val.data, ex->val.len);
+    bulkset_add(a, h);
+    res->count = 1;
+    return 0;
+}
+
+/* Bulk mode: the keys of the request's INSERT/PUT ops, and one MultiGet per column family
+ * for whether the INSERTs' keys have committed values (the shard is ours: nobody else can
+ * add one before we end). */
+static int bulk_prepare(exec_t *ex, orb_err_t *err) {
+    const Orbit__ShardRequest *req = ex->req;
+    size_t n = req->n_ops ? req->n_ops : 1;
+    ex->bulk_key = orb_alloc0(ex->mcx, n * sizeof *ex->bulk_key);
+    ex->bulk_klen = orb_alloc0(ex->mcx, n * sizeof *ex->bulk_klen);
+    ex->bulk_found = orb_alloc0(ex->mcx, n * sizeof *ex->bulk_found);
+    const char **keys = orb_alloc(ex->mcx, n * sizeof *keys);
+    size_t *lens = orb_alloc(ex->mcx, n * sizeof *lens);
+    size_t *idx = orb_alloc(ex->mcx, n * sizeof *idx);
+    bool *found = orb_alloc(ex->mcx, n * sizeof *found);
+    for (size_t i = 0; i < req->n_ops; i++) {
+        const Orbit__ShardOp *op = req->ops[i];
+        if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT)
+            continue;
+        key_prefix(ex, &ex->key, op->index_id);
+        if (key_append(&ex->key, op->key, op->n_key, err) != 0) {
+            ex->failed_op = (uint32_t)i + 1;
+            return -1;
+        }
+        ex->bulk_key[i] = orb_memdup(ex->mcx, ex->key.data, ex->key.len);
+        ex->bulk_klen[i] = ex->key.len;
+    }
+    for (int cf = 0; cf < ST_CF__COUNT; cf++) {
+        size_t m = 0;
+        for (size_t i = 0; i < req->n_ops; i++) {
+            const Orbit__ShardOp *op = req->ops[i];
+            if (op->kind != ORBIT__SHARD_OP__KIND__INSERT || op_cf(ex, op->index_id) != (st_cf_t)cf)
+                continue;
+            keys[m] = ex->bulk_key[i];
+            lens[m] = ex->bulk_klen[i];
+            idx[m++] = i;
+        }
+        if (!m) continue;
+        if (st_db_multi_exists(ex->w->rt->db, (st_cf_t)cf, m, keys, lens, found, err) != 0)
+            return -1;
+        for (size_t j = 0; j < m; j++) ex->bulk_found[idx[j]] = found[j];
+    }
+    return 0;
+}
+
 static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
                     orb_err_t *err) {
+    if (ex->bulk && op->kind != ORBIT__SHARD_OP__KIND__DELETE) return op_write_bulk(ex, op, res, err);
     key_prefix(ex, &ex->key, op->index_id);
     if (key_append(&ex->key, op->key, op->n_key, err) != 0) return -1;
     st_cf_t cf = op_cf(ex, op->index_id);
@@ -383,15 +571,7 @@ static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
             if (rc == 0) res->count = 1;
             return rc;
         }
-        if (found) {
-            const char *name = op->conflict_name ? op->conflict_name : "";
-            orb_err_set(err, UNIQUE_VIOLATION,
-                        "duplicate key value violates unique constraint \"%s\"", name);
-            if (op->conflict_detail && op->conflict_detail[0])
-                orb_err_detail(err, "%s", op->conflict_detail);
-            snprintf(err->constraint, sizeof err->constraint, "%s", name);
-            return -1;
-        }
+        if (found) return unique_violation(op, err);
     }
     encode_row(ex, op, err, &rc);
     if (rc != 0) return rc;
@@ -410,6 +590,7 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
         Orbit__OpResult *res = orb_alloc(ex->mcx, sizeof *res);
         orbit__op_result__init(res);
         reply->results[i] = res;
+        ex->cur_op = i;
         int rc;
         switch (op->kind) {
         case ORBIT__SHARD_OP__KIND__GET: rc = op_get(ex, op, false, res, err); break;
@@ -467,18 +648,45 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
     Orbit__ShardReply *reply = orb_alloc(ex.mcx, sizeof *reply);
     orbit__shard_reply__init(reply);
     int rc;
+    uint64_t bulk_holder = 0;
 
     if (type != ACT_TABLE_SHARD && type != ACT_CATALOG) {
         rc = orb_err_set(&err, INTERNAL_ERROR, "unknown actor type %d", (int)type);
     } else if (req->txn_id != 0) {
+        /* both take the registry lock: before the entry lock (README lock order) */
+        uint64_t owner = type == ACT_TABLE_SHARD && a ? bulk_owner(w, a) : 0;
+        if (a && ((req->bulk && !owner) || a->nlockers > 16)) lockers_prune(w, a);
         act_txn_ent_t *e = act__txn_acquire(rt, req->txn_id);
-        if (!e) {
+        if (e && owner && owner != req->txn_id && req_writes(req)) {
+            /* the shard is another transaction's bulk load: wait for it like for a row lock */
+            act__txn_release(rt, e);
+            rc = ORB_AGAIN;
+            bulk_holder = owner;
+        } else if (!e) {
             rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
                              (unsigned long long)req->txn_id);
         } else {
             ex.st = e->st;
             st_txn_savepoint(ex.st); /* request atomicity (README invariant 6) */
-            rc = run_ops(&ex, reply, &err);
+            if (req->bulk && type == ACT_TABLE_SHARD && a && !ex.catalog) {
+                /* claim the shard for unlocked writes when no other live transaction holds
+                 * row locks on it (README "Bulk inserts"); else the ops run as usual */
+                if (!owner) {
+                    bool others = false, self = false;
+                    for (size_t i = 0; i < a->nlockers; i++) {
+                        if (a->lockers[i] == req->txn_id) self = true;
+                        else others = true;
+                    }
+                    if (!others) {
+                        bulk_reset(a);
+                        a->bulk_txn = owner = req->txn_id;
+                        a->bulk_self = self;
+                    }
+                }
+                ex.bulk = owner == req->txn_id;
+            }
+            rc = ex.bulk ? bulk_prepare(&ex, &err) : 0;
+            if (rc == 0) rc = run_ops(&ex, reply, &err);
             if (rc == 0) {
                 st_txn_pop_savepoint(ex.st);
             } else {
@@ -494,6 +702,9 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
             }
             act__txn_release(rt, e);
         }
+    } else if (type == ACT_TABLE_SHARD && a && req_writes(req) && bulk_owner(w, a)) {
+        rc = ORB_AGAIN; /* another transaction's bulk load */
+        bulk_holder = a->bulk_txn;
     } else {
         ex.st = st_txn_begin(rt->db, ST_READ_COMMITTED);
         if (!ex.st) {
@@ -515,7 +726,7 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
     /* no txn entry lock is held here (lock order: the sweep takes the registry lock) */
     if (w->owners_n >= w->owners_sweep_at) act__owner_sweep(w);
     if (rc == ORB_AGAIN) {
-        *holder = ex.busy_hash ? act__owner_of(w, ex.busy_hash) : 0;
+        *holder = bulk_holder ? bulk_holder : ex.busy_hash ? act__owner_of(w, ex.busy_hash) : 0;
         orb_mcx_reset(ex.mcx);
         return ORB_AGAIN;
     }

@@ -62,6 +62,10 @@ void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live)
         const act_txn_ent_t *e = rt->txn_buckets[bucket_of(ids[i])];
         while (e && e->id != ids[i]) e = e->next;
         live[i] = e != NULL; /* removed from the registry when commit or rollback begins */
+        /* ... but live until its storage commit or rollback is over: a bulk owner's rows are
+         * not in the db (nor locked) before then (README "Bulk inserts") */
+        for (const struct act_txn_ending *x = rt->ending; x && !live[i]; x = x->next)
+            live[i] = x->id == ids[i];
     }
     pthread_mutex_unlock(&rt->txn_lock);
 }
@@ -153,15 +157,36 @@ static st_txn_t *txn_detach(act_runtime_t *rt, uint64_t id) {
     return st;
 }
 
+static void ending_add(act_runtime_t *rt, struct act_txn_ending *x) {
+    pthread_mutex_lock(&rt->txn_lock);
+    x->next = rt->ending;
+    rt->ending = x;
+    pthread_mutex_unlock(&rt->txn_lock);
+}
+
+static void ending_remove(act_runtime_t *rt, struct act_txn_ending *x) {
+    pthread_mutex_lock(&rt->txn_lock);
+    struct act_txn_ending **pp = &rt->ending;
+    while (*pp && *pp != x) pp = &(*pp)->next;
+    if (*pp) *pp = x->next;
+    pthread_mutex_unlock(&rt->txn_lock);
+}
+
 int act_txn_commit(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
+    struct act_txn_ending x = {.id = txn_id};
+    ending_add(rt, &x);
     st_txn_t *st = txn_detach(rt, txn_id);
-    if (!st) return no_txn(txn_id, err);
-    return st_txn_commit(st, err);
+    int rc = st ? st_txn_commit(st, err) : no_txn(txn_id, err);
+    ending_remove(rt, &x);
+    return rc;
 }
 
 void act_txn_rollback(act_runtime_t *rt, uint64_t txn_id) {
+    struct act_txn_ending x = {.id = txn_id};
+    ending_add(rt, &x);
     st_txn_t *st = txn_detach(rt, txn_id);
     if (st) st_txn_rollback(st);
+    ending_remove(rt, &x);
 }
 
 void act__txn_registry_close(act_runtime_t *rt) {

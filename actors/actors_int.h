@@ -78,6 +78,17 @@ struct act_actor {
     uint64_t last_used_ms;
     act_lane_t *lanes;
     act_vec_t *vecs; /* the vector indexes loaded so far (act_vec.c) */
+    /* Bulk inserts (act_shard.c, README "Bulk inserts"). lockers: transactions that took a
+     * row lock through this actor and may still be live (pruned with act__txn_live).
+     * bulk_txn: the transaction that owns the shard for unlocked writes until it ends (0:
+     * none); bulk_keys: open-addressing set of act__lock_hash of the keys it inserted (0 is
+     * empty); bulk_self: it had locked keys here before, so its own batch is checked too. */
+    uint64_t *lockers;
+    size_t nlockers, caplockers;
+    uint64_t bulk_txn;
+    uint64_t *bulk_keys;
+    size_t bulk_n, bulk_cap;
+    bool bulk_self;
 };
 
 struct act_worker {
@@ -120,6 +131,13 @@ typedef struct act_txn_ent {
 
 typedef struct act_seq_ent act_seq_ent_t;
 
+/* A transaction whose storage commit or rollback is running (act_txn.c; on that thread's
+ * stack, linked into rt->ending under rt->txn_lock). */
+struct act_txn_ending {
+    struct act_txn_ending *next;
+    uint64_t id;
+};
+
 struct act_runtime {
     act_config_t cfg;
     char *data_dir;
@@ -136,6 +154,9 @@ struct act_runtime {
     /* transaction registry: txn_lock guards txn_buckets and every entry's refs/removed */
     pthread_mutex_t txn_lock;
     act_txn_ent_t *txn_buckets[ACT_TXN_BUCKETS];
+    /* also under txn_lock: transactions whose storage commit or rollback is running (out of
+     * the registry already, still holding their writes' locks; act__txn_live counts them) */
+    struct act_txn_ending *ending;
     atomic_uint_fast64_t next_txn_id;
 
     /* wait-for graph: wait_lock guards the list of parked transaction lane heads (a leaf) */
@@ -176,6 +197,11 @@ void act__txn_registry_close(act_runtime_t *rt);
 /* live[i] = transaction ids[i] is still open (begun, not yet committed or rolled back).
  * Takes the registry lock once; call with no entry lock held. */
 void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live);
+/* Bulk-insert state of a table-shard actor (act_shard.c): drops transactions that ended;
+ * true while the actor must stay active (a live locker or bulk owner). Frees it all when
+ * the actor goes (act__shard_bulk_free). */
+bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a);
+void act__shard_bulk_free(act_actor_t *a);
 void act__seq_registry_close(act_runtime_t *rt);
 
 /* act_deadlock.c */

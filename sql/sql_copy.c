@@ -1091,6 +1091,7 @@ static int batch_flush(copy_from_ctx_t *f, orb_err_t *err) {
         if (sql_constraints_fk(&f->xc, t, f->fkrows.rows[i], err) != 0) return -1;
     orb_mcx_reset(f->batch);
     sql_wb_init(&f->wb, f->batch, t, f->txn_id);
+    f->wb.bulk = true;
     memset(&f->fkrows, 0, sizeof f->fkrows);
     return 0;
 }
@@ -1297,6 +1298,7 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
     f.batch = orb_mcx_create(mcx, "copy batch");
     f.xc = (sql_exec_ctx_t){.sess = cs->sess, .mcx = f.batch, .txn_id = txn_id};
     sql_wb_init(&f.wb, f.batch, t, txn_id);
+    f.wb.bulk = true;
     bool binary = cs->o.format == COPY_BINARY;
     bool single = single_insert_mode(f.q);
     int rc = 0;

@@ -182,6 +182,7 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
         req.schema_version = t->version;
         req.n_ops = wb->nops[s];
         req.ops = wb->ops[s];
+        req.bulk = wb->bulk;
         calls[s] = act_call_post(rt, ACT_TABLE_SHARD, &req);
     }
     int rc = 0;

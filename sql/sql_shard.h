@@ -36,6 +36,8 @@ typedef struct sql_wb {
      * a failed flush, failed_row_no is the noted row of the failing op (0: unknown). */
     int64_t row_no;
     int64_t failed_row_no;
+    /* COPY FROM: requests are sent as bulk (ShardRequest.bulk, actors/README "Bulk inserts") */
+    bool bulk;
 } sql_wb_t;
 void sql_wb_init(sql_wb_t *wb, orb_mcx_t *mcx, const sql_table_t *t, uint64_t txn_id);
 Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind kind,

@@ -108,6 +108,19 @@ int st_txn_get(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool for_updat
 int st_txn_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v, size_t vn,
                orb_err_t *err);
 int st_txn_delete(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *err);
+/* Bulk loading (COPY FROM, actors/README.md "Bulk inserts"). A put into the transaction's
+ * write batch WITHOUT a row lock: the caller guarantees that no other transaction can write
+ * the key before this one ends. It is committed, rolled back and undone by savepoints like
+ * any other write, and reads of this transaction see it. */
+void st_txn_put_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
+                         size_t vn);
+/* Whether this transaction's own (uncommitted) writes hold a value for the key. */
+int st_txn_batch_has(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool *found,
+                     orb_err_t *err);
+/* Whether each of n keys has a latest committed value in cf (one RocksDB MultiGet, no
+ * locks, no snapshot). found[i] is set for every i. */
+int st_db_multi_exists(st_db_t *db, st_cf_t cf, size_t n, const char *const *keys,
+                       const size_t *lens, bool *found, orb_err_t *err);
 /* Commit: durable (WAL synced when sync_commit) before it returns 0. Frees the txn either
  * way. */
 int st_txn_commit(st_txn_t *t, orb_err_t *err);
