@@ -398,6 +398,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     snprintf(path, sizeof path, "%s/db", rt->data_dir);
     st_db_options_t opts = {.sync_commit = cfg->sync_commit, .cache_mb = 64};
     if (st_db_open(path, &opts, &rt->db, err) != 0) goto fail;
+    act__bulk_wipe(rt);
 
     rt->workers = calloc((size_t)rt->nworkers, sizeof *rt->workers);
     if (!rt->workers) orb_panic("out of memory starting workers");

@@ -109,6 +109,7 @@ typedef struct exec {
      * locks; per op, its encoded key (bulk_key/bulk_klen) and, for INSERT, whether the key
      * has a committed value (bulk_found, one MultiGet per request) */
     bool bulk;
+    act_bulk_t *files; /* file mode: INSERT/PUT rows go here (a->bulk_files) */
     size_t cur_op;
     char **bulk_key;
     size_t *bulk_klen;
@@ -147,6 +148,8 @@ static void locker_note(act_actor_t *a, uint64_t txn) {
 }
 
 static void bulk_reset(act_actor_t *a) {
+    act__bulk_destroy(a->bulk_files); /* normally finished or aborted by its transaction */
+    a->bulk_files = NULL;
     free(a->bulk_keys);
     a->bulk_keys = NULL;
     a->bulk_n = a->bulk_cap = 0;
@@ -494,13 +497,19 @@ static int op_write_bulk(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *
             rc = st_txn_get(ex->st, cf, k, kn, true, ex->mcx, &val, &vn, &dup, err);
             if (rc != 0) return rc;
         } else if (!dup && bulkset_has(a, h)) {
-            if (st_txn_batch_has(ex->st, cf, k, kn, &dup, err) != 0) return -1;
+            rc = ex->files ? act__bulk_contains(ex->files, k, kn, &dup, err)
+                           : st_txn_batch_has(ex->st, cf, k, kn, &dup, err);
+            if (rc != 0) return -1;
         }
         if (dup) return unique_violation(op, err);
     }
     encode_row(ex, op, err, &rc);
     if (rc != 0) return rc;
-    st_txn_put_unlocked(ex->st, cf, k, kn, ex->val.data, ex->val.len);
+    if (ex->files) {
+        if (act__bulk_add(ex->files, k, kn, ex->val.data, ex->val.len, err) != 0) return -1;
+    } else {
+        st_txn_put_unlocked(ex->st, cf, k, kn, ex->val.data, ex->val.len);
+    }
     bulkset_add(a, h);
     res->count = 1;
     return 0;
@@ -635,6 +644,81 @@ static bool req_writes(const Orbit__ShardRequest *req) {
     return false;
 }
 
+/* Whether every op of a request can go to the files of a bulk load (rows, no index). */
+static bool req_file_ops(const Orbit__ShardRequest *req) {
+    for (size_t i = 0; i < req->n_ops; i++) {
+        const Orbit__ShardOp *op = req->ops[i];
+        if ((op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT) ||
+            op->index_id != 0)
+            return false;
+    }
+    return req->n_ops > 0;
+}
+
+static bool is_bulk_control(const Orbit__ShardRequest *req) {
+    if (req->n_ops != 1) return false;
+    Orbit__ShardOp__Kind k = req->ops[0]->kind;
+    return k == ORBIT__SHARD_OP__KIND__BULK_FINISH || k == ORBIT__SHARD_OP__KIND__BULK_MATERIALIZE ||
+           k == ORBIT__SHARD_OP__KIND__BULK_ABORT;
+}
+
+static int materialize_cb(void *arg, const char *k, size_t kn, const char *v, size_t vn,
+                          orb_err_t *err) {
+    (void)err;
+    st_txn_put_unlocked(arg, ST_CF_ROWS, k, kn, v, vn);
+    return 0;
+}
+
+/* The owner's file rows go into its write batch; the shard continues in write-batch mode. */
+static int bulk_materialize(act_actor_t *a, st_txn_t *st, orb_err_t *err) {
+    act_bulk_t *b = a->bulk_files;
+    if (!b) return 0;
+    a->bulk_files = NULL;
+    int rc = act__bulk_each(b, materialize_cb, st, err);
+    act__bulk_destroy(b);
+    return rc;
+}
+
+/* BULK_FINISH / BULK_MATERIALIZE / BULK_ABORT from the owner's transaction (act_txn.c).
+ * *ep is released early when the work needs no storage transaction (FINISH, ABORT), so the
+ * shards of one transaction finish in parallel. */
+static int bulk_control(exec_t *ex, act_txn_ent_t **ep, Orbit__ShardReply *reply, orb_err_t *err) {
+    act_actor_t *a = ex->a;
+    const Orbit__ShardOp *op = ex->req->ops[0];
+    Orbit__OpResult *res = orb_alloc(ex->mcx, sizeof *res);
+    orbit__op_result__init(res);
+    reply->n_results = 1;
+    reply->results = orb_alloc(ex->mcx, sizeof *reply->results);
+    reply->results[0] = res;
+    if (!a || a->bulk_txn != ex->req->txn_id || !a->bulk_files) return 0; /* nothing here */
+    act_bulk_t *b = a->bulk_files;
+    res->count = act__bulk_count(b);
+    if (op->kind == ORBIT__SHARD_OP__KIND__BULK_MATERIALIZE) return bulk_materialize(a, (*ep)->st, err);
+    act__txn_release(ex->w->rt, *ep);
+    *ep = NULL;
+    a->bulk_files = NULL;
+    int rc = 0;
+    if (op->kind == ORBIT__SHARD_OP__KIND__BULK_FINISH) {
+        char *path = NULL;
+        bool dup = false;
+        rc = act__bulk_finish(b, ex->w->rt->db, &path, &dup, err);
+        if (dup)
+            orb_err_set(err, INTERNAL_ERROR, "bulk load of relation %u found a duplicate key late",
+                        a->table_id);
+        if (path) {
+            res->path = orb_strdup(ex->mcx, path);
+            free(path);
+        }
+    } else {
+        /* ABORT: the rows are gone, so are their keys */
+        free(a->bulk_keys);
+        a->bulk_keys = NULL;
+        a->bulk_n = a->bulk_cap = 0;
+    }
+    act__bulk_destroy(b);
+    return rc;
+}
+
 int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder) {
     act_runtime_t *rt = w->rt;
@@ -660,14 +744,19 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
         if (e && owner && owner != req->txn_id && req_writes(req)) {
             /* the shard is another transaction's bulk load: wait for it like for a row lock */
             act__txn_release(rt, e);
+            e = NULL;
             rc = ORB_AGAIN;
             bulk_holder = owner;
         } else if (!e) {
             rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
                              (unsigned long long)req->txn_id);
+        } else if (is_bulk_control(req)) {
+            rc = bulk_control(&ex, &e, reply, &err);
+            if (e) act__txn_release(rt, e);
+            e = NULL;
         } else {
             ex.st = e->st;
-            st_txn_savepoint(ex.st); /* request atomicity (README invariant 6) */
+            bool mine = false;
             if (req->bulk && type == ACT_TABLE_SHARD && a && !ex.catalog) {
                 /* claim the shard for unlocked writes when no other live transaction holds
                  * row locks on it (README "Bulk inserts"); else the ops run as usual */
@@ -681,11 +770,41 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
                         bulk_reset(a);
                         a->bulk_txn = owner = req->txn_id;
                         a->bulk_self = self;
+                        if (req->bulk_files && !self) {
+                            /* file mode: registered with the txn, which finishes it */
+                            a->bulk_files = act__bulk_create(rt, req->txn_id, a->table_id, a->shard);
+                            if (e->nbulk == e->capbulk) {
+                                size_t nc = e->capbulk ? e->capbulk * 2 : 8;
+                                uint32_t(*nb)[2] = realloc(e->bulk, nc * sizeof *nb);
+                                if (!nb) orb_panic("out of memory noting a bulk load");
+                                e->bulk = nb;
+                                e->capbulk = nc;
+                            }
+                            e->bulk[e->nbulk][0] = a->table_id;
+                            e->bulk[e->nbulk++][1] = a->shard;
+                        }
                     }
                 }
-                ex.bulk = owner == req->txn_id;
+                mine = owner == req->txn_id;
             }
-            rc = ex.bulk ? bulk_prepare(&ex, &err) : 0;
+            rc = 0;
+            if (mine && a->bulk_files && !req_file_ops(req)) rc = bulk_materialize(a, ex.st, &err);
+            if (rc == 0 && mine && a->bulk_files) {
+                /* file mode needs no storage transaction: let the txn's other shards run. A
+                 * failure leaves rows in the files; the statement fails and aborts them. */
+                act__txn_release(rt, e);
+                e = NULL;
+                ex.st = NULL;
+                ex.bulk = true;
+                ex.files = a->bulk_files;
+                rc = bulk_prepare(&ex, &err);
+                if (rc == 0) rc = run_ops(&ex, reply, &err);
+            }
+        }
+        if (e) {
+            st_txn_savepoint(ex.st); /* request atomicity (README invariant 6) */
+            ex.bulk = a && owner && owner == req->txn_id && req->bulk;
+            if (rc == 0 && ex.bulk) rc = bulk_prepare(&ex, &err);
             if (rc == 0) rc = run_ops(&ex, reply, &err);
             if (rc == 0) {
                 st_txn_pop_savepoint(ex.st);

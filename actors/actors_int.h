@@ -16,6 +16,7 @@
 typedef struct act_worker act_worker_t;
 typedef struct act_actor act_actor_t;
 typedef struct act_vec act_vec_t; /* act_vec.c: one vector index of a table-shard actor */
+typedef struct act_bulk act_bulk_t; /* act_bulk.c: the file-backed rows of a bulk load */
 
 /* A message in a mailbox. Owns req (malloc'd packed bytes) and, once unpacked on the worker,
  * the unpacked request (freed with orbit__shard_request__free_unpacked). call is borrowed:
@@ -89,6 +90,9 @@ struct act_actor {
     uint64_t *bulk_keys;
     size_t bulk_n, bulk_cap;
     bool bulk_self;
+    /* file mode: the owner's rows go to files, ingested at its commit (NULL: they go to its
+     * write batch) */
+    act_bulk_t *bulk_files;
 };
 
 struct act_worker {
@@ -125,6 +129,10 @@ typedef struct act_txn_ent {
     pthread_mutex_t lock;
     int refs;
     bool removed;
+    /* under lock: the table-shards holding rows of this transaction in files (act_bulk.c),
+     * each {table_id, shard}; finished and ingested at commit (README "Bulk inserts") */
+    uint32_t (*bulk)[2];
+    size_t nbulk, capbulk;
 } act_txn_ent_t;
 
 #define ACT_TXN_BUCKETS 1024
@@ -201,6 +209,20 @@ void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live)
  * true while the actor must stay active (a live locker or bulk owner). Frees it all when
  * the actor goes (act__shard_bulk_free). */
 bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a);
+/* act_bulk.c (worker thread only; see its header). */
+act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard);
+int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);
+int act__bulk_contains(act_bulk_t *b, const char *k, size_t kn, bool *found, orb_err_t *err);
+/* every entry in key order (a repeated key fails) */
+int act__bulk_each(act_bulk_t *b,
+                   int (*cb)(void *, const char *, size_t, const char *, size_t, orb_err_t *),
+                   void *arg, orb_err_t *err);
+/* merges everything into one SST file: *path malloc'd (NULL when empty); *dupkey on a key
+ * met twice (then -1) */
+int act__bulk_finish(act_bulk_t *b, st_db_t *db, char **path, bool *dupkey, orb_err_t *err);
+uint64_t act__bulk_count(const act_bulk_t *b);
+void act__bulk_destroy(act_bulk_t *b); /* removes its run files; NULL is fine */
+void act__bulk_wipe(act_runtime_t *rt); /* startup: files of loads that never committed */
 void act__shard_bulk_free(act_actor_t *a);
 void act__seq_registry_close(act_runtime_t *rt);
 

@@ -1076,24 +1076,65 @@ typedef struct copy_from_ctx {
     sql_exec_ctx_t xc;
     sql_wb_t wb;
     sql_rowset_t fkrows;
+    /* the batch posted to the shards and not yet waited for (pipelining: the next batch is
+     * parsed meanwhile); its memory is pend_batch, reused for the batch after next */
+    bool pending;
+    orb_mcx_t *pend_batch;
+    sql_wb_t pend_wb;
+    sql_rowset_t pend_fkrows;
+    int64_t pend_line; /* the input line when it was posted */
 } copy_from_ctx_t;
 
-static int batch_flush(copy_from_ctx_t *f, orb_err_t *err) {
+/* COPY's writes are bulk requests (actors/README.md "Bulk inserts"). Rows may wait in files
+ * for the commit's ingestion when they are all the table gets: no index entries (secondary,
+ * unique or vector) and no foreign keys (whose checks would read rows of this COPY). */
+static void copy_bulk_flags(sql_wb_t *wb, const sql_table_t *t) {
+    wb->bulk = true;
+    wb->bulk_files = t->nunique == 0 && t->nfks == 0;
+}
+
+/* Waits for the posted batch, then checks its rows' foreign keys; its memory is reset. */
+static int pending_wait(copy_from_ctx_t *f, orb_err_t *err) {
+    if (!f->pending) return 0;
     copy_state_t *cs = f->cs;
     const sql_table_t *t = f->q->table;
-    f->wb.failed_row_no = 0;
-    if (sql_wb_flush(&f->wb, sql_session_rt(cs->sess), err) != 0) {
-        int64_t line = f->wb.failed_row_no ? f->wb.failed_row_no : f->in.lineno;
+    f->pending = false;
+    f->pend_wb.failed_row_no = 0;
+    if (sql_wb_wait(&f->pend_wb, err) != 0) {
+        int64_t line = f->pend_wb.failed_row_no ? f->pend_wb.failed_row_no : f->pend_line;
         snprintf(err->context, sizeof err->context, "COPY %s, line %lld", cs->relname, (long long)line);
         return -1;
     }
-    for (int64_t i = 0; i < f->fkrows.n; i++)
-        if (sql_constraints_fk(&f->xc, t, f->fkrows.rows[i], err) != 0) return -1;
-    orb_mcx_reset(f->batch);
+    orb_mcx_t *cur = f->xc.mcx;
+    f->xc.mcx = f->pend_batch;
+    int rc = 0;
+    for (int64_t i = 0; i < f->pend_fkrows.n && rc == 0; i++)
+        rc = sql_constraints_fk(&f->xc, t, f->pend_fkrows.rows[i], err);
+    f->xc.mcx = cur;
+    orb_mcx_reset(f->pend_batch);
+    memset(&f->pend_fkrows, 0, sizeof f->pend_fkrows);
+    return rc;
+}
+
+/* Posts the current batch and makes the other memory current: at most one batch is in
+ * flight while the next one is parsed (requests of a transaction to one shard run in order,
+ * actors/README invariant 5). final: also waits for it. */
+static int batch_flush(copy_from_ctx_t *f, bool final, orb_err_t *err) {
+    const sql_table_t *t = f->q->table;
+    if (pending_wait(f, err) != 0) return -1;
+    sql_wb_post(&f->wb, sql_session_rt(f->cs->sess));
+    orb_mcx_t *b = f->pend_batch;
+    f->pend_batch = f->batch;
+    f->pend_wb = f->wb;
+    f->pend_fkrows = f->fkrows;
+    f->pend_line = f->in.lineno;
+    f->pending = true;
+    f->batch = b;
+    f->xc.mcx = b;
     sql_wb_init(&f->wb, f->batch, t, f->txn_id);
-    f->wb.bulk = true;
+    copy_bulk_flags(&f->wb, t);
     memset(&f->fkrows, 0, sizeof f->fkrows);
-    return 0;
+    return final ? pending_wait(f, err) : 0;
 }
 
 static int convert_field(copy_from_ctx_t *f, int c, const char *s, size_t len, bool binary,
@@ -1296,9 +1337,10 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
     orb_buf_init(&f.in.line);
     orb_buf_init(&f.in.fields);
     f.batch = orb_mcx_create(mcx, "copy batch");
+    f.pend_batch = orb_mcx_create(mcx, "copy batch");
     f.xc = (sql_exec_ctx_t){.sess = cs->sess, .mcx = f.batch, .txn_id = txn_id};
     sql_wb_init(&f.wb, f.batch, t, txn_id);
-    f.wb.bulk = true;
+    copy_bulk_flags(&f.wb, t);
     bool binary = cs->o.format == COPY_BINARY;
     bool single = single_insert_mode(f.q);
     int rc = 0;
@@ -1339,9 +1381,16 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
         cs->count++;
         if (f.wb.total >= COPY_BATCH_OPS || (cs->count % 256 == 0 && orb_mcx_bytes(f.batch) > COPY_BATCH_BYTES) ||
             (single && cs->count % 1024 == 0))
-            rc = batch_flush(&f, err);
+            rc = batch_flush(&f, false, err);
     }
-    if (rc == 0) rc = batch_flush(&f, err);
+    if (rc == 0) rc = batch_flush(&f, true, err);
+    if (f.pending) {
+        /* a failure while a batch was in flight: collect its replies; its own failure is on
+         * an earlier line, so it is the one to report (as PostgreSQL, which goes in order) */
+        orb_err_t e2;
+        orb_err_clear(&e2);
+        if (pending_wait(&f, &e2) != 0) *err = e2;
+    }
     /* after an error, the rest of the client's data is skipped by the wire layer */
     orb_buf_free(&f.in.buf);
     orb_buf_free(&f.in.line);

@@ -157,6 +157,8 @@ void st_txn_put_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, cons
     rocksdb_writebatch_wi_put_cf(t->wbwi, t->db->cf[cf], k, kn, v, vn);
 }
 
+bool st_txn_has_writes(const st_txn_t *t) { return t->nwrites > 0; }
+
 int st_txn_batch_has(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool *found,
                      orb_err_t *err) {
     assert(cf < ST_CF__COUNT);
