@@ -237,7 +237,7 @@ static void msg_deliver(act_worker_t *w, act_msg_t *m) {
     m->unpacked = orbit__shard_request__unpack(&alloc, m->req_len, m->req);
     free(m->req);
     m->req = NULL;
-    if (!m->unpacked) {
+    if (!m->unpacked || (m->unpacked->bulk_ops.len && act__ops_decode(m->mcx, m->unpacked) != 0)) {
         msg_fail(m, ORB_SQLSTATE_PROTOCOL_VIOLATION, "malformed shard request");
         return;
     }

@@ -849,6 +849,7 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
         orb_mcx_reset(ex.mcx);
         return ORB_AGAIN;
     }
+    if (req->bulk) reply->n_results = 0; /* COPY needs no per-row results */
     if (rc != 0)
         *out = act__error_reply(&err, ex.failed_op, outlen);
     else

@@ -209,6 +209,10 @@ void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live)
  * true while the actor must stay active (a live locker or bulk owner). Frees it all when
  * the actor goes (act__shard_bulk_free). */
 bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a);
+/* act_ops.c: the compact form of a bulk request's INSERT/PUT ops (ShardRequest.bulk_ops).
+ * encode: -1 (nothing written) when an op has another kind; decode: into ops, in mcx. */
+int act__ops_encode(const Orbit__ShardRequest *req, orb_buf_t *out);
+int act__ops_decode(orb_mcx_t *mcx, Orbit__ShardRequest *req);
 /* act_bulk.c (worker thread only; see its header). */
 act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard);
 int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);

@@ -37,8 +37,8 @@ def gen_mixed(path):
     rnd.shuffle(ids)
     with open(path, "w") as f:
         for i in ids:
+            # every 50th name is NULL (an empty unquoted CSV field)
             name = "" if i % 50 == 0 else "customer-%d-%s" % (i % 9973, "x" * (i % 17))
-            name = "\\N" if i % 50 == 0 else name
             f.write("%d,%d,%s,%d.%02d,2024-%02d-%02d %02d:%02d:%02d\n"
                     % (i, rnd.randrange(1000), name, rnd.randrange(100000), i % 100,
                        1 + i % 12, 1 + i % 28, i % 24, i % 60, (i * 7) % 60))
