@@ -617,6 +617,8 @@ typedef struct copy_in {
     bool *fquoted;
     int nfields, capfields;
     bool done;         /* the end marker was seen */
+    bool spec_ready;
+    uint8_t spec[256]; /* bytes in_read_line must look at; runs of others are skipped */
 } copy_in_t;
 
 /* Appends the next chunk of input; sets src_eof at the end. */
@@ -676,6 +678,13 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
     char quote = csv ? in->cs->o.quote[0] : 0, escape = csv ? in->cs->o.escape[0] : 0;
     if (escape == quote) escape = 0; /* the quote then just toggles */
     if (in->done) return 0;
+    if (!in->spec_ready) {
+        memset(in->spec, 0, sizeof in->spec);
+        in->spec['\r'] = in->spec['\n'] = in->spec['\\'] = 1;
+        if (csv) in->spec[(uint8_t)quote] = 1;
+        if (csv && escape) in->spec[(uint8_t)escape] = 1;
+        in->spec_ready = true;
+    }
     in->lineno++;
     in->in_quote = false;
     in->last_was_esc = false;
@@ -688,6 +697,14 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
         while (in->pos < len) {
             size_t p = in->pos;
             char c = d[p];
+            if (!in->spec[(uint8_t)c]) {
+                /* a run of ordinary bytes: no quote, escape, newline or backslash */
+                size_t q = p + 1;
+                while (q < len && !in->spec[(uint8_t)d[q]]) q++;
+                in->pos = q;
+                in->last_was_esc = false;
+                continue;
+            }
             if (csv) {
                 if (in->in_quote && c == escape) in->last_was_esc = !in->last_was_esc;
                 if (c == quote && !in->last_was_esc) in->in_quote = !in->in_quote;
@@ -813,6 +830,15 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
 static int check_utf8(const unsigned char *s, size_t n, orb_err_t *err) {
     size_t i = 0;
     while (i < n) {
+        /* 8 ASCII bytes at a time: no high bit and no zero byte */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ULL) || ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = s[i];
         size_t l = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
         bool ok = c != 0 && l > 0 && i + l <= n;
@@ -880,6 +906,11 @@ static int split_text(copy_in_t *in, orb_err_t *err) {
         bool found_delim = false, saw_special = false;
         field_begin(in);
         while (p < end) {
+            const char *q = p;
+            while (q < end && *q != delim && *q != '\\') q++;
+            if (q > p) orb_buf_append(&in->fields, p, (size_t)(q - p));
+            p = q;
+            if (p >= end) break;
             char c = *p++;
             if (c == delim) {
                 found_delim = true;
@@ -946,6 +977,11 @@ static int split_csv(copy_in_t *in, orb_err_t *err) {
             /* unquoted part */
             bool to_quoted = false;
             while (p < end) {
+                const char *q = p;
+                while (q < end && *q != delim && *q != quote) q++;
+                if (q > p) orb_buf_append(&in->fields, p, (size_t)(q - p));
+                p = q;
+                if (p >= end) break;
                 char c = *p++;
                 if (c == delim) {
                     found_delim = true;
@@ -961,6 +997,10 @@ static int split_csv(copy_in_t *in, orb_err_t *err) {
             if (!to_quoted) break;
             /* quoted part */
             for (;;) {
+                const char *q = p;
+                while (q < end && *q != escape && *q != quote) q++;
+                if (q > p) orb_buf_append(&in->fields, p, (size_t)(q - p));
+                p = q;
                 if (p >= end) return bad_format(err, "unterminated CSV quoted field", NULL);
                 char c = *p++;
                 if (c == escape && p < end && (*p == escape || *p == quote)) {
