@@ -32,13 +32,21 @@ typedef struct bulk_run {
     size_t ns;
 } bulk_run_t;
 
+/* A record of the arena: its offset, and bytes 8..23 of its key as two big-endian integers
+ * (all keys of a shard share the 8-byte prefix before; an int key ends within them), so most
+ * comparisons of a sort are integer comparisons. */
+typedef struct bulk_ent {
+    uint64_t pfx, pfx2;
+    uint64_t off;
+} bulk_ent_t;
+
 struct act_bulk {
     size_t run_bytes; /* BULK_RUN_BYTES; tests make it small with ORBIT_BULK_RUN_BYTES */
     char *dir;
     char *prefix; /* file name prefix: txn, table, shard */
     char *arena;
     size_t len, cap;
-    uint64_t *offs; /* records of the arena */
+    bulk_ent_t *offs; /* records of the arena */
     size_t n, capn;
     bulk_run_t *runs;
     size_t nruns, capruns;
@@ -82,10 +90,25 @@ static int key_cmp(const char *a, uint32_t an, const char *b, uint32_t bn) {
 static _Thread_local const char *tl_arena; /* qsort has no argument: each worker its arena */
 
 static int off_cmp(const void *x, const void *y) {
+    const bulk_ent_t *ea = x, *eb = y;
+    if (ea->pfx != eb->pfx) return ea->pfx < eb->pfx ? -1 : 1;
+    if (ea->pfx2 != eb->pfx2) return ea->pfx2 < eb->pfx2 ? -1 : 1;
     uint32_t an, bn;
-    const char *a = rec_key(tl_arena + *(const uint64_t *)x, &an);
-    const char *b = rec_key(tl_arena + *(const uint64_t *)y, &bn);
+    const char *a = rec_key(tl_arena + ea->off, &an);
+    const char *b = rec_key(tl_arena + eb->off, &bn);
     return key_cmp(a, an, b, bn);
+}
+
+/* Bytes [from, from + 8) of the key, big-endian, zero-padded: equal keys give equal
+ * values and a smaller value means a smaller key (a shorter key pads with zeros, which sorts
+ * it before or equal to any longer key with the same bytes; equal values fall back to the
+ * full comparison). */
+static uint64_t key_pfx(const char *k, size_t kn, size_t from) {
+    uint8_t p[8] = {0};
+    if (kn > from) memcpy(p, k + from, kn - from < 8 ? kn - from : 8);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    return v;
 }
 
 static void arena_sort(act_bulk_t *b) {
@@ -128,7 +151,7 @@ static int spill(act_bulk_t *b, orb_err_t *err) {
     size_t bl = 0;
     uint64_t off = 0;
     for (size_t i = 0; i < b->n; i++) {
-        const char *rec = b->arena + b->offs[i];
+        const char *rec = b->arena + b->offs[i].off;
         uint32_t kn, vn;
         memcpy(&kn, rec, 4);
         memcpy(&vn, rec + 4, 4);
@@ -177,7 +200,7 @@ int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t
     }
     if (b->n == b->capn) {
         size_t nc = b->capn ? b->capn * 2 : 4096;
-        uint64_t *no = realloc(b->offs, nc * sizeof *no);
+        bulk_ent_t *no = realloc(b->offs, nc * sizeof *no);
         if (!no) orb_panic("out of memory buffering a bulk load");
         b->offs = no;
         b->capn = nc;
@@ -188,7 +211,9 @@ int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t
     memcpy(p + 4, &v32, 4);
     memcpy(p + 8, k, kn);
     if (vn) memcpy(p + 8 + kn, v, vn);
-    b->offs[b->n++] = b->len;
+    b->offs[b->n].pfx = key_pfx(k, kn, 8);
+    b->offs[b->n].pfx2 = key_pfx(k, kn, 16);
+    b->offs[b->n++].off = b->len;
     b->len += rl;
     b->total++;
     return 0;
@@ -232,7 +257,7 @@ int act__bulk_contains(act_bulk_t *b, const char *k, size_t kn, bool *found, orb
     *found = false;
     for (size_t i = 0; i < b->n; i++) {
         uint32_t rkn;
-        const char *rk = rec_key(b->arena + b->offs[i], &rkn);
+        const char *rk = rec_key(b->arena + b->offs[i].off, &rkn);
         if (rkn == kn && memcmp(rk, k, kn) == 0) {
             *found = true;
             return 0;
@@ -263,7 +288,7 @@ static int src_next(src_t *s, orb_err_t *err, const char *path) {
             s->done = true;
             return 0;
         }
-        const char *rec = s->mem->arena + s->mem->offs[s->mi++];
+        const char *rec = s->mem->arena + s->mem->offs[s->mi++].off;
         memcpy(&s->kn, rec, 4);
         memcpy(&s->vn, rec + 4, 4);
         s->k = rec + 8;

@@ -342,9 +342,15 @@ static void *worker_main(void *arg) {
 
 /* ---- public -------------------------------------------------------------------------- */
 
+/* The shards of one table go round robin from a worker picked by the table, so a statement
+ * that works on all of them (a scan, a COPY's commit) keeps every worker equally busy. */
+static size_t worker_of(const act_runtime_t *rt, act_type_t type, uint32_t table_id,
+                        uint32_t shard) {
+    return (size_t)((actor_hash(type, table_id, 0) + shard) % (uint64_t)rt->nworkers);
+}
+
 void act__runtime_post(act_runtime_t *rt, act_msg_t *m) {
-    act_worker_t *w =
-        &rt->workers[actor_hash(m->type, m->table_id, m->shard) % (uint64_t)rt->nworkers];
+    act_worker_t *w = &rt->workers[worker_of(rt, m->type, m->table_id, m->shard)];
     m->next = NULL;
     pthread_mutex_lock(&w->mu);
     if (w->stopping) {

@@ -22,12 +22,12 @@ RUNS = int(os.environ.get("RUNS", "3"))
 ONLY = os.environ.get("ONLY", "")
 TABLES = [t for t in os.environ.get("TABLES", "mixed,vector").split(",") if t]
 
-MIXED_DDL = ("CREATE TABLE bench_copy (id bigint PRIMARY KEY, qty integer NOT NULL, "
+MIXED_DDL = ("CREATE TABLE %s (id bigint PRIMARY KEY, qty integer NOT NULL, "
              "name text, price numeric(12,2), created timestamp)")
 # PostgreSQL here has no pgvector: its side stores the same floats as real[] (the closest
 # built-in type; its text form only differs in the brackets).
-VEC_DDL = {"orbit": "CREATE TABLE bench_vec (id bigint PRIMARY KEY, emb vector(%d))" % DIM,
-           "postgres": "CREATE TABLE bench_vec (id bigint PRIMARY KEY, emb real[])"}
+VEC_DDL = {"orbit": "CREATE TABLE %%s (id bigint PRIMARY KEY, emb vector(%d))" % DIM,
+           "postgres": "CREATE TABLE %s (id bigint PRIMARY KEY, emb real[])"}
 
 
 def gen_mixed(path):
@@ -61,8 +61,8 @@ def psql(port, cmd):
 
 
 def load(port, ddl, table, path, opts, nrows):
-    """One fresh table, one \\copy; returns rows/s."""
-    psql(port, "DROP TABLE IF EXISTS %s" % table)
+    """One fresh table (a new name per run: dropping the last one would leave each server
+    cleaning up during the next load), one \\copy; returns rows/s."""
     psql(port, ddl)
     t0 = time.perf_counter()
     out = psql(port, "\\copy %s FROM '%s' WITH (%s)" % (table, path, opts))
@@ -81,12 +81,14 @@ def bench(name, server, files):
     try:
         for t in TABLES:
             runs = []
-            for _ in range(RUNS):
+            for r in range(RUNS):
                 if t == "mixed":
-                    runs.append(load(server.port, MIXED_DDL, "bench_copy", files["mixed"],
+                    tbl = "bench_copy_%d" % r
+                    runs.append(load(server.port, MIXED_DDL % tbl, tbl, files["mixed"],
                                      "FORMAT csv", N))
                 else:
-                    runs.append(load(server.port, VEC_DDL[name], "bench_vec",
+                    tbl = "bench_vec_%d" % r
+                    runs.append(load(server.port, VEC_DDL[name] % tbl, tbl,
                                      files["vec_" + name], "FORMAT text", NVEC))
                 print("  %s %s: %.0f rows/s" % (name, t, runs[-1]), flush=True)
             res[t] = runs
