@@ -32,9 +32,10 @@ typedef struct bulk_run {
     size_t ns;
 } bulk_run_t;
 
-/* A record of the arena: its offset, and bytes 8..23 of its key as two big-endian integers
- * (all keys of a shard share the 8-byte prefix before; an int key ends within them), so most
- * comparisons of a sort are integer comparisons. */
+/* A record of the arena: its offset, and bytes 6..21 of its key as two big-endian integers
+ * (all keys of one table-shard share table id and shard, bytes 0..5; then come the index id
+ * and the first columns, an int key ends within them), so most comparisons of a sort are
+ * integer comparisons. */
 typedef struct bulk_ent {
     uint64_t pfx, pfx2;
     uint64_t off;
@@ -62,7 +63,8 @@ static int io_err(orb_err_t *err, const char *what, const char *path) {
                        strerror(e));
 }
 
-act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard) {
+act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard,
+                             const char *what) {
     act_bulk_t *b = calloc(1, sizeof *b);
     if (!b) orb_panic("out of memory starting a bulk load");
     size_t n = strlen(rt->data_dir) + 8;
@@ -70,7 +72,7 @@ act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id,
     b->prefix = malloc(64);
     if (!b->dir || !b->prefix) orb_panic("out of memory starting a bulk load");
     snprintf(b->dir, n, "%s/bulk", rt->data_dir);
-    snprintf(b->prefix, 64, "x%llu_t%u_s%u", (unsigned long long)txn, table_id, shard);
+    snprintf(b->prefix, 64, "x%llu_t%u_s%u_%s", (unsigned long long)txn, table_id, shard, what);
     b->run_bytes = BULK_RUN_BYTES;
     const char *env = getenv("ORBIT_BULK_RUN_BYTES"); /* test knob (tests/integration/test_copy) */
     if (env && atol(env) > 0) b->run_bytes = (size_t)atol(env);
@@ -211,8 +213,8 @@ int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t
     memcpy(p + 4, &v32, 4);
     memcpy(p + 8, k, kn);
     if (vn) memcpy(p + 8 + kn, v, vn);
-    b->offs[b->n].pfx = key_pfx(k, kn, 8);
-    b->offs[b->n].pfx2 = key_pfx(k, kn, 16);
+    b->offs[b->n].pfx = key_pfx(k, kn, 6);
+    b->offs[b->n].pfx2 = key_pfx(k, kn, 14);
     b->offs[b->n++].off = b->len;
     b->len += rl;
     b->total++;

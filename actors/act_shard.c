@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err) {
     memset(v, 0, sizeof *v);
@@ -109,7 +110,7 @@ typedef struct exec {
      * locks; per op, its encoded key (bulk_key/bulk_klen) and, for INSERT, whether the key
      * has a committed value (bulk_found, one MultiGet per request) */
     bool bulk;
-    act_bulk_t *files; /* file mode: INSERT/PUT rows go here (a->bulk_files) */
+    bool files; /* file mode: INSERT/PUT entries go to a->bulk_files / bulk_ixfiles */
     size_t cur_op;
     char **bulk_key;
     size_t *bulk_klen;
@@ -149,7 +150,8 @@ static void locker_note(act_actor_t *a, uint64_t txn) {
 
 static void bulk_reset(act_actor_t *a) {
     act__bulk_destroy(a->bulk_files); /* normally finished or aborted by its transaction */
-    a->bulk_files = NULL;
+    act__bulk_destroy(a->bulk_ixfiles);
+    a->bulk_files = a->bulk_ixfiles = NULL;
     free(a->bulk_keys);
     a->bulk_keys = NULL;
     a->bulk_n = a->bulk_cap = 0;
@@ -497,8 +499,10 @@ static int op_write_bulk(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *
             rc = st_txn_get(ex->st, cf, k, kn, true, ex->mcx, &val, &vn, &dup, err);
             if (rc != 0) return rc;
         } else if (!dup && bulkset_has(a, h)) {
-            rc = ex->files ? act__bulk_contains(ex->files, k, kn, &dup, err)
-                           : st_txn_batch_has(ex->st, cf, k, kn, &dup, err);
+            act_bulk_t *fb = cf == ST_CF_ROWS ? a->bulk_files : a->bulk_ixfiles;
+            rc = !ex->files ? st_txn_batch_has(ex->st, cf, k, kn, &dup, err)
+                 : fb       ? act__bulk_contains(fb, k, kn, &dup, err)
+                            : 0;
             if (rc != 0) return -1;
         }
         if (dup) return unique_violation(op, err);
@@ -506,7 +510,11 @@ static int op_write_bulk(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *
     encode_row(ex, op, err, &rc);
     if (rc != 0) return rc;
     if (ex->files) {
-        if (act__bulk_add(ex->files, k, kn, ex->val.data, ex->val.len, err) != 0) return -1;
+        act_bulk_t **fb = cf == ST_CF_ROWS ? &a->bulk_files : &a->bulk_ixfiles;
+        if (!*fb)
+            *fb = act__bulk_create(ex->w->rt, ex->req->txn_id, a->table_id, a->shard,
+                                   cf == ST_CF_ROWS ? "rows" : "index");
+        if (act__bulk_add(*fb, k, kn, ex->val.data, ex->val.len, err) != 0) return -1;
     } else {
         st_txn_put_unlocked(ex->st, cf, k, kn, ex->val.data, ex->val.len);
     }
@@ -644,12 +652,11 @@ static bool req_writes(const Orbit__ShardRequest *req) {
     return false;
 }
 
-/* Whether every op of a request can go to the files of a bulk load (rows, no index). */
+/* Whether every op of a request can go to the files of a bulk load (rows, index entries). */
 static bool req_file_ops(const Orbit__ShardRequest *req) {
     for (size_t i = 0; i < req->n_ops; i++) {
         const Orbit__ShardOp *op = req->ops[i];
-        if ((op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT) ||
-            op->index_id != 0)
+        if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT)
             return false;
     }
     return req->n_ops > 0;
@@ -662,20 +669,29 @@ static bool is_bulk_control(const Orbit__ShardRequest *req) {
            k == ORBIT__SHARD_OP__KIND__BULK_ABORT;
 }
 
-static int materialize_cb(void *arg, const char *k, size_t kn, const char *v, size_t vn,
-                          orb_err_t *err) {
+static int materialize_rows_cb(void *arg, const char *k, size_t kn, const char *v, size_t vn,
+                               orb_err_t *err) {
     (void)err;
     st_txn_put_unlocked(arg, ST_CF_ROWS, k, kn, v, vn);
     return 0;
 }
 
+static int materialize_index_cb(void *arg, const char *k, size_t kn, const char *v, size_t vn,
+                                orb_err_t *err) {
+    (void)err;
+    st_txn_put_unlocked(arg, ST_CF_INDEX, k, kn, v, vn);
+    return 0;
+}
+
 /* The owner's file rows go into its write batch; the shard continues in write-batch mode. */
 static int bulk_materialize(act_actor_t *a, st_txn_t *st, orb_err_t *err) {
-    act_bulk_t *b = a->bulk_files;
+    act_bulk_t *b = a->bulk_files, *ix = a->bulk_ixfiles;
     if (!b) return 0;
-    a->bulk_files = NULL;
-    int rc = act__bulk_each(b, materialize_cb, st, err);
+    a->bulk_files = a->bulk_ixfiles = NULL;
+    int rc = act__bulk_each(b, materialize_rows_cb, st, err);
+    if (rc == 0 && ix) rc = act__bulk_each(ix, materialize_index_cb, st, err);
     act__bulk_destroy(b);
+    act__bulk_destroy(ix);
     return rc;
 }
 
@@ -691,23 +707,33 @@ static int bulk_control(exec_t *ex, act_txn_ent_t **ep, Orbit__ShardReply *reply
     reply->results = orb_alloc(ex->mcx, sizeof *reply->results);
     reply->results[0] = res;
     if (!a || a->bulk_txn != ex->req->txn_id || !a->bulk_files) return 0; /* nothing here */
-    act_bulk_t *b = a->bulk_files;
-    res->count = act__bulk_count(b);
+    act_bulk_t *b = a->bulk_files, *ix = a->bulk_ixfiles;
+    res->count = act__bulk_count(b) + (ix ? act__bulk_count(ix) : 0);
     if (op->kind == ORBIT__SHARD_OP__KIND__BULK_MATERIALIZE) return bulk_materialize(a, (*ep)->st, err);
     act__txn_release(ex->w->rt, *ep);
     *ep = NULL;
-    a->bulk_files = NULL;
+    a->bulk_files = a->bulk_ixfiles = NULL;
     int rc = 0;
     if (op->kind == ORBIT__SHARD_OP__KIND__BULK_FINISH) {
-        char *path = NULL;
-        bool dup = false;
-        rc = act__bulk_finish(b, ex->w->rt->db, &path, &dup, err);
-        if (dup)
-            orb_err_set(err, INTERNAL_ERROR, "bulk load of relation %u found a duplicate key late",
-                        a->table_id);
-        if (path) {
-            res->path = orb_strdup(ex->mcx, path);
-            free(path);
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            act_bulk_t *fb = i == 0 ? b : ix;
+            if (!fb) continue;
+            char *path = NULL;
+            bool dup = false;
+            rc = act__bulk_finish(fb, ex->w->rt->db, &path, &dup, err);
+            if (dup)
+                orb_err_set(err, INTERNAL_ERROR,
+                            "bulk load of relation %u found a duplicate key late", a->table_id);
+            if (path) {
+                if (i == 0) res->path = orb_strdup(ex->mcx, path);
+                else res->index_path = orb_strdup(ex->mcx, path);
+                free(path);
+            }
+        }
+        if (rc != 0) {
+            /* the finished file is not ingested: remove it */
+            if (res->path && res->path[0]) unlink(res->path);
+            if (res->index_path && res->index_path[0]) unlink(res->index_path);
         }
     } else {
         /* ABORT: the rows are gone, so are their keys */
@@ -716,6 +742,7 @@ static int bulk_control(exec_t *ex, act_txn_ent_t **ep, Orbit__ShardReply *reply
         a->bulk_n = a->bulk_cap = 0;
     }
     act__bulk_destroy(b);
+    act__bulk_destroy(ix);
     return rc;
 }
 
@@ -772,7 +799,8 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
                         a->bulk_self = self;
                         if (req->bulk_files && !self) {
                             /* file mode: registered with the txn, which finishes it */
-                            a->bulk_files = act__bulk_create(rt, req->txn_id, a->table_id, a->shard);
+                            a->bulk_files = act__bulk_create(rt, req->txn_id, a->table_id, a->shard,
+                                                             "rows");
                             if (e->nbulk == e->capbulk) {
                                 size_t nc = e->capbulk ? e->capbulk * 2 : 8;
                                 uint32_t(*nb)[2] = realloc(e->bulk, nc * sizeof *nb);
@@ -796,7 +824,7 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
                 e = NULL;
                 ex.st = NULL;
                 ex.bulk = true;
-                ex.files = a->bulk_files;
+                ex.files = true;
                 rc = bulk_prepare(&ex, &err);
                 if (rc == 0) rc = run_ops(&ex, reply, &err);
             }

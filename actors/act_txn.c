@@ -113,8 +113,8 @@ static uint32_t (*bulk_take(act_runtime_t *rt, uint64_t txn_id, size_t *n, bool 
     return list;
 }
 
-/* Sends op kind to every listed shard in parallel. FINISH: paths[i] (malloc'd, NULL when the
- * shard had no rows). The first failure is kept in err. */
+/* Sends op kind to every listed shard in parallel. FINISH: paths[2i] (rows) and paths[2i+1]
+ * (index entries), malloc'd, NULL when the shard had none. The first failure is kept in err. */
 static int bulk_send(act_runtime_t *rt, uint64_t txn_id, uint32_t (*list)[2], size_t n,
                      Orbit__ShardOp__Kind kind, char **paths, orb_err_t *err) {
     act_call_t **calls = calloc(n ? n : 1, sizeof *calls);
@@ -138,10 +138,13 @@ static int bulk_send(act_runtime_t *rt, uint64_t txn_id, uint32_t (*list)[2], si
         if (act_call_wait(calls[i], &reply, &e) != 0) {
             if (rc == 0) *err = e;
             rc = -1;
-        } else if (paths && reply->n_results == 1 && reply->results[0]->path &&
-                   reply->results[0]->path[0]) {
-            paths[i] = strdup(reply->results[0]->path);
-            if (!paths[i]) orb_panic("out of memory");
+        } else if (paths && reply->n_results == 1) {
+            const char *p[2] = {reply->results[0]->path, reply->results[0]->index_path};
+            for (int j = 0; j < 2; j++) {
+                if (!p[j] || !p[j][0]) continue;
+                paths[2 * i + (size_t)j] = strdup(p[j]);
+                if (!paths[2 * i + (size_t)j]) orb_panic("out of memory");
+            }
         }
         act_call_free(calls[i]);
     }
@@ -185,17 +188,23 @@ static int bulk_commit(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err) {
         free(list);
         return rc;
     }
-    char **paths = calloc(n, sizeof *paths);
-    if (!paths) orb_panic("out of memory committing a bulk load");
+    char **paths = calloc(2 * n, sizeof *paths);
+    st_cf_t *cfs = calloc(2 * n, sizeof *cfs);
+    if (!paths || !cfs) orb_panic("out of memory committing a bulk load");
     int rc = bulk_send(rt, txn_id, list, n, ORBIT__SHARD_OP__KIND__BULK_FINISH, paths, err);
     if (rc != 0) {
         orb_err_t e2;
         (void)bulk_send(rt, txn_id, list, n, ORBIT__SHARD_OP__KIND__BULK_ABORT, NULL, &e2);
     }
     size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (paths[i]) paths[m++] = paths[i];
-    if (rc == 0) rc = st_db_ingest(rt->db, ST_CF_ROWS, (const char *const *)paths, m, err);
+    for (size_t i = 0; i < 2 * n; i++) {
+        if (!paths[i]) continue;
+        cfs[m] = i % 2 ? ST_CF_INDEX : ST_CF_ROWS;
+        paths[m++] = paths[i];
+    }
+    /* rows and index entries of every shard in one atomic ingestion */
+    if (rc == 0) rc = st_db_ingest(rt->db, cfs, (const char *const *)paths, m, err);
+    free(cfs);
     for (size_t i = 0; i < m; i++) {
         unlink(paths[i]); /* moved into the db by a successful ingestion; else garbage */
         free(paths[i]);

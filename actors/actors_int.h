@@ -91,8 +91,9 @@ struct act_actor {
     size_t bulk_n, bulk_cap;
     bool bulk_self;
     /* file mode: the owner's rows go to files, ingested at its commit (NULL: they go to its
-     * write batch) */
+     * write batch); its index entries go to bulk_ixfiles (created at the first one) */
     act_bulk_t *bulk_files;
+    act_bulk_t *bulk_ixfiles;
 };
 
 struct act_worker {
@@ -214,7 +215,8 @@ bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a);
 int act__ops_encode(const Orbit__ShardRequest *req, orb_buf_t *out);
 int act__ops_decode(orb_mcx_t *mcx, Orbit__ShardRequest *req);
 /* act_bulk.c (worker thread only; see its header). */
-act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard);
+act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard,
+                             const char *what);
 int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);
 int act__bulk_contains(act_bulk_t *b, const char *k, size_t kn, bool *found, orb_err_t *err);
 /* every entry in key order (a repeated key fails) */

@@ -1125,12 +1125,17 @@ typedef struct copy_from_ctx {
     int64_t pend_line; /* the input line when it was posted */
 } copy_from_ctx_t;
 
-/* COPY's writes are bulk requests (actors/README.md "Bulk inserts"). Rows may wait in files
- * for the commit's ingestion when they are all the table gets: no index entries (secondary,
- * unique or vector) and no foreign keys (whose checks would read rows of this COPY). */
+/* COPY's writes are bulk requests (actors/README.md "Bulk inserts"). Rows and index entries
+ * may wait in files for the commit's ingestion unless a vector index needs its VEC_ADDs (they
+ * go to faiss at once) or a foreign key refers to the table itself (its checks would read rows
+ * of this COPY). */
 static void copy_bulk_flags(sql_wb_t *wb, const sql_table_t *t) {
     wb->bulk = true;
-    wb->bulk_files = t->nunique == 0 && t->nfks == 0;
+    wb->bulk_files = true;
+    for (int i = 0; i < t->nunique; i++)
+        if (t->uniques[i].vec_method) wb->bulk_files = false;
+    for (int i = 0; i < t->nfks; i++)
+        if (t->fks[i]->ref_table_id == t->id) wb->bulk_files = false;
 }
 
 /* Waits for the posted batch, then checks its rows' foreign keys; its memory is reset. */

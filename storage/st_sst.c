@@ -52,21 +52,26 @@ void st_sst_destroy(st_sst_t *s) {
     free(s);
 }
 
-int st_db_ingest(st_db_t *db, st_cf_t cf, const char *const *paths, size_t n, orb_err_t *err) {
-    assert(cf < ST_CF__COUNT);
+/* st_ingest.cpp */
+int st__ingest_multi(rocksdb_transactiondb_t *db, rocksdb_column_family_handle_t **cfs, size_t ncf,
+                     const char *const *paths, const size_t *cf_of, size_t npaths, char **errptr);
+
+int st_db_ingest(st_db_t *db, const st_cf_t *cf_of, const char *const *paths, size_t n,
+                 orb_err_t *err) {
     if (n == 0) return 0;
-    rocksdb_ingestexternalfileoptions_t *o = rocksdb_ingestexternalfileoptions_create();
-    /* hard-link the files into the db (they are ours, written for this), give them a
-     * sequence number newer than every snapshot, flush an overlapping memtable first */
-    rocksdb_ingestexternalfileoptions_set_move_files(o, 1);
-    rocksdb_ingestexternalfileoptions_set_snapshot_consistency(o, 1);
-    rocksdb_ingestexternalfileoptions_set_allow_global_seqno(o, 1);
-    rocksdb_ingestexternalfileoptions_set_allow_blocking_flush(o, 1);
+    size_t *cfi = malloc(n * sizeof *cfi);
+    if (!cfi) orb_panic("out of memory ingesting bulk load files");
+    for (size_t i = 0; i < n; i++) {
+        assert(cf_of[i] < ST_CF__COUNT);
+        cfi[i] = (size_t)cf_of[i];
+    }
     char *errptr = NULL;
-    /* The C API ingests through a rocksdb_t; a TransactionDB is a DB (StackableDB forwards
-     * IngestExternalFile to the base db, bypassing the lock manager), and both C handles are
-     * a struct holding just the C++ pointer, so the handle converts as the pointer does. */
-    rocksdb_ingest_external_file_cf((rocksdb_t *)db->db, db->cf[cf], paths, n, o, &errptr);
-    rocksdb_ingestexternalfileoptions_destroy(o);
-    return st__err_rocks(err, errptr, "could not ingest bulk load files");
+    st__ingest_multi(db->db, db->cf, ST_CF__COUNT, paths, cfi, n, &errptr);
+    free(cfi);
+    if (errptr) {
+        orb_err_set(err, IO_ERROR, "could not ingest bulk load files: %s", errptr);
+        free(errptr); /* strdup'd by st_ingest.cpp */
+        return -1;
+    }
+    return 0;
 }

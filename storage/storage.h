@@ -137,9 +137,11 @@ st_sst_t *st_sst_create(st_db_t *db, const char *path, orb_err_t *err);
 int st_sst_put(st_sst_t *s, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);
 int st_sst_finish(st_sst_t *s, orb_err_t *err); /* synced when it returns 0 */
 void st_sst_destroy(st_sst_t *s);               /* the file stays; NULL is fine */
-/* Makes the files' entries visible at once (one atomic, durable ingestion; newer than every
- * existing version of their keys). The files are moved (hard-linked) into the db. */
-int st_db_ingest(st_db_t *db, st_cf_t cf, const char *const *paths, size_t n, orb_err_t *err);
+/* Makes the files' entries visible at once (one atomic, durable ingestion into the column
+ * families cf_of[i] of paths[i]; newer than every existing version of their keys). The files
+ * are moved (hard-linked) into the db. */
+int st_db_ingest(st_db_t *db, const st_cf_t *cf_of, const char *const *paths, size_t n,
+                 orb_err_t *err);
 
 /* ---- iterators (st_iter.c) ---------------------------------------------------------- */
 /* Iterates keys in [lower, upper) of cf through the txn's snapshot, own writes included.
