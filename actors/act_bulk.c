@@ -19,6 +19,7 @@
 
 #define BULK_RUN_BYTES ((size_t)16 << 20) /* in-memory buffer per shard before a spill */
 #define BULK_SPARSE 64                     /* one sparse index key per this many records */
+#define BULK_MAX_RUNS 16                   /* then the runs are merged into one */
 #define BULK_READ_BUF ((size_t)1 << 20)
 
 /* A record: u32 key length, u32 value length, key, value (host order; never leaves here). */
@@ -51,6 +52,7 @@ struct act_bulk {
     size_t n, capn;
     bulk_run_t *runs;
     size_t nruns, capruns;
+    unsigned seq; /* run file names */
     uint64_t total;
 };
 
@@ -118,10 +120,92 @@ static void arena_sort(act_bulk_t *b) {
     qsort(b->offs, b->n, sizeof *b->offs, off_cmp);
 }
 
-/* Writes the arena, sorted, as a new run file with its sparse index; empties the arena. */
-static int spill(act_bulk_t *b, orb_err_t *err) {
+/* Writing a run file: records in key order through one buffer, with the sparse index. */
+typedef struct run_writer {
+    bulk_run_t r;
+    char *buf;
+    size_t bl, capns;
+} run_writer_t;
+
+static int rw_open(act_bulk_t *b, run_writer_t *w, orb_err_t *err) {
+    memset(w, 0, sizeof *w);
     if (mkdir(b->dir, 0700) != 0 && errno != EEXIST) return io_err(err, "create directory for", b->dir);
-    arena_sort(b);
+    size_t pn = strlen(b->dir) + strlen(b->prefix) + 32;
+    w->r.path = malloc(pn);
+    w->buf = malloc(BULK_READ_BUF);
+    if (!w->r.path || !w->buf) orb_panic("out of memory spilling a bulk load");
+    snprintf(w->r.path, pn, "%s/%s_r%u.run", b->dir, b->prefix, b->seq++);
+    w->r.fd = open(w->r.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (w->r.fd < 0) {
+        io_err(err, "create", w->r.path);
+        free(w->r.path);
+        free(w->buf);
+        return -1;
+    }
+    return 0;
+}
+
+static int rw_flush(run_writer_t *w, orb_err_t *err) {
+    if (w->bl && write(w->r.fd, w->buf, w->bl) != (ssize_t)w->bl) return io_err(err, "write", w->r.path);
+    w->bl = 0;
+    return 0;
+}
+
+static int rw_add(void *arg, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err) {
+    run_writer_t *w = arg;
+    bulk_run_t *r = &w->r;
+    if (r->n % BULK_SPARSE == 0) {
+        if (r->ns == w->capns) {
+            size_t nc = w->capns ? w->capns * 2 : 256;
+            r->sk = realloc(r->sk, nc * sizeof *r->sk);
+            r->skn = realloc(r->skn, nc * sizeof *r->skn);
+            r->soff = realloc(r->soff, nc * sizeof *r->soff);
+            if (!r->sk || !r->skn || !r->soff) orb_panic("out of memory spilling a bulk load");
+            w->capns = nc;
+        }
+        r->sk[r->ns] = malloc(kn ? kn : 1);
+        if (!r->sk[r->ns]) orb_panic("out of memory spilling a bulk load");
+        memcpy(r->sk[r->ns], k, kn);
+        r->skn[r->ns] = (uint32_t)kn;
+        r->soff[r->ns++] = r->size;
+    }
+    uint32_t hdr[2] = {(uint32_t)kn, (uint32_t)vn};
+    size_t rl = 8 + kn + vn;
+    if (w->bl + rl > BULK_READ_BUF && rw_flush(w, err) != 0) return -1;
+    if (rl > BULK_READ_BUF) {
+        if (write(r->fd, hdr, 8) != 8 || write(r->fd, k, kn) != (ssize_t)kn ||
+            (vn && write(r->fd, v, vn) != (ssize_t)vn))
+            return io_err(err, "write", r->path);
+    } else {
+        memcpy(w->buf + w->bl, hdr, 8);
+        memcpy(w->buf + w->bl + 8, k, kn);
+        if (vn) memcpy(w->buf + w->bl + 8 + kn, v, vn);
+        w->bl += rl;
+    }
+    r->n++;
+    r->size += rl;
+    return 0;
+}
+
+static void run_free(bulk_run_t *r) {
+    if (r->fd >= 0) close(r->fd);
+    unlink(r->path);
+    free(r->path);
+    for (size_t j = 0; j < r->ns; j++) free(r->sk[j]);
+    free(r->sk);
+    free(r->skn);
+    free(r->soff);
+}
+
+/* Ends the run: kept in b->runs on success, removed on failure (rc). */
+static int rw_close(act_bulk_t *b, run_writer_t *w, int rc, orb_err_t *err) {
+    if (rc == 0) rc = rw_flush(w, err);
+    free(w->buf);
+    w->buf = NULL;
+    if (rc != 0) {
+        run_free(&w->r);
+        return -1;
+    }
     if (b->nruns == b->capruns) {
         size_t nc = b->capruns ? b->capruns * 2 : 8;
         bulk_run_t *nr = realloc(b->runs, nc * sizeof *nr);
@@ -129,64 +213,49 @@ static int spill(act_bulk_t *b, orb_err_t *err) {
         b->runs = nr;
         b->capruns = nc;
     }
-    bulk_run_t *r = &b->runs[b->nruns];
-    memset(r, 0, sizeof *r);
-    size_t pn = strlen(b->dir) + strlen(b->prefix) + 32;
-    r->path = malloc(pn);
-    if (!r->path) orb_panic("out of memory spilling a bulk load");
-    snprintf(r->path, pn, "%s/%s_r%zu.run", b->dir, b->prefix, b->nruns);
-    r->fd = open(r->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (r->fd < 0) {
-        io_err(err, "create", r->path);
-        free(r->path);
-        return -1;
-    }
-    b->nruns++;
-    size_t ns = b->n / BULK_SPARSE + 1;
-    r->sk = malloc(ns * sizeof *r->sk);
-    r->skn = malloc(ns * sizeof *r->skn);
-    r->soff = malloc(ns * sizeof *r->soff);
-    if (!r->sk || !r->skn || !r->soff) orb_panic("out of memory spilling a bulk load");
-    /* records in key order through one buffer */
-    char *buf = malloc(BULK_READ_BUF);
-    if (!buf) orb_panic("out of memory spilling a bulk load");
-    size_t bl = 0;
-    uint64_t off = 0;
-    for (size_t i = 0; i < b->n; i++) {
+    b->runs[b->nruns++] = w->r;
+    return 0;
+}
+
+static int merge(act_bulk_t *b, int (*cb)(void *, const char *, size_t, const char *, size_t, orb_err_t *),
+                 void *arg, bool *dupkey, orb_err_t *err);
+
+/* Writes the arena, sorted, as a new run file with its sparse index; empties the arena.
+ * With BULK_MAX_RUNS runs, they are merged into one (so open files and the fan-in of the
+ * final merge stay bounded for any input; each byte is rewritten once per 16x growth). */
+static int spill(act_bulk_t *b, orb_err_t *err) {
+    arena_sort(b);
+    run_writer_t w;
+    if (rw_open(b, &w, err) != 0) return -1;
+    int rc = 0;
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
         const char *rec = b->arena + b->offs[i].off;
         uint32_t kn, vn;
         memcpy(&kn, rec, 4);
         memcpy(&vn, rec + 4, 4);
-        size_t rl = 8 + (size_t)kn + vn;
-        if (i % BULK_SPARSE == 0) {
-            r->sk[r->ns] = malloc(kn ? kn : 1);
-            if (!r->sk[r->ns]) orb_panic("out of memory spilling a bulk load");
-            memcpy(r->sk[r->ns], rec + 8, kn);
-            r->skn[r->ns] = kn;
-            r->soff[r->ns++] = off;
-        }
-        if (bl + rl > BULK_READ_BUF || rl > BULK_READ_BUF) {
-            if (bl && write(r->fd, buf, bl) != (ssize_t)bl) goto fail;
-            bl = 0;
-        }
-        if (rl > BULK_READ_BUF) {
-            if (write(r->fd, rec, rl) != (ssize_t)rl) goto fail;
-        } else {
-            memcpy(buf + bl, rec, rl);
-            bl += rl;
-        }
-        off += rl;
+        rc = rw_add(&w, rec + 8, kn, rec + 8 + kn, vn, err);
     }
-    if (bl && write(r->fd, buf, bl) != (ssize_t)bl) goto fail;
-    free(buf);
-    r->n = b->n;
-    r->size = off;
+    if (rw_close(b, &w, rc, err) != 0) return -1;
     b->len = 0;
     b->n = 0;
+    if (b->nruns < BULK_MAX_RUNS) return 0;
+    if (rw_open(b, &w, err) != 0) return -1;
+    bool dup;
+    rc = merge(b, rw_add, &w, &dup, err); /* the arena is empty: the runs only */
+    if (dup) orb_err_set(err, INTERNAL_ERROR, "bulk load found a duplicate key late");
+    size_t old = b->nruns;
+    b->nruns = 0; /* rw_close appends the merged run after the old ones are gone */
+    bulk_run_t *olds = b->runs;
+    b->runs = NULL;
+    b->capruns = 0;
+    if (rw_close(b, &w, rc, err) != 0) {
+        b->runs = olds; /* keep the old runs: they hold the rows */
+        b->nruns = old;
+        return -1;
+    }
+    for (size_t i = 0; i < old; i++) run_free(&olds[i]);
+    free(olds);
     return 0;
-fail:
-    free(buf);
-    return io_err(err, "write", r->path);
 }
 
 int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err) {
@@ -420,16 +489,7 @@ uint64_t act__bulk_count(const act_bulk_t *b) { return b->total; }
 
 void act__bulk_destroy(act_bulk_t *b) {
     if (!b) return;
-    for (size_t i = 0; i < b->nruns; i++) {
-        bulk_run_t *r = &b->runs[i];
-        close(r->fd);
-        unlink(r->path);
-        free(r->path);
-        for (size_t j = 0; j < r->ns; j++) free(r->sk[j]);
-        free(r->sk);
-        free(r->skn);
-        free(r->soff);
-    }
+    for (size_t i = 0; i < b->nruns; i++) run_free(&b->runs[i]);
     free(b->runs);
     free(b->arena);
     free(b->offs);
