@@ -76,10 +76,24 @@ act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__Shard
     m->type = type;
     m->table_id = type == ACT_CATALOG ? 0 : req->table_id;
     m->shard = type == ACT_CATALOG ? 0 : req->shard;
+    /* a bulk request's rows travel in the compact form (act_ops.c): nested messages per
+     * value cost more to pack than the rows cost to write */
+    Orbit__ShardRequest compact;
+    orb_buf_t ops;
+    orb_buf_init(&ops);
+    if (req->bulk && req->n_ops > 0 && act__ops_encode(req, &ops) == 0) {
+        compact = *req;
+        compact.n_ops = 0;
+        compact.ops = NULL;
+        compact.bulk_ops.data = (uint8_t *)ops.data;
+        compact.bulk_ops.len = ops.len;
+        req = &compact;
+    }
     size_t n = orbit__shard_request__get_packed_size(req);
     m->req = malloc(n ? n : 1);
     if (!m->req) orb_panic("out of memory packing a request");
     m->req_len = orbit__shard_request__pack(req, m->req);
+    orb_buf_free(&ops);
     m->call = c;
     act__runtime_post(rt, m);
     return c;

@@ -104,6 +104,7 @@ static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
     act_actor_t *a = *pp;
     assert(a->lanes == NULL);
     act__vec_deactivate(w, a);
+    act__shard_bulk_free(a);
     *pp = a->hnext;
     w->nactors--;
     atomic_fetch_add(&w->rt->deactivations, 1);
@@ -236,7 +237,7 @@ static void msg_deliver(act_worker_t *w, act_msg_t *m) {
     m->unpacked = orbit__shard_request__unpack(&alloc, m->req_len, m->req);
     free(m->req);
     m->req = NULL;
-    if (!m->unpacked) {
+    if (!m->unpacked || (m->unpacked->bulk_ops.len && act__ops_decode(m->mcx, m->unpacked) != 0)) {
         msg_fail(m, ORB_SQLSTATE_PROTOCOL_VIOLATION, "malformed shard request");
         return;
     }
@@ -288,7 +289,9 @@ static void idle_cb(uv_timer_t *t) {
         act_actor_t **pp = &w->buckets[i];
         while (*pp) {
             act_actor_t *a = *pp;
-            if (!a->lanes && now - a->last_used_ms >= idle)
+            /* an actor that knows of live row lockers or a bulk owner keeps that knowledge
+             * (README "Bulk inserts") */
+            if (!a->lanes && now - a->last_used_ms >= idle && !act__shard_bulk_prune(w, a))
                 actor_deactivate(w, pp);
             else
                 pp = &a->hnext;
@@ -339,9 +342,15 @@ static void *worker_main(void *arg) {
 
 /* ---- public -------------------------------------------------------------------------- */
 
+/* The shards of one table go round robin from a worker picked by the table, so a statement
+ * that works on all of them (a scan, a COPY's commit) keeps every worker equally busy. */
+static size_t worker_of(const act_runtime_t *rt, act_type_t type, uint32_t table_id,
+                        uint32_t shard) {
+    return (size_t)((actor_hash(type, table_id, 0) + shard) % (uint64_t)rt->nworkers);
+}
+
 void act__runtime_post(act_runtime_t *rt, act_msg_t *m) {
-    act_worker_t *w =
-        &rt->workers[actor_hash(m->type, m->table_id, m->shard) % (uint64_t)rt->nworkers];
+    act_worker_t *w = &rt->workers[worker_of(rt, m->type, m->table_id, m->shard)];
     m->next = NULL;
     pthread_mutex_lock(&w->mu);
     if (w->stopping) {
@@ -395,6 +404,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     snprintf(path, sizeof path, "%s/db", rt->data_dir);
     st_db_options_t opts = {.sync_commit = cfg->sync_commit, .cache_mb = 64};
     if (st_db_open(path, &opts, &rt->db, err) != 0) goto fail;
+    act__bulk_wipe(rt);
 
     rt->workers = calloc((size_t)rt->nworkers, sizeof *rt->workers);
     if (!rt->workers) orb_panic("out of memory starting workers");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int act__datum_to_val(const Orbit__Datum *d, st_val_t *v, orb_err_t *err) {
     memset(v, 0, sizeof *v);
@@ -105,7 +106,111 @@ typedef struct exec {
     act_worker_t *w;
     act_actor_t *a;
     uint64_t busy_hash; /* with ORB_AGAIN: act__lock_hash of the busy row lock */
+    /* bulk mode (README "Bulk inserts"): INSERT/PUT ops of this request write without row
+     * locks; per op, its encoded key (bulk_key/bulk_klen) and, for INSERT, whether the key
+     * has a committed value (bulk_found, one MultiGet per request) */
+    bool bulk;
+    bool files; /* file mode: INSERT/PUT entries go to a->bulk_files / bulk_ixfiles */
+    size_t cur_op;
+    char **bulk_key;
+    size_t *bulk_klen;
+    bool *bulk_found;
 } exec_t;
+
+/* ---- bulk-insert state of a table-shard actor ------------------------------------------ */
+
+static void lockers_prune(act_worker_t *w, act_actor_t *a) {
+    if (!a->nlockers) return;
+    bool *live = malloc(a->nlockers * sizeof *live);
+    if (!live) orb_panic("out of memory pruning row lockers");
+    act__txn_live(w->rt, a->lockers, a->nlockers, live);
+    size_t n = 0;
+    for (size_t i = 0; i < a->nlockers; i++)
+        if (live[i]) a->lockers[n++] = a->lockers[i];
+    a->nlockers = n;
+    free(live);
+}
+
+/* txn took a row lock through this actor: remember it until it ends (a bulk owner needs to
+ * know that nobody else holds locks on the shard) */
+static void locker_note(act_actor_t *a, uint64_t txn) {
+    if (txn == a->bulk_txn) a->bulk_self = true; /* its own batch now holds locked writes */
+    for (size_t i = a->nlockers; i > 0; i--)
+        if (a->lockers[i - 1] == txn) return;
+    if (a->nlockers == a->caplockers) {
+        /* no pruning here: the txn entry lock is held (pruned at claims and idle ticks) */
+        size_t nc = a->caplockers ? a->caplockers * 2 : 8;
+        uint64_t *n = realloc(a->lockers, nc * sizeof *n);
+        if (!n) orb_panic("out of memory noting row lockers");
+        a->lockers = n;
+        a->caplockers = nc;
+    }
+    a->lockers[a->nlockers++] = txn;
+}
+
+static void bulk_reset(act_actor_t *a) {
+    act__bulk_destroy(a->bulk_files); /* normally finished or aborted by its transaction */
+    act__bulk_destroy(a->bulk_ixfiles);
+    a->bulk_files = a->bulk_ixfiles = NULL;
+    free(a->bulk_keys);
+    a->bulk_keys = NULL;
+    a->bulk_n = a->bulk_cap = 0;
+    a->bulk_txn = 0;
+    a->bulk_self = false;
+}
+
+void act__shard_bulk_free(act_actor_t *a) {
+    bulk_reset(a);
+    free(a->lockers);
+    a->lockers = NULL;
+    a->nlockers = a->caplockers = 0;
+}
+
+/* the bulk owner, or 0 once it has ended */
+static uint64_t bulk_owner(act_worker_t *w, act_actor_t *a) {
+    if (!a->bulk_txn) return 0;
+    bool live;
+    act__txn_live(w->rt, &a->bulk_txn, 1, &live);
+    if (!live) bulk_reset(a);
+    return a->bulk_txn;
+}
+
+bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a) {
+    lockers_prune(w, a);
+    return bulk_owner(w, a) != 0 || a->nlockers != 0;
+}
+
+static bool bulkset_has(const act_actor_t *a, uint64_t h) {
+    if (!a->bulk_cap) return false;
+    for (size_t i = h & (a->bulk_cap - 1);; i = (i + 1) & (a->bulk_cap - 1)) {
+        if (a->bulk_keys[i] == h) return true;
+        if (a->bulk_keys[i] == 0) return false;
+    }
+}
+
+static void bulkset_add(act_actor_t *a, uint64_t h) {
+    if ((a->bulk_n + 1) * 2 > a->bulk_cap) {
+        size_t nc = a->bulk_cap ? a->bulk_cap * 2 : 4096;
+        uint64_t *nk = calloc(nc, sizeof *nk);
+        if (!nk) orb_panic("out of memory growing the bulk key set");
+        for (size_t i = 0; i < a->bulk_cap; i++) {
+            uint64_t k = a->bulk_keys[i];
+            if (!k) continue;
+            size_t j = k & (nc - 1);
+            while (nk[j]) j = (j + 1) & (nc - 1);
+            nk[j] = k;
+        }
+        free(a->bulk_keys);
+        a->bulk_keys = nk;
+        a->bulk_cap = nc;
+    }
+    size_t i = h & (a->bulk_cap - 1);
+    while (a->bulk_keys[i] && a->bulk_keys[i] != h) i = (i + 1) & (a->bulk_cap - 1);
+    if (!a->bulk_keys[i]) {
+        a->bulk_keys[i] = h;
+        a->bulk_n++;
+    }
+}
 
 /* rc of a storage call that takes a row lock on (cf, k). For a transaction's request, a lock
  * taken is recorded in the worker's owner table (even if the request later fails: the last
@@ -116,9 +221,10 @@ typedef struct exec {
 static int locked(exec_t *ex, st_cf_t cf, const char *k, size_t kn, int rc) {
     if (ex->req->txn_id == 0 || (rc != 0 && rc != ORB_AGAIN)) return rc;
     uint64_t h = act__lock_hash(cf, k, kn);
-    if (rc == 0)
+    if (rc == 0) {
         act__owner_note(ex->w, h, ex->req->txn_id);
-    else
+        if (ex->a) locker_note(ex->a, ex->req->txn_id);
+    } else
         ex->busy_hash = h;
     return rc;
 }
@@ -362,8 +468,107 @@ static void encode_row(exec_t *ex, const Orbit__ShardOp *op, orb_err_t *err, int
     *rc = 0;
 }
 
+static int unique_violation(const Orbit__ShardOp *op, orb_err_t *err) {
+    const char *name = op->conflict_name ? op->conflict_name : "";
+    orb_err_set(err, UNIQUE_VIOLATION, "duplicate key value violates unique constraint \"%s\"",
+                name);
+    if (op->conflict_detail && op->conflict_detail[0])
+        orb_err_detail(err, "%s", op->conflict_detail);
+    snprintf(err->constraint, sizeof err->constraint, "%s", name);
+    return -1;
+}
+
+/* INSERT/PUT of a bulk request: no row lock (the transaction owns the shard for writing).
+ * An INSERT's key is new unless it has a committed value (bulk_found) or this transaction
+ * wrote it: its set of inserted key hashes, confirmed in its batch, says so; after it took
+ * locks here (bulk_self) every key is read exactly. */
+static int op_write_bulk(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
+                         orb_err_t *err) {
+    const char *k = ex->bulk_key[ex->cur_op];
+    size_t kn = ex->bulk_klen[ex->cur_op];
+    st_cf_t cf = op_cf(ex, op->index_id);
+    act_actor_t *a = ex->a;
+    uint64_t h = act__lock_hash(cf, k, kn);
+    int rc;
+    if (op->kind == ORBIT__SHARD_OP__KIND__INSERT) {
+        bool dup = ex->bulk_found[ex->cur_op];
+        if (a->bulk_self) {
+            /* exact: committed, or written (or deleted) by this transaction */
+            char *val;
+            size_t vn;
+            rc = st_txn_get(ex->st, cf, k, kn, true, ex->mcx, &val, &vn, &dup, err);
+            if (rc != 0) return rc;
+        } else if (!dup && bulkset_has(a, h)) {
+            act_bulk_t *fb = cf == ST_CF_ROWS ? a->bulk_files : a->bulk_ixfiles;
+            rc = !ex->files ? st_txn_batch_has(ex->st, cf, k, kn, &dup, err)
+                 : fb       ? act__bulk_contains(fb, k, kn, &dup, err)
+                            : 0;
+            if (rc != 0) return -1;
+        }
+        if (dup) return unique_violation(op, err);
+    }
+    encode_row(ex, op, err, &rc);
+    if (rc != 0) return rc;
+    if (ex->files) {
+        act_bulk_t **fb = cf == ST_CF_ROWS ? &a->bulk_files : &a->bulk_ixfiles;
+        if (!*fb)
+            *fb = act__bulk_create(ex->w->rt, ex->req->txn_id, a->table_id, a->shard,
+                                   cf == ST_CF_ROWS ? "rows" : "index");
+        if (act__bulk_add(*fb, k, kn, ex->val.data, ex->val.len, err) != 0) return -1;
+    } else {
+        st_txn_put_unlocked(ex->st, cf, k, kn, ex->val.data, ex->val.len);
+    }
+    bulkset_add(a, h);
+    res->count = 1;
+    return 0;
+}
+
+/* Bulk mode: the keys of the request's INSERT/PUT ops, and one MultiGet per column family
+ * for whether the INSERTs' keys have committed values (the shard is ours: nobody else can
+ * add one before we end). */
+static int bulk_prepare(exec_t *ex, orb_err_t *err) {
+    const Orbit__ShardRequest *req = ex->req;
+    size_t n = req->n_ops ? req->n_ops : 1;
+    ex->bulk_key = orb_alloc0(ex->mcx, n * sizeof *ex->bulk_key);
+    ex->bulk_klen = orb_alloc0(ex->mcx, n * sizeof *ex->bulk_klen);
+    ex->bulk_found = orb_alloc0(ex->mcx, n * sizeof *ex->bulk_found);
+    const char **keys = orb_alloc(ex->mcx, n * sizeof *keys);
+    size_t *lens = orb_alloc(ex->mcx, n * sizeof *lens);
+    size_t *idx = orb_alloc(ex->mcx, n * sizeof *idx);
+    bool *found = orb_alloc(ex->mcx, n * sizeof *found);
+    for (size_t i = 0; i < req->n_ops; i++) {
+        const Orbit__ShardOp *op = req->ops[i];
+        if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT)
+            continue;
+        key_prefix(ex, &ex->key, op->index_id);
+        if (key_append(&ex->key, op->key, op->n_key, err) != 0) {
+            ex->failed_op = (uint32_t)i + 1;
+            return -1;
+        }
+        ex->bulk_key[i] = orb_memdup(ex->mcx, ex->key.data, ex->key.len);
+        ex->bulk_klen[i] = ex->key.len;
+    }
+    for (int cf = 0; cf < ST_CF__COUNT; cf++) {
+        size_t m = 0;
+        for (size_t i = 0; i < req->n_ops; i++) {
+            const Orbit__ShardOp *op = req->ops[i];
+            if (op->kind != ORBIT__SHARD_OP__KIND__INSERT || op_cf(ex, op->index_id) != (st_cf_t)cf)
+                continue;
+            keys[m] = ex->bulk_key[i];
+            lens[m] = ex->bulk_klen[i];
+            idx[m++] = i;
+        }
+        if (!m) continue;
+        if (st_db_multi_exists(ex->w->rt->db, (st_cf_t)cf, m, keys, lens, found, err) != 0)
+            return -1;
+        for (size_t j = 0; j < m; j++) ex->bulk_found[idx[j]] = found[j];
+    }
+    return 0;
+}
+
 static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
                     orb_err_t *err) {
+    if (ex->bulk && op->kind != ORBIT__SHARD_OP__KIND__DELETE) return op_write_bulk(ex, op, res, err);
     key_prefix(ex, &ex->key, op->index_id);
     if (key_append(&ex->key, op->key, op->n_key, err) != 0) return -1;
     st_cf_t cf = op_cf(ex, op->index_id);
@@ -383,15 +588,7 @@ static int op_write(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *res,
             if (rc == 0) res->count = 1;
             return rc;
         }
-        if (found) {
-            const char *name = op->conflict_name ? op->conflict_name : "";
-            orb_err_set(err, UNIQUE_VIOLATION,
-                        "duplicate key value violates unique constraint \"%s\"", name);
-            if (op->conflict_detail && op->conflict_detail[0])
-                orb_err_detail(err, "%s", op->conflict_detail);
-            snprintf(err->constraint, sizeof err->constraint, "%s", name);
-            return -1;
-        }
+        if (found) return unique_violation(op, err);
     }
     encode_row(ex, op, err, &rc);
     if (rc != 0) return rc;
@@ -410,6 +607,7 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
         Orbit__OpResult *res = orb_alloc(ex->mcx, sizeof *res);
         orbit__op_result__init(res);
         reply->results[i] = res;
+        ex->cur_op = i;
         int rc;
         switch (op->kind) {
         case ORBIT__SHARD_OP__KIND__GET: rc = op_get(ex, op, false, res, err); break;
@@ -454,6 +652,100 @@ static bool req_writes(const Orbit__ShardRequest *req) {
     return false;
 }
 
+/* Whether every op of a request can go to the files of a bulk load (rows, index entries). */
+static bool req_file_ops(const Orbit__ShardRequest *req) {
+    for (size_t i = 0; i < req->n_ops; i++) {
+        const Orbit__ShardOp *op = req->ops[i];
+        if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT)
+            return false;
+    }
+    return req->n_ops > 0;
+}
+
+static bool is_bulk_control(const Orbit__ShardRequest *req) {
+    if (req->n_ops != 1) return false;
+    Orbit__ShardOp__Kind k = req->ops[0]->kind;
+    return k == ORBIT__SHARD_OP__KIND__BULK_FINISH || k == ORBIT__SHARD_OP__KIND__BULK_MATERIALIZE ||
+           k == ORBIT__SHARD_OP__KIND__BULK_ABORT;
+}
+
+static int materialize_rows_cb(void *arg, const char *k, size_t kn, const char *v, size_t vn,
+                               orb_err_t *err) {
+    (void)err;
+    st_txn_put_unlocked(arg, ST_CF_ROWS, k, kn, v, vn);
+    return 0;
+}
+
+static int materialize_index_cb(void *arg, const char *k, size_t kn, const char *v, size_t vn,
+                                orb_err_t *err) {
+    (void)err;
+    st_txn_put_unlocked(arg, ST_CF_INDEX, k, kn, v, vn);
+    return 0;
+}
+
+/* The owner's file rows go into its write batch; the shard continues in write-batch mode. */
+static int bulk_materialize(act_actor_t *a, st_txn_t *st, orb_err_t *err) {
+    act_bulk_t *b = a->bulk_files, *ix = a->bulk_ixfiles;
+    if (!b) return 0;
+    a->bulk_files = a->bulk_ixfiles = NULL;
+    int rc = act__bulk_each(b, materialize_rows_cb, st, err);
+    if (rc == 0 && ix) rc = act__bulk_each(ix, materialize_index_cb, st, err);
+    act__bulk_destroy(b);
+    act__bulk_destroy(ix);
+    return rc;
+}
+
+/* BULK_FINISH / BULK_MATERIALIZE / BULK_ABORT from the owner's transaction (act_txn.c).
+ * *ep is released early when the work needs no storage transaction (FINISH, ABORT), so the
+ * shards of one transaction finish in parallel. */
+static int bulk_control(exec_t *ex, act_txn_ent_t **ep, Orbit__ShardReply *reply, orb_err_t *err) {
+    act_actor_t *a = ex->a;
+    const Orbit__ShardOp *op = ex->req->ops[0];
+    Orbit__OpResult *res = orb_alloc(ex->mcx, sizeof *res);
+    orbit__op_result__init(res);
+    reply->n_results = 1;
+    reply->results = orb_alloc(ex->mcx, sizeof *reply->results);
+    reply->results[0] = res;
+    if (!a || a->bulk_txn != ex->req->txn_id || !a->bulk_files) return 0; /* nothing here */
+    act_bulk_t *b = a->bulk_files, *ix = a->bulk_ixfiles;
+    res->count = act__bulk_count(b) + (ix ? act__bulk_count(ix) : 0);
+    if (op->kind == ORBIT__SHARD_OP__KIND__BULK_MATERIALIZE) return bulk_materialize(a, (*ep)->st, err);
+    act__txn_release(ex->w->rt, *ep);
+    *ep = NULL;
+    a->bulk_files = a->bulk_ixfiles = NULL;
+    int rc = 0;
+    if (op->kind == ORBIT__SHARD_OP__KIND__BULK_FINISH) {
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            act_bulk_t *fb = i == 0 ? b : ix;
+            if (!fb) continue;
+            char *path = NULL;
+            bool dup = false;
+            rc = act__bulk_finish(fb, ex->w->rt->db, &path, &dup, err);
+            if (dup)
+                orb_err_set(err, INTERNAL_ERROR,
+                            "bulk load of relation %u found a duplicate key late", a->table_id);
+            if (path) {
+                if (i == 0) res->path = orb_strdup(ex->mcx, path);
+                else res->index_path = orb_strdup(ex->mcx, path);
+                free(path);
+            }
+        }
+        if (rc != 0) {
+            /* the finished file is not ingested: remove it */
+            if (res->path && res->path[0]) unlink(res->path);
+            if (res->index_path && res->index_path[0]) unlink(res->index_path);
+        }
+    } else {
+        /* ABORT: the rows are gone, so are their keys */
+        free(a->bulk_keys);
+        a->bulk_keys = NULL;
+        a->bulk_n = a->bulk_cap = 0;
+    }
+    act__bulk_destroy(b);
+    act__bulk_destroy(ix);
+    return rc;
+}
+
 int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder) {
     act_runtime_t *rt = w->rt;
@@ -467,18 +759,81 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
     Orbit__ShardReply *reply = orb_alloc(ex.mcx, sizeof *reply);
     orbit__shard_reply__init(reply);
     int rc;
+    uint64_t bulk_holder = 0;
 
     if (type != ACT_TABLE_SHARD && type != ACT_CATALOG) {
         rc = orb_err_set(&err, INTERNAL_ERROR, "unknown actor type %d", (int)type);
     } else if (req->txn_id != 0) {
+        /* both take the registry lock: before the entry lock (README lock order) */
+        uint64_t owner = type == ACT_TABLE_SHARD && a ? bulk_owner(w, a) : 0;
+        if (a && ((req->bulk && !owner) || a->nlockers > 16)) lockers_prune(w, a);
         act_txn_ent_t *e = act__txn_acquire(rt, req->txn_id);
-        if (!e) {
+        if (e && owner && owner != req->txn_id && req_writes(req)) {
+            /* the shard is another transaction's bulk load: wait for it like for a row lock */
+            act__txn_release(rt, e);
+            e = NULL;
+            rc = ORB_AGAIN;
+            bulk_holder = owner;
+        } else if (!e) {
             rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
                              (unsigned long long)req->txn_id);
+        } else if (is_bulk_control(req)) {
+            rc = bulk_control(&ex, &e, reply, &err);
+            if (e) act__txn_release(rt, e);
+            e = NULL;
         } else {
             ex.st = e->st;
+            bool mine = false;
+            if (req->bulk && type == ACT_TABLE_SHARD && a && !ex.catalog) {
+                /* claim the shard for unlocked writes when no other live transaction holds
+                 * row locks on it (README "Bulk inserts"); else the ops run as usual */
+                if (!owner) {
+                    bool others = false, self = false;
+                    for (size_t i = 0; i < a->nlockers; i++) {
+                        if (a->lockers[i] == req->txn_id) self = true;
+                        else others = true;
+                    }
+                    if (!others) {
+                        bulk_reset(a);
+                        a->bulk_txn = owner = req->txn_id;
+                        a->bulk_self = self;
+                        if (req->bulk_files && !self) {
+                            /* file mode: registered with the txn, which finishes it */
+                            a->bulk_files = act__bulk_create(rt, req->txn_id, a->table_id, a->shard,
+                                                             "rows");
+                            if (e->nbulk == e->capbulk) {
+                                size_t nc = e->capbulk ? e->capbulk * 2 : 8;
+                                uint32_t(*nb)[2] = realloc(e->bulk, nc * sizeof *nb);
+                                if (!nb) orb_panic("out of memory noting a bulk load");
+                                e->bulk = nb;
+                                e->capbulk = nc;
+                            }
+                            e->bulk[e->nbulk][0] = a->table_id;
+                            e->bulk[e->nbulk++][1] = a->shard;
+                        }
+                    }
+                }
+                mine = owner == req->txn_id;
+            }
+            rc = 0;
+            if (mine && a->bulk_files && !req_file_ops(req)) rc = bulk_materialize(a, ex.st, &err);
+            if (rc == 0 && mine && a->bulk_files) {
+                /* file mode needs no storage transaction: let the txn's other shards run. A
+                 * failure leaves rows in the files; the statement fails and aborts them. */
+                act__txn_release(rt, e);
+                e = NULL;
+                ex.st = NULL;
+                ex.bulk = true;
+                ex.files = true;
+                rc = bulk_prepare(&ex, &err);
+                if (rc == 0) rc = run_ops(&ex, reply, &err);
+            }
+        }
+        if (e) {
             st_txn_savepoint(ex.st); /* request atomicity (README invariant 6) */
-            rc = run_ops(&ex, reply, &err);
+            ex.bulk = a && owner && owner == req->txn_id && req->bulk;
+            if (rc == 0 && ex.bulk) rc = bulk_prepare(&ex, &err);
+            if (rc == 0) rc = run_ops(&ex, reply, &err);
             if (rc == 0) {
                 st_txn_pop_savepoint(ex.st);
             } else {
@@ -494,6 +849,9 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
             }
             act__txn_release(rt, e);
         }
+    } else if (type == ACT_TABLE_SHARD && a && req_writes(req) && bulk_owner(w, a)) {
+        rc = ORB_AGAIN; /* another transaction's bulk load */
+        bulk_holder = a->bulk_txn;
     } else {
         ex.st = st_txn_begin(rt->db, ST_READ_COMMITTED);
         if (!ex.st) {
@@ -515,10 +873,11 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
     /* no txn entry lock is held here (lock order: the sweep takes the registry lock) */
     if (w->owners_n >= w->owners_sweep_at) act__owner_sweep(w);
     if (rc == ORB_AGAIN) {
-        *holder = ex.busy_hash ? act__owner_of(w, ex.busy_hash) : 0;
+        *holder = bulk_holder ? bulk_holder : ex.busy_hash ? act__owner_of(w, ex.busy_hash) : 0;
         orb_mcx_reset(ex.mcx);
         return ORB_AGAIN;
     }
+    if (req->bulk) reply->n_results = 0; /* COPY needs no per-row results */
     if (rc != 0)
         *out = act__error_reply(&err, ex.failed_op, outlen);
     else

@@ -601,7 +601,7 @@ static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k
     orb_buf_free(&lo);
     orb_buf_free(&hi);
     if (rc == 0) {
-        qsort(h, n, sizeof *h, hit_cmp);
+        if (n > 1) qsort(h, n, sizeof *h, hit_cmp);
         size_t keep = n < k ? n : (size_t)k;
         hit_t *res = orb_alloc(c->mcx, (keep ? keep : 1) * sizeof *res);
         orb_buf_t kb;
@@ -817,7 +817,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
     }
     if (rc == 0 && exact) rc = exact_scan(c, v, q, k, &hits, &nh, err);
     if (rc != 0) return rc;
-    qsort(hits, nh, sizeof *hits, hit_cmp);
+    if (nh > 1) qsort(hits, nh, sizeof *hits, hit_cmp); /* hits is NULL when nh is 0 */
     if (nh > k) nh = (size_t)k;
     res->n_rows = res->n_pks = res->n_dists = nh;
     res->rows = orb_alloc(c->mcx, (nh ? nh : 1) * sizeof *res->rows);

@@ -16,6 +16,7 @@
 typedef struct act_worker act_worker_t;
 typedef struct act_actor act_actor_t;
 typedef struct act_vec act_vec_t; /* act_vec.c: one vector index of a table-shard actor */
+typedef struct act_bulk act_bulk_t; /* act_bulk.c: the file-backed rows of a bulk load */
 
 /* A message in a mailbox. Owns req (malloc'd packed bytes) and, once unpacked on the worker,
  * the unpacked request (freed with orbit__shard_request__free_unpacked). call is borrowed:
@@ -78,6 +79,21 @@ struct act_actor {
     uint64_t last_used_ms;
     act_lane_t *lanes;
     act_vec_t *vecs; /* the vector indexes loaded so far (act_vec.c) */
+    /* Bulk inserts (act_shard.c, README "Bulk inserts"). lockers: transactions that took a
+     * row lock through this actor and may still be live (pruned with act__txn_live).
+     * bulk_txn: the transaction that owns the shard for unlocked writes until it ends (0:
+     * none); bulk_keys: open-addressing set of act__lock_hash of the keys it inserted (0 is
+     * empty); bulk_self: it had locked keys here before, so its own batch is checked too. */
+    uint64_t *lockers;
+    size_t nlockers, caplockers;
+    uint64_t bulk_txn;
+    uint64_t *bulk_keys;
+    size_t bulk_n, bulk_cap;
+    bool bulk_self;
+    /* file mode: the owner's rows go to files, ingested at its commit (NULL: they go to its
+     * write batch); its index entries go to bulk_ixfiles (created at the first one) */
+    act_bulk_t *bulk_files;
+    act_bulk_t *bulk_ixfiles;
 };
 
 struct act_worker {
@@ -114,11 +130,22 @@ typedef struct act_txn_ent {
     pthread_mutex_t lock;
     int refs;
     bool removed;
+    /* under lock: the table-shards holding rows of this transaction in files (act_bulk.c),
+     * each {table_id, shard}; finished and ingested at commit (README "Bulk inserts") */
+    uint32_t (*bulk)[2];
+    size_t nbulk, capbulk;
 } act_txn_ent_t;
 
 #define ACT_TXN_BUCKETS 1024
 
 typedef struct act_seq_ent act_seq_ent_t;
+
+/* A transaction whose storage commit or rollback is running (act_txn.c; on that thread's
+ * stack, linked into rt->ending under rt->txn_lock). */
+struct act_txn_ending {
+    struct act_txn_ending *next;
+    uint64_t id;
+};
 
 struct act_runtime {
     act_config_t cfg;
@@ -136,6 +163,9 @@ struct act_runtime {
     /* transaction registry: txn_lock guards txn_buckets and every entry's refs/removed */
     pthread_mutex_t txn_lock;
     act_txn_ent_t *txn_buckets[ACT_TXN_BUCKETS];
+    /* also under txn_lock: transactions whose storage commit or rollback is running (out of
+     * the registry already, still holding their writes' locks; act__txn_live counts them) */
+    struct act_txn_ending *ending;
     atomic_uint_fast64_t next_txn_id;
 
     /* wait-for graph: wait_lock guards the list of parked transaction lane heads (a leaf) */
@@ -176,6 +206,30 @@ void act__txn_registry_close(act_runtime_t *rt);
 /* live[i] = transaction ids[i] is still open (begun, not yet committed or rolled back).
  * Takes the registry lock once; call with no entry lock held. */
 void act__txn_live(act_runtime_t *rt, const uint64_t *ids, size_t n, bool *live);
+/* Bulk-insert state of a table-shard actor (act_shard.c): drops transactions that ended;
+ * true while the actor must stay active (a live locker or bulk owner). Frees it all when
+ * the actor goes (act__shard_bulk_free). */
+bool act__shard_bulk_prune(act_worker_t *w, act_actor_t *a);
+/* act_ops.c: the compact form of a bulk request's INSERT/PUT ops (ShardRequest.bulk_ops).
+ * encode: -1 (nothing written) when an op has another kind; decode: into ops, in mcx. */
+int act__ops_encode(const Orbit__ShardRequest *req, orb_buf_t *out);
+int act__ops_decode(orb_mcx_t *mcx, Orbit__ShardRequest *req);
+/* act_bulk.c (worker thread only; see its header). */
+act_bulk_t *act__bulk_create(act_runtime_t *rt, uint64_t txn, uint32_t table_id, uint32_t shard,
+                             const char *what);
+int act__bulk_add(act_bulk_t *b, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);
+int act__bulk_contains(act_bulk_t *b, const char *k, size_t kn, bool *found, orb_err_t *err);
+/* every entry in key order (a repeated key fails) */
+int act__bulk_each(act_bulk_t *b,
+                   int (*cb)(void *, const char *, size_t, const char *, size_t, orb_err_t *),
+                   void *arg, orb_err_t *err);
+/* merges everything into one SST file: *path malloc'd (NULL when empty); *dupkey on a key
+ * met twice (then -1) */
+int act__bulk_finish(act_bulk_t *b, st_db_t *db, char **path, bool *dupkey, orb_err_t *err);
+uint64_t act__bulk_count(const act_bulk_t *b);
+void act__bulk_destroy(act_bulk_t *b); /* removes its run files; NULL is fine */
+void act__bulk_wipe(act_runtime_t *rt); /* startup: files of loads that never committed */
+void act__shard_bulk_free(act_actor_t *a);
 void act__seq_registry_close(act_runtime_t *rt);
 
 /* act_deadlock.c */

@@ -617,6 +617,8 @@ typedef struct copy_in {
     bool *fquoted;
     int nfields, capfields;
     bool done;         /* the end marker was seen */
+    bool spec_ready;
+    uint8_t spec[256]; /* bytes in_read_line must look at; runs of others are skipped */
 } copy_in_t;
 
 /* Appends the next chunk of input; sets src_eof at the end. */
@@ -676,6 +678,13 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
     char quote = csv ? in->cs->o.quote[0] : 0, escape = csv ? in->cs->o.escape[0] : 0;
     if (escape == quote) escape = 0; /* the quote then just toggles */
     if (in->done) return 0;
+    if (!in->spec_ready) {
+        memset(in->spec, 0, sizeof in->spec);
+        in->spec['\r'] = in->spec['\n'] = in->spec['\\'] = 1;
+        if (csv) in->spec[(uint8_t)quote] = 1;
+        if (csv && escape) in->spec[(uint8_t)escape] = 1;
+        in->spec_ready = true;
+    }
     in->lineno++;
     in->in_quote = false;
     in->last_was_esc = false;
@@ -688,6 +697,14 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
         while (in->pos < len) {
             size_t p = in->pos;
             char c = d[p];
+            if (!in->spec[(uint8_t)c]) {
+                /* a run of ordinary bytes: no quote, escape, newline or backslash */
+                size_t q = p + 1;
+                while (q < len && !in->spec[(uint8_t)d[q]]) q++;
+                in->pos = q;
+                in->last_was_esc = false;
+                continue;
+            }
             if (csv) {
                 if (in->in_quote && c == escape) in->last_was_esc = !in->last_was_esc;
                 if (c == quote && !in->last_was_esc) in->in_quote = !in->in_quote;
@@ -813,6 +830,15 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
 static int check_utf8(const unsigned char *s, size_t n, orb_err_t *err) {
     size_t i = 0;
     while (i < n) {
+        /* 8 ASCII bytes at a time: no high bit and no zero byte */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ULL) || ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = s[i];
         size_t l = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
         bool ok = c != 0 && l > 0 && i + l <= n;
@@ -880,6 +906,11 @@ static int split_text(copy_in_t *in, orb_err_t *err) {
         bool found_delim = false, saw_special = false;
         field_begin(in);
         while (p < end) {
+            const char *q = p;
+            while (q < end && *q != delim && *q != '\\') q++;
+            if (q > p) orb_buf_append(&in->fields, p, (size_t)(q - p));
+            p = q;
+            if (p >= end) break;
             char c = *p++;
             if (c == delim) {
                 found_delim = true;
@@ -946,6 +977,11 @@ static int split_csv(copy_in_t *in, orb_err_t *err) {
             /* unquoted part */
             bool to_quoted = false;
             while (p < end) {
+                const char *q = p;
+                while (q < end && *q != delim && *q != quote) q++;
+                if (q > p) orb_buf_append(&in->fields, p, (size_t)(q - p));
+                p = q;
+                if (p >= end) break;
                 char c = *p++;
                 if (c == delim) {
                     found_delim = true;
@@ -961,6 +997,10 @@ static int split_csv(copy_in_t *in, orb_err_t *err) {
             if (!to_quoted) break;
             /* quoted part */
             for (;;) {
+                const char *q = p;
+                while (q < end && *q != escape && *q != quote) q++;
+                if (q > p) orb_buf_append(&in->fields, p, (size_t)(q - p));
+                p = q;
                 if (p >= end) return bad_format(err, "unterminated CSV quoted field", NULL);
                 char c = *p++;
                 if (c == escape && p < end && (*p == escape || *p == quote)) {
@@ -1076,23 +1116,70 @@ typedef struct copy_from_ctx {
     sql_exec_ctx_t xc;
     sql_wb_t wb;
     sql_rowset_t fkrows;
+    /* the batch posted to the shards and not yet waited for (pipelining: the next batch is
+     * parsed meanwhile); its memory is pend_batch, reused for the batch after next */
+    bool pending;
+    orb_mcx_t *pend_batch;
+    sql_wb_t pend_wb;
+    sql_rowset_t pend_fkrows;
+    int64_t pend_line; /* the input line when it was posted */
 } copy_from_ctx_t;
 
-static int batch_flush(copy_from_ctx_t *f, orb_err_t *err) {
+/* COPY's writes are bulk requests (actors/README.md "Bulk inserts"). Rows and index entries
+ * may wait in files for the commit's ingestion unless a vector index needs its VEC_ADDs (they
+ * go to faiss at once) or a foreign key refers to the table itself (its checks would read rows
+ * of this COPY). */
+static void copy_bulk_flags(sql_wb_t *wb, const sql_table_t *t) {
+    wb->bulk = true;
+    wb->bulk_files = true;
+    for (int i = 0; i < t->nunique; i++)
+        if (t->uniques[i].vec_method) wb->bulk_files = false;
+    for (int i = 0; i < t->nfks; i++)
+        if (t->fks[i]->ref_table_id == t->id) wb->bulk_files = false;
+}
+
+/* Waits for the posted batch, then checks its rows' foreign keys; its memory is reset. */
+static int pending_wait(copy_from_ctx_t *f, orb_err_t *err) {
+    if (!f->pending) return 0;
     copy_state_t *cs = f->cs;
     const sql_table_t *t = f->q->table;
-    f->wb.failed_row_no = 0;
-    if (sql_wb_flush(&f->wb, sql_session_rt(cs->sess), err) != 0) {
-        int64_t line = f->wb.failed_row_no ? f->wb.failed_row_no : f->in.lineno;
+    f->pending = false;
+    f->pend_wb.failed_row_no = 0;
+    if (sql_wb_wait(&f->pend_wb, err) != 0) {
+        int64_t line = f->pend_wb.failed_row_no ? f->pend_wb.failed_row_no : f->pend_line;
         snprintf(err->context, sizeof err->context, "COPY %s, line %lld", cs->relname, (long long)line);
         return -1;
     }
-    for (int64_t i = 0; i < f->fkrows.n; i++)
-        if (sql_constraints_fk(&f->xc, t, f->fkrows.rows[i], err) != 0) return -1;
-    orb_mcx_reset(f->batch);
+    orb_mcx_t *cur = f->xc.mcx;
+    f->xc.mcx = f->pend_batch;
+    int rc = 0;
+    for (int64_t i = 0; i < f->pend_fkrows.n && rc == 0; i++)
+        rc = sql_constraints_fk(&f->xc, t, f->pend_fkrows.rows[i], err);
+    f->xc.mcx = cur;
+    orb_mcx_reset(f->pend_batch);
+    memset(&f->pend_fkrows, 0, sizeof f->pend_fkrows);
+    return rc;
+}
+
+/* Posts the current batch and makes the other memory current: at most one batch is in
+ * flight while the next one is parsed (requests of a transaction to one shard run in order,
+ * actors/README invariant 5). final: also waits for it. */
+static int batch_flush(copy_from_ctx_t *f, bool final, orb_err_t *err) {
+    const sql_table_t *t = f->q->table;
+    if (pending_wait(f, err) != 0) return -1;
+    sql_wb_post(&f->wb, sql_session_rt(f->cs->sess));
+    orb_mcx_t *b = f->pend_batch;
+    f->pend_batch = f->batch;
+    f->pend_wb = f->wb;
+    f->pend_fkrows = f->fkrows;
+    f->pend_line = f->in.lineno;
+    f->pending = true;
+    f->batch = b;
+    f->xc.mcx = b;
     sql_wb_init(&f->wb, f->batch, t, f->txn_id);
+    copy_bulk_flags(&f->wb, t);
     memset(&f->fkrows, 0, sizeof f->fkrows);
-    return 0;
+    return final ? pending_wait(f, err) : 0;
 }
 
 static int convert_field(copy_from_ctx_t *f, int c, const char *s, size_t len, bool binary,
@@ -1295,8 +1382,10 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
     orb_buf_init(&f.in.line);
     orb_buf_init(&f.in.fields);
     f.batch = orb_mcx_create(mcx, "copy batch");
+    f.pend_batch = orb_mcx_create(mcx, "copy batch");
     f.xc = (sql_exec_ctx_t){.sess = cs->sess, .mcx = f.batch, .txn_id = txn_id};
     sql_wb_init(&f.wb, f.batch, t, txn_id);
+    copy_bulk_flags(&f.wb, t);
     bool binary = cs->o.format == COPY_BINARY;
     bool single = single_insert_mode(f.q);
     int rc = 0;
@@ -1337,9 +1426,16 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
         cs->count++;
         if (f.wb.total >= COPY_BATCH_OPS || (cs->count % 256 == 0 && orb_mcx_bytes(f.batch) > COPY_BATCH_BYTES) ||
             (single && cs->count % 1024 == 0))
-            rc = batch_flush(&f, err);
+            rc = batch_flush(&f, false, err);
     }
-    if (rc == 0) rc = batch_flush(&f, err);
+    if (rc == 0) rc = batch_flush(&f, true, err);
+    if (f.pending) {
+        /* a failure while a batch was in flight: collect its replies; its own failure is on
+         * an earlier line, so it is the one to report (as PostgreSQL, which goes in order) */
+        orb_err_t e2;
+        orb_err_clear(&e2);
+        if (pending_wait(&f, &e2) != 0) *err = e2;
+    }
     /* after an error, the rest of the client's data is skipped by the wire layer */
     orb_buf_free(&f.in.buf);
     orb_buf_free(&f.in.line);

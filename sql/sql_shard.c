@@ -170,9 +170,9 @@ Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind ki
     return op;
 }
 
-int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
+void sql_wb_post(sql_wb_t *wb, act_runtime_t *rt) {
     const sql_table_t *t = wb->table;
-    act_call_t **calls = orb_alloc0(wb->mcx, sizeof *calls * t->nshards);
+    wb->calls = orb_alloc0(wb->mcx, sizeof *wb->calls * t->nshards);
     for (uint32_t s = 0; s < t->nshards; s++) {
         if (!wb->nops[s]) continue;
         Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
@@ -182,10 +182,17 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
         req.schema_version = t->version;
         req.n_ops = wb->nops[s];
         req.ops = wb->ops[s];
-        calls[s] = act_call_post(rt, ACT_TABLE_SHARD, &req);
+        req.bulk = wb->bulk;
+        req.bulk_files = wb->bulk_files;
+        wb->calls[s] = act_call_post(rt, ACT_TABLE_SHARD, &req);
     }
+}
+
+int sql_wb_wait(sql_wb_t *wb, orb_err_t *err) {
+    const sql_table_t *t = wb->table;
+    act_call_t **calls = wb->calls;
     int rc = 0;
-    for (uint32_t s = 0; s < t->nshards; s++) {
+    for (uint32_t s = 0; calls && s < t->nshards; s++) {
         if (!calls[s]) continue;
         Orbit__ShardReply *reply = NULL;
         orb_err_t e;
@@ -208,8 +215,14 @@ int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
         act_call_free(calls[s]);
         wb->nops[s] = 0;
     }
+    wb->calls = NULL;
     wb->total = 0;
     return rc;
+}
+
+int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err) {
+    sql_wb_post(wb, rt);
+    return sql_wb_wait(wb, err);
 }
 
 /* ---- single requests ---------------------------------------------------------------------- */

@@ -36,6 +36,10 @@ typedef struct sql_wb {
      * a failed flush, failed_row_no is the noted row of the failing op (0: unknown). */
     int64_t row_no;
     int64_t failed_row_no;
+    /* COPY FROM: requests are sent as bulk (ShardRequest.bulk, actors/README "Bulk inserts") */
+    bool bulk;
+    bool bulk_files; /* ... and the shards may keep the rows in files until commit */
+    act_call_t **calls; /* between sql_wb_post and sql_wb_wait: one per shard (or NULL) */
 } sql_wb_t;
 void sql_wb_init(sql_wb_t *wb, orb_mcx_t *mcx, const sql_table_t *t, uint64_t txn_id);
 Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind kind,
@@ -43,6 +47,11 @@ Orbit__ShardOp *sql_wb_add(sql_wb_t *wb, uint32_t shard, Orbit__ShardOp__Kind ki
 /* Notes the last op added for shard: a unique violation there reports these key columns. */
 void sql_wb_note(sql_wb_t *wb, uint32_t shard, const sql_value_t *vals, const int *cols, int ncols);
 int sql_wb_flush(sql_wb_t *wb, act_runtime_t *rt, orb_err_t *err);
+/* sql_wb_flush in two steps, so the caller can prepare the next batch meanwhile (COPY):
+ * post sends every shard's request; wait collects the replies (every call, also after a
+ * failure) and empties the batch. Memory of wb (notes, ops) must live until wait returns. */
+void sql_wb_post(sql_wb_t *wb, act_runtime_t *rt);
+int sql_wb_wait(sql_wb_t *wb, orb_err_t *err);
 /* Adds the VEC_ADD of vector index u for a row written with key (nothing for a NULL vector):
  * the row's shard indexes the vector (sql_vindex.c). */
 int sql_vindex_add(sql_wb_t *wb, const sql_table_t *t, const sql_unique_t *u,

@@ -216,3 +216,30 @@ int st_db_get(st_db_t *db, st_cf_t cf, const char *k, size_t kn, orb_mcx_t *mcx,
     *vn = v ? n : 0;
     return 0;
 }
+
+int st_db_multi_exists(st_db_t *db, st_cf_t cf, size_t n, const char *const *keys,
+                       const size_t *lens, bool *found, orb_err_t *err) {
+    assert(cf < ST_CF__COUNT);
+    if (n == 0) return 0;
+    const rocksdb_column_family_handle_t **cfs = malloc(n * sizeof *cfs);
+    char **vals = malloc(n * sizeof *vals);
+    size_t *vlens = malloc(n * sizeof *vlens);
+    char **errs = malloc(n * sizeof *errs);
+    if (!cfs || !vals || !vlens || !errs) orb_panic("out of memory reading keys");
+    for (size_t i = 0; i < n; i++) cfs[i] = db->cf[cf];
+    rocksdb_transactiondb_multi_get_cf(db->db, db->ropts, cfs, n, keys, lens, vals, vlens, errs);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        found[i] = vals[i] != NULL;
+        if (vals[i]) rocksdb_free(vals[i]);
+        if (errs[i]) {
+            if (rc == 0) rc = st__err_rocks(err, errs[i], "could not read from storage");
+            else rocksdb_free(errs[i]);
+        }
+    }
+    free(cfs);
+    free(vals);
+    free(vlens);
+    free(errs);
+    return rc;
+}

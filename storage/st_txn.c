@@ -147,7 +147,33 @@ int st_txn_delete(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *
     return st__txn_status(err, errptr, "could not delete from storage");
 }
 
+void st_txn_put_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
+                         size_t vn) {
+    assert(cf < ST_CF__COUNT);
+    if (!t->wbwi) t->wbwi = rocksdb_transaction_get_writebatch_wi(t->txn);
+    t->nwrites++;
+    /* straight into the transaction's indexed write batch: no lock, no key tracking (what
+     * Transaction::PutUntracked does); Commit writes the whole batch */
+    rocksdb_writebatch_wi_put_cf(t->wbwi, t->db->cf[cf], k, kn, v, vn);
+}
+
+bool st_txn_has_writes(const st_txn_t *t) { return t->nwrites > 0; }
+
+int st_txn_batch_has(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool *found,
+                     orb_err_t *err) {
+    assert(cf < ST_CF__COUNT);
+    if (!t->wbwi) t->wbwi = rocksdb_transaction_get_writebatch_wi(t->txn);
+    char *errptr = NULL;
+    size_t n = 0;
+    char *v = rocksdb_writebatch_wi_get_from_batch_cf(t->wbwi, t->db->opts, t->db->cf[cf], k,
+                                                      kn, &n, &errptr);
+    *found = v != NULL;
+    if (v) rocksdb_free(v);
+    return st__txn_status(err, errptr, "could not read from storage");
+}
+
 static void txn_free(st_txn_t *t) {
+    if (t->wbwi) rocksdb_free(t->wbwi); /* the wrapper only: the batch is the txn's */
     rocksdb_readoptions_destroy(t->ropts);
     rocksdb_readoptions_destroy(t->ropts_latest);
     if (t->snap) {

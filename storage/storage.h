@@ -108,11 +108,40 @@ int st_txn_get(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool for_updat
 int st_txn_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v, size_t vn,
                orb_err_t *err);
 int st_txn_delete(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *err);
+/* Bulk loading (COPY FROM, actors/README.md "Bulk inserts"). A put into the transaction's
+ * write batch WITHOUT a row lock: the caller guarantees that no other transaction can write
+ * the key before this one ends. It is committed, rolled back and undone by savepoints like
+ * any other write, and reads of this transaction see it. */
+void st_txn_put_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
+                         size_t vn);
+/* Whether the transaction has issued any put or delete. */
+bool st_txn_has_writes(const st_txn_t *t);
+/* Whether this transaction's own (uncommitted) writes hold a value for the key. */
+int st_txn_batch_has(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool *found,
+                     orb_err_t *err);
+/* Whether each of n keys has a latest committed value in cf (one RocksDB MultiGet, no
+ * locks, no snapshot). found[i] is set for every i. */
+int st_db_multi_exists(st_db_t *db, st_cf_t cf, size_t n, const char *const *keys,
+                       const size_t *lens, bool *found, orb_err_t *err);
 /* Commit: durable (WAL synced when sync_commit) before it returns 0. Frees the txn either
  * way. */
 int st_txn_commit(st_txn_t *t, orb_err_t *err);
 /* Rollback and free. */
 void st_txn_rollback(st_txn_t *t);
+
+/* ---- bulk loading through SST files (st_sst.c) ---------------------------------------- */
+/* A sorted file for one column family, written outside any transaction and made visible
+ * later by st_db_ingest. Keys must be put in strictly increasing order. */
+typedef struct st_sst st_sst_t;
+st_sst_t *st_sst_create(st_db_t *db, const char *path, orb_err_t *err);
+int st_sst_put(st_sst_t *s, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);
+int st_sst_finish(st_sst_t *s, orb_err_t *err); /* synced when it returns 0 */
+void st_sst_destroy(st_sst_t *s);               /* the file stays; NULL is fine */
+/* Makes the files' entries visible at once (one atomic, durable ingestion into the column
+ * families cf_of[i] of paths[i]; newer than every existing version of their keys). The files
+ * are moved (hard-linked) into the db. */
+int st_db_ingest(st_db_t *db, const st_cf_t *cf_of, const char *const *paths, size_t n,
+                 orb_err_t *err);
 
 /* ---- iterators (st_iter.c) ---------------------------------------------------------- */
 /* Iterates keys in [lower, upper) of cf through the txn's snapshot, own writes included.

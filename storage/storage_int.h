@@ -45,6 +45,9 @@ struct st_txn {
     st_savepoint_t *sps;
     size_t nsps, capsps;
     uint64_t nwrites; /* puts and deletes issued; 0 lets commit skip the WAL (invariant 13) */
+    /* the txn's own write batch, for st_txn_put_unlocked: a wrapper malloc'd by the C API
+     * around the txn's WriteBatchWithIndex (owned by the txn; free the wrapper only) */
+    rocksdb_writebatch_wi_t *wbwi;
 };
 
 struct st_iter {
