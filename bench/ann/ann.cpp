@@ -1,0 +1,822 @@
+/* bench/ann/ann.cpp — approximate nearest-neighbour benchmark: HNSW and IVFFlat through the
+ * SQL path (orbitd over the PostgreSQL wire protocol, libpq) and through faiss in-process, on
+ * the same deterministic clustered dataset; recall@10 against exact search, QPS, p50/p99
+ * latency per ef_search / probes, build times, and the SQL/faiss QPS ratio at equal recall.
+ * Built and run by run.sh (see bench/README.md, "ann"). Starts its own orbitd on a free
+ * loopback port with a temporary data directory and removes both when done.
+ *
+ * Invariants: the dataset, queries and ground truth depend only on N, DIM, NQ, CLUSTERS and
+ * SEED (own PRNG, no libc/libstdc++ distributions); coordinates are multiples of 1/1000 so the
+ * text form '[...]' sent to orbitd parses back to exactly the floats faiss sees. */
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+#include <faiss/IndexIVFFlat.h>
+#include <libpq-fe.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+/* ---- knobs ------------------------------------------------------------------------------- */
+
+long env_long(const char *name, long def) {
+    const char *v = getenv(name);
+    return v && *v ? strtol(v, nullptr, 10) : def;
+}
+
+double env_double(const char *name, double def) {
+    const char *v = getenv(name);
+    return v && *v ? strtod(v, nullptr) : def;
+}
+
+std::string env_str(const char *name, const char *def) {
+    const char *v = getenv(name);
+    return v && *v ? v : def;
+}
+
+std::vector<int> env_list(const char *name, const char *def) {
+    std::string s = env_str(name, def);
+    std::vector<int> out;
+    for (char *p = &s[0]; *p;) {
+        char *end;
+        long n = strtol(p, &end, 10);
+        if (end == p) {
+            p++;
+            continue;
+        }
+        out.push_back((int)n);
+        p = end;
+    }
+    return out;
+}
+
+struct knobs {
+    size_t n, dim, nq, clusters;
+    int k = 10;
+    int threads;
+    uint64_t seed;
+    double sigma;       /* noise around each centre (centres are N(0, 1) per coordinate) */
+    double min_secs;    /* each sweep point repeats the query set until this much time passed */
+    int lists;          /* IVFFlat lists */
+    std::vector<int> efs, probes;
+    std::string only;   /* "", "faiss" or "sql" */
+    std::string load;   /* "auto", "copy" or "insert" */
+    size_t batch;       /* rows per COPY / INSERT statement */
+    std::string orbitd, orbit_args;
+    bool keep_tmp;
+};
+
+knobs K;
+
+void die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ann: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+double now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/* ---- deterministic data ------------------------------------------------------------------ */
+
+struct rng {
+    uint64_t s;
+    explicit rng(uint64_t seed) : s(seed) {}
+    uint64_t next() { /* splitmix64 */
+        uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return ((next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); } /* (0,1) */
+    double gauss() { /* Box-Muller, one value per call (simple and reproducible) */
+        double u = uniform(), v = uniform();
+        return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+    }
+};
+
+/* a coordinate rounded to a multiple of 1/1000: its "%.3f" text parses back to the same float */
+float quantise(double x) { return (float)(std::lround(x * 1000.0) / 1000.0); }
+
+/* n points (and nq queries, drawn the same way from another stream) around `clusters`
+ * gaussian centres */
+void make_data(std::vector<float> &base, std::vector<float> &queries) {
+    rng cr(K.seed);
+    std::vector<double> centres(K.clusters * K.dim);
+    for (auto &c : centres) c = cr.gauss();
+    auto draw = [&](rng &r, float *out) {
+        size_t c = (size_t)(r.next() % K.clusters);
+        for (size_t j = 0; j < K.dim; j++) out[j] = quantise(centres[c * K.dim + j] + K.sigma * r.gauss());
+    };
+    base.resize(K.n * K.dim);
+    queries.resize(K.nq * K.dim);
+    rng br(K.seed + 1), qr(K.seed + 2);
+    for (size_t i = 0; i < K.n; i++) draw(br, &base[i * K.dim]);
+    for (size_t i = 0; i < K.nq; i++) draw(qr, &queries[i * K.dim]);
+}
+
+std::string vec_text(const float *v) {
+    std::string s = "[";
+    char buf[32];
+    for (size_t j = 0; j < K.dim; j++) {
+        snprintf(buf, sizeof buf, j ? ",%.3f" : "%.3f", (double)v[j]);
+        s += buf;
+    }
+    s += "]";
+    return s;
+}
+
+/* ---- measurement ------------------------------------------------------------------------- */
+
+struct point {
+    int param;
+    double recall, qps, p50_ms, p99_ms;
+    double agree = -1; /* SQL only: share of results equal to raw faiss at the same param */
+};
+
+double recall_of(const std::vector<int64_t> &got, const std::vector<int64_t> &gt) {
+    size_t hit = 0;
+    for (size_t q = 0; q < K.nq; q++) {
+        const int64_t *g = &gt[q * K.k], *r = &got[q * K.k];
+        for (int i = 0; i < K.k; i++)
+            for (int j = 0; j < K.k; j++)
+                if (r[i] >= 0 && r[i] == g[j]) {
+                    hit++;
+                    break;
+                }
+    }
+    return (double)hit / (double)(K.nq * K.k);
+}
+
+double overlap_of(const std::vector<int64_t> &a, const std::vector<int64_t> &b) {
+    return recall_of(a, b); /* same computation: share of a's results found in b */
+}
+
+/* Runs the query set from K.threads threads, one query per call, repeating whole passes until
+ * K.min_secs have passed. search(thread, q, out) fills out[0..k) (-1 for missing) and returns
+ * false on failure. The first pass's results go to *ids. */
+template <typename Fn>
+point run_sweep_point(int param, Fn search, std::vector<int64_t> *ids) {
+    ids->assign(K.nq * K.k, -1);
+    std::vector<std::vector<double>> lat(K.threads);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    size_t passes = 0, done = 0;
+    double t0 = now(), elapsed = 0;
+    do {
+        next = 0;
+        bool first = passes == 0;
+        std::vector<std::thread> ts;
+        for (int t = 0; t < K.threads; t++)
+            ts.emplace_back([&, t, first]() {
+                omp_set_num_threads(1);
+                int64_t out[64];
+                for (;;) {
+                    size_t q = next++;
+                    if (q >= K.nq || failed) break;
+                    double a = now();
+                    if (!search(t, q, out)) {
+                        failed = true;
+                        break;
+                    }
+                    lat[t].push_back(now() - a);
+                    if (first) std::copy(out, out + K.k, &(*ids)[q * K.k]);
+                }
+            });
+        for (auto &th : ts) th.join();
+        if (failed) die("search failed at param %d", param);
+        passes++;
+        done += K.nq;
+        elapsed = now() - t0;
+    } while (elapsed < K.min_secs);
+    std::vector<double> all;
+    for (auto &l : lat) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    point p;
+    p.param = param;
+    p.qps = (double)done / elapsed;
+    p.p50_ms = all[all.size() / 2] * 1e3;
+    p.p99_ms = all[std::min(all.size() - 1, (size_t)(all.size() * 0.99))] * 1e3;
+    p.recall = 0;
+    return p;
+}
+
+/* ---- raw faiss --------------------------------------------------------------------------- */
+
+struct method_result {
+    std::string name;
+    double build_s = 0;
+    std::vector<point> pts;
+    std::vector<std::vector<int64_t>> ids; /* per point, the first pass's results */
+};
+
+method_result faiss_hnsw(const std::vector<float> &base, const std::vector<float> &qs,
+                         const std::vector<int64_t> &gt) {
+    method_result r;
+    r.name = "faiss HNSW";
+    faiss::IndexHNSWFlat ix((int)K.dim, 16);
+    ix.hnsw.efConstruction = 64;
+    omp_set_num_threads(K.threads);
+    double t0 = now();
+    ix.add((faiss::Index::idx_t)K.n, base.data());
+    r.build_s = now() - t0;
+    for (int ef : K.efs) {
+        std::vector<int64_t> ids;
+        point p = run_sweep_point(ef, [&](int, size_t q, int64_t *out) {
+            faiss::SearchParametersHNSW sp;
+            sp.efSearch = std::max(ef, K.k); /* as vec_index_search: max(ef_search, k) */
+            float d[64];
+            faiss::Index::idx_t l[64];
+            ix.search(1, &qs[q * K.dim], K.k, d, l, &sp);
+            for (int i = 0; i < K.k; i++) out[i] = l[i];
+            return true;
+        }, &ids);
+        p.recall = recall_of(ids, gt);
+        r.pts.push_back(p);
+        r.ids.push_back(std::move(ids));
+    }
+    return r;
+}
+
+method_result faiss_ivf(const std::vector<float> &base, const std::vector<float> &qs,
+                        const std::vector<int64_t> &gt) {
+    method_result r;
+    r.name = "faiss IVFFlat";
+    faiss::IndexFlatL2 quantiser((int)K.dim);
+    faiss::IndexIVFFlat ix(&quantiser, (int)K.dim, (size_t)K.lists, faiss::METRIC_L2);
+    omp_set_num_threads(K.threads);
+    double t0 = now();
+    ix.train((faiss::Index::idx_t)K.n, base.data());
+    ix.add((faiss::Index::idx_t)K.n, base.data());
+    r.build_s = now() - t0;
+    for (int pr : K.probes) {
+        std::vector<int64_t> ids;
+        point p = run_sweep_point(pr, [&](int, size_t q, int64_t *out) {
+            faiss::SearchParametersIVF sp;
+            sp.nprobe = std::min((size_t)pr, (size_t)K.lists);
+            float d[64];
+            faiss::Index::idx_t l[64];
+            ix.search(1, &qs[q * K.dim], K.k, d, l, &sp);
+            for (int i = 0; i < K.k; i++) out[i] = l[i];
+            return true;
+        }, &ids);
+        p.recall = recall_of(ids, gt);
+        r.pts.push_back(p);
+        r.ids.push_back(std::move(ids));
+    }
+    return r;
+}
+
+/* ---- orbitd ------------------------------------------------------------------------------ */
+
+struct server {
+    pid_t pid = -1;
+    int port = 0;
+    std::string tmp, data_dir, log_path, conninfo;
+};
+
+server srv;
+
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (sockaddr *)&a, sizeof a) != 0) die("bind: %s", strerror(errno));
+    socklen_t n = sizeof a;
+    getsockname(fd, (sockaddr *)&a, &n);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+void server_tail_log() {
+    std::string cmd = "tail -n 30 '" + srv.log_path + "' >&2";
+    if (system(cmd.c_str()) != 0) fprintf(stderr, "(no log)\n");
+}
+
+void server_stop() {
+    if (srv.pid > 0) {
+        kill(srv.pid, SIGTERM);
+        int st;
+        for (int i = 0; i < 300; i++) { /* 30 s, then SIGKILL */
+            if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
+                srv.pid = -1;
+                break;
+            }
+            usleep(100000);
+        }
+        if (srv.pid > 0) {
+            fprintf(stderr, "ann: orbitd %d did not stop within 30 s; SIGKILL\n", (int)srv.pid);
+            kill(srv.pid, SIGKILL);
+            waitpid(srv.pid, &st, 0);
+            srv.pid = -1;
+        }
+    }
+    if (!srv.tmp.empty()) {
+        if (K.keep_tmp) {
+            fprintf(stderr, "ann: kept %s\n", srv.tmp.c_str());
+        } else {
+            std::string cmd = "rm -rf '" + srv.tmp + "'";
+            if (system(cmd.c_str()) != 0) fprintf(stderr, "ann: could not remove %s\n", srv.tmp.c_str());
+        }
+        srv.tmp.clear();
+    }
+}
+
+void on_signal(int) {
+    server_stop();
+    _exit(130);
+}
+
+void server_start() {
+    char tmpl[] = "/tmp/orbit-bench-ann-XXXXXX";
+    if (!mkdtemp(tmpl)) die("mkdtemp: %s", strerror(errno));
+    srv.tmp = tmpl;
+    srv.data_dir = srv.tmp + "/data";
+    srv.log_path = srv.tmp + "/orbitd.log";
+    srv.port = free_port();
+    std::vector<std::string> args = {K.orbitd, "--data-dir", srv.data_dir, "--listen", "127.0.0.1",
+                                     "--port", std::to_string(srv.port), "--threads",
+                                     std::to_string(K.threads)};
+    for (char *p = &K.orbit_args[0]; !K.orbit_args.empty() && *p;) { /* split on spaces */
+        while (*p == ' ') p++;
+        char *e = p;
+        while (*e && *e != ' ') e++;
+        if (e > p) args.emplace_back(p, e);
+        p = e;
+    }
+    std::string cmdline;
+    for (auto &a : args) cmdline += a + " ";
+    printf("orbitd: %s\n", cmdline.c_str());
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        setsid();
+        int fd = open(srv.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int nul = open("/dev/null", O_RDONLY);
+        dup2(nul, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (chdir(srv.tmp.c_str()) != 0) _exit(127);
+        std::vector<char *> av;
+        for (auto &a : args) av.push_back(&a[0]);
+        av.push_back(nullptr);
+        execv(av[0], av.data());
+        _exit(127);
+    }
+    srv.pid = pid;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    srv.conninfo = "host=127.0.0.1 port=" + std::to_string(srv.port) +
+                   " user=postgres dbname=postgres connect_timeout=10";
+    double deadline = now() + 30;
+    for (;;) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            srv.pid = -1;
+            server_tail_log();
+            die("orbitd exited before accepting connections");
+        }
+        if (PQping(srv.conninfo.c_str()) == PQPING_OK) break;
+        if (now() > deadline) {
+            server_tail_log();
+            server_stop();
+            die("orbitd not ready after 30 s");
+        }
+        usleep(100000);
+    }
+}
+
+PGconn *connect_db() {
+    PGconn *c = PQconnectdb(srv.conninfo.c_str());
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "ann: connect: %s", PQerrorMessage(c));
+        server_stop();
+        exit(1);
+    }
+    return c;
+}
+
+/* Runs sql; on failure returns the error text (empty: success). */
+std::string try_exec(PGconn *c, const std::string &sql) {
+    PGresult *r = PQexec(c, sql.c_str());
+    ExecStatusType s = PQresultStatus(r);
+    std::string e = (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? "" : PQresultErrorMessage(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && e.empty()) e = PQresStatus(s);
+    PQclear(r);
+    return e;
+}
+
+void exec_or_die(PGconn *c, const std::string &sql) {
+    std::string e = try_exec(c, sql);
+    if (!e.empty()) {
+        fprintf(stderr, "ann: query failed: %.300s\nerror: %s", sql.c_str(), e.c_str());
+        server_tail_log();
+        server_stop();
+        exit(1);
+    }
+}
+
+std::string query_text(PGconn *c, const std::string &sql) {
+    PGresult *r = PQexec(c, sql.c_str());
+    std::string out;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        for (int i = 0; i < PQntuples(r); i++) out += std::string(PQgetvalue(r, i, 0)) + "\n";
+    } else {
+        out = std::string("ERROR: ") + PQresultErrorMessage(r);
+    }
+    PQclear(r);
+    return out;
+}
+
+/* COPY rows [lo, hi) in one statement; returns "" or the error */
+std::string copy_rows(PGconn *c, const std::vector<float> &base, size_t lo, size_t hi) {
+    PGresult *r = PQexec(c, "COPY items (id, embedding) FROM STDIN");
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        std::string e = PQresultErrorMessage(r);
+        if (e.empty()) e = PQresStatus(PQresultStatus(r));
+        PQclear(r);
+        /* drain anything left (a server that answered oddly) */
+        while ((r = PQgetResult(c))) PQclear(r);
+        return e;
+    }
+    PQclear(r);
+    std::string buf;
+    for (size_t i = lo; i < hi; i++) {
+        buf += std::to_string(i) + "\t" + vec_text(&base[i * K.dim]) + "\n";
+        if (buf.size() > (1 << 20) || i + 1 == hi) {
+            if (PQputCopyData(c, buf.data(), (int)buf.size()) != 1) return PQerrorMessage(c);
+            buf.clear();
+        }
+    }
+    if (PQputCopyEnd(c, nullptr) != 1) return PQerrorMessage(c);
+    std::string e;
+    while ((r = PQgetResult(c))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && e.empty()) e = PQresultErrorMessage(r);
+        PQclear(r);
+    }
+    return e;
+}
+
+std::string insert_rows(PGconn *c, const std::vector<float> &base, size_t lo, size_t hi) {
+    std::string sql = "INSERT INTO items (id, embedding) VALUES ";
+    for (size_t i = lo; i < hi; i++) {
+        if (i > lo) sql += ",";
+        sql += "(" + std::to_string(i) + ",'" + vec_text(&base[i * K.dim]) + "')";
+    }
+    return try_exec(c, sql);
+}
+
+/* Loads the rows from K.threads connections in batches; returns the method used. */
+std::string load_rows(const std::vector<float> &base, double *secs) {
+    std::string method = K.load;
+    if (method == "auto" || method == "copy") {
+        /* probe COPY with the first batch */
+        PGconn *c = connect_db();
+        double t0 = now();
+        size_t hi = std::min(K.n, K.batch);
+        std::string e = copy_rows(c, base, 0, hi);
+        double t_first = now() - t0;
+        PQfinish(c);
+        if (!e.empty()) {
+            if (method == "copy") die("COPY failed: %s", e.c_str());
+            printf("load: COPY items FROM STDIN failed (%s); falling back to multi-row INSERTs\n",
+                   std::string(e, 0, e.find('\n')).c_str());
+            method = "insert";
+        } else {
+            method = "copy";
+        }
+        if (method == "copy") {
+            std::atomic<size_t> next{hi};
+            std::atomic<bool> failed{false};
+            std::string err;
+            t0 = now();
+            std::vector<std::thread> ts;
+            for (int t = 0; t < K.threads; t++)
+                ts.emplace_back([&]() {
+                    PGconn *cc = connect_db();
+                    for (;;) {
+                        size_t lo = next.fetch_add(K.batch);
+                        if (lo >= K.n || failed) break;
+                        std::string e2 = copy_rows(cc, base, lo, std::min(K.n, lo + K.batch));
+                        if (!e2.empty()) {
+                            failed = true;
+                            err = e2;
+                        }
+                    }
+                    PQfinish(cc);
+                });
+            for (auto &th : ts) th.join();
+            if (failed) die("COPY failed: %s", err.c_str());
+            *secs = t_first + (now() - t0);
+            return "COPY FROM STDIN";
+        }
+    }
+    size_t batch = std::min<size_t>(K.batch, 1000);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::string err;
+    double t0 = now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < K.threads; t++)
+        ts.emplace_back([&]() {
+            PGconn *cc = connect_db();
+            for (;;) {
+                size_t lo = next.fetch_add(batch);
+                if (lo >= K.n || failed) break;
+                std::string e2 = insert_rows(cc, base, lo, std::min(K.n, lo + batch));
+                if (!e2.empty()) {
+                    failed = true;
+                    err = e2;
+                }
+            }
+            PQfinish(cc);
+        });
+    for (auto &th : ts) th.join();
+    if (failed) die("INSERT failed: %s", err.c_str());
+    *secs = now() - t0;
+    return "multi-row INSERT (" + std::to_string(batch) + " rows per statement)";
+}
+
+/* one connection per client thread, with the KNN query prepared */
+struct sql_clients {
+    std::vector<PGconn *> conns;
+    std::vector<std::string> qtext;
+    explicit sql_clients(const std::vector<float> &qs) {
+        for (int t = 0; t < K.threads; t++) {
+            PGconn *c = connect_db();
+            PGresult *r = PQprepare(c, "knn", "SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10", 1,
+                                    nullptr);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) die("prepare: %s", PQresultErrorMessage(r));
+            PQclear(r);
+            conns.push_back(c);
+        }
+        for (size_t q = 0; q < K.nq; q++) qtext.push_back(vec_text(&qs[q * K.dim]));
+    }
+    ~sql_clients() {
+        for (auto c : conns) PQfinish(c);
+    }
+    void set_all(const std::string &sql) {
+        for (auto c : conns) exec_or_die(c, sql);
+    }
+    bool search(int t, size_t q, int64_t *out) {
+        const char *v[1] = {qtext[q].c_str()};
+        PGresult *r = PQexecPrepared(conns[t], "knn", 1, v, nullptr, nullptr, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            fprintf(stderr, "ann: knn query %zu: %s", q, PQresultErrorMessage(r));
+            PQclear(r);
+            return false;
+        }
+        int n = PQntuples(r);
+        for (int i = 0; i < K.k; i++) out[i] = i < n ? strtoll(PQgetvalue(r, i, 0), nullptr, 10) : -1;
+        PQclear(r);
+        return true;
+    }
+};
+
+void check_plan(PGconn *c, const std::vector<float> &qs, const char *index) {
+    std::string plan = query_text(c, "EXPLAIN SELECT id FROM items ORDER BY embedding <-> '" +
+                                         vec_text(&qs[0]) + "' LIMIT 10");
+    printf("plan:\n");
+    for (size_t a = 0, b; a < plan.size(); a = b + 1) { /* one line each, the query vector cut */
+        b = plan.find('\n', a);
+        if (b == std::string::npos) b = plan.size();
+        std::string line = plan.substr(a, b - a);
+        printf("  %s\n", line.size() > 110 ? (line.substr(0, 110) + "...").c_str() : line.c_str());
+    }
+    if (plan.find(std::string("Index Scan using ") + index) == std::string::npos)
+        printf("WARNING: the plan does not use %s\n", index);
+}
+
+/* The exact answer through SQL (no index yet) for a few queries equals the ground truth. */
+void check_exact(PGconn *c, const std::vector<float> &qs, const std::vector<int64_t> &gt) {
+    size_t nq = std::min<size_t>(K.nq, 5), same = 0;
+    double t0 = now();
+    for (size_t q = 0; q < nq; q++) {
+        std::string out = query_text(c, "SELECT id FROM items ORDER BY embedding <-> '" +
+                                            vec_text(&qs[q * K.dim]) + "' LIMIT 10");
+        std::string want;
+        for (int i = 0; i < K.k; i++) want += std::to_string(gt[q * K.k + i]) + "\n";
+        if (out == want) same++;
+        else printf("exact check: query %zu differs\n  sql:   %s\n  exact: %s\n", q, out.c_str(), want.c_str());
+    }
+    printf("exact check (no index, %zu queries, %.2f s each): %zu/%zu identical to the ground truth\n", nq,
+           (now() - t0) / (double)nq, same, nq);
+}
+
+method_result sql_method(sql_clients &cl, const char *name, const std::vector<int> &params,
+                         const char *setting, const std::vector<int64_t> &gt, const method_result *ref) {
+    method_result r;
+    r.name = name;
+    for (size_t i = 0; i < params.size(); i++) {
+        cl.set_all(std::string("SET ") + setting + " = " + std::to_string(params[i]));
+        std::vector<int64_t> ids;
+        point p = run_sweep_point(params[i], [&](int t, size_t q, int64_t *out) { return cl.search(t, q, out); },
+                                  &ids);
+        p.recall = recall_of(ids, gt);
+        if (ref && i < ref->ids.size()) p.agree = overlap_of(ids, ref->ids[i]);
+        r.pts.push_back(p);
+        r.ids.push_back(std::move(ids));
+    }
+    return r;
+}
+
+/* ---- report ------------------------------------------------------------------------------ */
+
+/* raw QPS at the given recall: linear interpolation on the sweep (recall grows with the
+ * parameter); outside the curve, the nearest end. *exact says whether it was in range. */
+double qps_at_recall(const method_result &m, double recall, bool *in_range) {
+    const auto &p = m.pts;
+    *in_range = true;
+    for (size_t i = 0; i + 1 < p.size(); i++) {
+        double a = p[i].recall, b = p[i + 1].recall;
+        if (recall >= a && recall <= b) {
+            if (b - a < 1e-12) return std::max(p[i].qps, p[i + 1].qps);
+            double f = (recall - a) / (b - a);
+            return exp(log(p[i].qps) + f * (log(p[i + 1].qps) - log(p[i].qps)));
+        }
+    }
+    *in_range = false;
+    return recall < p.front().recall ? p.front().qps : p.back().qps;
+}
+
+void print_method(const method_result &m, const char *pname, const method_result *raw) {
+    printf("\n%s  (build %.2f s)\n", m.name.c_str(), m.build_s);
+    printf("  %-10s %9s %10s %9s %9s", pname, "recall@10", "QPS", "p50 ms", "p99 ms");
+    if (raw) printf(" %11s %15s %9s", "same as raw", "raw QPS@recall", "sql/raw");
+    printf("\n");
+    for (const auto &p : m.pts) {
+        printf("  %-10d %9.4f %10.0f %9.3f %9.3f", p.param, p.recall, p.qps, p.p50_ms, p.p99_ms);
+        if (raw) {
+            bool in;
+            double rq = qps_at_recall(*raw, p.recall, &in);
+            printf(" %11.4f %14.0f%s %9.2f", p.agree, rq, in ? " " : "*", p.qps / rq);
+        }
+        printf("\n");
+    }
+}
+
+void print_goal(const method_result &sql, const method_result &raw, const char *pname) {
+    for (const auto &p : sql.pts) {
+        if (p.recall < 0.95) continue;
+        bool in;
+        double rq = qps_at_recall(raw, p.recall, &in);
+        printf("  %s: first %s with recall@10 >= 0.95 through SQL: %d (recall %.4f, %.0f QPS); raw faiss at "
+               "that recall: %.0f QPS%s; ratio %.2f (goal >= 0.5: %s)\n",
+               sql.name.c_str(), pname, p.param, p.recall, p.qps, rq, in ? "" : " (nearest)", p.qps / rq,
+               p.qps / rq >= 0.5 ? "met" : "NOT met");
+        return;
+    }
+    printf("  %s: no %s reached recall@10 0.95 through SQL\n", sql.name.c_str(), pname);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    K.n = (size_t)env_long("N", 100000);
+    K.dim = (size_t)env_long("DIM", 128);
+    K.nq = (size_t)env_long("NQ", 1000);
+    K.clusters = (size_t)env_long("CLUSTERS", 1000);
+    K.sigma = env_double("SIGMA", 0.5);
+    K.seed = (uint64_t)env_long("SEED", 42);
+    K.threads = (int)env_long("THREADS", (long)std::thread::hardware_concurrency());
+    if (K.threads < 1) K.threads = 1;
+    K.min_secs = env_double("MIN_SECS", 2.0);
+    K.lists = (int)env_long("LISTS", K.n >= 1000000 ? 1000 : std::max<long>(1, (long)K.n / 1000));
+    K.efs = env_list("EF", "10 20 40 80 160 320");
+    K.probes = env_list("PROBES", "1 2 4 8 16 32 64");
+    K.only = env_str("ONLY", "");
+    K.load = env_str("LOAD", "auto");
+    K.batch = (size_t)env_long("BATCH", 5000);
+    K.orbit_args = env_str("ORBIT_ARGS", "");
+    K.keep_tmp = env_long("ORBIT_KEEP_TMP", 0) == 1;
+    K.orbitd = argc > 1 ? argv[1] : "build-release/orbitd";
+    if (K.only != "" && K.only != "faiss" && K.only != "sql") die("ONLY must be faiss or sql");
+    if (K.dim < 1 || K.nq < 1 || K.n < (size_t)K.k) die("bad N/DIM/NQ");
+    setvbuf(stdout, nullptr, _IOLBF, 0);
+
+    printf("ann: N=%zu DIM=%zu NQ=%zu, %zu gaussian clusters (centres N(0,1), noise sigma %.2f), seed %llu, "
+           "k=10, %d client threads, >= %.1f s per point\n",
+           K.n, K.dim, K.nq, K.clusters, K.sigma, (unsigned long long)K.seed, K.threads, K.min_secs);
+    printf("HNSW m=16 ef_construction=64; IVFFlat lists=%d\n", K.lists);
+    double t0 = now();
+    std::vector<float> base, qs;
+    make_data(base, qs);
+    printf("data: generated in %.2f s\n", now() - t0);
+
+    std::vector<int64_t> gt(K.nq * K.k);
+    {
+        omp_set_num_threads(K.threads);
+        faiss::IndexFlatL2 flat((int)K.dim);
+        flat.add((faiss::Index::idx_t)K.n, base.data());
+        std::vector<float> d(K.nq * K.k);
+        t0 = now();
+        flat.search((faiss::Index::idx_t)K.nq, qs.data(), K.k, d.data(), gt.data());
+        printf("ground truth: exact search (IndexFlatL2) in %.2f s; mean 10th-neighbour distance %.3f\n",
+               now() - t0, [&]() {
+                   double s = 0;
+                   for (size_t q = 0; q < K.nq; q++) s += sqrt(d[q * K.k + K.k - 1]);
+                   return s / (double)K.nq;
+               }());
+    }
+
+    method_result fh, fi, sh, si;
+    bool have_faiss = K.only != "sql", have_sql = K.only != "faiss";
+    if (have_faiss) {
+        printf("\nraw faiss (in-process, one query per search call, %d threads)...\n", K.threads);
+        fh = faiss_hnsw(base, qs, gt);
+        print_method(fh, "ef_search", nullptr);
+        fi = faiss_ivf(base, qs, gt);
+        print_method(fi, "probes", nullptr);
+    }
+    if (have_sql) {
+        if (access(K.orbitd.c_str(), X_OK) != 0) die("orbitd not found: %s", K.orbitd.c_str());
+        printf("\nSQL path (orbitd, libpq over loopback TCP, %d connections, prepared "
+               "SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10)...\n", K.threads);
+        server_start();
+        PGconn *c = connect_db();
+        printf("server: %s", query_text(c, "SELECT version()").c_str());
+        exec_or_die(c, "CREATE TABLE items (id int PRIMARY KEY, embedding vector(" + std::to_string(K.dim) + "))");
+        double load_s;
+        std::string how = load_rows(base, &load_s);
+        std::string count = query_text(c, "SELECT count(*) FROM items");
+        printf("load: %s, %d connections: %.2f s (%.0f rows/s); count(*) = %s", how.c_str(), K.threads, load_s,
+               (double)K.n / load_s, count.c_str());
+        if (strtoull(count.c_str(), nullptr, 10) != K.n) die("expected %zu rows", K.n);
+        check_exact(c, qs, gt);
+
+        t0 = now();
+        exec_or_die(c, "CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_l2_ops) "
+                       "WITH (m = 16, ef_construction = 64)");
+        double hnsw_build = now() - t0;
+        check_plan(c, qs, "items_hnsw");
+        {
+            sql_clients cl(qs);
+            sh = sql_method(cl, "SQL HNSW", K.efs, "hnsw.ef_search", gt, have_faiss ? &fh : nullptr);
+        }
+        sh.build_s = hnsw_build;
+        print_method(sh, "ef_search", have_faiss ? &fh : nullptr);
+        exec_or_die(c, "DROP INDEX items_hnsw");
+
+        t0 = now();
+        exec_or_die(c, "CREATE INDEX items_ivf ON items USING ivfflat (embedding vector_l2_ops) WITH (lists = " +
+                           std::to_string(K.lists) + ")");
+        double ivf_build = now() - t0;
+        check_plan(c, qs, "items_ivf");
+        {
+            sql_clients cl(qs);
+            si = sql_method(cl, "SQL IVFFlat", K.probes, "ivfflat.probes", gt, have_faiss ? &fi : nullptr);
+        }
+        si.build_s = ivf_build;
+        print_method(si, "probes", have_faiss ? &fi : nullptr);
+        PQfinish(c);
+        server_stop();
+    }
+
+    printf("\n==== summary (N=%zu, DIM=%zu, NQ=%zu, %d threads) ====\n", K.n, K.dim, K.nq, K.threads);
+    if (have_faiss) print_method(fh, "ef_search", nullptr);
+    if (have_sql) print_method(sh, "ef_search", have_faiss ? &fh : nullptr);
+    if (have_faiss) print_method(fi, "probes", nullptr);
+    if (have_sql) print_method(si, "probes", have_faiss ? &fi : nullptr);
+    if (have_sql && have_faiss) {
+        printf("\n'same as raw': share of the SQL top-10 also in raw faiss's top-10 at the same parameter.\n"
+               "'raw QPS@recall': raw faiss QPS interpolated (log-linear) at the SQL row's recall; * = outside\n"
+               "raw faiss's recall range, nearest end used. sql/raw = SQL QPS / that.\n");
+        printf("build: HNSW faiss %.2f s, SQL CREATE INDEX %.2f s (%.2fx); IVFFlat faiss %.2f s, SQL %.2f s (%.2fx)\n",
+               fh.build_s, sh.build_s, sh.build_s / fh.build_s, fi.build_s, si.build_s, si.build_s / fi.build_s);
+        printf("goal (recall@10 >= 0.95 with SQL QPS >= 0.5 x raw faiss at equal recall):\n");
+        print_goal(sh, fh, "ef_search");
+        print_goal(si, fi, "probes");
+    }
+    return 0;
+}
