@@ -79,6 +79,7 @@ struct knobs {
     uint64_t seed;
     double sigma;       /* noise around each centre (centres are N(0, 1) per coordinate) */
     double min_secs;    /* each sweep point repeats the query set until this much time passed */
+    int runs;           /* sweeps per method (alternating raw faiss and SQL); medians reported */
     int lists;          /* IVFFlat lists */
     std::vector<int> efs, probes;
     std::string only;   /* "", "faiss" or "sql" */
@@ -230,71 +231,92 @@ point run_sweep_point(int param, Fn search, std::vector<int64_t> *ids) {
 
 /* ---- raw faiss --------------------------------------------------------------------------- */
 
+/* One method's figures: each run's sweep, and per point the median over the runs. */
 struct method_result {
     std::string name;
     double build_s = 0;
-    std::vector<point> pts;
-    std::vector<std::vector<int64_t>> ids; /* per point, the first pass's results */
+    std::vector<std::vector<point>> runs;
+    std::vector<point> pts;                /* medians over runs (recall, agree: first run) */
+    std::vector<std::vector<int64_t>> ids; /* per point, the first run's first pass */
+
+    void add_run(std::vector<point> r) {
+        runs.push_back(std::move(r));
+        pts = runs[0];
+        for (size_t i = 0; i < pts.size(); i++) {
+            std::vector<double> q, a, b;
+            for (auto &run : runs) {
+                q.push_back(run[i].qps);
+                a.push_back(run[i].p50_ms);
+                b.push_back(run[i].p99_ms);
+            }
+            auto med = [](std::vector<double> v) {
+                std::sort(v.begin(), v.end());
+                size_t n = v.size();
+                return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            };
+            pts[i].qps = med(q);
+            pts[i].p50_ms = med(a);
+            pts[i].p99_ms = med(b);
+        }
+    }
 };
 
-method_result faiss_hnsw(const std::vector<float> &base, const std::vector<float> &qs,
-                         const std::vector<int64_t> &gt) {
-    method_result r;
-    r.name = "faiss HNSW";
-    faiss::IndexHNSWFlat ix((int)K.dim, 16);
-    ix.hnsw.efConstruction = 64;
+struct raw_index {
+    std::unique_ptr<faiss::IndexFlatL2> quantiser;
+    std::unique_ptr<faiss::IndexHNSWFlat> hnsw;
+    std::unique_ptr<faiss::IndexIVFFlat> ivf;
+};
+
+double raw_build_hnsw(raw_index &r, const std::vector<float> &base) {
+    r.hnsw.reset(new faiss::IndexHNSWFlat((int)K.dim, 16));
+    r.hnsw->hnsw.efConstruction = 64;
     omp_set_num_threads(K.threads);
     double t0 = now();
-    ix.add((faiss::Index::idx_t)K.n, base.data());
-    r.build_s = now() - t0;
-    for (int ef : K.efs) {
-        /* faiss 1.7.3 sizes the search's candidate heap with hnsw.efSearch and ignores a larger
-         * SearchParametersHNSW::efSearch, so set both (searches only read the field) */
-        ix.hnsw.efSearch = std::max(ef, K.k);
-        std::vector<int64_t> ids;
-        point p = run_sweep_point(ef, [&](int, size_t q, int64_t *out) {
-            faiss::SearchParametersHNSW sp;
-            sp.efSearch = std::max(ef, K.k); /* as vec_index_search: max(ef_search, k) */
-            float d[64];
-            faiss::Index::idx_t l[64];
-            ix.search(1, &qs[q * K.dim], K.k, d, l, &sp);
-            for (int i = 0; i < K.k; i++) out[i] = l[i];
-            return true;
-        }, &ids);
-        p.recall = recall_of(ids, gt);
-        r.pts.push_back(p);
-        r.ids.push_back(std::move(ids));
-    }
-    return r;
+    r.hnsw->add((faiss::Index::idx_t)K.n, base.data());
+    return now() - t0;
 }
 
-method_result faiss_ivf(const std::vector<float> &base, const std::vector<float> &qs,
-                        const std::vector<int64_t> &gt) {
-    method_result r;
-    r.name = "faiss IVFFlat";
-    faiss::IndexFlatL2 quantiser((int)K.dim);
-    faiss::IndexIVFFlat ix(&quantiser, (int)K.dim, (size_t)K.lists, faiss::METRIC_L2);
+double raw_build_ivf(raw_index &r, const std::vector<float> &base) {
+    r.quantiser.reset(new faiss::IndexFlatL2((int)K.dim));
+    r.ivf.reset(new faiss::IndexIVFFlat(r.quantiser.get(), (int)K.dim, (size_t)K.lists, faiss::METRIC_L2));
     omp_set_num_threads(K.threads);
     double t0 = now();
-    ix.train((faiss::Index::idx_t)K.n, base.data());
-    ix.add((faiss::Index::idx_t)K.n, base.data());
-    r.build_s = now() - t0;
-    for (int pr : K.probes) {
-        std::vector<int64_t> ids;
-        point p = run_sweep_point(pr, [&](int, size_t q, int64_t *out) {
-            faiss::SearchParametersIVF sp;
-            sp.nprobe = std::min((size_t)pr, (size_t)K.lists);
+    r.ivf->train((faiss::Index::idx_t)K.n, base.data());
+    r.ivf->add((faiss::Index::idx_t)K.n, base.data());
+    return now() - t0;
+}
+
+/* One sweep of the raw index (HNSW if built, else IVFFlat) over params; the results of each
+ * point's first pass go to ids (when empty). */
+std::vector<point> raw_sweep(raw_index &r, bool hnsw, const std::vector<int> &params, const std::vector<float> &qs,
+                             const std::vector<int64_t> &gt, std::vector<std::vector<int64_t>> &ids) {
+    std::vector<point> out;
+    bool keep = ids.empty();
+    for (int prm : params) {
+        /* faiss 1.7.3 sizes the search's candidate heap with hnsw.efSearch and ignores a larger
+         * SearchParametersHNSW::efSearch, so set both (the searches only read the field) */
+        if (hnsw) r.hnsw->hnsw.efSearch = std::max(prm, K.k);
+        std::vector<int64_t> got;
+        point p = run_sweep_point(prm, [&](int, size_t q, int64_t *res) {
             float d[64];
             faiss::Index::idx_t l[64];
-            ix.search(1, &qs[q * K.dim], K.k, d, l, &sp);
-            for (int i = 0; i < K.k; i++) out[i] = l[i];
+            if (hnsw) {
+                faiss::SearchParametersHNSW sp;
+                sp.efSearch = std::max(prm, K.k); /* as vec_index_search: max(ef_search, k) */
+                r.hnsw->search(1, &qs[q * K.dim], K.k, d, l, &sp);
+            } else {
+                faiss::SearchParametersIVF sp;
+                sp.nprobe = std::min((size_t)prm, (size_t)K.lists);
+                r.ivf->search(1, &qs[q * K.dim], K.k, d, l, &sp);
+            }
+            for (int i = 0; i < K.k; i++) res[i] = l[i];
             return true;
-        }, &ids);
-        p.recall = recall_of(ids, gt);
-        r.pts.push_back(p);
-        r.ids.push_back(std::move(ids));
+        }, &got);
+        p.recall = recall_of(got, gt);
+        out.push_back(p);
+        if (keep) ids.push_back(std::move(got));
     }
-    return r;
+    return out;
 }
 
 /* ---- orbitd ------------------------------------------------------------------------------ */
@@ -651,21 +673,22 @@ void check_exact(PGconn *c, const std::vector<float> &qs, const std::vector<int6
            (now() - t0) / (double)nq, same, nq);
 }
 
-method_result sql_method(sql_clients &cl, const char *name, const std::vector<int> &params,
-                         const char *setting, const std::vector<int64_t> &gt, const method_result *ref) {
-    method_result r;
-    r.name = name;
+std::vector<point> sql_sweep(sql_clients &cl, const std::vector<int> &params, const char *setting,
+                             const std::vector<int64_t> &gt, const method_result *ref,
+                             std::vector<std::vector<int64_t>> &ids) {
+    std::vector<point> out;
+    bool keep = ids.empty();
     for (size_t i = 0; i < params.size(); i++) {
         cl.set_all(std::string("SET ") + setting + " = " + std::to_string(params[i]));
-        std::vector<int64_t> ids;
-        point p = run_sweep_point(params[i], [&](int t, size_t q, int64_t *out) { return cl.search(t, q, out); },
-                                  &ids);
-        p.recall = recall_of(ids, gt);
-        if (ref && i < ref->ids.size()) p.agree = overlap_of(ids, ref->ids[i]);
-        r.pts.push_back(p);
-        r.ids.push_back(std::move(ids));
+        std::vector<int64_t> got;
+        point p = run_sweep_point(params[i], [&](int t, size_t q, int64_t *res) { return cl.search(t, q, res); },
+                                  &got);
+        p.recall = recall_of(got, gt);
+        if (ref && i < ref->ids.size()) p.agree = overlap_of(got, ref->ids[i]);
+        out.push_back(p);
+        if (keep) ids.push_back(std::move(got));
     }
-    return r;
+    return out;
 }
 
 /* ---- report ------------------------------------------------------------------------------ */
@@ -699,6 +722,11 @@ void print_method(const method_result &m, const char *pname, const method_result
             double rq = qps_at_recall(*raw, p.recall, &in);
             printf(" %11.4f %14.0f%s %9.2f", p.agree, rq, in ? " " : "*", p.qps / rq);
         }
+        if (m.runs.size() > 1) {
+            size_t i = (size_t)(&p - &m.pts[0]);
+            printf("   QPS runs:");
+            for (auto &run : m.runs) printf(" %.0f", run[i].qps);
+        }
         printf("\n");
     }
 }
@@ -729,6 +757,7 @@ int main(int argc, char **argv) {
     K.threads = (int)env_long("THREADS", (long)std::thread::hardware_concurrency());
     if (K.threads < 1) K.threads = 1;
     K.min_secs = env_double("MIN_SECS", 2.0);
+    K.runs = (int)std::max(1L, env_long("RUNS", 3));
     K.lists = (int)env_long("LISTS", K.n >= 1000000 ? 1000 : std::max<long>(1, (long)K.n / 1000));
     K.efs = env_list("EF", "10 20 40 80 160 320");
     K.probes = env_list("PROBES", "1 2 4 8 16 32 64");
@@ -743,8 +772,8 @@ int main(int argc, char **argv) {
     setvbuf(stdout, nullptr, _IOLBF, 0);
 
     printf("ann: N=%zu DIM=%zu NQ=%zu, %zu gaussian clusters (centres N(0,1), noise sigma %.2f), seed %llu, "
-           "k=10, %d client threads, >= %.1f s per point\n",
-           K.n, K.dim, K.nq, K.clusters, K.sigma, (unsigned long long)K.seed, K.threads, K.min_secs);
+           "k=10, %d client threads, >= %.1f s per point, %d runs\n",
+           K.n, K.dim, K.nq, K.clusters, K.sigma, (unsigned long long)K.seed, K.threads, K.min_secs, K.runs);
     printf("HNSW m=16 ef_construction=64; IVFFlat lists=%d\n", K.lists);
     double t0 = now();
     std::vector<float> base, qs;
@@ -768,21 +797,24 @@ int main(int argc, char **argv) {
     }
 
     method_result fh, fi, sh, si;
+    fh.name = "faiss HNSW";
+    fi.name = "faiss IVFFlat";
+    sh.name = "SQL HNSW";
+    si.name = "SQL IVFFlat";
     double floor_qps = 0;
     bool have_faiss = K.only != "sql", have_sql = K.only != "faiss";
+    raw_index raw;
     if (have_faiss) {
-        printf("\nraw faiss (in-process, one query per search call, %d threads)...\n", K.threads);
-        fh = faiss_hnsw(base, qs, gt);
-        print_method(fh, "ef_search", nullptr);
-        fi = faiss_ivf(base, qs, gt);
-        print_method(fi, "probes", nullptr);
+        fh.build_s = raw_build_hnsw(raw, base);
+        fi.build_s = raw_build_ivf(raw, base);
+        printf("raw faiss build: IndexHNSWFlat %.2f s, IndexIVFFlat (train + add) %.2f s, %d OpenMP threads\n",
+               fh.build_s, fi.build_s, K.threads);
     }
+    PGconn *c = nullptr;
     if (have_sql) {
         if (access(K.orbitd.c_str(), X_OK) != 0) die("orbitd not found: %s", K.orbitd.c_str());
-        printf("\nSQL path (orbitd, libpq over loopback TCP, %d connections, prepared "
-               "SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10)...\n", K.threads);
         server_start();
-        PGconn *c = connect_db();
+        c = connect_db();
         printf("server: %s", query_text(c, "SELECT version()").c_str());
         exec_or_die(c, "CREATE TABLE items (id int PRIMARY KEY, embedding vector(" + std::to_string(K.dim) + "))");
         double load_s;
@@ -800,36 +832,56 @@ int main(int argc, char **argv) {
                    "p99 %.3f ms\n", K.threads, p.qps, p.p50_ms, p.p99_ms);
             floor_qps = p.qps;
         }
-
         t0 = now();
         exec_or_die(c, "CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_l2_ops) "
                        "WITH (m = 16, ef_construction = 64)");
-        double hnsw_build = now() - t0;
+        sh.build_s = now() - t0;
+        printf("SQL build: CREATE INDEX ... USING hnsw %.2f s\n", sh.build_s);
         check_plan(c, qs, "items_hnsw");
-        {
-            sql_clients cl(qs);
-            sh = sql_method(cl, "SQL HNSW", K.efs, "hnsw.ef_search", gt, have_faiss ? &fh : nullptr);
+    }
+    /* the runs alternate raw faiss and SQL sweeps, so a change of machine load hits both */
+    printf("\nsweeps: raw faiss in-process, one query per search call, %d threads; SQL: libpq over loopback TCP, "
+           "%d connections, prepared SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10; %d run(s), "
+           "medians\n", K.threads, K.threads, K.runs);
+    {
+        std::unique_ptr<sql_clients> cl(have_sql ? new sql_clients(qs) : nullptr);
+        for (int r = 0; r < K.runs; r++) {
+            if (have_faiss) fh.add_run(raw_sweep(raw, true, K.efs, qs, gt, fh.ids));
+            if (have_sql)
+                sh.add_run(sql_sweep(*cl, K.efs, "hnsw.ef_search", gt, have_faiss ? &fh : nullptr, sh.ids));
+            printf("run %d/%d HNSW done\n", r + 1, K.runs);
         }
-        sh.build_s = hnsw_build;
-        print_method(sh, "ef_search", have_faiss ? &fh : nullptr);
+    }
+    if (have_faiss) print_method(fh, "ef_search", nullptr);
+    if (have_sql) print_method(sh, "ef_search", have_faiss ? &fh : nullptr);
+    raw.hnsw.reset();
+    if (have_sql) {
         exec_or_die(c, "DROP INDEX items_hnsw");
-
         t0 = now();
         exec_or_die(c, "CREATE INDEX items_ivf ON items USING ivfflat (embedding vector_l2_ops) WITH (lists = " +
                            std::to_string(K.lists) + ")");
-        double ivf_build = now() - t0;
+        si.build_s = now() - t0;
+        printf("SQL build: CREATE INDEX ... USING ivfflat %.2f s\n", si.build_s);
         check_plan(c, qs, "items_ivf");
-        {
-            sql_clients cl(qs);
-            si = sql_method(cl, "SQL IVFFlat", K.probes, "ivfflat.probes", gt, have_faiss ? &fi : nullptr);
+    }
+    {
+        std::unique_ptr<sql_clients> cl(have_sql ? new sql_clients(qs) : nullptr);
+        for (int r = 0; r < K.runs; r++) {
+            if (have_faiss) fi.add_run(raw_sweep(raw, false, K.probes, qs, gt, fi.ids));
+            if (have_sql)
+                si.add_run(sql_sweep(*cl, K.probes, "ivfflat.probes", gt, have_faiss ? &fi : nullptr, si.ids));
+            printf("run %d/%d IVFFlat done\n", r + 1, K.runs);
         }
-        si.build_s = ivf_build;
-        print_method(si, "probes", have_faiss ? &fi : nullptr);
+    }
+    if (have_faiss) print_method(fi, "probes", nullptr);
+    if (have_sql) print_method(si, "probes", have_faiss ? &fi : nullptr);
+    if (have_sql) {
         PQfinish(c);
         server_stop();
     }
 
-    printf("\n==== summary (N=%zu, DIM=%zu, NQ=%zu, %d threads) ====\n", K.n, K.dim, K.nq, K.threads);
+    printf("\n==== summary (N=%zu, DIM=%zu, NQ=%zu, %d threads, median of %d runs) ====\n", K.n, K.dim, K.nq,
+           K.threads, K.runs);
     if (have_faiss) print_method(fh, "ef_search", nullptr);
     if (have_sql) print_method(sh, "ef_search", have_faiss ? &fh : nullptr);
     if (have_faiss) print_method(fi, "probes", nullptr);

@@ -4,7 +4,7 @@
 # ef_search / probes, build times, SQL/faiss QPS ratio at equal recall. See bench/README.md.
 #
 # usage: bench/ann/run.sh [path-to-orbitd]      (default: build-release/orbitd)
-# env:   N=100000 DIM=128 NQ=1000 CLUSTERS=1000 SIGMA=0.5 SEED=42 THREADS=<cores> MIN_SECS=2
+# env:   N=100000 DIM=128 NQ=1000 CLUSTERS=1000 SIGMA=0.5 SEED=42 THREADS=<cores> MIN_SECS=2 RUNS=3
 #        LISTS=<N/1000, 1000 from 1M> EF="10 20 40 80 160 320" PROBES="1 2 4 8 16 32 64"
 #        LOAD=auto|copy|insert BATCH=5000 ORBIT_ARGS="..." ONLY=faiss|sql ORBIT_KEEP_TMP=1
 set -euo pipefail
