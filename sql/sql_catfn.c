@@ -449,6 +449,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_expr", 3, TX, f_get_expr, TX, O, B),
     FN("pg_get_viewdef", 1, TX, f_viewdef, O),
     FN("pg_get_viewdef", 2, TX, f_viewdef, O, B),
+    FN("pg_get_ruledef", 1, TX, f_null, O), FN("pg_get_ruledef", 2, TX, f_null, O, B),
     FN("pg_get_triggerdef", 1, TX, f_null, O), FN("pg_get_triggerdef", 2, TX, f_null, O, B),
     FN("pg_get_statisticsobjdef_columns", 1, TX, f_null, O),
     FN("pg_get_function_result", 1, TX, f_null, O),

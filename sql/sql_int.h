@@ -470,7 +470,7 @@ typedef struct sql_from {
     double act_ms;
     /* FUNCTION: which one, its arguments, and for generate_series the operators it steps
      * with (start + step, comparison of the type) */
-    int srf;                  /* 1 unnest, 2 generate_series */
+    int srf;                  /* 1 unnest, 2 generate_series, 3 pg_partition_ancestors */
     int nsrf_args;
     struct sql_expr **srf_args;
     bool ordinality;

@@ -249,6 +249,13 @@ static const syscol_t class_cols[] = {
     {"relpartbound", TX, NULL},
 };
 
+static bool referenced(const sql_pgrels_t *rels, uint32_t oid) {
+    for (int i = 0; i < rels->ntables; i++)
+        for (int k = 0; k < rels->tables[i]->nfks; k++)
+            if (rels->tables[i]->fks[k]->ref_table_id == oid) return true;
+    return false;
+}
+
 static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
     for (int i = 0; i < out->rels.n; i++) {
@@ -271,6 +278,9 @@ static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             put_i(out, r, "relchecks", x->table->nchecks);
             put_b(out, r, "relhasindex", x->table->desc->n_pk_columns > 0 || x->table->desc->n_indexes > 0);
             put_c(out, r, "relreplident", 'd');
+            /* PostgreSQL enforces foreign keys with triggers on both tables (psql looks
+             * for foreign keys only then) */
+            put_b(out, r, "relhastriggers", x->table->nfks > 0 || referenced(&out->rels, x->oid));
             break;
         case 'v':
             put_i(out, r, "relnatts", x->table->ncols);
@@ -365,7 +375,7 @@ static int attribute_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             if (c->dropped) continue;
             attribute_row(out, x->oid, c->name, c->type_oid, c->typmod, (int)c->attnum, c->not_null);
             sql_value_t *r = out->rows[out->n - 1];
-            put_b(out, r, "atthasdef", c->has_default && !c->identity);
+            put_b(out, r, "atthasdef", (c->has_default || c->seq_id) && !c->identity);
             if (c->identity) put_c(out, r, "attidentity", (char)c->identity);
             if (c->missing) put_b(out, r, "atthasmissing", true);
         }
@@ -383,12 +393,26 @@ static int attrdef_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         const sql_table_t *t = out->rels.tables[i];
         for (size_t k = 0; k < t->desc->n_columns; k++) {
             const Orbit__ColumnDesc *c = t->desc->columns[k];
-            if (c->dropped || !c->has_default || c->identity) continue;
+            if (c->dropped || !(c->has_default || c->seq_id) || c->identity) continue;
             sql_value_t *r = row_new(out);
             put_i(out, r, "oid", SQL_PGCAT_OID(t->id, SQL_PGCAT_ATTRDEF + c->attnum));
             put_i(out, r, "adrelid", t->id);
             put_i(out, r, "adnum", c->attnum);
-            put_s(out, r, "adbin", sql_pgcat_default_expr(t, c, out->mcx));
+            if (c->has_default) {
+                put_s(out, r, "adbin", sql_pgcat_default_expr(t, c, out->mcx));
+                continue;
+            }
+            /* serial: nextval of its sequence, named as regclass prints it */
+            const sql_pgrel_t *q = sql_pgrels_find(&out->rels, (uint32_t)c->seq_id);
+            orb_buf_t b;
+            orb_buf_init(&b);
+            if (q && !sql_pgrels_visible(xc->sess, &out->rels, q)) {
+                sql_pgcat_quote_ident(&b, q->schema);
+                orb_buf_putc(&b, '.');
+            }
+            sql_pgcat_quote_ident(&b, q ? q->name : "?");
+            put_s(out, r, "adbin", orb_sprintf(out->mcx, "nextval('%s'::regclass)", b.data ? b.data : ""));
+            orb_buf_free(&b);
         }
     }
     return 0;
@@ -788,6 +812,10 @@ static const syscol_t proc_cols[] = {
     {"proleakproof", B, NULL}, {"proisstrict", B, NULL}, {"proretset", B, NULL},
     {"provolatile", CH, NULL}, {"proparallel", CH, NULL}, {"pronargs", I2, NULL},
     {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL}};
+static const syscol_t rewrite_cols[] = {
+    {"oid", O, NULL}, {"rulename", NM, NULL}, {"ev_class", O, NULL}, {"ev_type", CH, NULL},
+    {"ev_enabled", CH, NULL}, {"is_instead", B, NULL}, {"ev_qual", TX, NULL},
+    {"ev_action", TX, NULL}};
 static const syscol_t opclass_cols[] = {
     {"oid", O, NULL}, {"opcmethod", O, NULL}, {"opcname", NM, NULL}, {"opcnamespace", O, NULL},
     {"opcowner", O, NULL}, {"opcfamily", O, NULL}, {"opcintype", O, NULL}, {"opcdefault", B, NULL},
@@ -843,6 +871,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_publication_rel", 6106, 'r', publication_rel_cols, no_rows),
     REL("pg_proc", 1255, 'r', proc_cols, no_rows),
     REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
+    REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
