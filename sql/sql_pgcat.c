@@ -119,7 +119,10 @@ static int effective_path(sql_session_t *s, char (*path)[64], int max) {
     bool listed = false;
     for (int i = 0; i < np; i++) listed |= strcmp(p[i], "pg_catalog") == 0;
     if (!listed) snprintf(path[n++], 64, "pg_catalog");
-    for (int i = 0; i < np && n < max; i++) snprintf(path[n++], 64, "%s", p[i]);
+    for (int i = 0; i < np && n < max; i++) {
+        memcpy(path[n], p[i], 64); /* both NUL-terminated within 64 bytes */
+        path[n++][63] = 0;
+    }
     return n;
 }
 
