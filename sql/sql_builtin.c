@@ -1795,6 +1795,11 @@ static const sql_builtin_t *select_candidate(const char *name, int nargs, const 
         if (strcmp(b->name, name) != 0 || b->nargs != nargs) continue;
         if (nc < 64) cands[nc++] = b;
     }
+    for (size_t k = 0; k < sql__cat_nbuiltins; k++) { /* the catalog's (sql_catfn.c) */
+        const sql_builtin_t *b = &sql__cat_builtins[k];
+        if (strcmp(b->name, name) != 0 || b->nargs != nargs) continue;
+        if (nc < 64) cands[nc++] = b;
+    }
     if (!nc) return NULL;
     /* 1. exact */
     for (int c = 0; c < nc; c++) {

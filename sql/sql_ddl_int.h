@@ -156,6 +156,8 @@ typedef struct sql_schema_entry {
   uint32_t oid;
 } sql_schema_entry_t;
 int sql_schema_list(sql_engine_t *e, sql_schema_entry_t **out, int *n, orb_err_t *err);
+/* (sql_extension.c) the oid CREATE EXTENSION name gave it, 0 when not installed */
+int sql_extension_oid(sql_engine_t *e, const char *name, uint32_t *oid, orb_err_t *err);
 int sql_exec_create_schema(sql_session_t *s, PgQuery__CreateSchemaStmt *cs,
                            orb_err_t *err);
 int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,

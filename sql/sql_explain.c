@@ -234,7 +234,7 @@ static void explain_from(plan_text_t *pt, const sql_query_t *q, const sql_from_t
         line(pt, depth, "Values Scan  (%d rows)%s", f->nvalues, actual(pt, f->act_rows, f->act_ms));
         return;
     case SQL_FROM_FUNCTION:
-        line(pt, depth, "Function Scan on %s  (at the coordinator)%s", f->srf == 1 ? "unnest" : "generate_series",
+        line(pt, depth, "Function Scan on %s  (at the coordinator)%s", f->srf == 1 ? "unnest" : f->srf == 3 ? "pg_partition_ancestors" : "generate_series",
              actual(pt, f->act_rows, f->act_ms));
         return;
     case SQL_FROM_JOIN: {

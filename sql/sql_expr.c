@@ -46,8 +46,63 @@ static sql_expr_t **args_alloc(orb_mcx_t *mcx, int n) {
 
 /* ---- coercion ------------------------------------------------------------------------- */
 
+static bool str_type(uint32_t t) {
+    return t == SQL_OID_TEXT || t == SQL_OID_VARCHAR || t == SQL_OID_BPCHAR || t == SQL_OID_NAME ||
+           t == SQL_OID_UNKNOWN;
+}
+
+/* A cast between a string and a reg* type reads the catalog (sql_reg_in/out): a call of the
+ * type's I/O builtin, evaluated now for a constant. Returns false when not such a cast. */
+static bool reg_io_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t typmod,
+                          sql_cast_ctx_t ctx, sql_expr_t **out, orb_err_t *err, int *rc) {
+    bool in = sql_type_is_reg(type);
+    if (in ? !str_type(e->type) : !str_type(type)) return false;
+    if (in && e->tag == SQL_T_PARAM) return false; /* a parameter's text is read as a number */
+    if (!in && ctx == SQL_CAST_IMPLICIT && type != SQL_OID_UNKNOWN) return false;
+    const sql_builtin_t *fn = sql_reg_io_fn(in ? type : e->type, in);
+    if (!fn) return false;
+    *rc = -1;
+    if (in && e->type != SQL_OID_TEXT) {
+        if (e->tag == SQL_T_CONST && e->type == SQL_OID_UNKNOWN) {
+            sql_expr_t *c = make_const(ac->mcx, SQL_OID_TEXT, e->location);
+            c->val = e->val;
+            e = c;
+        } else if (sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_EXPLICIT, &e, err) != 0) {
+            return true;
+        }
+    }
+    sql_expr_t *f = SQL_MAKE_NODE(ac->mcx, FUNC);
+    f->fn = fn;
+    f->location = e->location;
+    f->nargs = 1;
+    f->args = args_alloc(ac->mcx, 1);
+    f->args[0] = e;
+    f->type = fn->rettype;
+    if (e->tag == SQL_T_CONST) {
+        sql_expr_t *c = make_const(ac->mcx, fn->rettype, e->location);
+        if (e->val.isnull) {
+            c->val.isnull = true;
+        } else {
+            sql_fn_ctx_t fc = {.mcx = ac->mcx, .session = ac->sess};
+            if (fn->fn(&fc, &e->val, 1, &c->val, err) != 0) {
+                sql_err_at(err, e->location);
+                return true;
+            }
+        }
+        f = c;
+    }
+    if (in) {
+        *out = f;
+        *rc = 0;
+        return true;
+    }
+    *rc = sql_expr_coerce(ac, f, type, typmod, ctx, out, err);
+    return true;
+}
+
 int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t typmod,
                     sql_cast_ctx_t ctx, sql_expr_t **out, orb_err_t *err) {
+    int rc;
     if (e->type == type && (typmod < 0 || e->typmod == typmod)) {
         *out = e;
         return 0;
@@ -60,6 +115,8 @@ int sql_expr_coerce(sql_analyze_ctx_t *ac, sql_expr_t *e, uint32_t type, int32_t
             return 0;
         }
     }
+    if (sql_type_is_reg(type) != sql_type_is_reg(e->type) && reg_io_coerce(ac, e, type, typmod, ctx, out, err, &rc))
+        return rc;
     if (e->tag == SQL_T_CONST) {
         /* fold now. Only the input of an untyped literal reports a position, as PostgreSQL:
          * casts and length coercions run as functions, without one. */
@@ -843,6 +900,7 @@ static int analyze_sublink(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SubL
     case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK: kind = SQL_SUBLINK_ANY; break;
     case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: kind = SQL_SUBLINK_ALL; break;
     case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK: kind = SQL_SUBLINK_EXPR; break;
+    case PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK: kind = SQL_SUBLINK_ARRAY; break;
     default:
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "this kind of subquery is not supported yet");
         return sql_err_at(err, loc);
@@ -864,7 +922,7 @@ static int analyze_sublink(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SubL
         return 0;
     }
     if (q->ntargets != 1) {
-        if (kind == SQL_SUBLINK_EXPR)
+        if (kind == SQL_SUBLINK_EXPR || kind == SQL_SUBLINK_ARRAY)
             orb_err_set(err, SYNTAX_ERROR, "subquery must return only one column");
         else
             orb_err_set(err, SYNTAX_ERROR, q->ntargets > 1 ? "subquery has too many columns"
@@ -875,6 +933,26 @@ static int analyze_sublink(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SubL
     if (kind == SQL_SUBLINK_EXPR) {
         e->type = target->type;
         e->typmod = target->typmod;
+        *out = e;
+        return 0;
+    }
+    if (kind == SQL_SUBLINK_ARRAY) {
+        if (target->type == SQL_OID_UNKNOWN &&
+            sql_expr_coerce(ac, target, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &q->targets[0].expr, err) != 0)
+            return -1;
+        uint32_t et = q->targets[0].expr->type;
+        e->type = sql_array_type_of(et == SQL_OID_OID || sql_type_is_reg(et) ? SQL_OID_INT8 : et);
+        if (et == SQL_OID_OID || sql_type_is_reg(et)) {
+            /* no oid[] yet: oids are collected as bigint[] */
+            if (sql_expr_coerce(ac, q->targets[0].expr, SQL_OID_INT8, -1, SQL_CAST_EXPLICIT,
+                                &q->targets[0].expr, err) != 0)
+                return -1;
+        }
+        if (!e->type) {
+            orb_err_set(err, UNDEFINED_OBJECT, "could not find array type for data type %s",
+                        sql_type_format(et, -1, ac->mcx));
+            return sql_err_at(err, loc);
+        }
         *out = e;
         return 0;
     }
@@ -1095,6 +1173,22 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
     }
     case PG_QUERY__NODE__NODE_FUNC_CALL:
         return analyze_func(ac, sc, n->func_call, out, err);
+    case PG_QUERY__NODE__NODE_COLLATE_CLAUSE: {
+        /* Orbit compares strings bytewise (the C collation); "default", "C" and "POSIX" are
+         * that collation, others are not available */
+        PgQuery__CollateClause *cc = n->collate_clause;
+        const char *coll = cc->n_collname ? sql_str_of(cc->collname[cc->n_collname - 1]) : NULL;
+        if (!coll || (strcmp(coll, "default") != 0 && strcmp(coll, "C") != 0 &&
+                      strcmp(coll, "POSIX") != 0 && strcmp(coll, "ucs_basic") != 0)) {
+            orb_err_set(err, UNDEFINED_OBJECT, "collation \"%s\" for encoding \"UTF8\" does not exist",
+                        coll ? coll : "");
+            return sql_err_at(err, cc->location);
+        }
+        if (sql_expr_analyze(ac, sc, cc->arg, out, err) != 0) return -1;
+        if ((*out)->type == SQL_OID_UNKNOWN)
+            return sql_expr_coerce(ac, *out, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, out, err);
+        return 0;
+    }
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
         return analyze_variadic(ac, sc, SQL_T_COALESCE, n->coalesce_expr->args,
                                 n->coalesce_expr->n_args, "COALESCE", n->coalesce_expr->location,
@@ -1332,6 +1426,12 @@ static int eval_sublink(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *ou
     case SQL_SUBLINK_EXISTS:
         out->v.b = res->nrows > 0;
         return 0;
+    case SQL_SUBLINK_ARRAY: {
+        orb_mcx_t *m = sql_exec_mcx(ec);
+        sql_value_t *el = orb_alloc0(m, sizeof *el * (size_t)(res->nrows ? res->nrows : 1));
+        for (int64_t r = 0; r < res->nrows; r++) el[r] = res->rows[r][0];
+        return sql_array_build(sql_array_elem_of(e->type), el, (int)res->nrows, m, out, err);
+    }
     case SQL_SUBLINK_EXPR:
         if (res->nrows > 1)
             return orb_err_set(err, CARDINALITY_VIOLATION,

@@ -13,15 +13,21 @@ static bool available(const char *name) { return strcmp(name, "vector") == 0; }
 
 static int found_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
     (void)key;
-    (void)row;
-    *(bool *)arg = true;
+    *(uint32_t *)arg = row->n_cols > 0 && row->cols[0]->v_case == ORBIT__DATUM__V_I ? (uint32_t)row->cols[0]->i : 1;
     return 0;
 }
 
-static int installed(sql_engine_t *e, const char *name, bool *out, orb_err_t *err) {
-    *out = false;
+int sql_extension_oid(sql_engine_t *e, const char *name, uint32_t *oid, orb_err_t *err) {
+    *oid = 0;
     sql_cat_key_t k = {2, {EXTENSION_TAG, name}};
-    return sql_catalog_record_scan(e, &k, true, found_cb, out, err);
+    return sql_catalog_record_scan(e, &k, true, found_cb, oid, err);
+}
+
+static int installed(sql_engine_t *e, const char *name, bool *out, orb_err_t *err) {
+    uint32_t oid;
+    if (sql_extension_oid(e, name, &oid, err) != 0) return -1;
+    *out = oid != 0;
+    return 0;
 }
 
 int sql_exec_create_extension(sql_session_t *s, PgQuery__CreateExtensionStmt *cs, orb_err_t *err) {

@@ -441,6 +441,11 @@ static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from
         }
         uint32_t lc, rc;
         if (sql_oper_resolve("+", coltype, steptype, &fr->srf_add, &lc, &rc, err) != 0) return -1;
+    } else if (name && strcmp(name, "pg_partition_ancestors") == 0 && nargs == 1) {
+        /* Orbit has no partitions: the relation is its only "ancestor" */
+        fr->srf = 3;
+        coltype = SQL_OID_REGCLASS;
+        if (sql_expr_coerce(ac, args[0], coltype, -1, SQL_CAST_IMPLICIT, &args[0], err) != 0) return -1;
     } else {
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "function %s in FROM is not supported yet", name ? name : "?");
         return sql_err_at(err, f->location);
@@ -1005,6 +1010,14 @@ int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32
                    orb_err_t *err) {
     *out = NULL;
     *n = 0;
+    if (srf == 3) { /* pg_partition_ancestors: no partitions, the relation itself */
+        if (a[0].isnull) return 0;
+        sql_value_t *v = orb_alloc0(mcx, sizeof *v);
+        *v = a[0];
+        *out = v;
+        *n = 1;
+        return 0;
+    }
     if (srf == 1) {
         if (a[0].isnull) return 0;
         int len = sql_array_len(&a[0]);

@@ -109,6 +109,16 @@ struct sql_engine {
 /* Like sql_catalog_resolve, for reading (SELECT, COPY TO): also finds the system relations
  * of pg_catalog (sql_sysrel.c). */
 sql_table_t *sql_catalog_resolve_read(sql_session_t *s, const char *schema_or_null, const char *name);
+/* reg* types (sql_catfn.c): a name (or a number) to an oid through the session's catalog
+ * and search_path (42P01 and friends when absent), and an oid to the name PostgreSQL prints
+ * (schema-qualified when not visible; the number when unknown; "-" for 0 but regclass).
+ * Scratch memory in mcx. sql_reg_io_fn: the builtin the analyzer calls for a cast from text
+ * (in) or to text (!in). */
+int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_mcx_t *mcx,
+               int64_t *out, orb_err_t *err);
+int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, orb_buf_t *out,
+                orb_err_t *err);
+const sql_builtin_t *sql_reg_io_fn(uint32_t type, bool in);
 /* System relations (sql_sysrel.c): a new reference to pg_catalog's `name`, or NULL. */
 sql_table_t *sql_sysrel_find(const char *schema, const char *name);
 /* Commands in progress, shown by pg_stat_progress_create_index: act_id names the actors'
@@ -207,6 +217,7 @@ typedef enum sql_sublink_kind {
     SQL_SUBLINK_ANY,  /* x op ANY (subquery), x IN (subquery) */
     SQL_SUBLINK_ALL,
     SQL_SUBLINK_EXPR, /* scalar subquery */
+    SQL_SUBLINK_ARRAY, /* ARRAY(SELECT ...) */
 } sql_sublink_kind_t;
 
 /* CONST flag: an untyped literal ('a', NULL) resolved to text only for want of context; a
@@ -459,7 +470,7 @@ typedef struct sql_from {
     double act_ms;
     /* FUNCTION: which one, its arguments, and for generate_series the operators it steps
      * with (start + step, comparison of the type) */
-    int srf;                  /* 1 unnest, 2 generate_series */
+    int srf;                  /* 1 unnest, 2 generate_series, 3 pg_partition_ancestors */
     int nsrf_args;
     struct sql_expr **srf_args;
     bool ordinality;

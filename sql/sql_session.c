@@ -852,8 +852,18 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
 /* ---- output ------------------------------------------------------------------------------- */
 
 /* Formats one row (text, or binary where formats say so) and hands it to the sink. */
-static int send_row(const sql_sink_t *sink, const sql_result_t *res, const sql_value_t *row,
-                    const int16_t *formats, int nformats, orb_buf_t *b, orb_err_t *err) {
+/* A reg* column's text names the object (sql_reg_out reads the session's catalog). */
+static int reg_value_out(sql_session_t *s, uint32_t type, const sql_value_t *v, orb_buf_t *b,
+                         orb_err_t *err) {
+    orb_mcx_t *m = orb_mcx_create(s->mcx, "regout");
+    int rc = sql_reg_out(s, type, v->v.i, m, b, err);
+    orb_mcx_destroy(m);
+    return rc;
+}
+
+static int send_row(sql_session_t *s, const sql_sink_t *sink, const sql_result_t *res,
+                    const sql_value_t *row, const int16_t *formats, int nformats, orb_buf_t *b,
+                    orb_err_t *err) {
     int n = res->ncols;
     size_t offs[n > 0 ? n : 1];
     sql_cell_t cells[n > 0 ? n : 1];
@@ -865,8 +875,10 @@ static int send_row(const sql_sink_t *sink, const sql_result_t *res, const sql_v
             continue;
         }
         int16_t f = nformats == 0 ? 0 : nformats == 1 ? formats[0] : formats[c];
-        int rc = f == 1 ? sql_value_send(res->cols[c].type_oid, &row[c], b, err)
-                        : sql_value_out(res->cols[c].type_oid, res->cols[c].typmod, &row[c], b, err);
+        uint32_t t = res->cols[c].type_oid;
+        int rc = f == 1 ? sql_value_send(t, &row[c], b, err)
+                 : sql_type_is_reg(t) ? reg_value_out(s, t, &row[c], b, err)
+                                      : sql_value_out(t, res->cols[c].typmod, &row[c], b, err);
         if (rc != 0) return -1;
         cells[c].len = (int32_t)(b->len - offs[c]);
     }
@@ -876,13 +888,13 @@ static int send_row(const sql_sink_t *sink, const sql_result_t *res, const sql_v
     return 0;
 }
 
-static int send_rows(const sql_sink_t *sink, sql_result_t *res, int64_t from, int64_t to,
+static int send_rows(sql_session_t *s, const sql_sink_t *sink, sql_result_t *res, int64_t from, int64_t to,
                      const int16_t *formats, int nformats, orb_err_t *err) {
     orb_buf_t b;
     orb_buf_init(&b);
     int rc = 0;
     for (int64_t r = from; r < to && rc == 0; r++)
-        rc = send_row(sink, res, res->rows[r], formats, nformats, &b, err);
+        rc = send_row(s, sink, res, res->rows[r], formats, nformats, &b, err);
     orb_buf_free(&b);
     return rc;
 }
@@ -904,6 +916,7 @@ static void describe_cols(const sql_sink_t *sink, const sql_result_t *res, const
 /* Streaming of a simple query's rows: RowDescription before the first row, then DataRows
  * as the executor produces them. */
 typedef struct stream {
+    sql_session_t *sess;
     const sql_sink_t *sink;
     sql_result_t *res;
     bool described;
@@ -916,7 +929,7 @@ static int stream_row(void *arg, sql_value_t *row, orb_err_t *err) {
         describe_cols(st->sink, st->res, NULL, 0);
         st->described = true;
     }
-    return send_row(st->sink, st->res, row, NULL, 0, &st->buf, err);
+    return send_row(st->sess, st->sink, st->res, row, NULL, 0, &st->buf, err);
 }
 
 /* ---- simple query ----------------------------------------------------------------------- */
@@ -942,7 +955,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         orb_mcx_t *smcx = orb_mcx_create(mcx, "statement");
         sql_result_t res;
         memset(&res, 0, sizeof res);
-        stream_t st = {.sink = sink, .res = &res};
+        stream_t st = {.sess = s, .sink = sink, .res = &res};
         orb_buf_init(&st.buf);
         res.emit = stream_row;
         res.emit_arg = &st;
@@ -951,7 +964,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         int rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
         if (rc == 0 && res.ncols > 0) {
             if (!st.described) describe_cols(sink, &res, NULL, 0);
-            rc = send_rows(sink, &res, 0, res.nrows, NULL, 0, &err);
+            rc = send_rows(s, sink, &res, 0, res.nrows, NULL, 0, &err);
         }
         orb_buf_free(&st.buf);
         if (rc != 0) {
@@ -1218,7 +1231,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     }
     int64_t end = p->res.nrows;
     if (max_rows > 0 && p->pos + max_rows < end) end = p->pos + max_rows;
-    if (p->res.ncols > 0) rc = send_rows(sink, &p->res, p->pos, end, p->formats, p->nformats, err);
+    if (p->res.ncols > 0) rc = send_rows(s, sink, &p->res, p->pos, end, p->formats, p->nformats, err);
     if (rc != 0) {
         on_error(s);
         s->sink = NULL;

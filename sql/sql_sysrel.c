@@ -7,7 +7,8 @@
  * (sql_progress_*); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
  * pg_partitioned_table, empty (no inheritance or partitioning). See README.md ("System
  * relations"). */
-#include "sql_ddl_int.h"
+#include "sql_pgcat.h"
+#include "sql_settings.h"
 #include "sql_shard.h"
 
 #include <stdio.h>
@@ -57,13 +58,36 @@ void sql_progress_end(uint64_t act_id) {
 }
 
 /* ---- the relations ------------------------------------------------------------------------- */
+/* A relation is declared by its columns (PostgreSQL 15's names, order and types; columns of
+ * types Orbit lacks -- xid, aclitem[], oidvector -- are left out, pg_node_tree is text,
+ * int2vector is int2[]) with each column's value when a producer does not set it (text
+ * input, NULL for SQL NULL). A producer adds rows (row_new) and sets columns by name. */
+
+typedef struct syscol {
+    const char *name;
+    uint32_t type;
+    const char *dflt; /* the value of a row that does not set it; NULL: SQL NULL */
+} syscol_t;
 
 typedef struct sysrows {
     orb_mcx_t *mcx;
     int ncols;
+    const syscol_t *cols;
+    const sql_value_t *tmpl; /* the defaults */
     sql_value_t **rows;
     size_t n, cap;
+    sql_pgrels_t rels; /* loaded on demand (need_rels) */
+    bool rels_loaded;
 } sysrows_t;
+
+typedef struct sql_sysrel_def {
+    const char *name;
+    uint32_t oid;
+    char kind; /* pg_class.relkind: 'r' catalog table, 'v' view */
+    int ncols;
+    const syscol_t *cols;
+    int (*rows)(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err);
+} sysrel_def_t;
 
 static sql_value_t *row_new(sysrows_t *o) {
     if (o->n == o->cap) {
@@ -71,44 +95,104 @@ static sql_value_t *row_new(sysrows_t *o) {
         o->rows = orb_realloc(o->mcx, o->rows, o->cap * sizeof *o->rows, nc * sizeof *o->rows);
         o->cap = nc;
     }
-    sql_value_t *r = orb_alloc0(o->mcx, sizeof *r * (size_t)o->ncols);
-    for (int i = 0; i < o->ncols; i++) r[i].isnull = true;
+    sql_value_t *r = orb_alloc(o->mcx, sizeof *r * (size_t)o->ncols);
+    memcpy(r, o->tmpl, sizeof *r * (size_t)o->ncols);
     o->rows[o->n++] = r;
     return r;
 }
 
-static void set_int(sql_value_t *v, int64_t i) {
+static sql_value_t *col(sysrows_t *o, sql_value_t *r, const char *name) {
+    for (int i = 0; i < o->ncols; i++)
+        if (strcmp(o->cols[i].name, name) == 0) return &r[i];
+    if (ORB_NEVER(true)) orb_log(ORB_LOG_ERROR, "sql", "sysrel column=%s unknown", name);
+    static sql_value_t sink;
+    return &sink;
+}
+
+static void put_i(sysrows_t *o, sql_value_t *r, const char *name, int64_t i) {
+    sql_value_t *v = col(o, r, name);
     v->isnull = false;
     v->v.i = i;
 }
 
-static void set_text(orb_mcx_t *mcx, sql_value_t *v, const char *s) {
+static void put_b(sysrows_t *o, sql_value_t *r, const char *name, bool b) {
+    sql_value_t *v = col(o, r, name);
     v->isnull = false;
-    v->v.s.p = orb_strdup(mcx, s);
+    v->v.b = b;
+}
+
+static void put_f(sysrows_t *o, sql_value_t *r, const char *name, double f) {
+    sql_value_t *v = col(o, r, name);
+    v->isnull = false;
+    v->v.f = f;
+}
+
+/* s NULL: SQL NULL */
+static void put_s(sysrows_t *o, sql_value_t *r, const char *name, const char *s) {
+    sql_value_t *v = col(o, r, name);
+    if (!s) {
+        v->isnull = true;
+        return;
+    }
+    v->isnull = false;
+    v->v.s.p = orb_strdup(o->mcx, s);
     v->v.s.n = (uint32_t)strlen(s);
 }
 
-typedef struct syscol {
-    const char *name;
-    uint32_t type;
-} syscol_t;
+static void put_c(sysrows_t *o, sql_value_t *r, const char *name, char c) {
+    char s[2] = {c, 0};
+    put_s(o, r, name, s);
+}
 
-typedef struct sql_sysrel_def {
-    const char *name;
-    uint32_t oid;
-    int ncols;
-    const syscol_t *cols;
-    int (*rows)(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err);
-} sysrel_def_t;
+/* an int2[] of the attnums of stored column positions */
+static void put_attnums(sysrows_t *o, sql_value_t *r, const char *name, const sql_table_t *t,
+                        const uint32_t *pos, size_t n) {
+    sql_value_t *el = orb_alloc0(o->mcx, sizeof *el * (n ? n : 1));
+    for (size_t i = 0; i < n; i++)
+        el[i].v.i = pos[i] < t->desc->n_columns ? t->desc->columns[pos[i]]->attnum : 0;
+    orb_err_t e;
+    sql_value_t *v = col(o, r, name);
+    if (sql_array_build(SQL_OID_INT2, el, (int)n, o->mcx, v, &e) != 0) v->isnull = true;
+}
 
-/* pg_stat_progress_create_index (PostgreSQL 15's columns; pgvector's phase names) */
+static int need_rels(sql_exec_ctx_t *xc, sysrows_t *o, orb_err_t *err) {
+    if (o->rels_loaded) return 0;
+    if (sql_pgrels_load(xc->sess, o->mcx, &o->rels, err) != 0) return -1;
+    o->rels_loaded = true;
+    return 0;
+}
+
+static const sysrel_def_t *find_def(uint32_t oid);
+
+static int no_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)out;
+    (void)err;
+    return 0;
+}
+
+#define O SQL_OID_OID
+#define NM SQL_OID_NAME
+#define TX SQL_OID_TEXT
+#define B SQL_OID_BOOL
+#define CH SQL_OID_CHAR
+#define I2 SQL_OID_INT2
+#define I4 SQL_OID_INT4
+#define I8 SQL_OID_INT8
+#define F4 SQL_OID_FLOAT4
+#define RP SQL_OID_REGPROC
+#define I2A SQL_OID_INT2_ARRAY
+#define I4A SQL_OID_INT4_ARRAY
+#define TXA SQL_OID_TEXT_ARRAY
+#define TZ SQL_OID_TIMESTAMPTZ
+
+/* pg_stat_progress_create_index (pgvector's phase names) */
 static const syscol_t progress_ci_cols[] = {
-    {"pid", SQL_OID_INT4},          {"datid", SQL_OID_OID},           {"datname", SQL_OID_NAME},
-    {"relid", SQL_OID_OID},         {"index_relid", SQL_OID_OID},     {"command", SQL_OID_TEXT},
-    {"phase", SQL_OID_TEXT},        {"lockers_total", SQL_OID_INT8},  {"lockers_done", SQL_OID_INT8},
-    {"current_locker_pid", SQL_OID_INT8}, {"blocks_total", SQL_OID_INT8}, {"blocks_done", SQL_OID_INT8},
-    {"tuples_total", SQL_OID_INT8}, {"tuples_done", SQL_OID_INT8},    {"partitions_total", SQL_OID_INT8},
-    {"partitions_done", SQL_OID_INT8},
+    {"pid", I4, NULL}, {"datid", O, NULL}, {"datname", NM, NULL}, {"relid", O, NULL},
+    {"index_relid", O, NULL}, {"command", TX, NULL}, {"phase", TX, NULL},
+    {"lockers_total", I8, "0"}, {"lockers_done", I8, "0"}, {"current_locker_pid", I8, "0"},
+    {"blocks_total", I8, "0"}, {"blocks_done", I8, "0"}, {"tuples_total", I8, NULL},
+    {"tuples_done", I8, NULL}, {"partitions_total", I8, "0"}, {"partitions_done", I8, "0"},
 };
 
 static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
@@ -121,182 +205,696 @@ static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) 
         act_progress_t ap;
         if (!act_progress_get(rt, p->act_id, &ap)) continue;
         sql_value_t *r = row_new(out);
-        set_int(&r[0], p->pid);
-        set_int(&r[1], 1); /* datid: the one database's oid */
-        set_text(out->mcx, &r[2], p->datname);
-        set_int(&r[3], p->relid);
-        set_int(&r[4], p->index_relid);
-        set_text(out->mcx, &r[5], p->command);
-        set_text(out->mcx, &r[6], phases[ap.phase >= 0 && ap.phase <= 3 ? ap.phase : 0]);
-        for (int i = 7; i <= 11; i++) set_int(&r[i], 0);
-        set_int(&r[12], ap.total);
-        set_int(&r[13], ap.done);
-        set_int(&r[14], 0);
-        set_int(&r[15], 0);
+        put_i(out, r, "pid", p->pid);
+        put_i(out, r, "datid", SQL_PGCAT_DB_OID);
+        put_s(out, r, "datname", p->datname);
+        put_i(out, r, "relid", p->relid);
+        put_i(out, r, "index_relid", p->index_relid);
+        put_s(out, r, "command", p->command);
+        put_s(out, r, "phase", phases[ap.phase >= 0 && ap.phase <= 3 ? ap.phase : 0]);
+        put_i(out, r, "tuples_total", ap.total);
+        put_i(out, r, "tuples_done", ap.done);
     }
     pthread_mutex_unlock(&progress_lock);
     return 0;
 }
 
-/* ---- pg_catalog relations over Orbit's catalog ----------------------------------------- */
-
-static void set_bool(sql_value_t *v, bool b) {
-    v->isnull = false;
-    v->v.b = b;
-}
-
-static void set_char(orb_mcx_t *mcx, sql_value_t *v, char c) {
-    char s[2] = {c, 0};
-    set_text(mcx, v, s);
-}
-
-static void set_float(sql_value_t *v, double f) {
-    v->isnull = false;
-    v->v.f = f;
-}
-
-/* pg_namespace (PostgreSQL 15's columns but nspacl) */
+/* pg_namespace */
 static const syscol_t namespace_cols[] = {
-    {"oid", SQL_OID_OID}, {"nspname", SQL_OID_NAME}, {"nspowner", SQL_OID_OID}};
+    {"oid", O, NULL}, {"nspname", NM, NULL}, {"nspowner", O, "10"}, {"nspacl", TXA, NULL}};
 
 static int namespace_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    sql_schema_entry_t *v;
-    int n;
-    if (sql_schema_list(sql_session_engine(xc->sess), &v, &n, err) != 0) return -1;
-    for (int i = 0; i < n; i++) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.nnsp; i++) {
         sql_value_t *r = row_new(out);
-        set_int(&r[0], v[i].oid);
-        set_text(out->mcx, &r[1], v[i].name);
-        set_int(&r[2], 10); /* the bootstrap superuser */
+        put_i(out, r, "oid", out->rels.nsp[i].oid);
+        put_s(out, r, "nspname", out->rels.nsp[i].name);
+        /* public belongs to pg_database_owner (6171) in PostgreSQL 15 */
+        if (strcmp(out->rels.nsp[i].name, "public") == 0) put_i(out, r, "nspowner", 6171);
     }
-    free(v);
     return 0;
 }
 
-/* pg_class (PostgreSQL 15's columns up to relrewrite; relfrozenxid, relminmxid, relacl,
- * reloptions and relpartbound are left out). One row per table, view, sequence and secondary
- * index (a primary key has no oid of its own in Orbit, so it has no row), and one per system
- * relation of this file. */
+/* pg_class (relfrozenxid, relminmxid, relacl and reloptions left out; relpartbound text) */
 static const syscol_t class_cols[] = {
-    {"oid", SQL_OID_OID},           {"relname", SQL_OID_NAME},         {"relnamespace", SQL_OID_OID},
-    {"reltype", SQL_OID_OID},       {"reloftype", SQL_OID_OID},        {"relowner", SQL_OID_OID},
-    {"relam", SQL_OID_OID},         {"relfilenode", SQL_OID_OID},      {"reltablespace", SQL_OID_OID},
-    {"relpages", SQL_OID_INT4},     {"reltuples", SQL_OID_FLOAT4},     {"relallvisible", SQL_OID_INT4},
-    {"reltoastrelid", SQL_OID_OID}, {"relhasindex", SQL_OID_BOOL},     {"relisshared", SQL_OID_BOOL},
-    {"relpersistence", SQL_OID_CHAR}, {"relkind", SQL_OID_CHAR},       {"relnatts", SQL_OID_INT2},
-    {"relchecks", SQL_OID_INT2},    {"relhasrules", SQL_OID_BOOL},     {"relhastriggers", SQL_OID_BOOL},
-    {"relhassubclass", SQL_OID_BOOL}, {"relrowsecurity", SQL_OID_BOOL}, {"relforcerowsecurity", SQL_OID_BOOL},
-    {"relispopulated", SQL_OID_BOOL}, {"relreplident", SQL_OID_CHAR},  {"relispartition", SQL_OID_BOOL},
-    {"relrewrite", SQL_OID_OID},
+    {"oid", O, NULL}, {"relname", NM, NULL}, {"relnamespace", O, NULL}, {"reltype", O, "0"},
+    {"reloftype", O, "0"}, {"relowner", O, "10"}, {"relam", O, "0"}, {"relfilenode", O, "0"},
+    {"reltablespace", O, "0"}, {"relpages", I4, "0"}, {"reltuples", F4, "-1"},
+    {"relallvisible", I4, "0"}, {"reltoastrelid", O, "0"}, {"relhasindex", B, "f"},
+    {"relisshared", B, "f"}, {"relpersistence", CH, "p"}, {"relkind", CH, NULL},
+    {"relnatts", I2, "0"}, {"relchecks", I2, "0"}, {"relhasrules", B, "f"},
+    {"relhastriggers", B, "f"}, {"relhassubclass", B, "f"}, {"relrowsecurity", B, "f"},
+    {"relforcerowsecurity", B, "f"}, {"relispopulated", B, "t"}, {"relreplident", CH, "n"},
+    {"relispartition", B, "f"}, {"relrewrite", O, "0"}, {"reloptions", TXA, NULL},
+    {"relpartbound", TX, NULL},
 };
 
-static uint32_t schema_oid_of(sql_schema_entry_t *v, int n, const char *name) {
-    for (int i = 0; i < n; i++)
-        if (strcmp(v[i].name, name) == 0) return v[i].oid;
-    return 0;
+static bool referenced(const sql_pgrels_t *rels, uint32_t oid) {
+    for (int i = 0; i < rels->ntables; i++)
+        for (int k = 0; k < rels->tables[i]->nfks; k++)
+            if (rels->tables[i]->fks[k]->ref_table_id == oid) return true;
+    return false;
 }
-
-static void class_row(sysrows_t *out, uint32_t oid, const char *name, uint32_t nsp, char kind,
-                      int natts, bool hasindex, int nchecks) {
-    sql_value_t *r = row_new(out);
-    bool stored = kind == 'r' || kind == 'i' || kind == 'S';
-    set_int(&r[0], oid);
-    set_text(out->mcx, &r[1], name);
-    set_int(&r[2], nsp);
-    set_int(&r[3], 0);
-    set_int(&r[4], 0);
-    set_int(&r[5], 10);
-    set_int(&r[6], kind == 'r' ? 2 : kind == 'i' ? 403 : 0); /* heap, btree */
-    set_int(&r[7], stored ? oid : 0);
-    set_int(&r[8], 0);
-    set_int(&r[9], 0);
-    set_float(&r[10], kind == 'S' ? 1 : -1); /* -1: never vacuumed or analyzed */
-    set_int(&r[11], 0);
-    set_int(&r[12], 0);
-    set_bool(&r[13], hasindex);
-    set_bool(&r[14], false);
-    set_char(out->mcx, &r[15], 'p');
-    set_char(out->mcx, &r[16], kind);
-    set_int(&r[17], natts);
-    set_int(&r[18], nchecks);
-    set_bool(&r[19], kind == 'v'); /* a view's _RETURN rule */
-    set_bool(&r[20], false);
-    set_bool(&r[21], false);
-    set_bool(&r[22], false);
-    set_bool(&r[23], false);
-    set_bool(&r[24], true);
-    set_char(out->mcx, &r[25], kind == 'r' ? 'd' : 'n');
-    set_bool(&r[26], false);
-    set_int(&r[27], 0);
-}
-
-static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err);
-
-/* pg_inherits: Orbit has no inheritance or partitions, so no rows */
-static const syscol_t inherits_cols[] = {
-    {"inhrelid", SQL_OID_OID}, {"inhparent", SQL_OID_OID}, {"inhseqno", SQL_OID_INT4},
-    {"inhdetachpending", SQL_OID_BOOL}};
-
-/* pg_partitioned_table (PostgreSQL 15's columns up to partdefid; partattrs, partclass,
- * partcollation and partexprs are left out): no partitioned tables, so no rows */
-static const syscol_t partitioned_cols[] = {
-    {"partrelid", SQL_OID_OID}, {"partstrat", SQL_OID_CHAR}, {"partnatts", SQL_OID_INT2},
-    {"partdefid", SQL_OID_OID}};
-
-static int no_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)xc;
-    (void)out;
-    (void)err;
-    return 0;
-}
-
-#define NCOLS(a) (int)(sizeof a / sizeof a[0])
-static const sysrel_def_t defs[] = {
-    {"pg_stat_progress_create_index", 12010, NCOLS(progress_ci_cols), progress_ci_cols,
-     progress_ci_rows},
-    {"pg_namespace", 2615, NCOLS(namespace_cols), namespace_cols, namespace_rows},
-    {"pg_class", 1259, NCOLS(class_cols), class_cols, class_rows},
-    {"pg_inherits", 2611, NCOLS(inherits_cols), inherits_cols, no_rows},
-    {"pg_partitioned_table", 3350, NCOLS(partitioned_cols), partitioned_cols, no_rows},
-};
-#define NDEFS (sizeof defs / sizeof defs[0])
 
 static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    sql_engine_t *e = sql_session_engine(xc->sess);
-    sql_schema_entry_t *nsp;
-    int nn;
-    if (sql_schema_list(e, &nsp, &nn, err) != 0) return -1;
-    sql_seq_def_t *seqs = NULL;
-    int ns = 0;
-    if (sql_sequence_list(e, NULL, &seqs, &ns, err) != 0) {
-        free(nsp);
-        return -1;
-    }
-    pthread_rwlock_rdlock(&e->cat_lock);
-    for (int i = 0; i < e->ntables; i++) {
-        const sql_table_t *t = e->tables[i];
-        uint32_t so = schema_oid_of(nsp, nn, t->schema);
-        bool view = t->view_sql != NULL;
-        class_row(out, t->id, t->name, so, view ? 'v' : 'r', t->ncols,
-                  !view && (t->npk > 0 || t->nunique > 0), t->nchecks);
-        for (int u = 0; u < t->nunique; u++) {
-            const sql_unique_t *x = &t->uniques[u];
-            if (x->oid) class_row(out, x->oid, x->name, so, 'i', x->ncols, false, 0);
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "oid", x->oid);
+        put_s(out, r, "relname", x->name);
+        put_i(out, r, "relnamespace", sql_pgcat_nsp_oid(&out->rels, x->schema));
+        put_c(out, r, "relkind", x->kind);
+        if (x->kind == 'r' || x->kind == 'i' || x->kind == 'S') put_i(out, r, "relfilenode", x->oid);
+        if (x->sys) {
+            put_i(out, r, "relnatts", x->sys->ncols);
+            if (x->kind == 'r') put_i(out, r, "relam", 2);
+            continue;
+        }
+        switch (x->kind) {
+        case 'r':
+            put_i(out, r, "relam", 2); /* heap */
+            put_i(out, r, "relnatts", x->table->ncols);
+            put_i(out, r, "relchecks", x->table->nchecks);
+            put_b(out, r, "relhasindex", x->table->desc->n_pk_columns > 0 || x->table->desc->n_indexes > 0);
+            put_c(out, r, "relreplident", 'd');
+            /* PostgreSQL enforces foreign keys with triggers on both tables (psql looks
+             * for foreign keys only then) */
+            put_b(out, r, "relhastriggers", x->table->nfks > 0 || referenced(&out->rels, x->oid));
+            break;
+        case 'v':
+            put_i(out, r, "relnatts", x->table->ncols);
+            put_b(out, r, "relhasrules", true); /* its _RETURN rule */
+            break;
+        case 'i': {
+            const uint32_t *pos;
+            size_t n;
+            sql_pgcat_index_cols(x, &pos, &n);
+            put_i(out, r, "relam", sql_pgcat_am_oid(sql_pgcat_index_method(x)));
+            put_i(out, r, "relnatts", (int64_t)n);
+            put_f(out, r, "reltuples", 0);
+            break;
+        }
+        case 'S':
+            put_i(out, r, "relnatts", 3);
+            put_f(out, r, "reltuples", 1);
+            break;
         }
     }
-    pthread_rwlock_unlock(&e->cat_lock);
-    for (int i = 0; i < ns; i++)
-        class_row(out, (uint32_t)seqs[i].id, seqs[i].name, schema_oid_of(nsp, nn, seqs[i].schema),
-                  'S', 3, false, 0);
-    for (size_t i = 0; i < NDEFS; i++)
-        class_row(out, defs[i].oid, defs[i].name, 11,
-                  strncmp(defs[i].name, "pg_stat", 7) == 0 ? 'v' : 'r', defs[i].ncols, false, 0);
-    free(seqs);
-    free(nsp);
     return 0;
 }
+
+/* pg_attribute (attacl, attoptions, attfdwoptions and attmissingval left out) */
+static const syscol_t attribute_cols[] = {
+    {"attrelid", O, NULL}, {"attname", NM, NULL}, {"atttypid", O, NULL},
+    {"attstattarget", I4, "-1"}, {"attlen", I2, "-1"}, {"attnum", I2, NULL},
+    {"attndims", I4, "0"}, {"attcacheoff", I4, "-1"}, {"atttypmod", I4, "-1"},
+    {"attbyval", B, "f"}, {"attalign", CH, "i"}, {"attstorage", CH, "p"},
+    {"attcompression", CH, ""}, {"attnotnull", B, "f"}, {"atthasdef", B, "f"},
+    {"atthasmissing", B, "f"}, {"attidentity", CH, ""}, {"attgenerated", CH, ""},
+    {"attisdropped", B, "f"}, {"attislocal", B, "t"}, {"attinhcount", I4, "0"},
+    {"attcollation", O, "0"},
+};
+
+static bool collatable(uint32_t t) {
+    return t == SQL_OID_TEXT || t == SQL_OID_VARCHAR || t == SQL_OID_BPCHAR || t == SQL_OID_NAME;
+}
+
+static void attribute_row(sysrows_t *out, uint32_t relid, const char *name, uint32_t type,
+                          int32_t typmod, int attnum, bool notnull) {
+    sql_value_t *r = row_new(out);
+    const sql_type_info_t *ti = sql_type_get(type);
+    put_i(out, r, "attrelid", relid);
+    put_s(out, r, "attname", name);
+    put_i(out, r, "atttypid", type);
+    put_i(out, r, "attnum", attnum);
+    put_i(out, r, "atttypmod", typmod);
+    put_b(out, r, "attnotnull", notnull);
+    if (ti) {
+        put_i(out, r, "attlen", ti->typlen);
+        bool byval = ti->typlen > 0 && ti->typlen <= 8 && type != SQL_OID_NAME && type != SQL_OID_UUID &&
+                     type != SQL_OID_INTERVAL;
+        put_b(out, r, "attbyval", byval);
+        put_c(out, r, "attalign", ti->typlen == 8 || type == SQL_OID_NUMERIC ? 'd' : ti->typlen == 2 ? 's'
+                                 : ti->typlen == 1 || type == SQL_OID_NAME || type == SQL_OID_UUID ? 'c' : 'i');
+        put_c(out, r, "attstorage", ti->typlen > 0 ? 'p' : type == SQL_OID_NUMERIC ? 'm' : 'x');
+    }
+    if (sql_type_is_array(type)) put_i(out, r, "attndims", 1);
+    if (collatable(type)) put_i(out, r, "attcollation", 100);
+}
+
+static int attribute_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->sys) {
+            const sysrel_def_t *d = find_def(x->oid);
+            for (int c = 0; d && c < d->ncols; c++)
+                attribute_row(out, x->oid, d->cols[c].name, d->cols[c].type, -1, c + 1, false);
+            continue;
+        }
+        if (x->kind == 'S') {
+            attribute_row(out, x->oid, "last_value", SQL_OID_INT8, -1, 1, true);
+            attribute_row(out, x->oid, "log_cnt", SQL_OID_INT8, -1, 2, true);
+            attribute_row(out, x->oid, "is_called", SQL_OID_BOOL, -1, 3, true);
+            continue;
+        }
+        const sql_table_t *t = x->table;
+        if (x->kind == 'i') {
+            const uint32_t *pos;
+            size_t n;
+            sql_pgcat_index_cols(x, &pos, &n);
+            for (size_t k = 0; k < n; k++) {
+                const Orbit__ColumnDesc *c = pos[k] < t->desc->n_columns ? t->desc->columns[pos[k]] : NULL;
+                if (c) attribute_row(out, x->oid, c->name, c->type_oid, c->typmod, (int)k + 1, false);
+            }
+            continue;
+        }
+        for (size_t k = 0; k < t->desc->n_columns; k++) {
+            const Orbit__ColumnDesc *c = t->desc->columns[k];
+            if (c->dropped) continue;
+            attribute_row(out, x->oid, c->name, c->type_oid, c->typmod, (int)c->attnum, c->not_null);
+            sql_value_t *r = out->rows[out->n - 1];
+            put_b(out, r, "atthasdef", (c->has_default || c->seq_id) && !c->identity);
+            if (c->identity) put_c(out, r, "attidentity", (char)c->identity);
+            if (c->missing) put_b(out, r, "atthasmissing", true);
+        }
+    }
+    return 0;
+}
+
+/* pg_attrdef */
+static const syscol_t attrdef_cols[] = {
+    {"oid", O, NULL}, {"adrelid", O, NULL}, {"adnum", I2, NULL}, {"adbin", TX, NULL}};
+
+static int attrdef_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        for (size_t k = 0; k < t->desc->n_columns; k++) {
+            const Orbit__ColumnDesc *c = t->desc->columns[k];
+            if (c->dropped || !(c->has_default || c->seq_id) || c->identity) continue;
+            sql_value_t *r = row_new(out);
+            put_i(out, r, "oid", SQL_PGCAT_OID(t->id, SQL_PGCAT_ATTRDEF + c->attnum));
+            put_i(out, r, "adrelid", t->id);
+            put_i(out, r, "adnum", c->attnum);
+            if (c->has_default) {
+                put_s(out, r, "adbin", sql_pgcat_default_expr(t, c, out->mcx));
+                continue;
+            }
+            /* serial: nextval of its sequence, named as regclass prints it */
+            const sql_pgrel_t *q = sql_pgrels_find(&out->rels, (uint32_t)c->seq_id);
+            orb_buf_t b;
+            orb_buf_init(&b);
+            if (q && !sql_pgrels_visible(xc->sess, &out->rels, q)) {
+                sql_pgcat_quote_ident(&b, q->schema);
+                orb_buf_putc(&b, '.');
+            }
+            sql_pgcat_quote_ident(&b, q ? q->name : "?");
+            put_s(out, r, "adbin", orb_sprintf(out->mcx, "nextval('%s'::regclass)", b.data ? b.data : ""));
+            orb_buf_free(&b);
+        }
+    }
+    return 0;
+}
+
+/* pg_index (indcollation, indclass: oidvector, left out; indkey and indoption int2[];
+ * indexprs and indpred text) */
+static const syscol_t index_cols[] = {
+    {"indexrelid", O, NULL}, {"indrelid", O, NULL}, {"indnatts", I2, NULL},
+    {"indnkeyatts", I2, NULL}, {"indisunique", B, "f"}, {"indnullsnotdistinct", B, "f"},
+    {"indisprimary", B, "f"}, {"indisexclusion", B, "f"}, {"indimmediate", B, "t"},
+    {"indisclustered", B, "f"}, {"indisvalid", B, "t"}, {"indcheckxmin", B, "f"},
+    {"indisready", B, "t"}, {"indislive", B, "t"}, {"indisreplident", B, "f"},
+    {"indkey", I2A, NULL}, {"indoption", I2A, NULL}, {"indexprs", TX, NULL}, {"indpred", TX, NULL},
+};
+
+static int index_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->kind != 'i' || !x->table) continue;
+        const uint32_t *pos;
+        size_t n;
+        sql_pgcat_index_cols(x, &pos, &n);
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "indexrelid", x->oid);
+        put_i(out, r, "indrelid", x->table->id);
+        put_i(out, r, "indnatts", (int64_t)n);
+        put_i(out, r, "indnkeyatts", (int64_t)n);
+        put_b(out, r, "indisunique", !x->index || x->index->unique);
+        put_b(out, r, "indisprimary", !x->index);
+        put_attnums(out, r, "indkey", x->table, pos, n);
+        sql_value_t *zero = orb_alloc0(out->mcx, sizeof *zero * (n ? n : 1));
+        orb_err_t e;
+        if (sql_array_build(SQL_OID_INT2, zero, (int)n, out->mcx, col(out, r, "indoption"), &e) != 0)
+            col(out, r, "indoption")->isnull = true;
+    }
+    return 0;
+}
+
+/* pg_constraint (conpfeqop, conppeqop, conffeqop and conexclop, oid[], left out; conbin text) */
+static const syscol_t constraint_cols[] = {
+    {"oid", O, NULL}, {"conname", NM, NULL}, {"connamespace", O, NULL}, {"contype", CH, NULL},
+    {"condeferrable", B, "f"}, {"condeferred", B, "f"}, {"convalidated", B, "t"},
+    {"conrelid", O, NULL}, {"contypid", O, "0"}, {"conindid", O, "0"}, {"conparentid", O, "0"},
+    {"confrelid", O, "0"}, {"confupdtype", CH, " "}, {"confdeltype", CH, " "},
+    {"confmatchtype", CH, " "}, {"conislocal", B, "t"}, {"coninhcount", I4, "0"},
+    {"connoinherit", B, "f"}, {"conkey", I2A, NULL}, {"confkey", I2A, NULL},
+    {"confdelsetcols", I2A, NULL}, {"conbin", TX, NULL},
+};
+
+static int constraint_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            const sql_pgcon_t *c = &cs[k];
+            sql_value_t *r = row_new(out);
+            put_i(out, r, "oid", c->oid);
+            put_s(out, r, "conname", c->name);
+            put_i(out, r, "connamespace", sql_pgcat_nsp_oid(&out->rels, t->schema));
+            put_c(out, r, "contype", c->type);
+            put_i(out, r, "conrelid", t->id);
+            put_i(out, r, "conindid", c->index_oid);
+            if (c->type == 'c') {
+                put_b(out, r, "connoinherit", false);
+                put_s(out, r, "conbin", sql_pgcat_check_expr(c->check));
+                /* the columns the expression names */
+                uint32_t *pos = orb_alloc0(out->mcx, sizeof *pos * (t->desc->n_columns + 1));
+                size_t np = 0;
+                const char *ex = sql_pgcat_check_expr(c->check);
+                for (size_t a = 0; a < t->desc->n_columns; a++) {
+                    const char *nm = t->desc->columns[a]->name;
+                    if (!t->desc->columns[a]->dropped && strstr(ex, nm)) pos[np++] = (uint32_t)a;
+                }
+                put_attnums(out, r, "conkey", t, pos, np);
+            } else {
+                put_attnums(out, r, "conkey", t, c->cols, c->ncols);
+            }
+            if (c->type == 'f') {
+                put_i(out, r, "confrelid", c->fk->ref_table_id);
+                put_c(out, r, "confupdtype", 'a');
+                put_c(out, r, "confdeltype", 'a');
+                put_c(out, r, "confmatchtype", 's');
+                if (c->ref) put_attnums(out, r, "confkey", c->ref, c->fk->ref_columns, c->fk->n_ref_columns);
+            }
+        }
+    }
+    return 0;
+}
+
+/* pg_type (typdefaultbin, typdefault and typacl left out) */
+static const syscol_t type_cols[] = {
+    {"oid", O, NULL}, {"typname", NM, NULL}, {"typnamespace", O, "11"}, {"typowner", O, "10"},
+    {"typlen", I2, NULL}, {"typbyval", B, "f"}, {"typtype", CH, "b"}, {"typcategory", CH, NULL},
+    {"typispreferred", B, "f"}, {"typisdefined", B, "t"}, {"typdelim", CH, ","},
+    {"typrelid", O, "0"}, {"typsubscript", RP, "0"}, {"typelem", O, "0"}, {"typarray", O, "0"},
+    {"typinput", RP, "0"}, {"typoutput", RP, "0"}, {"typreceive", RP, "0"}, {"typsend", RP, "0"},
+    {"typmodin", RP, "0"}, {"typmodout", RP, "0"}, {"typanalyze", RP, "0"}, {"typalign", CH, "i"},
+    {"typstorage", CH, "p"}, {"typnotnull", B, "f"}, {"typbasetype", O, "0"},
+    {"typtypmod", I4, "-1"}, {"typndims", I4, "0"}, {"typcollation", O, "0"},
+};
+
+static int type_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)err;
+    int n;
+    const sql_type_info_t *ts = sql_type_all(&n);
+    for (int i = 0; i < n; i++) {
+        const sql_type_info_t *t = &ts[i];
+        if (t->oid == SQL_OID_ANYTEXT || t->oid == SQL_OID_ANYJSON) continue;
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "oid", t->oid);
+        put_s(out, r, "typname", t->name);
+        if (t->oid >= 16384) put_i(out, r, "typnamespace", 2200); /* pgvector's, in public */
+        put_i(out, r, "typlen", t->typlen);
+        put_b(out, r, "typbyval", t->typlen > 0 && t->typlen <= 8 && t->oid != SQL_OID_NAME &&
+                                      t->oid != SQL_OID_UUID && t->oid != SQL_OID_INTERVAL);
+        put_c(out, r, "typtype", t->category == 'P' ? 'p' : 'b');
+        put_c(out, r, "typcategory", t->category);
+        put_b(out, r, "typispreferred", t->preferred);
+        if (sql_type_is_array(t->oid)) put_i(out, r, "typelem", sql_array_elem_of(t->oid));
+        put_i(out, r, "typarray", sql_array_type_of(t->oid));
+        put_c(out, r, "typstorage", t->typlen > 0 ? 'p' : t->oid == SQL_OID_NUMERIC ? 'm' : 'x');
+        if (collatable(t->oid)) put_i(out, r, "typcollation", t->oid == SQL_OID_NAME ? 950 : 100);
+    }
+    return 0;
+}
+
+/* pg_am */
+static const syscol_t am_cols[] = {
+    {"oid", O, NULL}, {"amname", NM, NULL}, {"amhandler", RP, "0"}, {"amtype", CH, NULL}};
+
+static int am_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)err;
+    static const struct { uint32_t oid; const char *name; char type; } ams[] = {
+        {2, "heap", 't'}, {403, "btree", 'i'}, {405, "hash", 'i'},
+        {SQL_PGCAT_AM_HNSW, "hnsw", 'i'}, {SQL_PGCAT_AM_IVFFLAT, "ivfflat", 'i'}};
+    for (size_t i = 0; i < sizeof ams / sizeof ams[0]; i++) {
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "oid", ams[i].oid);
+        put_s(out, r, "amname", ams[i].name);
+        put_c(out, r, "amtype", ams[i].type);
+    }
+    return 0;
+}
+
+/* pg_database (datfrozenxid and datminmxid left out; datacl text[]): the one database */
+static const syscol_t database_cols[] = {
+    {"oid", O, NULL}, {"datname", NM, NULL}, {"datdba", O, "10"}, {"encoding", I4, "6"},
+    {"datlocprovider", CH, "c"}, {"datistemplate", B, "f"}, {"datallowconn", B, "t"},
+    {"datconnlimit", I4, "-1"}, {"dattablespace", O, "1663"}, {"datcollate", TX, "C"},
+    {"datctype", TX, "C"}, {"daticulocale", TX, NULL}, {"datcollversion", TX, NULL},
+    {"datacl", TXA, NULL},
+};
+
+static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "oid", SQL_PGCAT_DB_OID);
+    put_s(out, r, "datname", sql_session_database(xc->sess));
+    return 0;
+}
+
+/* pg_roles, pg_authid, pg_user: the bootstrap superuser (Orbit has no roles yet) */
+static const syscol_t roles_cols[] = {
+    {"rolname", NM, NULL}, {"rolsuper", B, "t"}, {"rolinherit", B, "t"},
+    {"rolcreaterole", B, "t"}, {"rolcreatedb", B, "t"}, {"rolcanlogin", B, "t"},
+    {"rolreplication", B, "t"}, {"rolconnlimit", I4, "-1"}, {"rolpassword", TX, "********"},
+    {"rolvaliduntil", TZ, NULL}, {"rolbypassrls", B, "t"}, {"rolconfig", TXA, NULL},
+    {"oid", O, "10"},
+};
+static const syscol_t authid_cols[] = {
+    {"oid", O, "10"}, {"rolname", NM, NULL}, {"rolsuper", B, "t"}, {"rolinherit", B, "t"},
+    {"rolcreaterole", B, "t"}, {"rolcreatedb", B, "t"}, {"rolcanlogin", B, "t"},
+    {"rolreplication", B, "t"}, {"rolbypassrls", B, "t"}, {"rolconnlimit", I4, "-1"},
+    {"rolpassword", TX, NULL}, {"rolvaliduntil", TZ, NULL},
+};
+static const syscol_t user_cols[] = {
+    {"usename", NM, NULL}, {"usesysid", O, "10"}, {"usecreatedb", B, "t"}, {"usesuper", B, "t"},
+    {"userepl", B, "t"}, {"usebypassrls", B, "t"}, {"passwd", TX, "********"},
+    {"valuntil", TZ, NULL}, {"useconfig", TXA, NULL},
+};
+
+static int role_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)err;
+    sql_value_t *r = row_new(out);
+    put_s(out, r, out->cols[0].type == NM ? out->cols[0].name : out->cols[1].name, "postgres");
+    return 0;
+}
+
+static const syscol_t auth_members_cols[] = {
+    {"roleid", O, NULL}, {"member", O, NULL}, {"grantor", O, NULL}, {"admin_option", B, NULL}};
+
+/* pg_extension (extconfig, extcondition left out) */
+static const syscol_t extension_cols[] = {
+    {"oid", O, NULL}, {"extname", NM, NULL}, {"extowner", O, "10"}, {"extnamespace", O, "2200"},
+    {"extrelocatable", B, "t"}, {"extversion", TX, NULL},
+};
+
+static int extension_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    uint32_t oid;
+    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &oid, err) != 0) return -1;
+    if (!oid) return 0;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "oid", oid);
+    put_s(out, r, "extname", "vector");
+    put_s(out, r, "extversion", "0.8.0");
+    return 0;
+}
+
+/* pg_description, pg_shdescription: the vector extension's comment */
+static const syscol_t description_cols[] = {
+    {"objoid", O, NULL}, {"classoid", O, NULL}, {"objsubid", I4, "0"}, {"description", TX, NULL}};
+static const syscol_t shdescription_cols[] = {
+    {"objoid", O, NULL}, {"classoid", O, NULL}, {"description", TX, NULL}};
+
+static int description_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    uint32_t oid;
+    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &oid, err) != 0) return -1;
+    if (!oid) return 0;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "objoid", oid);
+    put_i(out, r, "classoid", 3079);
+    put_s(out, r, "description", SQL_PGCAT_VECTOR_COMMENT);
+    return 0;
+}
+
+/* pg_sequence */
+static const syscol_t sequence_cols[] = {
+    {"seqrelid", O, NULL}, {"seqtypid", O, NULL}, {"seqstart", I8, NULL},
+    {"seqincrement", I8, NULL}, {"seqmax", I8, NULL}, {"seqmin", I8, NULL},
+    {"seqcache", I8, NULL}, {"seqcycle", B, NULL},
+};
+
+static int sequence_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.nseqs; i++) {
+        const sql_seq_def_t *q = &out->rels.seqs[i];
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "seqrelid", (int64_t)q->id);
+        put_i(out, r, "seqtypid", q->type);
+        put_i(out, r, "seqstart", q->start);
+        put_i(out, r, "seqincrement", q->increment);
+        put_i(out, r, "seqmax", q->max_value);
+        put_i(out, r, "seqmin", q->min_value);
+        put_i(out, r, "seqcache", q->cache);
+        put_b(out, r, "seqcycle", q->cycle);
+    }
+    return 0;
+}
+
+/* pg_depend: a sequence owned by a column (serial 'a', identity 'i') and a constraint's
+ * index ('i') */
+static const syscol_t depend_cols[] = {
+    {"classid", O, NULL}, {"objid", O, NULL}, {"objsubid", I4, "0"}, {"refclassid", O, NULL},
+    {"refobjid", O, NULL}, {"refobjsubid", I4, "0"}, {"deptype", CH, NULL},
+};
+
+static int depend_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.nseqs; i++) {
+        const sql_seq_def_t *q = &out->rels.seqs[i];
+        if (!q->owner_table) continue;
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "classid", 1259);
+        put_i(out, r, "objid", (int64_t)q->id);
+        put_i(out, r, "refclassid", 1259);
+        put_i(out, r, "refobjid", q->owner_table);
+        put_i(out, r, "refobjsubid", q->owner_attnum);
+        put_c(out, r, "deptype", q->identity ? 'i' : 'a');
+    }
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            if (cs[k].type != 'p' && cs[k].type != 'u') continue;
+            sql_value_t *r = row_new(out);
+            put_i(out, r, "classid", 1259);
+            put_i(out, r, "objid", cs[k].index_oid);
+            put_i(out, r, "refclassid", 2606);
+            put_i(out, r, "refobjid", cs[k].oid);
+            put_c(out, r, "deptype", 'i');
+        }
+    }
+    return 0;
+}
+
+/* pg_tablespace (spcacl, spcoptions left out) */
+static const syscol_t tablespace_cols[] = {
+    {"oid", O, NULL}, {"spcname", NM, NULL}, {"spcowner", O, "10"}};
+
+static int tablespace_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)err;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "oid", 1663);
+    put_s(out, r, "spcname", "pg_default");
+    r = row_new(out);
+    put_i(out, r, "oid", 1664);
+    put_s(out, r, "spcname", "pg_global");
+    return 0;
+}
+
+/* pg_collation */
+static const syscol_t collation_cols[] = {
+    {"oid", O, NULL}, {"collname", NM, NULL}, {"collnamespace", O, "11"}, {"collowner", O, "10"},
+    {"collprovider", CH, "c"}, {"collisdeterministic", B, "t"}, {"collencoding", I4, "-1"},
+    {"collcollate", TX, NULL}, {"collctype", TX, NULL}, {"colliculocale", TX, NULL},
+    {"collversion", TX, NULL},
+};
+
+static int collation_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)err;
+    static const struct { uint32_t oid; const char *name; char prov; } cs[] = {
+        {100, "default", 'd'}, {950, "C", 'c'}, {951, "POSIX", 'c'}};
+    for (size_t i = 0; i < 3; i++) {
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "oid", cs[i].oid);
+        put_s(out, r, "collname", cs[i].name);
+        put_c(out, r, "collprovider", cs[i].prov);
+        if (cs[i].prov == 'c') {
+            put_s(out, r, "collcollate", cs[i].name);
+            put_s(out, r, "collctype", cs[i].name);
+        }
+    }
+    return 0;
+}
+
+/* pg_settings: the session's settings */
+static const syscol_t settings_cols[] = {
+    {"name", TX, NULL}, {"setting", TX, NULL}, {"unit", TX, NULL}, {"category", TX, "Orbit"},
+    {"short_desc", TX, NULL}, {"extra_desc", TX, NULL}, {"context", TX, "user"},
+    {"vartype", TX, "string"}, {"source", TX, "default"}, {"min_val", TX, NULL},
+    {"max_val", TX, NULL}, {"enumvals", TXA, NULL}, {"boot_val", TX, NULL},
+    {"reset_val", TX, NULL}, {"sourcefile", TX, NULL}, {"sourceline", I4, NULL},
+    {"pending_restart", B, "f"},
+};
+
+static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    int n;
+    const sql_setting_def_t *d = sql_settings_defs(&n);
+    for (int i = 0; i < n; i++) {
+        sql_value_t *r = row_new(out);
+        put_s(out, r, "name", d[i].name);
+        put_s(out, r, "setting", sql_session_setting(xc->sess, d[i].name));
+        put_s(out, r, "short_desc", d[i].description);
+        put_s(out, r, "boot_val", d[i].def);
+        put_s(out, r, "reset_val", d[i].def);
+        if (d[i].read_only) put_s(out, r, "context", "internal");
+    }
+    return 0;
+}
+
+/* relations with no rows: Orbit has no inheritance, partitions, triggers, policies,
+ * extended statistics, publications or user functions */
+static const syscol_t inherits_cols[] = {
+    {"inhrelid", O, NULL}, {"inhparent", O, NULL}, {"inhseqno", I4, NULL},
+    {"inhdetachpending", B, NULL}};
+static const syscol_t partitioned_cols[] = {
+    {"partrelid", O, NULL}, {"partstrat", CH, NULL}, {"partnatts", I2, NULL},
+    {"partdefid", O, NULL}};
+static const syscol_t trigger_cols[] = {
+    {"oid", O, NULL}, {"tgrelid", O, NULL}, {"tgparentid", O, NULL}, {"tgname", NM, NULL},
+    {"tgfoid", O, NULL}, {"tgtype", I2, NULL}, {"tgenabled", CH, NULL}, {"tgisinternal", B, NULL},
+    {"tgconstrrelid", O, NULL}, {"tgconstrindid", O, NULL}, {"tgconstraint", O, NULL},
+    {"tgdeferrable", B, NULL}, {"tginitdeferred", B, NULL}, {"tgnargs", I2, NULL},
+    {"tgattr", I2A, NULL}, {"tgqual", TX, NULL}, {"tgoldtable", NM, NULL}, {"tgnewtable", NM, NULL}};
+static const syscol_t policy_cols[] = {
+    {"oid", O, NULL}, {"polname", NM, NULL}, {"polrelid", O, NULL}, {"polcmd", CH, NULL},
+    {"polpermissive", B, NULL}, {"polroles", I4A, NULL}, {"polqual", TX, NULL},
+    {"polwithcheck", TX, NULL}};
+static const syscol_t statistic_ext_cols[] = {
+    {"oid", O, NULL}, {"stxrelid", O, NULL}, {"stxname", NM, NULL}, {"stxnamespace", O, NULL},
+    {"stxowner", O, NULL}, {"stxstattarget", I4, NULL}, {"stxkeys", I2A, NULL},
+    {"stxkind", TXA, NULL}, {"stxexprs", TX, NULL}};
+static const syscol_t publication_cols[] = {
+    {"oid", O, NULL}, {"pubname", NM, NULL}, {"pubowner", O, NULL}, {"puballtables", B, NULL},
+    {"pubinsert", B, NULL}, {"pubupdate", B, NULL}, {"pubdelete", B, NULL},
+    {"pubtruncate", B, NULL}, {"pubviaroot", B, NULL}};
+static const syscol_t publication_namespace_cols[] = {
+    {"oid", O, NULL}, {"pnpubid", O, NULL}, {"pnnspid", O, NULL}};
+static const syscol_t publication_rel_cols[] = {
+    {"oid", O, NULL}, {"prpubid", O, NULL}, {"prrelid", O, NULL}, {"prqual", TX, NULL},
+    {"prattrs", I2A, NULL}};
+static const syscol_t proc_cols[] = {
+    {"oid", O, NULL}, {"proname", NM, NULL}, {"pronamespace", O, NULL}, {"proowner", O, NULL},
+    {"prolang", O, NULL}, {"procost", F4, NULL}, {"prorows", F4, NULL}, {"provariadic", O, NULL},
+    {"prosupport", RP, NULL}, {"prokind", CH, NULL}, {"prosecdef", B, NULL},
+    {"proleakproof", B, NULL}, {"proisstrict", B, NULL}, {"proretset", B, NULL},
+    {"provolatile", CH, NULL}, {"proparallel", CH, NULL}, {"pronargs", I2, NULL},
+    {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL}};
+static const syscol_t rewrite_cols[] = {
+    {"oid", O, NULL}, {"rulename", NM, NULL}, {"ev_class", O, NULL}, {"ev_type", CH, NULL},
+    {"ev_enabled", CH, NULL}, {"is_instead", B, NULL}, {"ev_qual", TX, NULL},
+    {"ev_action", TX, NULL}};
+static const syscol_t opclass_cols[] = {
+    {"oid", O, NULL}, {"opcmethod", O, NULL}, {"opcname", NM, NULL}, {"opcnamespace", O, NULL},
+    {"opcowner", O, NULL}, {"opcfamily", O, NULL}, {"opcintype", O, NULL}, {"opcdefault", B, NULL},
+    {"opckeytype", O, NULL}};
+
+#undef O
+#undef NM
+#undef TX
+#undef B
+#undef CH
+#undef I2
+#undef I4
+#undef I8
+#undef F4
+#undef RP
+#undef I2A
+#undef I4A
+#undef TXA
+#undef TZ
+
+#define NCOLS(a) (int)(sizeof a / sizeof a[0])
+#define REL(name, oid, kind, cols, fn) {name, oid, kind, NCOLS(cols), cols, fn}
+static const sysrel_def_t defs[] = {
+    REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
+    REL("pg_namespace", 2615, 'r', namespace_cols, namespace_rows),
+    REL("pg_class", 1259, 'r', class_cols, class_rows),
+    REL("pg_attribute", 1249, 'r', attribute_cols, attribute_rows),
+    REL("pg_attrdef", 2604, 'r', attrdef_cols, attrdef_rows),
+    REL("pg_index", 2610, 'r', index_cols, index_rows),
+    REL("pg_constraint", 2606, 'r', constraint_cols, constraint_rows),
+    REL("pg_type", 1247, 'r', type_cols, type_rows),
+    REL("pg_am", 2601, 'r', am_cols, am_rows),
+    REL("pg_database", 1262, 'r', database_cols, database_rows),
+    REL("pg_roles", 12001, 'v', roles_cols, role_rows),
+    REL("pg_authid", 1260, 'r', authid_cols, role_rows),
+    REL("pg_user", 12006, 'v', user_cols, role_rows),
+    REL("pg_auth_members", 1261, 'r', auth_members_cols, no_rows),
+    REL("pg_extension", 3079, 'r', extension_cols, extension_rows),
+    REL("pg_description", 2609, 'r', description_cols, description_rows),
+    REL("pg_shdescription", 2396, 'r', shdescription_cols, no_rows),
+    REL("pg_sequence", 2224, 'r', sequence_cols, sequence_rows),
+    REL("pg_depend", 2608, 'r', depend_cols, depend_rows),
+    REL("pg_tablespace", 1213, 'r', tablespace_cols, tablespace_rows),
+    REL("pg_collation", 3456, 'r', collation_cols, collation_rows),
+    REL("pg_settings", 12227, 'v', settings_cols, settings_rows),
+    REL("pg_inherits", 2611, 'r', inherits_cols, no_rows),
+    REL("pg_partitioned_table", 3350, 'r', partitioned_cols, no_rows),
+    REL("pg_trigger", 2620, 'r', trigger_cols, no_rows),
+    REL("pg_policy", 3256, 'r', policy_cols, no_rows),
+    REL("pg_statistic_ext", 3381, 'r', statistic_ext_cols, no_rows),
+    REL("pg_publication", 6104, 'r', publication_cols, no_rows),
+    REL("pg_publication_namespace", 6237, 'r', publication_namespace_cols, no_rows),
+    REL("pg_publication_rel", 6106, 'r', publication_rel_cols, no_rows),
+    REL("pg_proc", 1255, 'r', proc_cols, no_rows),
+    REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
+    REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
+};
 #define NDEFS (sizeof defs / sizeof defs[0])
 
+static const sysrel_def_t *find_def(uint32_t oid) {
+    for (size_t i = 0; i < NDEFS; i++)
+        if (defs[i].oid == oid) return &defs[i];
+    return NULL;
+}
+
+static sql_sysrel_info_t sys_info[NDEFS];
+static pthread_once_t info_once = PTHREAD_ONCE_INIT;
+
+static void info_init(void) {
+    for (size_t i = 0; i < NDEFS; i++)
+        sys_info[i] = (sql_sysrel_info_t){defs[i].oid, defs[i].kind, "pg_catalog", defs[i].name,
+                                          defs[i].ncols};
+}
+
+const sql_sysrel_info_t *sql_sysrel_all(int *n) {
+    pthread_once(&info_once, info_init);
+    *n = (int)NDEFS;
+    return sys_info;
+}
 static sql_table_t *sys_tables[NDEFS];
 static pthread_once_t sys_once = PTHREAD_ONCE_INIT;
 
@@ -345,7 +943,14 @@ int sql_sysrel_scan(sql_exec_ctx_t *xc, const sql_table_t *t, int offset, int wi
                     int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                     orb_err_t *err) {
     const sysrel_def_t *d = t->sys;
-    sysrows_t rows = {.mcx = xc->mcx, .ncols = d->ncols};
+    sql_value_t *tmpl = orb_alloc0(xc->mcx, sizeof *tmpl * (size_t)d->ncols);
+    for (int c = 0; c < d->ncols; c++) {
+        const char *v = d->cols[c].dflt;
+        tmpl[c].isnull = v == NULL;
+        if (v && sql_value_in(d->cols[c].type, -1, v, strlen(v), xc->mcx, &tmpl[c], err) != 0)
+            return -1;
+    }
+    sysrows_t rows = {.mcx = xc->mcx, .ncols = d->ncols, .cols = d->cols, .tmpl = tmpl};
     if (d->rows(xc, &rows, err) != 0) return -1;
     if (width < offset + t->ncols) width = offset + t->ncols;
     int rc = 0;

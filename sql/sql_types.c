@@ -26,6 +26,13 @@ static const sql_type_info_t types[] = {
     {SQL_OID_INT4, "int4", "integer", 4, 'N', false, ORBIT__DATUM__V_I},
     {SQL_OID_TEXT, "text", "text", -1, 'S', true, ORBIT__DATUM__V_S},
     {SQL_OID_OID, "oid", "oid", 4, 'N', true, ORBIT__DATUM__V_I},
+    {SQL_OID_REGPROC, "regproc", "regproc", 4, 'N', false, ORBIT__DATUM__V_I},
+    {SQL_OID_REGPROCEDURE, "regprocedure", "regprocedure", 4, 'N', false, ORBIT__DATUM__V_I},
+    {SQL_OID_REGOPER, "regoper", "regoper", 4, 'N', false, ORBIT__DATUM__V_I},
+    {SQL_OID_REGCLASS, "regclass", "regclass", 4, 'N', false, ORBIT__DATUM__V_I},
+    {SQL_OID_REGTYPE, "regtype", "regtype", 4, 'N', false, ORBIT__DATUM__V_I},
+    {SQL_OID_REGNAMESPACE, "regnamespace", "regnamespace", 4, 'N', false, ORBIT__DATUM__V_I},
+    {SQL_OID_REGROLE, "regrole", "regrole", 4, 'N', false, ORBIT__DATUM__V_I},
     {SQL_OID_JSON, "json", "json", -1, 'U', false, ORBIT__DATUM__V_S},
     {SQL_OID_FLOAT4, "float4", "real", 4, 'N', false, ORBIT__DATUM__V_F},
     {SQL_OID_FLOAT8, "float8", "double precision", 8, 'N', true, ORBIT__DATUM__V_F},
@@ -71,6 +78,14 @@ static const sql_type_info_t types[] = {
     {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, 'P', false, ORBIT__DATUM__V_S},
 };
 
+const sql_type_info_t *sql_type_all(int *n) {
+    *n = (int)(sizeof types / sizeof types[0]);
+    return types;
+}
+
+/* reg* types behave as oid in everything but catalog-aware text I/O (sql_regtype.c) */
+static uint32_t reg_as_oid(uint32_t t) { return sql_type_is_reg(t) ? SQL_OID_OID : t; }
+
 const sql_type_info_t *sql_type_get(uint32_t oid) {
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (types[i].oid == oid) return &types[i];
@@ -100,7 +115,10 @@ static const struct {
     {"name", SQL_OID_NAME}, {"oid", SQL_OID_OID}, {"unknown", SQL_OID_UNKNOWN},
     {"interval", SQL_OID_INTERVAL}, {"bit", SQL_OID_BIT}, {"varbit", SQL_OID_VARBIT},
     {"bit varying", SQL_OID_VARBIT}, {"vector", SQL_OID_VECTOR}, {"halfvec", SQL_OID_HALFVEC},
-    {"sparsevec", SQL_OID_SPARSEVEC},
+    {"sparsevec", SQL_OID_SPARSEVEC}, {"regproc", SQL_OID_REGPROC},
+    {"regprocedure", SQL_OID_REGPROCEDURE}, {"regoper", SQL_OID_REGOPER},
+    {"regclass", SQL_OID_REGCLASS}, {"regtype", SQL_OID_REGTYPE},
+    {"regnamespace", SQL_OID_REGNAMESPACE}, {"regrole", SQL_OID_REGROLE},
     /* array types by their pg_type names ('{1,2}'::_int4); "int[]" is the analyzer's:
      * it looks the element up and maps it with sql_array_type_of */
     {"_bool", SQL_OID_BOOL_ARRAY}, {"_bytea", SQL_OID_BYTEA_ARRAY}, {"_int2", SQL_OID_INT2_ARRAY},
@@ -547,6 +565,7 @@ static int64_t ts_round(int64_t ts, int32_t typmod) {
 /* ---- text input ---------------------------------------------------------------------- */
 int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_t *mcx,
                  sql_value_t *out, orb_err_t *err) {
+    oid = reg_as_oid(oid);
     out->isnull = false;
     switch (oid) {
     case SQL_OID_BOOL:
@@ -628,6 +647,7 @@ int sql_value_in(uint32_t oid, int32_t typmod, const char *s, size_t n, orb_mcx_
 /* ---- text output --------------------------------------------------------------------- */
 int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t *out,
                   orb_err_t *err) {
+    oid = reg_as_oid(oid);
     switch (oid) {
     case SQL_OID_BOOL:
         orb_buf_putc(out, v->v.b ? 't' : 'f');
@@ -709,6 +729,7 @@ static int bad_binary(orb_err_t *err) {
 
 int sql_value_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mcx_t *mcx,
                    sql_value_t *out, orb_err_t *err) {
+    oid = reg_as_oid(oid);
     out->isnull = false;
     switch (oid) {
     case SQL_OID_BOOL:
@@ -797,6 +818,7 @@ int sql_value_recv(uint32_t oid, int32_t typmod, const char *d, size_t n, orb_mc
 }
 
 int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t *err) {
+    oid = reg_as_oid(oid);
     switch (oid) {
     case SQL_OID_BOOL: orb_buf_put_u8(out, v->v.b ? 1 : 0); break;
     case SQL_OID_INT2: orb_buf_put_be16(out, (uint16_t)v->v.i); break;
@@ -893,6 +915,16 @@ static char pg_cast_ctx(uint32_t f, uint32_t t) {
 
 bool sql_cast_allowed(uint32_t from, uint32_t to, sql_cast_ctx_t ctx) {
     if (from == to) return true;
+    /* pg_cast: oid and int4/int8 <-> reg* are implicit (binary or a range check), reg* ->
+     * int4/int8 assignment; between two reg* types only through oid; strings <-> reg* are
+     * I/O casts (the analyzer calls sql_regtype.c for them) */
+    if (sql_type_is_reg(from) || sql_type_is_reg(to)) {
+        uint32_t o = sql_type_is_reg(from) ? to : from;
+        if (sql_type_is_reg(from) && sql_type_is_reg(to)) return false;
+        if (o == SQL_OID_OID || o == SQL_OID_UNKNOWN) return true;
+        if (o == SQL_OID_INT4 || o == SQL_OID_INT8 || o == SQL_OID_INT2)
+            return sql_type_is_reg(to) || ctx >= SQL_CAST_ASSIGNMENT;
+    }
     if (to == SQL_OID_ANY || to == SQL_OID_ANYTEXT || to == SQL_OID_ANYJSON) return true;
     if (from == SQL_OID_UNKNOWN) return sql_type_get(to) != NULL;
     if (to == SQL_OID_ANYARRAY || to == SQL_OID_ANYELEMENT) return false;
@@ -1101,6 +1133,8 @@ int sql_value_cast(uint32_t from, uint32_t to, int32_t to_typmod, const sql_valu
 
 int sql_value_cast_ctx(uint32_t from, uint32_t to, int32_t to_typmod, sql_cast_ctx_t ctx,
                        const sql_value_t *in, orb_mcx_t *mcx, sql_value_t *out, orb_err_t *err) {
+    from = reg_as_oid(from);
+    to = reg_as_oid(to);
     if (in->isnull) {
         *out = *in;
         return 0;
@@ -1120,6 +1154,7 @@ static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn) {
 }
 
 int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
+    oid = reg_as_oid(oid);
     switch (oid) {
     case SQL_OID_BOOL:
         return (int)a->v.b - (int)b->v.b;
@@ -1160,6 +1195,7 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
 }
 
 uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
+    oid = reg_as_oid(oid);
     if (v->isnull) return 0x9e3779b97f4a7c15ULL;
     switch (oid) {
     case SQL_OID_BOOL: {
@@ -1203,6 +1239,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
 
 /* ---- Orbit__Datum -------------------------------------------------------------------- */
 void sql_value_to_datum(uint32_t oid, const sql_value_t *v, Orbit__Datum *d) {
+    oid = reg_as_oid(oid);
     orbit__datum__init(d);
     if (v->isnull) {
         d->v_case = ORBIT__DATUM__V_IS_NULL;

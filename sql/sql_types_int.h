@@ -200,6 +200,9 @@ uint64_t sql__vec_hash(uint32_t oid, const sql_value_t *v);
  * sql_builtin.c's own. */
 extern const sql_builtin_t sql__vec_builtins[];
 extern const size_t sql__vec_nbuiltins;
+/* The catalog functions (sql_catfn.c): a third table, searched after the vector one. */
+extern const sql_builtin_t sql__cat_builtins[];
+extern const size_t sql__cat_nbuiltins;
 /* sum/avg over vector and halfvec: state allocated in mcx; NULL inputs are skipped, no rows
  * give NULL. */
 typedef struct sql_vec_agg sql_vec_agg_t;

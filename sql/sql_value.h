@@ -35,6 +35,23 @@
 /* pgvector's types (sql_vector.c). An extension's types get OIDs at CREATE EXTENSION time in
  * PostgreSQL; Orbit fixes them here, together, so they never move (drivers look them up by
  * name through pg_type anyway). Their array types are not supported yet. */
+/* object identifier types (sql_regtype.c): stored like oid; their text I/O looks the name up
+ * in the catalog, which needs the session: the analyzer turns casts from and to strings into
+ * calls of sql_regtype.c's functions, and the session prints result columns through
+ * sql_reg_out. sql_value_in/out alone read and print the number. */
+#define SQL_OID_REGPROC 24
+#define SQL_OID_REGPROCEDURE 2202
+#define SQL_OID_REGOPER 2203
+#define SQL_OID_REGCLASS 2205
+#define SQL_OID_REGTYPE 2206
+#define SQL_OID_REGNAMESPACE 4089
+#define SQL_OID_REGROLE 4096
+#define SQL_OID_OID_ARRAY 1028
+static inline bool sql_type_is_reg(uint32_t t) {
+    return t == SQL_OID_REGPROC || t == SQL_OID_REGPROCEDURE || t == SQL_OID_REGOPER ||
+           t == SQL_OID_REGCLASS || t == SQL_OID_REGTYPE || t == SQL_OID_REGNAMESPACE ||
+           t == SQL_OID_REGROLE;
+}
 #define SQL_OID_VECTOR 16388
 #define SQL_OID_HALFVEC 16390
 #define SQL_OID_SPARSEVEC 16392
@@ -183,6 +200,8 @@ typedef struct sql_type_info {
 } sql_type_info_t;
 
 const sql_type_info_t *sql_type_get(uint32_t oid); /* NULL if unknown */
+/* Every type of the catalogue, in a static array (pg_type's rows). */
+const sql_type_info_t *sql_type_all(int *n);
 /* Maps a SQL type name as written (last name component, lower case: "int", "integer",
  * "int4", "varchar", "character varying", "numeric", "decimal", "timestamptz",
  * "timestamp with time zone" is given as "timestamptz" by the parser, "serial" is NOT

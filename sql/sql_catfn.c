@@ -1,0 +1,498 @@
+/* sql/sql_catfn.c — the functions client tools call on the catalog (pg_table_is_visible,
+ * format_type, pg_get_indexdef, pg_get_constraintdef, pg_get_userbyid, obj_description, the
+ * size and privilege functions, ...) and the catalog-aware text I/O of the object identifier
+ * types regclass, regtype, regproc, regnamespace and regrole (sql_reg_in / sql_reg_out). The
+ * functions are a builtin table (sql__cat_builtins) searched after the main one. Each reads
+ * the catalog through the calling session (sql_fn_ctx_t.session). See README.md ("System
+ * relations"). */
+#include "sql_pgcat.h"
+#include "sql_settings.h"
+#include "sql_types_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARGS sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err
+#define UNUSED (void)ctx, (void)a, (void)nargs, (void)err
+
+static int ret_text(orb_mcx_t *mcx, const char *s, sql_value_t *r) {
+    r->isnull = false;
+    r->v.s.p = orb_strdup(mcx, s);
+    r->v.s.n = (uint32_t)strlen(s);
+    return 0;
+}
+
+static int ret_null(sql_value_t *r) {
+    r->isnull = true;
+    return 0;
+}
+
+static int ret_bool(bool b, sql_value_t *r) {
+    r->isnull = false;
+    r->v.b = b;
+    return 0;
+}
+
+static int ret_int(int64_t i, sql_value_t *r) {
+    r->isnull = false;
+    r->v.i = i;
+    return 0;
+}
+
+/* ---- names: quoted identifiers and qualified names -------------------------------------- */
+
+/* Splits "a.b" / "\"A\".b" / "b" into at most two identifiers, unquoting and lower-casing
+ * unquoted parts as the parser does. Returns the number of parts, 0 when malformed. */
+static int split_name(const char *s, size_t n, char parts[2][64]) {
+    int np = 0;
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    while (i < n) {
+        if (np == 2) return 0;
+        size_t k = 0;
+        if (s[i] == '"') {
+            i++;
+            while (i < n) {
+                if (s[i] == '"') {
+                    if (i + 1 < n && s[i + 1] == '"') i++;
+                    else break;
+                }
+                if (k < 63) parts[np][k++] = s[i];
+                i++;
+            }
+            if (i >= n) return 0;
+            i++;
+        } else {
+            while (i < n && s[i] != '.' && s[i] != ' ') {
+                char c = s[i++];
+                if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+                if (k < 63) parts[np][k++] = c;
+            }
+        }
+        parts[np][k] = 0;
+        if (k == 0) return 0;
+        np++;
+        while (i < n && s[i] == ' ') i++;
+        if (i < n) {
+            if (s[i] != '.') return 0;
+            i++;
+        }
+    }
+    return np;
+}
+
+static bool all_digits(const char *s, size_t n) {
+    if (n == 0) return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+/* ---- reg* I/O ------------------------------------------------------------------------------ */
+
+static const char *const role_name = "postgres"; /* the bootstrap superuser, oid 10 */
+
+int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_mcx_t *mcx,
+               int64_t *out, orb_err_t *err) {
+    if (all_digits(text, n)) {
+        sql_value_t v;
+        if (sql_value_in(SQL_OID_OID, -1, text, n, mcx, &v, err) != 0) return -1;
+        *out = v.v.i;
+        return 0;
+    }
+    if (n == 1 && text[0] == '-' && type != SQL_OID_REGCLASS) {
+        *out = 0;
+        return 0;
+    }
+    char parts[2][64];
+    int np = split_name(text, n, parts);
+    switch (type) {
+    case SQL_OID_REGCLASS: {
+        if (np == 0) break;
+        sql_pgrels_t rels;
+        if (sql_pgrels_load(s, mcx, &rels, err) != 0) return -1;
+        const sql_pgrel_t *x = sql_pgrels_lookup(s, &rels, np == 2 ? parts[0] : NULL, parts[np - 1]);
+        if (!x)
+            return orb_err_set(err, UNDEFINED_TABLE, "relation \"%.*s\" does not exist", (int)n, text);
+        *out = x->oid;
+        return 0;
+    }
+    case SQL_OID_REGTYPE: {
+        uint32_t oid;
+        int32_t typmod;
+        char buf[128];
+        snprintf(buf, sizeof buf, "%.*s", (int)n, text);
+        char *p = strrchr(buf, '.');
+        const char *nm = p ? p + 1 : buf;
+        if (sql_type_lookup(nm, NULL, 0, &oid, &typmod, err) != 0) return -1;
+        *out = oid;
+        return 0;
+    }
+    case SQL_OID_REGNAMESPACE: {
+        if (np != 1) break;
+        sql_schema_entry_t *v;
+        int nn;
+        if (sql_schema_list(sql_session_engine(s), &v, &nn, err) != 0) return -1;
+        int64_t found = -1;
+        for (int i = 0; i < nn; i++)
+            if (strcmp(v[i].name, parts[0]) == 0) found = v[i].oid;
+        free(v);
+        if (found < 0) return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", parts[0]);
+        *out = found;
+        return 0;
+    }
+    case SQL_OID_REGROLE:
+        if (np == 1 && (strcmp(parts[0], role_name) == 0 || strcmp(parts[0], sql_session_user(s)) == 0)) {
+            *out = 10;
+            return 0;
+        }
+        return orb_err_set(err, UNDEFINED_OBJECT, "role \"%.*s\" does not exist", (int)n, text);
+    default: {
+        /* regproc and friends: Orbit's functions have no oids (pg_proc is empty) */
+        if (np == 0) break;
+        return orb_err_set(err, UNDEFINED_FUNCTION, "function \"%.*s\" does not exist", (int)n, text);
+    }
+    }
+    return orb_err_set(err, INVALID_NAME, "invalid name syntax");
+}
+
+int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, orb_buf_t *out,
+                orb_err_t *err) {
+    if (oid == 0 && type != SQL_OID_REGCLASS && type != SQL_OID_REGTYPE) {
+        orb_buf_putc(out, '-');
+        return 0;
+    }
+    switch (type) {
+    case SQL_OID_REGCLASS: {
+        sql_pgrels_t rels;
+        if (sql_pgrels_load(s, mcx, &rels, err) != 0) return -1;
+        const sql_pgrel_t *x = sql_pgrels_find(&rels, (uint32_t)oid);
+        if (!x) break;
+        if (!sql_pgrels_visible(s, &rels, x)) {
+            sql_pgcat_quote_ident(out, x->schema);
+            orb_buf_putc(out, '.');
+        }
+        sql_pgcat_quote_ident(out, x->name);
+        return 0;
+    }
+    case SQL_OID_REGTYPE: {
+        if (!sql_type_get((uint32_t)oid)) break;
+        orb_buf_puts(out, sql_type_format((uint32_t)oid, -1, mcx));
+        return 0;
+    }
+    case SQL_OID_REGNAMESPACE: {
+        sql_schema_entry_t *v;
+        int nn;
+        if (sql_schema_list(sql_session_engine(s), &v, &nn, err) != 0) return -1;
+        bool done = false;
+        for (int i = 0; i < nn && !done; i++) {
+            if (v[i].oid != (uint32_t)oid) continue;
+            sql_pgcat_quote_ident(out, v[i].name);
+            done = true;
+        }
+        free(v);
+        if (done) return 0;
+        break;
+    }
+    case SQL_OID_REGROLE:
+        if (oid == 10) {
+            orb_buf_puts(out, role_name);
+            return 0;
+        }
+        break;
+    default:
+        break;
+    }
+    orb_buf_printf(out, "%lld", (long long)oid);
+    return 0;
+}
+
+/* casts from and to strings, called by the analyzer's coercions (sql_expr.c) */
+static int reg_in_fn(sql_fn_ctx_t *ctx, uint32_t type, const sql_value_t *a, sql_value_t *r,
+                     orb_err_t *err) {
+    r->isnull = false;
+    return sql_reg_in(ctx->session, type, a[0].v.s.p, a[0].v.s.n, ctx->mcx, &r->v.i, err);
+}
+
+static int reg_out_fn(sql_fn_ctx_t *ctx, uint32_t type, const sql_value_t *a, sql_value_t *r,
+                      orb_err_t *err) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    int rc = sql_reg_out(ctx->session, type, a[0].v.i, ctx->mcx, &b, err);
+    if (rc == 0) ret_text(ctx->mcx, b.data ? b.data : "", r);
+    orb_buf_free(&b);
+    return rc;
+}
+
+#define REG_IO(lower, OID)                                                                     \
+    static int lower##_in(ARGS) { (void)nargs; return reg_in_fn(ctx, OID, a, r, err); }       \
+    static int lower##_out(ARGS) { (void)nargs; return reg_out_fn(ctx, OID, a, r, err); }
+REG_IO(regclass, SQL_OID_REGCLASS)
+REG_IO(regtype, SQL_OID_REGTYPE)
+REG_IO(regproc, SQL_OID_REGPROC)
+REG_IO(regprocedure, SQL_OID_REGPROCEDURE)
+REG_IO(regoper, SQL_OID_REGOPER)
+REG_IO(regnamespace, SQL_OID_REGNAMESPACE)
+REG_IO(regrole, SQL_OID_REGROLE)
+
+static int to_regclass(ARGS) {
+    (void)nargs;
+    if (reg_in_fn(ctx, SQL_OID_REGCLASS, a, r, err) == 0) return 0;
+    return ret_null(r); /* NULL instead of an error */
+}
+
+/* ---- visibility, owners, definitions --------------------------------------------------- */
+
+static int f_userbyid(ARGS) {
+    UNUSED;
+    if (a[0].v.i == 10) return ret_text(ctx->mcx, role_name, r);
+    if (a[0].v.i == 6171) return ret_text(ctx->mcx, "pg_database_owner", r);
+    char buf[48];
+    snprintf(buf, sizeof buf, "unknown (OID=%lld)", (long long)a[0].v.i);
+    return ret_text(ctx->mcx, buf, r);
+}
+
+static int f_table_is_visible(ARGS) {
+    UNUSED;
+    sql_pgrels_t rels;
+    if (sql_pgrels_load(ctx->session, ctx->mcx, &rels, err) != 0) return -1;
+    const sql_pgrel_t *x = sql_pgrels_find(&rels, (uint32_t)a[0].v.i);
+    if (!x) return ret_null(r);
+    return ret_bool(sql_pgrels_visible(ctx->session, &rels, x), r);
+}
+
+static int f_type_is_visible(ARGS) {
+    UNUSED;
+    const sql_type_info_t *t = sql_type_get((uint32_t)a[0].v.i);
+    if (!t) return ret_null(r);
+    return ret_bool(a[0].v.i < 16384 || sql_pgcat_schema_visible(ctx->session, "public"), r);
+}
+
+static int f_true(ARGS) {
+    UNUSED;
+    return ret_bool(true, r);
+}
+
+static int f_false(ARGS) {
+    UNUSED;
+    return ret_bool(false, r);
+}
+
+static int f_null(ARGS) {
+    UNUSED;
+    return ret_null(r);
+}
+
+static int f_zero(ARGS) {
+    UNUSED;
+    return ret_int(0, r);
+}
+
+static int f_format_type(ARGS) {
+    UNUSED;
+    if (a[0].isnull) return ret_null(r);
+    int32_t typmod = nargs > 1 && !a[1].isnull ? (int32_t)a[1].v.i : -1;
+    uint32_t oid = (uint32_t)a[0].v.i;
+    if (!sql_type_get(oid)) return ret_text(ctx->mcx, "???", r);
+    return ret_text(ctx->mcx, sql_type_format(oid, typmod, ctx->mcx), r);
+}
+
+static int f_indexdef(ARGS) {
+    UNUSED;
+    sql_pgrels_t rels;
+    if (sql_pgrels_load(ctx->session, ctx->mcx, &rels, err) != 0) return -1;
+    const sql_pgrel_t *x = sql_pgrels_find(&rels, (uint32_t)a[0].v.i);
+    if (!x || x->kind != 'i' || !x->table) return ret_null(r);
+    int column = nargs > 1 ? (int)a[1].v.i : 0;
+    return ret_text(ctx->mcx, sql_pgcat_indexdef(x, column, ctx->mcx), r);
+}
+
+static int f_constraintdef(ARGS) {
+    UNUSED;
+    sql_pgrels_t rels;
+    if (sql_pgrels_load(ctx->session, ctx->mcx, &rels, err) != 0) return -1;
+    uint32_t oid = (uint32_t)a[0].v.i;
+    if (oid < 0x80000000u) return ret_null(r);
+    uint32_t tid = ((oid - 0x80000000u) / 4096u) + 16384u;
+    const sql_pgrel_t *x = sql_pgrels_find(&rels, tid);
+    if (!x || !x->table) return ret_null(r);
+    sql_pgcon_t *cs;
+    int n = sql_pgcat_constraints(&rels, x->table, ctx->mcx, &cs);
+    for (int i = 0; i < n; i++)
+        if (cs[i].oid == oid)
+            return ret_text(ctx->mcx, sql_pgcat_constraintdef(ctx->session, &rels, x->table, &cs[i], ctx->mcx), r);
+    return ret_null(r);
+}
+
+/* pg_get_expr(pg_node_tree, relation): the catalog stores expressions as text already */
+static int f_get_expr(ARGS) {
+    UNUSED;
+    *r = a[0];
+    return 0;
+}
+
+static int f_viewdef(ARGS) {
+    UNUSED;
+    sql_pgrels_t rels;
+    if (sql_pgrels_load(ctx->session, ctx->mcx, &rels, err) != 0) return -1;
+    const sql_pgrel_t *x = sql_pgrels_find(&rels, (uint32_t)a[0].v.i);
+    if (!x || x->kind != 'v') return ret_null(r);
+    return ret_text(ctx->mcx, orb_sprintf(ctx->mcx, " %s;", x->table->view_sql), r);
+}
+
+static int f_obj_description(ARGS) {
+    UNUSED;
+    uint32_t oid;
+    if (sql_extension_oid(sql_session_engine(ctx->session), "vector", &oid, err) != 0) return -1;
+    if (oid && a[0].v.i == oid &&
+        (nargs < 2 || (a[1].v.s.n == 12 && memcmp(a[1].v.s.p, "pg_extension", 12) == 0)))
+        return ret_text(ctx->mcx, SQL_PGCAT_VECTOR_COMMENT, r);
+    return ret_null(r);
+}
+
+static int f_encoding_to_char(ARGS) {
+    UNUSED;
+    return ret_text(ctx->mcx, a[0].v.i == 6 ? "UTF8" : a[0].v.i == 0 ? "SQL_ASCII" : "", r);
+}
+
+/* pg_size_pretty as PostgreSQL 15: bytes, kB, MB, GB, TB with half-rounding */
+static int f_size_pretty(ARGS) {
+    UNUSED;
+    int64_t size = a[0].v.i;
+    static const char *const units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+    int u = 0;
+    int64_t limit = 10 * 1024, abs = size < 0 ? -size : size;
+    if (abs < limit) return ret_text(ctx->mcx, orb_sprintf(ctx->mcx, "%lld bytes", (long long)size), r);
+    size /= 512; /* half-units, rounded below */
+    abs = size < 0 ? -size : size;
+    u = 1;
+    while (abs >= limit * 2 && u < 5) {
+        size /= 1024;
+        abs = size < 0 ? -size : size;
+        u++;
+    }
+    size = size < 0 ? -((-size + 1) / 2) : (size + 1) / 2;
+    return ret_text(ctx->mcx, orb_sprintf(ctx->mcx, "%lld %s", (long long)size, units[u]), r);
+}
+
+static int f_quote_ident(ARGS) {
+    UNUSED;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+    orb_buf_t b;
+    orb_buf_init(&b);
+    sql_pgcat_quote_ident(&b, buf);
+    ret_text(ctx->mcx, b.data ? b.data : "", r);
+    orb_buf_free(&b);
+    return 0;
+}
+
+static int f_start_time(ARGS) {
+    UNUSED;
+    return ret_int(sql_session_engine(ctx->session)->start_us, r);
+}
+
+static int f_current_setting(ARGS) {
+    UNUSED;
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+    for (char *p = name; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    if (sql_settings_find(name) < 0) {
+        if (nargs > 1 && a[1].v.b) return ret_null(r);
+        return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
+    }
+    return ret_text(ctx->mcx, sql_session_setting(ctx->session, name), r);
+}
+
+static int f_partition_ancestors(ARGS) {
+    UNUSED;
+    *r = a[0];
+    return 0;
+}
+
+#define O SQL_OID_OID
+#define TX SQL_OID_TEXT
+#define NM SQL_OID_NAME
+#define I4 SQL_OID_INT4
+#define I8 SQL_OID_INT8
+#define B SQL_OID_BOOL
+#define ANY SQL_OID_ANY
+#define RC SQL_OID_REGCLASS
+#define FN(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, true, false, fn}
+#define FNN(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, false, false, fn}
+#define FNV(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, true, true, fn}
+#define REG_FNS(lower, OID)                                                                    \
+    FN(#lower "in", 1, OID, lower##_in, TX), FN(#lower "out", 1, TX, lower##_out, OID)
+#define PRIV(name)                                                                             \
+    FN(name, 2, B, f_true, ANY, TX), FN(name, 3, B, f_true, ANY, ANY, TX)
+
+const sql_builtin_t sql__cat_builtins[] = {
+    REG_FNS(regclass, SQL_OID_REGCLASS), REG_FNS(regtype, SQL_OID_REGTYPE),
+    REG_FNS(regproc, SQL_OID_REGPROC), REG_FNS(regprocedure, SQL_OID_REGPROCEDURE),
+    REG_FNS(regoper, SQL_OID_REGOPER), REG_FNS(regnamespace, SQL_OID_REGNAMESPACE),
+    REG_FNS(regrole, SQL_OID_REGROLE),
+    FNN("to_regclass", 1, RC, to_regclass, TX),
+    FN("pg_get_userbyid", 1, NM, f_userbyid, O),
+    FN("pg_table_is_visible", 1, B, f_table_is_visible, O),
+    FN("pg_type_is_visible", 1, B, f_type_is_visible, O),
+    FN("pg_function_is_visible", 1, B, f_true, O),
+    FN("pg_opclass_is_visible", 1, B, f_true, O),
+    FN("pg_collation_is_visible", 1, B, f_true, O),
+    FNN("format_type", 2, TX, f_format_type, O, I4),
+    FN("pg_get_indexdef", 1, TX, f_indexdef, O),
+    FN("pg_get_indexdef", 3, TX, f_indexdef, O, I4, B),
+    FN("pg_get_constraintdef", 1, TX, f_constraintdef, O),
+    FN("pg_get_constraintdef", 2, TX, f_constraintdef, O, B),
+    FN("pg_get_expr", 2, TX, f_get_expr, TX, O),
+    FN("pg_get_expr", 3, TX, f_get_expr, TX, O, B),
+    FN("pg_get_viewdef", 1, TX, f_viewdef, O),
+    FN("pg_get_viewdef", 2, TX, f_viewdef, O, B),
+    FN("pg_get_ruledef", 1, TX, f_null, O), FN("pg_get_ruledef", 2, TX, f_null, O, B),
+    FN("pg_get_triggerdef", 1, TX, f_null, O), FN("pg_get_triggerdef", 2, TX, f_null, O, B),
+    FN("pg_get_statisticsobjdef_columns", 1, TX, f_null, O),
+    FN("pg_get_function_result", 1, TX, f_null, O),
+    FN("pg_get_function_arguments", 1, TX, f_null, O),
+    FN("pg_get_function_identity_arguments", 1, TX, f_null, O),
+    FN("obj_description", 1, TX, f_obj_description, O),
+    FN("obj_description", 2, TX, f_obj_description, O, NM),
+    FN("col_description", 2, TX, f_null, O, I4),
+    FN("shobj_description", 2, TX, f_null, O, NM),
+    FN("pg_encoding_to_char", 1, NM, f_encoding_to_char, I4),
+    FN("pg_size_pretty", 1, TX, f_size_pretty, I8),
+    /* sizes: Orbit does not account storage per relation yet */
+    FN("pg_relation_size", 1, I8, f_zero, RC), FN("pg_relation_size", 2, I8, f_zero, RC, TX),
+    FN("pg_table_size", 1, I8, f_zero, RC), FN("pg_total_relation_size", 1, I8, f_zero, RC),
+    FN("pg_indexes_size", 1, I8, f_zero, RC), FN("pg_database_size", 1, I8, f_zero, NM),
+    FN("pg_database_size", 1, I8, f_zero, O),
+    FN("pg_tablespace_location", 1, TX, f_null, O),
+    FNV("pg_is_in_recovery", 0, B, f_false, 0),
+    FN("pg_postmaster_start_time", 0, SQL_OID_TIMESTAMPTZ, f_start_time, 0),
+    FNV("current_setting", 1, TX, f_current_setting, TX),
+    FNV("current_setting", 2, TX, f_current_setting, TX, B),
+    FN("quote_ident", 1, TX, f_quote_ident, TX),
+    FN("pg_partition_ancestors", 1, RC, f_partition_ancestors, RC),
+    FN("pg_relation_is_publishable", 1, B, f_false, RC),
+    FN("pg_my_temp_schema", 0, O, f_zero, 0),
+    FN("pg_is_other_temp_schema", 1, B, f_false, O),
+    PRIV("has_table_privilege"), PRIV("has_schema_privilege"), PRIV("has_database_privilege"),
+    PRIV("has_sequence_privilege"), PRIV("has_function_privilege"),
+    PRIV("has_tablespace_privilege"), PRIV("has_foreign_data_wrapper_privilege"),
+    PRIV("has_server_privilege"), PRIV("has_language_privilege"), PRIV("has_type_privilege"),
+    FN("has_column_privilege", 3, B, f_true, ANY, ANY, TX),
+    FN("has_column_privilege", 4, B, f_true, ANY, ANY, ANY, TX),
+    FN("pg_has_role", 2, B, f_true, ANY, TX), FN("pg_has_role", 3, B, f_true, ANY, ANY, TX),
+};
+const size_t sql__cat_nbuiltins = sizeof sql__cat_builtins / sizeof sql__cat_builtins[0];
+
+const sql_builtin_t *sql_reg_io_fn(uint32_t type, bool in) {
+    for (size_t i = 0; i < sql__cat_nbuiltins; i++) {
+        const sql_builtin_t *b = &sql__cat_builtins[i];
+        if (b->nargs != 1) continue;
+        if (in ? (b->rettype == type && b->argtypes[0] == SQL_OID_TEXT && b->fn != to_regclass)
+               : (b->argtypes[0] == type && b->rettype == SQL_OID_TEXT && strstr(b->name, "out")))
+            return b;
+    }
+    return NULL;
+}
