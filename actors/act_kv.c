@@ -601,13 +601,15 @@ static int parse_str_opts(kv_t *kv, int from, bool is_set, int *flags, int64_t *
         }
         bool secs = f & (O_EX | O_EXAT);
         if (v <= 0 || (secs && v > INT64_MAX / 1000)) {
-            *r = v_err(kv, "ERR invalid expire time in '%s' command", kv->argv[0]);
+            *r = v_err(kv, "ERR invalid expire time in '%.*s' command",
+                     (int)kv->lens[0], kv->argv[0]);
             return -1;
         }
         if (secs) v *= 1000;
         if (f & (O_EX | O_PX)) {
             if (v > INT64_MAX - kv->now) {
-                *r = v_err(kv, "ERR invalid expire time in '%s' command", kv->argv[0]);
+                *r = v_err(kv, "ERR invalid expire time in '%.*s' command",
+                     (int)kv->lens[0], kv->argv[0]);
                 return -1;
             }
             v += kv->now;
@@ -665,7 +667,8 @@ static int setex_generic(kv_t *kv, kvv_t **r, bool secs) {
         return 0;
     }
     if (v <= 0 || (secs && v > INT64_MAX / 1000) || (secs ? v * 1000 : v) > INT64_MAX - kv->now) {
-        *r = v_err(kv, "ERR invalid expire time in '%s' command", kv->argv[0]);
+        *r = v_err(kv, "ERR invalid expire time in '%.*s' command",
+                     (int)kv->lens[0], kv->argv[0]);
         return 0;
     }
     if (string_set(kv, kv->argv[1], kv->lens[1], kv->argv[3], kv->lens[3],
@@ -1039,7 +1042,8 @@ static int expire_generic(kv_t *kv, kvv_t **r, bool secs, bool absolute) {
     m.expire = when;
     return meta_put(kv, key, n, &m, old);
 bad:
-    *r = v_err(kv, "ERR invalid expire time in '%s' command", kv->argv[0]);
+    *r = v_err(kv, "ERR invalid expire time in '%.*s' command",
+                     (int)kv->lens[0], kv->argv[0]);
     return 0;
 }
 static int c_expire(kv_t *kv, kvv_t **r) { return expire_generic(kv, r, true, false); }

@@ -323,31 +323,54 @@ static void h_scan(rctx_t *x) {
         wire_resp_put_array(x->out, 0);
         return;
     }
-    char fb[24], cb[24];
-    snprintf(fb, sizeof fb, "%llu", (unsigned long long)from);
-    snprintf(cb, sizeof cb, "%lld", count);
-    av[0] = "__scan";
-    ls[0] = 6;
-    av[1] = fb;
-    ls[1] = strlen(fb);
-    av[2] = cb;
-    ls[2] = strlen(cb);
-    Orbit__KvValue *rep;
-    orb_err_t e;
-    if (act_kv_call(x->rt, (uint32_t)shard, x->rs->db, ac, av, ls, x->mcx, &rep, &e) != 0)
-        return r_internal(x, &e);
-    if (rep->kind != ORBIT__KV_VALUE__KIND__ARRAY || rep->n_elems != 2)
-        return wire_resp_put_value(x->out, rep, x->rs->proto);
-    int64_t next = rep->elems[0]->num;
-    unsigned long long ncur;
-    if (next >= 0) ncur = (shard << 33) + (unsigned long long)next + 1;
-    else if (shard + 1 < ACT_KV_SHARDS) ncur = ((shard + 1) << 33) + 1;
-    else ncur = 0;
+    /* visit shards from the cursor's until `count` keys were looked at or all are done */
+    Orbit__KvValue **keys = NULL;
+    size_t nkeys = 0, capkeys = 0;
+    unsigned long long ncur = 0;
+    long long left = count;
+    while (shard < ACT_KV_SHARDS) {
+        char fb[24], cb[24];
+        snprintf(fb, sizeof fb, "%llu", (unsigned long long)from);
+        snprintf(cb, sizeof cb, "%lld", left);
+        av[0] = "__scan";
+        ls[0] = 6;
+        av[1] = fb;
+        ls[1] = strlen(fb);
+        av[2] = cb;
+        ls[2] = strlen(cb);
+        Orbit__KvValue *rep;
+        orb_err_t e;
+        if (act_kv_call(x->rt, (uint32_t)shard, x->rs->db, ac, av, ls, x->mcx, &rep, &e) != 0)
+            return r_internal(x, &e);
+        if (rep->kind != ORBIT__KV_VALUE__KIND__ARRAY || rep->n_elems != 2)
+            return wire_resp_put_value(x->out, rep, x->rs->proto);
+        Orbit__KvValue *page = rep->elems[1];
+        if (nkeys + page->n_elems > capkeys) {
+            size_t cap = (nkeys + page->n_elems) * 2;
+            Orbit__KvValue **k = orb_alloc(x->mcx, cap * sizeof *k);
+            if (nkeys) memcpy(k, keys, nkeys * sizeof *k);
+            keys = k;
+            capkeys = cap;
+        }
+        for (size_t i = 0; i < page->n_elems; i++) keys[nkeys++] = page->elems[i];
+        left -= (long long)page->n_elems;
+        int64_t next = rep->elems[0]->num;
+        if (next >= 0) {
+            ncur = (shard << 33) + (unsigned long long)next + 1;
+            break;
+        }
+        shard++;
+        from = 0;
+        if (shard < ACT_KV_SHARDS) ncur = (shard << 33) + 1;
+        else ncur = 0;
+        if (left <= 0) break;
+    }
     char nb[24];
     snprintf(nb, sizeof nb, "%llu", ncur);
     wire_resp_put_array(x->out, 2);
     wire_resp_put_bulk(x->out, nb, strlen(nb));
-    wire_resp_put_value(x->out, rep->elems[1], x->rs->proto);
+    wire_resp_put_array(x->out, nkeys);
+    for (size_t i = 0; i < nkeys; i++) wire_resp_put_value(x->out, keys[i], x->rs->proto);
 }
 
 static void h_randomkey(rctx_t *x) {
