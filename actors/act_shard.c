@@ -761,6 +761,13 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
     int rc;
     uint64_t bulk_holder = 0;
 
+    if (type == ACT_KV_SHARD) {
+        orb_buf_free(&ex.key);
+        orb_buf_free(&ex.key2);
+        orb_buf_free(&ex.val);
+        orb_mcx_reset(ex.mcx);
+        return act__kv_execute(w, req, a ? a->shard : req->shard, out, outlen);
+    }
     if (type != ACT_TABLE_SHARD && type != ACT_CATALOG) {
         rc = orb_err_set(&err, INTERNAL_ERROR, "unknown actor type %d", (int)type);
     } else if (req->txn_id != 0) {

@@ -44,7 +44,29 @@ void act_runtime_stats(act_runtime_t *rt, act_stats_t *out);
 typedef enum act_type {
     ACT_TABLE_SHARD = 1, /* key (table_id, shard_no): rows and index entries of one shard */
     ACT_CATALOG = 2,     /* key (0, 0): catalog records */
+    ACT_KV_SHARD = 3,    /* key (0, shard_no): the Redis keys that hash to shard_no */
 } act_type_t;
+
+/* ---- kv-shard actors (act_kv.c, README "kv-shard") ------------------------------------- */
+/* Redis keys are spread over a fixed number of kv-shard actors. The number is part of the
+ * on-disk layout (a key's records carry its shard), so it never changes. */
+#define ACT_KV_SHARDS 16u
+#define ACT_KV_DATABASES 16u
+/* The kv-shard owning a Redis key. */
+uint32_t act_kv_shard_of(const char *key, size_t len);
+/* Runs one command (argv[0] lower case, every key in it owned by shard) on kv-shard `shard`
+ * of database db and waits for the reply: *reply is allocated in mcx (deep copy). Blocks the
+ * calling thread: never call from an actor or I/O loop. Fails only when the runtime is
+ * stopping (57P01) or on a storage error. */
+int act_kv_call(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
+                const char *const *argv, const size_t *lens, orb_mcx_t *mcx,
+                Orbit__KvValue **reply, orb_err_t *err);
+/* Posts the same to several shards at once (scatter) and waits for all (gather): replies[i]
+ * answers shard shards[i], with the arguments argvs[i]/lens[i]/argcs[i]. */
+int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t db,
+                     const int *argcs, const char *const *const *argvs,
+                     const size_t *const *lens, orb_mcx_t *mcx, Orbit__KvValue **replies,
+                     orb_err_t *err);
 
 /* ---- calls ----------------------------------------------------------------------------- */
 /* A pending request. Created by act_call_post from any non-loop thread (a session's

@@ -271,6 +271,9 @@ size_t act_deadlock_find_cycle(act_wait_edge_t *edges, size_t n, uint64_t start,
  * when a row lock was busy (no effect, nothing replied: park and retry; *holder = the
  * transaction holding it when known, else 0), else 0 with *out a malloc'd packed
  * Orbit__ShardReply (which may carry an error). */
+/* act_kv.c: runs a kv-shard request on the worker; always replies (errors inside). */
+int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,
+                    uint8_t **out, size_t *outlen);
 int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder);
 /* Datum <-> storage value. to_val borrows from d; from_val allocates in mcx. */

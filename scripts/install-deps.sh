@@ -14,6 +14,8 @@ PACKAGES=(
   libfaiss-dev libopenblas-dev               # vector indexes
   libcmocka-dev                              # unit tests
   postgresql postgresql-client python3 python3-psycopg2  # reference server and clients in tests
+  redis-tools python3-redis                  # RESP clients in tests (redis-cli, redis-py)
+  redis-server                               # reference Redis: test_resp compares replies; benchmark
 )
 
 missing=()

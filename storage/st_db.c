@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const cf_names[ST_CF__COUNT + 1] = {"default", "catalog", "rows", "index"};
+static const char *const cf_names[ST_CF__COUNT + 1] = {"default", "catalog", "rows", "index", "kv"};
 
 /* Keys per write batch in st_db_delete_range: bounds memory and lock count per write. */
 #define DELETE_RANGE_BATCH 4096

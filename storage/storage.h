@@ -63,6 +63,7 @@ typedef enum st_cf {
     ST_CF_CATALOG = 0, /* catalog records: tables, sequences, settings */
     ST_CF_ROWS,        /* table rows (index_id 0) */
     ST_CF_INDEX,       /* secondary index entries (index_id > 0) */
+    ST_CF_KV,          /* Redis data of the kv-shard actors (actors/README.md "kv-shard") */
     ST_CF__COUNT
 } st_cf_t;
 

@@ -25,6 +25,7 @@ static void usage(FILE *f) {
                "  --data-dir DIR         data directory (default ./orbit-data)\n"
                "  --listen ADDR          address to listen on (default 127.0.0.1)\n"
                "  --port N               TCP port (default 5433)\n"
+               "  --resp-port N          Redis protocol (RESP) port (default 6380; 0 disables)\n"
                "  --threads N            I/O loops and actor workers (default: number of cores)\n"
                "  --log-level LEVEL      debug|info|notice|warn|error (default info)\n"
                "  --shards N             default shards per table (default 4)\n"
@@ -65,6 +66,7 @@ int main(int argc, char **argv) {
     omp_passive(argv);
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
+    int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
     orb_log_level_t level = ORB_LOG_INFO;
@@ -73,6 +75,7 @@ int main(int argc, char **argv) {
         OPT_DATA = 256,
         OPT_LISTEN,
         OPT_PORT,
+        OPT_RESP_PORT,
         OPT_THREADS,
         OPT_LOG,
         OPT_SHARDS,
@@ -86,6 +89,7 @@ int main(int argc, char **argv) {
         {"data-dir", required_argument, NULL, OPT_DATA},
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"port", required_argument, NULL, OPT_PORT},
+        {"resp-port", required_argument, NULL, OPT_RESP_PORT},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"log-level", required_argument, NULL, OPT_LOG},
         {"shards", required_argument, NULL, OPT_SHARDS},
@@ -108,6 +112,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_PORT:
             bad |= !parse_int(optarg, 0, 65535, &port);
+            break;
+        case OPT_RESP_PORT:
+            bad |= !parse_int(optarg, 0, 65535, &resp_port);
             break;
         case OPT_THREADS:
             bad |= !parse_int(optarg, 1, 1024, &threads);
@@ -179,7 +186,11 @@ int main(int argc, char **argv) {
         act_runtime_stop(rt);
         return 1;
     }
-    wire_config_t wcfg = {.listen_addr = listen_addr, .port = port, .nthreads = threads};
+    wire_config_t wcfg = {.listen_addr = listen_addr,
+                          .port = port,
+                          .nthreads = threads,
+                          .resp_port = resp_port,
+                          .rt = rt};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",
@@ -198,8 +209,8 @@ int main(int argc, char **argv) {
     sigs[1].data = sigs;
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
-    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d data_dir=%s threads=%d", listen_addr,
-            wire_server_port(server), data_dir, threads);
+    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d",
+            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads);
     uv_run(main_loop, UV_RUN_DEFAULT);
 
     wire_server_stop(server);

@@ -17,9 +17,12 @@ typedef struct wire_config {
     int port;                /* default 5433 */
     int nthreads;            /* I/O loops, >= 1 */
     size_t max_message;      /* largest accepted frontend message; 0 = 256 MiB (cap 1 GiB) */
+    int resp_port;           /* RESP listener port; 0 disables it, -1 picks a free one */
+    act_runtime_t *rt;       /* kv-shard actors for RESP (required when resp_port != 0) */
 } wire_config_t;
 
 #define WIRE_DEFAULT_PORT 5433
+#define WIRE_DEFAULT_RESP_PORT 6380
 #define WIRE_DEFAULT_MAX_MESSAGE ((size_t)256 << 20)
 #define WIRE_HARD_MAX_MESSAGE ((size_t)1 << 30)
 
@@ -30,6 +33,8 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
                       orb_err_t *err);
 /* The port actually bound (useful with port 0). */
 int wire_server_port(const wire_server_t *s);
+/* The RESP port bound, 0 when RESP is disabled. */
+int wire_server_resp_port(const wire_server_t *s);
 /* Stops accepting, closes every connection (open transactions roll back when each
  * executor thread destroys its session), waits for the executor threads, joins the I/O
  * threads and frees s. Call from the thread that started the server. */

@@ -111,6 +111,27 @@ void wire_msg_put_copy_data(orb_buf_t *b, const char *data, size_t len);
 void wire_msg_put_negotiate(orb_buf_t *b, uint32_t newest_minor, int nunknown,
                             const char *const *unknown);
 
+/* ---- RESP (wire_resp_parse.c, wire_resp_out.c) --------------------------------------- */
+#define WIRE_RESP_MAX_BULK ((long long)512 << 20) /* Redis's proto-max-bulk-len */
+#define WIRE_RESP_MAX_MULTIBULK 2147483647LL     /* Redis 7: INT_MAX arguments */
+#define WIRE_RESP_MAX_INLINE ((size_t)64 << 10)  /* PROTO_INLINE_MAX_SIZE */
+#define WIRE_RESP_MAX_QUERYBUF ((size_t)1 << 30) /* client-query-buffer-limit */
+/* Parses one command from buf. Returns 0 with *consumed set and the arguments appended to out
+ * as (u32 BE length, bytes) pairs, *argc of them (0: an empty command, nothing to run);
+ * ORB_AGAIN when buf holds no complete command (out unchanged); -1 with errmsg set to Redis's
+ * "Protocol error: ..." text (out unchanged): the connection must reply it and close. */
+int wire_resp_parse(const char *buf, size_t len, orb_buf_t *out, int *argc, size_t *consumed,
+                    char *errmsg, size_t errcap);
+void wire_resp_put_status(orb_buf_t *b, const char *s);
+void wire_resp_put_error(orb_buf_t *b, const char *s, size_t n); /* s includes the prefix */
+void wire_resp_put_int(orb_buf_t *b, int64_t v);
+void wire_resp_put_bulk(orb_buf_t *b, const char *p, size_t n);
+void wire_resp_put_null(orb_buf_t *b, int proto);
+void wire_resp_put_array(orb_buf_t *b, size_t n);
+void wire_resp_put_map(orb_buf_t *b, size_t npairs, int proto);
+void wire_resp_put_double(orb_buf_t *b, double d, int proto);
+void wire_resp_put_value(orb_buf_t *b, const Orbit__KvValue *v, int proto);
+
 /* ---- connections, loops, server (wire_server.c, wire_pg_conn.c) ------------------------ */
 typedef struct wire_loop wire_loop_t;
 typedef struct wire_conn wire_conn_t;
@@ -173,6 +194,10 @@ struct wire_conn {
     wire_item_t *copy_item; /* copy-in: the CopyData whose bytes sql reads now */
     bool stop_after;        /* the connection went away inside COPY */
     bool copy_desync;       /* another message inside copy-in: FATAL after the error */
+
+    /* RESP connections (wire_resp_conn.c): set at accept, never changes. */
+    bool resp;
+    struct wire_resp_session *rs; /* executor-thread only */
 };
 
 /* Thresholds (README "backpressure"). */
@@ -201,6 +226,26 @@ void wire__executor_done(wire_conn_t *c);
 
 /* wire_pg_conn.c */
 void wire__conn_on_input(wire_conn_t *c); /* loop thread: decode c->in and dispatch */
+wire_item_t *wire__item_new(wire_item_kind_t kind, char type, uint32_t code, const char *body,
+                            size_t len);
+void wire__enqueue(wire_conn_t *c, wire_item_t *it); /* loop thread */
+void wire__conn_flush(wire_conn_t *c);               /* executor thread */
+act_runtime_t *wire__server_runtime(const wire_server_t *s);
+
+/* wire_resp_conn.c */
+void wire__resp_on_input(wire_conn_t *c);    /* loop thread */
+void *wire__resp_executor_main(void *arg);   /* executor thread body of a RESP connection */
+/* wire_resp_cmd.c: runs one command (executor thread); returns true when the connection
+ * must close after the reply (QUIT). */
+struct wire_resp_session;
+bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size_t *lens,
+                         orb_mcx_t *mcx, orb_buf_t *out);
+typedef struct wire_resp_session {
+    int proto;      /* 2 or 3 (HELLO) */
+    uint32_t db;    /* SELECT */
+    uint64_t id;    /* CLIENT ID */
+    char *name;     /* CLIENT SETNAME, malloc'd or NULL */
+} wire_resp_session_t;
 void *wire__executor_main(void *arg);     /* executor thread body */
 void wire__item_free(wire_item_t *it);
 

@@ -22,7 +22,7 @@ void wire__item_free(wire_item_t *it) {
     free(it);
 }
 
-static wire_item_t *item_new(wire_item_kind_t kind, char type, uint32_t code, const char *body,
+wire_item_t *wire__item_new(wire_item_kind_t kind, char type, uint32_t code, const char *body,
                              size_t len) {
     wire_item_t *it = malloc(sizeof *it + len + 1);
     if (!it)
@@ -38,7 +38,7 @@ static wire_item_t *item_new(wire_item_kind_t kind, char type, uint32_t code, co
     return it;
 }
 
-static void enqueue(wire_conn_t *c, wire_item_t *it) {
+void wire__enqueue(wire_conn_t *c, wire_item_t *it) {
     bool pause;
     pthread_mutex_lock(&c->mu);
     if (c->tail)
@@ -61,12 +61,12 @@ static void protocol_fail(wire_conn_t *c, orb_err_t *err) {
     c->no_more_input = true;
     wire__conn_read_pause(c);
     if (c->has_executor) {
-        wire_item_t *it = item_new(WIRE_ITEM_FATAL, 0, 0, NULL, 0);
+        wire_item_t *it = wire__item_new(WIRE_ITEM_FATAL, 0, 0, NULL, 0);
         it->err = malloc(sizeof *err);
         if (!it->err)
             orb_panic("out of memory");
         *it->err = *err;
-        enqueue(c, it);
+        wire__enqueue(c, it);
         return;
     }
     orb_buf_t b;
@@ -108,7 +108,7 @@ static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
         protocol_fail(c, &err);
         return;
     }
-    enqueue(c, item_new(WIRE_ITEM_STARTUP, 0, f->code, f->body, f->len));
+    wire__enqueue(c, wire__item_new(WIRE_ITEM_STARTUP, 0, f->code, f->body, f->len));
     wire__server_register(c);
     if (wire__executor_start(c) != 0) {
         orb_err_set(&err, CONNECTION_EXCEPTION, "could not start a backend thread");
@@ -117,6 +117,10 @@ static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
 }
 
 void wire__conn_on_input(wire_conn_t *c) {
+    if (c->resp) {
+        wire__resp_on_input(c);
+        return;
+    }
     size_t off = 0;
     while (!c->no_more_input && !c->closing) {
         wire_frame_t f;
@@ -137,7 +141,7 @@ void wire__conn_on_input(wire_conn_t *c) {
             c->no_more_input = true;
             wire__conn_read_pause(c);
         }
-        enqueue(c, item_new(WIRE_ITEM_MESSAGE, f.type, 0, f.body, f.len));
+        wire__enqueue(c, wire__item_new(WIRE_ITEM_MESSAGE, f.type, 0, f.body, f.len));
     }
     if (c->no_more_input) {
         orb_buf_reset(&c->in);
@@ -154,7 +158,7 @@ void wire__conn_on_input(wire_conn_t *c) {
 /* Hands c->out to the loop. Blocks while the loop already holds more than WIRE_OUT_HIGH
  * unwritten bytes (the client reads slower than we produce); gives up when the loop has
  * closed the socket. */
-static void conn_flush(wire_conn_t *c) {
+void wire__conn_flush(wire_conn_t *c) {
     if (c->out.len == 0)
         return;
     pthread_mutex_lock(&c->mu);
@@ -180,7 +184,7 @@ static void conn_flush(wire_conn_t *c) {
 
 static void maybe_flush(wire_conn_t *c) {
     if (c->out.len >= WIRE_FLUSH_AT)
-        conn_flush(c);
+        wire__conn_flush(c);
 }
 
 /* Takes the next queued message, waiting for one; NULL once the loop has closed the socket.
@@ -249,7 +253,7 @@ static void sink_copy_begin(void *arg, bool in, int format, int ncols) {
     wire_conn_t *c = arg;
     wire_msg_put_copy_response(&c->out, in ? 'G' : 'H', format, ncols);
     if (in)
-        conn_flush(c);
+        wire__conn_flush(c);
 }
 static void sink_copy_data(void *arg, const char *data, size_t len) {
     wire_conn_t *c = arg;
@@ -334,7 +338,7 @@ static void sink_init(wire_conn_t *c, sql_sink_t *k) {
 static bool fatal(wire_conn_t *c, orb_err_t *err) {
     err->severity = ORB_SEV_FATAL;
     wire_msg_put_error(&c->out, 'E', err);
-    conn_flush(c);
+    wire__conn_flush(c);
     return true;
 }
 
@@ -392,7 +396,7 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         wire_msg_put_parameter_status(&c->out, names[i], values[i]);
     wire_msg_put_backend_key(&c->out, c->pid, c->secret);
     wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
-    conn_flush(c);
+    wire__conn_flush(c);
     ORB_UNUSED(sink);
     orb_log(ORB_LOG_DEBUG, "wire", "session started pid=%d user=%s database=%s", c->pid, st.user,
             db);
@@ -413,7 +417,7 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         sql_session_simple_query(c->session, text, sink);
         if (!c->copy_desync) /* a FATAL follows instead (executor_main) */
             wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
-        conn_flush(c);
+        wire__conn_flush(c);
         return false;
     }
     case 'P': {
@@ -475,10 +479,10 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         c->skip_to_sync = false;
         sql_session_sync(c->session, sink);
         wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
-        conn_flush(c);
+        wire__conn_flush(c);
         return false;
     case 'H':
-        conn_flush(c);
+        wire__conn_flush(c);
         return false;
     case 'X':
         return true;
@@ -490,7 +494,7 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         orb_err_set(&err, FEATURE_NOT_SUPPORTED, "function call messages are not supported");
         wire_msg_put_error(&c->out, 'E', &err);
         wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
-        conn_flush(c);
+        wire__conn_flush(c);
         return false;
     default:
         orb_err_set(&err, PROTOCOL_VIOLATION, "invalid frontend message type %d",
@@ -541,7 +545,7 @@ void *wire__executor_main(void *arg) {
         if (stop || c->stop_after)
             break;
     }
-    conn_flush(c);
+    wire__conn_flush(c);
     if (c->session) {
         sql_session_destroy(c->session); /* rolls back an open transaction */
         c->session = NULL;

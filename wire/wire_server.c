@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 struct wire_loop {
@@ -27,7 +28,7 @@ struct wire_loop {
     /* Guarded by mu. */
     pthread_mutex_t mu;
     wire_conn_t *ready_head; /* connections the loop must look at (each holds a ref) */
-    int *fds;                /* accepted sockets waiting to become connections */
+    int *fds; /* accepted sockets waiting to become connections: fd * 2 + (1 for RESP) */
     int nfds, capfds;
     int phase; /* 0 running, 1 close connections, 2 exit */
     /* Loop-thread only. */
@@ -35,6 +36,8 @@ struct wire_loop {
     wire_conn_t *conns;
     uv_poll_t poll; /* loop 0: the listening socket */
     bool polling;
+    uv_poll_t rpoll; /* loop 0: the RESP listening socket */
+    bool rpolling;
 };
 
 struct wire_server {
@@ -52,11 +55,19 @@ struct wire_server {
     wire_conn_t *registry; /* started connections, for CancelRequest */
     int nexec;             /* live executor threads */
     int acks;              /* loops that finished shutdown phase 1 */
+    /* RESP */
+    int resp_fd; /* -1: disabled */
+    int resp_port;
+    pthread_t sweeper;
+    bool sweeping;     /* the sweeper thread runs */
+    bool sweeper_stop; /* guarded by mu; signalled on cond */
 };
 
 size_t wire__server_max_message(const wire_server_t *s) { return s->cfg.max_message; }
 sql_engine_t *wire__server_engine(const wire_server_t *s) { return s->engine; }
 int wire_server_port(const wire_server_t *s) { return s->port; }
+int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
+act_runtime_t *wire__server_runtime(const wire_server_t *s) { return s->cfg.rt; }
 
 /* ---- refcount ------------------------------------------------------------------------- */
 static void conn_free(wire_conn_t *c) {
@@ -324,7 +335,8 @@ int wire__executor_start(wire_conn_t *c) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&c->thread, &attr, wire__executor_main, c);
+    int rc = pthread_create(&c->thread, &attr, c->resp ? wire__resp_executor_main
+                                                       : wire__executor_main, c);
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         orb_log(ORB_LOG_ERROR, "wire", "could not create executor thread pid=%d errno=%d", c->pid,
@@ -354,13 +366,14 @@ void wire__executor_done(wire_conn_t *c) {
 }
 
 /* ---- accepting ------------------------------------------------------------------------ */
-static void conn_open(wire_loop_t *l, int fd) {
+static void conn_open(wire_loop_t *l, int fd, bool resp) {
     wire_server_t *s = l->server;
     wire_conn_t *c = calloc(1, sizeof *c);
     if (!c)
         orb_panic("out of memory");
     c->server = s;
     c->loop = l;
+    c->resp = resp;
     atomic_init(&c->refs, 1);
     atomic_init(&c->cancel_requested, false);
     pthread_mutex_init(&c->mu, NULL);
@@ -391,14 +404,10 @@ static void conn_open(wire_loop_t *l, int fd) {
     read_start(c);
 }
 
-static void on_listen_readable(uv_poll_t *p, int status, int events) {
-    wire_loop_t *l0 = p->data;
+static void accept_some(wire_loop_t *l0, int listen_fd, bool resp) {
     wire_server_t *s = l0->server;
-    ORB_UNUSED(events);
-    if (status < 0)
-        return;
     for (int n = 0; n < 64; n++) {
-        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
                 orb_log(ORB_LOG_WARN, "wire", "accept failed errno=%d (%s)", errno,
@@ -415,10 +424,24 @@ static void on_listen_readable(uv_poll_t *p, int status, int events) {
             l->fds = fds;
             l->capfds = cap;
         }
-        l->fds[l->nfds++] = fd;
+        l->fds[l->nfds++] = fd * 2 + (resp ? 1 : 0);
         pthread_mutex_unlock(&l->mu);
         uv_async_send(&l->async);
     }
+}
+
+static void on_listen_readable(uv_poll_t *p, int status, int events) {
+    wire_loop_t *l0 = p->data;
+    ORB_UNUSED(events);
+    if (status >= 0)
+        accept_some(l0, l0->server->listen_fd, false);
+}
+
+static void on_resp_readable(uv_poll_t *p, int status, int events) {
+    wire_loop_t *l0 = p->data;
+    ORB_UNUSED(events);
+    if (status >= 0)
+        accept_some(l0, l0->server->resp_fd, true);
 }
 
 /* ---- loop thread ---------------------------------------------------------------------- */
@@ -438,9 +461,9 @@ static void on_async(uv_async_t *a) {
             break;
         for (int i = 0; i < n; i++) {
             if (phase > 0)
-                close(fds[i]);
+                close(fds[i] / 2);
             else
-                conn_open(l, fds[i]);
+                conn_open(l, fds[i] / 2, fds[i] % 2 == 1);
         }
     }
     pthread_mutex_lock(&l->mu);
@@ -462,6 +485,11 @@ static void on_async(uv_async_t *a) {
             uv_close((uv_handle_t *)&l->poll, NULL);
             l->polling = false;
         }
+        if (l->rpolling) {
+            uv_poll_stop(&l->rpoll);
+            uv_close((uv_handle_t *)&l->rpoll, NULL);
+            l->rpolling = false;
+        }
         for (wire_conn_t *c = l->conns; c; c = c->lnext)
             wire__conn_close(c);
         pthread_mutex_lock(&s->mu);
@@ -481,15 +509,61 @@ static void *loop_main(void *arg) {
     return NULL;
 }
 
+/* ---- the expiry sweeper (RESP) ---------------------------------------------------------- */
+/* Every 100 ms asks every kv-shard to remove keys whose expiry passed (each shard removes at
+ * most 1000 per round; lazy expiry on access hides the rest meanwhile). Blocking calls: its
+ * own thread, never a loop. */
+static void *sweeper_main(void *arg) {
+    wire_server_t *s = arg;
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "resp sweeper");
+    uint32_t shards[ACT_KV_SHARDS];
+    int argcs[ACT_KV_SHARDS];
+    const char *av[1] = {"__sweep"};
+    size_t ls[1] = {7};
+    const char *const *avs[ACT_KV_SHARDS];
+    const size_t *lss[ACT_KV_SHARDS];
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
+        shards[i] = i;
+        argcs[i] = 1;
+        avs[i] = av;
+        lss[i] = ls;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (!s->sweeper_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->cond, &s->mu, &ts);
+        if (s->sweeper_stop)
+            break;
+        pthread_mutex_unlock(&s->mu);
+        Orbit__KvValue *rep[ACT_KV_SHARDS];
+        orb_err_t err;
+        if (act_kv_call_many(s->cfg.rt, ACT_KV_SHARDS, shards, 0, argcs, avs, lss, mcx, rep,
+                             &err) != 0)
+            orb_log(ORB_LOG_DEBUG, "wire", "expiry sweep failed reason=%s", err.message);
+        orb_mcx_reset(mcx);
+        pthread_mutex_lock(&s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    orb_mcx_destroy(mcx);
+    return NULL;
+}
+
 /* ---- start / stop --------------------------------------------------------------------- */
-static int listen_socket(const wire_config_t *cfg, int *port_out, orb_err_t *err) {
+static int listen_socket(const wire_config_t *cfg, int port, const char *flag, int *port_out,
+                         orb_err_t *err) {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     const char *addr = cfg->listen_addr ? cfg->listen_addr : "127.0.0.1";
     socklen_t slen;
-    if (uv_ip4_addr(addr, cfg->port, (struct sockaddr_in *)&ss) == 0) {
+    if (uv_ip4_addr(addr, port, (struct sockaddr_in *)&ss) == 0) {
         slen = sizeof(struct sockaddr_in);
-    } else if (uv_ip6_addr(addr, cfg->port, (struct sockaddr_in6 *)&ss) == 0) {
+    } else if (uv_ip6_addr(addr, port, (struct sockaddr_in6 *)&ss) == 0) {
         slen = sizeof(struct sockaddr_in6);
     } else {
         orb_err_set(err, CONNECTION_EXCEPTION, "invalid listen address \"%s\"", addr);
@@ -506,18 +580,18 @@ static int listen_socket(const wire_config_t *cfg, int *port_out, orb_err_t *err
     if (bind(fd, (struct sockaddr *)&ss, slen) != 0 || listen(fd, 1024) != 0) {
         int e = errno;
         close(fd);
-        orb_err_set(err, CONNECTION_EXCEPTION, "could not listen on %s:%d: %s", addr, cfg->port,
+        orb_err_set(err, CONNECTION_EXCEPTION, "could not listen on %s:%d: %s", addr, port,
                     strerror(e));
         if (e == EADDRINUSE)
             orb_err_hint(err,
                          "Another server may be running on port %d; stop it or pass "
-                         "--port.",
-                         cfg->port);
+                         "%s.",
+                         port, flag);
         return -1;
     }
     struct sockaddr_storage bound;
     socklen_t blen = sizeof bound;
-    *port_out = cfg->port;
+    *port_out = port;
     if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
         *port_out = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
                                                       : ((struct sockaddr_in *)&bound)->sin_port);
@@ -526,10 +600,22 @@ static int listen_socket(const wire_config_t *cfg, int *port_out, orb_err_t *err
 
 int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_server_t **out,
                       orb_err_t *err) {
-    int port = 0;
-    int fd = listen_socket(cfg, &port, err);
+    int port = 0, resp_port = 0, resp_fd = -1;
+    int fd = listen_socket(cfg, cfg->port, "--port", &port, err);
     if (fd < 0)
         return -1;
+    if (cfg->resp_port != 0) {
+        if (!cfg->rt) {
+            close(fd);
+            return orb_err_set(err, CONNECTION_EXCEPTION, "RESP needs the actor runtime");
+        }
+        resp_fd = listen_socket(cfg, cfg->resp_port < 0 ? 0 : cfg->resp_port, "--resp-port",
+                                &resp_port, err);
+        if (resp_fd < 0) {
+            close(fd);
+            return -1;
+        }
+    }
     wire_server_t *s = calloc(1, sizeof *s);
     if (!s)
         orb_panic("out of memory");
@@ -541,6 +627,8 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
     s->engine = engine;
     s->listen_fd = fd;
     s->port = port;
+    s->resp_fd = resp_fd;
+    s->resp_port = resp_port;
     s->nloops = cfg->nthreads > 0 ? cfg->nthreads : 1;
     atomic_init(&s->rr, 0);
     atomic_init(&s->next_pid, 10000 + (int)(getpid() % 10000) * 10);
@@ -569,6 +657,18 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
         orb_panic("could not poll the listening socket: %s", uv_strerror(rc));
     l0->poll.data = l0;
     l0->polling = true;
+    if (resp_fd >= 0) {
+        rc = uv_poll_init(&l0->loop, &l0->rpoll, resp_fd);
+        if (rc == 0)
+            rc = uv_poll_start(&l0->rpoll, UV_READABLE, on_resp_readable);
+        if (rc != 0)
+            orb_panic("could not poll the RESP listening socket: %s", uv_strerror(rc));
+        l0->rpoll.data = l0;
+        l0->rpolling = true;
+        if (pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0)
+            orb_panic("could not create the expiry sweeper thread");
+        s->sweeping = true;
+    }
     for (int i = 0; i < s->nloops; i++) {
         wire_loop_t *l = &s->loops[i];
         if (pthread_create(&l->thread, NULL, loop_main, l) != 0)
@@ -594,6 +694,13 @@ void wire_server_stop(wire_server_t *s) {
         return;
     /* Phase 1: stop accepting, close every connection; executors see `shut` and exit once
      * their current call returns (destroying their sessions). */
+    if (s->sweeping) {
+        pthread_mutex_lock(&s->mu);
+        s->sweeper_stop = true;
+        pthread_cond_broadcast(&s->cond);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->sweeper, NULL);
+    }
     set_phase(s, 1);
     pthread_mutex_lock(&s->mu);
     while (s->acks < s->nloops)
@@ -611,11 +718,13 @@ void wire_server_stop(wire_server_t *s) {
         if (rc != 0)
             orb_log(ORB_LOG_WARN, "wire", "loop %d closed with open handles", i);
         for (int k = 0; k < l->nfds; k++)
-            close(l->fds[k]);
+            close(l->fds[k] / 2);
         free(l->fds);
         pthread_mutex_destroy(&l->mu);
     }
     close(s->listen_fd);
+    if (s->resp_fd >= 0)
+        close(s->resp_fd);
     free(s->loops);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cond);

@@ -1,7 +1,7 @@
 """Shared helpers for Orbit's integration tests.
 
 - free_port(): a free TCP port on 127.0.0.1.
-- Orbitd: start orbitd on a free port with a temporary data directory, wait until it accepts
+- Orbitd: start orbitd on free ports (pgwire `port`, RESP `resp_port`) with a temporary data directory, wait until it accepts
   connections, stop it (SIGTERM then SIGKILL), kill -9 it, restart it on the same data directory.
 - RefPostgres: a throw-away PostgreSQL 15 cluster (Debian's postgresql-15) on a free port,
   run as the unprivileged `postgres` user when the tests run as root.
@@ -136,6 +136,7 @@ class Orbitd:
         self.data_dir = os.path.join(self.tmp, "data")
         self.log_path = os.path.join(self.tmp, "orbitd.log")
         self.port = None
+        self.resp_port = None
         self.proc = None
         self.starts = 0
 
@@ -143,11 +144,16 @@ class Orbitd:
 
     def command(self):
         return [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1",
-                "--port", str(self.port), "--threads", str(self.threads)] + self.extra_args
+                "--port", str(self.port), "--resp-port", str(self.resp_port),
+                "--threads", str(self.threads)] + self.extra_args
 
     def start(self):
         if self.port is None:
             self.port = free_port()
+        if self.resp_port is None:
+            self.resp_port = free_port()
+            while self.resp_port == self.port:
+                self.resp_port = free_port()
         self.starts += 1
         logf = open(self.log_path, "a")
         logf.write("==== start %d: %s\n" % (self.starts, " ".join(self.command())))
@@ -184,6 +190,8 @@ class Orbitd:
         # port was taken by someone else meanwhile, pick a new one.
         if not _port_bindable(self.port):
             self.port = free_port()
+        if not _port_bindable(self.resp_port):
+            self.resp_port = free_port()
         return self.start()
 
     def log_text(self):

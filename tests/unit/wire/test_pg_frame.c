@@ -524,6 +524,8 @@ static void test_row_description_layout(void **st) {
     orb_buf_free(&b);
 }
 
+int run_resp_parse_tests(void); /* test_resp_parse.c */
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_startup_message_is_decoded_and_switches_to_typed_phase),
@@ -550,5 +552,6 @@ int main(void) {
         cmocka_unit_test(test_data_row_encodes_null_and_values),
         cmocka_unit_test(test_row_description_layout),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    return failed + run_resp_parse_tests();
 }

@@ -1,0 +1,772 @@
+/* wire/wire_resp_cmd.c — the RESP command table (name, arity, flags, key positions,
+ * handler, group, doc: every command is declared here once) and its handlers. Connection
+ * commands (PING, HELLO, SELECT, CLIENT, COMMAND...) run here; key commands go to the
+ * kv-shard actors owning their keys (actors/act_kv.c), scattered and gathered when they
+ * name keys of several shards. Entry point: wire__resp_dispatch (executor thread).
+ * Arity, unknown-command and option errors are Redis 7's texts. See docs/redis.md. */
+#include "wire_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#define RESP_VERSION "7.0.15"
+
+typedef struct rctx {
+    wire_conn_t *c;
+    wire_resp_session_t *rs;
+    act_runtime_t *rt;
+    int argc;
+    const char **argv;
+    const size_t *lens;
+    orb_mcx_t *mcx;
+    orb_buf_t *out;
+    const struct resp_cmd *cmd;
+    bool close;
+} rctx_t;
+
+enum {
+    RC_WRITE = 1 << 0,
+    RC_READONLY = 1 << 1,
+    RC_FAST = 1 << 2,
+    RC_ADMIN = 1 << 3,
+    RC_STALE = 1 << 4,
+    RC_LOADING = 1 << 5,
+    RC_DENYOOM = 1 << 6,
+};
+
+typedef struct resp_cmd {
+    const char *name;
+    int arity; /* > 0 exactly, < 0 at least -arity arguments (the name counts) */
+    int flags;
+    int first_key, last_key, step;
+    void (*handler)(rctx_t *x);
+    const char *group;
+    const char *since;
+    const char *summary;
+} resp_cmd_t;
+
+/* ---- reply helpers ------------------------------------------------------------------------ */
+
+static void r_err(rctx_t *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void r_err(rctx_t *x, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof buf) n = sizeof buf - 1;
+    wire_resp_put_error(x->out, buf, (size_t)n);
+}
+static void r_ok(rctx_t *x) { wire_resp_put_status(x->out, "OK"); }
+static void r_syntax(rctx_t *x) { r_err(x, "ERR syntax error"); }
+static void r_internal(rctx_t *x, const orb_err_t *e) { r_err(x, "ERR %s", e->message); }
+
+static bool arg_is(rctx_t *x, int i, const char *s) {
+    size_t n = strlen(s);
+    return i < x->argc && x->lens[i] == n && strncasecmp(x->argv[i], s, n) == 0;
+}
+
+static bool arg_ll(rctx_t *x, int i, long long *out) {
+    char buf[32];
+    if (x->lens[i] == 0 || x->lens[i] >= sizeof buf) return false;
+    memcpy(buf, x->argv[i], x->lens[i]);
+    buf[x->lens[i]] = 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (errno || *end || isspace((unsigned char)buf[0])) return false;
+    *out = v;
+    return true;
+}
+
+static char *lower_name(rctx_t *x) {
+    char *s = orb_alloc(x->mcx, x->lens[0] + 1);
+    for (size_t i = 0; i < x->lens[0]; i++) s[i] = (char)tolower((unsigned char)x->argv[0][i]);
+    s[x->lens[0]] = 0;
+    return s;
+}
+
+/* ---- calling kv-shards ------------------------------------------------------------------------- */
+
+/* Sends x's command as it is (name lower-cased) to the shard owning argv[key]. */
+static void h_route(rctx_t *x) {
+    const char **av = orb_alloc(x->mcx, (size_t)x->argc * sizeof *av);
+    memcpy(av, x->argv, (size_t)x->argc * sizeof *av);
+    av[0] = lower_name(x);
+    Orbit__KvValue *v;
+    orb_err_t e;
+    uint32_t shard = act_kv_shard_of(x->argv[1], x->lens[1]);
+    if (act_kv_call(x->rt, shard, x->rs->db, x->argc, av, x->lens, x->mcx, &v, &e) != 0)
+        return r_internal(x, &e);
+    wire_resp_put_value(x->out, v, x->rs->proto);
+}
+
+/* One internal op on every shard: replies[i] for shard i. */
+static int all_shards(rctx_t *x, int argc, const char **av, const size_t *lens,
+                      Orbit__KvValue **replies) {
+    uint32_t shards[ACT_KV_SHARDS];
+    int argcs[ACT_KV_SHARDS];
+    const char *const *avs[ACT_KV_SHARDS];
+    const size_t *ls[ACT_KV_SHARDS];
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
+        shards[i] = i;
+        argcs[i] = argc;
+        avs[i] = av;
+        ls[i] = lens;
+    }
+    orb_err_t e;
+    if (act_kv_call_many(x->rt, ACT_KV_SHARDS, shards, x->rs->db, argcs, avs, ls, x->mcx, replies,
+                         &e) != 0) {
+        r_internal(x, &e);
+        return -1;
+    }
+    return 0;
+}
+
+/* A command over a list of keys (argv[first], every step-th, to the end): split by shard,
+ * sent at once, gathered. per-key replies land in order (MGET) or integers are summed. */
+typedef struct split {
+    int nshards;
+    uint32_t shard[ACT_KV_SHARDS];
+    int argc[ACT_KV_SHARDS];
+    const char **argv[ACT_KV_SHARDS];
+    size_t *lens[ACT_KV_SHARDS];
+    int *origin[ACT_KV_SHARDS]; /* argv index of each key sent */
+    Orbit__KvValue *reply[ACT_KV_SHARDS];
+} split_t;
+
+static int split_call(rctx_t *x, const char *name, int step, split_t *s) {
+    memset(s, 0, sizeof *s);
+    int slot[ACT_KV_SHARDS];
+    for (int i = 0; i < (int)ACT_KV_SHARDS; i++) slot[i] = -1;
+    int nkeys = (x->argc - 1) / step;
+    for (int i = 1; i + step - 1 < x->argc; i += step) {
+        uint32_t sh = act_kv_shard_of(x->argv[i], x->lens[i]);
+        if (slot[sh] < 0) {
+            int k = s->nshards++;
+            slot[sh] = k;
+            s->shard[k] = sh;
+            s->argv[k] = orb_alloc(x->mcx, (size_t)(1 + nkeys * step) * sizeof(char *));
+            s->lens[k] = orb_alloc(x->mcx, (size_t)(1 + nkeys * step) * sizeof(size_t));
+            s->origin[k] = orb_alloc(x->mcx, (size_t)(nkeys + 1) * sizeof(int));
+            s->argv[k][0] = name;
+            s->lens[k][0] = strlen(name);
+            s->argc[k] = 1;
+        }
+        int k = slot[sh];
+        s->origin[k][(s->argc[k] - 1) / step] = i;
+        for (int j = 0; j < step; j++) {
+            s->argv[k][s->argc[k]] = x->argv[i + j];
+            s->lens[k][s->argc[k]] = x->lens[i + j];
+            s->argc[k]++;
+        }
+    }
+    orb_err_t e;
+    if (act_kv_call_many(x->rt, s->nshards, s->shard, x->rs->db, s->argc,
+                         (const char *const *const *)s->argv, (const size_t *const *)s->lens,
+                         x->mcx, s->reply, &e) != 0) {
+        r_internal(x, &e);
+        return -1;
+    }
+    return 0;
+}
+
+/* DEL, UNLINK, EXISTS: the sum of the shards' counts. */
+static void h_count_keys(rctx_t *x) {
+    split_t s;
+    if (split_call(x, lower_name(x), 1, &s) != 0) return;
+    int64_t n = 0;
+    for (int k = 0; k < s.nshards; k++) {
+        if (s.reply[k]->kind == ORBIT__KV_VALUE__KIND__ERROR)
+            return wire_resp_put_value(x->out, s.reply[k], x->rs->proto);
+        n += s.reply[k]->num;
+    }
+    wire_resp_put_int(x->out, n);
+}
+
+static void h_mget(rctx_t *x) {
+    split_t s;
+    if (split_call(x, "mget", 1, &s) != 0) return;
+    Orbit__KvValue **by_arg = orb_alloc0(x->mcx, (size_t)x->argc * sizeof *by_arg);
+    for (int k = 0; k < s.nshards; k++)
+        for (size_t j = 0; j < s.reply[k]->n_elems && j + 1 < (size_t)s.argc[k]; j++)
+            by_arg[s.origin[k][j]] = s.reply[k]->elems[j];
+    wire_resp_put_array(x->out, (size_t)x->argc - 1);
+    for (int i = 1; i < x->argc; i++) {
+        if (by_arg[i]) wire_resp_put_value(x->out, by_arg[i], x->rs->proto);
+        else wire_resp_put_null(x->out, x->rs->proto);
+    }
+}
+
+static bool pairs_ok(rctx_t *x) {
+    if ((x->argc - 1) % 2 != 0) {
+        r_err(x, "ERR wrong number of arguments for '%s' command", x->cmd->name);
+        return false;
+    }
+    return true;
+}
+
+static void h_mset(rctx_t *x) {
+    if (!pairs_ok(x)) return;
+    split_t s;
+    if (split_call(x, "mset", 2, &s) != 0) return;
+    r_ok(x);
+}
+
+/* MSETNX: not atomic across shards (docs/redis.md): check every key, then set. */
+static void h_msetnx(rctx_t *x) {
+    if (!pairs_ok(x)) return;
+    split_t s;
+    const char **keys = orb_alloc(x->mcx, (size_t)x->argc * sizeof *keys);
+    size_t *klens = orb_alloc(x->mcx, (size_t)x->argc * sizeof *klens);
+    int nk = 1;
+    keys[0] = "exists";
+    klens[0] = 6;
+    for (int i = 1; i < x->argc; i += 2) {
+        keys[nk] = x->argv[i];
+        klens[nk++] = x->lens[i];
+    }
+    rctx_t y = *x;
+    y.argc = nk;
+    y.argv = keys;
+    y.lens = klens;
+    if (split_call(&y, "exists", 1, &s) != 0) return;
+    for (int k = 0; k < s.nshards; k++)
+        if (s.reply[k]->num > 0) return wire_resp_put_int(x->out, 0);
+    if (split_call(x, "mset", 2, &s) != 0) return;
+    wire_resp_put_int(x->out, 1);
+}
+
+static void h_keys(rctx_t *x) {
+    const char *av[2] = {"keys", x->argv[1]};
+    size_t ls[2] = {4, x->lens[1]};
+    Orbit__KvValue *rep[ACT_KV_SHARDS];
+    if (all_shards(x, 2, av, ls, rep) != 0) return;
+    size_t n = 0;
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) n += rep[i]->n_elems;
+    wire_resp_put_array(x->out, n);
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++)
+        for (size_t j = 0; j < rep[i]->n_elems; j++)
+            wire_resp_put_value(x->out, rep[i]->elems[j], x->rs->proto);
+}
+
+static void h_dbsize(rctx_t *x) {
+    const char *av[1] = {"__dbsize"};
+    size_t ls[1] = {8};
+    Orbit__KvValue *rep[ACT_KV_SHARDS];
+    if (all_shards(x, 1, av, ls, rep) != 0) return;
+    int64_t n = 0;
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) n += rep[i]->num;
+    wire_resp_put_int(x->out, n);
+}
+
+static void flush_generic(rctx_t *x, bool all) {
+    if (x->argc > 2 || (x->argc == 2 && !arg_is(x, 1, "async") && !arg_is(x, 1, "sync")))
+        return r_syntax(x);
+    const char *av[1] = {all ? "__flushall" : "__flushdb"};
+    size_t ls[1] = {strlen(av[0])};
+    Orbit__KvValue *rep[ACT_KV_SHARDS];
+    if (all_shards(x, 1, av, ls, rep) != 0) return;
+    r_ok(x);
+}
+static void h_flushdb(rctx_t *x) { flush_generic(x, false); }
+static void h_flushall(rctx_t *x) { flush_generic(x, true); }
+
+/* SCAN cursor: shard * 2^33 + hash position + 1 (0: start, and the end). */
+static bool parse_cursor(rctx_t *x, int i, unsigned long long *out) {
+    char buf[32];
+    if (x->lens[i] == 0 || x->lens[i] >= sizeof buf) return false;
+    memcpy(buf, x->argv[i], x->lens[i]);
+    buf[x->lens[i]] = 0;
+    if (!isdigit((unsigned char)buf[0])) return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    if (errno || *end) return false;
+    *out = v;
+    return true;
+}
+
+static void h_scan(rctx_t *x) {
+    unsigned long long cur;
+    if (!parse_cursor(x, 1, &cur)) return r_err(x, "ERR invalid cursor");
+    long long count = 10;
+    const char *av[8];
+    size_t ls[8];
+    int ac = 3;
+    for (int j = 2; j < x->argc; j += 2) {
+        if (j + 1 >= x->argc) return r_syntax(x);
+        if (arg_is(x, j, "count")) {
+            if (!arg_ll(x, j + 1, &count)) return r_err(x, "ERR value is not an integer or out of range");
+            if (count < 1) return r_syntax(x);
+        } else if ((arg_is(x, j, "match") || arg_is(x, j, "type")) && ac + 2 <= 8) {
+            av[ac] = arg_is(x, j, "match") ? "match" : "type";
+            ls[ac] = strlen(av[ac]);
+            av[ac + 1] = x->argv[j + 1];
+            ls[ac + 1] = x->lens[j + 1];
+            ac += 2;
+        } else {
+            return r_syntax(x);
+        }
+    }
+    uint64_t shard = cur >> 33, from = cur ? (cur & ((1ULL << 33) - 1)) - 1 : 0;
+    if (shard >= ACT_KV_SHARDS || from > 0xffffffffULL) { /* a cursor we never gave out */
+        wire_resp_put_array(x->out, 2);
+        wire_resp_put_bulk(x->out, "0", 1);
+        wire_resp_put_array(x->out, 0);
+        return;
+    }
+    /* visit shards from the cursor's until `count` keys were looked at or all are done */
+    Orbit__KvValue **keys = NULL;
+    size_t nkeys = 0, capkeys = 0;
+    unsigned long long ncur = 0;
+    long long left = count;
+    while (shard < ACT_KV_SHARDS) {
+        char fb[24], cb[24];
+        snprintf(fb, sizeof fb, "%llu", (unsigned long long)from);
+        snprintf(cb, sizeof cb, "%lld", left);
+        av[0] = "__scan";
+        ls[0] = 6;
+        av[1] = fb;
+        ls[1] = strlen(fb);
+        av[2] = cb;
+        ls[2] = strlen(cb);
+        Orbit__KvValue *rep;
+        orb_err_t e;
+        if (act_kv_call(x->rt, (uint32_t)shard, x->rs->db, ac, av, ls, x->mcx, &rep, &e) != 0)
+            return r_internal(x, &e);
+        if (rep->kind != ORBIT__KV_VALUE__KIND__ARRAY || rep->n_elems != 2)
+            return wire_resp_put_value(x->out, rep, x->rs->proto);
+        Orbit__KvValue *page = rep->elems[1];
+        if (nkeys + page->n_elems > capkeys) {
+            size_t cap = (nkeys + page->n_elems) * 2;
+            Orbit__KvValue **k = orb_alloc(x->mcx, cap * sizeof *k);
+            if (nkeys) memcpy(k, keys, nkeys * sizeof *k);
+            keys = k;
+            capkeys = cap;
+        }
+        for (size_t i = 0; i < page->n_elems; i++) keys[nkeys++] = page->elems[i];
+        left -= (long long)page->n_elems;
+        int64_t next = rep->elems[0]->num;
+        if (next >= 0) {
+            ncur = (shard << 33) + (unsigned long long)next + 1;
+            break;
+        }
+        shard++;
+        from = 0;
+        if (shard < ACT_KV_SHARDS) ncur = (shard << 33) + 1;
+        else ncur = 0;
+        if (left <= 0) break;
+    }
+    char nb[24];
+    snprintf(nb, sizeof nb, "%llu", ncur);
+    wire_resp_put_array(x->out, 2);
+    wire_resp_put_bulk(x->out, nb, strlen(nb));
+    wire_resp_put_array(x->out, nkeys);
+    for (size_t i = 0; i < nkeys; i++) wire_resp_put_value(x->out, keys[i], x->rs->proto);
+}
+
+static void h_randomkey(rctx_t *x) {
+    uint32_t r[2] = {0, 0};
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) r[0] = (uint32_t)rand(), r[1] = (uint32_t)rand();
+    char fb[16];
+    snprintf(fb, sizeof fb, "%u", r[1]);
+    const char *av[2] = {"__randomkey", fb};
+    size_t ls[2] = {11, strlen(fb)};
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
+        uint32_t sh = (r[0] + i) % ACT_KV_SHARDS;
+        Orbit__KvValue *rep;
+        orb_err_t e;
+        if (act_kv_call(x->rt, sh, x->rs->db, 2, av, ls, x->mcx, &rep, &e) != 0)
+            return r_internal(x, &e);
+        if (rep->kind != ORBIT__KV_VALUE__KIND__NIL)
+            return wire_resp_put_value(x->out, rep, x->rs->proto);
+    }
+    wire_resp_put_null(x->out, x->rs->proto);
+}
+
+/* RENAME / RENAMENX: one shard -> the actor does it atomically; across shards the value is
+ * dumped, restored under the new name, then the old key removed (not atomic: docs/redis.md). */
+static void rename_generic(rctx_t *x, bool nx) {
+    uint32_t s1 = act_kv_shard_of(x->argv[1], x->lens[1]);
+    uint32_t s2 = act_kv_shard_of(x->argv[2], x->lens[2]);
+    if (s1 == s2) return h_route(x);
+    Orbit__KvValue *d;
+    orb_err_t e;
+    const char *av[2] = {"__dump", x->argv[1]};
+    size_t ls[2] = {6, x->lens[1]};
+    if (act_kv_call(x->rt, s1, x->rs->db, 2, av, ls, x->mcx, &d, &e) != 0)
+        return r_internal(x, &e);
+    if (d->kind != ORBIT__KV_VALUE__KIND__ARRAY || d->n_elems < 3)
+        return r_err(x, "ERR no such key");
+    int n = 5 + (int)d->n_elems - 2;
+    const char **rv = orb_alloc(x->mcx, (size_t)n * sizeof *rv);
+    size_t *rl = orb_alloc(x->mcx, (size_t)n * sizeof *rl);
+    char tb[24], eb[24];
+    snprintf(tb, sizeof tb, "%lld", (long long)d->elems[0]->num);
+    snprintf(eb, sizeof eb, "%lld", (long long)d->elems[1]->num);
+    rv[0] = "__restore";
+    rv[1] = x->argv[2];
+    rv[2] = nx ? "1" : "0";
+    rv[3] = tb;
+    rv[4] = eb;
+    rl[0] = 9;
+    rl[1] = x->lens[2];
+    rl[2] = 1;
+    rl[3] = strlen(tb);
+    rl[4] = strlen(eb);
+    for (size_t i = 2; i < d->n_elems; i++) {
+        rv[5 + i - 2] = (const char *)d->elems[i]->str.data;
+        rl[5 + i - 2] = d->elems[i]->str.len;
+    }
+    Orbit__KvValue *r;
+    if (act_kv_call(x->rt, s2, x->rs->db, n, rv, rl, x->mcx, &r, &e) != 0)
+        return r_internal(x, &e);
+    if (r->kind == ORBIT__KV_VALUE__KIND__INT && r->num == 0) return wire_resp_put_int(x->out, 0);
+    const char *dv[2] = {"del", x->argv[1]};
+    size_t dl[2] = {3, x->lens[1]};
+    if (act_kv_call(x->rt, s1, x->rs->db, 2, dv, dl, x->mcx, &r, &e) != 0)
+        return r_internal(x, &e);
+    if (nx) wire_resp_put_int(x->out, 1);
+    else r_ok(x);
+}
+static void h_rename(rctx_t *x) { rename_generic(x, false); }
+static void h_renamenx(rctx_t *x) { rename_generic(x, true); }
+
+/* ---- connection and server commands ----------------------------------------------------- */
+
+static void h_ping(rctx_t *x) {
+    if (x->argc > 2) return r_err(x, "ERR wrong number of arguments for 'ping' command");
+    if (x->argc == 2) wire_resp_put_bulk(x->out, x->argv[1], x->lens[1]);
+    else wire_resp_put_status(x->out, "PONG");
+}
+
+static void h_echo(rctx_t *x) { wire_resp_put_bulk(x->out, x->argv[1], x->lens[1]); }
+
+static void h_quit(rctx_t *x) {
+    r_ok(x);
+    x->close = true;
+}
+
+static void h_select(rctx_t *x) {
+    long long db;
+    if (!arg_ll(x, 1, &db)) return r_err(x, "ERR value is not an integer or out of range");
+    if (db < 0 || db >= ACT_KV_DATABASES) return r_err(x, "ERR DB index is out of range");
+    x->rs->db = (uint32_t)db;
+    r_ok(x);
+}
+
+static void h_time(rctx_t *x) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%lld", (long long)ts.tv_sec);
+    snprintf(b, sizeof b, "%ld", ts.tv_nsec / 1000);
+    wire_resp_put_array(x->out, 2);
+    wire_resp_put_bulk(x->out, a, strlen(a));
+    wire_resp_put_bulk(x->out, b, strlen(b));
+}
+
+static bool valid_client_name(const char *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '!' || p[i] > '~') return false;
+    return true;
+}
+
+static void set_name(rctx_t *x, const char *p, size_t n) {
+    free(x->rs->name);
+    x->rs->name = NULL;
+    if (n == 0) return;
+    x->rs->name = malloc(n + 1);
+    if (!x->rs->name) orb_panic("out of memory");
+    memcpy(x->rs->name, p, n);
+    x->rs->name[n] = 0;
+}
+
+static void put_str(rctx_t *x, const char *s) { wire_resp_put_bulk(x->out, s, strlen(s)); }
+
+static void h_hello(rctx_t *x) {
+    long long ver = x->rs->proto;
+    int j = 1;
+    if (x->argc >= 2) {
+        if (!arg_ll(x, 1, &ver))
+            return r_err(x, "ERR Protocol version is not an integer or out of range");
+        if (ver < 2 || ver > 3) return r_err(x, "NOPROTO unsupported protocol version");
+        j = 2;
+    }
+    const char *name = NULL;
+    size_t name_len = 0;
+    for (; j < x->argc; j++) {
+        int more = x->argc - j - 1;
+        if (arg_is(x, j, "auth") && more >= 2) {
+            j += 2; /* no authentication yet: every user and password is accepted */
+        } else if (arg_is(x, j, "setname") && more >= 1) {
+            name = x->argv[j + 1];
+            name_len = x->lens[j + 1];
+            if (!valid_client_name(name, name_len))
+                return r_err(x, "ERR Client names cannot contain spaces, newlines or special "
+                                "characters.");
+            j++;
+        } else {
+            return r_err(x, "ERR Syntax error in HELLO option '%.*s'", (int)x->lens[j],
+                         x->argv[j]);
+        }
+    }
+    if (name) set_name(x, name, name_len);
+    x->rs->proto = (int)ver;
+    int p = x->rs->proto;
+    wire_resp_put_map(x->out, 7, p);
+    put_str(x, "server");
+    put_str(x, "redis");
+    put_str(x, "version");
+    put_str(x, RESP_VERSION);
+    put_str(x, "proto");
+    wire_resp_put_int(x->out, p);
+    put_str(x, "id");
+    wire_resp_put_int(x->out, (int64_t)x->rs->id);
+    put_str(x, "mode");
+    put_str(x, "standalone");
+    put_str(x, "role");
+    put_str(x, "master");
+    put_str(x, "modules");
+    wire_resp_put_array(x->out, 0);
+}
+
+static void h_client(rctx_t *x) {
+    if (arg_is(x, 1, "id")) {
+        if (x->argc != 2) return r_err(x, "ERR wrong number of arguments for 'client|id' command");
+        return wire_resp_put_int(x->out, (int64_t)x->rs->id);
+    }
+    if (arg_is(x, 1, "getname")) {
+        if (x->argc != 2)
+            return r_err(x, "ERR wrong number of arguments for 'client|getname' command");
+        if (x->rs->name) return put_str(x, x->rs->name);
+        return wire_resp_put_null(x->out, x->rs->proto);
+    }
+    if (arg_is(x, 1, "setname")) {
+        if (x->argc != 3)
+            return r_err(x, "ERR wrong number of arguments for 'client|setname' command");
+        if (!valid_client_name(x->argv[2], x->lens[2]))
+            return r_err(x, "ERR Client names cannot contain spaces, newlines or special "
+                            "characters.");
+        set_name(x, x->argv[2], x->lens[2]);
+        return r_ok(x);
+    }
+    r_err(x, "ERR unknown subcommand '%.128s'. Try CLIENT HELP.", x->argv[1]);
+}
+
+/* The table is below its handlers. */
+static const resp_cmd_t *cmd_find(const char *p, size_t n);
+static size_t cmd_count(void);
+static const resp_cmd_t *cmd_at(size_t i);
+
+static void put_flags(rctx_t *x, int f) {
+    static const struct {
+        int bit;
+        const char *name;
+    } names[] = {{RC_WRITE, "write"},     {RC_READONLY, "readonly"}, {RC_DENYOOM, "denyoom"},
+                 {RC_ADMIN, "admin"},     {RC_STALE, "stale"},       {RC_LOADING, "loading"},
+                 {RC_FAST, "fast"}};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) n += (f & names[i].bit) != 0;
+    if (x->rs->proto >= 3) orb_buf_printf(x->out, "~%zu\r\n", n);
+    else wire_resp_put_array(x->out, n);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (f & names[i].bit) wire_resp_put_status(x->out, names[i].name);
+}
+
+static void put_info(rctx_t *x, const resp_cmd_t *c) {
+    wire_resp_put_array(x->out, 10);
+    put_str(x, c->name);
+    wire_resp_put_int(x->out, c->arity);
+    put_flags(x, c->flags);
+    wire_resp_put_int(x->out, c->first_key);
+    wire_resp_put_int(x->out, c->last_key);
+    wire_resp_put_int(x->out, c->step);
+    wire_resp_put_array(x->out, 0); /* acl categories */
+    wire_resp_put_array(x->out, 0); /* tips */
+    wire_resp_put_array(x->out, 0); /* key specs */
+    wire_resp_put_array(x->out, 0); /* subcommands */
+}
+
+static void put_doc(rctx_t *x, const resp_cmd_t *c) {
+    put_str(x, c->name);
+    wire_resp_put_map(x->out, 3, x->rs->proto);
+    put_str(x, "summary");
+    put_str(x, c->summary);
+    put_str(x, "since");
+    put_str(x, c->since);
+    put_str(x, "group");
+    put_str(x, c->group);
+}
+
+static void h_command(rctx_t *x) {
+    if (x->argc == 1) {
+        wire_resp_put_array(x->out, cmd_count());
+        for (size_t i = 0; i < cmd_count(); i++) put_info(x, cmd_at(i));
+        return;
+    }
+    if (arg_is(x, 1, "count")) {
+        if (x->argc != 2)
+            return r_err(x, "ERR wrong number of arguments for 'command|count' command");
+        return wire_resp_put_int(x->out, (int64_t)cmd_count());
+    }
+    if (arg_is(x, 1, "info")) {
+        if (x->argc == 2) {
+            wire_resp_put_array(x->out, cmd_count());
+            for (size_t i = 0; i < cmd_count(); i++) put_info(x, cmd_at(i));
+            return;
+        }
+        wire_resp_put_array(x->out, (size_t)x->argc - 2);
+        for (int i = 2; i < x->argc; i++) {
+            const resp_cmd_t *c = cmd_find(x->argv[i], x->lens[i]);
+            if (c) put_info(x, c);
+            else wire_resp_put_null(x->out, x->rs->proto);
+        }
+        return;
+    }
+    if (arg_is(x, 1, "docs")) {
+        if (x->argc == 2) {
+            wire_resp_put_map(x->out, cmd_count(), x->rs->proto);
+            for (size_t i = 0; i < cmd_count(); i++) put_doc(x, cmd_at(i));
+            return;
+        }
+        size_t n = 0;
+        for (int i = 2; i < x->argc; i++) n += cmd_find(x->argv[i], x->lens[i]) != NULL;
+        wire_resp_put_map(x->out, n, x->rs->proto);
+        for (int i = 2; i < x->argc; i++) {
+            const resp_cmd_t *c = cmd_find(x->argv[i], x->lens[i]);
+            if (c) put_doc(x, c);
+        }
+        return;
+    }
+    r_err(x, "ERR unknown subcommand '%.128s'. Try COMMAND HELP.", x->argv[1]);
+}
+
+/* ---- the table ---------------------------------------------------------------------------------- */
+
+#define W RC_WRITE
+#define R RC_READONLY
+#define F RC_FAST
+#define D RC_DENYOOM
+static const resp_cmd_t resp_cmds[] = {
+    /* connection and server */
+    {"ping", -1, F | RC_STALE, 0, 0, 0, h_ping, "connection", "1.0.0", "Returns the server's liveliness response."},
+    {"echo", 2, F, 0, 0, 0, h_echo, "connection", "1.0.0", "Returns the given string."},
+    {"quit", -1, F | RC_STALE, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
+    {"select", 2, F | RC_STALE | RC_LOADING, 0, 0, 0, h_select, "connection", "1.0.0", "Changes the selected database."},
+    {"hello", -1, F | RC_STALE | RC_LOADING, 0, 0, 0, h_hello, "connection", "6.0.0", "Handshakes with the Redis server."},
+    {"client", -2, RC_STALE | RC_LOADING, 0, 0, 0, h_client, "connection", "2.4.0", "A container for client connection commands (ID, GETNAME, SETNAME)."},
+    {"command", -1, RC_STALE | RC_LOADING, 0, 0, 0, h_command, "server", "2.8.13", "Returns detailed information about all commands."},
+    {"dbsize", 1, R | F, 0, 0, 0, h_dbsize, "server", "1.0.0", "Returns the number of keys in the database."},
+    {"flushdb", -1, W, 0, 0, 0, h_flushdb, "server", "1.0.0", "Removes all keys from the current database."},
+    {"flushall", -1, W, 0, 0, 0, h_flushall, "server", "1.0.0", "Removes all keys from all databases."},
+    {"time", 1, F | RC_STALE | RC_LOADING, 0, 0, 0, h_time, "server", "2.6.0", "Returns the server time."},
+    /* strings */
+    {"get", 2, R | F, 1, 1, 1, h_route, "string", "1.0.0", "Returns the string value of a key."},
+    {"set", -3, W | D, 1, 1, 1, h_route, "string", "1.0.0", "Sets the string value of a key, ignoring its type."},
+    {"setnx", 3, W | D | F, 1, 1, 1, h_route, "string", "1.0.0", "Set the string value of a key only when the key doesn't exist."},
+    {"setex", 4, W | D, 1, 1, 1, h_route, "string", "2.0.0", "Sets the string value and expiration time of a key."},
+    {"psetex", 4, W | D, 1, 1, 1, h_route, "string", "2.6.0", "Sets both string value and expiration time in milliseconds of a key."},
+    {"getset", 3, W | D | F, 1, 1, 1, h_route, "string", "1.0.0", "Returns the previous string value of a key after setting it to a new value."},
+    {"getdel", 2, W | F, 1, 1, 1, h_route, "string", "6.2.0", "Returns the string value of a key after deleting the key."},
+    {"getex", -2, W | F, 1, 1, 1, h_route, "string", "6.2.0", "Returns the string value of a key after setting its expiration time."},
+    {"mget", -2, R | F, 1, -1, 1, h_mget, "string", "1.0.0", "Atomically returns the string values of one or more keys."},
+    {"mset", -3, W | D, 1, -1, 2, h_mset, "string", "1.0.1", "Atomically creates or modifies the string values of one or more keys."},
+    {"msetnx", -3, W | D, 1, -1, 2, h_msetnx, "string", "1.0.1", "Modifies the string values of one or more keys only when all keys don't exist."},
+    {"incr", 2, W | D | F, 1, 1, 1, h_route, "string", "1.0.0", "Increments the integer value of a key by one."},
+    {"decr", 2, W | D | F, 1, 1, 1, h_route, "string", "1.0.0", "Decrements the integer value of a key by one."},
+    {"incrby", 3, W | D | F, 1, 1, 1, h_route, "string", "1.0.0", "Increments the integer value of a key by a number."},
+    {"decrby", 3, W | D | F, 1, 1, 1, h_route, "string", "1.0.0", "Decrements a number from the integer value of a key."},
+    {"incrbyfloat", 3, W | D | F, 1, 1, 1, h_route, "string", "2.6.0", "Increment the floating point value of a key by a number."},
+    {"append", 3, W | D | F, 1, 1, 1, h_route, "string", "2.0.0", "Appends a string to the value of a key."},
+    {"strlen", 2, R | F, 1, 1, 1, h_route, "string", "2.2.0", "Returns the length of a string value."},
+    {"getrange", 4, R, 1, 1, 1, h_route, "string", "2.4.0", "Returns a substring of the string stored at a key."},
+    {"setrange", 4, W | D, 1, 1, 1, h_route, "string", "2.2.0", "Overwrites a part of a string value with another by an offset."},
+    /* keys */
+    {"del", -2, W, 1, -1, 1, h_count_keys, "generic", "1.0.0", "Deletes one or more keys."},
+    {"unlink", -2, W | F, 1, -1, 1, h_count_keys, "generic", "4.0.0", "Asynchronously deletes one or more keys."},
+    {"exists", -2, R | F, 1, -1, 1, h_count_keys, "generic", "1.0.0", "Determines whether one or more keys exist."},
+    {"type", 2, R | F, 1, 1, 1, h_route, "generic", "1.0.0", "Determines the type of value stored at a key."},
+    {"expire", -3, W | F, 1, 1, 1, h_route, "generic", "1.0.0", "Sets the expiration time of a key in seconds."},
+    {"pexpire", -3, W | F, 1, 1, 1, h_route, "generic", "2.6.0", "Sets the expiration time of a key in milliseconds."},
+    {"expireat", -3, W | F, 1, 1, 1, h_route, "generic", "1.2.0", "Sets the expiration time of a key to a Unix timestamp."},
+    {"pexpireat", -3, W | F, 1, 1, 1, h_route, "generic", "2.6.0", "Sets the expiration time of a key to a Unix milliseconds timestamp."},
+    {"ttl", 2, R | F, 1, 1, 1, h_route, "generic", "1.0.0", "Returns the expiration time in seconds of a key."},
+    {"pttl", 2, R | F, 1, 1, 1, h_route, "generic", "2.6.0", "Returns the expiration time in milliseconds of a key."},
+    {"expiretime", 2, R | F, 1, 1, 1, h_route, "generic", "7.0.0", "Returns the expiration time of a key as a Unix timestamp."},
+    {"pexpiretime", 2, R | F, 1, 1, 1, h_route, "generic", "7.0.0", "Returns the expiration time of a key as a Unix milliseconds timestamp."},
+    {"persist", 2, W | F, 1, 1, 1, h_route, "generic", "2.2.0", "Removes the expiration time of a key."},
+    {"keys", 2, R, 0, 0, 0, h_keys, "generic", "1.0.0", "Returns all key names that match a pattern."},
+    {"scan", -2, R, 0, 0, 0, h_scan, "generic", "2.8.0", "Iterates over the key names in the database."},
+    {"randomkey", 1, R, 0, 0, 0, h_randomkey, "generic", "1.0.0", "Returns a random key name from the database."},
+    {"rename", 3, W, 1, 2, 1, h_rename, "generic", "1.0.0", "Renames a key and overwrites the destination."},
+    {"renamenx", 3, W | F, 1, 2, 1, h_renamenx, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist."},
+    /* hashes */
+    {"hset", -4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Creates or modifies the value of a field in a hash."},
+    {"hsetnx", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist."},
+    {"hmset", -4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Sets the values of multiple fields."},
+    {"hget", 3, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Returns the value of a field in a hash."},
+    {"hmget", -3, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Returns the values of all fields in a hash."},
+    {"hgetall", 2, R, 1, 1, 1, h_route, "hash", "2.0.0", "Returns all fields and values in a hash."},
+    {"hdel", -3, W | F, 1, 1, 1, h_route, "hash", "2.0.0", "Deletes one or more fields and their values from a hash."},
+    {"hexists", 3, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Determines whether a field exists in a hash."},
+    {"hkeys", 2, R, 1, 1, 1, h_route, "hash", "2.0.0", "Returns all fields in a hash."},
+    {"hvals", 2, R, 1, 1, 1, h_route, "hash", "2.0.0", "Returns all values in a hash."},
+    {"hlen", 2, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Returns the number of fields in a hash."},
+    {"hstrlen", 3, R | F, 1, 1, 1, h_route, "hash", "3.2.0", "Returns the length of the value of a field."},
+    {"hincrby", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Increments the integer value of a field in a hash by a number."},
+    {"hincrbyfloat", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.6.0", "Increments the floating point value of a field by a number."},
+    {"hscan", -3, R, 1, 1, 1, h_route, "hash", "2.8.0", "Iterates over fields and values of a hash."},
+};
+#undef W
+#undef R
+#undef F
+#undef D
+static size_t cmd_count(void) { return sizeof resp_cmds / sizeof resp_cmds[0]; }
+static const resp_cmd_t *cmd_at(size_t i) { return &resp_cmds[i]; }
+
+static const resp_cmd_t *cmd_find(const char *p, size_t n) {
+    for (size_t i = 0; i < cmd_count(); i++)
+        if (strlen(resp_cmds[i].name) == n && strncasecmp(resp_cmds[i].name, p, n) == 0)
+            return &resp_cmds[i];
+    return NULL;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------------ */
+
+bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size_t *lens,
+                         orb_mcx_t *mcx, orb_buf_t *out) {
+    rctx_t x = {.c = c, .rs = c->rs, .rt = wire__server_runtime(c->server), .argc = argc,
+                .argv = argv, .lens = lens, .mcx = mcx, .out = out};
+    const resp_cmd_t *cmd = cmd_find(argv[0], lens[0]);
+    if (!cmd) {
+        /* Redis: the name, then each argument quoted while under 128 bytes of them */
+        orb_buf_t args;
+        orb_buf_init(&args);
+        for (int i = 1; i < argc && args.len < 128; i++) {
+            int room = 128 - (int)args.len;
+            int n = (int)lens[i] < room ? (int)lens[i] : room;
+            orb_buf_printf(&args, "'%.*s' ", n, argv[i]);
+        }
+        int nn = lens[0] < 128 ? (int)lens[0] : 128;
+        r_err(&x, "ERR unknown command '%.*s', with args beginning with: %s", nn, argv[0],
+              args.data ? args.data : "");
+        orb_buf_free(&args);
+        return false;
+    }
+    if ((cmd->arity > 0 && argc != cmd->arity) || (cmd->arity < 0 && argc < -cmd->arity)) {
+        r_err(&x, "ERR wrong number of arguments for '%s' command", cmd->name);
+        return false;
+    }
+    x.cmd = cmd;
+    cmd->handler(&x);
+    return x.close;
+}

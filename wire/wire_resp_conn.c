@@ -1,0 +1,146 @@
+/* wire/wire_resp_conn.c — a RESP connection. Two halves, like pgwire's:
+ *  - loop side (wire__resp_on_input): parses complete commands out of the input buffer
+ *    (wire_resp_parse) and queues each, its arguments packed, to the connection's executor
+ *    thread; a protocol error queues the error behind the accepted commands and ends input;
+ *  - executor side (wire__resp_executor_main): runs the commands in order (kv-shard calls
+ *    block) and hands the replies to the loop whenever its queue runs dry or more than
+ *    WIRE_FLUSH_AT bytes wait, so a pipeline of any depth is answered in batches.
+ * Backpressure, refcounts and shutdown are the pgwire ones (wire/README.md). */
+#include "wire_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_ullong next_client_id = 1;
+
+/* ---- loop side -------------------------------------------------------------------------- */
+
+static void fail_protocol(wire_conn_t *c, const char *msg) {
+    c->no_more_input = true;
+    wire__conn_read_pause(c);
+    wire__enqueue(c, wire__item_new(WIRE_ITEM_FATAL, 0, 0, msg, strlen(msg)));
+}
+
+void wire__resp_on_input(wire_conn_t *c) {
+    if (!c->has_executor && wire__executor_start(c) != 0) {
+        static const char e[] = "-ERR could not start a connection thread\r\n";
+        c->no_more_input = true;
+        wire__conn_write(c, e, sizeof e - 1);
+        wire__conn_close_after_write(c);
+        return;
+    }
+    size_t off = 0;
+    orb_buf_t args;
+    orb_buf_init(&args);
+    while (!c->no_more_input && !c->closing) {
+        int argc;
+        size_t used;
+        char msg[128];
+        orb_buf_reset(&args);
+        int rc = wire_resp_parse(c->in.data + off, c->in.len - off, &args, &argc, &used, msg,
+                                 sizeof msg);
+        if (rc == ORB_AGAIN) {
+            if (c->in.len - off > WIRE_RESP_MAX_QUERYBUF) { /* Redis closes such clients */
+                orb_log(ORB_LOG_WARN, "wire", "resp client reached the query buffer limit pid=%d",
+                        c->pid);
+                c->no_more_input = true;
+                wire__conn_close(c);
+            }
+            break;
+        }
+        if (rc < 0) {
+            fail_protocol(c, msg);
+            break;
+        }
+        off += used;
+        if (argc > 0)
+            wire__enqueue(c, wire__item_new(WIRE_ITEM_MESSAGE, 0, (uint32_t)argc, args.data,
+                                            args.len));
+    }
+    orb_buf_free(&args);
+    if (c->no_more_input) {
+        orb_buf_reset(&c->in);
+    } else if (off > 0) {
+        memmove(c->in.data, c->in.data + off, c->in.len - off);
+        c->in.len -= off;
+    }
+}
+
+/* ---- executor side ---------------------------------------------------------------------- */
+
+/* The next command; flushes the replies so far before waiting. NULL once the socket closed. */
+static wire_item_t *next_item(wire_conn_t *c) {
+    pthread_mutex_lock(&c->mu);
+    if (!c->head && !c->shut) {
+        pthread_mutex_unlock(&c->mu);
+        wire__conn_flush(c);
+        pthread_mutex_lock(&c->mu);
+    }
+    while (!c->head && !c->shut) pthread_cond_wait(&c->cond, &c->mu);
+    if (c->shut) {
+        pthread_mutex_unlock(&c->mu);
+        return NULL;
+    }
+    wire_item_t *it = c->head;
+    c->head = it->next;
+    if (!c->head) c->tail = NULL;
+    c->in_bytes -= it->len + sizeof *it;
+    bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
+    pthread_mutex_unlock(&c->mu);
+    if (resume) wire__conn_schedule(c);
+    return it;
+}
+
+void *wire__resp_executor_main(void *arg) {
+    wire_conn_t *c = arg;
+    wire_resp_session_t rs = {.proto = 2, .db = 0, .id = atomic_fetch_add(&next_client_id, 1)};
+    c->rs = &rs;
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "resp command");
+    orb_buf_init(&c->out);
+    size_t cap = 0;
+    const char **argv = NULL;
+    size_t *lens = NULL;
+    for (;;) {
+        wire_item_t *it = next_item(c);
+        if (!it) break;
+        bool stop = false;
+        if (it->kind == WIRE_ITEM_FATAL) {
+            orb_buf_puts(&c->out, "-ERR ");
+            orb_buf_append(&c->out, it->body, it->len);
+            orb_buf_append(&c->out, "\r\n", 2);
+            stop = true;
+        } else {
+            size_t argc = it->code;
+            if (argc > cap) {
+                cap = argc;
+                argv = realloc(argv, cap * sizeof *argv);
+                lens = realloc(lens, cap * sizeof *lens);
+                if (!argv || !lens) orb_panic("out of memory");
+            }
+            size_t off = 0;
+            for (size_t i = 0; i < argc; i++) { /* packed by the loop: trusted */
+                uint32_t n = (uint32_t)(uint8_t)it->body[off] << 24 |
+                             (uint32_t)(uint8_t)it->body[off + 1] << 16 |
+                             (uint32_t)(uint8_t)it->body[off + 2] << 8 |
+                             (uint32_t)(uint8_t)it->body[off + 3];
+                argv[i] = it->body + off + 4;
+                lens[i] = n;
+                off += 4 + n;
+            }
+            stop = wire__resp_dispatch(c, (int)argc, argv, lens, mcx, &c->out);
+            orb_mcx_reset(mcx);
+        }
+        wire__item_free(it);
+        if (stop) break;
+        if (c->out.len >= WIRE_FLUSH_AT) wire__conn_flush(c);
+    }
+    wire__conn_flush(c);
+    free(argv);
+    free(lens);
+    free(rs.name);
+    c->rs = NULL;
+    orb_mcx_destroy(mcx);
+    orb_buf_free(&c->out);
+    wire__executor_done(c);
+    return NULL;
+}
