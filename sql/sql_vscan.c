@@ -134,8 +134,13 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
     size_t nc = 0, cc = 0;
     cand_t *cands = NULL;
     int rc = 0;
+    /* each shard holds about want / ns of the nearest rows: ask for a share with room to spare;
+     * a shard that holds more of them is asked again (its frontier is then nearer than the
+     * want-th row), so the answer is the one asking every shard for `want` gives */
+    uint64_t share = ns > 1 ? (want * 3 + 2 * ns - 1) / (2 * ns) + 2 : want;
+    if (share > want) share = want;
     for (uint32_t s = 0; s < ns; s++) {
-        src[s].asked = want;
+        src[s].asked = share;
         src[s].need = true;
     }
     for (;;) {
