@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,16 +221,15 @@ static void snap_save(act_runtime_t *rt, const act_actor_t *a, act_vec_t *v) {
     snap_each(rt, a, v, remove_older, &o);
 }
 
-/* A put / delete of the index's own entries in a transaction of ours, retried while RocksDB
- * reports a lock busy: with lock_timeout 0 its lock manager only tries its stripe mutexes, so
- * another thread writing at the same moment makes an uncontended key look busy. */
-static int own_write(st_txn_t *t, bool del, const char *k, size_t kn, const char *v, size_t vn,
-                     orb_err_t *err) {
-    for (int tries = 0;; tries++) {
-        int rc = del ? st_txn_delete(t, ST_CF_INDEX, k, kn, err) : st_txn_put(t, ST_CF_INDEX, k, kn, v, vn, err);
-        if (rc != ORB_AGAIN || tries >= 10000) return rc == ORB_AGAIN ? -1 : rc;
-        sched_yield();
-    }
+/* A put / delete of the index's own label entries in a transaction of ours, without row
+ * locks: only this actor ever writes its labels' keys (labels are handed out here), and with
+ * lock_timeout 0 RocksDB's lock manager only tries its stripe mutexes, so a concurrent writer
+ * on another worker would make these uncontended keys look busy. */
+static void own_write(st_txn_t *t, bool del, const char *k, size_t kn, const char *v, size_t vn) {
+    if (del)
+        st_txn_delete_unlocked(t, ST_CF_INDEX, k, kn);
+    else
+        st_txn_put_unlocked(t, ST_CF_INDEX, k, kn, v, vn);
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */
@@ -483,7 +481,7 @@ static int vec_add(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op, orb
     uint64_t label = v->next_label;
     if (rc == 0) {
         entry_key(&kb, c->a, v->index_id, label);
-        rc = st_txn_put(c->st, ST_CF_INDEX, kb.data, kb.len, pk.data, pk.len, err);
+        own_write(c->st, false, kb.data, kb.len, pk.data, pk.len); /* a new label: nobody else writes it */
     }
     if (rc == 0) {
         map_set(v, label, pk.data, pk.len, c->txn_id);
@@ -697,7 +695,7 @@ static int compact(act_runtime_t *rt, act_actor_t *a, act_vec_t *v, orb_err_t *e
         }
         if (!keep) {
             entry_key(&kb, a, v->index_id, l);
-            if ((rc = own_write(wr, true, kb.data, kb.len, NULL, 0, err)) != 0) break;
+            own_write(wr, true, kb.data, kb.len, NULL, 0);
             v->pk_len[l] = 0;
             dropped++;
         }
@@ -905,9 +903,7 @@ static int vec_build(act_vec_ctx_t *c, const Orbit__VecSpec *s, uint64_t progres
         uint64_t label = v->next_label;
         map_set(v, label, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN, 0);
         entry_key(&kb, c->a, v->index_id, label);
-        if ((rc = own_write(wr, false, kb.data, kb.len, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN,
-                            err)) != 0)
-            break;
+        own_write(wr, false, kb.data, kb.len, key + ST_KEY_PREFIX_LEN, kn - ST_KEY_PREFIX_LEN);
         labels[n++] = (int64_t)label;
         if (n % 1024 == 0) act__progress_add(rt, progress, PHASE_INIT, 1024, 0);
         if (++pending >= 10000) { /* keep the write transaction small */

@@ -157,6 +157,13 @@ void st_txn_put_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, cons
     rocksdb_writebatch_wi_put_cf(t->wbwi, t->db->cf[cf], k, kn, v, vn);
 }
 
+void st_txn_delete_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn) {
+    assert(cf < ST_CF__COUNT);
+    if (!t->wbwi) t->wbwi = rocksdb_transaction_get_writebatch_wi(t->txn);
+    t->nwrites++;
+    rocksdb_writebatch_wi_delete_cf(t->wbwi, t->db->cf[cf], k, kn);
+}
+
 bool st_txn_has_writes(const st_txn_t *t) { return t->nwrites > 0; }
 
 int st_txn_batch_has(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool *found,

@@ -115,6 +115,8 @@ int st_txn_delete(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *
  * any other write, and reads of this transaction see it. */
 void st_txn_put_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
                          size_t vn);
+/* The same for a delete (keys only this caller ever writes, e.g. vector index labels). */
+void st_txn_delete_unlocked(st_txn_t *t, st_cf_t cf, const char *k, size_t kn);
 /* Whether the transaction has issued any put or delete. */
 bool st_txn_has_writes(const st_txn_t *t);
 /* Whether this transaction's own (uncommitted) writes hold a value for the key. */
