@@ -523,6 +523,16 @@ static int op_write_bulk(exec_t *ex, const Orbit__ShardOp *op, Orbit__OpResult *
     return 0;
 }
 
+/* File mode: an index entry another op makes (a vector index label) joins the index file */
+static int bulk_index_entry(void *arg, const char *k, size_t kn, const char *v, size_t vn,
+                            orb_err_t *err) {
+    exec_t *ex = arg;
+    act_actor_t *a = ex->a;
+    if (!a->bulk_ixfiles)
+        a->bulk_ixfiles = act__bulk_create(ex->w->rt, ex->req->txn_id, a->table_id, a->shard, "index");
+    return act__bulk_add(a->bulk_ixfiles, k, kn, v, vn, err);
+}
+
 /* Bulk mode: the keys of the request's INSERT/PUT ops, and one MultiGet per column family
  * for whether the INSERTs' keys have committed values (the shard is ours: nobody else can
  * add one before we end). */
@@ -625,6 +635,10 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
                 break;
             }
             act_vec_ctx_t vc = {.w = ex->w, .a = ex->a, .st = ex->st, .txn_id = ex->req->txn_id, .mcx = ex->mcx};
+            if (ex->files) {
+                vc.put_entry = bulk_index_entry;
+                vc.put_arg = ex;
+            }
             rc = act__vec_op(&vc, op, res, err);
             ex->rows_read += vc.rows_read;
             break;
@@ -656,7 +670,10 @@ static bool req_writes(const Orbit__ShardRequest *req) {
 static bool req_file_ops(const Orbit__ShardRequest *req) {
     for (size_t i = 0; i < req->n_ops; i++) {
         const Orbit__ShardOp *op = req->ops[i];
-        if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT)
+        /* a vector index's VEC_ADD: its label entry joins the index file, the vector goes to
+         * faiss at once (searches verify rows, so rows still in files are skipped) */
+        if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT &&
+            op->kind != ORBIT__SHARD_OP__KIND__VEC_ADD)
             return false;
     }
     return req->n_ops > 0;

@@ -481,7 +481,10 @@ static int vec_add(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op, orb
     uint64_t label = v->next_label;
     if (rc == 0) {
         entry_key(&kb, c->a, v->index_id, label);
-        own_write(c->st, false, kb.data, kb.len, pk.data, pk.len); /* a new label: nobody else writes it */
+        if (c->put_entry) /* a bulk load's writes wait in files for its commit */
+            rc = c->put_entry(c->put_arg, kb.data, kb.len, pk.data, pk.len, err);
+        else
+            own_write(c->st, false, kb.data, kb.len, pk.data, pk.len); /* a new label: nobody else writes it */
     }
     if (rc == 0) {
         map_set(v, label, pk.data, pk.len, c->txn_id);

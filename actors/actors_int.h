@@ -308,6 +308,10 @@ typedef struct act_vec_ctx {
     act_actor_t *a;
     st_txn_t *st;       /* the request's storage transaction (its snapshot and writes) */
     uint64_t txn_id;    /* the request's transaction, 0 for an autocommit request */
+    /* where VEC_ADD's label entries go when the request's writes wait in bulk files (COPY,
+     * README "Bulk inserts"); NULL: into st */
+    int (*put_entry)(void *arg, const char *k, size_t kn, const char *v, size_t vn, orb_err_t *err);
+    void *put_arg;
     orb_mcx_t *mcx;     /* the request's scratch: results live here */
     uint64_t rows_read;
 } act_vec_ctx_t;

@@ -1126,14 +1126,13 @@ typedef struct copy_from_ctx {
 } copy_from_ctx_t;
 
 /* COPY's writes are bulk requests (actors/README.md "Bulk inserts"). Rows and index entries
- * may wait in files for the commit's ingestion unless a vector index needs its VEC_ADDs (they
- * go to faiss at once) or a foreign key refers to the table itself (its checks would read rows
- * of this COPY). */
+ * may wait in files for the commit's ingestion unless a foreign key refers to the table itself
+ * (its checks would read rows of this COPY). A vector index's VEC_ADD puts the vector into
+ * faiss at once and its label entry into the index file; searches verify rows, so they skip
+ * rows still in files until the commit ingests them. */
 static void copy_bulk_flags(sql_wb_t *wb, const sql_table_t *t) {
     wb->bulk = true;
     wb->bulk_files = true;
-    for (int i = 0; i < t->nunique; i++)
-        if (t->uniques[i].vec_method) wb->bulk_files = false;
     for (int i = 0; i < t->nfks; i++)
         if (t->fks[i]->ref_table_id == t->id) wb->bulk_files = false;
 }
