@@ -7,7 +7,8 @@
  * (sql_progress_*); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
  * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
- * referential_constraints, sequences) over the same model. See README.md ("System
+ * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
+ * same model. See README.md ("System
  * relations"). */
 #include "sql_pgcat.h"
 #include "sql_settings.h"
@@ -1216,6 +1217,100 @@ static int is_sequences_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err)
     }
     return 0;
 }
+/* information_schema.check_constraints: CHECK constraints, and NOT NULL columns as
+ * "<column> IS NOT NULL" */
+static const syscol_t is_check_constraints_cols[] = {
+    {"constraint_catalog", NM, NULL}, {"constraint_schema", NM, NULL},
+    {"constraint_name", NM, NULL}, {"check_clause", VC, NULL},
+};
+
+static int is_check_constraints_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    const char *db = sql_session_database(xc->sess);
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            if (cs[k].type != 'c') continue;
+            sql_value_t *r = row_new(out);
+            put_s(out, r, "constraint_catalog", db);
+            put_s(out, r, "constraint_schema", t->schema);
+            put_s(out, r, "constraint_name", cs[k].name);
+            /* PostgreSQL: substring(pg_get_constraintdef(oid) from 7), not pretty-printed, so
+             * a comparison is "((qty > 0))"; Orbit keeps the pretty form, "qty > 0", and
+             * parenthesizes it as the non-pretty form of one operator (nested operators
+             * differ: see docs/sql-compatibility.md) */
+            put_s(out, r, "check_clause",
+                  orb_sprintf(out->mcx, "((%s))", sql_pgcat_check_expr(cs[k].check)));
+        }
+        uint32_t nsp = sql_pgcat_nsp_oid(&out->rels, t->schema);
+        for (size_t k = 0; k < t->desc->n_columns; k++) {
+            const Orbit__ColumnDesc *c = t->desc->columns[k];
+            if (c->dropped || !c->not_null) continue;
+            sql_value_t *r = row_new(out);
+            put_s(out, r, "constraint_catalog", db);
+            put_s(out, r, "constraint_schema", t->schema);
+            put_s(out, r, "constraint_name",
+                  orb_sprintf(out->mcx, "%u_%u_%u_not_null", nsp, t->id, c->attnum));
+            orb_buf_t b;
+            orb_buf_init(&b);
+            sql_pgcat_quote_ident(&b, c->name);
+            put_s(out, r, "check_clause", orb_sprintf(out->mcx, "%s IS NOT NULL", b.data));
+            orb_buf_free(&b);
+        }
+    }
+    return 0;
+}
+
+/* information_schema.constraint_column_usage: the columns a constraint uses -- a CHECK's
+ * (those its expression names), a key's, a foreign key's referenced columns */
+static const syscol_t is_constraint_column_usage_cols[] = {
+    {"table_catalog", NM, NULL}, {"table_schema", NM, NULL}, {"table_name", NM, NULL},
+    {"column_name", NM, NULL}, {"constraint_catalog", NM, NULL},
+    {"constraint_schema", NM, NULL}, {"constraint_name", NM, NULL},
+};
+
+static void ccu_row(sql_exec_ctx_t *xc, sysrows_t *out, const sql_table_t *t,
+                    const sql_table_t *used, uint32_t pos, const char *con) {
+    if (pos >= used->desc->n_columns) return;
+    const char *db = sql_session_database(xc->sess);
+    sql_value_t *r = row_new(out);
+    put_s(out, r, "table_catalog", db);
+    put_s(out, r, "table_schema", used->schema);
+    put_s(out, r, "table_name", used->name);
+    put_s(out, r, "column_name", used->desc->columns[pos]->name);
+    put_s(out, r, "constraint_catalog", db);
+    put_s(out, r, "constraint_schema", t->schema);
+    put_s(out, r, "constraint_name", con);
+}
+
+static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            const sql_pgcon_t *c = &cs[k];
+            if (c->type == 'c') {
+                /* as pg_constraint.conkey of a CHECK (constraint_rows) */
+                const char *ex = sql_pgcat_check_expr(c->check);
+                for (size_t a = 0; a < t->desc->n_columns; a++)
+                    if (!t->desc->columns[a]->dropped && strstr(ex, t->desc->columns[a]->name))
+                        ccu_row(xc, out, t, t, (uint32_t)a, c->name);
+            } else if (c->type == 'f') {
+                for (size_t j = 0; c->ref && j < c->fk->n_ref_columns; j++)
+                    ccu_row(xc, out, t, c->ref, c->fk->ref_columns[j], c->name);
+            } else {
+                for (size_t j = 0; j < c->ncols; j++) ccu_row(xc, out, t, t, c->cols[j], c->name);
+            }
+        }
+    }
+    return 0;
+}
 #undef VC
 
 #undef O
@@ -1280,6 +1375,9 @@ static const sysrel_def_t defs[] = {
     ISREL("referential_constraints", 13206, is_referential_constraints_cols,
           is_referential_constraints_rows),
     ISREL("sequences", 13207, is_sequences_cols, is_sequences_rows),
+    ISREL("check_constraints", 13208, is_check_constraints_cols, is_check_constraints_rows),
+    ISREL("constraint_column_usage", 13209, is_constraint_column_usage_cols,
+          is_constraint_column_usage_rows),
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
