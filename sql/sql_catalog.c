@@ -591,7 +591,16 @@ sql_table_t *sql_catalog_resolve(sql_session_t *s, const char *schema, const cha
 
 sql_table_t *sql_catalog_resolve_read(sql_session_t *s, const char *schema, const char *name) {
     sql_table_t *t = sql_catalog_resolve(s, schema, name);
-    return t ? t : sql_sysrel_find(schema ? schema : "pg_catalog", name);
+    if (t) return t;
+    if (schema) return sql_sysrel_find(schema, name);
+    if ((t = sql_sysrel_find("pg_catalog", name))) return t;
+    /* information_schema's views when it is on the search path (after the tables found
+     * above, which is PostgreSQL's order unless information_schema comes first) */
+    char path[16][64];
+    int n = sql_search_path(s, path, 16);
+    for (int i = 0; i < n; i++)
+        if (strcmp(path[i], "information_schema") == 0) return sql_sysrel_find(path[i], name);
+    return NULL;
 }
 
 int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, size_t outn,

@@ -5,7 +5,10 @@
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
  * (sql_progress_*); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
- * pg_partitioned_table, empty (no inheritance or partitioning). See README.md ("System
+ * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
+ * (schemata, tables, columns, views, table_constraints, key_column_usage,
+ * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
+ * same model. See README.md ("System
  * relations"). */
 #include "sql_pgcat.h"
 #include "sql_settings.h"
@@ -81,6 +84,7 @@ typedef struct sysrows {
 } sysrows_t;
 
 typedef struct sql_sysrel_def {
+    const char *schema; /* pg_catalog or information_schema */
     const char *name;
     uint32_t oid;
     char kind; /* pg_class.relkind: 'r' catalog table, 'v' view */
@@ -821,6 +825,494 @@ static const syscol_t opclass_cols[] = {
     {"opcowner", O, NULL}, {"opcfamily", O, NULL}, {"opcintype", O, NULL}, {"opcdefault", B, NULL},
     {"opckeytype", O, NULL}};
 
+/* ---- information_schema -------------------------------------------------------------------- */
+/* PostgreSQL 15's views, columns in its order; its domains are their base types here:
+ * sql_identifier name, cardinal_number int4, character_data and yes_or_no varchar. Rows are
+ * those a superuser sees (Orbit checks no privileges). See docs/sql-compatibility.md. */
+#define VC SQL_OID_VARCHAR
+
+static const char *yes_no(bool b) { return b ? "YES" : "NO"; }
+
+static const char *i64_text(orb_mcx_t *mcx, int64_t v) {
+    return orb_sprintf(mcx, "%lld", (long long)v);
+}
+
+/* information_schema.schemata */
+static const syscol_t is_schemata_cols[] = {
+    {"catalog_name", NM, NULL}, {"schema_name", NM, NULL}, {"schema_owner", NM, "postgres"},
+    {"default_character_set_catalog", NM, NULL}, {"default_character_set_schema", NM, NULL},
+    {"default_character_set_name", NM, NULL}, {"sql_path", VC, NULL},
+};
+
+static int is_schemata_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.nnsp; i++) {
+        sql_value_t *r = row_new(out);
+        put_s(out, r, "catalog_name", sql_session_database(xc->sess));
+        put_s(out, r, "schema_name", out->rels.nsp[i].name);
+        if (strcmp(out->rels.nsp[i].name, "public") == 0)
+            put_s(out, r, "schema_owner", "pg_database_owner");
+    }
+    return 0;
+}
+
+/* information_schema.tables */
+static const syscol_t is_tables_cols[] = {
+    {"table_catalog", NM, NULL}, {"table_schema", NM, NULL}, {"table_name", NM, NULL},
+    {"table_type", VC, NULL}, {"self_referencing_column_name", NM, NULL},
+    {"reference_generation", VC, NULL}, {"user_defined_type_catalog", NM, NULL},
+    {"user_defined_type_schema", NM, NULL}, {"user_defined_type_name", NM, NULL},
+    {"is_insertable_into", VC, NULL}, {"is_typed", VC, "NO"}, {"commit_action", VC, NULL},
+};
+
+static int is_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->kind != 'r' && x->kind != 'v') continue;
+        sql_value_t *r = row_new(out);
+        put_s(out, r, "table_catalog", sql_session_database(xc->sess));
+        put_s(out, r, "table_schema", x->schema);
+        put_s(out, r, "table_name", x->name);
+        put_s(out, r, "table_type", x->kind == 'r' ? "BASE TABLE" : "VIEW");
+        /* system relations and views take no INSERT (Orbit has no updatable views) */
+        put_s(out, r, "is_insertable_into", yes_no(x->kind == 'r' && !x->sys));
+    }
+    return 0;
+}
+
+/* information_schema.views */
+static const syscol_t is_views_cols[] = {
+    {"table_catalog", NM, NULL}, {"table_schema", NM, NULL}, {"table_name", NM, NULL},
+    {"view_definition", VC, NULL}, {"check_option", VC, "NONE"}, {"is_updatable", VC, "NO"},
+    {"is_insertable_into", VC, "NO"}, {"is_trigger_updatable", VC, "NO"},
+    {"is_trigger_deletable", VC, "NO"}, {"is_trigger_insertable_into", VC, "NO"},
+};
+
+static int is_views_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->kind != 'v') continue;
+        sql_value_t *r = row_new(out);
+        put_s(out, r, "table_catalog", sql_session_database(xc->sess));
+        put_s(out, r, "table_schema", x->schema);
+        put_s(out, r, "table_name", x->name);
+        if (x->table) put_s(out, r, "view_definition", x->table->view_sql);
+    }
+    return 0;
+}
+
+/* information_schema.columns */
+static const syscol_t is_columns_cols[] = {
+    {"table_catalog", NM, NULL}, {"table_schema", NM, NULL}, {"table_name", NM, NULL},
+    {"column_name", NM, NULL}, {"ordinal_position", I4, NULL}, {"column_default", VC, NULL},
+    {"is_nullable", VC, "YES"}, {"data_type", VC, NULL}, {"character_maximum_length", I4, NULL},
+    {"character_octet_length", I4, NULL}, {"numeric_precision", I4, NULL},
+    {"numeric_precision_radix", I4, NULL}, {"numeric_scale", I4, NULL},
+    {"datetime_precision", I4, NULL}, {"interval_type", VC, NULL}, {"interval_precision", I4, NULL},
+    {"character_set_catalog", NM, NULL}, {"character_set_schema", NM, NULL},
+    {"character_set_name", NM, NULL}, {"collation_catalog", NM, NULL},
+    {"collation_schema", NM, NULL}, {"collation_name", NM, NULL}, {"domain_catalog", NM, NULL},
+    {"domain_schema", NM, NULL}, {"domain_name", NM, NULL}, {"udt_catalog", NM, NULL},
+    {"udt_schema", NM, "pg_catalog"}, {"udt_name", NM, NULL}, {"scope_catalog", NM, NULL},
+    {"scope_schema", NM, NULL}, {"scope_name", NM, NULL}, {"maximum_cardinality", I4, NULL},
+    {"dtd_identifier", NM, NULL}, {"is_self_referencing", VC, "NO"}, {"is_identity", VC, "NO"},
+    {"identity_generation", VC, NULL}, {"identity_start", VC, NULL},
+    {"identity_increment", VC, NULL}, {"identity_maximum", VC, NULL},
+    {"identity_minimum", VC, NULL}, {"identity_cycle", VC, "NO"}, {"is_generated", VC, "NEVER"},
+    {"generation_expression", VC, NULL}, {"is_updatable", VC, "NO"},
+};
+
+/* the type columns as information_schema's _pg_* functions compute them */
+static void is_column_type(sysrows_t *out, sql_value_t *r, uint32_t type, int32_t typmod) {
+    const sql_type_info_t *ti = sql_type_get(type);
+    bool user = type >= 16384 || (sql_type_is_array(type) && sql_array_elem_of(type) >= 16384);
+    put_s(out, r, "data_type", sql_type_is_array(type) ? "ARRAY"
+                               : user                   ? "USER-DEFINED"
+                               : type == SQL_OID_BPCHAR ? "character"
+                               : ti                     ? sql_type_format(type, -1, out->mcx)
+                                                        : NULL);
+    put_s(out, r, "udt_name", ti ? ti->name : NULL);
+    if (user) put_s(out, r, "udt_schema", "public");
+    switch (type) {
+    case SQL_OID_VARCHAR:
+    case SQL_OID_BPCHAR:
+        if (typmod >= 4) {
+            put_i(out, r, "character_maximum_length", typmod - 4);
+            put_i(out, r, "character_octet_length", (int64_t)(typmod - 4) * 4); /* UTF8 */
+            break;
+        }
+        /* fall through */
+    case SQL_OID_TEXT:
+        put_i(out, r, "character_octet_length", 1073741824);
+        break;
+    case SQL_OID_INT2:
+    case SQL_OID_INT4:
+    case SQL_OID_INT8:
+        put_i(out, r, "numeric_precision",
+              type == SQL_OID_INT2 ? 16 : type == SQL_OID_INT4 ? 32 : 64);
+        put_i(out, r, "numeric_precision_radix", 2);
+        put_i(out, r, "numeric_scale", 0);
+        break;
+    case SQL_OID_FLOAT4:
+    case SQL_OID_FLOAT8:
+        put_i(out, r, "numeric_precision", type == SQL_OID_FLOAT4 ? 24 : 53);
+        put_i(out, r, "numeric_precision_radix", 2);
+        break;
+    case SQL_OID_NUMERIC:
+        put_i(out, r, "numeric_precision_radix", 10);
+        if (typmod >= 4) {
+            put_i(out, r, "numeric_precision", ((typmod - 4) >> 16) & 65535);
+            put_i(out, r, "numeric_scale", (typmod - 4) & 65535);
+        }
+        break;
+    case SQL_OID_DATE:
+        put_i(out, r, "datetime_precision", 0);
+        break;
+    case SQL_OID_TIMESTAMP:
+    case SQL_OID_TIMESTAMPTZ:
+    case SQL_OID_INTERVAL:
+        put_i(out, r, "datetime_precision", typmod < 0 ? 6 : typmod);
+        break;
+    default:
+        break;
+    }
+}
+
+static sql_value_t *is_column_row(sql_exec_ctx_t *xc, sysrows_t *out, const sql_pgrel_t *x,
+                                  const char *name, int attnum, uint32_t type, int32_t typmod) {
+    sql_value_t *r = row_new(out);
+    put_s(out, r, "table_catalog", sql_session_database(xc->sess));
+    put_s(out, r, "table_schema", x->schema);
+    put_s(out, r, "table_name", x->name);
+    put_s(out, r, "column_name", name);
+    put_i(out, r, "ordinal_position", attnum);
+    put_s(out, r, "udt_catalog", sql_session_database(xc->sess));
+    put_s(out, r, "dtd_identifier", orb_sprintf(out->mcx, "%d", attnum));
+    is_column_type(out, r, type, typmod);
+    return r;
+}
+
+static const sql_seq_def_t *owned_seq(const sql_pgrels_t *rels, uint32_t table, int attnum) {
+    for (int i = 0; i < rels->nseqs; i++)
+        if (rels->seqs[i].owner_table == table && rels->seqs[i].owner_attnum == attnum)
+            return &rels->seqs[i];
+    return NULL;
+}
+
+static int is_columns_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->kind != 'r' && x->kind != 'v') continue;
+        if (x->sys) {
+            const sysrel_def_t *d = find_def(x->oid);
+            for (int c = 0; d && c < d->ncols; c++)
+                is_column_row(xc, out, x, d->cols[c].name, c + 1, d->cols[c].type, -1);
+            continue;
+        }
+        const sql_table_t *t = x->table;
+        for (size_t k = 0; k < t->desc->n_columns; k++) {
+            const Orbit__ColumnDesc *c = t->desc->columns[k];
+            if (c->dropped) continue;
+            sql_value_t *r =
+                is_column_row(xc, out, x, c->name, (int)c->attnum, c->type_oid, c->typmod);
+            if (x->kind == 'v') continue;
+            put_s(out, r, "is_nullable", yes_no(!c->not_null));
+            put_s(out, r, "is_updatable", "YES");
+            if (c->identity) {
+                const sql_seq_def_t *q = owned_seq(&out->rels, t->id, (int)c->attnum);
+                put_s(out, r, "is_identity", "YES");
+                put_s(out, r, "identity_generation", c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+                if (q) {
+                    put_s(out, r, "identity_start", i64_text(out->mcx, q->start));
+                    put_s(out, r, "identity_increment", i64_text(out->mcx, q->increment));
+                    put_s(out, r, "identity_maximum", i64_text(out->mcx, q->max_value));
+                    put_s(out, r, "identity_minimum", i64_text(out->mcx, q->min_value));
+                    put_s(out, r, "identity_cycle", yes_no(q->cycle));
+                }
+            } else if (c->has_default) {
+                put_s(out, r, "column_default", sql_pgcat_default_expr(t, c, out->mcx));
+            } else if (c->seq_id) {
+                const sql_pgrel_t *s = sql_pgrels_find(&out->rels, (uint32_t)c->seq_id);
+                orb_buf_t b;
+                orb_buf_init(&b);
+                if (s && !sql_pgrels_visible(xc->sess, &out->rels, s)) {
+                    sql_pgcat_quote_ident(&b, s->schema);
+                    orb_buf_putc(&b, '.');
+                }
+                sql_pgcat_quote_ident(&b, s ? s->name : "?");
+                put_s(out, r, "column_default",
+                      orb_sprintf(out->mcx, "nextval('%s'::regclass)", b.data ? b.data : ""));
+                orb_buf_free(&b);
+            }
+        }
+    }
+    return 0;
+}
+
+/* information_schema.table_constraints: PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK, and a CHECK
+ * named <nsp oid>_<table oid>_<attnum>_not_null per NOT NULL column */
+static const syscol_t is_table_constraints_cols[] = {
+    {"constraint_catalog", NM, NULL}, {"constraint_schema", NM, NULL},
+    {"constraint_name", NM, NULL}, {"table_catalog", NM, NULL}, {"table_schema", NM, NULL},
+    {"table_name", NM, NULL}, {"constraint_type", VC, NULL}, {"is_deferrable", VC, "NO"},
+    {"initially_deferred", VC, "NO"}, {"enforced", VC, "YES"}, {"nulls_distinct", VC, NULL},
+};
+
+static const char *con_type_name(char t) {
+    return t == 'p' ? "PRIMARY KEY" : t == 'u' ? "UNIQUE" : t == 'f' ? "FOREIGN KEY" : "CHECK";
+}
+
+static sql_value_t *is_con_row(sql_exec_ctx_t *xc, sysrows_t *out, const sql_table_t *t,
+                               const char *name) {
+    sql_value_t *r = row_new(out);
+    const char *db = sql_session_database(xc->sess);
+    put_s(out, r, "constraint_catalog", db);
+    put_s(out, r, "constraint_schema", t->schema);
+    put_s(out, r, "constraint_name", name);
+    put_s(out, r, "table_catalog", db);
+    put_s(out, r, "table_schema", t->schema);
+    put_s(out, r, "table_name", t->name);
+    return r;
+}
+
+static int is_table_constraints_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            sql_value_t *r = is_con_row(xc, out, t, cs[k].name);
+            put_s(out, r, "constraint_type", con_type_name(cs[k].type));
+            if (cs[k].type == 'u') put_s(out, r, "nulls_distinct", "YES");
+        }
+        uint32_t nsp = sql_pgcat_nsp_oid(&out->rels, t->schema);
+        for (size_t k = 0; k < t->desc->n_columns; k++) {
+            const Orbit__ColumnDesc *c = t->desc->columns[k];
+            if (c->dropped || !c->not_null) continue;
+            const char *name = orb_sprintf(out->mcx, "%u_%u_%u_not_null", nsp, t->id, c->attnum);
+            sql_value_t *r = is_con_row(xc, out, t, name);
+            put_s(out, r, "constraint_type", "CHECK");
+        }
+    }
+    return 0;
+}
+
+/* information_schema.key_column_usage: the columns of PRIMARY KEY, UNIQUE and FOREIGN KEY */
+static const syscol_t is_key_column_usage_cols[] = {
+    {"constraint_catalog", NM, NULL}, {"constraint_schema", NM, NULL},
+    {"constraint_name", NM, NULL}, {"table_catalog", NM, NULL}, {"table_schema", NM, NULL},
+    {"table_name", NM, NULL}, {"column_name", NM, NULL}, {"ordinal_position", I4, NULL},
+    {"position_in_unique_constraint", I4, NULL},
+};
+
+/* the position (1-based) of the referenced column ref_pos in the key whose index is index_oid */
+static int unique_position(const sql_pgrels_t *rels, const sql_table_t *ref, uint32_t index_oid,
+                           uint32_t ref_pos, orb_mcx_t *mcx) {
+    sql_pgcon_t *cs;
+    int n = sql_pgcat_constraints(rels, ref, mcx, &cs);
+    for (int k = 0; k < n; k++) {
+        if ((cs[k].type != 'p' && cs[k].type != 'u') || cs[k].index_oid != index_oid) continue;
+        for (size_t j = 0; j < cs[k].ncols; j++)
+            if (cs[k].cols[j] == ref_pos) return (int)j + 1;
+    }
+    return 0;
+}
+
+static int is_key_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            const sql_pgcon_t *c = &cs[k];
+            if (c->type == 'c') continue;
+            for (size_t j = 0; j < c->ncols; j++) {
+                if (c->cols[j] >= t->desc->n_columns) continue;
+                sql_value_t *r = is_con_row(xc, out, t, c->name);
+                put_s(out, r, "column_name", t->desc->columns[c->cols[j]]->name);
+                put_i(out, r, "ordinal_position", (int64_t)j + 1);
+                if (c->type == 'f' && c->ref && j < c->fk->n_ref_columns) {
+                    int p = unique_position(&out->rels, c->ref, c->index_oid,
+                                            c->fk->ref_columns[j], out->mcx);
+                    if (p > 0) put_i(out, r, "position_in_unique_constraint", p);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* information_schema.referential_constraints */
+static const syscol_t is_referential_constraints_cols[] = {
+    {"constraint_catalog", NM, NULL}, {"constraint_schema", NM, NULL},
+    {"constraint_name", NM, NULL}, {"unique_constraint_catalog", NM, NULL},
+    {"unique_constraint_schema", NM, NULL}, {"unique_constraint_name", NM, NULL},
+    {"match_option", VC, "NONE"}, {"update_rule", VC, "NO ACTION"},
+    {"delete_rule", VC, "NO ACTION"},
+};
+
+static int is_referential_constraints_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    const char *db = sql_session_database(xc->sess);
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            const sql_pgcon_t *c = &cs[k];
+            if (c->type != 'f') continue;
+            sql_value_t *r = row_new(out);
+            put_s(out, r, "constraint_catalog", db);
+            put_s(out, r, "constraint_schema", t->schema);
+            put_s(out, r, "constraint_name", c->name);
+            if (!c->ref) continue;
+            sql_pgcon_t *rc;
+            int nr = sql_pgcat_constraints(&out->rels, c->ref, out->mcx, &rc);
+            for (int j = 0; j < nr; j++) {
+                if ((rc[j].type != 'p' && rc[j].type != 'u') || rc[j].index_oid != c->index_oid)
+                    continue;
+                put_s(out, r, "unique_constraint_catalog", db);
+                put_s(out, r, "unique_constraint_schema", c->ref->schema);
+                put_s(out, r, "unique_constraint_name", rc[j].name);
+            }
+        }
+    }
+    return 0;
+}
+
+/* information_schema.sequences */
+static const syscol_t is_sequences_cols[] = {
+    {"sequence_catalog", NM, NULL}, {"sequence_schema", NM, NULL}, {"sequence_name", NM, NULL},
+    {"data_type", VC, NULL}, {"numeric_precision", I4, NULL},
+    {"numeric_precision_radix", I4, "2"}, {"numeric_scale", I4, "0"}, {"start_value", VC, NULL},
+    {"minimum_value", VC, NULL}, {"maximum_value", VC, NULL}, {"increment", VC, NULL},
+    {"cycle_option", VC, NULL},
+};
+
+static int is_sequences_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.nseqs; i++) {
+        const sql_seq_def_t *q = &out->rels.seqs[i];
+        if (q->identity) continue; /* an identity column's: PostgreSQL leaves it out */
+        sql_value_t *r = row_new(out);
+        put_s(out, r, "sequence_catalog", sql_session_database(xc->sess));
+        put_s(out, r, "sequence_schema", q->schema);
+        put_s(out, r, "sequence_name", q->name);
+        put_s(out, r, "data_type", sql_type_format(q->type, -1, out->mcx));
+        put_i(out, r, "numeric_precision",
+              q->type == SQL_OID_INT2 ? 16 : q->type == SQL_OID_INT4 ? 32 : 64);
+        put_s(out, r, "start_value", i64_text(out->mcx, q->start));
+        put_s(out, r, "minimum_value", i64_text(out->mcx, q->min_value));
+        put_s(out, r, "maximum_value", i64_text(out->mcx, q->max_value));
+        put_s(out, r, "increment", i64_text(out->mcx, q->increment));
+        put_s(out, r, "cycle_option", yes_no(q->cycle));
+    }
+    return 0;
+}
+/* information_schema.check_constraints: CHECK constraints, and NOT NULL columns as
+ * "<column> IS NOT NULL" */
+static const syscol_t is_check_constraints_cols[] = {
+    {"constraint_catalog", NM, NULL}, {"constraint_schema", NM, NULL},
+    {"constraint_name", NM, NULL}, {"check_clause", VC, NULL},
+};
+
+static int is_check_constraints_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    const char *db = sql_session_database(xc->sess);
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            if (cs[k].type != 'c') continue;
+            sql_value_t *r = row_new(out);
+            put_s(out, r, "constraint_catalog", db);
+            put_s(out, r, "constraint_schema", t->schema);
+            put_s(out, r, "constraint_name", cs[k].name);
+            /* PostgreSQL: substring(pg_get_constraintdef(oid) from 7), not pretty-printed, so
+             * a comparison is "((qty > 0))"; Orbit keeps the pretty form, "qty > 0", and
+             * parenthesizes it as the non-pretty form of one operator (nested operators
+             * differ: see docs/sql-compatibility.md) */
+            put_s(out, r, "check_clause",
+                  orb_sprintf(out->mcx, "((%s))", sql_pgcat_check_expr(cs[k].check)));
+        }
+        uint32_t nsp = sql_pgcat_nsp_oid(&out->rels, t->schema);
+        for (size_t k = 0; k < t->desc->n_columns; k++) {
+            const Orbit__ColumnDesc *c = t->desc->columns[k];
+            if (c->dropped || !c->not_null) continue;
+            sql_value_t *r = row_new(out);
+            put_s(out, r, "constraint_catalog", db);
+            put_s(out, r, "constraint_schema", t->schema);
+            put_s(out, r, "constraint_name",
+                  orb_sprintf(out->mcx, "%u_%u_%u_not_null", nsp, t->id, c->attnum));
+            orb_buf_t b;
+            orb_buf_init(&b);
+            sql_pgcat_quote_ident(&b, c->name);
+            put_s(out, r, "check_clause", orb_sprintf(out->mcx, "%s IS NOT NULL", b.data));
+            orb_buf_free(&b);
+        }
+    }
+    return 0;
+}
+
+/* information_schema.constraint_column_usage: the columns a constraint uses -- a CHECK's
+ * (those its expression names), a key's, a foreign key's referenced columns */
+static const syscol_t is_constraint_column_usage_cols[] = {
+    {"table_catalog", NM, NULL}, {"table_schema", NM, NULL}, {"table_name", NM, NULL},
+    {"column_name", NM, NULL}, {"constraint_catalog", NM, NULL},
+    {"constraint_schema", NM, NULL}, {"constraint_name", NM, NULL},
+};
+
+static void ccu_row(sql_exec_ctx_t *xc, sysrows_t *out, const sql_table_t *t,
+                    const sql_table_t *used, uint32_t pos, const char *con) {
+    if (pos >= used->desc->n_columns) return;
+    const char *db = sql_session_database(xc->sess);
+    sql_value_t *r = row_new(out);
+    put_s(out, r, "table_catalog", db);
+    put_s(out, r, "table_schema", used->schema);
+    put_s(out, r, "table_name", used->name);
+    put_s(out, r, "column_name", used->desc->columns[pos]->name);
+    put_s(out, r, "constraint_catalog", db);
+    put_s(out, r, "constraint_schema", t->schema);
+    put_s(out, r, "constraint_name", con);
+}
+
+static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < out->rels.ntables; i++) {
+        const sql_table_t *t = out->rels.tables[i];
+        if (t->view_sql) continue;
+        sql_pgcon_t *cs;
+        int n = sql_pgcat_constraints(&out->rels, t, out->mcx, &cs);
+        for (int k = 0; k < n; k++) {
+            const sql_pgcon_t *c = &cs[k];
+            if (c->type == 'c') {
+                /* as pg_constraint.conkey of a CHECK (constraint_rows) */
+                const char *ex = sql_pgcat_check_expr(c->check);
+                for (size_t a = 0; a < t->desc->n_columns; a++)
+                    if (!t->desc->columns[a]->dropped && strstr(ex, t->desc->columns[a]->name))
+                        ccu_row(xc, out, t, t, (uint32_t)a, c->name);
+            } else if (c->type == 'f') {
+                for (size_t j = 0; c->ref && j < c->fk->n_ref_columns; j++)
+                    ccu_row(xc, out, t, c->ref, c->fk->ref_columns[j], c->name);
+            } else {
+                for (size_t j = 0; j < c->ncols; j++) ccu_row(xc, out, t, t, c->cols[j], c->name);
+            }
+        }
+    }
+    return 0;
+}
+#undef VC
+
 #undef O
 #undef NM
 #undef TX
@@ -837,7 +1329,8 @@ static const syscol_t opclass_cols[] = {
 #undef TZ
 
 #define NCOLS(a) (int)(sizeof a / sizeof a[0])
-#define REL(name, oid, kind, cols, fn) {name, oid, kind, NCOLS(cols), cols, fn}
+#define REL(name, oid, kind, cols, fn) {"pg_catalog", name, oid, kind, NCOLS(cols), cols, fn}
+#define ISREL(name, oid, cols, fn) {"information_schema", name, oid, 'v', NCOLS(cols), cols, fn}
 static const sysrel_def_t defs[] = {
     REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
     REL("pg_namespace", 2615, 'r', namespace_cols, namespace_rows),
@@ -872,6 +1365,19 @@ static const sysrel_def_t defs[] = {
     REL("pg_proc", 1255, 'r', proc_cols, no_rows),
     REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
     REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
+    /* information_schema's views (PostgreSQL's initdb assigns their oids; fixed here) */
+    ISREL("schemata", 13200, is_schemata_cols, is_schemata_rows),
+    ISREL("tables", 13201, is_tables_cols, is_tables_rows),
+    ISREL("columns", 13202, is_columns_cols, is_columns_rows),
+    ISREL("views", 13203, is_views_cols, is_views_rows),
+    ISREL("table_constraints", 13204, is_table_constraints_cols, is_table_constraints_rows),
+    ISREL("key_column_usage", 13205, is_key_column_usage_cols, is_key_column_usage_rows),
+    ISREL("referential_constraints", 13206, is_referential_constraints_cols,
+          is_referential_constraints_rows),
+    ISREL("sequences", 13207, is_sequences_cols, is_sequences_rows),
+    ISREL("check_constraints", 13208, is_check_constraints_cols, is_check_constraints_rows),
+    ISREL("constraint_column_usage", 13209, is_constraint_column_usage_cols,
+          is_constraint_column_usage_rows),
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -886,7 +1392,7 @@ static pthread_once_t info_once = PTHREAD_ONCE_INIT;
 
 static void info_init(void) {
     for (size_t i = 0; i < NDEFS; i++)
-        sys_info[i] = (sql_sysrel_info_t){defs[i].oid, defs[i].kind, "pg_catalog", defs[i].name,
+        sys_info[i] = (sql_sysrel_info_t){defs[i].oid, defs[i].kind, defs[i].schema, defs[i].name,
                                           defs[i].ncols};
 }
 
@@ -906,7 +1412,7 @@ static void sys_init(void) {
         orbit__table_desc__init(td);
         td->table_id = d->oid;
         td->name = strdup(d->name);
-        td->schema = strdup("pg_catalog");
+        td->schema = strdup(d->schema);
         td->nshards = 1;
         td->version = 1;
         td->n_columns = (size_t)d->ncols;
@@ -928,10 +1434,9 @@ static void sys_init(void) {
 }
 
 sql_table_t *sql_sysrel_find(const char *schema, const char *name) {
-    if (strcmp(schema, "pg_catalog") != 0) return NULL;
     pthread_once(&sys_once, sys_init);
     for (size_t i = 0; i < NDEFS; i++) {
-        if (strcmp(defs[i].name, name) == 0) {
+        if (strcmp(defs[i].schema, schema) == 0 && strcmp(defs[i].name, name) == 0) {
             atomic_fetch_add(&sys_tables[i]->refs, 1);
             return sys_tables[i];
         }
