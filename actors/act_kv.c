@@ -1,6 +1,7 @@
-/* actors/act_kv.c — the kv-shard behaviour: Redis strings, hashes and keyspace commands on
- * the keys of one shard, stored in the kv column family as a metadata record per key plus
- * sub-records per hash field (layout: actors/README.md "kv-shard"). Entry points:
+/* actors/act_kv.c — the kv-shard behaviour: Redis strings, hashes, sets and keyspace
+ * commands on the keys of one shard, stored in the kv column family as a metadata record per
+ * key plus sub-records per hash field or set member (layout: actors/README.md "kv-shard").
+ * Entry points:
  * act__kv_execute (worker thread), act_kv_shard_of, act_kv_call / act_kv_call_many (any
  * thread that may block). Invariants: a request runs in one storage transaction, committed
  * (WAL synced) before the reply when it wrote; a key whose expiry is <= now is invisible to
@@ -18,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { KV_STRING = 1, KV_HASH = 2 };
+enum { KV_STRING = 1, KV_HASH = 2, KV_SET = 3 }; /* hash and set keep sub-records */
 #define META_HDR 25 /* type u8 | expire_ms i64 BE | version u64 BE | size u64 BE */
 #define KV_MAX_STRING ((int64_t)512 << 20) /* Redis's proto-max-bulk-len */
 #define KV_SWEEP_MAX 1000
@@ -27,7 +28,7 @@ typedef struct meta {
     uint8_t type;
     int64_t expire; /* unix ms, 0: none */
     uint64_t version;
-    uint64_t size;     /* hash: fields */
+    uint64_t size;     /* hash: fields; set: members */
     const char *val;   /* string: the value (allocated in the request's mcx) */
     size_t vlen;
 } meta_t;
@@ -403,7 +404,7 @@ static int key_remove(kv_t *kv, const char *key, size_t n, const meta_t *m) {
         rc = st_txn_delete(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
     }
     if (rc != 0) return st_fail(kv, rc);
-    if (m->type == KV_HASH) return del_sub_records(kv, key, n, m->version);
+    if (m->type != KV_STRING) return del_sub_records(kv, key, n, m->version);
     return 0;
 }
 
@@ -501,11 +502,11 @@ static int field_del(kv_t *kv, const char *key, size_t n, const meta_t *m, const
 
 /* Looks a hash up for writing: creates the metadata in *m (not yet stored) when absent.
  * Returns 1 with *reply = WRONGTYPE for another type. */
-static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_t *old_expire,
-                          kvv_t **reply) {
+static int coll_for_write(kv_t *kv, uint8_t type, const char *key, size_t n, meta_t *m,
+                          int64_t *old_expire, kvv_t **reply) {
     bool found;
     if (meta_get(kv, key, n, m, &found) != 0) return -1;
-    if (found && m->type != KV_HASH) {
+    if (found && m->type != type) {
         *reply = v_wrongtype(kv);
         return 1;
     }
@@ -514,10 +515,14 @@ static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_
         bool existed;
         if (key_remove_any(kv, key, n, &existed) != 0) return -1; /* an expired leftover */
         memset(m, 0, sizeof *m);
-        m->type = KV_HASH;
+        m->type = type;
         m->version = next_version();
     }
     return 0;
+}
+static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_t *old_expire,
+                          kvv_t **reply) {
+    return coll_for_write(kv, KV_HASH, key, n, m, old_expire, reply);
 }
 
 typedef int (*field_cb)(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg);
@@ -974,7 +979,7 @@ static int c_exists(kv_t *kv, kvv_t **r) {
 }
 
 static const char *type_name(uint8_t t) {
-    return t == KV_STRING ? "string" : t == KV_HASH ? "hash" : "none";
+    return t == KV_STRING ? "string" : t == KV_HASH ? "hash" : t == KV_SET ? "set" : "none";
 }
 
 static int c_type(kv_t *kv, kvv_t **r) {
@@ -1369,7 +1374,7 @@ static int c_dump(kv_t *kv, kvv_t **r) {
     vl_push(kv, &l, v_int(kv, m.type));
     vl_push(kv, &l, v_int(kv, m.expire));
     vl_push(kv, &l, v_bulk(kv, m.val, m.vlen));
-    if (m.type == KV_HASH) {
+    if (m.type != KV_STRING) {
         dump_arg_t d = {&l};
         if (hash_each(kv, kv->argv[1], kv->lens[1], &m, dump_cb, &d) != 0) return -1;
     }
@@ -1446,7 +1451,7 @@ static int rename_generic(kv_t *kv, kvv_t **r, bool nx) {
     }
     vlist_t l = {0};
     vl_push(kv, &l, v_bulk(kv, m.val, m.vlen));
-    if (m.type == KV_HASH) {
+    if (m.type != KV_STRING) {
         dump_arg_t d = {&l};
         if (hash_each(kv, src, sn, &m, dump_cb, &d) != 0) return -1;
     }
@@ -1519,10 +1524,10 @@ static int c_hsetnx(kv_t *kv, kvv_t **r) {
 }
 
 /* Looks a hash up for reading: 1 with *r set when absent (empty) or of another type. */
-static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
+static int coll_for_read(kv_t *kv, uint8_t type, meta_t *m, kvv_t **r, kvv_t *if_absent) {
     bool found;
     if (meta_get(kv, kv->argv[1], kv->lens[1], m, &found) != 0) return -1;
-    if (found && m->type != KV_HASH) {
+    if (found && m->type != type) {
         *r = v_wrongtype(kv);
         return 1;
     }
@@ -1531,6 +1536,9 @@ static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
         return 1;
     }
     return 0;
+}
+static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
+    return coll_for_read(kv, KV_HASH, m, r, if_absent);
 }
 
 static int c_hget(kv_t *kv, kvv_t **r) {
@@ -1712,7 +1720,7 @@ static int c_hincrbyfloat(kv_t *kv, kvv_t **r) { return hincr_generic(kv, r, tru
 
 /* HSCAN key cursor [MATCH p] [COUNT n]: the whole hash in one reply with cursor 0 (what Redis
  * does for small hashes; valid SCAN semantics for any size). */
-static int c_hscan(kv_t *kv, kvv_t **r) {
+static int scan_generic(kv_t *kv, kvv_t **r, uint8_t type) {
     int64_t cur;
     const char *p = kv->argv[2];
     size_t pn = kv->lens[2];
@@ -1726,7 +1734,7 @@ static int c_hscan(kv_t *kv, kvv_t **r) {
     if (errno || *end || isspace((unsigned char)buf[0]) || buf[0] == '-') goto badcursor;
     cur = (int64_t)uc;
     ORB_UNUSED(cur);
-    hall_arg_t a = {.keys = true, .vals = true};
+    hall_arg_t a = {.keys = true, .vals = type == KV_HASH};
     for (int j = 3; j < kv->argc; j += 2) {
         if (j + 1 >= kv->argc) {
             *r = v_syntax(kv);
@@ -1755,7 +1763,7 @@ static int c_hscan(kv_t *kv, kvv_t **r) {
     vlist_t out = {0};
     vlist_t empty = {0};
     vl_push(kv, &out, v_bulk(kv, "0", 1));
-    int rc = hash_for_read(kv, &m, r, NULL);
+    int rc = coll_for_read(kv, type, &m, r, NULL);
     if (rc < 0) return -1;
     if (rc && *r) return 0;
     if (!rc && hash_each(kv, kv->argv[1], kv->lens[1], &m, hall_cb, &a) != 0) return -1;
@@ -1764,6 +1772,235 @@ static int c_hscan(kv_t *kv, kvv_t **r) {
     return 0;
 badcursor:
     *r = v_err(kv, "ERR invalid cursor");
+    return 0;
+}
+static int c_hscan(kv_t *kv, kvv_t **r) { return scan_generic(kv, r, KV_HASH); }
+static int c_sscan(kv_t *kv, kvv_t **r) { return scan_generic(kv, r, KV_SET); }
+/* ---- set commands ------------------------------------------------------------------------ */
+/* A set is a metadata record (type KV_SET, size = members) plus one sub-record per member
+ * (member -> empty value), the hash layout. SPOP and SRANDMEMBER read the whole set to pick
+ * members (O(size)). */
+
+static uint64_t rand_next(void) { /* xorshift64*, per worker thread */
+    static _Thread_local uint64_t s;
+    if (!s) s = next_version() | 1;
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 2685821657736338717ULL;
+}
+
+static int c_sadd(kv_t *kv, kvv_t **r) {
+    const char *key = kv->argv[1];
+    size_t n = kv->lens[1];
+    meta_t m;
+    int64_t old_exp;
+    int rc = coll_for_write(kv, KV_SET, key, n, &m, &old_exp, r);
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t added = 0;
+    for (int i = 2; i < kv->argc; i++) {
+        char *v;
+        size_t vn;
+        bool found = false;
+        if (field_get(kv, key, n, &m, kv->argv[i], kv->lens[i], &v, &vn, &found) != 0) return -1;
+        if (found) continue;
+        if (field_put(kv, key, n, &m, kv->argv[i], kv->lens[i], "", 0) != 0) return -1;
+        added++;
+    }
+    *r = v_int(kv, added);
+    if (!added) return 0;
+    m.size += (uint64_t)added;
+    return meta_put(kv, key, n, &m, old_exp);
+}
+
+/* Removes members of a set whose metadata is m; drops the key when it becomes empty. */
+static int set_remove(kv_t *kv, meta_t *m, int nm, const char *const *mv, const size_t *ml,
+                      int64_t *removed) {
+    const char *key = kv->argv[1];
+    size_t n = kv->lens[1];
+    *removed = 0;
+    for (int i = 0; i < nm; i++) {
+        char *v;
+        size_t vn;
+        bool found;
+        if (field_get(kv, key, n, m, mv[i], ml[i], &v, &vn, &found)) return -1;
+        if (!found) continue;
+        if (field_del(kv, key, n, m, mv[i], ml[i])) return -1;
+        (*removed)++;
+    }
+    if (!*removed) return 0;
+    m->size -= (uint64_t)*removed < m->size ? (uint64_t)*removed : m->size;
+    if (m->size == 0) return key_remove(kv, key, n, m);
+    return meta_put(kv, key, n, m, m->expire);
+}
+
+static int c_srem(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t removed;
+    if (set_remove(kv, &m, kv->argc - 2, kv->argv + 2, kv->lens + 2, &removed) != 0) return -1;
+    *r = v_int(kv, removed);
+    return 0;
+}
+
+static int set_members(kv_t *kv, const meta_t *m, vlist_t *l) {
+    hall_arg_t a = {.keys = true};
+    if (hash_each(kv, kv->argv[1], kv->lens[1], m, hall_cb, &a) != 0) return -1;
+    *l = a.l;
+    return 0;
+}
+
+static int c_smembers(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    vlist_t l = {0};
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l));
+    if (rc) return rc < 0 ? -1 : 0;
+    if (set_members(kv, &m, &l) != 0) return -1;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
+    return 0;
+}
+
+static int c_sismember(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    char *v;
+    size_t vn;
+    bool found;
+    if (field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[2], kv->lens[2], &v, &vn, &found))
+        return -1;
+    *r = v_int(kv, found);
+    return 0;
+}
+
+static int c_smismember(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    kvv_t *absent = v_nil(kv);
+    int rc = coll_for_read(kv, KV_SET, &m, r, absent);
+    if (rc < 0) return -1;
+    if (rc && *r != absent) return 0;
+    vlist_t l = {0};
+    for (int i = 2; i < kv->argc; i++) {
+        char *v;
+        size_t vn;
+        bool found = false;
+        if (!rc && field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[i], kv->lens[i], &v,
+                             &vn, &found))
+            return -1;
+        vl_push(kv, &l, v_int(kv, found));
+    }
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
+    return 0;
+}
+
+static int c_scard(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    *r = v_int(kv, (int64_t)m.size);
+    return 0;
+}
+
+/* Moves count random members of l to its front (partial Fisher-Yates). */
+static void shuffle_front(vlist_t *l, size_t count) {
+    for (size_t i = 0; i < count && i + 1 < l->n; i++) {
+        size_t j = i + (size_t)(rand_next() % (l->n - i));
+        kvv_t *t = l->items[i];
+        l->items[i] = l->items[j];
+        l->items[j] = t;
+    }
+}
+
+/* SPOP key [count] */
+static int c_spop(kv_t *kv, kvv_t **r) {
+    if (kv->argc > 3) {
+        *r = v_syntax(kv);
+        return 0;
+    }
+    bool with_count = kv->argc == 3;
+    int64_t count = 1;
+    if (with_count) {
+        if (!parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0) {
+            *r = v_err(kv, "ERR value is out of range, must be positive");
+            return 0;
+        }
+    }
+    meta_t m;
+    vlist_t l = {0};
+    kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l) : v_nil(kv);
+    int rc = coll_for_read(kv, KV_SET, &m, r, empty);
+    if (rc) return rc < 0 ? -1 : 0;
+    if (count == 0) {
+        *r = empty;
+        return 0;
+    }
+    if (set_members(kv, &m, &l) != 0) return -1;
+    if ((uint64_t)count < l.n) shuffle_front(&l, (size_t)count);
+    else count = (int64_t)l.n;
+    const char **mv = orb_alloc(kv->mcx, (size_t)count * sizeof *mv);
+    size_t *ml = orb_alloc(kv->mcx, (size_t)count * sizeof *ml);
+    for (int64_t i = 0; i < count; i++) {
+        mv[i] = (const char *)l.items[i]->str.data;
+        ml[i] = l.items[i]->str.len;
+    }
+    int64_t removed;
+    if (set_remove(kv, &m, (int)count, mv, ml, &removed) != 0) return -1;
+    if (!with_count) {
+        *r = l.items[0];
+        return 0;
+    }
+    l.n = (size_t)count;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
+    return 0;
+}
+
+/* SRANDMEMBER key [count] */
+static int c_srandmember(kv_t *kv, kvv_t **r) {
+    if (kv->argc > 3) {
+        *r = v_syntax(kv);
+        return 0;
+    }
+    bool with_count = kv->argc == 3;
+    int64_t count = 1;
+    if (with_count) {
+        if (!parse_ll(kv->argv[2], kv->lens[2], &count)) {
+            *r = v_notint(kv);
+            return 0;
+        }
+        if (count == INT64_MIN) {
+            *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
+                           "and 9223372036854775807");
+            return 0;
+        }
+    }
+    meta_t m;
+    vlist_t l = {0};
+    kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l) : v_nil(kv);
+    int rc = coll_for_read(kv, KV_SET, &m, r, empty);
+    if (rc) return rc < 0 ? -1 : 0;
+    if (count == 0) {
+        *r = empty;
+        return 0;
+    }
+    if (set_members(kv, &m, &l) != 0) return -1;
+    if (!with_count) {
+        *r = l.items[rand_next() % l.n];
+        return 0;
+    }
+    if (count < 0) { /* with repetitions */
+        vlist_t out = {0};
+        for (int64_t i = 0; i < -count; i++) vl_push(kv, &out, l.items[rand_next() % l.n]);
+        *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
+        return 0;
+    }
+    if ((uint64_t)count >= l.n) {
+        *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
+        return 0;
+    }
+    shuffle_front(&l, (size_t)count);
+    l.n = (size_t)count;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
     return 0;
 }
 
@@ -1805,6 +2042,11 @@ static const kv_op_t kv_ops[] = {
     {"__dbsize", c_dbsize},   {"__flushdb", c_flushdb},
     {"__flushall", c_flushall}, {"__sweep", c_sweep},
     {"__dump", c_dump},       {"__restore", c_restore},
+    {"sadd", c_sadd},         {"srem", c_srem},
+    {"smembers", c_smembers}, {"sismember", c_sismember},
+    {"smismember", c_smismember}, {"scard", c_scard},
+    {"spop", c_spop},         {"srandmember", c_srandmember},
+    {"sscan", c_sscan},
 };
 
 int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,

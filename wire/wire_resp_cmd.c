@@ -725,6 +725,16 @@ static const resp_cmd_t resp_cmds[] = {
     {"hincrby", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Increments the integer value of a field in a hash by a number."},
     {"hincrbyfloat", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.6.0", "Increments the floating point value of a field by a number."},
     {"hscan", -3, R, 1, 1, 1, h_route, "hash", "2.8.0", "Iterates over fields and values of a hash."},
+
+    {"sadd", -3, W | D | F, 1, 1, 1, h_route, "set", "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist."},
+    {"srem", -3, W | F, 1, 1, 1, h_route, "set", "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed."},
+    {"smembers", 2, R, 1, 1, 1, h_route, "set", "1.0.0", "Returns all members of a set."},
+    {"sismember", 3, R | F, 1, 1, 1, h_route, "set", "1.0.0", "Determines whether a member belongs to a set."},
+    {"smismember", -3, R | F, 1, 1, 1, h_route, "set", "6.2.0", "Determines whether multiple members belong to a set."},
+    {"scard", 2, R | F, 1, 1, 1, h_route, "set", "1.0.0", "Returns the number of members in a set."},
+    {"spop", -2, W | F, 1, 1, 1, h_route, "set", "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped."},
+    {"srandmember", -2, R, 1, 1, 1, h_route, "set", "1.0.0", "Get one or multiple random members from a set"},
+    {"sscan", -3, R, 1, 1, 1, h_route, "set", "2.8.0", "Iterates over members of a set."},
 };
 #undef W
 #undef R
