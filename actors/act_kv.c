@@ -2004,6 +2004,28 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+/* __setstore dst [member]... -> the number of members: replaces dst (whatever it holds) with
+ * the set of the members, or removes it when none are given (S*STORE; wire/ computed them). */
+static int c_setstore(kv_t *kv, kvv_t **r) {
+    const char *key = kv->argv[1];
+    size_t n = kv->lens[1];
+    bool existed;
+    if (key_remove_any(kv, key, n, &existed) != 0) return -1;
+    meta_t m = {.type = KV_SET, .version = next_version()};
+    for (int i = 2; i < kv->argc; i++) {
+        char *v;
+        size_t vn;
+        bool found = false;
+        if (field_get(kv, key, n, &m, kv->argv[i], kv->lens[i], &v, &vn, &found) != 0) return -1;
+        if (found) continue;
+        if (field_put(kv, key, n, &m, kv->argv[i], kv->lens[i], "", 0) != 0) return -1;
+        m.size++;
+    }
+    if (m.size && meta_put(kv, key, n, &m, 0) != 0) return -1;
+    *r = v_int(kv, (int64_t)m.size);
+    return 0;
+}
+
 /* ---- the op table ------------------------------------------------------------------------- */
 
 typedef struct kv_op {
@@ -2046,7 +2068,7 @@ static const kv_op_t kv_ops[] = {
     {"smembers", c_smembers}, {"sismember", c_sismember},
     {"smismember", c_smismember}, {"scard", c_scard},
     {"spop", c_spop},         {"srandmember", c_srandmember},
-    {"sscan", c_sscan},
+    {"sscan", c_sscan},       {"__setstore", c_setstore},
 };
 
 int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,
