@@ -581,6 +581,49 @@ static void h_smove(rctx_t *x) {
     wire_resp_put_int(x->out, 1);
 }
 
+/* LMOVE src dst LEFT|RIGHT LEFT|RIGHT (RPOPLPUSH src dst = RIGHT LEFT): one shard -> the actor
+ * does it atomically; across shards: both keys' types are checked, the element is popped from
+ * src, then pushed onto dst (not atomic: docs/redis.md). */
+static void lmove_generic(rctx_t *x, const char *from, const char *to) {
+    const char *mv[5] = {"lmove", x->argv[1], x->argv[2], from, to};
+    size_t ml[5] = {5, x->lens[1], x->lens[2], strlen(from), strlen(to)};
+    bool from_left = strcasecmp(from, "left") == 0, to_left = strcasecmp(to, "left") == 0;
+    if ((!from_left && strcasecmp(from, "right") != 0) ||
+        (!to_left && strcasecmp(to, "right") != 0))
+        return r_syntax(x);
+    Orbit__KvValue *v;
+    if (act_kv_shard_of(x->argv[1], x->lens[1]) == act_kv_shard_of(x->argv[2], x->lens[2])) {
+        if (kv_call1(x, 5, mv, ml, &v) != 0) return;
+        return wire_resp_put_value(x->out, v, x->rs->proto);
+    }
+    const char *t;
+    size_t tn;
+    if (key_type(x, 1, &t, &tn) != 0) return;
+    if (tn == 4 && memcmp(t, "none", 4) == 0) return wire_resp_put_null(x->out, x->rs->proto);
+    if (!(tn == 4 && memcmp(t, "list", 4) == 0))
+        return r_err(x, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    if (key_type(x, 2, &t, &tn) != 0) return;
+    if (!(tn == 4 && memcmp(t, "none", 4) == 0) && !(tn == 4 && memcmp(t, "list", 4) == 0))
+        return r_err(x, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    const char *pv[2] = {from_left ? "lpop" : "rpop", x->argv[1]};
+    size_t pl[2] = {4, x->lens[1]};
+    if (kv_call1(x, 2, pv, pl, &v) != 0) return;
+    if (v->kind != ORBIT__KV_VALUE__KIND__BULK) return wire_resp_put_value(x->out, v, x->rs->proto);
+    Orbit__KvValue *e = v;
+    const char *av[3] = {to_left ? "lpush" : "rpush", x->argv[2], (const char *)e->str.data};
+    size_t al[3] = {5, x->lens[2], e->str.len};
+    if (kv_call1(x, 3, av, al, &v) != 0) return;
+    if (v->kind == ORBIT__KV_VALUE__KIND__ERROR) return wire_resp_put_value(x->out, v, 2);
+    wire_resp_put_bulk(x->out, (const char *)e->str.data, e->str.len);
+}
+static void h_lmove(rctx_t *x) {
+    char a[8] = "", b[8] = "";
+    if (x->lens[3] < sizeof a) memcpy(a, x->argv[3], x->lens[3]), a[x->lens[3]] = 0;
+    if (x->lens[4] < sizeof b) memcpy(b, x->argv[4], x->lens[4]), b[x->lens[4]] = 0;
+    lmove_generic(x, a, b);
+}
+static void h_rpoplpush(rctx_t *x) { lmove_generic(x, "right", "left"); }
+
 /* ---- connection and server commands ----------------------------------------------------- */
 
 static void h_ping(rctx_t *x) {
@@ -883,6 +926,23 @@ static const resp_cmd_t resp_cmds[] = {
     {"sdiff", -2, R, 1, -1, 1, h_sdiff, "set", "1.0.0", "Returns the difference of multiple sets."},
     {"sdiffstore", -3, W | D, 1, -1, 1, h_sdiffstore, "set", "1.0.0", "Stores the difference of multiple sets in a key."},
     {"smove", 4, W | F, 1, 2, 1, h_smove, "set", "1.0.0", "Moves a member from one set to another."},
+
+    {"lpush", -3, W | D | F, 1, 1, 1, h_route, "list", "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist."},
+    {"rpush", -3, W | D | F, 1, 1, 1, h_route, "list", "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist."},
+    {"lpushx", -3, W | D | F, 1, 1, 1, h_route, "list", "2.2.0", "Prepends one or more elements to a list only when the list exists."},
+    {"rpushx", -3, W | D | F, 1, 1, 1, h_route, "list", "2.2.0", "Appends an element to a list only when the list exists."},
+    {"lpop", -2, W | F, 1, 1, 1, h_route, "list", "1.0.0", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped."},
+    {"rpop", -2, W | F, 1, 1, 1, h_route, "list", "1.0.0", "Returns and removes the last elements of a list. Deletes the list if the last element was popped."},
+    {"llen", 2, R | F, 1, 1, 1, h_route, "list", "1.0.0", "Returns the length of a list."},
+    {"lrange", 4, R, 1, 1, 1, h_route, "list", "1.0.0", "Returns a range of elements from a list."},
+    {"lindex", 3, R, 1, 1, 1, h_route, "list", "1.0.0", "Returns an element from a list by its index."},
+    {"lset", 4, W | D, 1, 1, 1, h_route, "list", "1.0.0", "Sets the value of an element in a list by its index."},
+    {"ltrim", 4, W, 1, 1, 1, h_route, "list", "1.0.0", "Removes elements from both ends a list. Deletes the list if all elements were trimmed."},
+    {"lrem", 4, W, 1, 1, 1, h_route, "list", "1.0.0", "Removes elements from a list. Deletes the list if the last element was removed."},
+    {"linsert", 5, W | D, 1, 1, 1, h_route, "list", "2.2.0", "Inserts an element before or after another element in a list."},
+    {"lpos", -3, R, 1, 1, 1, h_route, "list", "6.0.6", "Returns the index of matching elements in a list."},
+    {"lmove", 5, W | D, 1, 2, 1, h_lmove, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."},
+    {"rpoplpush", 3, W | D, 1, 2, 1, h_rpoplpush, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."},
 };
 #undef W
 #undef R
