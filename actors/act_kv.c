@@ -23,6 +23,7 @@ enum { KV_STRING = 1, KV_HASH = 2, KV_SET = 3, KV_LIST = 4 }; /* all but strings
 #define META_HDR 25 /* type u8 | expire_ms i64 BE | version u64 BE | size u64 BE */
 #define KV_MAX_STRING ((int64_t)512 << 20) /* Redis's proto-max-bulk-len */
 #define KV_SWEEP_MAX 1000
+#define KV_MAX_RANDOM ((int64_t)1 << 24) /* SRANDMEMBER's largest negative count */
 
 typedef struct meta {
     uint8_t type;
@@ -1990,6 +1991,10 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
         return 0;
     }
     if (count < 0) { /* with repetitions */
+        if (count < -KV_MAX_RANDOM) { /* redis-server 7.0 dies building such a reply */
+            *r = v_err(kv, "ERR value is out of range");
+            return 0;
+        }
         vlist_t out = {0};
         for (int64_t i = 0; i < -count; i++) vl_push(kv, &out, l.items[rand_next() % l.n]);
         *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
@@ -2442,7 +2447,8 @@ static int c_lpos(kv_t *kv, kvv_t **r) {
     if (list_all(kv, &m, &a) != 0) return -1;
     int64_t n = (int64_t)a.l.n, matches = 0;
     bool fwd = rank > 0;
-    int64_t want = fwd ? rank : -rank;
+    /* RANK -2^63: Redis 7.0 negates it to itself, i.e. the first match from the tail */
+    int64_t want = fwd ? rank : rank == INT64_MIN ? 1 : -rank;
     for (int64_t k = 0; k < n && (maxlen == 0 || k < maxlen); k++) {
         int64_t i = fwd ? k : n - 1 - k;
         if (!elem_eq(a.l.items[i], kv->argv[2], kv->lens[2])) continue;
