@@ -1,6 +1,7 @@
-/* actors/act_kv.c — the kv-shard behaviour: Redis strings, hashes and keyspace commands on
- * the keys of one shard, stored in the kv column family as a metadata record per key plus
- * sub-records per hash field (layout: actors/README.md "kv-shard"). Entry points:
+/* actors/act_kv.c — the kv-shard behaviour: Redis strings, hashes, sets, lists and keyspace
+ * commands on the keys of one shard, stored in the kv column family as a metadata record per
+ * key plus sub-records per hash field, set member or list element (layout: actors/README.md
+ * "kv-shard"). Entry points:
  * act__kv_execute (worker thread), act_kv_shard_of, act_kv_call / act_kv_call_many (any
  * thread that may block). Invariants: a request runs in one storage transaction, committed
  * (WAL synced) before the reply when it wrote; a key whose expiry is <= now is invisible to
@@ -18,16 +19,17 @@
 #include <string.h>
 #include <time.h>
 
-enum { KV_STRING = 1, KV_HASH = 2 };
+enum { KV_STRING = 1, KV_HASH = 2, KV_SET = 3, KV_LIST = 4 }; /* all but strings keep sub-records */
 #define META_HDR 25 /* type u8 | expire_ms i64 BE | version u64 BE | size u64 BE */
 #define KV_MAX_STRING ((int64_t)512 << 20) /* Redis's proto-max-bulk-len */
 #define KV_SWEEP_MAX 1000
+#define KV_MAX_RANDOM ((int64_t)1 << 24) /* SRANDMEMBER's largest negative count */
 
 typedef struct meta {
     uint8_t type;
     int64_t expire; /* unix ms, 0: none */
     uint64_t version;
-    uint64_t size;     /* hash: fields */
+    uint64_t size;     /* hash: fields; set: members; list: length */
     const char *val;   /* string: the value (allocated in the request's mcx) */
     size_t vlen;
 } meta_t;
@@ -403,7 +405,7 @@ static int key_remove(kv_t *kv, const char *key, size_t n, const meta_t *m) {
         rc = st_txn_delete(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
     }
     if (rc != 0) return st_fail(kv, rc);
-    if (m->type == KV_HASH) return del_sub_records(kv, key, n, m->version);
+    if (m->type != KV_STRING) return del_sub_records(kv, key, n, m->version);
     return 0;
 }
 
@@ -501,11 +503,11 @@ static int field_del(kv_t *kv, const char *key, size_t n, const meta_t *m, const
 
 /* Looks a hash up for writing: creates the metadata in *m (not yet stored) when absent.
  * Returns 1 with *reply = WRONGTYPE for another type. */
-static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_t *old_expire,
-                          kvv_t **reply) {
+static int coll_for_write(kv_t *kv, uint8_t type, const char *key, size_t n, meta_t *m,
+                          int64_t *old_expire, kvv_t **reply) {
     bool found;
     if (meta_get(kv, key, n, m, &found) != 0) return -1;
-    if (found && m->type != KV_HASH) {
+    if (found && m->type != type) {
         *reply = v_wrongtype(kv);
         return 1;
     }
@@ -514,10 +516,14 @@ static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_
         bool existed;
         if (key_remove_any(kv, key, n, &existed) != 0) return -1; /* an expired leftover */
         memset(m, 0, sizeof *m);
-        m->type = KV_HASH;
+        m->type = type;
         m->version = next_version();
     }
     return 0;
+}
+static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_t *old_expire,
+                          kvv_t **reply) {
+    return coll_for_write(kv, KV_HASH, key, n, m, old_expire, reply);
 }
 
 typedef int (*field_cb)(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg);
@@ -974,7 +980,9 @@ static int c_exists(kv_t *kv, kvv_t **r) {
 }
 
 static const char *type_name(uint8_t t) {
-    return t == KV_STRING ? "string" : t == KV_HASH ? "hash" : "none";
+    return t == KV_STRING ? "string" : t == KV_HASH ? "hash" : t == KV_SET      ? "set"
+                             : t == KV_LIST   ? "list"
+                                              : "none";
 }
 
 static int c_type(kv_t *kv, kvv_t **r) {
@@ -1369,7 +1377,7 @@ static int c_dump(kv_t *kv, kvv_t **r) {
     vl_push(kv, &l, v_int(kv, m.type));
     vl_push(kv, &l, v_int(kv, m.expire));
     vl_push(kv, &l, v_bulk(kv, m.val, m.vlen));
-    if (m.type == KV_HASH) {
+    if (m.type != KV_STRING) {
         dump_arg_t d = {&l};
         if (hash_each(kv, kv->argv[1], kv->lens[1], &m, dump_cb, &d) != 0) return -1;
     }
@@ -1383,10 +1391,9 @@ static int restore_items(kv_t *kv, const char *key, size_t n, int64_t type, int6
     bool existed;
     if (key_remove_any(kv, key, n, &existed) != 0) return -1;
     meta_t m = {.type = (uint8_t)type, .expire = expire};
-    if (type == KV_STRING) {
-        m.val = fv[0];
-        m.vlen = fl[0];
-    } else {
+    m.val = fv[0]; /* a string's value, a list's ends */
+    m.vlen = fl[0];
+    if (type != KV_STRING) {
         m.version = next_version();
         m.size = (uint64_t)(nf / 2);
         for (int i = 0; i + 1 < nf; i += 2)
@@ -1446,7 +1453,7 @@ static int rename_generic(kv_t *kv, kvv_t **r, bool nx) {
     }
     vlist_t l = {0};
     vl_push(kv, &l, v_bulk(kv, m.val, m.vlen));
-    if (m.type == KV_HASH) {
+    if (m.type != KV_STRING) {
         dump_arg_t d = {&l};
         if (hash_each(kv, src, sn, &m, dump_cb, &d) != 0) return -1;
     }
@@ -1519,10 +1526,10 @@ static int c_hsetnx(kv_t *kv, kvv_t **r) {
 }
 
 /* Looks a hash up for reading: 1 with *r set when absent (empty) or of another type. */
-static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
+static int coll_for_read(kv_t *kv, uint8_t type, meta_t *m, kvv_t **r, kvv_t *if_absent) {
     bool found;
     if (meta_get(kv, kv->argv[1], kv->lens[1], m, &found) != 0) return -1;
-    if (found && m->type != KV_HASH) {
+    if (found && m->type != type) {
         *r = v_wrongtype(kv);
         return 1;
     }
@@ -1531,6 +1538,9 @@ static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
         return 1;
     }
     return 0;
+}
+static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
+    return coll_for_read(kv, KV_HASH, m, r, if_absent);
 }
 
 static int c_hget(kv_t *kv, kvv_t **r) {
@@ -1712,7 +1722,7 @@ static int c_hincrbyfloat(kv_t *kv, kvv_t **r) { return hincr_generic(kv, r, tru
 
 /* HSCAN key cursor [MATCH p] [COUNT n]: the whole hash in one reply with cursor 0 (what Redis
  * does for small hashes; valid SCAN semantics for any size). */
-static int c_hscan(kv_t *kv, kvv_t **r) {
+static int scan_generic(kv_t *kv, kvv_t **r, uint8_t type) {
     int64_t cur;
     const char *p = kv->argv[2];
     size_t pn = kv->lens[2];
@@ -1726,7 +1736,7 @@ static int c_hscan(kv_t *kv, kvv_t **r) {
     if (errno || *end || isspace((unsigned char)buf[0]) || buf[0] == '-') goto badcursor;
     cur = (int64_t)uc;
     ORB_UNUSED(cur);
-    hall_arg_t a = {.keys = true, .vals = true};
+    hall_arg_t a = {.keys = true, .vals = type == KV_HASH};
     for (int j = 3; j < kv->argc; j += 2) {
         if (j + 1 >= kv->argc) {
             *r = v_syntax(kv);
@@ -1755,7 +1765,7 @@ static int c_hscan(kv_t *kv, kvv_t **r) {
     vlist_t out = {0};
     vlist_t empty = {0};
     vl_push(kv, &out, v_bulk(kv, "0", 1));
-    int rc = hash_for_read(kv, &m, r, NULL);
+    int rc = coll_for_read(kv, type, &m, r, NULL);
     if (rc < 0) return -1;
     if (rc && *r) return 0;
     if (!rc && hash_each(kv, kv->argv[1], kv->lens[1], &m, hall_cb, &a) != 0) return -1;
@@ -1764,6 +1774,750 @@ static int c_hscan(kv_t *kv, kvv_t **r) {
     return 0;
 badcursor:
     *r = v_err(kv, "ERR invalid cursor");
+    return 0;
+}
+static int c_hscan(kv_t *kv, kvv_t **r) { return scan_generic(kv, r, KV_HASH); }
+static int c_sscan(kv_t *kv, kvv_t **r) { return scan_generic(kv, r, KV_SET); }
+/* ---- set commands ------------------------------------------------------------------------ */
+/* A set is a metadata record (type KV_SET, size = members) plus one sub-record per member
+ * (member -> empty value), the hash layout. SPOP and SRANDMEMBER read the whole set to pick
+ * members (O(size)). */
+
+static uint64_t rand_next(void) { /* xorshift64*, per worker thread */
+    static _Thread_local uint64_t s;
+    if (!s) s = next_version() | 1;
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 2685821657736338717ULL;
+}
+
+static int c_sadd(kv_t *kv, kvv_t **r) {
+    const char *key = kv->argv[1];
+    size_t n = kv->lens[1];
+    meta_t m;
+    int64_t old_exp;
+    int rc = coll_for_write(kv, KV_SET, key, n, &m, &old_exp, r);
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t added = 0;
+    for (int i = 2; i < kv->argc; i++) {
+        char *v;
+        size_t vn;
+        bool found = false;
+        if (field_get(kv, key, n, &m, kv->argv[i], kv->lens[i], &v, &vn, &found) != 0) return -1;
+        if (found) continue;
+        if (field_put(kv, key, n, &m, kv->argv[i], kv->lens[i], "", 0) != 0) return -1;
+        added++;
+    }
+    *r = v_int(kv, added);
+    if (!added) return 0;
+    m.size += (uint64_t)added;
+    return meta_put(kv, key, n, &m, old_exp);
+}
+
+/* Removes members of a set whose metadata is m; drops the key when it becomes empty. */
+static int set_remove(kv_t *kv, meta_t *m, int nm, const char *const *mv, const size_t *ml,
+                      int64_t *removed) {
+    const char *key = kv->argv[1];
+    size_t n = kv->lens[1];
+    *removed = 0;
+    for (int i = 0; i < nm; i++) {
+        char *v;
+        size_t vn;
+        bool found;
+        if (field_get(kv, key, n, m, mv[i], ml[i], &v, &vn, &found)) return -1;
+        if (!found) continue;
+        if (field_del(kv, key, n, m, mv[i], ml[i])) return -1;
+        (*removed)++;
+    }
+    if (!*removed) return 0;
+    m->size -= (uint64_t)*removed < m->size ? (uint64_t)*removed : m->size;
+    if (m->size == 0) return key_remove(kv, key, n, m);
+    return meta_put(kv, key, n, m, m->expire);
+}
+
+static int c_srem(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t removed;
+    if (set_remove(kv, &m, kv->argc - 2, kv->argv + 2, kv->lens + 2, &removed) != 0) return -1;
+    *r = v_int(kv, removed);
+    return 0;
+}
+
+static int set_members(kv_t *kv, const meta_t *m, vlist_t *l) {
+    hall_arg_t a = {.keys = true};
+    if (hash_each(kv, kv->argv[1], kv->lens[1], m, hall_cb, &a) != 0) return -1;
+    *l = a.l;
+    return 0;
+}
+
+static int c_smembers(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    vlist_t l = {0};
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l));
+    if (rc) return rc < 0 ? -1 : 0;
+    if (set_members(kv, &m, &l) != 0) return -1;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
+    return 0;
+}
+
+static int c_sismember(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    char *v;
+    size_t vn;
+    bool found;
+    if (field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[2], kv->lens[2], &v, &vn, &found))
+        return -1;
+    *r = v_int(kv, found);
+    return 0;
+}
+
+static int c_smismember(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    kvv_t *absent = v_nil(kv);
+    int rc = coll_for_read(kv, KV_SET, &m, r, absent);
+    if (rc < 0) return -1;
+    if (rc && *r != absent) return 0;
+    vlist_t l = {0};
+    for (int i = 2; i < kv->argc; i++) {
+        char *v;
+        size_t vn;
+        bool found = false;
+        if (!rc && field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[i], kv->lens[i], &v,
+                             &vn, &found))
+            return -1;
+        vl_push(kv, &l, v_int(kv, found));
+    }
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
+    return 0;
+}
+
+static int c_scard(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    *r = v_int(kv, (int64_t)m.size);
+    return 0;
+}
+
+/* Moves count random members of l to its front (partial Fisher-Yates). */
+static void shuffle_front(vlist_t *l, size_t count) {
+    for (size_t i = 0; i < count && i + 1 < l->n; i++) {
+        size_t j = i + (size_t)(rand_next() % (l->n - i));
+        kvv_t *t = l->items[i];
+        l->items[i] = l->items[j];
+        l->items[j] = t;
+    }
+}
+
+/* SPOP key [count] */
+static int c_spop(kv_t *kv, kvv_t **r) {
+    if (kv->argc > 3) {
+        *r = v_syntax(kv);
+        return 0;
+    }
+    bool with_count = kv->argc == 3;
+    int64_t count = 1;
+    if (with_count) {
+        if (!parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0) {
+            *r = v_err(kv, "ERR value is out of range, must be positive");
+            return 0;
+        }
+    }
+    meta_t m;
+    vlist_t l = {0};
+    kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l) : v_nil(kv);
+    int rc = coll_for_read(kv, KV_SET, &m, r, empty);
+    if (rc) return rc < 0 ? -1 : 0;
+    if (count == 0) {
+        *r = empty;
+        return 0;
+    }
+    if (set_members(kv, &m, &l) != 0) return -1;
+    if ((uint64_t)count < l.n) shuffle_front(&l, (size_t)count);
+    else count = (int64_t)l.n;
+    const char **mv = orb_alloc(kv->mcx, (size_t)count * sizeof *mv);
+    size_t *ml = orb_alloc(kv->mcx, (size_t)count * sizeof *ml);
+    for (int64_t i = 0; i < count; i++) {
+        mv[i] = (const char *)l.items[i]->str.data;
+        ml[i] = l.items[i]->str.len;
+    }
+    int64_t removed;
+    if (set_remove(kv, &m, (int)count, mv, ml, &removed) != 0) return -1;
+    if (!with_count) {
+        *r = l.items[0];
+        return 0;
+    }
+    l.n = (size_t)count;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
+    return 0;
+}
+
+/* SRANDMEMBER key [count] */
+static int c_srandmember(kv_t *kv, kvv_t **r) {
+    if (kv->argc > 3) {
+        *r = v_syntax(kv);
+        return 0;
+    }
+    bool with_count = kv->argc == 3;
+    int64_t count = 1;
+    if (with_count) {
+        if (!parse_ll(kv->argv[2], kv->lens[2], &count)) {
+            *r = v_notint(kv);
+            return 0;
+        }
+        if (count == INT64_MIN) {
+            *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
+                           "and 9223372036854775807");
+            return 0;
+        }
+    }
+    meta_t m;
+    vlist_t l = {0};
+    kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l) : v_nil(kv);
+    int rc = coll_for_read(kv, KV_SET, &m, r, empty);
+    if (rc) return rc < 0 ? -1 : 0;
+    if (count == 0) {
+        *r = empty;
+        return 0;
+    }
+    if (set_members(kv, &m, &l) != 0) return -1;
+    if (!with_count) {
+        *r = l.items[rand_next() % l.n];
+        return 0;
+    }
+    if (count < 0) { /* with repetitions */
+        if (count < -KV_MAX_RANDOM) { /* redis-server 7.0 dies building such a reply */
+            *r = v_err(kv, "ERR value is out of range");
+            return 0;
+        }
+        vlist_t out = {0};
+        for (int64_t i = 0; i < -count; i++) vl_push(kv, &out, l.items[rand_next() % l.n]);
+        *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
+        return 0;
+    }
+    if ((uint64_t)count >= l.n) {
+        *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
+        return 0;
+    }
+    shuffle_front(&l, (size_t)count);
+    l.n = (size_t)count;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
+    return 0;
+}
+
+/* ---- list commands ------------------------------------------------------------------------ */
+/* A list is a metadata record (type KV_LIST, size = length, value = head i64 BE | tail i64 BE)
+ * plus one sub-record per element keyed by its sequence number (i64, sign bit flipped so that
+ * byte order is numeric order): the elements occupy head .. tail-1 without gaps. LPUSH/LPOP
+ * move head, RPUSH/RPOP move tail: one record and the metadata per element, never a rewrite.
+ * LINDEX/LSET read or write one record (head + index); LRANGE reads just its range; LTRIM
+ * deletes what it trims. LINSERT and LREM read the whole list and rewrite the elements from
+ * the first changed position to the tail (O(length)); LPOS reads up to the match. */
+
+typedef struct lst {
+    int64_t head, tail;
+} lst_t;
+
+static lst_t list_ends(const meta_t *m) {
+    lst_t l = {0, 0};
+    if (m->vlen == 16) {
+        l.head = (int64_t)get_be(m->val, 8);
+        l.tail = (int64_t)get_be(m->val + 8, 8);
+    }
+    return l;
+}
+
+/* Stores l in m (the value bytes allocated in kv->mcx) and m->size. */
+static void list_set_ends(kv_t *kv, meta_t *m, lst_t l) {
+    char *p = orb_alloc(kv->mcx, 16);
+    for (int i = 0; i < 8; i++) {
+        p[i] = (char)((uint64_t)l.head >> (56 - 8 * i));
+        p[8 + i] = (char)((uint64_t)l.tail >> (56 - 8 * i));
+    }
+    m->val = p;
+    m->vlen = 16;
+    m->size = (uint64_t)(l.tail - l.head);
+}
+
+static void seq_enc(char out[8], int64_t seq) {
+    uint64_t u = (uint64_t)seq ^ (UINT64_C(1) << 63);
+    for (int i = 0; i < 8; i++) out[i] = (char)(u >> (56 - 8 * i));
+}
+
+static int elem_get(kv_t *kv, const meta_t *m, int64_t seq, char **v, size_t *vn, bool *found) {
+    char s[8];
+    seq_enc(s, seq);
+    return field_get(kv, kv->argv[1], kv->lens[1], m, s, 8, v, vn, found);
+}
+static int elem_put_k(kv_t *kv, const char *key, size_t n, const meta_t *m, int64_t seq,
+                      const char *v, size_t vn) {
+    char s[8];
+    seq_enc(s, seq);
+    return field_put(kv, key, n, m, s, 8, v, vn);
+}
+static int elem_del(kv_t *kv, const meta_t *m, int64_t seq) {
+    char s[8];
+    seq_enc(s, seq);
+    return field_del(kv, kv->argv[1], kv->lens[1], m, s, 8);
+}
+
+/* Writes m (its ends in l) or removes the key when l is empty. */
+static int list_store_k(kv_t *kv, const char *key, size_t n, meta_t *m, lst_t l,
+                        int64_t old_exp) {
+    if (l.tail == l.head) return key_remove(kv, key, n, m);
+    list_set_ends(kv, m, l);
+    return meta_put(kv, key, n, m, old_exp);
+}
+static int list_store(kv_t *kv, meta_t *m, lst_t l) {
+    return list_store_k(kv, kv->argv[1], kv->lens[1], m, l, m->expire);
+}
+
+/* Pushes vals at one end of key's list (created when absent unless xx). */
+static int list_push(kv_t *kv, const char *key, size_t n, bool left, bool xx, int nv,
+                     const char *const *vv, const size_t *vl, kvv_t **r) {
+    meta_t m;
+    int64_t old_exp;
+    if (xx) {
+        bool found;
+        if (meta_get(kv, key, n, &m, &found) != 0) return -1;
+        if (!found) {
+            *r = v_int(kv, 0);
+            return 0;
+        }
+    }
+    int rc = coll_for_write(kv, KV_LIST, key, n, &m, &old_exp, r);
+    if (rc) return rc < 0 ? -1 : 0;
+    lst_t l = list_ends(&m);
+    for (int i = 0; i < nv; i++) {
+        int64_t seq = left ? --l.head : l.tail++;
+        if (elem_put_k(kv, key, n, &m, seq, vv[i], vl[i]) != 0) return -1;
+    }
+    if (list_store_k(kv, key, n, &m, l, old_exp) != 0) return -1;
+    *r = v_int(kv, l.tail - l.head);
+    return 0;
+}
+static int c_lpush(kv_t *kv, kvv_t **r) {
+    return list_push(kv, kv->argv[1], kv->lens[1], true, false, kv->argc - 2, kv->argv + 2,
+                     kv->lens + 2, r);
+}
+static int c_rpush(kv_t *kv, kvv_t **r) {
+    return list_push(kv, kv->argv[1], kv->lens[1], false, false, kv->argc - 2, kv->argv + 2,
+                     kv->lens + 2, r);
+}
+static int c_lpushx(kv_t *kv, kvv_t **r) {
+    return list_push(kv, kv->argv[1], kv->lens[1], true, true, kv->argc - 2, kv->argv + 2,
+                     kv->lens + 2, r);
+}
+static int c_rpushx(kv_t *kv, kvv_t **r) {
+    return list_push(kv, kv->argv[1], kv->lens[1], false, true, kv->argc - 2, kv->argv + 2,
+                     kv->lens + 2, r);
+}
+
+/* Pops up to count elements from one end of argv[1]'s list (m, l) into out. */
+static int list_pop(kv_t *kv, meta_t *m, lst_t *l, bool left, int64_t count, vlist_t *out) {
+    for (int64_t i = 0; i < count && l->tail > l->head; i++) {
+        int64_t seq = left ? l->head++ : --l->tail;
+        char *v;
+        size_t vn;
+        bool found;
+        if (elem_get(kv, m, seq, &v, &vn, &found) != 0) return -1;
+        if (!ORB_ALWAYS(found))
+            return orb_err_set(kv->err, DATA_CORRUPTED, "a list element is missing");
+        if (elem_del(kv, m, seq) != 0) return -1;
+        vl_push(kv, out, v_bulk(kv, v, vn));
+    }
+    return list_store(kv, m, *l);
+}
+
+static int pop_generic(kv_t *kv, kvv_t **r, bool left) {
+    if (kv->argc > 3) {
+        *r = v_err(kv, "ERR wrong number of arguments for '%s' command", left ? "lpop" : "rpop");
+        return 0;
+    }
+    bool with_count = kv->argc == 3;
+    int64_t count = 1;
+    if (with_count && (!parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0)) {
+        *r = v_err(kv, "ERR value is out of range, must be positive");
+        return 0;
+    }
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r,
+                           with_count ? v_new(kv, ORBIT__KV_VALUE__KIND__NIL_ARRAY) : v_nil(kv));
+    if (rc) return rc < 0 ? -1 : 0;
+    vlist_t out = {0};
+    if (count == 0) {
+        *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
+        return 0;
+    }
+    lst_t l = list_ends(&m);
+    if (list_pop(kv, &m, &l, left, count, &out) != 0) return -1;
+    *r = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out) : out.items[0];
+    return 0;
+}
+static int c_lpop(kv_t *kv, kvv_t **r) { return pop_generic(kv, r, true); }
+static int c_rpop(kv_t *kv, kvv_t **r) { return pop_generic(kv, r, false); }
+
+static int c_llen(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    *r = v_int(kv, (int64_t)m.size);
+    return 0;
+}
+
+typedef struct range_arg {
+    vlist_t l;
+    int64_t left; /* elements still wanted */
+} range_arg_t;
+static int range_cb(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg) {
+    range_arg_t *a = arg;
+    ORB_UNUSED(f);
+    ORB_UNUSED(fn);
+    if (a->left-- <= 0) return 1;
+    vl_push(kv, &a->l, v_bulk(kv, v, vn));
+    return 0;
+}
+
+/* Appends elements head+from .. head+to (inclusive, in range) of argv[1]'s list to a->l. */
+static int list_range(kv_t *kv, const meta_t *m, int64_t from, int64_t to, range_arg_t *a) {
+    lst_t l = list_ends(m);
+    char s[8];
+    k_sub(kv, &kv->kb2, kv->argv[1], kv->lens[1], m->version);
+    size_t plen = kv->kb2.len;
+    orb_buf_t lo, hi;
+    orb_buf_init(&lo);
+    orb_buf_init(&hi);
+    orb_buf_append(&lo, kv->kb2.data, plen);
+    orb_buf_append(&hi, kv->kb2.data, plen);
+    seq_enc(s, l.head + from);
+    orb_buf_append(&lo, s, 8);
+    st_key_prefix_successor(&hi);
+    a->left = to - from + 1;
+    st_iter_t *it = st_iter_create(kv->st, ST_CF_KV, lo.data, lo.len, hi.data, hi.len, false);
+    int rc = 0;
+    for (; rc == 0 && st_iter_valid(it); st_iter_next(it)) {
+        size_t kn, vn;
+        const char *k = st_iter_key(it, &kn);
+        const char *v = st_iter_value(it, &vn);
+        rc = range_cb(kv, k + plen, kn - plen, v, vn, a);
+    }
+    if (rc == 1) rc = 0;
+    if (rc == 0) rc = st_iter_status(it, kv->err);
+    st_iter_destroy(it);
+    orb_buf_free(&lo);
+    orb_buf_free(&hi);
+    return rc;
+}
+
+static int c_lrange(kv_t *kv, kvv_t **r) {
+    int64_t start, end;
+    if (!parse_ll(kv->argv[2], kv->lens[2], &start) || !parse_ll(kv->argv[3], kv->lens[3], &end)) {
+        *r = v_notint(kv);
+        return 0;
+    }
+    meta_t m;
+    range_arg_t a = {0};
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &a.l));
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t len = (int64_t)m.size;
+    if (start < 0) start = len + start;
+    if (end < 0) end = len + end;
+    if (start < 0) start = 0;
+    if (start > end || start >= len) {
+        *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &a.l);
+        return 0;
+    }
+    if (end >= len) end = len - 1;
+    if (list_range(kv, &m, start, end, &a) != 0) return -1;
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &a.l);
+    return 0;
+}
+
+static int c_lindex(kv_t *kv, kvv_t **r) {
+    int64_t idx;
+    if (!parse_ll(kv->argv[2], kv->lens[2], &idx)) {
+        *r = v_notint(kv);
+        return 0;
+    }
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_nil(kv));
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t len = (int64_t)m.size;
+    if (idx < 0) idx += len;
+    if (idx < 0 || idx >= len) {
+        *r = v_nil(kv);
+        return 0;
+    }
+    char *v;
+    size_t vn;
+    bool found;
+    if (elem_get(kv, &m, list_ends(&m).head + idx, &v, &vn, &found) != 0) return -1;
+    *r = found ? v_bulk(kv, v, vn) : v_nil(kv);
+    return 0;
+}
+
+static int c_lset(kv_t *kv, kvv_t **r) {
+    int64_t idx;
+    if (!parse_ll(kv->argv[2], kv->lens[2], &idx)) {
+        *r = v_notint(kv);
+        return 0;
+    }
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_err(kv, "ERR no such key"));
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t len = (int64_t)m.size;
+    if (idx < 0) idx += len;
+    if (idx < 0 || idx >= len) {
+        *r = v_err(kv, "ERR index out of range");
+        return 0;
+    }
+    if (elem_put_k(kv, kv->argv[1], kv->lens[1], &m, list_ends(&m).head + idx, kv->argv[3],
+                   kv->lens[3]) != 0)
+        return -1;
+    *r = v_ok(kv);
+    return 0;
+}
+
+static int c_ltrim(kv_t *kv, kvv_t **r) {
+    int64_t start, end;
+    if (!parse_ll(kv->argv[2], kv->lens[2], &start) || !parse_ll(kv->argv[3], kv->lens[3], &end)) {
+        *r = v_notint(kv);
+        return 0;
+    }
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_ok(kv));
+    if (rc) return rc < 0 ? -1 : 0;
+    int64_t len = (int64_t)m.size, ltrim, rtrim;
+    if (start < 0) start = len + start;
+    if (end < 0) end = len + end;
+    if (start < 0) start = 0;
+    if (start > end || start >= len) {
+        ltrim = len;
+        rtrim = 0;
+    } else {
+        if (end >= len) end = len - 1;
+        ltrim = start;
+        rtrim = len - end - 1;
+    }
+    lst_t l = list_ends(&m);
+    for (int64_t i = 0; i < ltrim; i++)
+        if (elem_del(kv, &m, l.head++) != 0) return -1;
+    for (int64_t i = 0; i < rtrim; i++)
+        if (elem_del(kv, &m, --l.tail) != 0) return -1;
+    if ((ltrim || rtrim) && list_store(kv, &m, l) != 0) return -1;
+    *r = v_ok(kv);
+    return 0;
+}
+
+/* The whole list of argv[1] (m) as bulk values in a->l. */
+static int list_all(kv_t *kv, const meta_t *m, range_arg_t *a) {
+    if (m->size == 0) return 0;
+    return list_range(kv, m, 0, (int64_t)m->size - 1, a);
+}
+
+/* Replaces the list's elements from position p on with nv[p..nn-1] (old: the current ones). */
+static int list_rewrite(kv_t *kv, meta_t *m, const vlist_t *old, kvv_t **nv, size_t nn,
+                        size_t p) {
+    lst_t l = list_ends(m);
+    for (size_t i = p; i < old->n; i++)
+        if (elem_del(kv, m, l.head + (int64_t)i) != 0) return -1;
+    for (size_t i = p; i < nn; i++)
+        if (elem_put_k(kv, kv->argv[1], kv->lens[1], m, l.head + (int64_t)i,
+                       (const char *)nv[i]->str.data, nv[i]->str.len) != 0)
+            return -1;
+    l.tail = l.head + (int64_t)nn;
+    return list_store(kv, m, l);
+}
+
+static bool elem_eq(const kvv_t *e, const char *p, size_t n) {
+    return e->str.len == n && memcmp(e->str.data, p, n) == 0;
+}
+
+static int c_lrem(kv_t *kv, kvv_t **r) {
+    int64_t count;
+    if (!parse_ll(kv->argv[2], kv->lens[2], &count)) {
+        *r = v_notint(kv);
+        return 0;
+    }
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    range_arg_t a = {0};
+    if (list_all(kv, &m, &a) != 0) return -1;
+    size_t n = a.l.n;
+    bool *drop = orb_alloc(kv->mcx, n + 1);
+    memset(drop, 0, n + 1);
+    int64_t removed = 0, want = count < 0 ? -count : count;
+    for (size_t k = 0; k < n && (count == 0 || removed < want); k++) {
+        size_t i = count < 0 ? n - 1 - k : k;
+        if (elem_eq(a.l.items[i], kv->argv[3], kv->lens[3])) {
+            drop[i] = true;
+            removed++;
+        }
+    }
+    *r = v_int(kv, removed);
+    if (!removed) return 0;
+    kvv_t **nv = orb_alloc(kv->mcx, (n + 1) * sizeof *nv);
+    size_t nn = 0, p = n;
+    for (size_t i = 0; i < n; i++) {
+        if (drop[i]) {
+            if (p == n) p = i;
+            continue;
+        }
+        nv[nn++] = a.l.items[i];
+    }
+    return list_rewrite(kv, &m, &a.l, nv, nn, p);
+}
+
+static int c_linsert(kv_t *kv, kvv_t **r) {
+    bool after;
+    if (arg_is(kv, 2, "after")) after = true;
+    else if (arg_is(kv, 2, "before")) after = false;
+    else {
+        *r = v_syntax(kv);
+        return 0;
+    }
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
+    if (rc) return rc < 0 ? -1 : 0;
+    range_arg_t a = {0};
+    if (list_all(kv, &m, &a) != 0) return -1;
+    size_t n = a.l.n, at = n;
+    for (size_t i = 0; i < n && at == n; i++)
+        if (elem_eq(a.l.items[i], kv->argv[3], kv->lens[3])) at = i;
+    if (at == n) {
+        *r = v_int(kv, -1);
+        return 0;
+    }
+    size_t p = after ? at + 1 : at;
+    kvv_t **nv = orb_alloc(kv->mcx, (n + 1) * sizeof *nv);
+    for (size_t i = 0; i < p; i++) nv[i] = a.l.items[i];
+    nv[p] = v_bulk(kv, kv->argv[4], kv->lens[4]);
+    for (size_t i = p; i < n; i++) nv[i + 1] = a.l.items[i];
+    if (list_rewrite(kv, &m, &a.l, nv, n + 1, p) != 0) return -1;
+    *r = v_int(kv, (int64_t)n + 1);
+    return 0;
+}
+
+static int c_lpos(kv_t *kv, kvv_t **r) {
+    int64_t rank = 1, count = -1, maxlen = 0;
+    for (int j = 3; j < kv->argc; j++) {
+        bool more = j + 1 < kv->argc;
+        if (arg_is(kv, j, "rank") && more) {
+            j++;
+            if (!parse_ll(kv->argv[j], kv->lens[j], &rank)) {
+                *r = v_notint(kv);
+                return 0;
+            }
+            if (rank == 0) {
+                *r = v_err(kv, "ERR RANK can't be zero: use 1 to start from the first match, 2 "
+                               "from the second ... or use negative to start from the end of "
+                               "the list");
+                return 0;
+            }
+        } else if (arg_is(kv, j, "count") && more) {
+            j++;
+            if (!parse_ll(kv->argv[j], kv->lens[j], &count) || count < 0) {
+                *r = v_err(kv, "ERR COUNT can't be negative");
+                return 0;
+            }
+        } else if (arg_is(kv, j, "maxlen") && more) {
+            j++;
+            if (!parse_ll(kv->argv[j], kv->lens[j], &maxlen) || maxlen < 0) {
+                *r = v_err(kv, "ERR MAXLEN can't be negative");
+                return 0;
+            }
+        } else {
+            *r = v_syntax(kv);
+            return 0;
+        }
+    }
+    meta_t m;
+    vlist_t out = {0};
+    int rc = coll_for_read(kv, KV_LIST, &m, r,
+                           count != -1 ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out)
+                                       : v_nil(kv));
+    if (rc) return rc < 0 ? -1 : 0;
+    range_arg_t a = {0};
+    if (list_all(kv, &m, &a) != 0) return -1;
+    int64_t n = (int64_t)a.l.n, matches = 0;
+    bool fwd = rank > 0;
+    /* RANK -2^63: Redis 7.0 negates it to itself, i.e. the first match from the tail */
+    int64_t want = fwd ? rank : rank == INT64_MIN ? 1 : -rank;
+    for (int64_t k = 0; k < n && (maxlen == 0 || k < maxlen); k++) {
+        int64_t i = fwd ? k : n - 1 - k;
+        if (!elem_eq(a.l.items[i], kv->argv[2], kv->lens[2])) continue;
+        if (++matches < want) continue;
+        if (count == -1) {
+            *r = v_int(kv, i);
+            return 0;
+        }
+        vl_push(kv, &out, v_int(kv, i));
+        if (count && matches - want + 1 >= count) break;
+    }
+    *r = count == -1 ? v_nil(kv) : v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
+    return 0;
+}
+
+/* LMOVE src dst LEFT|RIGHT LEFT|RIGHT with both keys on this shard (wire/ moves across). */
+static int c_lmove(kv_t *kv, kvv_t **r) {
+    bool from_left, to_left;
+    if (arg_is(kv, 3, "left")) from_left = true;
+    else if (arg_is(kv, 3, "right")) from_left = false;
+    else goto syntax;
+    if (arg_is(kv, 4, "left")) to_left = true;
+    else if (arg_is(kv, 4, "right")) to_left = false;
+    else goto syntax;
+    meta_t m;
+    int rc = coll_for_read(kv, KV_LIST, &m, r, v_nil(kv));
+    if (rc) return rc < 0 ? -1 : 0;
+    meta_t d;
+    bool dfound;
+    if (meta_get(kv, kv->argv[2], kv->lens[2], &d, &dfound) != 0) return -1;
+    if (dfound && d.type != KV_LIST) {
+        *r = v_wrongtype(kv);
+        return 0;
+    }
+    vlist_t out = {0};
+    lst_t l = list_ends(&m);
+    if (list_pop(kv, &m, &l, from_left, 1, &out) != 0) return -1;
+    kvv_t *e = out.items[0];
+    const char *ev = (const char *)e->str.data;
+    size_t en = e->str.len;
+    kvv_t *ignored;
+    if (list_push(kv, kv->argv[2], kv->lens[2], to_left, false, 1, &ev, &en, &ignored) != 0)
+        return -1;
+    *r = e;
+    return 0;
+syntax:
+    *r = v_syntax(kv);
+    return 0;
+}
+
+/* __setstore dst [member]... -> the number of members: replaces dst (whatever it holds) with
+ * the set of the members, or removes it when none are given (S*STORE; wire/ computed them). */
+static int c_setstore(kv_t *kv, kvv_t **r) {
+    const char *key = kv->argv[1];
+    size_t n = kv->lens[1];
+    bool existed;
+    if (key_remove_any(kv, key, n, &existed) != 0) return -1;
+    meta_t m = {.type = KV_SET, .version = next_version()};
+    for (int i = 2; i < kv->argc; i++) {
+        char *v;
+        size_t vn;
+        bool found = false;
+        if (field_get(kv, key, n, &m, kv->argv[i], kv->lens[i], &v, &vn, &found) != 0) return -1;
+        if (found) continue;
+        if (field_put(kv, key, n, &m, kv->argv[i], kv->lens[i], "", 0) != 0) return -1;
+        m.size++;
+    }
+    if (m.size && meta_put(kv, key, n, &m, 0) != 0) return -1;
+    *r = v_int(kv, (int64_t)m.size);
     return 0;
 }
 
@@ -1805,6 +2559,19 @@ static const kv_op_t kv_ops[] = {
     {"__dbsize", c_dbsize},   {"__flushdb", c_flushdb},
     {"__flushall", c_flushall}, {"__sweep", c_sweep},
     {"__dump", c_dump},       {"__restore", c_restore},
+    {"sadd", c_sadd},         {"srem", c_srem},
+    {"smembers", c_smembers}, {"sismember", c_sismember},
+    {"smismember", c_smismember}, {"scard", c_scard},
+    {"spop", c_spop},         {"srandmember", c_srandmember},
+    {"sscan", c_sscan},       {"__setstore", c_setstore},
+    {"lpush", c_lpush},       {"rpush", c_rpush},
+    {"lpushx", c_lpushx},     {"rpushx", c_rpushx},
+    {"lpop", c_lpop},         {"rpop", c_rpop},
+    {"llen", c_llen},         {"lrange", c_lrange},
+    {"lindex", c_lindex},     {"lset", c_lset},
+    {"ltrim", c_ltrim},       {"lrem", c_lrem},
+    {"linsert", c_linsert},   {"lpos", c_lpos},
+    {"lmove", c_lmove},
 };
 
 int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,

@@ -440,6 +440,190 @@ static void rename_generic(rctx_t *x, bool nx) {
 static void h_rename(rctx_t *x) { rename_generic(x, false); }
 static void h_renamenx(rctx_t *x) { rename_generic(x, true); }
 
+/* ---- set algebra over keys of several shards ------------------------------------------------ */
+
+/* Calls the shard owning av[1] with one command. */
+static int kv_call1(rctx_t *x, int argc, const char **av, const size_t *ls, Orbit__KvValue **v) {
+    orb_err_t e;
+    if (act_kv_call(x->rt, act_kv_shard_of(av[1], ls[1]), x->rs->db, argc, av, ls, x->mcx, v,
+                    &e) != 0) {
+        r_internal(x, &e);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct member {
+    const char *p;
+    size_t n;
+} member_t;
+
+static int member_cmp(const void *a, const void *b) {
+    const member_t *x = a, *y = b;
+    int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static bool member_in(const member_t *set, size_t n, const member_t *m) {
+    return n && bsearch(m, set, n, sizeof *set, member_cmp) != NULL;
+}
+
+enum { SETOP_INTER, SETOP_UNION, SETOP_DIFF };
+
+/* SINTER/SUNION/SDIFF [STORE]: reads each key's members from its shard (SMEMBERS), combines
+ * them here, and replies (or writes the result with __setstore). Each read is atomic on its
+ * shard, the whole is not (docs/redis.md). */
+static void setop_generic(rctx_t *x, int op, bool store) {
+    int first = store ? 2 : 1, nk = x->argc - first;
+    member_t **sets = orb_alloc(x->mcx, (size_t)nk * sizeof *sets);
+    size_t *ns = orb_alloc(x->mcx, (size_t)nk * sizeof *ns);
+    bool empty = false;
+    for (int k = 0; k < nk; k++) { /* every key is type-checked first, as Redis 7 does */
+        const char *av[2] = {"smembers", x->argv[first + k]};
+        size_t ls[2] = {8, x->lens[first + k]};
+        Orbit__KvValue *v;
+        if (kv_call1(x, 2, av, ls, &v) != 0) return;
+        if (v->kind == ORBIT__KV_VALUE__KIND__ERROR) return wire_resp_put_value(x->out, v, 2);
+        ns[k] = v->n_elems;
+        sets[k] = orb_alloc(x->mcx, (v->n_elems + 1) * sizeof **sets);
+        for (size_t i = 0; i < v->n_elems; i++)
+            sets[k][i] = (member_t){(const char *)v->elems[i]->str.data, v->elems[i]->str.len};
+        qsort(sets[k], ns[k], sizeof **sets, member_cmp);
+        if (!ns[k]) empty = true;
+    }
+    size_t cap = 0;
+    for (int k = 0; k < nk; k++) cap += ns[k];
+    member_t *res = orb_alloc(x->mcx, (cap + 1) * sizeof *res);
+    size_t nr = 0;
+    if (op == SETOP_UNION) {
+        for (int k = 0; k < nk; k++)
+            for (size_t i = 0; i < ns[k]; i++) res[nr++] = sets[k][i];
+        qsort(res, nr, sizeof *res, member_cmp);
+        size_t w = 0;
+        for (size_t i = 0; i < nr; i++)
+            if (!w || member_cmp(&res[w - 1], &res[i]) != 0) res[w++] = res[i];
+        nr = w;
+    } else if (op == SETOP_INTER ? !empty : true) {
+        for (size_t i = 0; i < ns[0]; i++) {
+            bool keep = true;
+            for (int k = 1; k < nk && keep; k++) {
+                bool in = member_in(sets[k], ns[k], &sets[0][i]);
+                keep = op == SETOP_INTER ? in : !in;
+            }
+            if (keep) res[nr++] = sets[0][i];
+        }
+    }
+    if (!store) {
+        orb_buf_printf(x->out, "%c%zu\r\n", x->rs->proto >= 3 ? '~' : '*', nr);
+        for (size_t i = 0; i < nr; i++) wire_resp_put_bulk(x->out, res[i].p, res[i].n);
+        return;
+    }
+    const char **av = orb_alloc(x->mcx, (nr + 2) * sizeof *av);
+    size_t *ls = orb_alloc(x->mcx, (nr + 2) * sizeof *ls);
+    av[0] = "__setstore";
+    ls[0] = 10;
+    av[1] = x->argv[1];
+    ls[1] = x->lens[1];
+    for (size_t i = 0; i < nr; i++) {
+        av[2 + i] = res[i].p;
+        ls[2 + i] = res[i].n;
+    }
+    Orbit__KvValue *v;
+    if (kv_call1(x, (int)nr + 2, av, ls, &v) != 0) return;
+    wire_resp_put_value(x->out, v, x->rs->proto);
+}
+static void h_sinter(rctx_t *x) { setop_generic(x, SETOP_INTER, false); }
+static void h_sunion(rctx_t *x) { setop_generic(x, SETOP_UNION, false); }
+static void h_sdiff(rctx_t *x) { setop_generic(x, SETOP_DIFF, false); }
+static void h_sinterstore(rctx_t *x) { setop_generic(x, SETOP_INTER, true); }
+static void h_sunionstore(rctx_t *x) { setop_generic(x, SETOP_UNION, true); }
+static void h_sdiffstore(rctx_t *x) { setop_generic(x, SETOP_DIFF, true); }
+
+/* Reads TYPE of argv[i]: "none", "set", ... in *t (borrowed from the reply). */
+static int key_type(rctx_t *x, int i, const char **t, size_t *tn) {
+    const char *av[2] = {"type", x->argv[i]};
+    size_t ls[2] = {4, x->lens[i]};
+    Orbit__KvValue *v;
+    if (kv_call1(x, 2, av, ls, &v) != 0) return -1;
+    *t = (const char *)v->str.data;
+    *tn = v->str.len;
+    return 0;
+}
+
+/* SMOVE src dst member: checks as Redis (src absent -> 0; either key of another type ->
+ * WRONGTYPE), then SREM on src's shard and SADD on dst's: not atomic (docs/redis.md). */
+static void h_smove(rctx_t *x) {
+    const char *t;
+    size_t tn;
+    if (key_type(x, 1, &t, &tn) != 0) return;
+    if (tn == 4 && memcmp(t, "none", 4) == 0) return wire_resp_put_int(x->out, 0);
+    if (!(tn == 3 && memcmp(t, "set", 3) == 0))
+        return r_err(x, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    if (key_type(x, 2, &t, &tn) != 0) return;
+    if (!(tn == 4 && memcmp(t, "none", 4) == 0) && !(tn == 3 && memcmp(t, "set", 3) == 0))
+        return r_err(x, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    Orbit__KvValue *v;
+    if (x->lens[1] == x->lens[2] && memcmp(x->argv[1], x->argv[2], x->lens[1]) == 0) {
+        const char *av[3] = {"sismember", x->argv[1], x->argv[3]};
+        size_t ls[3] = {9, x->lens[1], x->lens[3]};
+        if (kv_call1(x, 3, av, ls, &v) != 0) return;
+        return wire_resp_put_value(x->out, v, x->rs->proto);
+    }
+    const char *rv[3] = {"srem", x->argv[1], x->argv[3]};
+    size_t rl[3] = {4, x->lens[1], x->lens[3]};
+    if (kv_call1(x, 3, rv, rl, &v) != 0) return;
+    if (v->kind != ORBIT__KV_VALUE__KIND__INT || v->num == 0)
+        return wire_resp_put_value(x->out, v, x->rs->proto);
+    const char *av[3] = {"sadd", x->argv[2], x->argv[3]};
+    size_t al[3] = {4, x->lens[2], x->lens[3]};
+    if (kv_call1(x, 3, av, al, &v) != 0) return;
+    if (v->kind == ORBIT__KV_VALUE__KIND__ERROR) return wire_resp_put_value(x->out, v, 2);
+    wire_resp_put_int(x->out, 1);
+}
+
+/* LMOVE src dst LEFT|RIGHT LEFT|RIGHT (RPOPLPUSH src dst = RIGHT LEFT): one shard -> the actor
+ * does it atomically; across shards: both keys' types are checked, the element is popped from
+ * src, then pushed onto dst (not atomic: docs/redis.md). */
+static void lmove_generic(rctx_t *x, const char *from, const char *to) {
+    const char *mv[5] = {"lmove", x->argv[1], x->argv[2], from, to};
+    size_t ml[5] = {5, x->lens[1], x->lens[2], strlen(from), strlen(to)};
+    bool from_left = strcasecmp(from, "left") == 0, to_left = strcasecmp(to, "left") == 0;
+    if ((!from_left && strcasecmp(from, "right") != 0) ||
+        (!to_left && strcasecmp(to, "right") != 0))
+        return r_syntax(x);
+    Orbit__KvValue *v;
+    if (act_kv_shard_of(x->argv[1], x->lens[1]) == act_kv_shard_of(x->argv[2], x->lens[2])) {
+        if (kv_call1(x, 5, mv, ml, &v) != 0) return;
+        return wire_resp_put_value(x->out, v, x->rs->proto);
+    }
+    const char *t;
+    size_t tn;
+    if (key_type(x, 1, &t, &tn) != 0) return;
+    if (tn == 4 && memcmp(t, "none", 4) == 0) return wire_resp_put_null(x->out, x->rs->proto);
+    if (!(tn == 4 && memcmp(t, "list", 4) == 0))
+        return r_err(x, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    if (key_type(x, 2, &t, &tn) != 0) return;
+    if (!(tn == 4 && memcmp(t, "none", 4) == 0) && !(tn == 4 && memcmp(t, "list", 4) == 0))
+        return r_err(x, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    const char *pv[2] = {from_left ? "lpop" : "rpop", x->argv[1]};
+    size_t pl[2] = {4, x->lens[1]};
+    if (kv_call1(x, 2, pv, pl, &v) != 0) return;
+    if (v->kind != ORBIT__KV_VALUE__KIND__BULK) return wire_resp_put_value(x->out, v, x->rs->proto);
+    Orbit__KvValue *e = v;
+    const char *av[3] = {to_left ? "lpush" : "rpush", x->argv[2], (const char *)e->str.data};
+    size_t al[3] = {5, x->lens[2], e->str.len};
+    if (kv_call1(x, 3, av, al, &v) != 0) return;
+    if (v->kind == ORBIT__KV_VALUE__KIND__ERROR) return wire_resp_put_value(x->out, v, 2);
+    wire_resp_put_bulk(x->out, (const char *)e->str.data, e->str.len);
+}
+static void h_lmove(rctx_t *x) {
+    char a[8] = "", b[8] = "";
+    if (x->lens[3] < sizeof a) memcpy(a, x->argv[3], x->lens[3]), a[x->lens[3]] = 0;
+    if (x->lens[4] < sizeof b) memcpy(b, x->argv[4], x->lens[4]), b[x->lens[4]] = 0;
+    lmove_generic(x, a, b);
+}
+static void h_rpoplpush(rctx_t *x) { lmove_generic(x, "right", "left"); }
+
 /* ---- connection and server commands ----------------------------------------------------- */
 
 static void h_ping(rctx_t *x) {
@@ -725,6 +909,40 @@ static const resp_cmd_t resp_cmds[] = {
     {"hincrby", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Increments the integer value of a field in a hash by a number."},
     {"hincrbyfloat", 4, W | D | F, 1, 1, 1, h_route, "hash", "2.6.0", "Increments the floating point value of a field by a number."},
     {"hscan", -3, R, 1, 1, 1, h_route, "hash", "2.8.0", "Iterates over fields and values of a hash."},
+
+    {"sadd", -3, W | D | F, 1, 1, 1, h_route, "set", "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist."},
+    {"srem", -3, W | F, 1, 1, 1, h_route, "set", "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed."},
+    {"smembers", 2, R, 1, 1, 1, h_route, "set", "1.0.0", "Returns all members of a set."},
+    {"sismember", 3, R | F, 1, 1, 1, h_route, "set", "1.0.0", "Determines whether a member belongs to a set."},
+    {"smismember", -3, R | F, 1, 1, 1, h_route, "set", "6.2.0", "Determines whether multiple members belong to a set."},
+    {"scard", 2, R | F, 1, 1, 1, h_route, "set", "1.0.0", "Returns the number of members in a set."},
+    {"spop", -2, W | F, 1, 1, 1, h_route, "set", "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped."},
+    {"srandmember", -2, R, 1, 1, 1, h_route, "set", "1.0.0", "Get one or multiple random members from a set"},
+    {"sscan", -3, R, 1, 1, 1, h_route, "set", "2.8.0", "Iterates over members of a set."},
+    {"sinter", -2, R, 1, -1, 1, h_sinter, "set", "1.0.0", "Returns the intersect of multiple sets."},
+    {"sinterstore", -3, W | D, 1, -1, 1, h_sinterstore, "set", "1.0.0", "Stores the intersect of multiple sets in a key."},
+    {"sunion", -2, R, 1, -1, 1, h_sunion, "set", "1.0.0", "Returns the union of multiple sets."},
+    {"sunionstore", -3, W | D, 1, -1, 1, h_sunionstore, "set", "1.0.0", "Stores the union of multiple sets in a key."},
+    {"sdiff", -2, R, 1, -1, 1, h_sdiff, "set", "1.0.0", "Returns the difference of multiple sets."},
+    {"sdiffstore", -3, W | D, 1, -1, 1, h_sdiffstore, "set", "1.0.0", "Stores the difference of multiple sets in a key."},
+    {"smove", 4, W | F, 1, 2, 1, h_smove, "set", "1.0.0", "Moves a member from one set to another."},
+
+    {"lpush", -3, W | D | F, 1, 1, 1, h_route, "list", "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist."},
+    {"rpush", -3, W | D | F, 1, 1, 1, h_route, "list", "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist."},
+    {"lpushx", -3, W | D | F, 1, 1, 1, h_route, "list", "2.2.0", "Prepends one or more elements to a list only when the list exists."},
+    {"rpushx", -3, W | D | F, 1, 1, 1, h_route, "list", "2.2.0", "Appends an element to a list only when the list exists."},
+    {"lpop", -2, W | F, 1, 1, 1, h_route, "list", "1.0.0", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped."},
+    {"rpop", -2, W | F, 1, 1, 1, h_route, "list", "1.0.0", "Returns and removes the last elements of a list. Deletes the list if the last element was popped."},
+    {"llen", 2, R | F, 1, 1, 1, h_route, "list", "1.0.0", "Returns the length of a list."},
+    {"lrange", 4, R, 1, 1, 1, h_route, "list", "1.0.0", "Returns a range of elements from a list."},
+    {"lindex", 3, R, 1, 1, 1, h_route, "list", "1.0.0", "Returns an element from a list by its index."},
+    {"lset", 4, W | D, 1, 1, 1, h_route, "list", "1.0.0", "Sets the value of an element in a list by its index."},
+    {"ltrim", 4, W, 1, 1, 1, h_route, "list", "1.0.0", "Removes elements from both ends a list. Deletes the list if all elements were trimmed."},
+    {"lrem", 4, W, 1, 1, 1, h_route, "list", "1.0.0", "Removes elements from a list. Deletes the list if the last element was removed."},
+    {"linsert", 5, W | D, 1, 1, 1, h_route, "list", "2.2.0", "Inserts an element before or after another element in a list."},
+    {"lpos", -3, R, 1, 1, 1, h_route, "list", "6.0.6", "Returns the index of matching elements in a list."},
+    {"lmove", 5, W | D, 1, 2, 1, h_lmove, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."},
+    {"rpoplpush", 3, W | D, 1, 2, 1, h_rpoplpush, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."},
 };
 #undef W
 #undef R

@@ -67,6 +67,10 @@ void wire_resp_put_value(orb_buf_t *b, const Orbit__KvValue *v, int proto) {
         wire_resp_put_array(b, v->n_elems);
         for (size_t i = 0; i < v->n_elems; i++) wire_resp_put_value(b, v->elems[i], proto);
         break;
+    case ORBIT__KV_VALUE__KIND__SET:
+        orb_buf_printf(b, "%c%zu\r\n", proto >= 3 ? '~' : '*', v->n_elems);
+        for (size_t i = 0; i < v->n_elems; i++) wire_resp_put_value(b, v->elems[i], proto);
+        break;
     case ORBIT__KV_VALUE__KIND__MAP:
         wire_resp_put_map(b, v->n_elems / 2, proto);
         for (size_t i = 0; i < v->n_elems; i++) wire_resp_put_value(b, v->elems[i], proto);
