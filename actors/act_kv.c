@@ -354,6 +354,23 @@ static uint64_t next_version(void) {
     return last;
 }
 
+/* Writes without row locks: a kv shard's keys are written only by its own actor, one storage
+ * transaction at a time, so no other transaction can hold them; with RocksDB's lock_timeout 0
+ * its lock manager only try-locks its stripe mutexes, and a writer on another worker would
+ * make these keys look busy. */
+static int kv_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v, size_t vn,
+                  orb_err_t *err) {
+    (void)err;
+    st_txn_put_unlocked(t, cf, k, kn, v, vn);
+    return 0;
+}
+
+static int kv_del(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *err) {
+    (void)err;
+    st_txn_delete_unlocked(t, cf, k, kn);
+    return 0;
+}
+
 static int st_fail(kv_t *kv, int rc) {
     if (rc == ORB_AGAIN)
         return orb_err_set(kv->err, INTERNAL_ERROR, "a kv-shard key was locked by a transaction");
@@ -387,7 +404,7 @@ static int del_sub_records(kv_t *kv, const char *key, size_t n, uint64_t version
     for (; rc == 0 && st_iter_valid(it); st_iter_next(it)) {
         size_t kn;
         const char *k = st_iter_key(it, &kn);
-        rc = st_txn_delete(kv->st, ST_CF_KV, k, kn, kv->err);
+        rc = kv_del(kv->st, ST_CF_KV, k, kn, kv->err);
     }
     if (rc == 0) rc = st_iter_status(it, kv->err);
     st_iter_destroy(it);
@@ -399,10 +416,10 @@ static int del_sub_records(kv_t *kv, const char *key, size_t n, uint64_t version
 static int key_remove(kv_t *kv, const char *key, size_t n, const meta_t *m) {
     kv->wrote = true;
     k_meta(kv, &kv->kb, key, n);
-    int rc = st_txn_delete(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
+    int rc = kv_del(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
     if (rc == 0 && m->expire) {
         k_exp(kv, &kv->kb, m->expire, kv->db, key, n);
-        rc = st_txn_delete(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
+        rc = kv_del(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
     }
     if (rc != 0) return st_fail(kv, rc);
     if (m->type != KV_STRING) return del_sub_records(kv, key, n, m->version);
@@ -437,16 +454,16 @@ static int meta_put(kv_t *kv, const char *key, size_t n, const meta_t *m, int64_
     orb_buf_put_be64(&kv->vb, m->size);
     if (m->vlen) orb_buf_append(&kv->vb, m->val, m->vlen);
     k_meta(kv, &kv->kb, key, n);
-    int rc = st_txn_put(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->vb.data, kv->vb.len,
+    int rc = kv_put(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->vb.data, kv->vb.len,
                         kv->err);
     if (rc == 0 && old_expire != m->expire) {
         if (old_expire) {
             k_exp(kv, &kv->kb, old_expire, kv->db, key, n);
-            rc = st_txn_delete(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
+            rc = kv_del(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
         }
         if (rc == 0 && m->expire) {
             k_exp(kv, &kv->kb, m->expire, kv->db, key, n);
-            rc = st_txn_put(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, "", 0, kv->err);
+            rc = kv_put(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, "", 0, kv->err);
         }
     }
     return rc ? st_fail(kv, rc) : 0;
@@ -489,7 +506,7 @@ static int field_put(kv_t *kv, const char *key, size_t n, const meta_t *m, const
                      size_t fn, const char *val, size_t vn) {
     kv->wrote = true;
     k_field(kv, &kv->kb2, key, n, m->version, f, fn);
-    int rc = st_txn_put(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, val, vn, kv->err);
+    int rc = kv_put(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, val, vn, kv->err);
     return rc ? st_fail(kv, rc) : 0;
 }
 
@@ -497,7 +514,7 @@ static int field_del(kv_t *kv, const char *key, size_t n, const meta_t *m, const
                      size_t fn) {
     kv->wrote = true;
     k_field(kv, &kv->kb2, key, n, m->version, f, fn);
-    int rc = st_txn_delete(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, kv->err);
+    int rc = kv_del(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, kv->err);
     return rc ? st_fail(kv, rc) : 0;
 }
 
@@ -1247,7 +1264,7 @@ static int delete_range(kv_t *kv, orb_buf_t *lo, orb_buf_t *hi) {
         size_t kn;
         const char *k = st_iter_key(it, &kn);
         kv->wrote = true;
-        rc = st_txn_delete(kv->st, ST_CF_KV, k, kn, kv->err);
+        rc = kv_del(kv->st, ST_CF_KV, k, kn, kv->err);
     }
     if (rc == 0) rc = st_iter_status(it, kv->err);
     st_iter_destroy(it);
@@ -1284,7 +1301,7 @@ static int flush_generic(kv_t *kv, kvv_t **r, bool all) {
             const char *k = st_iter_key(it, &kn);
             if (kn < 12 || (!all && (uint8_t)k[11] != kv->db)) continue;
             kv->wrote = true;
-            rc = st_txn_delete(kv->st, ST_CF_KV, k, kn, kv->err);
+            rc = kv_del(kv->st, ST_CF_KV, k, kn, kv->err);
         }
         if (rc == 0) rc = st_iter_status(it, kv->err);
         st_iter_destroy(it);
@@ -1343,7 +1360,7 @@ static int c_sweep(kv_t *kv, kvv_t **r) {
             removed++;
         } else { /* a stale index entry (cannot happen; harmless to drop) */
             kv->wrote = true;
-            rc = st_txn_delete(kv->st, ST_CF_KV, ek, ekn, kv->err);
+            rc = kv_del(kv->st, ST_CF_KV, ek, ekn, kv->err);
             if (rc) rc = st_fail(kv, rc);
         }
     }
