@@ -160,6 +160,16 @@ Orbit__VecSpec *sql_vindex_spec(orb_mcx_t *mcx, const sql_table_t *t, const sql_
     return s;
 }
 
+/* An op of kind about index u of t (its definition in mcx). */
+static Orbit__ShardOp index_op(Orbit__ShardOp__Kind kind, const sql_table_t *t, const sql_unique_t *u,
+                               orb_mcx_t *mcx) {
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = kind;
+    op.index_id = u->index_id;
+    op.vec = sql_vindex_spec(mcx, t, u);
+    return op;
+}
+
 /* One op to every shard of t outside any transaction, in parallel; the counts summed. */
 static int broadcast(act_runtime_t *rt, const sql_table_t *t, Orbit__ShardOp *op, uint64_t *count,
                      orb_err_t *err) {
@@ -188,10 +198,7 @@ static int broadcast(act_runtime_t *rt, const sql_table_t *t, Orbit__ShardOp *op
 
 int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
                      orb_err_t *err) {
-    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
-    op.kind = ORBIT__SHARD_OP__KIND__VEC_BUILD;
-    op.index_id = u->index_id;
-    op.vec = sql_vindex_spec(mcx, t, u);
+    Orbit__ShardOp op = index_op(ORBIT__SHARD_OP__KIND__VEC_BUILD, t, u, mcx);
     /* the shards report to one progress entry (pg_stat_progress_create_index) */
     act_runtime_t *rt = sql_session_rt(s);
     op.progress_id = act_progress_begin(rt);
@@ -208,10 +215,7 @@ int sql_vindex_build(sql_session_t *s, const sql_table_t *t, const sql_unique_t 
 
 int sql_vindex_drop(act_runtime_t *rt, const sql_table_t *t, const sql_unique_t *u, orb_mcx_t *mcx,
                     orb_err_t *err) {
-    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
-    op.kind = ORBIT__SHARD_OP__KIND__VEC_DROP;
-    op.index_id = u->index_id;
-    op.vec = sql_vindex_spec(mcx, t, u);
+    Orbit__ShardOp op = index_op(ORBIT__SHARD_OP__KIND__VEC_DROP, t, u, mcx);
     return broadcast(rt, t, &op, NULL, err);
 }
 
