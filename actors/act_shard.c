@@ -626,6 +626,11 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
         case ORBIT__SHARD_OP__KIND__INSERT:
         case ORBIT__SHARD_OP__KIND__PUT:
         case ORBIT__SHARD_OP__KIND__DELETE: rc = op_write(ex, op, res, err); break;
+        case ORBIT__SHARD_OP__KIND__BULK_CLAIM:
+            /* the claim itself happened (or could not, the shard having row lockers) before
+             * the ops ran; a claim outside a bulk request is a caller's mistake */
+            rc = req->bulk ? 0 : orb_err_set(err, PROTOCOL_VIOLATION, "BULK_CLAIM outside a bulk request");
+            break;
         case ORBIT__SHARD_OP__KIND__VEC_ADD:
         case ORBIT__SHARD_OP__KIND__VEC_SEARCH:
         case ORBIT__SHARD_OP__KIND__VEC_BUILD:
@@ -673,7 +678,7 @@ static bool req_file_ops(const Orbit__ShardRequest *req) {
         /* a vector index's VEC_ADD: its label entry joins the index file, the vector goes to
          * faiss at once (searches verify rows, so rows still in files are skipped) */
         if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT &&
-            op->kind != ORBIT__SHARD_OP__KIND__VEC_ADD)
+            op->kind != ORBIT__SHARD_OP__KIND__VEC_ADD && op->kind != ORBIT__SHARD_OP__KIND__BULK_CLAIM)
             return false;
     }
     return req->n_ops > 0;

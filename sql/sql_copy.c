@@ -1137,6 +1137,36 @@ static void copy_bulk_flags(sql_wb_t *wb, const sql_table_t *t) {
         if (t->fks[i]->ref_table_id == t->id) wb->bulk_files = false;
 }
 
+/* Claims the table's shards for this load, one after the other in shard order, before any
+ * row is sent. Rows then reach their shards in any order, so without this two concurrent
+ * COPYs into one table each claim some shards and wait for the other's: a deadlock. Taken
+ * in one order, the later load queues behind the earlier one instead (actors/README.md
+ * "Bulk inserts"). A shard with other row lockers is not claimed; its rows go in as usual. */
+static int copy_claim_shards(copy_from_ctx_t *f, orb_err_t *err) {
+    const sql_table_t *t = f->q->table;
+    act_runtime_t *rt = sql_session_rt(f->cs->sess);
+    for (uint32_t s = 0; s < t->nshards; s++) {
+        Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+        op.kind = ORBIT__SHARD_OP__KIND__BULK_CLAIM;
+        Orbit__ShardOp *ops[1] = {&op};
+        Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+        req.txn_id = f->txn_id;
+        req.table_id = t->id;
+        req.shard = s;
+        req.schema_version = t->version;
+        req.n_ops = 1;
+        req.ops = ops;
+        req.bulk = true;
+        req.bulk_files = f->wb.bulk_files;
+        act_call_t *call = act_call_post(rt, ACT_TABLE_SHARD, &req);
+        Orbit__ShardReply *reply;
+        int rc = act_call_wait(call, &reply, err);
+        act_call_free(call);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
 /* Waits for the posted batch, then checks its rows' foreign keys; its memory is reset. */
 static int pending_wait(copy_from_ctx_t *f, orb_err_t *err) {
     if (!f->pending) return 0;
@@ -1395,6 +1425,7 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
             context_line(cs, &f.in, err, false);
         rc = -1;
     }
+    if (rc == 0) rc = copy_claim_shards(&f, err);
     while (rc == 0) {
         sql_value_t *vals = orb_alloc0(f.batch, sizeof *vals * (size_t)(t->ncols + 1));
         int r = binary ? next_row_binary(&f, vals, err) : next_row_text(&f, vals, err);

@@ -29,6 +29,7 @@
 #include <faiss/index_io.h>
 
 #include "vector/vec_index.h"
+#include "vector/vec_simd.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "vec_faiss.cpp assumes a little-endian host (faiss's own format is native-endian)"
@@ -197,6 +198,52 @@ int opts_check(const vec_index_opts_t *in, vec_index_opts_t *out, bool loading, 
 #undef OPT_FAIL
 }
 
+/* HNSW's vector storage: faiss's IndexFlat (same bytes, same serialized form "IxF2"/"IxFI"/
+ * "IxFl") whose distance computer uses vec_simd.h's kernels instead of faiss's, which are
+ * scalar in Debian's baseline build. faiss reaches it through the virtual
+ * get_FlatCodesDistanceComputer for searches and graph construction alike. */
+struct SimdFlatDis : faiss::FlatCodesDistanceComputer {
+    const float *base;
+    size_t dim;
+    vec_simd_fn fn;
+    const float *q = nullptr;
+    SimdFlatDis(const faiss::IndexFlat &s, vec_simd_fn f)
+        : faiss::FlatCodesDistanceComputer(s.codes.data(), s.code_size), base(s.get_xb()),
+          dim((size_t)s.d), fn(f) {}
+    void set_query(const float *x) override { q = x; }
+    float distance_to_code(const uint8_t *code) override {
+        return fn(q, reinterpret_cast<const float *>(code), dim);
+    }
+    float symmetric_dis(idx_t i, idx_t j) override {
+        return fn(base + (size_t)i * dim, base + (size_t)j * dim, dim);
+    }
+};
+
+struct SimdFlat : faiss::IndexFlat {
+    SimdFlat(idx_t d, faiss::MetricType m) : faiss::IndexFlat(d, m) {}
+    faiss::FlatCodesDistanceComputer *get_FlatCodesDistanceComputer() const override {
+        switch (metric_type) {
+        case faiss::METRIC_L2: return new SimdFlatDis(*this, vec_simd_l2_sq);
+        case faiss::METRIC_INNER_PRODUCT: return new SimdFlatDis(*this, vec_simd_ip);
+        case faiss::METRIC_L1: return new SimdFlatDis(*this, vec_simd_l1);
+        default: return faiss::IndexFlat::get_FlatCodesDistanceComputer();
+        }
+    }
+};
+
+/* Puts the vectors of h's storage (a fresh one, or one read from a file) into a SimdFlat. */
+void use_simd_storage(faiss::IndexHNSW *h) {
+    auto *old = dynamic_cast<faiss::IndexFlat *>(h->storage);
+    if (!old || dynamic_cast<SimdFlat *>(old)) return;
+    std::unique_ptr<SimdFlat> s(new SimdFlat(old->d, old->metric_type));
+    s->codes.swap(old->codes);
+    s->ntotal = old->ntotal;
+    s->is_trained = old->is_trained;
+    if (h->own_fields) delete old;
+    h->storage = s.release();
+    h->own_fields = true;
+}
+
 faiss::IndexIVFFlat *make_ivf(const vec_index_opts_t &o, int nlist) {
     faiss::MetricType qm =
         o.metric == VEC_METRIC_L2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
@@ -214,6 +261,7 @@ faiss::IndexIVFFlat *make_ivf(const vec_index_opts_t &o, int nlist) {
 faiss::Index *make_index(const vec_index_opts_t &o) {
     if (o.method == VEC_METHOD_HNSW) {
         auto *h = new faiss::IndexHNSWFlat(o.dim, o.m, faiss_metric(o.metric));
+        use_simd_storage(h);
         h->hnsw.efConstruction = o.ef_construction;
         h->hnsw.efSearch = VEC_HNSW_DEFAULT_EF_SEARCH;
         return h;
@@ -485,6 +533,8 @@ int deserialize(const uint8_t *buf, size_t len, vec_index_t **out, orb_err_t *er
             why = "not an HNSW index";
         else if ((uint64_t)hn->ntotal != h.nlabels)
             why = "label count mismatch";
+        else
+            use_simd_storage(hn);
     } else {
         auto *ivf = dynamic_cast<faiss::IndexIVFFlat *>(idx.get());
         if (!ivf)
