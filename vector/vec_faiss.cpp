@@ -5,12 +5,14 @@
  * body inside guard(); (2) HNSW: labels.size() == index->ntotal unless `broken`; (3) searches
  * run on the caller's thread with a one-thread OpenMP team. Persistence format: vec_index.h.
  * See vector/README.md. */
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -242,6 +244,64 @@ void use_simd_storage(faiss::IndexHNSW *h) {
     if (h->own_fields) delete old;
     h->storage = s.release();
     h->own_fields = true;
+}
+
+/* IVFFlat search of one query with vec_simd.h's kernels (faiss's IVFFlat scanner and flat
+ * quantizer use the same scalar kernels as above, and the scanner is not a virtual of the
+ * index that a subclass could swap in a loaded file): the nprobe lists whose centroids are
+ * nearest, then every vector in them that sel keeps. Returns like faiss's search: best first
+ * in faiss's units (squared L2, or inner product for METRIC_INNER_PRODUCT), label -1 in the
+ * slots left over. */
+void ivf_search(const faiss::IndexIVFFlat *ivf, const float *q, idx_t k, size_t nprobe,
+                const faiss::IDSelector *sel, float *D, idx_t *I) {
+    const bool ip = ivf->metric_type == faiss::METRIC_INNER_PRODUCT;
+    const size_t d = (size_t)ivf->d;
+    auto cost = [&](const float *x) { return ip ? -vec_simd_ip(q, x, d) : vec_simd_l2_sq(q, x, d); };
+    using Cand = std::pair<float, idx_t>; /* (cost, id): smaller cost is nearer */
+    std::vector<Cand> lists;
+    auto *cq = dynamic_cast<const faiss::IndexFlat *>(ivf->quantizer);
+    if (cq && cq->metric_type == ivf->metric_type) {
+        const float *c = cq->get_xb();
+        lists.reserve(ivf->nlist);
+        for (size_t i = 0; i < ivf->nlist; i++) lists.emplace_back(cost(c + i * d), (idx_t)i);
+    } else { /* not our own flat quantizer: let it answer */
+        std::vector<float> cd(nprobe);
+        std::vector<idx_t> ci(nprobe);
+        ivf->quantizer->search(1, q, (idx_t)nprobe, cd.data(), ci.data());
+        for (size_t i = 0; i < nprobe; i++)
+            if (ci[i] >= 0) lists.emplace_back(ip ? -cd[i] : cd[i], ci[i]);
+    }
+    if (nprobe > lists.size()) nprobe = lists.size();
+    std::partial_sort(lists.begin(), lists.begin() + (ptrdiff_t)nprobe, lists.end());
+    std::vector<Cand> heap; /* max-heap on cost: the k best so far, worst on top */
+    heap.reserve((size_t)k);
+    for (size_t p = 0; p < nprobe; p++) {
+        size_t l = (size_t)lists[p].second, n = ivf->invlists->list_size(l);
+        if (n == 0) continue;
+        faiss::InvertedLists::ScopedCodes codes(ivf->invlists, l);
+        faiss::InvertedLists::ScopedIds ids(ivf->invlists, l);
+        const float *x = reinterpret_cast<const float *>(codes.get());
+        for (size_t j = 0; j < n; j++) {
+            idx_t id = ids[j];
+            if (sel && !sel->is_member(id)) continue;
+            float c = cost(x + j * d);
+            if (heap.size() < (size_t)k) {
+                heap.emplace_back(c, id);
+                std::push_heap(heap.begin(), heap.end());
+            } else if (c < heap.front().first) {
+                std::pop_heap(heap.begin(), heap.end());
+                heap.back() = Cand(c, id);
+                std::push_heap(heap.begin(), heap.end());
+            }
+        }
+    }
+    std::sort_heap(heap.begin(), heap.end());
+    for (idx_t i = 0; i < k; i++) {
+        bool have = (size_t)i < heap.size();
+        float c = have ? heap[(size_t)i].first : std::numeric_limits<float>::infinity();
+        D[i] = ip ? -c : c;
+        I[i] = have ? heap[(size_t)i].second : -1;
+    }
 }
 
 faiss::IndexIVFFlat *make_ivf(const vec_index_opts_t &o, int nlist) {
@@ -775,13 +835,10 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
             }
         } else {
             auto *ivf = static_cast<const faiss::IndexIVFFlat *>(index);
-            faiss::SearchParametersIVF sp;
-            sp.sel = selp;
             size_t nprobe = p->probes > 0 ? (size_t)p->probes : VEC_IVF_DEFAULT_PROBES;
             if (nprobe > ivf->nlist) nprobe = ivf->nlist;
             for (;;) {
-                sp.nprobe = nprobe;
-                index->search(1, q, k, D.data(), I.data(), &sp);
+                ivf_search(ivf, q, k, nprobe, selp, D.data(), I.data());
                 found = count();
                 if (!selp || !p->widen || found >= k || nprobe >= ivf->nlist) break;
                 nprobe = std::min(nprobe * 4, ivf->nlist);
