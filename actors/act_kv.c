@@ -2627,7 +2627,9 @@ int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t sh
             rc = orb_err_set(&err, PROTOCOL_VIOLATION, "unknown kv-shard operation \"%.*s\"",
                              (int)lens[0], kv.argv[0]);
         } else {
-            kv.st = st_txn_begin(w->rt->db, ST_READ_COMMITTED);
+            /* group commit: the worker syncs the WAL once for its batch before any reply
+             * leaves (act_runtime.c held_release, README "Group commit") */
+            kv.st = st_txn_begin_group(w->rt->db, ST_READ_COMMITTED);
             if (!kv.st) {
                 rc = orb_err_set(&err, INTERNAL_ERROR, "could not begin a storage transaction");
             } else {
@@ -2635,6 +2637,7 @@ int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t sh
                 rc = op->fn(&kv, &r);
                 if (rc == 0 && kv.wrote) {
                     if (st_txn_commit(kv.st, &err) != 0) rc = -1;
+                    else w->held_unsynced = true;
                 } else {
                     st_txn_rollback(kv.st);
                 }
