@@ -624,6 +624,47 @@ static void h_lmove(rctx_t *x) {
 }
 static void h_rpoplpush(rctx_t *x) { lmove_generic(x, "right", "left"); }
 
+/* ---- sorted sets ------------------------------------------------------------------------------ */
+
+/* ZRANGESTORE dst src ...: atomic on one shard; across shards the range is read on src's shard
+ * (__zrangeget: the same arguments, PAIRS member, score), then dst is replaced on its shard
+ * (__zstore dst member score ...; scores as %.17g text, which reads back exactly). */
+static void h_zrangestore(rctx_t *x) {
+    uint32_t s1 = act_kv_shard_of(x->argv[2], x->lens[2]);
+    uint32_t s2 = act_kv_shard_of(x->argv[1], x->lens[1]);
+    if (s1 == s2) return h_route(x);
+    const char **av = orb_alloc(x->mcx, (size_t)x->argc * sizeof *av);
+    memcpy(av, x->argv, (size_t)x->argc * sizeof *av);
+    av[0] = "__zrangeget";
+    size_t *ls = orb_alloc(x->mcx, (size_t)x->argc * sizeof *ls);
+    memcpy(ls, x->lens, (size_t)x->argc * sizeof *ls);
+    ls[0] = strlen(av[0]);
+    Orbit__KvValue *v;
+    orb_err_t e;
+    if (act_kv_call(x->rt, s1, x->rs->db, x->argc, av, ls, x->mcx, &v, &e) != 0)
+        return r_internal(x, &e);
+    if (v->kind != ORBIT__KV_VALUE__KIND__PAIRS) return wire_resp_put_value(x->out, v, 2);
+    int n = 2 + (int)v->n_elems;
+    const char **sv = orb_alloc(x->mcx, (size_t)n * sizeof *sv);
+    size_t *sl = orb_alloc(x->mcx, (size_t)n * sizeof *sl);
+    sv[0] = "__zstore";
+    sl[0] = strlen(sv[0]);
+    sv[1] = x->argv[1];
+    sl[1] = x->lens[1];
+    for (size_t i = 0; i + 1 < v->n_elems; i += 2) {
+        sv[2 + i] = (const char *)v->elems[i]->str.data;
+        sl[2 + i] = v->elems[i]->str.len;
+        char *t = orb_alloc(x->mcx, 32);
+        snprintf(t, 32, "%.17g", v->elems[i + 1]->dbl);
+        sv[3 + i] = t;
+        sl[3 + i] = strlen(t);
+    }
+    Orbit__KvValue *r;
+    if (act_kv_call(x->rt, s2, x->rs->db, n, sv, sl, x->mcx, &r, &e) != 0)
+        return r_internal(x, &e);
+    wire_resp_put_value(x->out, r, x->rs->proto);
+}
+
 /* ---- connection and server commands ----------------------------------------------------- */
 
 static void h_ping(rctx_t *x) {
@@ -943,6 +984,31 @@ static const resp_cmd_t resp_cmds[] = {
     {"lpos", -3, R, 1, 1, 1, h_route, "list", "6.0.6", "Returns the index of matching elements in a list."},
     {"lmove", 5, W | D, 1, 2, 1, h_lmove, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."},
     {"rpoplpush", 3, W | D, 1, 2, 1, h_rpoplpush, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."},
+
+    {"zadd", -4, W | D | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist."},
+    {"zincrby", 4, W | D | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Increments the score of a member in a sorted set."},
+    {"zrem", -3, W | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed."},
+    {"zscore", 3, R | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns the score of a member in a sorted set."},
+    {"zmscore", -3, R | F, 1, 1, 1, h_route, "sorted_set", "6.2.0", "Returns the score of one or more members in a sorted set."},
+    {"zcard", 2, R | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns the number of members in a sorted set."},
+    {"zcount", 4, R | F, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Returns the count of members in a sorted set that have scores within a range."},
+    {"zlexcount", 4, R | F, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Returns the number of members in a sorted set within a lexicographical range."},
+    {"zrange", -4, R, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns members in a sorted set within a range of indexes."},
+    {"zrangestore", -5, W | D, 1, 2, 1, h_zrangestore, "sorted_set", "6.2.0", "Stores a range of members from sorted set in a key."},
+    {"zrangebyscore", -4, R, 1, 1, 1, h_route, "sorted_set", "1.0.5", "Returns members in a sorted set within a range of scores."},
+    {"zrevrangebyscore", -4, R, 1, 1, 1, h_route, "sorted_set", "2.2.0", "Returns members in a sorted set within a range of scores in reverse order."},
+    {"zrangebylex", -4, R, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Returns members in a sorted set within a lexicographical range."},
+    {"zrevrangebylex", -4, R, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Returns members in a sorted set within a lexicographical range in reverse order."},
+    {"zrevrange", -4, R, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns members in a sorted set within a range of indexes in reverse order."},
+    {"zrank", -3, R | F, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Returns the index of a member in a sorted set ordered by ascending scores."},
+    {"zrevrank", -3, R | F, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Returns the index of a member in a sorted set ordered by descending scores."},
+    {"zpopmin", -2, W | F, 1, 1, 1, h_route, "sorted_set", "5.0.0", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."},
+    {"zpopmax", -2, W | F, 1, 1, 1, h_route, "sorted_set", "5.0.0", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."},
+    {"zremrangebyrank", 4, W, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed."},
+    {"zremrangebyscore", 4, W, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed."},
+    {"zremrangebylex", 4, W, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed."},
+    {"zrandmember", -2, R, 1, 1, 1, h_route, "sorted_set", "6.2.0", "Returns one or more random members from a sorted set."},
+    {"zscan", -3, R, 1, 1, 1, h_route, "sorted_set", "2.8.0", "Iterates over members and scores of a sorted set."},
 };
 #undef W
 #undef R
