@@ -1282,6 +1282,57 @@ static int c_sweep(kv_t *kv, kvv_t **r) {
     return rc;
 }
 
+/* OBJECT ENCODING: whether a collection still fits Redis 7.0's compact encoding. */
+typedef struct enc_arg {
+    uint8_t type;
+    bool compact;
+} enc_arg_t;
+static int enc_cb(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg) {
+    enc_arg_t *a = arg;
+    int64_t ll;
+    ORB_UNUSED(kv);
+    if (a->type == KV_HASH) a->compact = fn <= 64 && vn <= 64;
+    else if (a->type == KV_SET) a->compact = act__kv_parse_ll(f, fn, &ll);
+    else if (a->type == KV_ZSET && fn && f[0] == 'm') a->compact = fn - 1 <= 64;
+    return a->compact ? 0 : 1;
+}
+
+/* OBJECT ENCODING key: the encoding redis-server 7.0 would choose for the key's current
+ * contents with its default thresholds (Redis never converts back when a key shrinks; we do).
+ * OBJECT FREQ: Redis's error without an LFU policy (we have none). */
+static int c_object(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    bool found;
+    if (act__kv_meta_get(kv, kv->argv[2], kv->lens[2], &m, &found) != 0) return -1;
+    if (!found) {
+        *r = v_nil(kv);
+        return 0;
+    }
+    if (arg_is(kv, 1, "freq")) {
+        *r = v_err(kv, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
+                       "Please note that when switching between policies at runtime LRU and LFU "
+                       "data will take some time to adjust.");
+        return 0;
+    }
+    const char *e = "quicklist";
+    int64_t ll;
+    enc_arg_t a = {.type = m.type, .compact = true};
+    if (m.type == KV_STRING) {
+        e = m.vlen <= 20 && act__kv_parse_ll(m.val, m.vlen, &ll) ? "int"
+            : m.vlen <= 44                                      ? "embstr"
+                                                                : "raw";
+    } else if (m.type != KV_LIST) {
+        uint64_t max = m.type == KV_SET ? 512 : 128;
+        a.compact = m.size <= max;
+        if (a.compact && hash_each(kv, kv->argv[2], kv->lens[2], &m, enc_cb, &a) < 0) return -1;
+        e = m.type == KV_HASH  ? (a.compact ? "listpack" : "hashtable")
+            : m.type == KV_SET ? (a.compact ? "intset" : "hashtable")
+                               : (a.compact ? "listpack" : "skiplist");
+    }
+    *r = v_bulk(kv, e, strlen(e));
+    return 0;
+}
+
 /* ---- RENAME and cross-shard moves ------------------------------------------------------- */
 
 typedef struct dump_arg {
@@ -1891,6 +1942,19 @@ static int c_spop(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+bool act__kv_random_count(kv_t *kv, int64_t *count, kvv_t **r) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], count)) {
+        *r = v_notint(kv);
+        return false;
+    }
+    if (*count == INT64_MIN) {
+        *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
+                       "and 9223372036854775807");
+        return false;
+    }
+    return true;
+}
+
 /* SRANDMEMBER key [count] */
 static int c_srandmember(kv_t *kv, kvv_t **r) {
     if (kv->argc > 3) {
@@ -1899,17 +1963,7 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
     }
     bool with_count = kv->argc == 3;
     int64_t count = 1;
-    if (with_count) {
-        if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &count)) {
-            *r = v_notint(kv);
-            return 0;
-        }
-        if (count == INT64_MIN) {
-            *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
-                           "and 9223372036854775807");
-            return 0;
-        }
-    }
+    if (with_count && !act__kv_random_count(kv, &count, r)) return 0;
     meta_t m;
     vlist_t l = {0};
     kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l) : v_nil(kv);
@@ -2473,7 +2527,7 @@ static const kv_op_t kv_ops[] = {
     {"strlen", c_strlen},     {"getrange", c_getrange},
     {"setrange", c_setrange}, {"del", c_del},
     {"unlink", c_del},        {"exists", c_exists},
-    {"type", c_type},         {"expire", c_expire},
+    {"type", c_type},         {"object", c_object},         {"expire", c_expire},
     {"pexpire", c_pexpire},   {"expireat", c_expireat},
     {"pexpireat", c_pexpireat}, {"ttl", c_ttl},
     {"pttl", c_pttl},         {"expiretime", c_expiretime},

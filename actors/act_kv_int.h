@@ -164,6 +164,8 @@ int act__kv_coll_for_write(kv_t *kv, uint8_t type, const char *key, size_t n, me
 /* Looks argv[1] up for reading: 1 with *r = if_absent when absent, WRONGTYPE for another
  * type; 0 when it is a live collection of `type` (in *m). */
 int act__kv_coll_for_read(kv_t *kv, uint8_t type, meta_t *m, kvv_t **r, kvv_t *if_absent);
+/* S/ZRANDMEMBER's count (argv[2], Redis's -LONG_MAX..LONG_MAX): false with the error in *r. */
+bool act__kv_random_count(kv_t *kv, int64_t *count, kvv_t **r);
 /* Parses the cursor and options of H/S/ZSCAN (argv[2..]): 1 with *r = the error reply, else 0
  * with *pat (NULL: every element). */
 int act__kv_scan_opts(kv_t *kv, kvv_t **r, const char **pat, size_t *pn);

@@ -191,6 +191,20 @@ static int zs_write(kv_t *kv, int ki, zs_t *z, kvv_t **r) {
     return 0;
 }
 
+/* Removes whatever argv[ki] holds and starts a new, empty zset there (stored by zs_finish). */
+static int zs_replace(kv_t *kv, int ki, zs_t *z) {
+    memset(z, 0, sizeof *z);
+    z->kv = kv;
+    z->key = kv->argv[ki];
+    z->n = kv->lens[ki];
+    bool existed;
+    if (act__kv_key_remove_any(kv, z->key, z->n, &existed) != 0) return -1;
+    z->m.type = KV_ZSET;
+    z->m.version = act__kv_version_next();
+    zs_prefix(z);
+    return 0;
+}
+
 /* ---- walking the index ------------------------------------------------------------------ */
 
 typedef struct zitem {
@@ -397,6 +411,16 @@ static int zfirst_cb(zs_t *z, const char *mem, size_t mn, double score, void *ar
     return 1;
 }
 
+/* P | 's' | score: where the entries of score start, or with `after` where they end (the
+ * encoded score plus one; no score encodes as all ones, so the increment stays in 8 bytes). */
+static char *score_key(zs_t *z, double score, bool after, size_t *len) {
+    char *k = zkey(z, 's', &score, NULL, 0, len);
+    unsigned char *u = (unsigned char *)k;
+    for (size_t i = *len; after && i > *len - 8; i--)
+        if (++u[i - 1] != 0) break;
+    return k;
+}
+
 /* Runs a selection over the zset (s->type, rev, bounds, offset, limit already set). */
 static int zselect(zs_t *z, zsel_t *s) {
     if (s->offset < 0) return 0; /* Redis skips everything for a negative offset */
@@ -404,28 +428,8 @@ static int zselect(zs_t *z, zsel_t *s) {
     char *lo = NULL, *hi = NULL;
     if (s->type == ZR_SCORE) {
         if (srange_empty(&s->sr)) return 0;
-        lo = zkey(z, 's', &s->sr.min, NULL, 0, &lon);
-        if (s->sr.minex) {
-            orb_buf_t b;
-            orb_buf_init(&b);
-            orb_buf_append(&b, lo, lon);
-            st_key_prefix_successor(&b);
-            lo = orb_alloc(z->kv->mcx, b.len);
-            memcpy(lo, b.data, b.len);
-            lon = b.len;
-            orb_buf_free(&b);
-        }
-        hi = zkey(z, 's', &s->sr.max, NULL, 0, &hin);
-        if (!s->sr.maxex) {
-            orb_buf_t b;
-            orb_buf_init(&b);
-            orb_buf_append(&b, hi, hin);
-            st_key_prefix_successor(&b);
-            hi = orb_alloc(z->kv->mcx, b.len);
-            memcpy(hi, b.data, b.len);
-            hin = b.len;
-            orb_buf_free(&b);
-        }
+        lo = score_key(z, s->sr.min, s->sr.minex, &lon);
+        hi = score_key(z, s->sr.max, !s->sr.maxex, &hin);
     } else if (s->type == ZR_LEX) {
         if (lrange_empty(&s->lmin, &s->lmax)) return 0;
         /* all members under one score (the normal case for lex ranges): seek to the bounds */
@@ -655,16 +659,30 @@ static int c_zcard(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+/* Parses argv[imin], argv[imax] as s->type's range (ranks into *start, *end): false with the
+ * error reply in *r. */
+static bool parse_range(kv_t *kv, int imin, int imax, zsel_t *s, int64_t *start, int64_t *end,
+                        kvv_t **r) {
+    if (s->type == ZR_RANK && (!act__kv_parse_ll(kv->argv[imin], kv->lens[imin], start) ||
+                               !act__kv_parse_ll(kv->argv[imax], kv->lens[imax], end))) {
+        *r = v_notint(kv);
+        return false;
+    }
+    if (s->type == ZR_SCORE && !parse_srange(kv, imin, imax, &s->sr)) {
+        *r = v_err(kv, "ERR min or max is not a float");
+        return false;
+    }
+    if (s->type == ZR_LEX &&
+        (!parse_lbound(kv, imin, &s->lmin) || !parse_lbound(kv, imax, &s->lmax))) {
+        *r = v_err(kv, "ERR min or max not valid string range item");
+        return false;
+    }
+    return true;
+}
+
 static int count_generic(kv_t *kv, kvv_t **r, int type) {
     zsel_t s = {.type = type, .limit = -1, .count_only = true};
-    if (type == ZR_SCORE && !parse_srange(kv, 2, 3, &s.sr)) {
-        *r = v_err(kv, "ERR min or max is not a float");
-        return 0;
-    }
-    if (type == ZR_LEX && (!parse_lbound(kv, 2, &s.lmin) || !parse_lbound(kv, 3, &s.lmax))) {
-        *r = v_err(kv, "ERR min or max not valid string range item");
-        return 0;
-    }
+    if (!parse_range(kv, 2, 3, &s, NULL, NULL, r)) return 0;
     zs_t z;
     int rc = zs_read(kv, 1, &z, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
@@ -782,20 +800,7 @@ static int zrange_generic(kv_t *kv, kvv_t **r, int argstart, int store, int type
     }
     zsel_t s = {.type = type, .rev = rev, .offset = offset, .limit = limit};
     int64_t start = 0, end = 0;
-    if (type == ZR_RANK && (!act__kv_parse_ll(kv->argv[minidx], kv->lens[minidx], &start) ||
-                            !act__kv_parse_ll(kv->argv[maxidx], kv->lens[maxidx], &end))) {
-        *r = v_notint(kv);
-        return 0;
-    }
-    if (type == ZR_SCORE && !parse_srange(kv, minidx, maxidx, &s.sr)) {
-        *r = v_err(kv, "ERR min or max is not a float");
-        return 0;
-    }
-    if (type == ZR_LEX &&
-        (!parse_lbound(kv, minidx, &s.lmin) || !parse_lbound(kv, maxidx, &s.lmax))) {
-        *r = v_err(kv, "ERR min or max not valid string range item");
-        return 0;
-    }
+    if (!parse_range(kv, minidx, maxidx, &s, &start, &end, r)) return 0;
     zs_t z;
     int rc = zs_read(kv, argstart, &z, r, NULL);
     if (rc < 0) return -1;
@@ -811,15 +816,7 @@ static int zrange_generic(kv_t *kv, kvv_t **r, int argstart, int store, int type
     }
     if (store == ST_WRITE) {
         zs_t d;
-        bool existed;
-        if (act__kv_key_remove_any(kv, kv->argv[1], kv->lens[1], &existed) != 0) return -1;
-        memset(&d, 0, sizeof d);
-        d.kv = kv;
-        d.key = kv->argv[1];
-        d.n = kv->lens[1];
-        d.m.type = KV_ZSET;
-        d.m.version = act__kv_version_next();
-        zs_prefix(&d);
+        if (zs_replace(kv, 1, &d) != 0) return -1;
         for (size_t i = 0; i < s.out.n; i++)
             if (zscore_put(&d, s.out.items[i].mem, s.out.items[i].mn, s.out.items[i].score,
                            NULL) != 0)
@@ -861,16 +858,8 @@ static int c_zrangeget(kv_t *kv, kvv_t **r) {
 /* __zstore dst [member score]... -> the number of members: replaces dst (whatever it holds),
  * or removes it when none are given. Scores are "%.17g" text (exact). */
 static int c_zstore(kv_t *kv, kvv_t **r) {
-    bool existed;
-    if (act__kv_key_remove_any(kv, kv->argv[1], kv->lens[1], &existed) != 0) return -1;
     zs_t d;
-    memset(&d, 0, sizeof d);
-    d.kv = kv;
-    d.key = kv->argv[1];
-    d.n = kv->lens[1];
-    d.m.type = KV_ZSET;
-    d.m.version = act__kv_version_next();
-    zs_prefix(&d);
+    if (zs_replace(kv, 1, &d) != 0) return -1;
     for (int i = 2; i + 1 < kv->argc; i += 2) {
         double s, cur;
         bool found;
@@ -895,19 +884,7 @@ static int zdel_items(zs_t *z, const zlist_t *l) {
 static int zremrange_generic(kv_t *kv, kvv_t **r, int type) {
     zsel_t s = {.type = type, .limit = -1};
     int64_t start = 0, end = 0;
-    if (type == ZR_RANK && (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &start) ||
-                            !act__kv_parse_ll(kv->argv[3], kv->lens[3], &end))) {
-        *r = v_notint(kv);
-        return 0;
-    }
-    if (type == ZR_SCORE && !parse_srange(kv, 2, 3, &s.sr)) {
-        *r = v_err(kv, "ERR min or max is not a float");
-        return 0;
-    }
-    if (type == ZR_LEX && (!parse_lbound(kv, 2, &s.lmin) || !parse_lbound(kv, 3, &s.lmax))) {
-        *r = v_err(kv, "ERR min or max not valid string range item");
-        return 0;
-    }
+    if (!parse_range(kv, 2, 3, &s, &start, &end, r)) return 0;
     zs_t z;
     int rc = zs_read(kv, 1, &z, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
@@ -961,15 +938,7 @@ static int c_zrandmember(kv_t *kv, kvv_t **r) {
     int64_t count = 1;
     bool with_count = kv->argc >= 3, withscores = false;
     if (with_count) {
-        if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &count)) {
-            *r = v_notint(kv);
-            return 0;
-        }
-        if (count == INT64_MIN) {
-            *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
-                           "and 9223372036854775807");
-            return 0;
-        }
+        if (!act__kv_random_count(kv, &count, r)) return 0;
         if (kv->argc > 4 || (kv->argc == 4 && !arg_is(kv, 3, "withscores"))) {
             *r = v_syntax(kv);
             return 0;
