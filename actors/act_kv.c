@@ -1,9 +1,9 @@
 /* actors/act_kv.c — the kv-shard behaviour: Redis strings, hashes, sets, lists and keyspace
  * commands on the keys of one shard, stored in the kv column family as a metadata record per
  * key plus sub-records per hash field, set member or list element (layout: actors/README.md
- * "kv-shard"). Entry points:
- * act__kv_execute (worker thread), act_kv_shard_of, act_kv_call / act_kv_call_many (any
- * thread that may block). Invariants: a request runs in one storage transaction, committed
+ * "kv-shard"); sorted sets are in act_kv_zset.c, the shared helpers in act_kv_int.h. Entry
+ * points: act__kv_execute (worker thread), act_kv_shard_of, act_kv_call / act_kv_call_many
+ * (any thread that may block). Invariants: a request runs in one storage transaction, committed
  * (WAL synced) before the reply when it wrote; a key whose expiry is <= now is invisible to
  * every command (and removed by the first writer or the sweep). Replies and error texts are
  * Redis 7's (docs/redis.md). */
