@@ -693,16 +693,44 @@ static int count_generic(kv_t *kv, kvv_t **r, int type) {
 static int c_zcount(kv_t *kv, kvv_t **r) { return count_generic(kv, r, ZR_SCORE); }
 static int c_zlexcount(kv_t *kv, kvv_t **r) { return count_generic(kv, r, ZR_LEX); }
 
-/* ZRANK / ZREVRANK key member [WITHSCORE] (WITHSCORE: Redis 7.2). O(rank). */
-static int rank_cb(zs_t *z, const char *mem, size_t mn, double score, void *arg) {
-    ORB_UNUSED(z);
-    ORB_UNUSED(mem);
-    ORB_UNUSED(mn);
-    ORB_UNUSED(score);
-    (*(int64_t *)arg)++;
-    return 0;
+/* The rank of the index entry k (kn bytes; zkey's spare byte is used) counted from the nearer
+ * end: one iterator steps up from the first entry, one down from the last, in turn; the first
+ * to reach k decides (the metadata's size gives the other side). O(min(rank, size - rank)). */
+static int zrank_of(zs_t *z, char *k, size_t kn, int64_t *rank) {
+    kv_t *kv = z->kv;
+    size_t bn;
+    char *base = zkey(z, 's', NULL, NULL, 0, &bn);
+    orb_buf_t end;
+    orb_buf_init(&end);
+    orb_buf_append(&end, base, bn);
+    st_key_prefix_successor(&end);
+    k[kn] = 0; /* k | 0: the first key after k */
+    st_iter_t *up = st_iter_create(kv->st, ST_CF_KV, base, bn, k, kn, false);
+    st_iter_t *down = st_iter_create(kv->st, ST_CF_KV, k, kn + 1, end.data, end.len, true);
+    int64_t below = 0, above = 0;
+    for (;;) {
+        if (!st_iter_valid(up)) {
+            *rank = below;
+            break;
+        }
+        if (!st_iter_valid(down)) {
+            *rank = (int64_t)z->m.size - 1 - above;
+            break;
+        }
+        below++;
+        above++;
+        st_iter_next(up);
+        st_iter_next(down);
+    }
+    int rc = st_iter_status(up, kv->err);
+    if (rc == 0) rc = st_iter_status(down, kv->err);
+    st_iter_destroy(up);
+    st_iter_destroy(down);
+    orb_buf_free(&end);
+    return rc ? -1 : 0;
 }
 
+/* ZRANK / ZREVRANK key member [WITHSCORE] (WITHSCORE: Redis 7.2). */
 static int rank_generic(kv_t *kv, kvv_t **r, bool rev) {
     bool withscore = false;
     if (kv->argc > 4) {
@@ -730,12 +758,8 @@ static int rank_generic(kv_t *kv, kvv_t **r, bool rev) {
     size_t kn;
     char *k = zkey(&z, 's', &s, kv->argv[2], kv->lens[2], &kn);
     int64_t n = 0;
-    if (!rev) {
-        if (zwalk(&z, NULL, 0, k, kn, false, rank_cb, &n) != 0) return -1;
-    } else {
-        k[kn] = 0; /* zkey leaves room for it: the first key after the member's */
-        if (zwalk(&z, k, kn + 1, NULL, 0, false, rank_cb, &n) != 0) return -1;
-    }
+    if (zrank_of(&z, k, kn, &n) != 0) return -1;
+    if (rev) n = (int64_t)z.m.size - 1 - n;
     if (!withscore) {
         *r = v_int(kv, n);
         return 0;
