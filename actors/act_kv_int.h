@@ -131,6 +131,14 @@ static inline bool arg_is(const kv_t *kv, int i, const char *s) {
     return i < kv->argc && kv->lens[i] == n && strncasecmp(kv->argv[i], s, n) == 0;
 }
 
+/* ---- sorted set scores (act_kv_zset.c) -------------------------------------------------- */
+
+/* 8 bytes whose byte order is the numeric order of the doubles (NaN excluded): the sign bit
+ * flipped for non-negative values, every bit for negative ones; -0 encodes as 0 (Redis 7.0
+ * answers "0" for it too). */
+void act__kv_score_enc(char out[8], double d);
+double act__kv_score_dec(const char *p);
+
 /* ---- helpers (act_kv.c) ---------------------------------------------------------------- */
 
 /* Redis's string2ll: no spaces, no '+', no leading zeros, within int64. */

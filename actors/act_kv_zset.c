@@ -15,9 +15,7 @@
 
 /* ---- scores ---------------------------------------------------------------------------- */
 
-/* Byte order = numeric order: flip the sign bit of non-negative doubles, every bit of
- * negative ones. -0 is stored as 0 (Redis 7.0 answers "0" for it too). */
-static void score_enc(char out[8], double d) {
+void act__kv_score_enc(char out[8], double d) {
     if (d == 0) d = 0;
     uint64_t u;
     memcpy(&u, &d, 8);
@@ -25,7 +23,7 @@ static void score_enc(char out[8], double d) {
     for (int i = 7; i >= 0; i--, u >>= 8) out[i] = (char)(u & 0xff);
 }
 
-static double score_dec(const char *p) {
+double act__kv_score_dec(const char *p) {
     uint64_t u = 0;
     for (int i = 0; i < 8; i++) u = (u << 8) | (uint8_t)p[i];
     u = (u >> 63) ? u ^ (1ULL << 63) : ~u;
@@ -97,7 +95,7 @@ static char *zkey(zs_t *z, char tag, const double *score, const char *mem, size_
     p += z->pn;
     *p++ = tag;
     if (score) {
-        score_enc(p, *score);
+        act__kv_score_enc(p, *score);
         p += 8;
     }
     if (mn) memcpy(p, mem, mn);
@@ -118,7 +116,7 @@ static int zscore_get(zs_t *z, const char *mem, size_t mn, double *score, bool *
     if (*found) {
         if (vn != 8)
             return orb_err_set(z->kv->err, DATA_CORRUPTED, "corrupt sorted set member record");
-        *score = score_dec(v);
+        *score = act__kv_score_dec(v);
     }
     return 0;
 }
@@ -133,7 +131,7 @@ static int zscore_put(zs_t *z, const char *mem, size_t mn, double score, const d
         rc = act__kv_del(z->kv, k, kn);
     }
     char enc[8];
-    score_enc(enc, score);
+    act__kv_score_enc(enc, score);
     k = zkey(z, 'm', NULL, mem, mn, &kn);
     if (rc == 0) rc = act__kv_put(z->kv, k, kn, enc, 8);
     k = zkey(z, 's', &score, mem, mn, &kn);
@@ -259,7 +257,7 @@ static int zwalk(zs_t *z, const char *lo, size_t lon, const char *hi, size_t hin
         size_t kn;
         const char *k = st_iter_key(it, &kn);
         if (kn < bn + 8) continue;
-        rc = cb(z, k + bn + 8, kn - bn - 8, score_dec(k + bn), arg);
+        rc = cb(z, k + bn + 8, kn - bn - 8, act__kv_score_dec(k + bn), arg);
     }
     if (rc >= 0) {
         int s = st_iter_status(it, kv->err);
@@ -734,7 +732,8 @@ static int zrank_of(zs_t *z, char *k, size_t kn, int64_t *rank) {
 static int rank_generic(kv_t *kv, kvv_t **r, bool rev) {
     bool withscore = false;
     if (kv->argc > 4) {
-        *r = v_err(kv, "ERR wrong number of arguments for '%s' command", rev ? "zrevrank" : "zrank");
+        *r = v_err(kv, "ERR wrong number of arguments for '%s' command",
+                   rev ? "zrevrank" : "zrank");
         return 0;
     }
     if (kv->argc == 4) {
@@ -853,7 +852,9 @@ static int zrange_generic(kv_t *kv, kvv_t **r, int argstart, int store, int type
     return 0;
 }
 
-static int c_zrange(kv_t *kv, kvv_t **r) { return zrange_generic(kv, r, 1, ST_NONE, -1, DIR_AUTO); }
+static int c_zrange(kv_t *kv, kvv_t **r) {
+    return zrange_generic(kv, r, 1, ST_NONE, -1, DIR_AUTO);
+}
 static int c_zrevrange(kv_t *kv, kvv_t **r) {
     return zrange_generic(kv, r, 1, ST_NONE, ZR_RANK, DIR_REV);
 }

@@ -1,7 +1,7 @@
 /* wire/wire_resp_out.c — RESP reply encoding: simple strings, errors (newlines replaced by
  * spaces, as Redis does), integers, bulk strings, nulls, arrays, maps, pairs (WITHSCORES) and
- * doubles in RESP2 or RESP3 form, and whole Orbit__KvValue trees from kv-shard actors. Pure, no I/O.
- * See wire/README.md "RESP". */
+ * doubles in RESP2 or RESP3 form, and whole Orbit__KvValue trees from kv-shard actors. Pure,
+ * no I/O. See wire/README.md "RESP". */
 #include "wire_int.h"
 
 #include <math.h>
