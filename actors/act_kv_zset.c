@@ -566,16 +566,11 @@ static int zadd_generic(kv_t *kv, kvv_t **r, int flags) {
         }
     }
     zs_t z;
-    bool found;
-    if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], &z.m, &found) != 0) return -1;
-    if (found && z.m.type != KV_ZSET) {
-        *r = v_wrongtype(kv);
-        return 0;
-    }
+    int rc = zs_write(kv, 1, &z, r);
+    if (rc) return rc < 0 ? -1 : 0;
     int64_t added = 0, updated = 0, processed = 0;
     double score = 0;
-    if (found || !(flags & Z_XX)) {
-        if (zs_write(kv, 1, &z, r) != 0) return -1;
+    if (z.m.size > 0 || !(flags & Z_XX)) { /* XX on a missing key: nothing to do */
         for (int i = 0; i < elements; i++) {
             int out;
             bool proc;
