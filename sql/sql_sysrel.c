@@ -25,7 +25,7 @@ typedef struct sql_progress {
     uint64_t act_id;      /* the actors' progress entry (act_progress_*) */
     int32_t pid;
     char datname[64];
-    uint32_t relid, index_relid;
+    uint32_t datid, relid, index_relid;
     const char *command;  /* "CREATE INDEX" */
 } sql_progress_t;
 
@@ -38,6 +38,7 @@ void sql_progress_begin(sql_session_t *s, uint64_t act_id, uint32_t relid, uint3
     p->act_id = act_id;
     p->pid = sql_session_pid(s);
     snprintf(p->datname, sizeof p->datname, "%s", sql_session_database(s));
+    p->datid = sql_session_database_oid(s);
     p->relid = relid;
     p->index_relid = index_relid;
     p->command = "CREATE INDEX";
@@ -210,7 +211,7 @@ static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) 
         if (!act_progress_get(rt, p->act_id, &ap)) continue;
         sql_value_t *r = row_new(out);
         put_i(out, r, "pid", p->pid);
-        put_i(out, r, "datid", SQL_PGCAT_DB_OID);
+        put_i(out, r, "datid", p->datid);
         put_s(out, r, "datname", p->datname);
         put_i(out, r, "relid", p->relid);
         put_i(out, r, "index_relid", p->index_relid);
@@ -567,7 +568,7 @@ static int am_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_database (datfrozenxid and datminmxid left out; datacl text[]): the one database */
+/* pg_database (datfrozenxid and datminmxid left out; datacl text[]): sql_database.c's list */
 static const syscol_t database_cols[] = {
     {"oid", O, NULL}, {"datname", NM, NULL}, {"datdba", O, "10"}, {"encoding", I4, "6"},
     {"datlocprovider", CH, "c"}, {"datistemplate", B, "f"}, {"datallowconn", B, "t"},
@@ -576,12 +577,20 @@ static const syscol_t database_cols[] = {
     {"datacl", TXA, NULL},
 };
 
-static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)err;
+static void database_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                         int32_t connlimit, bool is_template, bool allow_conn) {
+    sysrows_t *out = arg;
     sql_value_t *r = row_new(out);
-    put_i(out, r, "oid", SQL_PGCAT_DB_OID);
-    put_s(out, r, "datname", sql_session_database(xc->sess));
-    return 0;
+    put_i(out, r, "oid", oid);
+    put_s(out, r, "datname", name);
+    put_i(out, r, "datdba", owner);
+    put_i(out, r, "datconnlimit", connlimit);
+    put_b(out, r, "datistemplate", is_template);
+    put_b(out, r, "datallowconn", allow_conn);
+}
+
+static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return sql_database_list(sql_session_engine(xc->sess), database_row, out, err);
 }
 
 /* pg_roles, pg_authid, pg_user: the bootstrap superuser (Orbit has no roles yet) */
