@@ -178,14 +178,20 @@ static void lane_timer_cb(uv_timer_t *t) {
     act_lane_t *lane = t->data;
     act_worker_t *w = lane->w;
     uint64_t now = uv_now(&w->loop);
-    uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
     lane->actor->last_used_ms = now;
     while (lane->head) {
         act_msg_t *m = lane->head;
         act_msg_t *next = m->next;
+        uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
+        if (act__call_lock_timeout(m->call) > 0)
+            lock_timeout = (uint64_t)act__call_lock_timeout(m->call);
         uint64_t holder;
-        int rc = msg_run(w, lane->actor, m, &holder);
-        if (rc == ORB_AGAIN) {
+        /* an interrupted statement stops waiting (README "Interrupts") */
+        int rc = act__call_interrupted(m->call) ? 1 : msg_run(w, lane->actor, m, &holder);
+        if (rc == 1) {
+            msg_fail(m, ORB_SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+        } else if (rc == ORB_AGAIN) {
+            act__call_lock_wait(m->call);
             orb_err_t err;
             orb_err_clear(&err);
             if (lane_wait_update(lane, holder, now, &err)) {
@@ -223,6 +229,7 @@ static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t ho
     uint64_t now = uv_now(&w->loop);
     lane_head_reset(lane, now);
     lane->backoff_ms = 2;
+    act__call_lock_wait(m->call);
     lane->next = a->lanes;
     a->lanes = lane;
     orb_err_t err;

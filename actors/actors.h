@@ -12,6 +12,8 @@
 #include "../common/common.h"
 #include "orbit.pb-c.h"
 
+#include <stdatomic.h>
+
 typedef struct act_runtime act_runtime_t;
 
 typedef struct act_config {
@@ -84,6 +86,24 @@ void act_call_free(act_call_t *c);
 /* Convenience: post + wait for one request. The reply is owned by *call. */
 int act_call(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
              act_call_t **call, Orbit__ShardReply **reply, orb_err_t *err);
+
+/* Interrupts of the calling thread's statement (README "Interrupts"). A session binds them
+ * to its executor thread for the duration of a statement; every call posted from the thread
+ * while bound carries them:
+ * - interrupt: when it becomes non-zero, a request parked on a busy row lock fails with
+ *   57014 "canceling statement due to user request" at its next retry (within 20 ms); the
+ *   caller turns that into the precise reason. Requests that are running are not stopped:
+ *   they are short (one batch), and the caller checks the flag between them.
+ * - lock_waits: incremented while one of the thread's requests waits for a row lock (for
+ *   pg_stat_activity's wait_event), decremented before its reply is delivered.
+ * - lock_timeout_ms: > 0 replaces act_config_t.lock_timeout_ms for these requests.
+ * The pointed-to counters must outlive every call posted while bound. Pass NULL to unbind. */
+typedef struct act_interrupts {
+    const atomic_int *interrupt;
+    atomic_int *lock_waits;
+    int lock_timeout_ms;
+} act_interrupts_t;
+void act_call_bind_interrupts(const act_interrupts_t *in);
 
 /* The shard a key belongs to: hash of the key columns (encoded as storage keys) mod nshards.
  * Fails only on malformed numeric text (22P02). */

@@ -317,6 +317,7 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     sql_query_t *q = st->q;
     q->act_scan_rows++;
     orb_err_t *err = st->xc->err;
+    if (sql_check_interrupts(st->xc->sess, err) != 0) return -1;
     sql_eval_ctx_t ec = sql_eval_ctx(st->xc, row);
     if (q->where) {
         bool ok;
@@ -810,7 +811,9 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     if (!sorted && res->nrows > 1) {
         sql_value_t **tmp = orb_alloc(xc->mcx, sizeof *tmp * (size_t)res->nrows);
         sort_query = q;
+        if (sql_check_interrupts(xc->sess, err) != 0) return -1;
         merge_sort(res->rows, tmp, res->nrows);
+        if (sql_check_interrupts(xc->sess, err) != 0) return -1;
         sort_query = NULL;
     }
     if (st.direct) {
@@ -1229,6 +1232,7 @@ typedef struct collect_state {
 static int collect_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     collect_state_t *cs = arg;
     cs->q->act_scan_rows++;
+    if (sql_check_interrupts(cs->xc->sess, cs->err) != 0) return -1;
     if (cs->q->where) {
         sql_eval_ctx_t ec = sql_eval_ctx(cs->xc, row);
         bool ok;

@@ -4,12 +4,14 @@
  * and never for DDL or DML, which therefore say the relation does not exist. A scan calls the
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
- * (sql_progress_*); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
+ * (sql_progress_*); pg_stat_activity from the backend registry (sql_backend.c); pg_locks
+ * (empty); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
  * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
  * same model. See README.md ("System
  * relations"). */
+#include "sql_backend.h"
 #include "sql_pgcat.h"
 #include "sql_settings.h"
 #include "sql_shard.h"
@@ -189,6 +191,68 @@ static int no_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
 #define I4A SQL_OID_INT4_ARRAY
 #define TXA SQL_OID_TEXT_ARRAY
 #define TZ SQL_OID_TIMESTAMPTZ
+
+/* pg_stat_activity: PostgreSQL 15's columns; client_addr is text (Orbit has no inet) and
+ * backend_xid / backend_xmin are text, always NULL (no xid type); only client backends. */
+static const syscol_t activity_cols[] = {
+    {"datid", O, NULL}, {"datname", NM, NULL}, {"pid", I4, NULL}, {"leader_pid", I4, NULL},
+    {"usesysid", O, "10"}, {"usename", NM, NULL}, {"application_name", TX, NULL},
+    {"client_addr", TX, NULL}, {"client_hostname", TX, NULL}, {"client_port", I4, NULL},
+    {"backend_start", TZ, NULL}, {"xact_start", TZ, NULL}, {"query_start", TZ, NULL},
+    {"state_change", TZ, NULL}, {"wait_event_type", TX, NULL}, {"wait_event", TX, NULL},
+    {"state", TX, NULL}, {"backend_xid", TX, NULL}, {"backend_xmin", TX, NULL},
+    {"query_id", I8, NULL}, {"query", TX, NULL}, {"backend_type", TX, "client backend"},
+};
+
+static void put_ts(sysrows_t *o, sql_value_t *r, const char *name, int64_t us) {
+    if (us) put_i(o, r, name, us);
+}
+
+static int activity_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_backend_info_t *v;
+    int n = sql__backend_list(sql_session_engine(xc->sess), out->mcx, &v);
+    static const char *const states[] = {"idle", "active", "idle in transaction",
+                                         "idle in transaction (aborted)"};
+    for (int i = 0; i < n; i++) {
+        const sql_backend_info_t *b = &v[i];
+        if (!b->pid) continue; /* not started yet */
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "datid", SQL_PGCAT_DB_OID);
+        put_s(out, r, "datname", b->database);
+        put_i(out, r, "pid", b->pid);
+        put_s(out, r, "usename", b->user);
+        put_s(out, r, "application_name", b->application_name);
+        if (b->client_addr) {
+            put_s(out, r, "client_addr", b->client_addr);
+            put_i(out, r, "client_port", b->client_port);
+        }
+        put_ts(out, r, "backend_start", b->backend_start);
+        put_ts(out, r, "xact_start", b->xact_start);
+        put_ts(out, r, "query_start", b->query_start);
+        put_ts(out, r, "state_change", b->state_change);
+        if (b->state != SQL_BACKEND_ACTIVE) {
+            put_s(out, r, "wait_event_type", "Client");
+            put_s(out, r, "wait_event", "ClientRead");
+        } else if (b->lock_wait) {
+            put_s(out, r, "wait_event_type", "Lock");
+            put_s(out, r, "wait_event", "transactionid");
+        }
+        put_s(out, r, "state", states[b->state]);
+        put_s(out, r, "query", b->query);
+    }
+    return 0;
+}
+
+/* pg_locks: PostgreSQL 15's columns (transactionid and virtualxid are text: no xid type);
+ * always empty for now (docs/sql-compatibility.md). */
+static const syscol_t locks_cols[] = {
+    {"locktype", TX, NULL}, {"database", O, NULL}, {"relation", O, NULL}, {"page", I4, NULL},
+    {"tuple", I2, NULL}, {"virtualxid", TX, NULL}, {"transactionid", TX, NULL},
+    {"classid", O, NULL}, {"objid", O, NULL}, {"objsubid", I2, NULL},
+    {"virtualtransaction", TX, NULL}, {"pid", I4, NULL}, {"mode", TX, NULL},
+    {"granted", B, NULL}, {"fastpath", B, NULL}, {"waitstart", TZ, NULL},
+};
 
 /* pg_stat_progress_create_index (pgvector's phase names) */
 static const syscol_t progress_ci_cols[] = {
@@ -1333,6 +1397,8 @@ static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, o
 #define ISREL(name, oid, cols, fn) {"information_schema", name, oid, 'v', NCOLS(cols), cols, fn}
 static const sysrel_def_t defs[] = {
     REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
+    REL("pg_stat_activity", 12222, 'v', activity_cols, activity_rows),
+    REL("pg_locks", 12106, 'v', locks_cols, no_rows),
     REL("pg_namespace", 2615, 'r', namespace_cols, namespace_rows),
     REL("pg_class", 1259, 'r', class_cols, class_rows),
     REL("pg_attribute", 1249, 'r', attribute_cols, attribute_rows),
