@@ -122,7 +122,9 @@ static int msg_run(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t *hold
     uint8_t *out = NULL;
     size_t len = 0;
     *holder = 0;
+    w->running = m->call;
     int rc = act__shard_execute(w, a, m->type, m->unpacked, &out, &len, holder);
+    w->running = NULL;
     if (rc == ORB_AGAIN) return ORB_AGAIN;
     act__call_complete(m->call, out, len);
     msg_free(m);

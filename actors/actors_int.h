@@ -112,6 +112,7 @@ struct act_worker {
     size_t nbuckets;
     size_t nactors;
     orb_mcx_t *mcx; /* per-request scratch, reset after each reply is packed */
+    act_call_t *running; /* the call whose request runs now (README "Interrupts"); worker only */
     /* row lock owners (open addressing, linear probing), owned by the worker thread:
      * entries of finished transactions are dropped by act__owner_sweep */
     act_owner_t *owners;

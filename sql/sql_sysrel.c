@@ -237,6 +237,9 @@ static int activity_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         } else if (b->lock_wait) {
             put_s(out, r, "wait_event_type", "Lock");
             put_s(out, r, "wait_event", "transactionid");
+        } else if (b->sleeping) {
+            put_s(out, r, "wait_event_type", "Timeout");
+            put_s(out, r, "wait_event", "PgSleep");
         }
         put_s(out, r, "state", states[b->state]);
         put_s(out, r, "query", b->query);
