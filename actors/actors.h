@@ -142,6 +142,15 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
 int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
                         uint32_t index_id, orb_err_t *err);
 
+/* A snapshot of the wait-for graph (act_deadlock.c): transaction `waiter` waits for a row
+ * lock of table_id that transaction `holder` holds (0: not known yet). For pg_locks and
+ * pg_blocking_pids. *out is malloc'd (caller frees); returns the count. Any thread. */
+typedef struct act_lock_wait {
+    uint64_t waiter, holder;
+    uint32_t table_id;
+} act_lock_wait_t;
+size_t act_lock_waits(act_runtime_t *rt, act_lock_wait_t **out);
+
 /* ---- progress of long operations (act_progress.c) ------------------------------------- */
 /* A build's shards add to one entry: phase (the furthest any shard reached: 1 initializing,
  * 2 performing k-means, 3 loading tuples), tuples total and done. */

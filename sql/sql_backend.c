@@ -29,6 +29,7 @@ struct sql_backend {
     sql_backend_state_t state;
     char *query;           /* malloc'd, NULL before the first */
     int64_t deadline_mono; /* statement_timeout: CLOCK_MONOTONIC µs, 0 none */
+    uint64_t txn_id;       /* the open transaction (act_txn_*), 0 none */
     void (*wake)(void *arg);
     void *wake_arg;
 };
@@ -213,8 +214,9 @@ void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state) {
     pthread_mutex_unlock(&b->reg->mu);
 }
 
-void sql__backend_xact(sql_backend_t *b, int64_t start_us) {
+void sql__backend_xact(sql_backend_t *b, uint64_t txn_id, int64_t start_us) {
     pthread_mutex_lock(&b->reg->mu);
+    b->txn_id = txn_id;
     b->xact_start = start_us;
     pthread_mutex_unlock(&b->reg->mu);
 }
@@ -312,6 +314,7 @@ int sql__backend_list(sql_engine_t *e, orb_mcx_t *mcx, sql_backend_info_t **out)
         v[i].state = b->state;
         v[i].lock_wait = atomic_load(&b->lock_waits) > 0;
         v[i].sleeping = atomic_load(&b->sleeping);
+        v[i].txn_id = b->txn_id;
     }
     pthread_mutex_unlock(&r->mu);
     qsort(v, (size_t)n, sizeof *v, by_pid);
@@ -379,4 +382,35 @@ int sql__fn_pg_terminate_backend(sql_fn_ctx_t *ctx, const sql_value_t *a, int na
     if (nargs > 1 && a[1].v.i < 0)
         return orb_err_set(err, INVALID_PARAMETER_VALUE, "\"timeout\" must not be negative");
     return signal_fn(ctx, a[0].v.i, SQL_INTERRUPT_TERMINATE, r);
+}
+
+/* pg_blocking_pids(pid): the sessions whose transactions hold the row locks pid's transaction
+ * waits for (the actors' wait-for graph), ordered by pid; {} when it waits for none. */
+int sql__fn_pg_blocking_pids(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                             orb_err_t *err) {
+    (void)nargs;
+    sql_session_t *s = ctx->session;
+    sql_value_t *el = NULL;
+    int nel = 0;
+    if (s) {
+        sql_backend_info_t *v;
+        int n = sql__backend_list(sql_session_engine(s), ctx->mcx, &v);
+        uint64_t txn = 0;
+        for (int i = 0; i < n; i++)
+            if (v[i].pid == a[0].v.i) txn = v[i].txn_id;
+        act_lock_wait_t *w = NULL;
+        size_t nw = txn ? act_lock_waits(sql_session_rt(s), &w) : 0;
+        el = orb_alloc0(ctx->mcx, sizeof *el * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) { /* by pid: v is sorted */
+            if (!v[i].txn_id || v[i].txn_id == txn) continue;
+            for (size_t k = 0; k < nw; k++) {
+                if (w[k].waiter == txn && w[k].holder == v[i].txn_id) {
+                    el[nel++].v.i = v[i].pid;
+                    break;
+                }
+            }
+        }
+        free(w);
+    }
+    return sql_array_build(SQL_OID_INT4, el, nel, ctx->mcx, r, err);
 }

@@ -37,6 +37,7 @@ typedef struct sql_backend_info {
     sql_backend_state_t state;
     bool lock_wait; /* a request waits for a row lock */
     bool sleeping;  /* in pg_sleep */
+    uint64_t txn_id; /* the open transaction, 0 none */
 } sql_backend_info_t;
 
 /* Registry of an engine: created with it, destroyed after every session. */
@@ -62,8 +63,9 @@ void sql__backend_statement_timeout(sql_backend_t *b, int timeout_ms);
 /* The message is done: disarms the timeout, unbinds the interrupts; the new
  * state. */
 void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state);
-/* The transaction start (xact_start), 0 when none is open. */
-void sql__backend_xact(sql_backend_t *b, int64_t start_us);
+/* The open transaction (for pg_locks, pg_blocking_pids) and its start (xact_start); 0, 0
+ * when none is open. */
+void sql__backend_xact(sql_backend_t *b, uint64_t txn_id, int64_t start_us);
 
 /* Returns 0, or -1 with err filled when an interrupt is pending (57014 with the
  * reason, or FATAL 57P01). Cheap: one relaxed atomic load when nothing is
@@ -93,6 +95,8 @@ int sql__fn_pg_sleep(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_val
                      orb_err_t *err);
 int sql__fn_pg_cancel_backend(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                               orb_err_t *err);
+int sql__fn_pg_blocking_pids(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                             orb_err_t *err);
 int sql__fn_pg_terminate_backend(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                                  orb_err_t *err);
 

@@ -437,6 +437,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FNN("to_regclass", 1, RC, to_regclass, TX),
     /* backends (sql_backend.c) */
     {"pg_sleep", 1, {SQL_OID_FLOAT8}, SQL_OID_VOID, true, true, sql__fn_pg_sleep},
+    {"pg_blocking_pids", 1, {SQL_OID_INT4}, SQL_OID_INT4_ARRAY, true, true, sql__fn_pg_blocking_pids},
     {"pg_cancel_backend", 1, {SQL_OID_INT4}, SQL_OID_BOOL, true, true, sql__fn_pg_cancel_backend},
     {"pg_terminate_backend", 1, {SQL_OID_INT4}, SQL_OID_BOOL, true, true, sql__fn_pg_terminate_backend},
     {"pg_terminate_backend", 2, {SQL_OID_INT4, SQL_OID_INT8}, SQL_OID_BOOL, true, true,

@@ -278,7 +278,7 @@ static void txn_abort(sql_session_t *s) {
     s->txn_start_us = 0;
     s->txn_queried = false;
     savepoints_clear(s, 0);
-    sql__backend_xact(s->backend, 0);
+    sql__backend_xact(s->backend, 0, 0);
 }
 
 static void portal_free(portal_t *p) {
@@ -390,7 +390,7 @@ static int txn_ensure(sql_session_t *s, orb_err_t *err) {
     if (act_txn_begin(s->engine->rt, s->in_block ? s->block_iso : iso_of(s), &s->txn_id, err) != 0)
         return -1;
     s->txn_start_us = sql_now_us();
-    sql__backend_xact(s->backend, s->txn_start_us);
+    sql__backend_xact(s->backend, s->txn_id, s->txn_start_us);
     return 0;
 }
 
@@ -401,7 +401,7 @@ static int txn_commit(sql_session_t *s, orb_err_t *err) {
     s->txn_start_us = 0;
     s->txn_queried = false;
     savepoints_clear(s, 0);
-    sql__backend_xact(s->backend, 0);
+    sql__backend_xact(s->backend, 0, 0);
     return act_txn_commit(s->engine->rt, id, err);
 }
 

@@ -4,8 +4,8 @@
  * and never for DDL or DML, which therefore say the relation does not exist. A scan calls the
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
- * (sql_progress_*); pg_stat_activity from the backend registry (sql_backend.c); pg_locks
- * (empty); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
+ * (sql_progress_*); pg_stat_activity and pg_locks from the backend registry (sql_backend.c)
+ * and the actors' wait-for graph; pg_namespace and pg_class over Orbit's catalog; pg_inherits and
  * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
@@ -247,15 +247,48 @@ static int activity_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_locks: PostgreSQL 15's columns (transactionid and virtualxid are text: no xid type);
- * always empty for now (docs/sql-compatibility.md). */
+/* pg_locks: PostgreSQL 15's columns (transactionid and virtualxid are text: no xid type).
+ * Rows: each open transaction's own transactionid ExclusiveLock (granted), and for each wait
+ * for a row lock (the actors' wait-for graph) a transactionid ShareLock on the holder's
+ * transaction, not granted, as PostgreSQL shows a row lock wait. No relation, tuple or
+ * virtualxid rows (docs/sql-compatibility.md). */
 static const syscol_t locks_cols[] = {
     {"locktype", TX, NULL}, {"database", O, NULL}, {"relation", O, NULL}, {"page", I4, NULL},
     {"tuple", I2, NULL}, {"virtualxid", TX, NULL}, {"transactionid", TX, NULL},
     {"classid", O, NULL}, {"objid", O, NULL}, {"objsubid", I2, NULL},
     {"virtualtransaction", TX, NULL}, {"pid", I4, NULL}, {"mode", TX, NULL},
-    {"granted", B, NULL}, {"fastpath", B, NULL}, {"waitstart", TZ, NULL},
+    {"granted", B, NULL}, {"fastpath", B, "f"}, {"waitstart", TZ, NULL},
 };
+
+static void lock_row(sysrows_t *out, uint64_t txn, int32_t pid, uint64_t own_txn, bool granted) {
+    char x[32], vt[48];
+    snprintf(x, sizeof x, "%llu", (unsigned long long)txn);
+    snprintf(vt, sizeof vt, "%d/%llu", pid, (unsigned long long)own_txn);
+    sql_value_t *r = row_new(out);
+    put_s(out, r, "locktype", "transactionid");
+    put_s(out, r, "transactionid", x);
+    put_s(out, r, "virtualtransaction", vt);
+    put_i(out, r, "pid", pid);
+    put_s(out, r, "mode", granted ? "ExclusiveLock" : "ShareLock");
+    put_b(out, r, "granted", granted);
+}
+
+static int locks_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_backend_info_t *v;
+    int n = sql__backend_list(sql_session_engine(xc->sess), out->mcx, &v);
+    act_lock_wait_t *w;
+    size_t nw = act_lock_waits(sql_session_rt(xc->sess), &w);
+    for (int i = 0; i < n; i++) {
+        if (!v[i].txn_id || !v[i].pid) continue;
+        lock_row(out, v[i].txn_id, v[i].pid, v[i].txn_id, true);
+        for (size_t k = 0; k < nw; k++)
+            if (w[k].waiter == v[i].txn_id && w[k].holder)
+                lock_row(out, w[k].holder, v[i].pid, v[i].txn_id, false);
+    }
+    free(w);
+    return 0;
+}
 
 /* pg_stat_progress_create_index (pgvector's phase names) */
 static const syscol_t progress_ci_cols[] = {
@@ -1401,7 +1434,7 @@ static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, o
 static const sysrel_def_t defs[] = {
     REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
     REL("pg_stat_activity", 12222, 'v', activity_cols, activity_rows),
-    REL("pg_locks", 12106, 'v', locks_cols, no_rows),
+    REL("pg_locks", 12106, 'v', locks_cols, locks_rows),
     REL("pg_namespace", 2615, 'r', namespace_cols, namespace_rows),
     REL("pg_class", 1259, 'r', class_cols, class_rows),
     REL("pg_attribute", 1249, 'r', attribute_cols, attribute_rows),

@@ -127,7 +127,7 @@ static void test_list_copies_entries_by_pid(void **state) {
     sql__backend_set_key(b2, 10, 1);
     sql__backend_set_client(b2, "127.0.0.1", 5555);
     sql__backend_message_begin(b2, "SELECT now()", "psql", 0);
-    sql__backend_xact(b2, 123);
+    sql__backend_xact(b2, 55, 123);
     orb_mcx_t *m = orb_mcx_create(NULL, "list");
     sql_backend_info_t *v;
     assert_int_equal(sql__backend_list(&e, m, &v), 2);
@@ -139,6 +139,7 @@ static void test_list_copies_entries_by_pid(void **state) {
     assert_int_equal(v[0].client_port, 5555);
     assert_int_equal(v[0].state, SQL_BACKEND_ACTIVE);
     assert_int_equal(v[0].xact_start, 123);
+    assert_int_equal(v[0].txn_id, 55);
     assert_int_equal(v[1].pid, 20);
     assert_null(v[1].client_addr);
     assert_int_equal(v[1].state, SQL_BACKEND_IDLE);
