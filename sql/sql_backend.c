@@ -214,6 +214,12 @@ void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state) {
     pthread_mutex_unlock(&b->reg->mu);
 }
 
+void sql__backend_set_appname(sql_backend_t *b, const char *appname) {
+    pthread_mutex_lock(&b->reg->mu);
+    copy(b->application_name, sizeof b->application_name, appname);
+    pthread_mutex_unlock(&b->reg->mu);
+}
+
 void sql__backend_xact(sql_backend_t *b, uint64_t txn_id, int64_t start_us) {
     pthread_mutex_lock(&b->reg->mu);
     b->txn_id = txn_id;

@@ -60,6 +60,8 @@ void sql__backend_message_begin(sql_backend_t *b, const char *query, const char 
                                 int lock_timeout_ms);
 /* Each statement arms statement_timeout (0: none) from now. */
 void sql__backend_statement_timeout(sql_backend_t *b, int timeout_ms);
+/* application_name changed (SET): shown at once. */
+void sql__backend_set_appname(sql_backend_t *b, const char *appname);
 /* The message is done: disarms the timeout, unbinds the interrupts; the new
  * state. */
 void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state);

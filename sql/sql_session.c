@@ -265,6 +265,8 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
         orb_err_t err;
         sql_settings_set(&s->settings, "application_name", application_name, &rep, &idx, &err);
     }
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
     return s;
 }
 
@@ -370,11 +372,18 @@ static int startup_options(sql_session_t *s, const char *opts, orb_err_t *err) {
 
 int sql_session_set_startup_option(sql_session_t *s, const char *name, const char *value,
                                    orb_err_t *err) {
-    if (strcmp(name, "options") == 0) return startup_options(s, value, err);
     if (strcmp(name, "replication") == 0) return 0;
-    bool rep;
-    int idx;
-    return sql_settings_set(&s->settings, name, value, &rep, &idx, err);
+    int rc;
+    if (strcmp(name, "options") == 0) {
+        rc = startup_options(s, value, err);
+    } else {
+        bool rep;
+        int idx;
+        rc = sql_settings_set(&s->settings, name, value, &rep, &idx, err);
+    }
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
+    return rc;
 }
 
 /* ---- transactions ------------------------------------------------------------------------ */
@@ -1021,7 +1030,17 @@ static void statement_begin(sql_session_t *s) {
     sql__backend_statement_timeout(s->backend, setting_ms(s, "statement_timeout"));
 }
 
+/* An Execute is done: its statement_timeout ends; the state stays active until Sync, as in
+ * PostgreSQL (which reports idle when it sends ReadyForQuery). */
+static void execute_end(sql_session_t *s) {
+    sql__backend_statement_timeout(s->backend, 0);
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
+}
+
 static void message_end(sql_session_t *s) {
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
     sql__backend_message_end(s->backend, !s->in_block ? SQL_BACKEND_IDLE
                                          : s->failed  ? SQL_BACKEND_IDLE_IN_TXN_ABORTED
                                                       : SQL_BACKEND_IDLE_IN_TXN);
@@ -1328,7 +1347,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
         if (rc != 0) {
             sql__backend_fix_error(s->backend, err);
             on_error(s);
-            message_end(s);
+            execute_end(s);
             s->sink = NULL;
             return -1;
         }
@@ -1340,7 +1359,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     if (rc != 0) {
         sql__backend_fix_error(s->backend, err);
         on_error(s);
-        message_end(s);
+        execute_end(s);
         s->sink = NULL;
         return -1;
     }
@@ -1364,7 +1383,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     } else {
         sink->command_complete(sink->arg, is_select ? "SELECT 0" : p->res.tag);
     }
-    message_end(s);
+    execute_end(s);
     s->sink = NULL;
     return 0;
 }
@@ -1394,5 +1413,6 @@ void sql_session_sync(sql_session_t *s, const sql_sink_t *sink) {
     }
     s->implicit_failed = false;
     drop_portal(s, "");
+    message_end(s);
     s->sink = NULL;
 }
