@@ -873,6 +873,17 @@ static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         put_s(out, r, "short_desc", d[i].description);
         put_s(out, r, "boot_val", d[i].def);
         put_s(out, r, "reset_val", d[i].def);
+        if (strstr(d[i].name, "_timeout")) {
+            /* time settings: the number of milliseconds, as PostgreSQL's GUC_UNIT_MS */
+            char ms[16];
+            snprintf(ms, sizeof ms, "%d",
+                     sql_settings_ms(sql_session_setting(xc->sess, d[i].name)));
+            put_s(out, r, "setting", ms);
+            put_s(out, r, "unit", "ms");
+            put_s(out, r, "vartype", "integer");
+            put_s(out, r, "min_val", "0");
+            put_s(out, r, "max_val", "2147483647");
+        }
         if (d[i].read_only) put_s(out, r, "context", "internal");
     }
     return 0;
