@@ -78,12 +78,13 @@ void sql_session_set_backend_key(sql_session_t *s, int32_t pid, int32_t secret);
 void sql_session_set_client(sql_session_t *s, const char *addr, int port);
 /* wake(arg) is called (from another session's thread, under the registry's leaf lock; it may
  * take only leaf locks) when pg_terminate_backend targets this session, so that a connection
- * waiting for client input notices; sql_session_terminating then returns true and the
- * connection must send FATAL 57P01 "terminating connection due to administrator command"
- * (sql_session_terminate_error) and close. */
+ * waiting for client input notices (also when idle_in_transaction_session_timeout passes);
+ * sql_session_terminating then returns true and the connection must send the FATAL error of
+ * sql_session_terminate_error (57P01 "terminating connection due to administrator command",
+ * or 25P03 "terminating connection due to idle-in-transaction timeout") and close. */
 void sql_session_set_wake(sql_session_t *s, void (*wake)(void *arg), void *arg);
 bool sql_session_terminating(const sql_session_t *s);
-void sql_session_terminate_error(orb_err_t *err);
+void sql_session_terminate_error(const sql_session_t *s, orb_err_t *err);
 /* CancelRequest: cancels the running statement of the session with this pid and secret
  * (57014 "canceling statement due to user request"). A wrong secret or an idle session is
  * ignored. Any thread. Returns whether (pid, secret) named a session. */

@@ -29,6 +29,7 @@ struct sql_backend {
     sql_backend_state_t state;
     char *query;           /* malloc'd, NULL before the first */
     int64_t deadline_mono; /* statement_timeout: CLOCK_MONOTONIC µs, 0 none */
+    int64_t idle_deadline_mono; /* idle_in_transaction_session_timeout, 0 none */
     uint64_t txn_id;       /* the open transaction (act_txn_*), 0 none */
     void (*wake)(void *arg);
     void *wake_arg;
@@ -60,13 +61,25 @@ static void *watchdog_main(void *arg) {
     while (!r->stop) {
         int64_t now = mono_us(), next = 0;
         for (sql_backend_t *b = r->head; b; b = b->next) {
-            if (!b->deadline_mono) continue;
-            if (now >= b->deadline_mono) {
-                b->deadline_mono = 0;
-                int none = SQL_INTERRUPT_NONE;
-                atomic_compare_exchange_strong(&b->interrupt, &none, SQL_INTERRUPT_TIMEOUT);
-            } else if (!next || b->deadline_mono < next) {
-                next = b->deadline_mono;
+            if (b->deadline_mono) {
+                if (now >= b->deadline_mono) {
+                    b->deadline_mono = 0;
+                    int none = SQL_INTERRUPT_NONE;
+                    atomic_compare_exchange_strong(&b->interrupt, &none, SQL_INTERRUPT_TIMEOUT);
+                } else if (!next || b->deadline_mono < next) {
+                    next = b->deadline_mono;
+                }
+            }
+            if (b->idle_deadline_mono) {
+                if (now >= b->idle_deadline_mono) {
+                    /* sticky, like terminate: the connection closes with FATAL 25P03 */
+                    b->idle_deadline_mono = 0;
+                    if (atomic_load(&b->interrupt) != SQL_INTERRUPT_TERMINATE)
+                        atomic_store(&b->interrupt, SQL_INTERRUPT_IDLE_TIMEOUT);
+                    if (b->wake) b->wake(b->wake_arg);
+                } else if (!next || b->idle_deadline_mono < next) {
+                    next = b->idle_deadline_mono;
+                }
             }
         }
         if (!next) {
@@ -177,6 +190,7 @@ void sql__backend_message_begin(sql_backend_t *b, const char *query, const char 
     char *q = strdup(query ? query : "");
     if (!q) orb_panic("out of memory");
     pthread_mutex_lock(&b->reg->mu);
+    b->idle_deadline_mono = 0;
     free(b->query);
     b->query = q;
     copy(b->application_name, sizeof b->application_name, appname);
@@ -189,26 +203,35 @@ void sql__backend_message_begin(sql_backend_t *b, const char *query, const char 
     act_call_bind_interrupts(&in);
 }
 
+/* A deadline was armed: the watchdog must look again (started at the first). Holds r->mu. */
+static void watchdog_poke(sql_backends_t *r) {
+    if (!r->watchdog_started && !r->stop) {
+        if (pthread_create(&r->watchdog, NULL, watchdog_main, r) == 0)
+            r->watchdog_started = true;
+        else
+            orb_log(ORB_LOG_ERROR, "sql", "could not start the statement_timeout watchdog");
+    }
+    pthread_cond_signal(&r->cv);
+}
+
 void sql__backend_statement_timeout(sql_backend_t *b, int timeout_ms) {
     sql_backends_t *r = b->reg;
     pthread_mutex_lock(&r->mu);
     b->deadline_mono = timeout_ms > 0 ? mono_us() + (int64_t)timeout_ms * 1000 : 0;
-    if (b->deadline_mono) {
-        if (!r->watchdog_started && !r->stop) {
-            if (pthread_create(&r->watchdog, NULL, watchdog_main, r) == 0)
-                r->watchdog_started = true;
-            else
-                orb_log(ORB_LOG_ERROR, "sql", "could not start the statement_timeout watchdog");
-        }
-        pthread_cond_signal(&r->cv);
-    }
+    if (b->deadline_mono) watchdog_poke(r);
     pthread_mutex_unlock(&r->mu);
 }
 
-void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state) {
+void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state, int idle_timeout_ms) {
     act_call_bind_interrupts(NULL);
     pthread_mutex_lock(&b->reg->mu);
     b->deadline_mono = 0;
+    b->idle_deadline_mono = 0;
+    if (idle_timeout_ms > 0 &&
+        (state == SQL_BACKEND_IDLE_IN_TXN || state == SQL_BACKEND_IDLE_IN_TXN_ABORTED)) {
+        b->idle_deadline_mono = mono_us() + (int64_t)idle_timeout_ms * 1000;
+        watchdog_poke(b->reg);
+    }
     b->state = state;
     b->state_change = sql_now_us();
     pthread_mutex_unlock(&b->reg->mu);
@@ -239,6 +262,11 @@ static int interrupt_err(int what, orb_err_t *err) {
         orb_err_set(err, ADMIN_SHUTDOWN, "terminating connection due to administrator command");
         err->severity = ORB_SEV_FATAL;
         return -1;
+    case SQL_INTERRUPT_IDLE_TIMEOUT:
+        orb_err_set(err, IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+                    "terminating connection due to idle-in-transaction timeout");
+        err->severity = ORB_SEV_FATAL;
+        return -1;
     default:
         return orb_err_set(err, QUERY_CANCELED, "canceling statement due to user request");
     }
@@ -255,12 +283,20 @@ void sql__backend_fix_error(sql_backend_t *b, orb_err_t *err) {
     if (!b) return;
     int what = atomic_load(&b->interrupt);
     if (what == SQL_INTERRUPT_NONE) return;
-    if (what == SQL_INTERRUPT_TERMINATE || err->code == ORB_SQLSTATE_QUERY_CANCELED)
+    if (what == SQL_INTERRUPT_TERMINATE || what == SQL_INTERRUPT_IDLE_TIMEOUT ||
+        err->code == ORB_SQLSTATE_QUERY_CANCELED)
         interrupt_err(what, err);
 }
 
 bool sql__backend_terminating(const sql_backend_t *b) {
-    return b && atomic_load(&((sql_backend_t *)b)->interrupt) == SQL_INTERRUPT_TERMINATE;
+    if (!b) return false;
+    int what = atomic_load(&((sql_backend_t *)b)->interrupt);
+    return what == SQL_INTERRUPT_TERMINATE || what == SQL_INTERRUPT_IDLE_TIMEOUT;
+}
+
+void sql__backend_terminate_error(const sql_backend_t *b, orb_err_t *err) {
+    int what = b ? atomic_load(&((sql_backend_t *)b)->interrupt) : SQL_INTERRUPT_TERMINATE;
+    interrupt_err(what == SQL_INTERRUPT_IDLE_TIMEOUT ? what : SQL_INTERRUPT_TERMINATE, err);
 }
 
 int sql__backend_pending(const sql_backend_t *b) {

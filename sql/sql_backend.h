@@ -16,6 +16,7 @@ typedef enum sql_interrupt {
     SQL_INTERRUPT_CANCEL = 1,    /* CancelRequest, pg_cancel_backend: 57014 */
     SQL_INTERRUPT_TIMEOUT = 2,   /* statement_timeout: 57014 */
     SQL_INTERRUPT_TERMINATE = 3, /* pg_terminate_backend: FATAL 57P01 */
+    SQL_INTERRUPT_IDLE_TIMEOUT = 4, /* idle_in_transaction_session_timeout: FATAL 25P03 */
 } sql_interrupt_t;
 
 typedef enum sql_backend_state {
@@ -62,9 +63,10 @@ void sql__backend_message_begin(sql_backend_t *b, const char *query, const char 
 void sql__backend_statement_timeout(sql_backend_t *b, int timeout_ms);
 /* application_name changed (SET): shown at once. */
 void sql__backend_set_appname(sql_backend_t *b, const char *appname);
-/* The message is done: disarms the timeout, unbinds the interrupts; the new
- * state. */
-void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state);
+/* The message is done: disarms the timeout, unbinds the interrupts; the new state. Idle in a
+ * transaction, idle_timeout_ms > 0 arms idle_in_transaction_session_timeout (the next
+ * message_begin disarms it): when it passes, the session is terminated (FATAL 25P03). */
+void sql__backend_message_end(sql_backend_t *b, sql_backend_state_t state, int idle_timeout_ms);
 /* The open transaction (for pg_locks, pg_blocking_pids) and its start (xact_start); 0, 0
  * when none is open. */
 void sql__backend_xact(sql_backend_t *b, uint64_t txn_id, int64_t start_us);
@@ -77,8 +79,10 @@ int sql__backend_check(sql_backend_t *b, orb_err_t *err);
  * parked actor request, or any error while terminating) is rewritten to the
  * interrupt's. */
 void sql__backend_fix_error(sql_backend_t *b, orb_err_t *err);
-/* pg_terminate_backend reached this backend: its connection must close. */
+/* pg_terminate_backend or the idle-in-transaction timeout reached this backend: its
+ * connection must close; terminate_error is the FATAL it gets. */
 bool sql__backend_terminating(const sql_backend_t *b);
+void sql__backend_terminate_error(const sql_backend_t *b, orb_err_t *err);
 int sql__backend_pending(const sql_backend_t *b);
 
 /* Sends an interrupt to the backend `pid` (secret checked unless check_secret

@@ -131,9 +131,8 @@ void sql_session_set_wake(sql_session_t *s, void (*wake)(void *arg), void *arg) 
     sql__backend_set_wake(s->backend, wake, arg);
 }
 bool sql_session_terminating(const sql_session_t *s) { return sql__backend_terminating(s->backend); }
-void sql_session_terminate_error(orb_err_t *err) {
-    orb_err_set(err, ADMIN_SHUTDOWN, "terminating connection due to administrator command");
-    err->severity = ORB_SEV_FATAL;
+void sql_session_terminate_error(const sql_session_t *s, orb_err_t *err) {
+    sql__backend_terminate_error(s ? s->backend : NULL, err);
 }
 bool sql_engine_cancel(sql_engine_t *e, int32_t pid, int32_t secret) {
     return sql__backend_signal(e, pid, true, secret, SQL_INTERRUPT_CANCEL);
@@ -1043,7 +1042,8 @@ static void message_end(sql_session_t *s) {
                              sql_settings_get(&s->settings, sql_settings_find("application_name")));
     sql__backend_message_end(s->backend, !s->in_block ? SQL_BACKEND_IDLE
                                          : s->failed  ? SQL_BACKEND_IDLE_IN_TXN_ABORTED
-                                                      : SQL_BACKEND_IDLE_IN_TXN);
+                                                      : SQL_BACKEND_IDLE_IN_TXN,
+                             setting_ms(s, "idle_in_transaction_session_timeout"));
 }
 
 /* ---- simple query ----------------------------------------------------------------------- */

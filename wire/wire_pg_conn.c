@@ -197,14 +197,15 @@ static wire_item_t *queue_pop(wire_conn_t *c) {
         return NULL;
     }
     if (c->terminate) {
-        /* pg_terminate_backend while waiting for input: FATAL now, as PostgreSQL */
+        /* pg_terminate_backend or idle_in_transaction_session_timeout while waiting for
+         * input: FATAL now, as PostgreSQL */
         c->terminate = false;
         pthread_mutex_unlock(&c->mu);
         wire_item_t *it = wire__item_new(WIRE_ITEM_FATAL, 0, 0, NULL, 0);
         it->err = malloc(sizeof *it->err);
         if (!it->err)
             orb_panic("out of memory");
-        sql_session_terminate_error(it->err);
+        sql_session_terminate_error(c->session, it->err);
         return it;
     }
     wire_item_t *it = c->head;
@@ -566,7 +567,7 @@ void *wire__executor_main(void *arg) {
              * after it (e.g. pg_terminate_backend(pg_backend_pid())) */
             if (!c->fatal_sent) {
                 orb_err_t e;
-                sql_session_terminate_error(&e);
+                sql_session_terminate_error(c->session, &e);
                 fatal(c, &e);
             }
             stop = true;

@@ -41,11 +41,11 @@ static void test_cancel_needs_pid_secret_and_a_running_statement(void **state) {
     assert_int_equal(sql__backend_check(b, &err), -1);
     assert_int_equal(err.code, ORB_SQLSTATE_QUERY_CANCELED);
     assert_string_equal(err.message, "canceling statement due to user request");
-    sql__backend_message_end(b, SQL_BACKEND_IDLE);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE, 0);
     /* the next message starts clean */
     sql__backend_message_begin(b, "SELECT 2", "app", 0);
     assert_int_equal(sql__backend_check(b, &err), 0);
-    sql__backend_message_end(b, SQL_BACKEND_IDLE);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE, 0);
     sql__backend_unregister(b);
     sql__backends_destroy(&e);
 }
@@ -76,13 +76,13 @@ static void test_statement_timeout_fires_and_rewrites_parked_errors(void **state
     orb_err_set(&err, UNIQUE_VIOLATION, "duplicate key value violates unique constraint");
     sql__backend_fix_error(b, &err);
     assert_int_equal(err.code, ORB_SQLSTATE_UNIQUE_VIOLATION);
-    sql__backend_message_end(b, SQL_BACKEND_IDLE);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE, 0);
     /* 0 disarms */
     sql__backend_message_begin(b, "SELECT 1", "", 0);
     sql__backend_statement_timeout(b, 0);
     sleep_ms(30);
     assert_int_equal(sql__backend_check(b, &err), 0);
-    sql__backend_message_end(b, SQL_BACKEND_IDLE);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE, 0);
     sql__backend_unregister(b);
     sql__backends_destroy(&e);
 }
@@ -111,7 +111,44 @@ static void test_terminate_is_fatal_sticky_and_wakes(void **state) {
     orb_err_set(&err, DIVISION_BY_ZERO, "division by zero");
     sql__backend_fix_error(b, &err);
     assert_int_equal(err.code, ORB_SQLSTATE_ADMIN_SHUTDOWN);
-    sql__backend_message_end(b, SQL_BACKEND_IDLE);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE, 0);
+    sql__backend_unregister(b);
+    sql__backends_destroy(&e);
+}
+
+static void test_idle_in_transaction_timeout_terminates(void **state) {
+    (void)state;
+    sql_engine_t e;
+    memset(&e, 0, sizeof e);
+    sql__backends_create(&e);
+    sql_backend_t *b = sql__backend_register(&e, "u", "d");
+    sql__backend_set_key(b, 3, 3);
+    woken = 0;
+    sql__backend_set_wake(b, wake_cb, &woken);
+    /* idle outside a block: not armed */
+    sql__backend_message_begin(b, "SELECT 1", "", 0);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE, 10);
+    sleep_ms(40);
+    assert_false(sql__backend_terminating(b));
+    /* a new message disarms it */
+    sql__backend_message_begin(b, "BEGIN", "", 0);
+    sql__backend_message_end(b, SQL_BACKEND_IDLE_IN_TXN, 30);
+    sql__backend_message_begin(b, "SELECT 2", "", 0);
+    sleep_ms(60);
+    assert_false(sql__backend_terminating(b));
+    sql__backend_message_end(b, SQL_BACKEND_IDLE_IN_TXN, 10);
+    int waited = 0;
+    while (!sql__backend_terminating(b) && waited < 2000) {
+        sleep_ms(5);
+        waited += 5;
+    }
+    assert_true(sql__backend_terminating(b));
+    assert_int_equal(woken, 1);
+    orb_err_t err;
+    sql__backend_terminate_error(b, &err);
+    assert_int_equal(err.code, ORB_SQLSTATE_IDLE_IN_TRANSACTION_SESSION_TIMEOUT);
+    assert_int_equal(err.severity, ORB_SEV_FATAL);
+    assert_string_equal(err.message, "terminating connection due to idle-in-transaction timeout");
     sql__backend_unregister(b);
     sql__backends_destroy(&e);
 }
@@ -143,7 +180,7 @@ static void test_list_copies_entries_by_pid(void **state) {
     assert_int_equal(v[1].pid, 20);
     assert_null(v[1].client_addr);
     assert_int_equal(v[1].state, SQL_BACKEND_IDLE);
-    sql__backend_message_end(b2, SQL_BACKEND_IDLE_IN_TXN);
+    sql__backend_message_end(b2, SQL_BACKEND_IDLE_IN_TXN, 0);
     assert_int_equal(sql__backend_list(&e, m, &v), 2);
     assert_int_equal(v[0].state, SQL_BACKEND_IDLE_IN_TXN);
     orb_mcx_destroy(m);
@@ -195,6 +232,7 @@ int run_backend_tests(void) {
         cmocka_unit_test(test_cancel_needs_pid_secret_and_a_running_statement),
         cmocka_unit_test(test_statement_timeout_fires_and_rewrites_parked_errors),
         cmocka_unit_test(test_terminate_is_fatal_sticky_and_wakes),
+        cmocka_unit_test(test_idle_in_transaction_timeout_terminates),
         cmocka_unit_test(test_list_copies_entries_by_pid),
         cmocka_unit_test(test_time_settings_parse_and_show_as_postgres),
     };
