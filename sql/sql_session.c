@@ -1079,6 +1079,9 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         statement_begin(s);
         int rc = sql_check_interrupts(s, &err);
         if (rc == 0) rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
+        /* an interrupt that arrived while it ran, e.g. pg_cancel_backend(pg_backend_pid()):
+         * PostgreSQL notices it before the statement completes */
+        if (rc == 0) rc = sql_check_interrupts(s, &err);
         if (rc == 0 && res.ncols > 0) {
             if (!st.described) describe_cols(sink, &res, NULL, 0);
             rc = send_rows(s, sink, &res, 0, res.nrows, NULL, 0, &err);
@@ -1344,6 +1347,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
         if (rc == 0) rc = sql_check_interrupts(s, err);
         if (rc == 0)
             rc = run_statement(s, stmt, p->stmt->text, q, p->params, p->mcx, &p->res, err);
+        if (rc == 0) rc = sql_check_interrupts(s, err);
         if (rc != 0) {
             sql__backend_fix_error(s->backend, err);
             on_error(s);
