@@ -1019,6 +1019,16 @@ static int setting_ms(sql_session_t *s, const char *name) {
     return sql_settings_ms(sql_settings_get(&s->settings, sql_settings_find(name)));
 }
 
+/* An interrupt that arrived while a statement ran, e.g. pg_cancel_backend(pg_backend_pid()),
+ * fails it as PostgreSQL's next CHECK_FOR_INTERRUPTS would: for the statements whose work the
+ * failure undoes (DDL commits on its own: failing it afterwards would misreport it). */
+static bool is_dml(const PgQuery__Node *stmt) {
+    return stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ||
+           stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+           stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+           stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT;
+}
+
 static void message_begin(sql_session_t *s, const char *text) {
     sql__backend_message_begin(s->backend, text,
                                sql_settings_get(&s->settings, sql_settings_find("application_name")),
@@ -1079,9 +1089,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         statement_begin(s);
         int rc = sql_check_interrupts(s, &err);
         if (rc == 0) rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
-        /* an interrupt that arrived while it ran, e.g. pg_cancel_backend(pg_backend_pid()):
-         * PostgreSQL notices it before the statement completes */
-        if (rc == 0) rc = sql_check_interrupts(s, &err);
+        if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, &err);
         if (rc == 0 && res.ncols > 0) {
             if (!st.described) describe_cols(sink, &res, NULL, 0);
             rc = send_rows(s, sink, &res, 0, res.nrows, NULL, 0, &err);
@@ -1347,7 +1355,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
         if (rc == 0) rc = sql_check_interrupts(s, err);
         if (rc == 0)
             rc = run_statement(s, stmt, p->stmt->text, q, p->params, p->mcx, &p->res, err);
-        if (rc == 0) rc = sql_check_interrupts(s, err);
+        if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, err);
         if (rc != 0) {
             sql__backend_fix_error(s->backend, err);
             on_error(s);
