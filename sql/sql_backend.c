@@ -422,7 +422,7 @@ int sql__fn_pg_cancel_backend(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs
 int sql__fn_pg_terminate_backend(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                                  orb_err_t *err) {
     if (nargs > 1 && a[1].v.i < 0)
-        return orb_err_set(err, INVALID_PARAMETER_VALUE, "\"timeout\" must not be negative");
+        return orb_err_set(err, NUMERIC_VALUE_OUT_OF_RANGE, "\"timeout\" must not be negative");
     return signal_fn(ctx, a[0].v.i, SQL_INTERRUPT_TERMINATE, r);
 }
 
