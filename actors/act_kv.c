@@ -1256,24 +1256,26 @@ static int c_dbsize(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
-/* __dbstats (INFO keyspace): [keys, keys with a TTL] of kv->db on this shard. */
+/* __dbstats (INFO keyspace): [keys, keys with a TTL, sum of their remaining ms] of kv->db on
+ * this shard. */
 static int stats_cb(kv_t *kv, const char *k, size_t kn, uint32_t h, const meta_t *m, void *arg) {
-    ORB_UNUSED(kv);
     ORB_UNUSED(k);
     ORB_UNUSED(kn);
     ORB_UNUSED(h);
     int64_t *n = arg;
     n[0]++;
-    n[1] += m->expire != 0;
+    if (m->expire) {
+        n[1]++;
+        n[2] += m->expire - kv->now;
+    }
     return 0;
 }
 
 static int c_dbstats(kv_t *kv, kvv_t **r) {
-    int64_t n[2] = {0, 0};
+    int64_t n[3] = {0, 0, 0};
     if (keys_each(kv, 0, stats_cb, n) != 0) return -1;
     vlist_t l = {0};
-    vl_push(kv, &l, v_int(kv, n[0]));
-    vl_push(kv, &l, v_int(kv, n[1]));
+    for (int i = 0; i < 3; i++) vl_push(kv, &l, v_int(kv, n[i]));
     *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
     return 0;
 }

@@ -130,7 +130,8 @@ static void sec_cpu(orb_buf_t *b) {
 #undef TV
 }
 
-/* Keys and keys with a TTL per database: one __dbstats round over every shard per database. */
+/* Keys, keys with a TTL and their exact average remaining TTL (ms) per database: one __dbstats
+ * round over every shard per database (O(keys)). */
 static int sec_keyspace(rctx_t *x, orb_buf_t *b) {
     orb_buf_puts(b, "# Keyspace\r\n");
     uint32_t shards[ACT_KV_SHARDS];
@@ -153,17 +154,19 @@ static int sec_keyspace(rctx_t *x, orb_buf_t *b) {
             wire__resp_err(x, "ERR %s", e.message);
             return -1;
         }
-        long long keys = 0, expires = 0;
+        long long keys = 0, expires = 0, ttl_ms = 0;
         for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
-            if (rep[i]->n_elems == 2) {
-                keys += rep[i]->elems[0]->num;
-                expires += rep[i]->elems[1]->num;
-            } else {
-                keys += rep[i]->num; /* a shard that answers only the key count */
+            if (rep[i]->n_elems != 3) {
+                wire__resp_err(x, "ERR unexpected reply of a kv-shard to __dbstats");
+                return -1;
             }
+            keys += rep[i]->elems[0]->num;
+            expires += rep[i]->elems[1]->num;
+            ttl_ms += rep[i]->elems[2]->num;
         }
         if (keys > 0)
-            orb_buf_printf(b, "db%u:keys=%lld,expires=%lld,avg_ttl=0\r\n", db, keys, expires);
+            orb_buf_printf(b, "db%u:keys=%lld,expires=%lld,avg_ttl=%lld\r\n", db, keys, expires,
+                           expires ? ttl_ms / expires : 0);
     }
     return 0;
 }
