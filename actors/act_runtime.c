@@ -124,9 +124,47 @@ static int msg_run(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t *hold
     *holder = 0;
     int rc = act__shard_execute(w, a, m->type, m->unpacked, &out, &len, holder);
     if (rc == ORB_AGAIN) return ORB_AGAIN;
+    if (m->type == ACT_KV_SHARD) {
+        /* group commit: answered by held_release once the batch's writes are synced */
+        m->out = out;
+        m->out_len = len;
+        m->next = NULL;
+        if (w->held_tail) w->held_tail->next = m;
+        else w->held_head = m;
+        w->held_tail = m;
+        return 0;
+    }
     act__call_complete(m->call, out, len);
     msg_free(m);
     return 0;
+}
+
+/* Answers the held kv-shard requests: first one WAL sync when any of them wrote, so every
+ * reply, reads included, leaves only after the writes it may have seen are durable. A failed
+ * sync fails them all (their writes are in the db but were never acknowledged). */
+static void held_release(act_worker_t *w) {
+    act_msg_t *m = w->held_head;
+    if (!m) return;
+    w->held_head = w->held_tail = NULL;
+    orb_err_t err;
+    orb_err_clear(&err);
+    bool failed = w->held_unsynced && st_db_sync_wal(w->rt->db, &err) != 0;
+    w->held_unsynced = false;
+    if (failed) orb_log(ORB_LOG_ERROR, ACT_LOG, "kv-shard WAL sync failed: %s", err.message);
+    while (m) {
+        act_msg_t *next = m->next;
+        if (failed) {
+            free(m->out);
+            size_t len;
+            uint8_t *b = act__error_reply(&err, 0, &len);
+            act__call_complete(m->call, b, len);
+        } else {
+            act__call_complete(m->call, m->out, m->out_len);
+        }
+        m->out = NULL;
+        msg_free(m);
+        m = next;
+    }
 }
 
 static void lane_close_cb(uv_handle_t *h) { free(h->data); }
@@ -174,8 +212,7 @@ static void lane_retry_later(act_lane_t *lane) {
 /* Retries the lane's head, then the requests queued behind it, until one parks again. A head
  * waits as long as its row lock is held by a live transaction, unless lock_timeout_ms > 0
  * passes (55P03) or it is on a cycle of waits (40P01). */
-static void lane_timer_cb(uv_timer_t *t) {
-    act_lane_t *lane = t->data;
+static void lane_run(act_lane_t *lane) {
     act_worker_t *w = lane->w;
     uint64_t now = uv_now(&w->loop);
     uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
@@ -208,6 +245,13 @@ static void lane_timer_cb(uv_timer_t *t) {
     }
     lane->tail = NULL;
     lane_remove(lane);
+}
+
+static void lane_timer_cb(uv_timer_t *t) {
+    act_lane_t *lane = t->data;
+    act_worker_t *w = lane->w; /* the lane may be closed by lane_run */
+    lane_run(lane);
+    held_release(w);
 }
 
 static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t holder) {
@@ -278,6 +322,7 @@ static void async_cb(uv_async_t *h) {
             msg_deliver(w, m);
         m = next;
     }
+    held_release(w);
     if (stopping) uv_stop(&w->loop);
 }
 

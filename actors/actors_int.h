@@ -31,6 +31,8 @@ typedef struct act_msg {
     Orbit__ShardRequest *unpacked; /* allocated in mcx */
     orb_mcx_t *mcx;                /* the unpacked request; lives as long as the message */
     act_call_t *call;
+    uint8_t *out; /* a held reply (kv-shard group commit, README "Group commit") */
+    size_t out_len;
 } act_msg_t;
 
 /* A parked lane head of a transaction in the process-wide wait-for graph (act_deadlock.c):
@@ -119,6 +121,10 @@ struct act_worker {
     size_t owners_n;
     size_t owners_sweep_at; /* sweep when owners_n reaches this */
     atomic_size_t owners_published; /* owners_n, for act_runtime_stats (relaxed stores) */
+    /* kv-shard replies of the current mailbox batch, held until one WAL sync makes its
+     * writes durable (README "Group commit"); unsynced: a held request committed a write */
+    act_msg_t *held_head, *held_tail;
+    bool held_unsynced;
 };
 
 /* A transaction registry entry. lock serialises every use of st (rocksdb Transaction objects
