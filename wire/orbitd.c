@@ -32,6 +32,8 @@ static void usage(FILE *f) {
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --appendfsync MODE     Redis writes: always (default: durable when acknowledged)\n"
+               "                         or everysec (WAL synced about once a second)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -69,6 +71,7 @@ int main(int argc, char **argv) {
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
+    int appendfsync = ACT_KV_FSYNC_ALWAYS;
     orb_log_level_t level = ORB_LOG_INFO;
 
     enum {
@@ -82,6 +85,7 @@ int main(int argc, char **argv) {
         OPT_IDLE,
         OPT_LOCK,
         OPT_NOSYNC,
+        OPT_APPENDFSYNC,
         OPT_HELP,
         OPT_VERSION
     };
@@ -96,6 +100,7 @@ int main(int argc, char **argv) {
         {"idle-ms", required_argument, NULL, OPT_IDLE},
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
+        {"appendfsync", required_argument, NULL, OPT_APPENDFSYNC},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -133,6 +138,11 @@ int main(int argc, char **argv) {
             break;
         case OPT_NOSYNC:
             sync_commit = false;
+            break;
+        case OPT_APPENDFSYNC:
+            if (strcmp(optarg, "always") == 0) appendfsync = ACT_KV_FSYNC_ALWAYS;
+            else if (strcmp(optarg, "everysec") == 0) appendfsync = ACT_KV_FSYNC_EVERYSEC;
+            else bad = true;
             break;
         case OPT_HELP:
             usage(stdout);
@@ -179,6 +189,7 @@ int main(int argc, char **argv) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the actor runtime: %s", err.message);
         return 1;
     }
+    act_kv_set_fsync(rt, appendfsync);
     sql_config_t scfg = {.default_shards = (uint32_t)shards};
     sql_engine_t *engine = NULL;
     if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
