@@ -6,6 +6,7 @@
  * the catalog through the calling session (sql_fn_ctx_t.session). See README.md ("System
  * relations"). */
 #include "sql_pgcat.h"
+#include "sql_role.h"
 #include "sql_settings.h"
 #include "sql_types_int.h"
 
@@ -91,7 +92,6 @@ static bool all_digits(const char *s, size_t n) {
 
 /* ---- reg* I/O ------------------------------------------------------------------------------ */
 
-static const char *const role_name = "postgres"; /* the bootstrap superuser, oid 10 */
 
 int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_mcx_t *mcx,
                int64_t *out, orb_err_t *err) {
@@ -142,12 +142,14 @@ int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_
         *out = found;
         return 0;
     }
-    case SQL_OID_REGROLE:
-        if (np == 1 && (strcmp(parts[0], role_name) == 0 || strcmp(parts[0], sql_session_user(s)) == 0)) {
-            *out = 10;
+    case SQL_OID_REGROLE: {
+        sql_role_t r;
+        if (np == 1 && sql_role_by_name(sql_session_engine(s), parts[0], &r)) {
+            *out = r.oid;
             return 0;
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "role \"%.*s\" does not exist", (int)n, text);
+    }
     default: {
         /* regproc and friends: Orbit's functions have no oids (pg_proc is empty) */
         if (np == 0) break;
@@ -195,12 +197,14 @@ int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, or
         if (done) return 0;
         break;
     }
-    case SQL_OID_REGROLE:
-        if (oid == 10) {
-            orb_buf_puts(out, role_name);
+    case SQL_OID_REGROLE: {
+        sql_role_t r;
+        if (oid >= 0 && oid <= UINT32_MAX && sql_role_by_oid(sql_session_engine(s), (uint32_t)oid, &r)) {
+            sql_pgcat_quote_ident(out, r.name);
             return 0;
         }
         break;
+    }
     default:
         break;
     }
@@ -246,7 +250,10 @@ static int to_regclass(ARGS) {
 
 static int f_userbyid(ARGS) {
     UNUSED;
-    if (a[0].v.i == 10) return ret_text(ctx->mcx, role_name, r);
+    sql_role_t role;
+    if (a[0].v.i >= 0 && a[0].v.i <= UINT32_MAX &&
+        sql_role_by_oid(sql_session_engine(ctx->session), (uint32_t)a[0].v.i, &role))
+        return ret_text(ctx->mcx, role.name, r);
     if (a[0].v.i == 6171) return ret_text(ctx->mcx, "pg_database_owner", r);
     char buf[48];
     snprintf(buf, sizeof buf, "unknown (OID=%lld)", (long long)a[0].v.i);

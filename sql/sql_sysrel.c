@@ -11,6 +11,7 @@
  * same model. See README.md ("System
  * relations"). */
 #include "sql_pgcat.h"
+#include "sql_role.h"
 #include "sql_settings.h"
 #include "sql_shard.h"
 
@@ -584,31 +585,78 @@ static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_roles, pg_authid, pg_user: the bootstrap superuser (Orbit has no roles yet) */
+/* pg_roles, pg_authid, pg_user: the roles of the role cache (sql_role.c) */
 static const syscol_t roles_cols[] = {
-    {"rolname", NM, NULL}, {"rolsuper", B, "t"}, {"rolinherit", B, "t"},
-    {"rolcreaterole", B, "t"}, {"rolcreatedb", B, "t"}, {"rolcanlogin", B, "t"},
-    {"rolreplication", B, "t"}, {"rolconnlimit", I4, "-1"}, {"rolpassword", TX, "********"},
-    {"rolvaliduntil", TZ, NULL}, {"rolbypassrls", B, "t"}, {"rolconfig", TXA, NULL},
-    {"oid", O, "10"},
+    {"rolname", NM, NULL}, {"rolsuper", B, "f"}, {"rolinherit", B, "t"},
+    {"rolcreaterole", B, "f"}, {"rolcreatedb", B, "f"}, {"rolcanlogin", B, "f"},
+    {"rolreplication", B, "f"}, {"rolconnlimit", I4, "-1"}, {"rolpassword", TX, "********"},
+    {"rolvaliduntil", TZ, NULL}, {"rolbypassrls", B, "f"}, {"rolconfig", TXA, NULL},
+    {"oid", O, NULL},
 };
 static const syscol_t authid_cols[] = {
-    {"oid", O, "10"}, {"rolname", NM, NULL}, {"rolsuper", B, "t"}, {"rolinherit", B, "t"},
-    {"rolcreaterole", B, "t"}, {"rolcreatedb", B, "t"}, {"rolcanlogin", B, "t"},
-    {"rolreplication", B, "t"}, {"rolbypassrls", B, "t"}, {"rolconnlimit", I4, "-1"},
+    {"oid", O, NULL}, {"rolname", NM, NULL}, {"rolsuper", B, "f"}, {"rolinherit", B, "t"},
+    {"rolcreaterole", B, "f"}, {"rolcreatedb", B, "f"}, {"rolcanlogin", B, "f"},
+    {"rolreplication", B, "f"}, {"rolbypassrls", B, "f"}, {"rolconnlimit", I4, "-1"},
     {"rolpassword", TX, NULL}, {"rolvaliduntil", TZ, NULL},
 };
 static const syscol_t user_cols[] = {
-    {"usename", NM, NULL}, {"usesysid", O, "10"}, {"usecreatedb", B, "t"}, {"usesuper", B, "t"},
-    {"userepl", B, "t"}, {"usebypassrls", B, "t"}, {"passwd", TX, "********"},
+    {"usename", NM, NULL}, {"usesysid", O, NULL}, {"usecreatedb", B, "f"}, {"usesuper", B, "f"},
+    {"userepl", B, "f"}, {"usebypassrls", B, "f"}, {"passwd", TX, "********"},
     {"valuntil", TZ, NULL}, {"useconfig", TXA, NULL},
 };
 
+static int role_rows_of(sql_exec_ctx_t *xc, sysrows_t *out, int which /* 0 roles, 1 authid */) {
+    sql_role_t *v;
+    int n = sql_role_list(sql_session_engine(xc->sess), &v);
+    for (int i = 0; i < n; i++) {
+        const sql_role_t *r = &v[i];
+        sql_value_t *row = row_new(out);
+        put_i(out, row, "oid", r->oid);
+        put_s(out, row, "rolname", r->name);
+        put_b(out, row, "rolsuper", r->super);
+        put_b(out, row, "rolinherit", r->inherit);
+        put_b(out, row, "rolcreaterole", r->createrole);
+        put_b(out, row, "rolcreatedb", r->createdb);
+        put_b(out, row, "rolcanlogin", r->canlogin);
+        put_b(out, row, "rolreplication", r->replication);
+        put_b(out, row, "rolbypassrls", r->bypassrls);
+        put_i(out, row, "rolconnlimit", r->connlimit);
+        if (which == 1) put_s(out, row, "rolpassword", r->password[0] ? r->password : NULL);
+        if (r->has_valid_until) put_i(out, row, "rolvaliduntil", r->valid_until);
+    }
+    free(v);
+    return 0;
+}
+
 static int role_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)xc;
     (void)err;
-    sql_value_t *r = row_new(out);
-    put_s(out, r, out->cols[0].type == NM ? out->cols[0].name : out->cols[1].name, "postgres");
+    return role_rows_of(xc, out, 0);
+}
+
+/* pg_authid holds the password verifiers: superusers only, as in PostgreSQL */
+static int authid_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (!sql_session_is_superuser(xc->sess))
+        return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied for table pg_authid");
+    return role_rows_of(xc, out, 1);
+}
+
+static int user_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_role_t *v;
+    int n = sql_role_list(sql_session_engine(xc->sess), &v);
+    for (int i = 0; i < n; i++) {
+        const sql_role_t *r = &v[i];
+        if (!r->canlogin) continue;
+        sql_value_t *row = row_new(out);
+        put_s(out, row, "usename", r->name);
+        put_i(out, row, "usesysid", r->oid);
+        put_b(out, row, "usecreatedb", r->createdb);
+        put_b(out, row, "usesuper", r->super);
+        put_b(out, row, "userepl", r->replication);
+        put_b(out, row, "usebypassrls", r->bypassrls);
+        if (r->has_valid_until) put_i(out, row, "valuntil", r->valid_until);
+    }
+    free(v);
     return 0;
 }
 
@@ -1343,8 +1391,8 @@ static const sysrel_def_t defs[] = {
     REL("pg_am", 2601, 'r', am_cols, am_rows),
     REL("pg_database", 1262, 'r', database_cols, database_rows),
     REL("pg_roles", 12001, 'v', roles_cols, role_rows),
-    REL("pg_authid", 1260, 'r', authid_cols, role_rows),
-    REL("pg_user", 12006, 'v', user_cols, role_rows),
+    REL("pg_authid", 1260, 'r', authid_cols, authid_rows),
+    REL("pg_user", 12006, 'v', user_cols, user_rows),
     REL("pg_auth_members", 1261, 'r', auth_members_cols, no_rows),
     REL("pg_extension", 3079, 'r', extension_cols, extension_rows),
     REL("pg_description", 2609, 'r', description_cols, description_rows),
