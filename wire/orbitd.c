@@ -32,6 +32,8 @@ static void usage(FILE *f) {
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --hba-file PATH        access rules, pg_hba.conf format (default DIR/orbit_hba.conf\n"
+               "                         if it exists, else trust on loopback, scram-sha-256 elsewhere)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -66,6 +68,7 @@ int main(int argc, char **argv) {
     omp_passive(argv);
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
+    const char *hba_file = NULL;
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
@@ -82,6 +85,7 @@ int main(int argc, char **argv) {
         OPT_IDLE,
         OPT_LOCK,
         OPT_NOSYNC,
+        OPT_HBA,
         OPT_HELP,
         OPT_VERSION
     };
@@ -96,6 +100,7 @@ int main(int argc, char **argv) {
         {"idle-ms", required_argument, NULL, OPT_IDLE},
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
+        {"hba-file", required_argument, NULL, OPT_HBA},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -133,6 +138,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_NOSYNC:
             sync_commit = false;
+            break;
+        case OPT_HBA:
+            hba_file = optarg;
             break;
         case OPT_HELP:
             usage(stdout);
@@ -186,11 +194,17 @@ int main(int argc, char **argv) {
         act_runtime_stop(rt);
         return 1;
     }
+    /* the access rules: --hba-file, else <data_dir>/orbit_hba.conf when it exists */
+    char hba_default[4096];
+    snprintf(hba_default, sizeof hba_default, "%s/orbit_hba.conf", data_dir);
+    if (!hba_file && access(hba_default, F_OK) == 0)
+        hba_file = hba_default;
     wire_config_t wcfg = {.listen_addr = listen_addr,
                           .port = port,
                           .nthreads = threads,
                           .resp_port = resp_port,
-                          .rt = rt};
+                          .rt = rt,
+                          .hba_file = hba_file};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",
@@ -209,8 +223,9 @@ int main(int argc, char **argv) {
     sigs[1].data = sigs;
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
-    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d",
-            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads);
+    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d hba_file=%s",
+            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
+            hba_file ? hba_file : "(default)");
     uv_run(main_loop, UV_RUN_DEFAULT);
 
     wire_server_stop(server);
