@@ -62,8 +62,9 @@ static int read_password_message(wire_conn_t *c, wire_item_t **it, orb_err_t *er
     return 1;
 }
 
-/* The SCRAM exchange; 1 authenticated, 0 wrong proof / mock, -1 err or client gone. */
-static int run_scram(wire_conn_t *c, const char *stored, orb_err_t *err) {
+/* The SCRAM exchange; 1 authenticated, 0 wrong proof / mock / expired password (PostgreSQL
+ * checks VALID UNTIL before it sends SASLFinal), -1 err or client gone. */
+static int run_scram(wire_conn_t *c, const char *stored, bool expired, orb_err_t *err) {
     static const char mechs[] = "SCRAM-SHA-256\0"; /* the list ends with an empty name */
     put_auth(&c->out, AUTH_SASL, mechs, sizeof mechs);
     wire_item_t *it = NULL;
@@ -107,7 +108,9 @@ static int run_scram(wire_conn_t *c, const char *stored, orb_err_t *err) {
     }
     rc = wire_scram_final(&st, it->body, it->len, &reply, err);
     wire__item_free(it);
-    if (rc == 0) {
+    if (rc == 0 && expired) {
+        rc = 0; /* a right proof for an expired password: no SASLFinal (as PostgreSQL) */
+    } else if (rc == 0) {
         put_auth(&c->out, AUTH_SASL_FINAL, reply.data, reply.len);
         rc = 1;
     } else if (rc == 1) {
@@ -178,7 +181,7 @@ int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *
         const char *stored = exists ? role.password : "";
         int r;
         if (method == WIRE_AUTH_SCRAM || (method == WIRE_AUTH_MD5 && sql_password_kind(stored) == SQL_PASSWORD_SCRAM))
-            r = run_scram(c, stored, err); /* md5 rules use SCRAM for SCRAM secrets, as PostgreSQL */
+            r = run_scram(c, stored, exists && role.password_expired, err); /* md5 rules use SCRAM for SCRAM secrets, as PostgreSQL */
         else if (method == WIRE_AUTH_MD5)
             r = run_md5(c, user, stored, err);
         else
@@ -188,8 +191,8 @@ int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *
                           : !stored[0] ? "role has no password assigned"
                           : method == WIRE_AUTH_SCRAM && sql_password_kind(stored) != SQL_PASSWORD_SCRAM
                               ? "role does not have a valid SCRAM secret"
-                          : r == 0                ? "password does not match"
                           : role.password_expired ? "password has expired"
+                          : r == 0                ? "password does not match"
                                                   : NULL;
         if (why) {
             orb_log(ORB_LOG_WARN, "wire",
