@@ -2,6 +2,7 @@
  * sql_query_t: name resolution against the catalog, target lists, grouping checks, sort
  * keys, and the access path (primary-key point lookup, range scan or full scan).
  * Entry point: sql_analyze. See README.md ("Analyze and plan"). */
+#include "sql_acl.h"
 #include "sql_int.h"
 
 #include <string.h>
@@ -53,6 +54,11 @@ static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t 
         return sql_err_at(err, rv->location);
     }
     orb_mcx_on_reset(ac->mcx, release_table, t);
+    uint32_t priv = q->kind == SQL_STMT_INSERT   ? SQL_ACL_INSERT
+                    : q->kind == SQL_STMT_UPDATE ? SQL_ACL_UPDATE
+                    : q->kind == SQL_STMT_DELETE ? SQL_ACL_DELETE
+                                                 : SQL_ACL_SELECT;
+    if (sql_acl_check(ac->sess, t, priv, err) != 0) return -1; /* no position, as PostgreSQL */
     q->table = t;
     q->alias = rv->alias && rv->alias->aliasname && rv->alias->aliasname[0] ? rv->alias->aliasname : t->name;
     return 0;

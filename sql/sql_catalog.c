@@ -167,6 +167,18 @@ sql_table_t *sql_catalog_get(sql_engine_t *e, const char *schema, const char *na
     return t;
 }
 
+sql_table_t *sql_catalog_get_by_id(sql_engine_t *e, uint32_t id) {
+    pthread_rwlock_rdlock(&e->cat_lock);
+    sql_table_t *t = NULL;
+    for (int i = 0; i < e->ntables && !t; i++)
+        if (e->tables[i]->id == id) {
+            t = e->tables[i];
+            atomic_fetch_add(&t->refs, 1);
+        }
+    pthread_rwlock_unlock(&e->cat_lock);
+    return t;
+}
+
 static void add_locked(sql_engine_t *e, sql_table_t *t) {
     if (e->ntables == e->cap) {
         e->cap = e->cap ? e->cap * 2 : 16;

@@ -7,6 +7,7 @@
  * Like all DDL here a role change commits at once. See README.md ("Roles"). */
 #include "sql_role.h"
 
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 #include "sql_value.h"
 
@@ -534,6 +535,19 @@ int sql_exec_drop_role(sql_session_t *s, PgQuery__DropRoleStmt *ds, orb_err_t *e
         else if (r.oid == SQL_BOOTSTRAP_ROLE_OID)
             rc = orb_err_set(err, DEPENDENT_OBJECTS_STILL_EXIST,
                              "cannot drop role %s because it is required by the database system", r.name);
+        else {
+            orb_buf_t detail;
+            orb_buf_init(&detail);
+            int nd = sql_acl_role_dependents(e, r.oid, &detail, err);
+            if (nd < 0) {
+                rc = -1;
+            } else if (nd > 0) {
+                rc = orb_err_set(err, DEPENDENT_OBJECTS_STILL_EXIST,
+                                 "role \"%s\" cannot be dropped because some objects depend on it", r.name);
+                orb_err_detail(err, "%s", detail.data);
+            }
+            orb_buf_free(&detail);
+        }
         if (rc != 0) {
             free(oids);
             return -1;

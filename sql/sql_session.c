@@ -6,6 +6,7 @@
  * ROLLBACK TO can resume it. Entry points: the sql_session_* functions of sql.h. See
  * README.md ("Sessions and transactions"). */
 #include "sql_ddl_int.h"
+#include "sql_acl.h"
 #include "sql_role.h"
 #include "sql_settings.h"
 
@@ -807,9 +808,12 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         return exec_set(s, stmt->variable_set_stmt, mcx, res, err);
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
         return exec_show(s, stmt->variable_show_stmt, mcx, res, err);
-    case PG_QUERY__NODE__NODE_CREATE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STMT: {
         result_set_tag(res, "CREATE TABLE");
-        return sql_exec_create_table(s, stmt->create_stmt, mcx, text, err);
+        if (sql_exec_create_table(s, stmt->create_stmt, mcx, text, err) != 0) return -1;
+        PgQuery__RangeVar *rv = stmt->create_stmt->relation;
+        return sql_acl_note_owner(s, rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL, rv->relname, err);
+    }
     case PG_QUERY__NODE__NODE_INDEX_STMT:
         result_set_tag(res, "CREATE INDEX");
         return sql_exec_create_index(s, stmt->index_stmt, mcx, err);
@@ -862,9 +866,15 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ALTER ROLE ... SET is not supported yet");
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "role membership is not supported yet");
-    case PG_QUERY__NODE__NODE_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_VIEW_STMT: {
         result_set_tag(res, "CREATE VIEW");
-        return sql_exec_create_view(s, stmt->view_stmt, mcx, text, err);
+        if (sql_exec_create_view(s, stmt->view_stmt, mcx, text, err) != 0) return -1;
+        PgQuery__RangeVar *rv = stmt->view_stmt->view;
+        return sql_acl_note_owner(s, rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL, rv->relname, err);
+    }
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+        result_set_tag(res, stmt->grant_stmt->is_grant ? "GRANT" : "REVOKE");
+        return sql_exec_grant(s, stmt->grant_stmt, err);
     case PG_QUERY__NODE__NODE_SELECT_STMT:
     case PG_QUERY__NODE__NODE_INSERT_STMT:
     case PG_QUERY__NODE__NODE_UPDATE_STMT:

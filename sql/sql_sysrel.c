@@ -10,6 +10,7 @@
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
  * same model. See README.md ("System
  * relations"). */
+#include "sql_acl.h"
 #include "sql_pgcat.h"
 #include "sql_role.h"
 #include "sql_settings.h"
@@ -240,7 +241,7 @@ static int namespace_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_class (relfrozenxid, relminmxid, relacl and reloptions left out; relpartbound text) */
+/* pg_class (relfrozenxid, relminmxid left out; relacl is text[]; relpartbound text) */
 static const syscol_t class_cols[] = {
     {"oid", O, NULL}, {"relname", NM, NULL}, {"relnamespace", O, NULL}, {"reltype", O, "0"},
     {"reloftype", O, "0"}, {"relowner", O, "10"}, {"relam", O, "0"}, {"relfilenode", O, "0"},
@@ -250,7 +251,7 @@ static const syscol_t class_cols[] = {
     {"relnatts", I2, "0"}, {"relchecks", I2, "0"}, {"relhasrules", B, "f"},
     {"relhastriggers", B, "f"}, {"relhassubclass", B, "f"}, {"relrowsecurity", B, "f"},
     {"relforcerowsecurity", B, "f"}, {"relispopulated", B, "t"}, {"relreplident", CH, "n"},
-    {"relispartition", B, "f"}, {"relrewrite", O, "0"}, {"reloptions", TXA, NULL},
+    {"relispartition", B, "f"}, {"relrewrite", O, "0"}, {"relacl", TXA, NULL}, {"reloptions", TXA, NULL},
     {"relpartbound", TX, NULL},
 };
 
@@ -261,11 +262,37 @@ static bool referenced(const sql_pgrels_t *rels, uint32_t oid) {
     return false;
 }
 
+/* relowner and relacl of a table or view from its privilege record (sql_acl.c) */
+static void put_acl(sysrows_t *o, sql_value_t *r, sql_engine_t *e, const sql_acl_t *acls, int nacls,
+                    uint32_t oid) {
+    for (int k = 0; k < nacls; k++) {
+        if (acls[k].table_id != oid) continue;
+        put_i(o, r, "relowner", acls[k].owner);
+        if (!acls[k].has_acl) return;
+        const char **items;
+        int n = sql_acl_items_text(e, &acls[k], o->mcx, &items);
+        sql_value_t *el = orb_alloc0(o->mcx, sizeof *el * (size_t)(n ? n : 1));
+        for (int j = 0; j < n; j++) {
+            el[j].v.s.p = (char *)items[j];
+            el[j].v.s.n = (uint32_t)strlen(items[j]);
+        }
+        orb_err_t e2;
+        sql_value_t *v = col(o, r, "relacl");
+        if (sql_array_build(SQL_OID_TEXT, el, n, o->mcx, v, &e2) != 0) v->isnull = true;
+        return;
+    }
+}
+
 static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
+    sql_acl_t *acls = NULL;
+    int nacls = 0;
+    if (sql_acl_list(sql_session_engine(xc->sess), &acls, &nacls, err) != 0) return -1;
     for (int i = 0; i < out->rels.n; i++) {
         const sql_pgrel_t *x = &out->rels.v[i];
         sql_value_t *r = row_new(out);
+        if (!x->sys && (x->kind == 'r' || x->kind == 'v'))
+            put_acl(out, r, sql_session_engine(xc->sess), acls, nacls, x->oid);
         put_i(out, r, "oid", x->oid);
         put_s(out, r, "relname", x->name);
         put_i(out, r, "relnamespace", sql_pgcat_nsp_oid(&out->rels, x->schema));
@@ -306,10 +333,11 @@ static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             break;
         }
     }
+    free(acls);
     return 0;
 }
 
-/* pg_attribute (attacl, attoptions, attfdwoptions and attmissingval left out) */
+/* pg_attribute (attoptions, attfdwoptions and attmissingval left out; attacl text[], NULL: no column privileges) */
 static const syscol_t attribute_cols[] = {
     {"attrelid", O, NULL}, {"attname", NM, NULL}, {"atttypid", O, NULL},
     {"attstattarget", I4, "-1"}, {"attlen", I2, "-1"}, {"attnum", I2, NULL},
@@ -318,7 +346,7 @@ static const syscol_t attribute_cols[] = {
     {"attcompression", CH, ""}, {"attnotnull", B, "f"}, {"atthasdef", B, "f"},
     {"atthasmissing", B, "f"}, {"attidentity", CH, ""}, {"attgenerated", CH, ""},
     {"attisdropped", B, "f"}, {"attislocal", B, "t"}, {"attinhcount", I4, "0"},
-    {"attcollation", O, "0"},
+    {"attcollation", O, "0"}, {"attacl", TXA, NULL},
 };
 
 static bool collatable(uint32_t t) {

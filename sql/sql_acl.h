@@ -1,0 +1,59 @@
+/* sql/sql_acl.h — (sql-private) table privileges: the owner and ACL of each table or view,
+ * kept in the catalog record ("acl", "<table id, 10 digits>") -> (owner oid, items); GRANT and
+ * REVOKE on tables and views; the check the analyzer makes for every table a statement reads or
+ * writes (superusers and owners pass). No record: owned by the bootstrap superuser, default
+ * ACL (only the owner). Never included from outside sql/. See README.md ("Privileges"). */
+#ifndef ORB_SQL_ACL_H
+#define ORB_SQL_ACL_H
+
+#include "sql_int.h"
+
+/* privilege bits, in the order aclitem's text prints them: arwdDxt */
+enum {
+    SQL_ACL_INSERT = 1,
+    SQL_ACL_SELECT = 2,
+    SQL_ACL_UPDATE = 4,
+    SQL_ACL_DELETE = 8,
+    SQL_ACL_TRUNCATE = 16,
+    SQL_ACL_REFERENCES = 32,
+    SQL_ACL_TRIGGER = 64,
+    SQL_ACL_ALL = 127,
+};
+
+#define SQL_ACL_MAX_ITEMS 64
+typedef struct sql_acl_item {
+    uint32_t grantee; /* 0: PUBLIC */
+    uint32_t privs;
+    uint32_t grantor;
+} sql_acl_item_t;
+
+typedef struct sql_acl {
+    uint32_t table_id;
+    uint32_t owner;
+    bool has_acl; /* false: the default (the owner's privileges only), relacl NULL */
+    int n;
+    sql_acl_item_t items[SQL_ACL_MAX_ITEMS];
+} sql_acl_t;
+
+/* The record of one table (the default when it has none). */
+int sql_acl_get(sql_engine_t *e, uint32_t table_id, sql_acl_t *out, orb_err_t *err);
+/* Every record; *out malloc'd, caller frees. */
+int sql_acl_list(sql_engine_t *e, sql_acl_t **out, int *n, orb_err_t *err);
+/* CREATE TABLE / VIEW by a role other than the bootstrap superuser: it owns the relation. */
+int sql_acl_note_owner(sql_session_t *s, const char *schema, const char *name, orb_err_t *err);
+/* The items as aclitem[] text elements ("alice=r/postgres"), allocated in mcx; the owner's
+ * default when !has_acl. Returns the count. */
+int sql_acl_items_text(sql_engine_t *e, const sql_acl_t *a, orb_mcx_t *mcx, const char ***out);
+/* 42501 "permission denied for table|view x" unless the session's current role is a
+ * superuser, owns t, or holds privs (all of them) directly or through PUBLIC. System relations
+ * and the relations read inside a view (checked as the view's) always pass. */
+int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_err_t *err);
+/* Views are analyzed with their owner's rights: checks are off while depth > 0. */
+void sql_acl_view_enter(void);
+void sql_acl_view_leave(void);
+int sql_exec_grant(sql_session_t *s, PgQuery__GrantStmt *gs, orb_err_t *err);
+/* The objects that keep role oid from being dropped, as PostgreSQL's DETAIL lists them ("owner
+ * of table t", "privileges for view v"), appended to detail one per line; returns the count. */
+int sql_acl_role_dependents(sql_engine_t *e, uint32_t oid, orb_buf_t *detail, orb_err_t *err);
+
+#endif
