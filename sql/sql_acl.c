@@ -206,6 +206,27 @@ int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_er
                        t->name);
 }
 
+int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint32_t privs, bool *out,
+                     orb_err_t *err) {
+    sql_role_t r;
+    *out = false;
+    if (sql_role_by_oid(e, role_oid, &r) && r.super) {
+        *out = true;
+        return 0;
+    }
+    sql_acl_t a;
+    if (sql_acl_get(e, table_id, &a, err) != 0) return -1;
+    if (a.owner == role_oid) {
+        *out = true;
+        return 0;
+    }
+    uint32_t held = 0;
+    for (int i = 0; a.has_acl && i < a.n; i++)
+        if (a.items[i].grantee == 0 || a.items[i].grantee == role_oid) held |= a.items[i].privs;
+    *out = (held & privs) != 0;
+    return 0;
+}
+
 /* ---- GRANT / REVOKE ------------------------------------------------------------------------ */
 
 static int priv_bits(PgQuery__GrantStmt *gs, uint32_t *out, orb_err_t *err) {

@@ -48,6 +48,10 @@ int sql_acl_items_text(sql_engine_t *e, const sql_acl_t *a, orb_mcx_t *mcx, cons
  * superuser, owns t, or holds privs (all of them) directly or through PUBLIC. System relations
  * and the relations read inside a view (checked as the view's) always pass. */
 int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_err_t *err);
+/* has_table_privilege: whether role holds any of privs on the relation table_id (superusers
+ * and the owner hold all). */
+int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint32_t privs, bool *out,
+                     orb_err_t *err);
 /* Views are analyzed with their owner's rights: checks are off while depth > 0. */
 void sql_acl_view_enter(void);
 void sql_acl_view_leave(void);
