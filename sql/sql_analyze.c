@@ -58,6 +58,7 @@ static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t 
                     : q->kind == SQL_STMT_UPDATE ? SQL_ACL_UPDATE
                     : q->kind == SQL_STMT_DELETE ? SQL_ACL_DELETE
                                                  : SQL_ACL_SELECT;
+    if (sql_acl_check_schema(ac->sess, t->schema, SQL_ACL_USAGE, err) != 0) return sql_err_at(err, rv->location);
     if (sql_acl_check(ac->sess, t, priv, err) != 0) return -1; /* no position, as PostgreSQL */
     q->table = t;
     q->alias = rv->alias && rv->alias->aliasname && rv->alias->aliasname[0] ? rv->alias->aliasname : t->name;

@@ -3,6 +3,7 @@
  * drop_table/load. Invariant: the cache and the catalog column family agree whenever
  * cat_lock is free (DDL persists first, then updates the cache under the write lock).
  * See README.md ("Catalog"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 
 #include <stdio.h>
@@ -623,7 +624,7 @@ int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, 
         if (sql_schema_exists(e, given, &ok, err) != 0) return -1;
         if (!ok) return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", given);
         snprintf(out, outn, "%s", given);
-        return 0;
+        return sql_acl_check_schema(s, out, SQL_ACL_CREATE, err);
     }
     char path[16][64];
     int n = sql_search_path(s, path, 16);
@@ -632,7 +633,7 @@ int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, 
         if (sql_schema_exists(e, path[i], &ok, err) != 0) return -1;
         if (!ok) continue;
         snprintf(out, outn, "%s", path[i]);
-        return 0;
+        return sql_acl_check_schema(s, out, SQL_ACL_CREATE, err);
     }
     return orb_err_set(err, INVALID_SCHEMA_NAME, "no schema has been selected to create in");
 }

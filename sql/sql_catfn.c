@@ -358,6 +358,8 @@ static int f_obj_description(ARGS) {
     if (oid && a[0].v.i == oid &&
         (nargs < 2 || (a[1].v.s.n == 12 && memcmp(a[1].v.s.p, "pg_extension", 12) == 0)))
         return ret_text(ctx->mcx, SQL_PGCAT_VECTOR_COMMENT, r);
+    if (a[0].v.i == 2200 && (nargs < 2 || (a[1].v.s.n == 12 && memcmp(a[1].v.s.p, "pg_namespace", 12) == 0)))
+        return ret_text(ctx->mcx, "standard public schema", r); /* initdb's comment */
     return ret_null(r);
 }
 

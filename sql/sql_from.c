@@ -120,6 +120,7 @@ static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t *
         return sql_err_at(err, rv->location);
     }
     orb_mcx_on_reset(ac->mcx, release_table, t);
+    if (sql_acl_check_schema(ac->sess, t->schema, SQL_ACL_USAGE, err) != 0) return sql_err_at(err, rv->location);
     if (sql_acl_check(ac->sess, t, SQL_ACL_SELECT, err) != 0) return -1; /* no position, as PostgreSQL */
     if (t->view_sql) {
         /* a view: its SELECT, analyzed as a subquery in FROM (sql_view.c), with the view's

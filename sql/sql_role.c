@@ -538,7 +538,7 @@ int sql_exec_drop_role(sql_session_t *s, PgQuery__DropRoleStmt *ds, orb_err_t *e
         else {
             orb_buf_t detail;
             orb_buf_init(&detail);
-            int nd = sql_acl_role_dependents(e, r.oid, &detail, err);
+            int nd = sql_acl_role_dependents(s, r.oid, &detail, err);
             if (nd < 0) {
                 rc = -1;
             } else if (nd > 0) {

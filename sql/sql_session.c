@@ -840,9 +840,14 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
         result_set_tag(res, "CREATE EXTENSION");
         return sql_exec_create_extension(s, stmt->create_extension_stmt, err);
-    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: {
         result_set_tag(res, "CREATE SCHEMA");
-        return sql_exec_create_schema(s, stmt->create_schema_stmt, err);
+        bool existed = false;
+        if (stmt->create_schema_stmt->if_not_exists) /* IF NOT EXISTS of an existing one: no new owner */
+            sql_schema_exists(s->engine, stmt->create_schema_stmt->schemaname, &existed, err);
+        if (sql_exec_create_schema(s, stmt->create_schema_stmt, err) != 0) return -1;
+        return existed ? 0 : sql_acl_note_schema_owner(s, stmt->create_schema_stmt->schemaname, err);
+    }
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
         result_set_tag(res, "ALTER TABLE");
         return sql_exec_alter_table(s, stmt->alter_table_stmt, mcx, text, err);

@@ -229,14 +229,31 @@ static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) 
 static const syscol_t namespace_cols[] = {
     {"oid", O, NULL}, {"nspname", NM, NULL}, {"nspowner", O, "10"}, {"nspacl", TXA, NULL}};
 
+static void put_aclitems(sysrows_t *o, sql_value_t *r, const char *colname, sql_engine_t *e, const sql_acl_t *a) {
+    const char **items;
+    int n = sql_acl_items_text(e, a, o->mcx, &items);
+    sql_value_t *el = orb_alloc0(o->mcx, sizeof *el * (size_t)(n ? n : 1));
+    for (int j = 0; j < n; j++) {
+        el[j].v.s.p = (char *)items[j];
+        el[j].v.s.n = (uint32_t)strlen(items[j]);
+    }
+    orb_err_t e2;
+    sql_value_t *v = col(o, r, colname);
+    if (sql_array_build(SQL_OID_TEXT, el, n, o->mcx, v, &e2) != 0) v->isnull = true;
+}
+
 static int namespace_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
+    sql_engine_t *e = sql_session_engine(xc->sess);
     for (int i = 0; i < out->rels.nnsp; i++) {
         sql_value_t *r = row_new(out);
         put_i(out, r, "oid", out->rels.nsp[i].oid);
         put_s(out, r, "nspname", out->rels.nsp[i].name);
-        /* public belongs to pg_database_owner (6171) in PostgreSQL 15 */
-        if (strcmp(out->rels.nsp[i].name, "public") == 0) put_i(out, r, "nspowner", 6171);
+        /* owner and ACL (sql_acl.c): public belongs to pg_database_owner (6171) in PostgreSQL 15 */
+        sql_acl_t a;
+        if (sql_acl_schema_get(e, out->rels.nsp[i].name, &a, err) != 0) return -1;
+        put_i(out, r, "nspowner", a.owner);
+        if (a.has_acl) put_aclitems(out, r, "nspacl", e, &a);
     }
     return 0;
 }
@@ -716,9 +733,14 @@ static const syscol_t shdescription_cols[] = {
 
 static int description_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     uint32_t oid;
+    /* schema public's comment, as initdb sets it */
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "objoid", 2200);
+    put_i(out, r, "classoid", 2615);
+    put_s(out, r, "description", "standard public schema");
     if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &oid, err) != 0) return -1;
     if (!oid) return 0;
-    sql_value_t *r = row_new(out);
+    r = row_new(out);
     put_i(out, r, "objoid", oid);
     put_i(out, r, "classoid", 3079);
     put_s(out, r, "description", SQL_PGCAT_VECTOR_COMMENT);
