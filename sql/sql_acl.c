@@ -289,6 +289,30 @@ int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint
     return 0;
 }
 
+int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,
+                        orb_err_t *err) {
+    if (sql_session_is_superuser(s)) return 0;
+    bool super;
+    uint32_t me = current_oid(s, &super);
+    if (super) return 0;
+    sql_acl_t a;
+    if (sql_acl_get(sql_session_engine(s), t->id, &a, err) != 0) return -1;
+    if (me && me == a.owner) return 0;
+    return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be owner of %s %s", what ? what : t->view_sql ? "view" : "table",
+                       name ? name : t->name);
+}
+
+int sql_acl_check_schema_owner(sql_session_t *s, const char *schema, orb_err_t *err) {
+    if (sql_session_is_superuser(s)) return 0;
+    bool super;
+    uint32_t me = current_oid(s, &super);
+    if (super) return 0;
+    sql_acl_t a;
+    if (sql_acl_schema_get(sql_session_engine(s), schema, &a, err) != 0) return -1;
+    if (me && me == a.owner) return 0;
+    return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be owner of schema %s", schema);
+}
+
 /* ---- GRANT / REVOKE ------------------------------------------------------------------------ */
 
 static int priv_bits(PgQuery__GrantStmt *gs, uint32_t *out, orb_err_t *err) {

@@ -71,6 +71,12 @@ int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_er
  * and the owner hold all). */
 int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint32_t privs, bool *out,
                      orb_err_t *err);
+/* 42501 "must be owner of <what> <name>" unless the current role is a superuser or owns t
+ * (DROP, ALTER, CREATE/DROP INDEX); what: "table", "view" or "index" (NULL: t's kind). */
+int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,
+                        orb_err_t *err);
+/* The same for a schema (DROP SCHEMA). */
+int sql_acl_check_schema_owner(sql_session_t *s, const char *schema, orb_err_t *err);
 /* Views are analyzed with their owner's rights: checks are off while depth > 0. */
 void sql_acl_view_enter(void);
 void sql_acl_view_leave(void);

@@ -156,6 +156,8 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
       return orb_err_set(err, INVALID_SCHEMA_NAME,
                          "schema \"%s\" does not exist", name);
     }
+    if (sql_acl_check_schema_owner(s, name, err) != 0)
+      return -1;
     if (strcmp(name, "pg_catalog") == 0 ||
         strcmp(name, "information_schema") == 0) {
       orb_err_set(
