@@ -568,6 +568,8 @@ static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *m
     const char *name = vs->name ? vs->name : "";
     if (strcmp(name, "timezone") == 0) name = "TimeZone";
     if (strcasecmp(name, "role") == 0) return exec_set_role(s, vs, mcx, res, err);
+    if (strcasecmp(name, "session_authorization") == 0 && vs->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SET SESSION AUTHORIZATION is not supported yet");
     switch (vs->kind) {
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
         char *v = NULL;
