@@ -136,17 +136,36 @@ static uint32_t current_oid(sql_session_t *s, bool *super) {
     return r.oid;
 }
 
-int sql_acl_note_owner(sql_session_t *s, const char *schema, const char *name, orb_err_t *err) {
+/* the relation rv names in the schema a CREATE of it uses; NULL when none */
+static sql_table_t *created_relation(sql_session_t *s, PgQuery__RangeVar *rv) {
+    char schema[64];
+    orb_err_t e2;
+    if (sql_catalog_creation_schema(s, rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL, schema,
+                                    sizeof schema, &e2) != 0)
+        return NULL;
+    return sql_catalog_get(sql_session_engine(s), schema, rv->relname);
+}
+
+uint32_t sql_acl_relation_before(sql_session_t *s, PgQuery__RangeVar *rv) {
+    sql_table_t *t = created_relation(s, rv);
+    uint32_t id = t ? t->id : 0;
+    if (t) sql_table_release(t);
+    return id;
+}
+
+int sql_acl_note_owner(sql_session_t *s, PgQuery__RangeVar *rv, uint32_t before, orb_err_t *err) {
     bool super;
     uint32_t me = current_oid(s, &super);
     if (me == 0 || me == 10) return 0; /* no record: owned by the bootstrap superuser */
-    sql_table_t *t = sql_catalog_resolve(s, schema, name);
+    sql_table_t *t = created_relation(s, rv);
     if (!t) return 0;
+    uint32_t id = t->id;
+    sql_table_release(t);
+    if (id == before) return 0; /* it existed: IF NOT EXISTS, OR REPLACE */
     sql_acl_t a;
     memset(&a, 0, sizeof a);
-    a.table_id = t->id;
+    a.table_id = id;
     a.owner = me;
-    sql_table_release(t);
     return acl_put(sql_session_engine(s), &a, err);
 }
 

@@ -57,8 +57,12 @@ int sql_acl_check_schema(sql_session_t *s, const char *schema, uint32_t privs, o
 int sql_acl_schema_list(sql_engine_t *e, sql_acl_t **out, int *n, orb_err_t *err);
 /* Every record; *out malloc'd, caller frees. */
 int sql_acl_list(sql_engine_t *e, sql_acl_t **out, int *n, orb_err_t *err);
-/* CREATE TABLE / VIEW by a role other than the bootstrap superuser: it owns the relation. */
-int sql_acl_note_owner(sql_session_t *s, const char *schema, const char *name, orb_err_t *err);
+/* CREATE TABLE / VIEW: sql_acl_relation_before gives the id of the relation the statement names
+ * in the schema it creates in (0: none) before it runs; after it succeeded,
+ * sql_acl_note_owner makes the role that is not the bootstrap superuser the owner of a
+ * relation that is new (IF NOT EXISTS and OR REPLACE keep the old owner). */
+uint32_t sql_acl_relation_before(sql_session_t *s, PgQuery__RangeVar *rv);
+int sql_acl_note_owner(sql_session_t *s, PgQuery__RangeVar *rv, uint32_t before, orb_err_t *err);
 /* The items as aclitem[] text elements ("alice=r/postgres"), allocated in mcx; the owner's
  * default when !has_acl. Returns the count. */
 int sql_acl_items_text(sql_engine_t *e, const sql_acl_t *a, orb_mcx_t *mcx, const char ***out);

@@ -812,9 +812,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         return exec_show(s, stmt->variable_show_stmt, mcx, res, err);
     case PG_QUERY__NODE__NODE_CREATE_STMT: {
         result_set_tag(res, "CREATE TABLE");
+        uint32_t before = sql_acl_relation_before(s, stmt->create_stmt->relation);
         if (sql_exec_create_table(s, stmt->create_stmt, mcx, text, err) != 0) return -1;
-        PgQuery__RangeVar *rv = stmt->create_stmt->relation;
-        return sql_acl_note_owner(s, rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL, rv->relname, err);
+        return sql_acl_note_owner(s, stmt->create_stmt->relation, before, err);
     }
     case PG_QUERY__NODE__NODE_INDEX_STMT:
         result_set_tag(res, "CREATE INDEX");
@@ -875,9 +875,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "role membership is not supported yet");
     case PG_QUERY__NODE__NODE_VIEW_STMT: {
         result_set_tag(res, "CREATE VIEW");
+        uint32_t before = sql_acl_relation_before(s, stmt->view_stmt->view);
         if (sql_exec_create_view(s, stmt->view_stmt, mcx, text, err) != 0) return -1;
-        PgQuery__RangeVar *rv = stmt->view_stmt->view;
-        return sql_acl_note_owner(s, rv->schemaname && rv->schemaname[0] ? rv->schemaname : NULL, rv->relname, err);
+        return sql_acl_note_owner(s, stmt->view_stmt->view, before, err);
     }
     case PG_QUERY__NODE__NODE_GRANT_STMT:
         result_set_tag(res, stmt->grant_stmt->is_grant ? "GRANT" : "REVOKE");

@@ -359,6 +359,8 @@ int sql_exec_create_view(sql_session_t *s, PgQuery__ViewStmt *vs, orb_mcx_t *mcx
             rc = orb_err_set(err, DUPLICATE_TABLE, "relation \"%s\" already exists", rv->relname);
         } else if (!old || !old->view_sql) {
             rc = orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a view", rv->relname);
+        } else if (sql_acl_check_owner(s, old, NULL, NULL, err) != 0) {
+            rc = -1;
         } else if (q->ntargets < old->ncols) {
             rc = orb_err_set(err, INVALID_TABLE_DEFINITION, "cannot drop columns from view");
         } else {
