@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define WIRE_AUTH_MAX_TOKEN 65535
+
 enum {
     AUTH_OK = 0,
     AUTH_CLEARTEXT = 3,
@@ -37,9 +39,11 @@ static void peer_text(const wire_conn_t *c, char *out, size_t n) {
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
-/* Waits for the client's PasswordMessage / SASL response: 1 with *it (caller frees), 0 when the
- * client left (psql does that before asking the user for a password), -1 with err. */
-static int read_password_message(wire_conn_t *c, wire_item_t **it, orb_err_t *err) {
+/* Waits for the client's PasswordMessage / SASL response (what: "password" or "SASL", for the
+ * message): 1 with *it (caller frees), 0 when the client left (psql does that before asking the
+ * user for a password), -2 for a message over PostgreSQL's limit (a failed attempt, as there),
+ * -1 with err. */
+static int read_password_message(wire_conn_t *c, const char *what, wire_item_t **it, orb_err_t *err) {
     wire__conn_flush(c);
     wire_item_t *m = wire__conn_queue_pop(c);
     if (!m) return 0;
@@ -52,8 +56,13 @@ static int read_password_message(wire_conn_t *c, wire_item_t **it, orb_err_t *er
         wire__item_free(m);
         return 0;
     }
+    if (m->type == 'p' && m->len > WIRE_AUTH_MAX_TOKEN) { /* PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH */
+        orb_log(ORB_LOG_WARN, "wire", "invalid message length pid=%d len=%zu", c->pid, m->len);
+        wire__item_free(m);
+        return -2;
+    }
     if (m->type != 'p') {
-        orb_err_set(err, PROTOCOL_VIOLATION, "expected password response, got message type %d",
+        orb_err_set(err, PROTOCOL_VIOLATION, "expected %s response, got message type %d", what,
                     (int)(unsigned char)m->type);
         wire__item_free(m);
         return -1;
@@ -68,7 +77,8 @@ static int run_scram(wire_conn_t *c, const char *stored, bool expired, orb_err_t
     static const char mechs[] = "SCRAM-SHA-256\0"; /* the list ends with an empty name */
     put_auth(&c->out, AUTH_SASL, mechs, sizeof mechs);
     wire_item_t *it = NULL;
-    int r = read_password_message(c, &it, err);
+    int r = read_password_message(c, "SASL", &it, err);
+    if (r == -2) return 0;
     if (r <= 0) {
         if (r == 0) c->auth_gone = true;
         return -1;
@@ -100,7 +110,11 @@ static int run_scram(wire_conn_t *c, const char *stored, bool expired, orb_err_t
     if (rc != 0) goto out;
     put_auth(&c->out, AUTH_SASL_CONTINUE, reply.data, reply.len);
     orb_buf_reset(&reply);
-    r = read_password_message(c, &it, err);
+    r = read_password_message(c, "SASL", &it, err);
+    if (r == -2) {
+        rc = 0;
+        goto out;
+    }
     if (r <= 0) {
         if (r == 0) c->auth_gone = true;
         rc = -1;
@@ -127,7 +141,8 @@ static int run_md5(wire_conn_t *c, const char *user, const char *stored, orb_err
     if (!sql_random_bytes(salt, sizeof salt)) return orb_err_set(err, INTERNAL_ERROR, "could not generate random MD5 salt");
     put_auth(&c->out, AUTH_MD5, salt, sizeof salt);
     wire_item_t *it = NULL;
-    int r = read_password_message(c, &it, err);
+    int r = read_password_message(c, "password", &it, err);
+    if (r == -2) return 0;
     if (r <= 0) {
         if (r == 0) c->auth_gone = true;
         return -1;
@@ -146,7 +161,8 @@ static int run_md5(wire_conn_t *c, const char *user, const char *stored, orb_err
 static int run_password(wire_conn_t *c, const char *user, const char *stored, orb_err_t *err) {
     put_auth(&c->out, AUTH_CLEARTEXT, NULL, 0);
     wire_item_t *it = NULL;
-    int r = read_password_message(c, &it, err);
+    int r = read_password_message(c, "password", &it, err);
+    if (r == -2) return 0;
     if (r <= 0) {
         if (r == 0) c->auth_gone = true;
         return -1;
