@@ -34,6 +34,7 @@ static void usage(FILE *f) {
                "  --no-sync              commits do not fsync (benchmarks only)\n"
                "  --hba-file PATH        access rules, pg_hba.conf format (default DIR/orbit_hba.conf\n"
                "                         if it exists, else trust on loopback, scram-sha-256 elsewhere)\n"
+               "  --authentication-timeout N  seconds a client has to log in (default 60)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -69,6 +70,7 @@ int main(int argc, char **argv) {
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
     const char *hba_file = NULL;
+    int auth_timeout_s = 60;
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
@@ -86,6 +88,7 @@ int main(int argc, char **argv) {
         OPT_LOCK,
         OPT_NOSYNC,
         OPT_HBA,
+        OPT_AUTH_TIMEOUT,
         OPT_HELP,
         OPT_VERSION
     };
@@ -101,6 +104,7 @@ int main(int argc, char **argv) {
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
         {"hba-file", required_argument, NULL, OPT_HBA},
+        {"authentication-timeout", required_argument, NULL, OPT_AUTH_TIMEOUT},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -141,6 +145,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_HBA:
             hba_file = optarg;
+            break;
+        case OPT_AUTH_TIMEOUT:
+            bad |= !parse_int(optarg, 1, 600, &auth_timeout_s); /* PostgreSQL's range */
             break;
         case OPT_HELP:
             usage(stdout);
@@ -204,7 +211,8 @@ int main(int argc, char **argv) {
                           .nthreads = threads,
                           .resp_port = resp_port,
                           .rt = rt,
-                          .hba_file = hba_file};
+                          .hba_file = hba_file,
+                          .auth_timeout_ms = auth_timeout_s * 1000};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",

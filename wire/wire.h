@@ -21,11 +21,13 @@ typedef struct wire_config {
     act_runtime_t *rt;       /* kv-shard actors for RESP (required when resp_port != 0) */
     const char *hba_file;    /* access rules (pg_hba.conf format); NULL: trust from loopback,
                                 scram-sha-256 from elsewhere (README "Authentication") */
+    int auth_timeout_ms;     /* a client must finish authenticating within; 0 = 60 s */
 } wire_config_t;
 
 #define WIRE_DEFAULT_PORT 5433
 #define WIRE_DEFAULT_RESP_PORT 6380
 #define WIRE_DEFAULT_MAX_MESSAGE ((size_t)256 << 20)
+#define WIRE_DEFAULT_AUTH_TIMEOUT_MS 60000 /* PostgreSQL's authentication_timeout */
 #define WIRE_HARD_MAX_MESSAGE ((size_t)1 << 30)
 
 /* Loads the access rules (F0000 for a bad file), then binds and listens synchronously (so a

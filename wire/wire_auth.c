@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define WIRE_AUTH_MAX_TOKEN 65535
 
@@ -45,7 +46,10 @@ static void peer_text(const wire_conn_t *c, char *out, size_t n) {
  * -1 with err. */
 static int read_password_message(wire_conn_t *c, const char *what, wire_item_t **it, orb_err_t *err) {
     wire__conn_flush(c);
-    wire_item_t *m = wire__conn_queue_pop(c);
+    bool timed_out;
+    wire_item_t *m = wire__conn_queue_pop_until(c, &c->auth_deadline, &timed_out);
+    if (timed_out) /* as PostgreSQL: logged, and the connection closes without a reply */
+        orb_log(ORB_LOG_WARN, "wire", "canceling authentication due to timeout pid=%d", c->pid);
     if (!m) return 0;
     if (m->kind == WIRE_ITEM_FATAL) {
         *err = *m->err;
@@ -174,6 +178,14 @@ static int run_password(wire_conn_t *c, const char *user, const char *stored, or
 
 int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *err) {
     sql_engine_t *e = wire__server_engine(c->server);
+    int tmo = wire__server_auth_timeout_ms(c->server);
+    clock_gettime(CLOCK_REALTIME, &c->auth_deadline);
+    c->auth_deadline.tv_sec += tmo / 1000;
+    c->auth_deadline.tv_nsec += (long)(tmo % 1000) * 1000000L;
+    if (c->auth_deadline.tv_nsec >= 1000000000L) {
+        c->auth_deadline.tv_sec++;
+        c->auth_deadline.tv_nsec -= 1000000000L;
+    }
     char host[64];
     peer_text(c, host, sizeof host);
     wire_auth_method_t method;

@@ -234,7 +234,8 @@ struct wire_conn {
     pthread_t thread;
     uint32_t role_oid;  /* the authenticated role, counted against its CONNECTION LIMIT */
     bool role_counted;
-    bool auth_gone;     /* the client left during authentication: no reply */
+    bool auth_gone;     /* the client left during authentication (or timed out): no reply */
+    struct timespec auth_deadline; /* authentication must end by then (--authentication-timeout) */
     sql_session_t *session;
     orb_buf_t out;      /* response bytes being built */
     bool skip_to_sync;  /* after an extended-protocol error */
@@ -262,9 +263,12 @@ void wire__conn_read_pause(wire_conn_t *c);
 int wire__executor_start(wire_conn_t *c);
 bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
 const wire_hba_t *wire__server_hba(const wire_server_t *s);
+int wire__server_auth_timeout_ms(const wire_server_t *s);
 /* Executor side (wire_pg_conn.c, wire_auth.c). queue_pop: the next queued message, waiting
  * for one; NULL once the loop closed the socket. */
 wire_item_t *wire__conn_queue_pop(wire_conn_t *c);
+/* The same, giving up at deadline (CLOCK_REALTIME; NULL: never) with *timed_out set. */
+wire_item_t *wire__conn_queue_pop_until(wire_conn_t *c, const struct timespec *deadline, bool *timed_out);
 /* Authenticates the startup's user for database db by the first matching access rule
  * (README "Authentication"): 0 when the client may proceed (c->role_oid set and counted),
  * -1 with err filled (FATAL 28000/28P01/53300/08P01) or c->auth_gone set. */

@@ -8,6 +8,7 @@
  * Invariants and lock order: wire/README.md. */
 #include "wire_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,10 +190,22 @@ static void maybe_flush(wire_conn_t *c) {
 
 /* Takes the next queued message, waiting for one; NULL once the loop has closed the socket.
  * Resumes reading when the queue fell below the low-water mark (README "Backpressure"). */
-wire_item_t *wire__conn_queue_pop(wire_conn_t *c) {
+wire_item_t *wire__conn_queue_pop(wire_conn_t *c) { return wire__conn_queue_pop_until(c, NULL, NULL); }
+
+wire_item_t *wire__conn_queue_pop_until(wire_conn_t *c, const struct timespec *deadline, bool *timed_out) {
+    if (timed_out)
+        *timed_out = false;
     pthread_mutex_lock(&c->mu);
-    while (!c->head && !c->shut)
-        pthread_cond_wait(&c->cond, &c->mu);
+    while (!c->head && !c->shut) {
+        if (!deadline) {
+            pthread_cond_wait(&c->cond, &c->mu);
+        } else if (pthread_cond_timedwait(&c->cond, &c->mu, deadline) == ETIMEDOUT && !c->head && !c->shut) {
+            pthread_mutex_unlock(&c->mu);
+            if (timed_out)
+                *timed_out = true;
+            return NULL;
+        }
+    }
     if (c->shut) {
         pthread_mutex_unlock(&c->mu);
         return NULL;

@@ -67,6 +67,9 @@ struct wire_server {
 size_t wire__server_max_message(const wire_server_t *s) { return s->cfg.max_message; }
 sql_engine_t *wire__server_engine(const wire_server_t *s) { return s->engine; }
 const wire_hba_t *wire__server_hba(const wire_server_t *s) { return s->hba; }
+int wire__server_auth_timeout_ms(const wire_server_t *s) {
+    return s->cfg.auth_timeout_ms > 0 ? s->cfg.auth_timeout_ms : WIRE_DEFAULT_AUTH_TIMEOUT_MS;
+}
 int wire_server_port(const wire_server_t *s) { return s->port; }
 int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
 act_runtime_t *wire__server_runtime(const wire_server_t *s) { return s->cfg.rt; }
