@@ -389,6 +389,8 @@ int sql_exec_create_role(sql_session_t *s, PgQuery__CreateRoleStmt *cs, orb_err_
     if (reserved_name(name, err) != 0) return -1;
     if (strlen(name) > 63) return orb_err_set(err, NAME_TOO_LONG, "identifier too long");
     sql_role_t r;
+    if (sql_role_by_name(e, name, &r)) /* before the password and VALID UNTIL, as PostgreSQL */
+        return orb_err_set(err, DUPLICATE_OBJECT, "role \"%s\" already exists", name);
     memset(&r, 0, sizeof r);
     snprintf(r.name, sizeof r.name, "%s", name);
     r.inherit = true;

@@ -140,7 +140,7 @@ out:
     return rc;
 }
 
-static int run_md5(wire_conn_t *c, const char *user, const char *stored, orb_err_t *err) {
+static int run_md5(wire_conn_t *c, const char *stored, orb_err_t *err) {
     uint8_t salt[4];
     if (!sql_random_bytes(salt, sizeof salt)) return orb_err_set(err, INTERNAL_ERROR, "could not generate random MD5 salt");
     put_auth(&c->out, AUTH_MD5, salt, sizeof salt);
@@ -157,7 +157,6 @@ static int run_md5(wire_conn_t *c, const char *user, const char *stored, orb_err
         sql_md5_salted(stored, salt, want);
         ok = strlen(it->body) == 35 && memcmp(it->body, want, 35) == 0;
     }
-    (void)user;
     wire__item_free(it);
     return ok ? 1 : 0;
 }
@@ -208,10 +207,12 @@ int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *
     if (method != WIRE_AUTH_TRUST) {
         const char *stored = exists ? role.password : "";
         int r;
-        if (method == WIRE_AUTH_SCRAM || (method == WIRE_AUTH_MD5 && sql_password_kind(stored) == SQL_PASSWORD_SCRAM))
-            r = run_scram(c, stored, exists && role.password_expired, err); /* md5 rules use SCRAM for SCRAM secrets, as PostgreSQL */
+        /* an md5 rule asks for md5 only when the stored password is an md5 hash; otherwise (a
+         * SCRAM secret, no password, no such role) it runs SCRAM, as PostgreSQL does */
+        if (method == WIRE_AUTH_SCRAM || (method == WIRE_AUTH_MD5 && sql_password_kind(stored) != SQL_PASSWORD_MD5))
+            r = run_scram(c, stored, exists && role.password_expired, err);
         else if (method == WIRE_AUTH_MD5)
-            r = run_md5(c, user, stored, err);
+            r = run_md5(c, stored, err);
         else
             r = run_password(c, user, stored, err);
         if (r < 0) return -1;
