@@ -129,6 +129,8 @@ typedef struct sql_role_login {
 } sql_role_login_t;
 /* false when no role is named name. Any thread. */
 bool sql_role_login_info(sql_engine_t *e, const char *name, sql_role_login_t *out);
+/* Whether role member is role or a member of it, directly or not (pg_hba.conf's "+role"). */
+bool sql_role_is_member_of(sql_engine_t *e, const char *member, const char *role);
 /* Counts a connection of role oid against its CONNECTION LIMIT: false (nothing counted) when
  * the limit is reached; the caller gives the slot back when the connection ends. Any thread. */
 bool sql_role_connection_take(sql_engine_t *e, uint32_t oid);

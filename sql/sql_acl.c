@@ -126,6 +126,11 @@ static int acl_put(sql_engine_t *e, const sql_acl_t *a, orb_err_t *err) {
     return rc;
 }
 
+/* whether role me holds the privileges of role r (itself, or by inheriting memberships) */
+static bool privs_of(sql_engine_t *e, uint32_t me, uint32_t r) {
+    return me && (me == r || sql_role_has_privs_of(e, me, r));
+}
+
 static uint32_t current_oid(sql_session_t *s, bool *super) {
     sql_role_t r;
     if (!sql_role_by_name(sql_session_engine(s), sql_session_user(s), &r)) {
@@ -212,11 +217,12 @@ int sql_acl_check_schema(sql_session_t *s, const char *schema, uint32_t privs, o
     uint32_t me = current_oid(s, &super);
     if (super) return 0;
     sql_acl_t a;
-    if (sql_acl_schema_get(sql_session_engine(s), schema, &a, err) != 0) return -1;
-    if (me && me == a.owner) return 0;
-    uint32_t held = a.has_acl ? 0 : 0;
+    sql_engine_t *e = sql_session_engine(s);
+    if (sql_acl_schema_get(e, schema, &a, err) != 0) return -1;
+    if (privs_of(e, me, a.owner)) return 0;
+    uint32_t held = 0;
     for (int i = 0; a.has_acl && i < a.n; i++)
-        if (a.items[i].grantee == 0 || (me && a.items[i].grantee == me)) held |= a.items[i].privs;
+        if (a.items[i].grantee == 0 || privs_of(e, me, a.items[i].grantee)) held |= a.items[i].privs;
     if ((held & privs) == privs) return 0;
     return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied for schema %s", schema);
 }
@@ -278,10 +284,11 @@ int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_er
     if (super) return 0;
     sql_acl_t a;
     if (sql_acl_get(sql_session_engine(s), t->id, &a, err) != 0) return -1;
-    if (me && me == a.owner) return 0; /* owners hold every privilege */
+    sql_engine_t *e = sql_session_engine(s);
+    if (privs_of(e, me, a.owner)) return 0; /* owners hold every privilege */
     uint32_t held = 0;
     for (int i = 0; a.has_acl && i < a.n; i++)
-        if (a.items[i].grantee == 0 || (me && a.items[i].grantee == me)) held |= a.items[i].privs;
+        if (a.items[i].grantee == 0 || privs_of(e, me, a.items[i].grantee)) held |= a.items[i].privs;
     if ((held & privs) == privs) return 0;
     return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied for %s %s", t->view_sql ? "view" : "table",
                        t->name);
@@ -297,13 +304,13 @@ int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint
     }
     sql_acl_t a;
     if (sql_acl_get(e, table_id, &a, err) != 0) return -1;
-    if (a.owner == role_oid) {
+    if (privs_of(e, role_oid, a.owner)) {
         *out = true;
         return 0;
     }
     uint32_t held = 0;
     for (int i = 0; a.has_acl && i < a.n; i++)
-        if (a.items[i].grantee == 0 || a.items[i].grantee == role_oid) held |= a.items[i].privs;
+        if (a.items[i].grantee == 0 || privs_of(e, role_oid, a.items[i].grantee)) held |= a.items[i].privs;
     *out = (held & privs) != 0;
     return 0;
 }
@@ -316,7 +323,7 @@ int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what
     if (super) return 0;
     sql_acl_t a;
     if (sql_acl_get(sql_session_engine(s), t->id, &a, err) != 0) return -1;
-    if (me && me == a.owner) return 0;
+    if (privs_of(sql_session_engine(s), me, a.owner)) return 0;
     return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be owner of %s %s", what ? what : t->view_sql ? "view" : "table",
                        name ? name : t->name);
 }
@@ -328,7 +335,7 @@ int sql_acl_check_schema_owner(sql_session_t *s, const char *schema, orb_err_t *
     if (super) return 0;
     sql_acl_t a;
     if (sql_acl_schema_get(sql_session_engine(s), schema, &a, err) != 0) return -1;
-    if (me && me == a.owner) return 0;
+    if (privs_of(sql_session_engine(s), me, a.owner)) return 0;
     return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be owner of schema %s", schema);
 }
 

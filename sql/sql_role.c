@@ -34,9 +34,12 @@ struct sql_roles {
         int n;
     } *conns; /* live connections per role (CONNECTION LIMIT) */
     int nconns;
+    sql_member_t *mem; /* memberships (GRANT role TO role), in the order they were granted */
+    int nmem, capmem;
 };
 
 static const char ROLE_TAG[] = "role";
+static const char MEMBER_TAG[] = "member";
 
 /* ---- records ------------------------------------------------------------------------------ */
 
@@ -135,6 +138,102 @@ static int load_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
     return 0;
 }
 
+static int find_locked(struct sql_roles *rs, const char *name);
+
+static void mem_add_locked(struct sql_roles *rs, const sql_member_t *m) {
+    if (rs->nmem == rs->capmem) {
+        rs->capmem = rs->capmem ? rs->capmem * 2 : 8;
+        rs->mem = realloc(rs->mem, sizeof *rs->mem * (size_t)rs->capmem);
+        if (!rs->mem) orb_panic("out of memory");
+    }
+    rs->mem[rs->nmem++] = *m;
+}
+
+static int mem_load_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
+    struct sql_roles *rs = arg;
+    if (key->n_cols < 3 || row->n_cols < 2) return 0;
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%.*s", (int)key->cols[1]->s.len, (const char *)key->cols[1]->s.data);
+    snprintf(b, sizeof b, "%.*s", (int)key->cols[2]->s.len, (const char *)key->cols[2]->s.data);
+    sql_member_t m = {(uint32_t)strtoul(a, NULL, 10), (uint32_t)strtoul(b, NULL, 10),
+                      (uint32_t)row->cols[0]->i, row->cols[1]->i != 0};
+    mem_add_locked(rs, &m);
+    return 0;
+}
+
+static int mem_persist(sql_engine_t *e, const sql_member_t *m, bool del, orb_err_t *err) {
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%010u", m->roleid);
+    snprintf(b, sizeof b, "%010u", m->member);
+    sql_cat_key_t k = {3, {MEMBER_TAG, a, b}};
+    if (del) return sql_catalog_record_delete(e, &k, err);
+    Orbit__Datum d[2], *dp[2] = {&d[0], &d[1]};
+    orbit__datum__init(&d[0]);
+    orbit__datum__init(&d[1]);
+    d[0].v_case = ORBIT__DATUM__V_I;
+    d[0].i = m->grantor;
+    d[1].v_case = ORBIT__DATUM__V_I;
+    d[1].i = m->admin;
+    return sql_catalog_record_put(e, &k, dp, 2, err);
+}
+
+int sql_role_members(sql_engine_t *e, sql_member_t **out) {
+    struct sql_roles *rs = e->roles;
+    pthread_mutex_lock(&rs->mu);
+    sql_member_t *v = malloc(sizeof *v * (size_t)(rs->nmem + 1));
+    if (!v) orb_panic("out of memory");
+    memcpy(v, rs->mem, sizeof *v * (size_t)rs->nmem);
+    int n = rs->nmem;
+    pthread_mutex_unlock(&rs->mu);
+    *out = v;
+    return n;
+}
+
+/* Whether member reaches roleid through memberships (itself included); inherit_only: only
+ * through roles that have INHERIT (privileges), else any (SET ROLE). Locked. */
+static bool reaches_locked(struct sql_roles *rs, uint32_t member, uint32_t roleid, bool inherit_only) {
+    if (member == roleid) return true;
+    uint32_t set[256];
+    int n = 0;
+    set[n++] = member;
+    for (int i = 0; i < n; i++) {
+        if (inherit_only) {
+            bool inh = true;
+            for (int k = 0; k < rs->n; k++)
+                if (rs->v[k].oid == set[i]) inh = rs->v[k].inherit;
+            if (!inh) continue;
+        }
+        for (int k = 0; k < rs->nmem && n < 256; k++) {
+            if (rs->mem[k].member != set[i]) continue;
+            uint32_t r = rs->mem[k].roleid;
+            if (r == roleid) return true;
+            bool seen = false;
+            for (int j = 0; j < n && !seen; j++) seen = set[j] == r;
+            if (!seen) set[n++] = r;
+        }
+    }
+    return false;
+}
+
+bool sql_role_has_privs_of(sql_engine_t *e, uint32_t member, uint32_t roleid) {
+    struct sql_roles *rs = e->roles;
+    if (!rs) return member == roleid;
+    pthread_mutex_lock(&rs->mu);
+    bool r = reaches_locked(rs, member, roleid, true);
+    pthread_mutex_unlock(&rs->mu);
+    return r;
+}
+
+bool sql_role_is_member_of(sql_engine_t *e, const char *member, const char *role) {
+    struct sql_roles *rs = e->roles;
+    if (!rs) return false;
+    pthread_mutex_lock(&rs->mu);
+    int a = find_locked(rs, member), b = find_locked(rs, role);
+    bool r = a >= 0 && b >= 0 && reaches_locked(rs, rs->v[a].oid, rs->v[b].oid, false);
+    pthread_mutex_unlock(&rs->mu);
+    return r;
+}
+
 int sql_role_load(sql_engine_t *e, orb_err_t *err) {
     struct sql_roles *rs = calloc(1, sizeof *rs);
     if (!rs) orb_panic("out of memory");
@@ -142,6 +241,8 @@ int sql_role_load(sql_engine_t *e, orb_err_t *err) {
     e->roles = rs;
     sql_cat_key_t k = {1, {ROLE_TAG}};
     if (sql_catalog_record_scan(e, &k, false, load_cb, rs, err) != 0) return -1;
+    sql_cat_key_t mk = {1, {MEMBER_TAG}};
+    if (sql_catalog_record_scan(e, &mk, false, mem_load_cb, rs, err) != 0) return -1;
     if (rs->n == 0) {
         /* a new data directory: the bootstrap superuser, as initdb makes it */
         sql_role_t r;
@@ -163,6 +264,7 @@ void sql_role_unload(sql_engine_t *e) {
     pthread_mutex_destroy(&rs->mu);
     free(rs->v);
     free(rs->conns);
+    free(rs->mem);
     free(rs);
     e->roles = NULL;
 }
@@ -257,6 +359,7 @@ void sql_role_connection_give(sql_engine_t *e, uint32_t oid) {
 typedef struct role_opts {
     PgQuery__DefElem *super, *inherit, *createrole, *createdb, *canlogin, *replication,
         *bypassrls, *connlimit, *password, *validuntil;
+    PgQuery__DefElem *rolemembers, *adminmembers, *addroleto; /* lists of RoleSpec */
 } role_opts_t;
 
 static bool opt_bool(const PgQuery__DefElem *d) {
@@ -293,9 +396,12 @@ static int parse_opts(sql_session_t *s, PgQuery__Node **opts, size_t n, bool cre
         else if (strcmp(nm, "sysid") == 0 && create) {
             sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "SYSID can no longer be specified");
             continue;
-        } else if (strcmp(nm, "rolemembers") == 0 || strcmp(nm, "adminmembers") == 0 ||
-                   strcmp(nm, "addroleto") == 0) {
-            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "role membership is not supported yet");
+        } else if (strcmp(nm, "rolemembers") == 0) {
+            slot = &o->rolemembers;
+        } else if (strcmp(nm, "adminmembers") == 0) {
+            slot = &o->adminmembers;
+        } else if (strcmp(nm, "addroleto") == 0) {
+            slot = &o->addroleto;
         } else {
             return orb_err_set(err, SYNTAX_ERROR, "option \"%s\" not recognized", nm);
         }
@@ -368,6 +474,127 @@ static int reserved_name(const char *name, orb_err_t *err) {
     return 0;
 }
 
+/* ---- memberships ------------------------------------------------------------------------- */
+
+static bool is_admin_locked(struct sql_roles *rs, uint32_t who, uint32_t roleid) {
+    for (int k = 0; k < rs->nmem; k++)
+        if (rs->mem[k].roleid == roleid && rs->mem[k].admin && reaches_locked(rs, who, rs->mem[k].member, false))
+            return true;
+    return false;
+}
+
+/* PostgreSQL's AddRoleMems / DelRoleMems: members (oids, names for messages) join or leave
+ * role (or, admin_only on revoke, lose the admin option). */
+static int change_members(sql_session_t *s, const sql_role_t *role, const uint32_t *members,
+                          const char *const *names, int n, bool add, bool admin, orb_err_t *err) {
+    sql_engine_t *e = sql_session_engine(s);
+    struct sql_roles *rs = e->roles;
+    sql_role_t me = current_role(s);
+    pthread_mutex_lock(&rs->mu);
+    int rc = 0;
+    if (role->super) {
+        if (!me.super) rc = orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be superuser to alter superusers");
+    } else if (!me.super && !me.createrole && !is_admin_locked(rs, me.oid, role->oid)) {
+        rc = orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must have admin option on role \"%s\"", role->name);
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        int at = -1;
+        for (int k = 0; k < rs->nmem; k++)
+            if (rs->mem[k].roleid == role->oid && rs->mem[k].member == members[i]) at = k;
+        if (add) {
+            if (reaches_locked(rs, role->oid, members[i], false)) { /* no loops, not itself */
+                rc = orb_err_set(err, INVALID_GRANT_OPERATION, "role \"%s\" is a member of role \"%s\"", role->name,
+                                 names[i]);
+                break;
+            }
+            if (at >= 0 && (!admin || rs->mem[at].admin)) {
+                sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "role \"%s\" is already a member of role \"%s\"",
+                                   names[i], role->name);
+                continue;
+            }
+            sql_member_t m = {role->oid, members[i], me.oid ? me.oid : SQL_BOOTSTRAP_ROLE_OID, admin};
+            if ((rc = mem_persist(e, &m, false, err)) != 0) break;
+            if (at >= 0) rs->mem[at] = m;
+            else mem_add_locked(rs, &m);
+        } else {
+            if (at < 0) {
+                sql_session_warning(s, ORB_SQLSTATE_WARNING, "role \"%s\" is not a member of role \"%s\"", names[i],
+                                    role->name);
+                continue;
+            }
+            sql_member_t m = rs->mem[at];
+            if (admin) { /* REVOKE ADMIN OPTION FOR */
+                m.admin = false;
+                if ((rc = mem_persist(e, &m, false, err)) == 0) rs->mem[at] = m;
+            } else if ((rc = mem_persist(e, &m, true, err)) == 0) {
+                memmove(&rs->mem[at], &rs->mem[at + 1], sizeof *rs->mem * (size_t)(rs->nmem - at - 1));
+                rs->nmem--;
+            }
+        }
+    }
+    pthread_mutex_unlock(&rs->mu);
+    return rc;
+}
+
+/* The roles of a list of RoleSpec nodes (42704 for a name that is no role). */
+static int roles_of_specs(sql_session_t *s, PgQuery__Node **specs, size_t n, sql_role_t *out, orb_err_t *err) {
+    for (size_t i = 0; i < n; i++) {
+        PgQuery__RoleSpec *sp = specs[i]->role_spec;
+        if (!sp) return orb_err_set(err, SYNTAX_ERROR, "role name expected");
+        const char *name = NULL;
+        switch (sp->roletype) {
+        case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING: name = sp->rolename; break;
+        case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_SESSION_USER: name = sql_session_session_user(s); break;
+        case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC: return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", "public");
+        default: name = sql_session_user(s); break;
+        }
+        if (!sql_role_by_name(sql_session_engine(s), name, &out[i]))
+            return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    return 0;
+}
+
+/* members (RoleSpec list) join or leave role */
+static int change_members_specs(sql_session_t *s, const sql_role_t *role, PgQuery__Node **specs, size_t n, bool add,
+                                bool admin, orb_err_t *err) {
+    if (n == 0) return 0;
+    if (n > 64) return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "too many roles");
+    sql_role_t rs[64];
+    if (roles_of_specs(s, specs, n, rs, err) != 0) return -1;
+    uint32_t ids[64];
+    const char *names[64];
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = rs[i].oid;
+        names[i] = rs[i].name;
+    }
+    return change_members(s, role, ids, names, (int)n, add, admin, err);
+}
+
+int sql_exec_grant_role(sql_session_t *s, PgQuery__GrantRoleStmt *gs, orb_err_t *err) {
+    if (gs->grantor) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "GRANTED BY is not supported yet");
+    if (gs->n_grantee_roles > 64) return orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "too many roles");
+    sql_role_t grantees[64];
+    if (roles_of_specs(s, gs->grantee_roles, gs->n_grantee_roles, grantees, err) != 0) return -1;
+    for (size_t i = 0; i < gs->n_granted_roles; i++) {
+        PgQuery__AccessPriv *ap = gs->granted_roles[i]->access_priv;
+        if (!ap || !ap->priv_name) return orb_err_set(err, SYNTAX_ERROR, "role name expected");
+        if (ap->n_cols)
+            return orb_err_set(err, INVALID_GRANT_OPERATION, "column names cannot be included in GRANT/REVOKE ROLE");
+        sql_role_t role;
+        if (!sql_role_by_name(sql_session_engine(s), ap->priv_name, &role))
+            return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", ap->priv_name);
+        uint32_t ids[64];
+        const char *names[64];
+        for (size_t k = 0; k < gs->n_grantee_roles; k++) {
+            ids[k] = grantees[k].oid;
+            names[k] = grantees[k].name;
+        }
+        if (change_members(s, &role, ids, names, (int)gs->n_grantee_roles, gs->is_grant, gs->admin_opt, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- CREATE ROLE --------------------------------------------------------------------------- */
 
 int sql_exec_create_role(sql_session_t *s, PgQuery__CreateRoleStmt *cs, orb_err_t *err) {
@@ -407,7 +634,25 @@ int sql_exec_create_role(sql_session_t *s, PgQuery__CreateRoleStmt *cs, orb_err_
     if (rc == 0) rc = role_persist(e, &r, err);
     if (rc == 0) cache_add(rs, &r);
     pthread_mutex_unlock(&rs->mu);
-    return rc;
+    if (rc != 0) return -1;
+    /* IN ROLE: the new role joins those; ROLE / USER and ADMIN: those join it (PostgreSQL's
+     * order; the role stays created when one fails, as DDL here commits at once) */
+    if (o.addroleto) {
+        PgQuery__List *l = o.addroleto->arg ? o.addroleto->arg->list : NULL;
+        for (size_t i = 0; l && i < l->n_items; i++) {
+            sql_role_t old;
+            if (roles_of_specs(s, &l->items[i], 1, &old, err) != 0) return -1;
+            const char *nm = r.name;
+            if (change_members(s, &old, &r.oid, &nm, 1, true, false, err) != 0) return -1;
+        }
+    }
+    if (o.adminmembers && o.adminmembers->arg &&
+        change_members_specs(s, &r, o.adminmembers->arg->list->items, o.adminmembers->arg->list->n_items, true, true, err) != 0)
+        return -1;
+    if (o.rolemembers && o.rolemembers->arg &&
+        change_members_specs(s, &r, o.rolemembers->arg->list->items, o.rolemembers->arg->list->n_items, true, false, err) != 0)
+        return -1;
+    return 0;
 }
 
 /* ---- ALTER ROLE ---------------------------------------------------------------------------- */
@@ -449,6 +694,10 @@ int sql_exec_alter_role(sql_session_t *s, PgQuery__AlterRoleStmt *as, orb_err_t 
             return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied");
     }
     if (apply_opts(s, &o, &r, err) != 0) return -1;
+    if (o.rolemembers && o.rolemembers->arg && /* ALTER GROUP g ADD | DROP USER u */
+        change_members_specs(s, &r, o.rolemembers->arg->list->items, o.rolemembers->arg->list->n_items,
+                             as->action >= 0, false, err) != 0)
+        return -1;
     struct sql_roles *rs = e->roles;
     pthread_mutex_lock(&rs->mu);
     int at = -1;
@@ -573,6 +822,16 @@ int sql_exec_drop_role(sql_session_t *s, PgQuery__DropRoleStmt *ds, orb_err_t *e
             }
             break;
         }
+        /* its memberships, both ways, go with it (as pg_auth_members rows do) */
+        for (int k = 0; k < rs->nmem && rc == 0;) {
+            if (rs->mem[k].roleid != oids[i] && rs->mem[k].member != oids[i]) {
+                k++;
+                continue;
+            }
+            if ((rc = mem_persist(e, &rs->mem[k], true, err)) != 0) break;
+            memmove(&rs->mem[k], &rs->mem[k + 1], sizeof *rs->mem * (size_t)(rs->nmem - k - 1));
+            rs->nmem--;
+        }
         pthread_mutex_unlock(&rs->mu);
     }
     free(oids);
@@ -587,7 +846,7 @@ int sql_role_check_set(sql_session_t *s, const char *name, sql_role_t *out, orb_
         return orb_err_set(err, INVALID_PARAMETER_VALUE, "role \"%s\" does not exist", name);
     sql_role_t su;
     bool is_super = sql_role_by_name(e, sql_session_session_user(s), &su) && su.super;
-    if (!is_super && strcmp(name, sql_session_session_user(s)) != 0)
+    if (!is_super && !sql_role_is_member_of(e, sql_session_session_user(s), name))
         return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied to set role \"%s\"", name);
     return 0;
 }

@@ -20,6 +20,18 @@ typedef struct sql_role {
     int64_t valid_until;   /* timestamptz: µs since 2000-01-01 UTC */
 } sql_role_t;
 
+/* A membership: member belongs to roleid (GRANT roleid TO member). */
+typedef struct sql_member {
+    uint32_t roleid, member, grantor;
+    bool admin;
+} sql_member_t;
+/* Copies of every membership; *out malloc'd, caller frees. */
+int sql_role_members(sql_engine_t *e, sql_member_t **out);
+/* Whether member has the privileges of roleid: itself, or through memberships whose members
+ * have INHERIT (PostgreSQL's has_privs_of_role). */
+bool sql_role_has_privs_of(sql_engine_t *e, uint32_t member, uint32_t roleid);
+int sql_exec_grant_role(sql_session_t *s, PgQuery__GrantRoleStmt *gs, orb_err_t *err);
+
 /* Loads the roles (engine creation), writing the bootstrap superuser into an empty catalog. */
 int sql_role_load(sql_engine_t *e, orb_err_t *err);
 void sql_role_unload(sql_engine_t *e);
@@ -34,7 +46,7 @@ int sql_exec_alter_role(sql_session_t *s, PgQuery__AlterRoleStmt *as, orb_err_t 
 int sql_exec_drop_role(sql_session_t *s, PgQuery__DropRoleStmt *ds, orb_err_t *err);
 int sql_exec_rename_role(sql_session_t *s, PgQuery__RenameStmt *rs, orb_err_t *err);
 /* SET ROLE name | NONE: checks the role exists (22023) and that the session user may become
- * it (42501: a superuser any role, others only themselves: Orbit has no role membership). */
+ * it (42501: a superuser any role, others themselves and the roles they are members of). */
 int sql_role_check_set(sql_session_t *s, const char *name, sql_role_t *out, orb_err_t *err);
 
 #endif

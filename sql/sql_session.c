@@ -872,7 +872,8 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ALTER ROLE ... SET is not supported yet");
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "role membership is not supported yet");
+        result_set_tag(res, stmt->grant_role_stmt->is_grant ? "GRANT ROLE" : "REVOKE ROLE");
+        return sql_exec_grant_role(s, stmt->grant_role_stmt, err);
     case PG_QUERY__NODE__NODE_VIEW_STMT: {
         result_set_tag(res, "CREATE VIEW");
         uint32_t before = sql_acl_relation_before(s, stmt->view_stmt->view);

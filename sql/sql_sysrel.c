@@ -708,6 +708,22 @@ static int user_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
 static const syscol_t auth_members_cols[] = {
     {"roleid", O, NULL}, {"member", O, NULL}, {"grantor", O, NULL}, {"admin_option", B, NULL}};
 
+/* pg_auth_members: the memberships of the role cache (GRANT role TO role) */
+static int auth_members_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_member_t *v;
+    int n = sql_role_members(sql_session_engine(xc->sess), &v);
+    for (int i = 0; i < n; i++) {
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "roleid", v[i].roleid);
+        put_i(out, r, "member", v[i].member);
+        put_i(out, r, "grantor", v[i].grantor);
+        put_b(out, r, "admin_option", v[i].admin);
+    }
+    free(v);
+    return 0;
+}
+
 /* pg_extension (extconfig, extcondition left out) */
 static const syscol_t extension_cols[] = {
     {"oid", O, NULL}, {"extname", NM, NULL}, {"extowner", O, "10"}, {"extnamespace", O, "2200"},
@@ -1443,7 +1459,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_roles", 12001, 'v', roles_cols, role_rows),
     REL("pg_authid", 1260, 'r', authid_cols, authid_rows),
     REL("pg_user", 12006, 'v', user_cols, user_rows),
-    REL("pg_auth_members", 1261, 'r', auth_members_cols, no_rows),
+    REL("pg_auth_members", 1261, 'r', auth_members_cols, auth_members_rows),
     REL("pg_extension", 3079, 'r', extension_cols, extension_rows),
     REL("pg_description", 2609, 'r', description_cols, description_rows),
     REL("pg_shdescription", 2396, 'r', shdescription_cols, no_rows),

@@ -175,6 +175,10 @@ static int run_password(wire_conn_t *c, const char *user, const char *stored, or
     return ok ? 1 : 0;
 }
 
+static bool member_of(void *arg, const char *user, const char *role) {
+    return sql_role_is_member_of(arg, user, role);
+}
+
 int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *err) {
     sql_engine_t *e = wire__server_engine(c->server);
     int tmo = wire__server_auth_timeout_ms(c->server);
@@ -189,7 +193,8 @@ int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *
     peer_text(c, host, sizeof host);
     wire_auth_method_t method;
     int line;
-    if (!wire_hba_match(wire__server_hba(c->server), (const struct sockaddr *)&c->peer, db, user, &method, &line)) {
+    if (!wire_hba_match(wire__server_hba(c->server), (const struct sockaddr *)&c->peer, db, user, member_of, e,
+                        &method, &line)) {
         orb_log(ORB_LOG_WARN, "wire", "no access rule pid=%d host=%s user=%s database=%s", c->pid, host, user, db);
         return orb_err_set(err, INVALID_AUTHORIZATION_SPECIFICATION,
                            "no pg_hba.conf entry for host \"%s\", user \"%s\", database \"%s\", no encryption",

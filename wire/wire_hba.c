@@ -256,7 +256,7 @@ int wire_hba_load(const char *path, wire_hba_t **out, orb_err_t *err) {
 }
 
 static bool list_has(char *const *items, const bool *kw, int n, const char *name, const char *user,
-                     bool is_db) {
+                     bool is_db, wire_hba_member_cb member_of, void *arg) {
     for (int i = 0; i < n; i++) {
         if (kw[i] && strcmp(items[i], "all") == 0) return true;
         if (is_db && kw[i] && (strcmp(items[i], "sameuser") == 0 || strcmp(items[i], "samerole") == 0 ||
@@ -264,15 +264,19 @@ static bool list_has(char *const *items, const bool *kw, int n, const char *name
             if (strcmp(name, user) == 0) return true;
             continue;
         }
-        /* "+role": members of role; without role membership that is the role itself */
-        const char *it = !is_db && items[i][0] == '+' ? items[i] + 1 : items[i];
-        if (strcmp(it, name) == 0) return true;
+        /* "+role": the role and its members, directly or not */
+        if (!is_db && items[i][0] == '+') {
+            if (strcmp(items[i] + 1, name) == 0 || (member_of && member_of(arg, name, items[i] + 1))) return true;
+            continue;
+        }
+        if (strcmp(items[i], name) == 0) return true;
     }
     return false;
 }
 
 bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char *db,
-                    const char *user, wire_auth_method_t *method, int *line) {
+                    const char *user, wire_hba_member_cb member_of, void *arg,
+                    wire_auth_method_t *method, int *line) {
     uint8_t a[16];
     int fam = 0;
     if (peer && peer->sa_family == AF_INET) {
@@ -300,8 +304,8 @@ bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char
             for (size_t k = 0; k < alen && ok; k++) ok = (a[k] & r->mask[k]) == r->addr[k];
             if (!ok) continue;
         }
-        if (!list_has(r->dbs, r->db_kw, r->ndbs, db, user, true)) continue;
-        if (!list_has(r->users, r->user_kw, r->nusers, user, user, false)) continue;
+        if (!list_has(r->dbs, r->db_kw, r->ndbs, db, user, true, NULL, NULL)) continue;
+        if (!list_has(r->users, r->user_kw, r->nusers, user, user, false, member_of, arg)) continue;
         *method = r->method;
         *line = r->line;
         return true;

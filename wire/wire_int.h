@@ -149,9 +149,12 @@ int wire_hba_parse(const char *text, const char *file, wire_hba_t **out, orb_err
 int wire_hba_load(const char *path, wire_hba_t **out, orb_err_t *err);
 void wire_hba_free(wire_hba_t *h);
 /* The first rule matching a TCP client at peer (IPv4-mapped IPv6 addresses match IPv4 rules)
- * asking for database db as user: its method and line (0: a built-in rule). false: none. */
+ * asking for database db as user: its method and line (0: a built-in rule). false: none.
+ * member_of(arg, user, role) answers "+role" items (NULL: only the role itself matches). */
+typedef bool (*wire_hba_member_cb)(void *arg, const char *user, const char *role);
 bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char *db,
-                    const char *user, wire_auth_method_t *method, int *line);
+                    const char *user, wire_hba_member_cb member_of, void *arg,
+                    wire_auth_method_t *method, int *line);
 
 /* One SCRAM-SHA-256 exchange, server side. init: against the stored verifier (NULL or not a
  * SCRAM verifier: a mock exchange that fails at the end); server_nonce NULL picks a random

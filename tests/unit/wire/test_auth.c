@@ -186,7 +186,7 @@ static wire_auth_method_t match(const wire_hba_t *h, const char *ip, const char 
                                 int *line) {
     struct sockaddr_storage ss = addr_of(ip);
     wire_auth_method_t m;
-    if (!wire_hba_match(h, (struct sockaddr *)&ss, db, user, &m, line)) return (wire_auth_method_t)-1;
+    if (!wire_hba_match(h, (struct sockaddr *)&ss, db, user, NULL, NULL, &m, line)) return (wire_auth_method_t)-1;
     return m;
 }
 
