@@ -182,7 +182,8 @@ int sql_role_members(sql_engine_t *e, sql_member_t **out) {
     pthread_mutex_lock(&rs->mu);
     sql_member_t *v = malloc(sizeof *v * (size_t)(rs->nmem + 1));
     if (!v) orb_panic("out of memory");
-    memcpy(v, rs->mem, sizeof *v * (size_t)rs->nmem);
+    if (rs->nmem) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(v, rs->mem, sizeof *v * (size_t)rs->nmem);
     int n = rs->nmem;
     pthread_mutex_unlock(&rs->mu);
     *out = v;
@@ -280,7 +281,8 @@ int sql_role_list(sql_engine_t *e, sql_role_t **out) {
     pthread_mutex_lock(&rs->mu);
     sql_role_t *v = malloc(sizeof *v * (size_t)(rs->n + 1));
     if (!v) orb_panic("out of memory");
-    memcpy(v, rs->v, sizeof *v * (size_t)rs->n);
+    if (rs->n)
+        memcpy(v, rs->v, sizeof *v * (size_t)rs->n);
     int n = rs->n;
     pthread_mutex_unlock(&rs->mu);
     *out = v;
