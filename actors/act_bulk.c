@@ -116,6 +116,7 @@ static uint64_t key_pfx(const char *k, size_t kn, size_t from) {
 }
 
 static void arena_sort(act_bulk_t *b) {
+    if (b->n < 2) return; /* a claimed shard that got no rows has no offs at all */
     tl_arena = b->arena;
     qsort(b->offs, b->n, sizeof *b->offs, off_cmp);
 }

@@ -1,13 +1,13 @@
 /* actors/act_kv.c — the kv-shard behaviour: Redis strings, hashes, sets, lists and keyspace
  * commands on the keys of one shard, stored in the kv column family as a metadata record per
  * key plus sub-records per hash field, set member or list element (layout: actors/README.md
- * "kv-shard"). Entry points:
- * act__kv_execute (worker thread), act_kv_shard_of, act_kv_call / act_kv_call_many (any
- * thread that may block). Invariants: a request runs in one storage transaction, committed
+ * "kv-shard"); sorted sets are in act_kv_zset.c, the shared helpers in act_kv_int.h. Entry
+ * points: act__kv_execute (worker thread), act_kv_shard_of, act_kv_call / act_kv_call_many
+ * (any thread that may block). Invariants: a request runs in one storage transaction, committed
  * (WAL synced) before the reply when it wrote; a key whose expiry is <= now is invisible to
  * every command (and removed by the first writer or the sweep). Replies and error texts are
  * Redis 7's (docs/redis.md). */
-#include "actors_int.h"
+#include "act_kv_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,36 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-enum { KV_STRING = 1, KV_HASH = 2, KV_SET = 3, KV_LIST = 4 }; /* all but strings keep sub-records */
-#define META_HDR 25 /* type u8 | expire_ms i64 BE | version u64 BE | size u64 BE */
 #define KV_MAX_STRING ((int64_t)512 << 20) /* Redis's proto-max-bulk-len */
 #define KV_SWEEP_MAX 1000
-#define KV_MAX_RANDOM ((int64_t)1 << 24) /* SRANDMEMBER's largest negative count */
-
-typedef struct meta {
-    uint8_t type;
-    int64_t expire; /* unix ms, 0: none */
-    uint64_t version;
-    uint64_t size;     /* hash: fields; set: members; list: length */
-    const char *val;   /* string: the value (allocated in the request's mcx) */
-    size_t vlen;
-} meta_t;
-
-typedef struct kv {
-    act_worker_t *w;
-    orb_mcx_t *mcx;
-    st_txn_t *st;
-    uint32_t shard, db;
-    int64_t now; /* unix ms, fixed for the request */
-    int argc;
-    const char **argv;
-    const size_t *lens;
-    bool wrote;
-    orb_err_t *err;
-    orb_buf_t kb, kb2, vb;
-} kv_t;
-
-typedef Orbit__KvValue kvv_t;
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
@@ -66,13 +38,8 @@ uint32_t act_kv_shard_of(const char *key, size_t len) {
     return (uint32_t)(st_key_hash(len ? key : "", len) % ACT_KV_SHARDS);
 }
 
-static bool arg_is(const kv_t *kv, int i, const char *s) {
-    size_t n = strlen(s);
-    return i < kv->argc && kv->lens[i] == n && strncasecmp(kv->argv[i], s, n) == 0;
-}
-
 /* Redis's string2ll: no spaces, no '+', no leading zeros, within int64. */
-static bool parse_ll(const char *p, size_t n, int64_t *out) {
+bool act__kv_parse_ll(const char *p, size_t n, int64_t *out) {
     if (n == 0 || n > 20) return false;
     if (n == 1 && p[0] == '0') {
         *out = 0;
@@ -139,7 +106,7 @@ static int fmt_ld(char *buf, size_t cap, long double v) {
 }
 
 /* Redis's stringmatchlen (case sensitive). */
-static bool glob_match(const char *p, size_t pn, const char *s, size_t sn) {
+bool act__kv_glob_match(const char *p, size_t pn, const char *s, size_t sn) {
     while (pn && sn) {
         switch (p[0]) {
         case '*':
@@ -149,7 +116,7 @@ static bool glob_match(const char *p, size_t pn, const char *s, size_t sn) {
             }
             if (pn == 1) return true;
             while (sn) {
-                if (glob_match(p + 1, pn - 1, s, sn)) return true;
+                if (act__kv_glob_match(p + 1, pn - 1, s, sn)) return true;
                 s++;
                 sn--;
             }
@@ -227,72 +194,6 @@ static bool glob_match(const char *p, size_t pn, const char *s, size_t sn) {
     return pn == 0 && sn == 0;
 }
 
-/* ---- reply values (allocated in kv->mcx) ---------------------------------------------- */
-
-static kvv_t *v_new(kv_t *kv, Orbit__KvValue__Kind kind) {
-    kvv_t *v = orb_alloc(kv->mcx, sizeof *v);
-    orbit__kv_value__init(v);
-    v->kind = kind;
-    return v;
-}
-static kvv_t *v_bulk(kv_t *kv, const char *p, size_t n) {
-    kvv_t *v = v_new(kv, ORBIT__KV_VALUE__KIND__BULK);
-    char *d = orb_alloc(kv->mcx, n + 1);
-    if (n) memcpy(d, p, n);
-    d[n] = 0;
-    v->str.data = (uint8_t *)d;
-    v->str.len = n;
-    return v;
-}
-static kvv_t *v_str(kv_t *kv, Orbit__KvValue__Kind kind, const char *s) {
-    kvv_t *v = v_bulk(kv, s, strlen(s));
-    v->kind = kind;
-    return v;
-}
-static kvv_t *v_ok(kv_t *kv) { return v_str(kv, ORBIT__KV_VALUE__KIND__STATUS, "OK"); }
-static kvv_t *v_nil(kv_t *kv) { return v_new(kv, ORBIT__KV_VALUE__KIND__NIL); }
-static kvv_t *v_int(kv_t *kv, int64_t n) {
-    kvv_t *v = v_new(kv, ORBIT__KV_VALUE__KIND__INT);
-    v->num = n;
-    return v;
-}
-static kvv_t *v_err(kv_t *kv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static kvv_t *v_err(kv_t *kv, const char *fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return v_str(kv, ORBIT__KV_VALUE__KIND__ERROR, buf);
-}
-static kvv_t *v_wrongtype(kv_t *kv) {
-    return v_err(kv, "WRONGTYPE Operation against a key holding the wrong kind of value");
-}
-static kvv_t *v_notint(kv_t *kv) { return v_err(kv, "ERR value is not an integer or out of range"); }
-static kvv_t *v_syntax(kv_t *kv) { return v_err(kv, "ERR syntax error"); }
-
-/* A growable array reply. */
-typedef struct vlist {
-    kvv_t **items;
-    size_t n, cap;
-} vlist_t;
-static void vl_push(kv_t *kv, vlist_t *l, kvv_t *v) {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        kvv_t **items = orb_alloc(kv->mcx, cap * sizeof *items);
-        if (l->n) memcpy(items, l->items, l->n * sizeof *items);
-        l->items = items;
-        l->cap = cap;
-    }
-    l->items[l->n++] = v;
-}
-static kvv_t *v_list(kv_t *kv, Orbit__KvValue__Kind kind, vlist_t *l) {
-    kvv_t *v = v_new(kv, kind);
-    v->elems = l->items;
-    v->n_elems = l->n;
-    return v;
-}
-
 /* ---- keys and records -------------------------------------------------------------------- */
 
 static void k_meta(kv_t *kv, orb_buf_t *b, const char *key, size_t n) {
@@ -309,7 +210,7 @@ static void k_meta_db(kv_t *kv, orb_buf_t *b) { /* the prefix of db's metadata r
     orb_buf_putc(b, 'M');
     orb_buf_put_u8(b, (uint8_t)kv->db);
 }
-static void k_sub(kv_t *kv, orb_buf_t *b, const char *key, size_t n, uint64_t version) {
+void act__kv_key_sub(kv_t *kv, orb_buf_t *b, const char *key, size_t n, uint64_t version) {
     orb_buf_reset(b);
     orb_buf_put_be16(b, (uint16_t)kv->shard);
     orb_buf_putc(b, 'S');
@@ -345,7 +246,7 @@ static bool meta_decode(const char *v, size_t n, meta_t *m) {
     return true;
 }
 
-static uint64_t next_version(void) {
+uint64_t act__kv_version_next(void) {
     static _Thread_local uint64_t last;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -371,20 +272,30 @@ static int kv_del(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *
     return 0;
 }
 
-static int st_fail(kv_t *kv, int rc) {
+int act__kv_put(kv_t *kv, const char *k, size_t kn, const char *v, size_t vn) {
+    kv->wrote = true;
+    return kv_put(kv->st, ST_CF_KV, k, kn, v, vn, kv->err);
+}
+
+int act__kv_del(kv_t *kv, const char *k, size_t kn) {
+    kv->wrote = true;
+    return kv_del(kv->st, ST_CF_KV, k, kn, kv->err);
+}
+
+int act__kv_st_fail(kv_t *kv, int rc) {
     if (rc == ORB_AGAIN)
         return orb_err_set(kv->err, INTERNAL_ERROR, "a kv-shard key was locked by a transaction");
     return -1;
 }
 
 /* Reads the metadata record of key. An expired key counts as absent (*found false). */
-static int meta_get(kv_t *kv, const char *key, size_t n, meta_t *m, bool *found) {
+int act__kv_meta_get(kv_t *kv, const char *key, size_t n, meta_t *m, bool *found) {
     k_meta(kv, &kv->kb, key, n);
     char *v;
     size_t vn;
     int rc = st_txn_get(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, false, kv->mcx, &v, &vn,
                         found, kv->err);
-    if (rc != 0) return st_fail(kv, rc);
+    if (rc != 0) return act__kv_st_fail(kv, rc);
     if (!*found) return 0;
     if (!meta_decode(v, vn, m))
         return orb_err_set(kv->err, DATA_CORRUPTED, "corrupt metadata record of a redis key");
@@ -393,7 +304,7 @@ static int meta_get(kv_t *kv, const char *key, size_t n, meta_t *m, bool *found)
 }
 
 static int del_sub_records(kv_t *kv, const char *key, size_t n, uint64_t version) {
-    k_sub(kv, &kv->kb2, key, n, version);
+    act__kv_key_sub(kv, &kv->kb2, key, n, version);
     orb_buf_t hi;
     orb_buf_init(&hi);
     orb_buf_append(&hi, kv->kb2.data, kv->kb2.len);
@@ -409,11 +320,11 @@ static int del_sub_records(kv_t *kv, const char *key, size_t n, uint64_t version
     if (rc == 0) rc = st_iter_status(it, kv->err);
     st_iter_destroy(it);
     orb_buf_free(&hi);
-    return rc ? st_fail(kv, rc) : 0;
+    return rc ? act__kv_st_fail(kv, rc) : 0;
 }
 
 /* Removes a key (whatever its state) given its stored metadata. */
-static int key_remove(kv_t *kv, const char *key, size_t n, const meta_t *m) {
+int act__kv_key_remove(kv_t *kv, const char *key, size_t n, const meta_t *m) {
     kv->wrote = true;
     k_meta(kv, &kv->kb, key, n);
     int rc = kv_del(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
@@ -421,31 +332,31 @@ static int key_remove(kv_t *kv, const char *key, size_t n, const meta_t *m) {
         k_exp(kv, &kv->kb, m->expire, kv->db, key, n);
         rc = kv_del(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, kv->err);
     }
-    if (rc != 0) return st_fail(kv, rc);
+    if (rc != 0) return act__kv_st_fail(kv, rc);
     if (m->type != KV_STRING) return del_sub_records(kv, key, n, m->version);
     return 0;
 }
 
 /* Reads the raw record (expired or not) and removes it if present: before a key is replaced
  * by a new value of possibly another type. */
-static int key_remove_any(kv_t *kv, const char *key, size_t n, bool *existed) {
+int act__kv_key_remove_any(kv_t *kv, const char *key, size_t n, bool *existed) {
     k_meta(kv, &kv->kb, key, n);
     char *v;
     size_t vn;
     bool found;
     int rc = st_txn_get(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, false, kv->mcx, &v, &vn,
                         &found, kv->err);
-    if (rc != 0) return st_fail(kv, rc);
+    if (rc != 0) return act__kv_st_fail(kv, rc);
     meta_t m;
     *existed = false;
     if (!found || !meta_decode(v, vn, &m)) return 0;
     *existed = !(m.expire && m.expire <= kv->now);
-    return key_remove(kv, key, n, &m);
+    return act__kv_key_remove(kv, key, n, &m);
 }
 
 /* Writes the metadata record; keeps the expiry index in step (old_expire: the expiry the
  * stored record has, 0 none). */
-static int meta_put(kv_t *kv, const char *key, size_t n, const meta_t *m, int64_t old_expire) {
+int act__kv_meta_put(kv_t *kv, const char *key, size_t n, const meta_t *m, int64_t old_expire) {
     kv->wrote = true;
     orb_buf_reset(&kv->vb);
     orb_buf_put_u8(&kv->vb, m->type);
@@ -466,22 +377,22 @@ static int meta_put(kv_t *kv, const char *key, size_t n, const meta_t *m, int64_
             rc = kv_put(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, "", 0, kv->err);
         }
     }
-    return rc ? st_fail(kv, rc) : 0;
+    return rc ? act__kv_st_fail(kv, rc) : 0;
 }
 
 /* Replaces whatever key holds with a string. */
 static int string_set(kv_t *kv, const char *key, size_t n, const char *val, size_t vn,
                       int64_t expire) {
     bool existed;
-    if (key_remove_any(kv, key, n, &existed) != 0) return -1;
+    if (act__kv_key_remove_any(kv, key, n, &existed) != 0) return -1;
     meta_t m = {.type = KV_STRING, .expire = expire, .version = 0, .size = 0, .val = val,
                 .vlen = vn};
-    return meta_put(kv, key, n, &m, 0);
+    return act__kv_meta_put(kv, key, n, &m, 0);
 }
 
 /* Reads a string key: *out NULL when absent; WRONGTYPE as a reply in *wrong. */
 static int string_get(kv_t *kv, const char *key, size_t n, meta_t *m, bool *found, bool *wrong) {
-    if (meta_get(kv, key, n, m, found) != 0) return -1;
+    if (act__kv_meta_get(kv, key, n, m, found) != 0) return -1;
     *wrong = *found && m->type != KV_STRING;
     return 0;
 }
@@ -490,7 +401,7 @@ static int string_get(kv_t *kv, const char *key, size_t n, meta_t *m, bool *foun
 
 static void k_field(kv_t *kv, orb_buf_t *b, const char *key, size_t n, uint64_t version,
                     const char *f, size_t fn) {
-    k_sub(kv, b, key, n, version);
+    act__kv_key_sub(kv, b, key, n, version);
     orb_buf_append(b, f, fn);
 }
 
@@ -499,7 +410,7 @@ static int field_get(kv_t *kv, const char *key, size_t n, const meta_t *m, const
     k_field(kv, &kv->kb2, key, n, m->version, f, fn);
     int rc = st_txn_get(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, false, kv->mcx, val, vn,
                         found, kv->err);
-    return rc ? st_fail(kv, rc) : 0;
+    return rc ? act__kv_st_fail(kv, rc) : 0;
 }
 
 static int field_put(kv_t *kv, const char *key, size_t n, const meta_t *m, const char *f,
@@ -507,7 +418,7 @@ static int field_put(kv_t *kv, const char *key, size_t n, const meta_t *m, const
     kv->wrote = true;
     k_field(kv, &kv->kb2, key, n, m->version, f, fn);
     int rc = kv_put(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, val, vn, kv->err);
-    return rc ? st_fail(kv, rc) : 0;
+    return rc ? act__kv_st_fail(kv, rc) : 0;
 }
 
 static int field_del(kv_t *kv, const char *key, size_t n, const meta_t *m, const char *f,
@@ -515,15 +426,15 @@ static int field_del(kv_t *kv, const char *key, size_t n, const meta_t *m, const
     kv->wrote = true;
     k_field(kv, &kv->kb2, key, n, m->version, f, fn);
     int rc = kv_del(kv->st, ST_CF_KV, kv->kb2.data, kv->kb2.len, kv->err);
-    return rc ? st_fail(kv, rc) : 0;
+    return rc ? act__kv_st_fail(kv, rc) : 0;
 }
 
 /* Looks a hash up for writing: creates the metadata in *m (not yet stored) when absent.
  * Returns 1 with *reply = WRONGTYPE for another type. */
-static int coll_for_write(kv_t *kv, uint8_t type, const char *key, size_t n, meta_t *m,
+int act__kv_coll_for_write(kv_t *kv, uint8_t type, const char *key, size_t n, meta_t *m,
                           int64_t *old_expire, kvv_t **reply) {
     bool found;
-    if (meta_get(kv, key, n, m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, key, n, m, &found) != 0) return -1;
     if (found && m->type != type) {
         *reply = v_wrongtype(kv);
         return 1;
@@ -531,23 +442,23 @@ static int coll_for_write(kv_t *kv, uint8_t type, const char *key, size_t n, met
     *old_expire = found ? m->expire : 0;
     if (!found) {
         bool existed;
-        if (key_remove_any(kv, key, n, &existed) != 0) return -1; /* an expired leftover */
+        if (act__kv_key_remove_any(kv, key, n, &existed) != 0) return -1; /* an expired leftover */
         memset(m, 0, sizeof *m);
         m->type = type;
-        m->version = next_version();
+        m->version = act__kv_version_next();
     }
     return 0;
 }
 static int hash_for_write(kv_t *kv, const char *key, size_t n, meta_t *m, int64_t *old_expire,
                           kvv_t **reply) {
-    return coll_for_write(kv, KV_HASH, key, n, m, old_expire, reply);
+    return act__kv_coll_for_write(kv, KV_HASH, key, n, m, old_expire, reply);
 }
 
 typedef int (*field_cb)(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg);
 
 static int hash_each(kv_t *kv, const char *key, size_t n, const meta_t *m, field_cb cb,
                      void *arg) {
-    k_sub(kv, &kv->kb2, key, n, m->version);
+    act__kv_key_sub(kv, &kv->kb2, key, n, m->version);
     size_t plen = kv->kb2.len;
     orb_buf_t hi;
     orb_buf_init(&hi);
@@ -618,7 +529,7 @@ static int parse_str_opts(kv_t *kv, int from, bool is_set, int *flags, int64_t *
     *when = 0;
     if (exp_at >= 0) {
         int64_t v;
-        if (!parse_ll(kv->argv[exp_at], kv->lens[exp_at], &v)) {
+        if (!act__kv_parse_ll(kv->argv[exp_at], kv->lens[exp_at], &v)) {
             *r = v_notint(kv);
             return -1;
         }
@@ -651,7 +562,7 @@ static int c_set(kv_t *kv, kvv_t **r) {
     size_t n = kv->lens[1];
     meta_t m;
     bool found;
-    if (meta_get(kv, key, n, &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, key, n, &m, &found) != 0) return -1;
     kvv_t *old = NULL;
     if (flags & O_GET) {
         if (found && m.type != KV_STRING) {
@@ -673,7 +584,7 @@ static int c_set(kv_t *kv, kvv_t **r) {
 static int c_setnx(kv_t *kv, kvv_t **r) {
     meta_t m;
     bool found;
-    if (meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
     if (found) {
         *r = v_int(kv, 0);
         return 0;
@@ -685,7 +596,7 @@ static int c_setnx(kv_t *kv, kvv_t **r) {
 
 static int setex_generic(kv_t *kv, kvv_t **r, bool secs) {
     int64_t v;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &v)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &v)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -728,7 +639,7 @@ static int c_getdel(kv_t *kv, kvv_t **r) {
         return 0;
     }
     *r = v_bulk(kv, m.val, m.vlen);
-    return key_remove(kv, kv->argv[1], kv->lens[1], &m);
+    return act__kv_key_remove(kv, kv->argv[1], kv->lens[1], &m);
 }
 
 static int c_getex(kv_t *kv, kvv_t **r) {
@@ -749,11 +660,11 @@ static int c_getex(kv_t *kv, kvv_t **r) {
         return 0;
     }
     *r = v_bulk(kv, m.val, m.vlen);
-    if (when && when <= kv->now) return key_remove(kv, key, n, &m);
+    if (when && when <= kv->now) return act__kv_key_remove(kv, key, n, &m);
     if (when || ((flags & O_PERSIST) && m.expire)) {
         int64_t old = m.expire;
         m.expire = when;
-        return meta_put(kv, key, n, &m, old);
+        return act__kv_meta_put(kv, key, n, &m, old);
     }
     return 0;
 }
@@ -784,9 +695,9 @@ static int string_update(kv_t *kv, const char *key, size_t n, bool found, meta_t
     meta_t nm = {.type = KV_STRING, .expire = found ? m->expire : 0, .val = val, .vlen = vn};
     if (!found) {
         bool existed;
-        if (key_remove_any(kv, key, n, &existed) != 0) return -1;
+        if (act__kv_key_remove_any(kv, key, n, &existed) != 0) return -1;
     }
-    return meta_put(kv, key, n, &nm, found ? m->expire : 0);
+    return act__kv_meta_put(kv, key, n, &nm, found ? m->expire : 0);
 }
 
 static int incr_generic(kv_t *kv, kvv_t **r, int64_t by) {
@@ -800,7 +711,7 @@ static int incr_generic(kv_t *kv, kvv_t **r, int64_t by) {
         return 0;
     }
     int64_t cur = 0;
-    if (found && !parse_ll(m.val, m.vlen, &cur)) {
+    if (found && !act__kv_parse_ll(m.val, m.vlen, &cur)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -819,7 +730,7 @@ static int c_incr(kv_t *kv, kvv_t **r) { return incr_generic(kv, r, 1); }
 static int c_decr(kv_t *kv, kvv_t **r) { return incr_generic(kv, r, -1); }
 static int c_incrby(kv_t *kv, kvv_t **r) {
     int64_t by;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &by)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &by)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -827,7 +738,7 @@ static int c_incrby(kv_t *kv, kvv_t **r) {
 }
 static int c_decrby(kv_t *kv, kvv_t **r) {
     int64_t by;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &by)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &by)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -903,7 +814,8 @@ static int c_strlen(kv_t *kv, kvv_t **r) {
 
 static int c_getrange(kv_t *kv, kvv_t **r) {
     int64_t start, end;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &start) || !parse_ll(kv->argv[3], kv->lens[3], &end)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &start) ||
+        !act__kv_parse_ll(kv->argv[3], kv->lens[3], &end)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -931,7 +843,7 @@ static int c_getrange(kv_t *kv, kvv_t **r) {
 
 static int c_setrange(kv_t *kv, kvv_t **r) {
     int64_t off;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &off)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &off)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -974,9 +886,9 @@ static int c_del(kv_t *kv, kvv_t **r) {
     for (int i = 1; i < kv->argc; i++) {
         meta_t m;
         bool found;
-        if (meta_get(kv, kv->argv[i], kv->lens[i], &m, &found) != 0) return -1;
+        if (act__kv_meta_get(kv, kv->argv[i], kv->lens[i], &m, &found) != 0) return -1;
         if (found) {
-            if (key_remove(kv, kv->argv[i], kv->lens[i], &m) != 0) return -1;
+            if (act__kv_key_remove(kv, kv->argv[i], kv->lens[i], &m) != 0) return -1;
             n++;
         }
     }
@@ -989,7 +901,7 @@ static int c_exists(kv_t *kv, kvv_t **r) {
     for (int i = 1; i < kv->argc; i++) {
         meta_t m;
         bool found;
-        if (meta_get(kv, kv->argv[i], kv->lens[i], &m, &found) != 0) return -1;
+        if (act__kv_meta_get(kv, kv->argv[i], kv->lens[i], &m, &found) != 0) return -1;
         n += found;
     }
     *r = v_int(kv, n);
@@ -999,13 +911,14 @@ static int c_exists(kv_t *kv, kvv_t **r) {
 static const char *type_name(uint8_t t) {
     return t == KV_STRING ? "string" : t == KV_HASH ? "hash" : t == KV_SET      ? "set"
                              : t == KV_LIST   ? "list"
+                             : t == KV_ZSET   ? "zset"
                                               : "none";
 }
 
 static int c_type(kv_t *kv, kvv_t **r) {
     meta_t m;
     bool found;
-    if (meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
     *r = v_str(kv, ORBIT__KV_VALUE__KIND__STATUS, found ? type_name(m.type) : "none");
     return 0;
 }
@@ -1033,7 +946,7 @@ static int expire_generic(kv_t *kv, kvv_t **r, bool secs, bool absolute) {
         return 0;
     }
     int64_t when;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &when)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &when)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -1049,7 +962,7 @@ static int expire_generic(kv_t *kv, kvv_t **r, bool secs, bool absolute) {
     size_t n = kv->lens[1];
     meta_t m;
     bool found;
-    if (meta_get(kv, key, n, &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, key, n, &m, &found) != 0) return -1;
     if (!found) {
         *r = v_int(kv, 0);
         return 0;
@@ -1062,10 +975,10 @@ static int expire_generic(kv_t *kv, kvv_t **r, bool secs, bool absolute) {
         return 0;
     }
     *r = v_int(kv, 1);
-    if (when <= kv->now) return key_remove(kv, key, n, &m);
+    if (when <= kv->now) return act__kv_key_remove(kv, key, n, &m);
     int64_t old = m.expire;
     m.expire = when;
-    return meta_put(kv, key, n, &m, old);
+    return act__kv_meta_put(kv, key, n, &m, old);
 bad:
     *r = v_err(kv, "ERR invalid expire time in '%.*s' command",
                      (int)kv->lens[0], kv->argv[0]);
@@ -1079,7 +992,7 @@ static int c_pexpireat(kv_t *kv, kvv_t **r) { return expire_generic(kv, r, false
 static int ttl_generic(kv_t *kv, kvv_t **r, bool secs, bool abs) {
     meta_t m;
     bool found;
-    if (meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
     if (!found) *r = v_int(kv, -2);
     else if (!m.expire) *r = v_int(kv, -1);
     else if (abs) *r = v_int(kv, secs ? m.expire / 1000 : m.expire);
@@ -1100,7 +1013,7 @@ static int c_persist(kv_t *kv, kvv_t **r) {
     bool found;
     const char *key = kv->argv[1];
     size_t n = kv->lens[1];
-    if (meta_get(kv, key, n, &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, key, n, &m, &found) != 0) return -1;
     if (!found || !m.expire) {
         *r = v_int(kv, 0);
         return 0;
@@ -1108,7 +1021,7 @@ static int c_persist(kv_t *kv, kvv_t **r) {
     int64_t old = m.expire;
     m.expire = 0;
     *r = v_int(kv, 1);
-    return meta_put(kv, key, n, &m, old);
+    return act__kv_meta_put(kv, key, n, &m, old);
 }
 
 /* Iterates the live metadata records of kv->db from hash position `from`. cb returns 1 to
@@ -1158,7 +1071,7 @@ typedef struct keys_arg {
 } keys_arg_t;
 
 static bool key_wanted(keys_arg_t *a, const char *k, size_t kn, const meta_t *m) {
-    if (a->pat && !(a->pn == 1 && a->pat[0] == '*') && !glob_match(a->pat, a->pn, k, kn))
+    if (a->pat && !(a->pn == 1 && a->pat[0] == '*') && !act__kv_glob_match(a->pat, a->pn, k, kn))
         return false;
     if (a->type) {
         const char *t = type_name(m->type);
@@ -1198,8 +1111,8 @@ static int scan_cb(kv_t *kv, const char *k, size_t kn, uint32_t h, const meta_t 
 static int c_scan(kv_t *kv, kvv_t **r) {
     int64_t from = 0, count = 10;
     keys_arg_t a = {.next = -1};
-    if (kv->argc < 3 || !parse_ll(kv->argv[1], kv->lens[1], &from) ||
-        !parse_ll(kv->argv[2], kv->lens[2], &count)) {
+    if (kv->argc < 3 || !act__kv_parse_ll(kv->argv[1], kv->lens[1], &from) ||
+        !act__kv_parse_ll(kv->argv[2], kv->lens[2], &count)) {
         *r = v_syntax(kv);
         return 0;
     }
@@ -1231,7 +1144,7 @@ static int first_cb(kv_t *kv, const char *k, size_t kn, uint32_t h, const meta_t
 /* __randomkey from -> the first live key at or after hash position from (wrapping), or nil */
 static int c_randomkey(kv_t *kv, kvv_t **r) {
     int64_t from = 0;
-    if (kv->argc > 1) parse_ll(kv->argv[1], kv->lens[1], &from);
+    if (kv->argc > 1) act__kv_parse_ll(kv->argv[1], kv->lens[1], &from);
     kvv_t *k = NULL;
     if (keys_each(kv, (uint32_t)from, first_cb, &k) != 0) return -1;
     if (!k && from && keys_each(kv, 0, first_cb, &k) != 0) return -1;
@@ -1256,6 +1169,30 @@ static int c_dbsize(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+/* __dbstats (INFO keyspace): [keys, keys with a TTL, sum of their remaining ms] of kv->db on
+ * this shard. */
+static int stats_cb(kv_t *kv, const char *k, size_t kn, uint32_t h, const meta_t *m, void *arg) {
+    ORB_UNUSED(k);
+    ORB_UNUSED(kn);
+    ORB_UNUSED(h);
+    int64_t *n = arg;
+    n[0]++;
+    if (m->expire) {
+        n[1]++;
+        n[2] += m->expire - kv->now;
+    }
+    return 0;
+}
+
+static int c_dbstats(kv_t *kv, kvv_t **r) {
+    int64_t n[3] = {0, 0, 0};
+    if (keys_each(kv, 0, stats_cb, n) != 0) return -1;
+    vlist_t l = {0};
+    for (int i = 0; i < 3; i++) vl_push(kv, &l, v_int(kv, n[i]));
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
+    return 0;
+}
+
 /* Deletes every record of the kv cf in [lo, hi) through the transaction. */
 static int delete_range(kv_t *kv, orb_buf_t *lo, orb_buf_t *hi) {
     st_iter_t *it = st_iter_create(kv->st, ST_CF_KV, lo->data, lo->len, hi->data, hi->len, false);
@@ -1268,7 +1205,7 @@ static int delete_range(kv_t *kv, orb_buf_t *lo, orb_buf_t *hi) {
     }
     if (rc == 0) rc = st_iter_status(it, kv->err);
     st_iter_destroy(it);
-    return rc ? st_fail(kv, rc) : 0;
+    return rc ? act__kv_st_fail(kv, rc) : 0;
 }
 
 /* __flushdb: every key of kv->db on this shard; __flushall: every database. */
@@ -1305,7 +1242,7 @@ static int flush_generic(kv_t *kv, kvv_t **r, bool all) {
         }
         if (rc == 0) rc = st_iter_status(it, kv->err);
         st_iter_destroy(it);
-        if (rc) rc = st_fail(kv, rc);
+        if (rc) rc = act__kv_st_fail(kv, rc);
     }
     orb_buf_free(&lo);
     orb_buf_free(&hi);
@@ -1352,21 +1289,72 @@ static int c_sweep(kv_t *kv, kvv_t **r) {
         rc = st_txn_get(kv->st, ST_CF_KV, kv->kb.data, kv->kb.len, false, kv->mcx, &v, &vn,
                         &found, kv->err);
         if (rc) {
-            rc = st_fail(kv, rc);
+            rc = act__kv_st_fail(kv, rc);
             break;
         }
         if (found && meta_decode(v, vn, &m) && m.expire && m.expire <= kv->now) {
-            rc = key_remove(kv, k, kn, &m);
+            rc = act__kv_key_remove(kv, k, kn, &m);
             removed++;
         } else { /* a stale index entry (cannot happen; harmless to drop) */
             kv->wrote = true;
             rc = kv_del(kv->st, ST_CF_KV, ek, ekn, kv->err);
-            if (rc) rc = st_fail(kv, rc);
+            if (rc) rc = act__kv_st_fail(kv, rc);
         }
     }
     kv->db = db0;
     if (rc == 0) *r = v_int(kv, removed);
     return rc;
+}
+
+/* OBJECT ENCODING: whether a collection still fits Redis 7.0's compact encoding. */
+typedef struct enc_arg {
+    uint8_t type;
+    bool compact;
+} enc_arg_t;
+static int enc_cb(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg) {
+    enc_arg_t *a = arg;
+    int64_t ll;
+    ORB_UNUSED(kv);
+    if (a->type == KV_HASH) a->compact = fn <= 64 && vn <= 64;
+    else if (a->type == KV_SET) a->compact = act__kv_parse_ll(f, fn, &ll);
+    else if (a->type == KV_ZSET && fn && f[0] == 'm') a->compact = fn - 1 <= 64;
+    return a->compact ? 0 : 1;
+}
+
+/* OBJECT ENCODING key: the encoding redis-server 7.0 would choose for the key's current
+ * contents with its default thresholds (Redis never converts back when a key shrinks; we do).
+ * OBJECT FREQ: Redis's error without an LFU policy (we have none). */
+static int c_object(kv_t *kv, kvv_t **r) {
+    meta_t m;
+    bool found;
+    if (act__kv_meta_get(kv, kv->argv[2], kv->lens[2], &m, &found) != 0) return -1;
+    if (!found) {
+        *r = v_nil(kv);
+        return 0;
+    }
+    if (arg_is(kv, 1, "freq")) {
+        *r = v_err(kv, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
+                       "Please note that when switching between policies at runtime LRU and LFU "
+                       "data will take some time to adjust.");
+        return 0;
+    }
+    const char *e = "quicklist";
+    int64_t ll;
+    enc_arg_t a = {.type = m.type, .compact = true};
+    if (m.type == KV_STRING) {
+        e = m.vlen <= 20 && act__kv_parse_ll(m.val, m.vlen, &ll) ? "int"
+            : m.vlen <= 44                                      ? "embstr"
+                                                                : "raw";
+    } else if (m.type != KV_LIST) {
+        uint64_t max = m.type == KV_SET ? 512 : 128;
+        a.compact = m.size <= max;
+        if (a.compact && hash_each(kv, kv->argv[2], kv->lens[2], &m, enc_cb, &a) < 0) return -1;
+        e = m.type == KV_HASH  ? (a.compact ? "listpack" : "hashtable")
+            : m.type == KV_SET ? (a.compact ? "intset" : "hashtable")
+                               : (a.compact ? "listpack" : "skiplist");
+    }
+    *r = v_bulk(kv, e, strlen(e));
+    return 0;
 }
 
 /* ---- RENAME and cross-shard moves ------------------------------------------------------- */
@@ -1385,7 +1373,7 @@ static int dump_cb(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn,
 static int c_dump(kv_t *kv, kvv_t **r) {
     meta_t m;
     bool found;
-    if (meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
     if (!found) {
         *r = v_nil(kv);
         return 0;
@@ -1406,32 +1394,34 @@ static int c_dump(kv_t *kv, kvv_t **r) {
 static int restore_items(kv_t *kv, const char *key, size_t n, int64_t type, int64_t expire,
                          int nf, const char *const *fv, const size_t *fl) {
     bool existed;
-    if (key_remove_any(kv, key, n, &existed) != 0) return -1;
+    if (act__kv_key_remove_any(kv, key, n, &existed) != 0) return -1;
     meta_t m = {.type = (uint8_t)type, .expire = expire};
     m.val = fv[0]; /* a string's value, a list's ends */
     m.vlen = fl[0];
     if (type != KV_STRING) {
-        m.version = next_version();
+        m.version = act__kv_version_next();
         m.size = (uint64_t)(nf / 2);
+        if (type == KV_ZSET) m.size /= 2; /* a member and its index entry per member */
         for (int i = 0; i + 1 < nf; i += 2)
             if (field_put(kv, key, n, &m, fv[1 + i], fl[1 + i], fv[2 + i], fl[2 + i]) != 0)
                 return -1;
     }
-    return meta_put(kv, key, n, &m, 0);
+    return act__kv_meta_put(kv, key, n, &m, 0);
 }
 
 /* __restore key nx type expire value [field value]... -> 1, or 0 (nx and the key exists) */
 static int c_restore(kv_t *kv, kvv_t **r) {
     int64_t nx, type, expire;
-    if (kv->argc < 6 || !parse_ll(kv->argv[2], kv->lens[2], &nx) ||
-        !parse_ll(kv->argv[3], kv->lens[3], &type) || !parse_ll(kv->argv[4], kv->lens[4], &expire)) {
+    if (kv->argc < 6 || !act__kv_parse_ll(kv->argv[2], kv->lens[2], &nx) ||
+        !act__kv_parse_ll(kv->argv[3], kv->lens[3], &type) ||
+        !act__kv_parse_ll(kv->argv[4], kv->lens[4], &expire)) {
         *r = v_syntax(kv);
         return 0;
     }
     if (nx) {
         meta_t m;
         bool found;
-        if (meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
+        if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], &m, &found) != 0) return -1;
         if (found) {
             *r = v_int(kv, 0);
             return 0;
@@ -1450,7 +1440,7 @@ static int rename_generic(kv_t *kv, kvv_t **r, bool nx) {
     size_t sn = kv->lens[1], dn = kv->lens[2];
     meta_t m;
     bool found;
-    if (meta_get(kv, src, sn, &m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, src, sn, &m, &found) != 0) return -1;
     if (!found) {
         *r = v_err(kv, "ERR no such key");
         return 0;
@@ -1462,7 +1452,7 @@ static int rename_generic(kv_t *kv, kvv_t **r, bool nx) {
     if (nx) {
         meta_t d;
         bool dfound;
-        if (meta_get(kv, dst, dn, &d, &dfound) != 0) return -1;
+        if (act__kv_meta_get(kv, dst, dn, &d, &dfound) != 0) return -1;
         if (dfound) {
             *r = v_int(kv, 0);
             return 0;
@@ -1480,7 +1470,7 @@ static int rename_generic(kv_t *kv, kvv_t **r, bool nx) {
         fv[i] = (const char *)l.items[i]->str.data;
         fl[i] = l.items[i]->str.len;
     }
-    if (key_remove(kv, src, sn, &m) != 0) return -1;
+    if (act__kv_key_remove(kv, src, sn, &m) != 0) return -1;
     if (restore_items(kv, dst, dn, m.type, m.expire, (int)l.n - 1, fv, fl) != 0) return -1;
     *r = nx ? v_int(kv, 1) : v_ok(kv);
     return 0;
@@ -1511,7 +1501,7 @@ static int hset_generic(kv_t *kv, kvv_t **r, bool hmset) {
         if (!found) added++;
     }
     m.size += (uint64_t)added;
-    if (meta_put(kv, key, n, &m, old_exp) != 0) return -1;
+    if (act__kv_meta_put(kv, key, n, &m, old_exp) != 0) return -1;
     *r = hmset ? v_ok(kv) : v_int(kv, added);
     return 0;
 }
@@ -1537,15 +1527,15 @@ static int c_hsetnx(kv_t *kv, kvv_t **r) {
     if (field_put(kv, key, n, &m, kv->argv[2], kv->lens[2], kv->argv[3], kv->lens[3]) != 0)
         return -1;
     m.size++;
-    if (meta_put(kv, key, n, &m, old_exp) != 0) return -1;
+    if (act__kv_meta_put(kv, key, n, &m, old_exp) != 0) return -1;
     *r = v_int(kv, 1);
     return 0;
 }
 
 /* Looks a hash up for reading: 1 with *r set when absent (empty) or of another type. */
-static int coll_for_read(kv_t *kv, uint8_t type, meta_t *m, kvv_t **r, kvv_t *if_absent) {
+int act__kv_coll_for_read(kv_t *kv, uint8_t type, meta_t *m, kvv_t **r, kvv_t *if_absent) {
     bool found;
-    if (meta_get(kv, kv->argv[1], kv->lens[1], m, &found) != 0) return -1;
+    if (act__kv_meta_get(kv, kv->argv[1], kv->lens[1], m, &found) != 0) return -1;
     if (found && m->type != type) {
         *r = v_wrongtype(kv);
         return 1;
@@ -1557,7 +1547,7 @@ static int coll_for_read(kv_t *kv, uint8_t type, meta_t *m, kvv_t **r, kvv_t *if
     return 0;
 }
 static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
-    return coll_for_read(kv, KV_HASH, m, r, if_absent);
+    return act__kv_coll_for_read(kv, KV_HASH, m, r, if_absent);
 }
 
 static int c_hget(kv_t *kv, kvv_t **r) {
@@ -1601,7 +1591,7 @@ typedef struct hall_arg {
 } hall_arg_t;
 static int hall_cb(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn, void *arg) {
     hall_arg_t *a = arg;
-    if (a->pat && !glob_match(a->pat, a->pn, f, fn)) return 0;
+    if (a->pat && !act__kv_glob_match(a->pat, a->pn, f, fn)) return 0;
     if (a->keys) vl_push(kv, &a->l, v_bulk(kv, f, fn));
     if (a->vals) vl_push(kv, &a->l, v_bulk(kv, v, vn));
     return 0;
@@ -1650,8 +1640,8 @@ static int c_hdel(kv_t *kv, kvv_t **r) {
     *r = v_int(kv, deleted);
     if (!deleted) return 0;
     m.size -= (uint64_t)deleted < m.size ? (uint64_t)deleted : m.size;
-    if (m.size == 0) return key_remove(kv, key, n, &m);
-    return meta_put(kv, key, n, &m, m.expire);
+    if (m.size == 0) return act__kv_key_remove(kv, key, n, &m);
+    return act__kv_meta_put(kv, key, n, &m, m.expire);
 }
 
 static int c_hexists(kv_t *kv, kvv_t **r) {
@@ -1683,7 +1673,7 @@ static int c_hstrlen(kv_t *kv, kvv_t **r) {
 static int hincr_generic(kv_t *kv, kvv_t **r, bool flt) {
     int64_t by = 0;
     long double fby = 0;
-    if (!flt && !parse_ll(kv->argv[3], kv->lens[3], &by)) {
+    if (!flt && !act__kv_parse_ll(kv->argv[3], kv->lens[3], &by)) {
         *r = v_notint(kv);
         return 0;
     }
@@ -1705,7 +1695,7 @@ static int hincr_generic(kv_t *kv, kvv_t **r, bool flt) {
     int len;
     if (!flt) {
         int64_t cur = 0;
-        if (found && !parse_ll(v, vn, &cur)) {
+        if (found && !act__kv_parse_ll(v, vn, &cur)) {
             *r = v_err(kv, "ERR hash value is not an integer");
             return 0;
         }
@@ -1732,65 +1722,67 @@ static int hincr_generic(kv_t *kv, kvv_t **r, bool flt) {
     }
     if (field_put(kv, key, n, &m, kv->argv[2], kv->lens[2], buf, (size_t)len) != 0) return -1;
     if (!found) m.size++;
-    return meta_put(kv, key, n, &m, old_exp);
+    return act__kv_meta_put(kv, key, n, &m, old_exp);
 }
 static int c_hincrby(kv_t *kv, kvv_t **r) { return hincr_generic(kv, r, false); }
 static int c_hincrbyfloat(kv_t *kv, kvv_t **r) { return hincr_generic(kv, r, true); }
 
-/* HSCAN key cursor [MATCH p] [COUNT n]: the whole hash in one reply with cursor 0 (what Redis
- * does for small hashes; valid SCAN semantics for any size). */
-static int scan_generic(kv_t *kv, kvv_t **r, uint8_t type) {
-    int64_t cur;
-    const char *p = kv->argv[2];
-    size_t pn = kv->lens[2];
+int act__kv_scan_opts(kv_t *kv, kvv_t **r, const char **pat, size_t *pn) {
     char *end;
     char buf[32];
-    if (pn == 0 || pn >= sizeof buf) goto badcursor;
-    memcpy(buf, p, pn);
-    buf[pn] = 0;
+    *pat = NULL;
+    *pn = 0;
+    if (kv->lens[2] == 0 || kv->lens[2] >= sizeof buf) goto badcursor;
+    memcpy(buf, kv->argv[2], kv->lens[2]);
+    buf[kv->lens[2]] = 0;
     errno = 0;
-    unsigned long long uc = strtoull(buf, &end, 10);
+    (void)strtoull(buf, &end, 10);
     if (errno || *end || isspace((unsigned char)buf[0]) || buf[0] == '-') goto badcursor;
-    cur = (int64_t)uc;
-    ORB_UNUSED(cur);
-    hall_arg_t a = {.keys = true, .vals = type == KV_HASH};
     for (int j = 3; j < kv->argc; j += 2) {
         if (j + 1 >= kv->argc) {
             *r = v_syntax(kv);
-            return 0;
+            return 1;
         }
         if (arg_is(kv, j, "count")) {
             int64_t c;
-            if (!parse_ll(kv->argv[j + 1], kv->lens[j + 1], &c)) {
+            if (!act__kv_parse_ll(kv->argv[j + 1], kv->lens[j + 1], &c)) {
                 *r = v_notint(kv);
-                return 0;
+                return 1;
             }
             if (c < 1) {
                 *r = v_syntax(kv);
-                return 0;
+                return 1;
             }
         } else if (arg_is(kv, j, "match")) {
-            a.pat = kv->argv[j + 1];
-            a.pn = kv->lens[j + 1];
-            if (a.pn == 1 && a.pat[0] == '*') a.pat = NULL;
+            *pat = kv->argv[j + 1];
+            *pn = kv->lens[j + 1];
+            if (*pn == 1 && (*pat)[0] == '*') *pat = NULL;
         } else {
             *r = v_syntax(kv);
-            return 0;
+            return 1;
         }
     }
+    return 0;
+badcursor:
+    *r = v_err(kv, "ERR invalid cursor");
+    return 1;
+}
+
+/* HSCAN key cursor [MATCH p] [COUNT n]: the whole hash in one reply with cursor 0 (what Redis
+ * does for small hashes; valid SCAN semantics for any size). */
+static int scan_generic(kv_t *kv, kvv_t **r, uint8_t type) {
+    hall_arg_t a = {.keys = true, .vals = type == KV_HASH};
+    if (act__kv_scan_opts(kv, r, &a.pat, &a.pn)) return 0;
     meta_t m;
     vlist_t out = {0};
     vlist_t empty = {0};
     vl_push(kv, &out, v_bulk(kv, "0", 1));
-    int rc = coll_for_read(kv, type, &m, r, NULL);
+    int rc = act__kv_coll_for_read(kv, type, &m, r, NULL);
     if (rc < 0) return -1;
     if (rc && *r) return 0;
     if (!rc && hash_each(kv, kv->argv[1], kv->lens[1], &m, hall_cb, &a) != 0) return -1;
     vl_push(kv, &out, v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, rc ? &empty : &a.l));
     *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
-    return 0;
-badcursor:
-    *r = v_err(kv, "ERR invalid cursor");
     return 0;
 }
 static int c_hscan(kv_t *kv, kvv_t **r) { return scan_generic(kv, r, KV_HASH); }
@@ -1800,9 +1792,9 @@ static int c_sscan(kv_t *kv, kvv_t **r) { return scan_generic(kv, r, KV_SET); }
  * (member -> empty value), the hash layout. SPOP and SRANDMEMBER read the whole set to pick
  * members (O(size)). */
 
-static uint64_t rand_next(void) { /* xorshift64*, per worker thread */
+uint64_t act__kv_rand(void) { /* xorshift64*, per worker thread */
     static _Thread_local uint64_t s;
-    if (!s) s = next_version() | 1;
+    if (!s) s = act__kv_version_next() | 1;
     s ^= s >> 12;
     s ^= s << 25;
     s ^= s >> 27;
@@ -1814,7 +1806,7 @@ static int c_sadd(kv_t *kv, kvv_t **r) {
     size_t n = kv->lens[1];
     meta_t m;
     int64_t old_exp;
-    int rc = coll_for_write(kv, KV_SET, key, n, &m, &old_exp, r);
+    int rc = act__kv_coll_for_write(kv, KV_SET, key, n, &m, &old_exp, r);
     if (rc) return rc < 0 ? -1 : 0;
     int64_t added = 0;
     for (int i = 2; i < kv->argc; i++) {
@@ -1829,7 +1821,7 @@ static int c_sadd(kv_t *kv, kvv_t **r) {
     *r = v_int(kv, added);
     if (!added) return 0;
     m.size += (uint64_t)added;
-    return meta_put(kv, key, n, &m, old_exp);
+    return act__kv_meta_put(kv, key, n, &m, old_exp);
 }
 
 /* Removes members of a set whose metadata is m; drops the key when it becomes empty. */
@@ -1849,13 +1841,13 @@ static int set_remove(kv_t *kv, meta_t *m, int nm, const char *const *mv, const 
     }
     if (!*removed) return 0;
     m->size -= (uint64_t)*removed < m->size ? (uint64_t)*removed : m->size;
-    if (m->size == 0) return key_remove(kv, key, n, m);
-    return meta_put(kv, key, n, m, m->expire);
+    if (m->size == 0) return act__kv_key_remove(kv, key, n, m);
+    return act__kv_meta_put(kv, key, n, m, m->expire);
 }
 
 static int c_srem(kv_t *kv, kvv_t **r) {
     meta_t m;
-    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
     int64_t removed;
     if (set_remove(kv, &m, kv->argc - 2, kv->argv + 2, kv->lens + 2, &removed) != 0) return -1;
@@ -1873,7 +1865,7 @@ static int set_members(kv_t *kv, const meta_t *m, vlist_t *l) {
 static int c_smembers(kv_t *kv, kvv_t **r) {
     meta_t m;
     vlist_t l = {0};
-    int rc = coll_for_read(kv, KV_SET, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l));
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l));
     if (rc) return rc < 0 ? -1 : 0;
     if (set_members(kv, &m, &l) != 0) return -1;
     *r = v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l);
@@ -1882,7 +1874,7 @@ static int c_smembers(kv_t *kv, kvv_t **r) {
 
 static int c_sismember(kv_t *kv, kvv_t **r) {
     meta_t m;
-    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
     char *v;
     size_t vn;
@@ -1896,7 +1888,7 @@ static int c_sismember(kv_t *kv, kvv_t **r) {
 static int c_smismember(kv_t *kv, kvv_t **r) {
     meta_t m;
     kvv_t *absent = v_nil(kv);
-    int rc = coll_for_read(kv, KV_SET, &m, r, absent);
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, absent);
     if (rc < 0) return -1;
     if (rc && *r != absent) return 0;
     vlist_t l = {0};
@@ -1915,7 +1907,7 @@ static int c_smismember(kv_t *kv, kvv_t **r) {
 
 static int c_scard(kv_t *kv, kvv_t **r) {
     meta_t m;
-    int rc = coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
     *r = v_int(kv, (int64_t)m.size);
     return 0;
@@ -1924,7 +1916,7 @@ static int c_scard(kv_t *kv, kvv_t **r) {
 /* Moves count random members of l to its front (partial Fisher-Yates). */
 static void shuffle_front(vlist_t *l, size_t count) {
     for (size_t i = 0; i < count && i + 1 < l->n; i++) {
-        size_t j = i + (size_t)(rand_next() % (l->n - i));
+        size_t j = i + (size_t)(act__kv_rand() % (l->n - i));
         kvv_t *t = l->items[i];
         l->items[i] = l->items[j];
         l->items[j] = t;
@@ -1940,7 +1932,7 @@ static int c_spop(kv_t *kv, kvv_t **r) {
     bool with_count = kv->argc == 3;
     int64_t count = 1;
     if (with_count) {
-        if (!parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0) {
+        if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0) {
             *r = v_err(kv, "ERR value is out of range, must be positive");
             return 0;
         }
@@ -1948,7 +1940,7 @@ static int c_spop(kv_t *kv, kvv_t **r) {
     meta_t m;
     vlist_t l = {0};
     kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__SET, &l) : v_nil(kv);
-    int rc = coll_for_read(kv, KV_SET, &m, r, empty);
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, empty);
     if (rc) return rc < 0 ? -1 : 0;
     if (count == 0) {
         *r = empty;
@@ -1974,6 +1966,19 @@ static int c_spop(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+bool act__kv_random_count(kv_t *kv, int64_t *count, kvv_t **r) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], count)) {
+        *r = v_notint(kv);
+        return false;
+    }
+    if (*count == INT64_MIN) {
+        *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
+                       "and 9223372036854775807");
+        return false;
+    }
+    return true;
+}
+
 /* SRANDMEMBER key [count] */
 static int c_srandmember(kv_t *kv, kvv_t **r) {
     if (kv->argc > 3) {
@@ -1982,21 +1987,11 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
     }
     bool with_count = kv->argc == 3;
     int64_t count = 1;
-    if (with_count) {
-        if (!parse_ll(kv->argv[2], kv->lens[2], &count)) {
-            *r = v_notint(kv);
-            return 0;
-        }
-        if (count == INT64_MIN) {
-            *r = v_err(kv, "ERR value is out of range, value must between -9223372036854775807 "
-                           "and 9223372036854775807");
-            return 0;
-        }
-    }
+    if (with_count && !act__kv_random_count(kv, &count, r)) return 0;
     meta_t m;
     vlist_t l = {0};
     kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l) : v_nil(kv);
-    int rc = coll_for_read(kv, KV_SET, &m, r, empty);
+    int rc = act__kv_coll_for_read(kv, KV_SET, &m, r, empty);
     if (rc) return rc < 0 ? -1 : 0;
     if (count == 0) {
         *r = empty;
@@ -2004,7 +1999,7 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
     }
     if (set_members(kv, &m, &l) != 0) return -1;
     if (!with_count) {
-        *r = l.items[rand_next() % l.n];
+        *r = l.items[act__kv_rand() % l.n];
         return 0;
     }
     if (count < 0) { /* with repetitions */
@@ -2013,7 +2008,7 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
             return 0;
         }
         vlist_t out = {0};
-        for (int64_t i = 0; i < -count; i++) vl_push(kv, &out, l.items[rand_next() % l.n]);
+        for (int64_t i = 0; i < -count; i++) vl_push(kv, &out, l.items[act__kv_rand() % l.n]);
         *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out);
         return 0;
     }
@@ -2086,9 +2081,9 @@ static int elem_del(kv_t *kv, const meta_t *m, int64_t seq) {
 /* Writes m (its ends in l) or removes the key when l is empty. */
 static int list_store_k(kv_t *kv, const char *key, size_t n, meta_t *m, lst_t l,
                         int64_t old_exp) {
-    if (l.tail == l.head) return key_remove(kv, key, n, m);
+    if (l.tail == l.head) return act__kv_key_remove(kv, key, n, m);
     list_set_ends(kv, m, l);
-    return meta_put(kv, key, n, m, old_exp);
+    return act__kv_meta_put(kv, key, n, m, old_exp);
 }
 static int list_store(kv_t *kv, meta_t *m, lst_t l) {
     return list_store_k(kv, kv->argv[1], kv->lens[1], m, l, m->expire);
@@ -2101,13 +2096,13 @@ static int list_push(kv_t *kv, const char *key, size_t n, bool left, bool xx, in
     int64_t old_exp;
     if (xx) {
         bool found;
-        if (meta_get(kv, key, n, &m, &found) != 0) return -1;
+        if (act__kv_meta_get(kv, key, n, &m, &found) != 0) return -1;
         if (!found) {
             *r = v_int(kv, 0);
             return 0;
         }
     }
-    int rc = coll_for_write(kv, KV_LIST, key, n, &m, &old_exp, r);
+    int rc = act__kv_coll_for_write(kv, KV_LIST, key, n, &m, &old_exp, r);
     if (rc) return rc < 0 ? -1 : 0;
     lst_t l = list_ends(&m);
     for (int i = 0; i < nv; i++) {
@@ -2158,12 +2153,12 @@ static int pop_generic(kv_t *kv, kvv_t **r, bool left) {
     }
     bool with_count = kv->argc == 3;
     int64_t count = 1;
-    if (with_count && (!parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0)) {
+    if (with_count && (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &count) || count < 0)) {
         *r = v_err(kv, "ERR value is out of range, must be positive");
         return 0;
     }
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r,
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r,
                            with_count ? v_new(kv, ORBIT__KV_VALUE__KIND__NIL_ARRAY) : v_nil(kv));
     if (rc) return rc < 0 ? -1 : 0;
     vlist_t out = {0};
@@ -2181,7 +2176,7 @@ static int c_rpop(kv_t *kv, kvv_t **r) { return pop_generic(kv, r, false); }
 
 static int c_llen(kv_t *kv, kvv_t **r) {
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
     *r = v_int(kv, (int64_t)m.size);
     return 0;
@@ -2204,7 +2199,7 @@ static int range_cb(kv_t *kv, const char *f, size_t fn, const char *v, size_t vn
 static int list_range(kv_t *kv, const meta_t *m, int64_t from, int64_t to, range_arg_t *a) {
     lst_t l = list_ends(m);
     char s[8];
-    k_sub(kv, &kv->kb2, kv->argv[1], kv->lens[1], m->version);
+    act__kv_key_sub(kv, &kv->kb2, kv->argv[1], kv->lens[1], m->version);
     size_t plen = kv->kb2.len;
     orb_buf_t lo, hi;
     orb_buf_init(&lo);
@@ -2233,13 +2228,15 @@ static int list_range(kv_t *kv, const meta_t *m, int64_t from, int64_t to, range
 
 static int c_lrange(kv_t *kv, kvv_t **r) {
     int64_t start, end;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &start) || !parse_ll(kv->argv[3], kv->lens[3], &end)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &start) ||
+        !act__kv_parse_ll(kv->argv[3], kv->lens[3], &end)) {
         *r = v_notint(kv);
         return 0;
     }
     meta_t m;
     range_arg_t a = {0};
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &a.l));
+    int rc =
+        act__kv_coll_for_read(kv, KV_LIST, &m, r, v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &a.l));
     if (rc) return rc < 0 ? -1 : 0;
     int64_t len = (int64_t)m.size;
     if (start < 0) start = len + start;
@@ -2257,12 +2254,12 @@ static int c_lrange(kv_t *kv, kvv_t **r) {
 
 static int c_lindex(kv_t *kv, kvv_t **r) {
     int64_t idx;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &idx)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &idx)) {
         *r = v_notint(kv);
         return 0;
     }
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_nil(kv));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_nil(kv));
     if (rc) return rc < 0 ? -1 : 0;
     int64_t len = (int64_t)m.size;
     if (idx < 0) idx += len;
@@ -2280,12 +2277,12 @@ static int c_lindex(kv_t *kv, kvv_t **r) {
 
 static int c_lset(kv_t *kv, kvv_t **r) {
     int64_t idx;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &idx)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &idx)) {
         *r = v_notint(kv);
         return 0;
     }
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_err(kv, "ERR no such key"));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_err(kv, "ERR no such key"));
     if (rc) return rc < 0 ? -1 : 0;
     int64_t len = (int64_t)m.size;
     if (idx < 0) idx += len;
@@ -2302,12 +2299,13 @@ static int c_lset(kv_t *kv, kvv_t **r) {
 
 static int c_ltrim(kv_t *kv, kvv_t **r) {
     int64_t start, end;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &start) || !parse_ll(kv->argv[3], kv->lens[3], &end)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &start) ||
+        !act__kv_parse_ll(kv->argv[3], kv->lens[3], &end)) {
         *r = v_notint(kv);
         return 0;
     }
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_ok(kv));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_ok(kv));
     if (rc) return rc < 0 ? -1 : 0;
     int64_t len = (int64_t)m.size, ltrim, rtrim;
     if (start < 0) start = len + start;
@@ -2357,12 +2355,12 @@ static bool elem_eq(const kvv_t *e, const char *p, size_t n) {
 
 static int c_lrem(kv_t *kv, kvv_t **r) {
     int64_t count;
-    if (!parse_ll(kv->argv[2], kv->lens[2], &count)) {
+    if (!act__kv_parse_ll(kv->argv[2], kv->lens[2], &count)) {
         *r = v_notint(kv);
         return 0;
     }
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
     range_arg_t a = {0};
     if (list_all(kv, &m, &a) != 0) return -1;
@@ -2400,7 +2398,7 @@ static int c_linsert(kv_t *kv, kvv_t **r) {
         return 0;
     }
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_int(kv, 0));
     if (rc) return rc < 0 ? -1 : 0;
     range_arg_t a = {0};
     if (list_all(kv, &m, &a) != 0) return -1;
@@ -2427,7 +2425,7 @@ static int c_lpos(kv_t *kv, kvv_t **r) {
         bool more = j + 1 < kv->argc;
         if (arg_is(kv, j, "rank") && more) {
             j++;
-            if (!parse_ll(kv->argv[j], kv->lens[j], &rank)) {
+            if (!act__kv_parse_ll(kv->argv[j], kv->lens[j], &rank)) {
                 *r = v_notint(kv);
                 return 0;
             }
@@ -2439,13 +2437,13 @@ static int c_lpos(kv_t *kv, kvv_t **r) {
             }
         } else if (arg_is(kv, j, "count") && more) {
             j++;
-            if (!parse_ll(kv->argv[j], kv->lens[j], &count) || count < 0) {
+            if (!act__kv_parse_ll(kv->argv[j], kv->lens[j], &count) || count < 0) {
                 *r = v_err(kv, "ERR COUNT can't be negative");
                 return 0;
             }
         } else if (arg_is(kv, j, "maxlen") && more) {
             j++;
-            if (!parse_ll(kv->argv[j], kv->lens[j], &maxlen) || maxlen < 0) {
+            if (!act__kv_parse_ll(kv->argv[j], kv->lens[j], &maxlen) || maxlen < 0) {
                 *r = v_err(kv, "ERR MAXLEN can't be negative");
                 return 0;
             }
@@ -2456,7 +2454,7 @@ static int c_lpos(kv_t *kv, kvv_t **r) {
     }
     meta_t m;
     vlist_t out = {0};
-    int rc = coll_for_read(kv, KV_LIST, &m, r,
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r,
                            count != -1 ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &out)
                                        : v_nil(kv));
     if (rc) return rc < 0 ? -1 : 0;
@@ -2491,11 +2489,11 @@ static int c_lmove(kv_t *kv, kvv_t **r) {
     else if (arg_is(kv, 4, "right")) to_left = false;
     else goto syntax;
     meta_t m;
-    int rc = coll_for_read(kv, KV_LIST, &m, r, v_nil(kv));
+    int rc = act__kv_coll_for_read(kv, KV_LIST, &m, r, v_nil(kv));
     if (rc) return rc < 0 ? -1 : 0;
     meta_t d;
     bool dfound;
-    if (meta_get(kv, kv->argv[2], kv->lens[2], &d, &dfound) != 0) return -1;
+    if (act__kv_meta_get(kv, kv->argv[2], kv->lens[2], &d, &dfound) != 0) return -1;
     if (dfound && d.type != KV_LIST) {
         *r = v_wrongtype(kv);
         return 0;
@@ -2522,8 +2520,8 @@ static int c_setstore(kv_t *kv, kvv_t **r) {
     const char *key = kv->argv[1];
     size_t n = kv->lens[1];
     bool existed;
-    if (key_remove_any(kv, key, n, &existed) != 0) return -1;
-    meta_t m = {.type = KV_SET, .version = next_version()};
+    if (act__kv_key_remove_any(kv, key, n, &existed) != 0) return -1;
+    meta_t m = {.type = KV_SET, .version = act__kv_version_next()};
     for (int i = 2; i < kv->argc; i++) {
         char *v;
         size_t vn;
@@ -2533,17 +2531,12 @@ static int c_setstore(kv_t *kv, kvv_t **r) {
         if (field_put(kv, key, n, &m, kv->argv[i], kv->lens[i], "", 0) != 0) return -1;
         m.size++;
     }
-    if (m.size && meta_put(kv, key, n, &m, 0) != 0) return -1;
+    if (m.size && act__kv_meta_put(kv, key, n, &m, 0) != 0) return -1;
     *r = v_int(kv, (int64_t)m.size);
     return 0;
 }
 
 /* ---- the op table ------------------------------------------------------------------------- */
-
-typedef struct kv_op {
-    const char *name;
-    int (*fn)(kv_t *kv, kvv_t **r);
-} kv_op_t;
 
 /* Arity is checked by wire/ (wire_resp_cmd.c); internal ops check their own arguments. */
 static const kv_op_t kv_ops[] = {
@@ -2558,7 +2551,7 @@ static const kv_op_t kv_ops[] = {
     {"strlen", c_strlen},     {"getrange", c_getrange},
     {"setrange", c_setrange}, {"del", c_del},
     {"unlink", c_del},        {"exists", c_exists},
-    {"type", c_type},         {"expire", c_expire},
+    {"type", c_type},         {"object", c_object},         {"expire", c_expire},
     {"pexpire", c_pexpire},   {"expireat", c_expireat},
     {"pexpireat", c_pexpireat}, {"ttl", c_ttl},
     {"pttl", c_pttl},         {"expiretime", c_expiretime},
@@ -2576,6 +2569,7 @@ static const kv_op_t kv_ops[] = {
     {"__dbsize", c_dbsize},   {"__flushdb", c_flushdb},
     {"__flushall", c_flushall}, {"__sweep", c_sweep},
     {"__dump", c_dump},       {"__restore", c_restore},
+    {"__dbstats", c_dbstats},
     {"sadd", c_sadd},         {"srem", c_srem},
     {"smembers", c_smembers}, {"sismember", c_sismember},
     {"smismember", c_smismember}, {"scard", c_scard},
@@ -2591,11 +2585,12 @@ static const kv_op_t kv_ops[] = {
     {"lmove", c_lmove},
 };
 
-int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,
-                    uint8_t **out, size_t *outlen) {
+int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *req,
+                    uint32_t shard, uint8_t **out, size_t *outlen) {
     orb_err_t err;
     orb_err_clear(&err);
-    kv_t kv = {.w = w, .mcx = w->mcx, .shard = shard, .now = now_ms(), .err = &err};
+    kv_t kv = {.w = w, .a = a, .txn_id = req->txn_id, .mcx = w->mcx, .shard = shard,
+               .now = now_ms(), .err = &err};
     orb_buf_init(&kv.kb);
     orb_buf_init(&kv.kb2);
     orb_buf_init(&kv.vb);
@@ -2623,18 +2618,58 @@ int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t sh
                 break;
             }
         }
+        for (size_t i = 0; !op && i < act__kv_zset_nops; i++) {
+            if (strlen(act__kv_zset_ops[i].name) == lens[0] &&
+                memcmp(act__kv_zset_ops[i].name, kv.argv[0], lens[0]) == 0)
+                op = &act__kv_zset_ops[i];
+        }
+        for (size_t i = 0; !op && i < act__kv_exec_nops; i++) {
+            if (strlen(act__kv_exec_ops[i].name) == lens[0] &&
+                memcmp(act__kv_exec_ops[i].name, kv.argv[0], lens[0]) == 0)
+                op = &act__kv_exec_ops[i];
+        }
         if (!op) {
             rc = orb_err_set(&err, PROTOCOL_VIOLATION, "unknown kv-shard operation \"%.*s\"",
                              (int)lens[0], kv.argv[0]);
+        } else if (kv.txn_id && a && a->kv_owner == kv.txn_id &&
+                   !(op >= act__kv_exec_ops && op < act__kv_exec_ops + act__kv_exec_nops)) {
+            /* an EXEC's command: in its transaction's storage transaction, committed by the
+             * EXEC (act_kv_exec.c); a failing command leaves no partial write */
+            act_txn_ent_t *e = act__txn_acquire(w->rt, kv.txn_id);
+            if (!e || !e->st) {
+                if (e) act__txn_release(w->rt, e);
+                rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
+                                 (unsigned long long)kv.txn_id);
+            } else {
+                kv.st = e->st;
+                st_txn_savepoint(kv.st);
+                kvv_t *r = NULL;
+                rc = op->fn(&kv, &r);
+                orb_err_t e2;
+                if (rc == 0) st_txn_pop_savepoint(kv.st);
+                else if (st_txn_rollback_to_savepoint(kv.st, &e2) != 0) err = e2;
+                act__txn_release(w->rt, e);
+                if (rc == 0 && kv.wrote) act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                reply->kv = r ? r : v_nil(&kv);
+            }
         } else {
-            kv.st = st_txn_begin(w->rt->db, ST_READ_COMMITTED);
+            /* group commit: the worker syncs the WAL once for its batch before any reply
+             * leaves (act_runtime.c held_release, README "Group commit") */
+            kv.st = st_txn_begin_group(w->rt->db, ST_READ_COMMITTED);
             if (!kv.st) {
                 rc = orb_err_set(&err, INTERNAL_ERROR, "could not begin a storage transaction");
             } else {
                 kvv_t *r = NULL;
                 rc = op->fn(&kv, &r);
                 if (rc == 0 && kv.wrote) {
-                    if (st_txn_commit(kv.st, &err) != 0) rc = -1;
+                    if (st_txn_commit(kv.st, &err) != 0) {
+                        rc = -1;
+                    } else {
+                        w->held_unsynced = true;
+                        /* internal ops (__flushdb, __sweep, __restore, ...) count as a write
+                         * to every watched key */
+                        act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                    }
                 } else {
                     st_txn_rollback(kv.st);
                 }
@@ -2676,43 +2711,66 @@ static kvv_t *kvv_copy(const kvv_t *v, orb_mcx_t *mcx) {
     return c;
 }
 
+static _Thread_local uint64_t tl_exec_txn; /* act_kv_bind_txn */
+
+uint64_t act_kv_bind_txn(uint64_t txn_id) {
+    uint64_t old = tl_exec_txn;
+    tl_exec_txn = txn_id;
+    return old;
+}
+
+act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
+                        const char *const *argv, const size_t *lens) {
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.txn_id = tl_exec_txn;
+    Orbit__KvRequest kr = ORBIT__KV_REQUEST__INIT;
+    ProtobufCBinaryData *av = malloc((size_t)(argc ? argc : 1) * sizeof *av);
+    if (!av) orb_panic("out of memory posting kv calls");
+    for (int j = 0; j < argc; j++) {
+        av[j].data = (uint8_t *)argv[j];
+        av[j].len = lens[j];
+    }
+    kr.db = db;
+    kr.n_argv = (size_t)argc;
+    kr.argv = av;
+    req.shard = shard;
+    req.kv = &kr;
+    act_call_t *call = act_call_post(rt, ACT_KV_SHARD, &req); /* packs: av may go */
+    free(av);
+    return call;
+}
+
+int act_kv_wait(act_call_t *call, orb_mcx_t *mcx, Orbit__KvValue **reply, orb_err_t *err) {
+    Orbit__ShardReply *r = NULL;
+    orb_err_t e;
+    int rc = 0;
+    if (act_call_wait(call, &r, &e) != 0) {
+        if (err) *err = e;
+        rc = -1;
+    } else if (!r->kv) {
+        orb_err_set(err, INTERNAL_ERROR, "a kv-shard reply carries no value");
+        rc = -1;
+    } else {
+        *reply = kvv_copy(r->kv, mcx);
+    }
+    act_call_free(call);
+    return rc;
+}
+
 int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t db,
                      const int *argcs, const char *const *const *argvs,
                      const size_t *const *lens, orb_mcx_t *mcx, Orbit__KvValue **replies,
                      orb_err_t *err) {
     act_call_t **calls = calloc((size_t)n, sizeof *calls);
     if (!calls) orb_panic("out of memory posting kv calls");
-    for (int i = 0; i < n; i++) {
-        Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
-        Orbit__KvRequest kr = ORBIT__KV_REQUEST__INIT;
-        ProtobufCBinaryData *av = malloc((size_t)argcs[i] * sizeof *av);
-        if (!av) orb_panic("out of memory posting kv calls");
-        for (int j = 0; j < argcs[i]; j++) {
-            av[j].data = (uint8_t *)argvs[i][j];
-            av[j].len = lens[i][j];
-        }
-        kr.db = db;
-        kr.n_argv = (size_t)argcs[i];
-        kr.argv = av;
-        req.shard = shards[i];
-        req.kv = &kr;
-        calls[i] = act_call_post(rt, ACT_KV_SHARD, &req);
-        free(av);
-    }
+    for (int i = 0; i < n; i++) calls[i] = act_kv_post(rt, shards[i], db, argcs[i], argvs[i], lens[i]);
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        Orbit__ShardReply *reply = NULL;
         orb_err_t e;
-        if (act_call_wait(calls[i], &reply, &e) != 0) {
-            if (rc == 0 && err) *err = e;
+        if (act_kv_wait(calls[i], mcx, &replies[i], &e) != 0 && rc == 0) {
+            if (err) *err = e;
             rc = -1;
-        } else if (!reply->kv) {
-            if (rc == 0) orb_err_set(err, INTERNAL_ERROR, "a kv-shard reply carries no value");
-            rc = -1;
-        } else {
-            replies[i] = kvv_copy(reply->kv, mcx);
         }
-        act_call_free(calls[i]);
     }
     free(calls);
     return rc;

@@ -105,6 +105,13 @@ static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
     assert(a->lanes == NULL);
     act__vec_deactivate(w, a);
     act__shard_bulk_free(a);
+    while (a->kv_wait_head) { /* only at stop: a waiting actor is never idle */
+        act_msg_t *m = a->kv_wait_head;
+        a->kv_wait_head = m->next;
+        msg_fail(m, ORB_SQLSTATE_ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+    }
+    a->kv_wait_tail = NULL;
+    act__kv_free(a);
     *pp = a->hnext;
     w->nactors--;
     atomic_fetch_add(&w->rt->deactivations, 1);
@@ -122,11 +129,51 @@ static int msg_run(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t *hold
     uint8_t *out = NULL;
     size_t len = 0;
     *holder = 0;
+    w->running = m->call;
     int rc = act__shard_execute(w, a, m->type, m->unpacked, &out, &len, holder);
+    w->running = NULL;
     if (rc == ORB_AGAIN) return ORB_AGAIN;
+    if (m->type == ACT_KV_SHARD) {
+        /* group commit: answered by held_release once the batch's writes are synced */
+        m->out = out;
+        m->out_len = len;
+        m->next = NULL;
+        if (w->held_tail) w->held_tail->next = m;
+        else w->held_head = m;
+        w->held_tail = m;
+        return 0;
+    }
     act__call_complete(m->call, out, len);
     msg_free(m);
     return 0;
+}
+
+/* Answers the held kv-shard requests: first one WAL sync when any of them wrote, so every
+ * reply, reads included, leaves only after the writes it may have seen are durable. A failed
+ * sync fails them all (their writes are in the db but were never acknowledged). */
+static void held_release(act_worker_t *w) {
+    act_msg_t *m = w->held_head;
+    if (!m) return;
+    w->held_head = w->held_tail = NULL;
+    orb_err_t err;
+    orb_err_clear(&err);
+    bool failed = w->held_unsynced && st_db_sync_wal(w->rt->db, &err) != 0;
+    w->held_unsynced = false;
+    if (failed) orb_log(ORB_LOG_ERROR, ACT_LOG, "kv-shard WAL sync failed: %s", err.message);
+    while (m) {
+        act_msg_t *next = m->next;
+        if (failed) {
+            free(m->out);
+            size_t len;
+            uint8_t *b = act__error_reply(&err, 0, &len);
+            act__call_complete(m->call, b, len);
+        } else {
+            act__call_complete(m->call, m->out, m->out_len);
+        }
+        m->out = NULL;
+        msg_free(m);
+        m = next;
+    }
 }
 
 static void lane_close_cb(uv_handle_t *h) { free(h->data); }
@@ -174,18 +221,23 @@ static void lane_retry_later(act_lane_t *lane) {
 /* Retries the lane's head, then the requests queued behind it, until one parks again. A head
  * waits as long as its row lock is held by a live transaction, unless lock_timeout_ms > 0
  * passes (55P03) or it is on a cycle of waits (40P01). */
-static void lane_timer_cb(uv_timer_t *t) {
-    act_lane_t *lane = t->data;
+static void lane_run(act_lane_t *lane) {
     act_worker_t *w = lane->w;
     uint64_t now = uv_now(&w->loop);
-    uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
     lane->actor->last_used_ms = now;
     while (lane->head) {
         act_msg_t *m = lane->head;
         act_msg_t *next = m->next;
+        uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
+        if (act__call_lock_timeout(m->call) > 0)
+            lock_timeout = (uint64_t)act__call_lock_timeout(m->call);
         uint64_t holder;
-        int rc = msg_run(w, lane->actor, m, &holder);
-        if (rc == ORB_AGAIN) {
+        /* an interrupted statement stops waiting (README "Interrupts") */
+        int rc = act__call_interrupted(m->call) ? 1 : msg_run(w, lane->actor, m, &holder);
+        if (rc == 1) {
+            msg_fail(m, ORB_SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+        } else if (rc == ORB_AGAIN) {
+            act__call_lock_wait(m->call);
             orb_err_t err;
             orb_err_clear(&err);
             if (lane_wait_update(lane, holder, now, &err)) {
@@ -210,6 +262,13 @@ static void lane_timer_cb(uv_timer_t *t) {
     lane_remove(lane);
 }
 
+static void lane_timer_cb(uv_timer_t *t) {
+    act_lane_t *lane = t->data;
+    act_worker_t *w = lane->w; /* the lane may be closed by lane_run */
+    lane_run(lane);
+    held_release(w);
+}
+
 static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t holder) {
     act_lane_t *lane = calloc(1, sizeof *lane);
     if (!lane) orb_panic("out of memory parking a request");
@@ -223,11 +282,17 @@ static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t ho
     uint64_t now = uv_now(&w->loop);
     lane_head_reset(lane, now);
     lane->backoff_ms = 2;
+    act__call_lock_wait(m->call);
     lane->next = a->lanes;
     a->lanes = lane;
     orb_err_t err;
     (void)lane_wait_update(lane, holder, now, &err); /* no check yet: never fails */
     uv_timer_start(&lane->timer, lane_timer_cb, 1, 0);
+}
+
+static int kv_run(act_worker_t *w, act_actor_t *a, act_msg_t *m) {
+    uint64_t holder;
+    return msg_run(w, a, m, &holder);
 }
 
 static void msg_deliver(act_worker_t *w, act_msg_t *m) {
@@ -243,6 +308,14 @@ static void msg_deliver(act_worker_t *w, act_msg_t *m) {
     }
     act_actor_t *a = actor_get(w, m->type, m->table_id, m->shard);
     a->last_used_ms = uv_now(&w->loop);
+    if (m->type == ACT_KV_SHARD) {
+        /* an EXEC may own the shard: then the others wait in its FIFO (act_kv_exec.c) */
+        if (act__kv_hold(a, m)) return;
+        uint64_t holder;
+        msg_run(w, a, m, &holder); /* kv requests never park */
+        act__kv_replay(w, a, kv_run);
+        return;
+    }
     uint64_t txn = m->unpacked->txn_id;
     if (txn != 0) {
         /* keep a transaction's requests to this actor in order (README invariant 5) */
@@ -278,6 +351,7 @@ static void async_cb(uv_async_t *h) {
             msg_deliver(w, m);
         m = next;
     }
+    held_release(w);
     if (stopping) uv_stop(&w->loop);
 }
 
@@ -291,7 +365,8 @@ static void idle_cb(uv_timer_t *t) {
             act_actor_t *a = *pp;
             /* an actor that knows of live row lockers or a bulk owner keeps that knowledge
              * (README "Bulk inserts") */
-            if (!a->lanes && now - a->last_used_ms >= idle && !act__shard_bulk_prune(w, a))
+            if (!a->lanes && now - a->last_used_ms >= idle && !act__kv_busy(a) &&
+                !act__shard_bulk_prune(w, a))
                 actor_deactivate(w, pp);
             else
                 pp = &a->hnext;

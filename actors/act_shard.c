@@ -338,6 +338,10 @@ static int scan_aggregate(exec_t *ex, st_cf_t cf, orb_buf_t *lo, orb_buf_t *hi,
         orb_mcx_reset(row_mcx);
         rc = st_row_decode(v, vn, row_mcx, &ver, &vals, &nvals, err);
         if (rc == 0) rc = act__agg_row(agg, vals, nvals, err);
+        /* a whole range in one request: stop when the statement is interrupted */
+        if (rc == 0 && (ex->rows_read & 4095) == 0 && ex->w->running &&
+            act__call_interrupted(ex->w->running))
+            rc = orb_err_set(err, QUERY_CANCELED, "canceling statement due to user request");
     }
     if (rc == 0) rc = st_iter_status(it, err);
     st_iter_destroy(it);
@@ -626,6 +630,11 @@ static int run_ops(exec_t *ex, Orbit__ShardReply *reply, orb_err_t *err) {
         case ORBIT__SHARD_OP__KIND__INSERT:
         case ORBIT__SHARD_OP__KIND__PUT:
         case ORBIT__SHARD_OP__KIND__DELETE: rc = op_write(ex, op, res, err); break;
+        case ORBIT__SHARD_OP__KIND__BULK_CLAIM:
+            /* the claim itself happened (or could not, the shard having row lockers) before
+             * the ops ran; a claim outside a bulk request is a caller's mistake */
+            rc = req->bulk ? 0 : orb_err_set(err, PROTOCOL_VIOLATION, "BULK_CLAIM outside a bulk request");
+            break;
         case ORBIT__SHARD_OP__KIND__VEC_ADD:
         case ORBIT__SHARD_OP__KIND__VEC_SEARCH:
         case ORBIT__SHARD_OP__KIND__VEC_BUILD:
@@ -673,7 +682,7 @@ static bool req_file_ops(const Orbit__ShardRequest *req) {
         /* a vector index's VEC_ADD: its label entry joins the index file, the vector goes to
          * faiss at once (searches verify rows, so rows still in files are skipped) */
         if (op->kind != ORBIT__SHARD_OP__KIND__INSERT && op->kind != ORBIT__SHARD_OP__KIND__PUT &&
-            op->kind != ORBIT__SHARD_OP__KIND__VEC_ADD)
+            op->kind != ORBIT__SHARD_OP__KIND__VEC_ADD && op->kind != ORBIT__SHARD_OP__KIND__BULK_CLAIM)
             return false;
     }
     return req->n_ops > 0;
@@ -783,7 +792,7 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
         orb_buf_free(&ex.key2);
         orb_buf_free(&ex.val);
         orb_mcx_reset(ex.mcx);
-        return act__kv_execute(w, req, a ? a->shard : req->shard, out, outlen);
+        return act__kv_execute(w, a, req, a ? a->shard : req->shard, out, outlen);
     }
     if (type != ACT_TABLE_SHARD && type != ACT_CATALOG) {
         rc = orb_err_set(&err, INTERNAL_ERROR, "unknown actor type %d", (int)type);

@@ -12,6 +12,8 @@
 #include "../common/common.h"
 #include "orbit.pb-c.h"
 
+#include <stdatomic.h>
+
 typedef struct act_runtime act_runtime_t;
 
 typedef struct act_config {
@@ -61,6 +63,18 @@ uint32_t act_kv_shard_of(const char *key, size_t len);
 int act_kv_call(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
                 const char *const *argv, const size_t *lens, orb_mcx_t *mcx,
                 Orbit__KvValue **reply, orb_err_t *err);
+/* The two halves of act_kv_call, for callers that keep several commands in flight (a RESP
+ * pipeline): act_kv_post sends the command (argv may be freed on return); act_kv_wait waits
+ * for its reply, copies it into mcx and frees the call. Requests posted to one shard run in
+ * the order they were posted. */
+typedef struct act_call act_call_t;
+/* Binds the kv calls of this thread to an EXEC's transaction (0: none) and returns the
+ * previous binding: requests then carry it (ShardRequest.txn_id), so the shards the EXEC
+ * claimed run them in that transaction (actors/README.md "kv-shard transactions"). */
+uint64_t act_kv_bind_txn(uint64_t txn_id);
+act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
+                        const char *const *argv, const size_t *lens);
+int act_kv_wait(act_call_t *call, orb_mcx_t *mcx, Orbit__KvValue **reply, orb_err_t *err);
 /* Posts the same to several shards at once (scatter) and waits for all (gather): replies[i]
  * answers shard shards[i], with the arguments argvs[i]/lens[i]/argcs[i]. */
 int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t db,
@@ -84,6 +98,24 @@ void act_call_free(act_call_t *c);
 /* Convenience: post + wait for one request. The reply is owned by *call. */
 int act_call(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
              act_call_t **call, Orbit__ShardReply **reply, orb_err_t *err);
+
+/* Interrupts of the calling thread's statement (README "Interrupts"). A session binds them
+ * to its executor thread for the duration of a statement; every call posted from the thread
+ * while bound carries them:
+ * - interrupt: when it becomes non-zero, a request parked on a busy row lock fails with
+ *   57014 "canceling statement due to user request" at its next retry (within 20 ms); the
+ *   caller turns that into the precise reason. Requests that are running are not stopped:
+ *   they are short (one batch), and the caller checks the flag between them.
+ * - lock_waits: incremented while one of the thread's requests waits for a row lock (for
+ *   pg_stat_activity's wait_event), decremented before its reply is delivered.
+ * - lock_timeout_ms: > 0 replaces act_config_t.lock_timeout_ms for these requests.
+ * The pointed-to counters must outlive every call posted while bound. Pass NULL to unbind. */
+typedef struct act_interrupts {
+    const atomic_int *interrupt;
+    atomic_int *lock_waits;
+    int lock_timeout_ms;
+} act_interrupts_t;
+void act_call_bind_interrupts(const act_interrupts_t *in);
 
 /* The shard a key belongs to: hash of the key columns (encoded as storage keys) mod nshards.
  * Fails only on malformed numeric text (22P02). */
@@ -121,6 +153,15 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
 /* Removes the entries of one secondary index on every shard (after DROP INDEX). */
 int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
                         uint32_t index_id, orb_err_t *err);
+
+/* A snapshot of the wait-for graph (act_deadlock.c): transaction `waiter` waits for a row
+ * lock of table_id that transaction `holder` holds (0: not known yet). For pg_locks and
+ * pg_blocking_pids. *out is malloc'd (caller frees); returns the count. Any thread. */
+typedef struct act_lock_wait {
+    uint64_t waiter, holder;
+    uint32_t table_id;
+} act_lock_wait_t;
+size_t act_lock_waits(act_runtime_t *rt, act_lock_wait_t **out);
 
 /* ---- progress of long operations (act_progress.c) ------------------------------------- */
 /* A build's shards add to one entry: phase (the furthest any shard reached: 1 initializing,

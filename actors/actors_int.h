@@ -31,6 +31,8 @@ typedef struct act_msg {
     Orbit__ShardRequest *unpacked; /* allocated in mcx */
     orb_mcx_t *mcx;                /* the unpacked request; lives as long as the message */
     act_call_t *call;
+    uint8_t *out; /* a held reply (kv-shard group commit, README "Group commit") */
+    size_t out_len;
 } act_msg_t;
 
 /* A parked lane head of a transaction in the process-wide wait-for graph (act_deadlock.c):
@@ -94,6 +96,14 @@ struct act_actor {
      * write batch); its index entries go to bulk_ixfiles (created at the first one) */
     act_bulk_t *bulk_files;
     act_bulk_t *bulk_ixfiles;
+    /* kv-shard transactions (act_kv_exec.c, README "kv-shard transactions"): kv_owner, the
+     * transaction of the EXEC that claimed the shard (0: none); the other requests wait in
+     * kv_wait (FIFO) until it releases it; kv_watch: the keys clients WATCH here */
+    uint64_t kv_owner;
+    act_msg_t *kv_wait_head, *kv_wait_tail;
+    struct act_kv_watch *kv_watch;
+    size_t kv_nwatch, kv_capwatch;
+    uint32_t kv_epoch; /* changes at each activation: a watch from before is stale */
 };
 
 struct act_worker {
@@ -112,6 +122,7 @@ struct act_worker {
     size_t nbuckets;
     size_t nactors;
     orb_mcx_t *mcx; /* per-request scratch, reset after each reply is packed */
+    act_call_t *running; /* the call whose request runs now (README "Interrupts"); worker only */
     /* row lock owners (open addressing, linear probing), owned by the worker thread:
      * entries of finished transactions are dropped by act__owner_sweep */
     act_owner_t *owners;
@@ -119,6 +130,10 @@ struct act_worker {
     size_t owners_n;
     size_t owners_sweep_at; /* sweep when owners_n reaches this */
     atomic_size_t owners_published; /* owners_n, for act_runtime_stats (relaxed stores) */
+    /* kv-shard replies of the current mailbox batch, held until one WAL sync makes its
+     * writes durable (README "Group commit"); unsynced: a held request committed a write */
+    act_msg_t *held_head, *held_tail;
+    bool held_unsynced;
 };
 
 /* A transaction registry entry. lock serialises every use of st (rocksdb Transaction objects
@@ -191,6 +206,12 @@ struct act_runtime {
 void act__call_complete(act_call_t *c, uint8_t *reply, size_t len);
 /* Completes c with an error reply (code, message). */
 void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg);
+/* The interrupts the call's poster bound (act_call_bind_interrupts): whether its statement
+ * was interrupted, its lock_timeout (0: the runtime's), and marking it as waiting for a row
+ * lock (counted until completion). Worker thread. */
+bool act__call_interrupted(const act_call_t *c);
+int act__call_lock_timeout(const act_call_t *c);
+void act__call_lock_wait(act_call_t *c);
 /* Packs reply into malloc'd bytes. */
 uint8_t *act__reply_pack(const Orbit__ShardReply *reply, size_t *len);
 
@@ -272,7 +293,16 @@ size_t act_deadlock_find_cycle(act_wait_edge_t *edges, size_t n, uint64_t start,
  * transaction holding it when known, else 0), else 0 with *out a malloc'd packed
  * Orbit__ShardReply (which may carry an error). */
 /* act_kv.c: runs a kv-shard request on the worker; always replies (errors inside). */
-int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,
+/* kv-shard transactions (act_kv_exec.c). hold: whether m (a kv-shard request) must wait
+ * behind another transaction's claim (then it is queued on a, and run by replay); replay:
+ * after a request ran, runs the waiting requests while the shard is free; busy: the actor
+ * must stay active (claimed, waiters or watches). */
+bool act__kv_hold(act_actor_t *a, act_msg_t *m);
+void act__kv_replay(act_worker_t *w, act_actor_t *a,
+                    int (*run)(act_worker_t *w, act_actor_t *a, act_msg_t *m));
+bool act__kv_busy(const act_actor_t *a);
+void act__kv_free(act_actor_t *a);
+int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *req, uint32_t shard,
                     uint8_t **out, size_t *outlen);
 int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder);

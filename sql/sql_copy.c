@@ -45,8 +45,7 @@ static int conflicting(PgQuery__DefElem *d, orb_err_t *err) {
     return sql_err_at(err, d->location);
 }
 
-/* The option's argument as a string (numbers as written); NULL without one. */
-static const char *def_string(PgQuery__DefElem *d, orb_mcx_t *mcx) {
+const char *sql_def_string(PgQuery__DefElem *d, orb_mcx_t *mcx) {
     PgQuery__Node *a = d->arg;
     if (!a) return NULL;
     switch (a->node_case) {
@@ -59,7 +58,7 @@ static const char *def_string(PgQuery__DefElem *d, orb_mcx_t *mcx) {
 }
 
 static int def_string_required(PgQuery__DefElem *d, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
-    *out = def_string(d, mcx);
+    *out = sql_def_string(d, mcx);
     if (!*out) {
         orb_err_set(err, SYNTAX_ERROR, "%s requires a parameter", d->defname);
         return sql_err_at(err, d->location);
@@ -95,7 +94,7 @@ static int def_bool(PgQuery__DefElem *d, orb_mcx_t *mcx, bool *out, orb_err_t *e
         *out = d->arg->integer->ival == 1;
         return 0;
     }
-    const char *s = def_string(d, mcx);
+    const char *s = sql_def_string(d, mcx);
     if (s && d->arg->node_case != PG_QUERY__NODE__NODE_INTEGER && bool_of(s, out) == 0) return 0;
     orb_err_set(err, SYNTAX_ERROR, "%s requires a Boolean value", d->defname);
     return sql_err_at(err, d->location);
@@ -118,7 +117,7 @@ static int def_header(PgQuery__DefElem *d, orb_mcx_t *mcx, bool is_from, copy_he
             return 0;
         }
     } else {
-        const char *s = def_string(d, mcx);
+        const char *s = sql_def_string(d, mcx);
         if (s && bool_of(s, &b) == 0) {
             *out = b ? HEADER_TRUE : HEADER_NONE;
             return 0;
@@ -224,7 +223,7 @@ static int parse_options(PgQuery__Node **list, size_t n, bool is_from, orb_mcx_t
             const char *e;
             if (o->seen_encoding) return conflicting(d, err);
             o->seen_encoding = true;
-            e = def_string(d, mcx);
+            e = sql_def_string(d, mcx);
             if (!e || !encoding_known(e)) {
                 orb_err_set(err, INVALID_PARAMETER_VALUE, "argument to option \"%s\" must be a valid encoding name",
                             name);
@@ -1137,6 +1136,36 @@ static void copy_bulk_flags(sql_wb_t *wb, const sql_table_t *t) {
         if (t->fks[i]->ref_table_id == t->id) wb->bulk_files = false;
 }
 
+/* Claims the table's shards for this load, one after the other in shard order, before any
+ * row is sent. Rows then reach their shards in any order, so without this two concurrent
+ * COPYs into one table each claim some shards and wait for the other's: a deadlock. Taken
+ * in one order, the later load queues behind the earlier one instead (actors/README.md
+ * "Bulk inserts"). A shard with other row lockers is not claimed; its rows go in as usual. */
+static int copy_claim_shards(copy_from_ctx_t *f, orb_err_t *err) {
+    const sql_table_t *t = f->q->table;
+    act_runtime_t *rt = sql_session_rt(f->cs->sess);
+    for (uint32_t s = 0; s < t->nshards; s++) {
+        Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+        op.kind = ORBIT__SHARD_OP__KIND__BULK_CLAIM;
+        Orbit__ShardOp *ops[1] = {&op};
+        Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+        req.txn_id = f->txn_id;
+        req.table_id = t->id;
+        req.shard = s;
+        req.schema_version = t->version;
+        req.n_ops = 1;
+        req.ops = ops;
+        req.bulk = true;
+        req.bulk_files = f->wb.bulk_files;
+        act_call_t *call = act_call_post(rt, ACT_TABLE_SHARD, &req);
+        Orbit__ShardReply *reply;
+        int rc = act_call_wait(call, &reply, err);
+        act_call_free(call);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
 /* Waits for the posted batch, then checks its rows' foreign keys; its memory is reset. */
 static int pending_wait(copy_from_ctx_t *f, orb_err_t *err) {
     if (!f->pending) return 0;
@@ -1395,6 +1424,7 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
             context_line(cs, &f.in, err, false);
         rc = -1;
     }
+    if (rc == 0) rc = copy_claim_shards(&f, err);
     while (rc == 0) {
         sql_value_t *vals = orb_alloc0(f.batch, sizeof *vals * (size_t)(t->ncols + 1));
         int r = binary ? next_row_binary(&f, vals, err) : next_row_text(&f, vals, err);
@@ -1406,6 +1436,11 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
             break;
         }
         if (r == 0) break;
+        if (sql_check_interrupts(cs->sess, err) != 0) {
+            context_line(cs, &f.in, err, false);
+            rc = -1;
+            break;
+        }
         f.wb.row_no = f.in.lineno;
         if (sql_exec_insert_row(&f.xc, f.q, &f.wb, vals, err) != 0) {
             context_line(cs, &f.in, err, true);

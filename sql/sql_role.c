@@ -38,6 +38,10 @@ struct sql_roles {
     int nmem, capmem;
 };
 
+/* Roles are node-wide: the cache and the records belong to the root (postgres) engine, whichever
+ * database's engine a caller holds. */
+static sql_engine_t *root_of(sql_engine_t *e) { return e->root ? e->root : e; }
+
 static const char ROLE_TAG[] = "role";
 static const char MEMBER_TAG[] = "member";
 
@@ -93,14 +97,14 @@ static int role_persist(sql_engine_t *e, const sql_role_t *r, orb_err_t *err) {
         d[5].v_case = ORBIT__DATUM__V_IS_NULL;
         d[5].is_null = true;
     }
-    return sql_catalog_record_put(e, &k, dp, 6, err);
+    return sql_catalog_record_put(root_of(e), &k, dp, 6, err);
 }
 
 static int role_unpersist(sql_engine_t *e, uint32_t oid, orb_err_t *err) {
     char id[16];
     snprintf(id, sizeof id, "%010u", oid);
     sql_cat_key_t k = {2, {ROLE_TAG, id}};
-    return sql_catalog_record_delete(e, &k, err);
+    return sql_catalog_record_delete(root_of(e), &k, err);
 }
 
 static void cache_add(struct sql_roles *rs, const sql_role_t *r) {
@@ -166,7 +170,7 @@ static int mem_persist(sql_engine_t *e, const sql_member_t *m, bool del, orb_err
     snprintf(a, sizeof a, "%010u", m->roleid);
     snprintf(b, sizeof b, "%010u", m->member);
     sql_cat_key_t k = {3, {MEMBER_TAG, a, b}};
-    if (del) return sql_catalog_record_delete(e, &k, err);
+    if (del) return sql_catalog_record_delete(root_of(e), &k, err);
     Orbit__Datum d[2], *dp[2] = {&d[0], &d[1]};
     orbit__datum__init(&d[0]);
     orbit__datum__init(&d[1]);
@@ -174,11 +178,11 @@ static int mem_persist(sql_engine_t *e, const sql_member_t *m, bool del, orb_err
     d[0].i = m->grantor;
     d[1].v_case = ORBIT__DATUM__V_I;
     d[1].i = m->admin;
-    return sql_catalog_record_put(e, &k, dp, 2, err);
+    return sql_catalog_record_put(root_of(e), &k, dp, 2, err);
 }
 
 int sql_role_members(sql_engine_t *e, sql_member_t **out) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     sql_member_t *v = malloc(sizeof *v * (size_t)(rs->nmem + 1));
     if (!v) orb_panic("out of memory");
@@ -217,7 +221,7 @@ static bool reaches_locked(struct sql_roles *rs, uint32_t member, uint32_t rolei
 }
 
 bool sql_role_has_privs_of(sql_engine_t *e, uint32_t member, uint32_t roleid) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     if (!rs) return member == roleid;
     pthread_mutex_lock(&rs->mu);
     bool r = reaches_locked(rs, member, roleid, true);
@@ -226,7 +230,7 @@ bool sql_role_has_privs_of(sql_engine_t *e, uint32_t member, uint32_t roleid) {
 }
 
 bool sql_role_is_member_of(sql_engine_t *e, const char *member, const char *role) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     if (!rs) return false;
     pthread_mutex_lock(&rs->mu);
     int a = find_locked(rs, member), b = find_locked(rs, role);
@@ -239,7 +243,7 @@ int sql_role_load(sql_engine_t *e, orb_err_t *err) {
     struct sql_roles *rs = calloc(1, sizeof *rs);
     if (!rs) orb_panic("out of memory");
     pthread_mutex_init(&rs->mu, NULL);
-    e->roles = rs;
+    root_of(e)->roles = rs;
     sql_cat_key_t k = {1, {ROLE_TAG}};
     if (sql_catalog_record_scan(e, &k, false, load_cb, rs, err) != 0) return -1;
     sql_cat_key_t mk = {1, {MEMBER_TAG}};
@@ -260,14 +264,14 @@ int sql_role_load(sql_engine_t *e, orb_err_t *err) {
 }
 
 void sql_role_unload(sql_engine_t *e) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     if (!rs) return;
     pthread_mutex_destroy(&rs->mu);
     free(rs->v);
     free(rs->conns);
     free(rs->mem);
     free(rs);
-    e->roles = NULL;
+    root_of(e)->roles = NULL;
 }
 
 static int find_locked(struct sql_roles *rs, const char *name) {
@@ -277,7 +281,7 @@ static int find_locked(struct sql_roles *rs, const char *name) {
 }
 
 int sql_role_list(sql_engine_t *e, sql_role_t **out) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     sql_role_t *v = malloc(sizeof *v * (size_t)(rs->n + 1));
     if (!v) orb_panic("out of memory");
@@ -290,7 +294,7 @@ int sql_role_list(sql_engine_t *e, sql_role_t **out) {
 }
 
 bool sql_role_by_name(sql_engine_t *e, const char *name, sql_role_t *out) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     if (!rs) return false;
     pthread_mutex_lock(&rs->mu);
     int i = find_locked(rs, name);
@@ -300,7 +304,7 @@ bool sql_role_by_name(sql_engine_t *e, const char *name, sql_role_t *out) {
 }
 
 bool sql_role_by_oid(sql_engine_t *e, uint32_t oid, sql_role_t *out) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     if (!rs) return false;
     pthread_mutex_lock(&rs->mu);
     bool found = false;
@@ -327,7 +331,7 @@ bool sql_role_login_info(sql_engine_t *e, const char *name, sql_role_login_t *ou
 }
 
 bool sql_role_connection_take(sql_engine_t *e, uint32_t oid) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     int32_t limit = -1;
     for (int i = 0; i < rs->n; i++)
@@ -349,7 +353,7 @@ bool sql_role_connection_take(sql_engine_t *e, uint32_t oid) {
 }
 
 void sql_role_connection_give(sql_engine_t *e, uint32_t oid) {
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     for (int i = 0; i < rs->nconns; i++)
         if (rs->conns[i].oid == oid && rs->conns[i].n > 0) rs->conns[i].n--;
@@ -490,7 +494,7 @@ static bool is_admin_locked(struct sql_roles *rs, uint32_t who, uint32_t roleid)
 static int change_members(sql_session_t *s, const sql_role_t *role, const uint32_t *members,
                           const char *const *names, int n, bool add, bool admin, orb_err_t *err) {
     sql_engine_t *e = sql_session_engine(s);
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     sql_role_t me = current_role(s);
     pthread_mutex_lock(&rs->mu);
     int rc = 0;
@@ -626,7 +630,7 @@ int sql_exec_create_role(sql_session_t *s, PgQuery__CreateRoleStmt *cs, orb_err_
     r.canlogin = cs->stmt_type == PG_QUERY__ROLE_STMT_TYPE__ROLESTMT_USER;
     r.connlimit = -1;
     if (apply_opts(s, &o, &r, err) != 0) return -1;
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     if (find_locked(rs, name) >= 0) {
         pthread_mutex_unlock(&rs->mu);
@@ -700,7 +704,7 @@ int sql_exec_alter_role(sql_session_t *s, PgQuery__AlterRoleStmt *as, orb_err_t 
         change_members_specs(s, &r, o.rolemembers->arg->list->items, o.rolemembers->arg->list->n_items,
                              as->action >= 0, false, err) != 0)
         return -1;
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     int at = -1;
     for (int i = 0; i < rs->n; i++)
@@ -742,7 +746,7 @@ int sql_exec_rename_role(sql_session_t *s, PgQuery__RenameStmt *rn, orb_err_t *e
         r.password[0] = 0;
         sql_session_notice(s, ORB_SQLSTATE_SUCCESSFUL_COMPLETION, "MD5 password cleared because of role rename");
     }
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     pthread_mutex_lock(&rs->mu);
     int at = -1;
     for (int i = 0; i < rs->n; i++)
@@ -807,7 +811,7 @@ int sql_exec_drop_role(sql_session_t *s, PgQuery__DropRoleStmt *ds, orb_err_t *e
         }
         oids[i] = r.oid;
     }
-    struct sql_roles *rs = e->roles;
+    struct sql_roles *rs = root_of(e)->roles;
     int rc = 0;
     for (size_t i = 0; i < ds->n_roles && rc == 0; i++) {
         if (!oids[i]) {

@@ -61,6 +61,7 @@ static void db_free(st_db_t *db) {
         if (db->txn_opts[i]) rocksdb_transaction_options_destroy(db->txn_opts[i]);
     if (db->wopts) rocksdb_writeoptions_destroy(db->wopts);
     if (db->wopts_sync) rocksdb_writeoptions_destroy(db->wopts_sync);
+    if (db->wopts_group) rocksdb_writeoptions_destroy(db->wopts_group);
     if (db->ropts) rocksdb_readoptions_destroy(db->ropts);
     if (db->txndb_opts) rocksdb_transactiondb_options_destroy(db->txndb_opts);
     if (db->opts) rocksdb_options_destroy(db->opts);
@@ -129,6 +130,9 @@ int st_db_open(const char *path, const st_db_options_t *opts, st_db_t **out, orb
     rocksdb_writeoptions_set_sync(db->wopts, opts->sync_commit ? 1 : 0);
     db->wopts_sync = rocksdb_writeoptions_create();
     rocksdb_writeoptions_set_sync(db->wopts_sync, 1);
+    db->wopts_group = rocksdb_writeoptions_create();
+    rocksdb_writeoptions_set_sync(db->wopts_group, 0);
+    db->sync_commit = opts->sync_commit;
     db->ropts = rocksdb_readoptions_create();
     for (int i = 0; i < 2; i++) {
         /* Never wait for a row lock (README invariant 5); no deadlock detection needed
@@ -149,6 +153,13 @@ int st_db_open(const char *path, const st_db_options_t *opts, st_db_t **out, orb
 void st_db_close(st_db_t *db) {
     if (!db) return;
     db_free(db);
+}
+
+int st_db_sync_wal(st_db_t *db, orb_err_t *err) {
+    if (!db->sync_commit) return 0;
+    char *errptr = NULL;
+    rocksdb_transactiondb_flush_wal(db->db, 1, &errptr);
+    return st__err_rocks(err, errptr, "could not sync the write-ahead log");
 }
 
 int st_db_put_sync(st_db_t *db, st_cf_t cf, const char *k, size_t kn, const char *v, size_t vn,

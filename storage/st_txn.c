@@ -34,12 +34,12 @@ int st__txn_status(orb_err_t *err, char *errptr, const char *what) {
     return rc;
 }
 
-st_txn_t *st_txn_begin(st_db_t *db, st_isolation_t iso) {
+static st_txn_t *txn_begin(st_db_t *db, st_isolation_t iso, rocksdb_writeoptions_t *wo) {
     st_txn_t *t = calloc(1, sizeof *t);
     if (!t) orb_panic("out of memory");
     t->db = db;
     t->iso = iso;
-    t->txn = rocksdb_transaction_begin(db->db, db->wopts,
+    t->txn = rocksdb_transaction_begin(db->db, wo,
                                        db->txn_opts[iso == ST_REPEATABLE_READ ? 1 : 0], NULL);
     t->ropts = rocksdb_readoptions_create();
     t->ropts_latest = rocksdb_readoptions_create();
@@ -48,6 +48,12 @@ st_txn_t *st_txn_begin(st_db_t *db, st_isolation_t iso) {
         rocksdb_readoptions_set_snapshot(t->ropts, t->snap);
     }
     return t;
+}
+
+st_txn_t *st_txn_begin(st_db_t *db, st_isolation_t iso) { return txn_begin(db, iso, db->wopts); }
+
+st_txn_t *st_txn_begin_group(st_db_t *db, st_isolation_t iso) {
+    return txn_begin(db, iso, db->wopts_group);
 }
 
 void st_txn_statement_snapshot(st_txn_t *t) {

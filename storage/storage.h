@@ -76,6 +76,9 @@ typedef struct st_db_options {
 int st_db_open(const char *path, const st_db_options_t *opts, st_db_t **out, orb_err_t *err);
 void st_db_close(st_db_t *db);
 /* Non-transactional durable write (sequences' high-water marks). */
+/* fsyncs the WAL: every commit that returned before the call is durable when it returns 0.
+ * No-op when the db was opened without sync_commit. */
+int st_db_sync_wal(st_db_t *db, orb_err_t *err);
 int st_db_put_sync(st_db_t *db, st_cf_t cf, const char *k, size_t kn, const char *v, size_t vn,
                    orb_err_t *err);
 
@@ -94,6 +97,10 @@ typedef enum st_isolation { ST_READ_COMMITTED = 0, ST_REPEATABLE_READ } st_isola
 /* Begins a pessimistic RocksDB transaction. Row locks are taken without waiting: a busy
  * lock returns ORB_AGAIN and the caller retries later (actors never block their loop). */
 st_txn_t *st_txn_begin(st_db_t *db, st_isolation_t iso);
+/* Group commit: a transaction whose commit writes the WAL without waiting for its fsync. It
+ * is durable only once a later st_db_sync_wal returns 0; the caller must not acknowledge it
+ * (nor anything that read its writes) before that. */
+st_txn_t *st_txn_begin_group(st_db_t *db, st_isolation_t iso);
 /* Takes a fresh read snapshot for the next statement (READ COMMITTED); no-op under
  * REPEATABLE READ. */
 void st_txn_statement_snapshot(st_txn_t *t);

@@ -20,6 +20,8 @@ struct st_db {
     rocksdb_column_family_handle_t *cf[ST_CF__COUNT];
     rocksdb_writeoptions_t *wopts;      /* sync = sync_commit: used by every commit */
     rocksdb_writeoptions_t *wopts_sync; /* sync = true: put_sync, delete_range */
+    rocksdb_writeoptions_t *wopts_group; /* sync = false: commits synced later by st_db_sync_wal */
+    bool sync_commit;
     rocksdb_readoptions_t *ropts;       /* latest committed, no snapshot */
     rocksdb_transaction_options_t *txn_opts[2]; /* indexed by st_isolation_t */
     char *path;                                 /* malloc'd copy, for messages */

@@ -5,12 +5,14 @@
  * body inside guard(); (2) HNSW: labels.size() == index->ntotal unless `broken`; (3) searches
  * run on the caller's thread with a one-thread OpenMP team. Persistence format: vec_index.h.
  * See vector/README.md. */
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -29,6 +31,7 @@
 #include <faiss/index_io.h>
 
 #include "vector/vec_index.h"
+#include "vector/vec_simd.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "vec_faiss.cpp assumes a little-endian host (faiss's own format is native-endian)"
@@ -197,6 +200,110 @@ int opts_check(const vec_index_opts_t *in, vec_index_opts_t *out, bool loading, 
 #undef OPT_FAIL
 }
 
+/* HNSW's vector storage: faiss's IndexFlat (same bytes, same serialized form "IxF2"/"IxFI"/
+ * "IxFl") whose distance computer uses vec_simd.h's kernels instead of faiss's, which are
+ * scalar in Debian's baseline build. faiss reaches it through the virtual
+ * get_FlatCodesDistanceComputer for searches and graph construction alike. */
+struct SimdFlatDis : faiss::FlatCodesDistanceComputer {
+    const float *base;
+    size_t dim;
+    vec_simd_fn fn;
+    const float *q = nullptr;
+    SimdFlatDis(const faiss::IndexFlat &s, vec_simd_fn f)
+        : faiss::FlatCodesDistanceComputer(s.codes.data(), s.code_size), base(s.get_xb()),
+          dim((size_t)s.d), fn(f) {}
+    void set_query(const float *x) override { q = x; }
+    float distance_to_code(const uint8_t *code) override {
+        return fn(q, reinterpret_cast<const float *>(code), dim);
+    }
+    float symmetric_dis(idx_t i, idx_t j) override {
+        return fn(base + (size_t)i * dim, base + (size_t)j * dim, dim);
+    }
+};
+
+struct SimdFlat : faiss::IndexFlat {
+    SimdFlat(idx_t d, faiss::MetricType m) : faiss::IndexFlat(d, m) {}
+    faiss::FlatCodesDistanceComputer *get_FlatCodesDistanceComputer() const override {
+        switch (metric_type) {
+        case faiss::METRIC_L2: return new SimdFlatDis(*this, vec_simd_l2_sq);
+        case faiss::METRIC_INNER_PRODUCT: return new SimdFlatDis(*this, vec_simd_ip);
+        case faiss::METRIC_L1: return new SimdFlatDis(*this, vec_simd_l1);
+        default: return faiss::IndexFlat::get_FlatCodesDistanceComputer();
+        }
+    }
+};
+
+/* Puts the vectors of h's storage (a fresh one, or one read from a file) into a SimdFlat. */
+void use_simd_storage(faiss::IndexHNSW *h) {
+    auto *old = dynamic_cast<faiss::IndexFlat *>(h->storage);
+    if (!old || dynamic_cast<SimdFlat *>(old)) return;
+    std::unique_ptr<SimdFlat> s(new SimdFlat(old->d, old->metric_type));
+    s->codes.swap(old->codes);
+    s->ntotal = old->ntotal;
+    s->is_trained = old->is_trained;
+    if (h->own_fields) delete old;
+    h->storage = s.release();
+    h->own_fields = true;
+}
+
+/* IVFFlat search of one query with vec_simd.h's kernels (faiss's IVFFlat scanner and flat
+ * quantizer use the same scalar kernels as above, and the scanner is not a virtual of the
+ * index that a subclass could swap in a loaded file): the nprobe lists whose centroids are
+ * nearest, then every vector in them that sel keeps. Returns like faiss's search: best first
+ * in faiss's units (squared L2, or inner product for METRIC_INNER_PRODUCT), label -1 in the
+ * slots left over. */
+void ivf_search(const faiss::IndexIVFFlat *ivf, const float *q, idx_t k, size_t nprobe,
+                const faiss::IDSelector *sel, float *D, idx_t *I) {
+    const bool ip = ivf->metric_type == faiss::METRIC_INNER_PRODUCT;
+    const size_t d = (size_t)ivf->d;
+    auto cost = [&](const float *x) { return ip ? -vec_simd_ip(q, x, d) : vec_simd_l2_sq(q, x, d); };
+    using Cand = std::pair<float, idx_t>; /* (cost, id): smaller cost is nearer */
+    std::vector<Cand> lists;
+    auto *cq = dynamic_cast<const faiss::IndexFlat *>(ivf->quantizer);
+    if (cq && cq->metric_type == ivf->metric_type) {
+        const float *c = cq->get_xb();
+        lists.reserve(ivf->nlist);
+        for (size_t i = 0; i < ivf->nlist; i++) lists.emplace_back(cost(c + i * d), (idx_t)i);
+    } else { /* not our own flat quantizer: let it answer */
+        std::vector<float> cd(nprobe);
+        std::vector<idx_t> ci(nprobe);
+        ivf->quantizer->search(1, q, (idx_t)nprobe, cd.data(), ci.data());
+        for (size_t i = 0; i < nprobe; i++)
+            if (ci[i] >= 0) lists.emplace_back(ip ? -cd[i] : cd[i], ci[i]);
+    }
+    if (nprobe > lists.size()) nprobe = lists.size();
+    std::partial_sort(lists.begin(), lists.begin() + (ptrdiff_t)nprobe, lists.end());
+    std::vector<Cand> heap; /* max-heap on cost: the k best so far, worst on top */
+    heap.reserve((size_t)k);
+    for (size_t p = 0; p < nprobe; p++) {
+        size_t l = (size_t)lists[p].second, n = ivf->invlists->list_size(l);
+        if (n == 0) continue;
+        faiss::InvertedLists::ScopedCodes codes(ivf->invlists, l);
+        faiss::InvertedLists::ScopedIds ids(ivf->invlists, l);
+        const float *x = reinterpret_cast<const float *>(codes.get());
+        for (size_t j = 0; j < n; j++) {
+            idx_t id = ids[j];
+            if (sel && !sel->is_member(id)) continue;
+            float c = cost(x + j * d);
+            if (heap.size() < (size_t)k) {
+                heap.emplace_back(c, id);
+                std::push_heap(heap.begin(), heap.end());
+            } else if (c < heap.front().first) {
+                std::pop_heap(heap.begin(), heap.end());
+                heap.back() = Cand(c, id);
+                std::push_heap(heap.begin(), heap.end());
+            }
+        }
+    }
+    std::sort_heap(heap.begin(), heap.end());
+    for (idx_t i = 0; i < k; i++) {
+        bool have = (size_t)i < heap.size();
+        float c = have ? heap[(size_t)i].first : std::numeric_limits<float>::infinity();
+        D[i] = ip ? -c : c;
+        I[i] = have ? heap[(size_t)i].second : -1;
+    }
+}
+
 faiss::IndexIVFFlat *make_ivf(const vec_index_opts_t &o, int nlist) {
     faiss::MetricType qm =
         o.metric == VEC_METRIC_L2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
@@ -214,6 +321,7 @@ faiss::IndexIVFFlat *make_ivf(const vec_index_opts_t &o, int nlist) {
 faiss::Index *make_index(const vec_index_opts_t &o) {
     if (o.method == VEC_METHOD_HNSW) {
         auto *h = new faiss::IndexHNSWFlat(o.dim, o.m, faiss_metric(o.metric));
+        use_simd_storage(h);
         h->hnsw.efConstruction = o.ef_construction;
         h->hnsw.efSearch = VEC_HNSW_DEFAULT_EF_SEARCH;
         return h;
@@ -485,6 +593,8 @@ int deserialize(const uint8_t *buf, size_t len, vec_index_t **out, orb_err_t *er
             why = "not an HNSW index";
         else if ((uint64_t)hn->ntotal != h.nlabels)
             why = "label count mismatch";
+        else
+            use_simd_storage(hn);
     } else {
         auto *ivf = dynamic_cast<faiss::IndexIVFFlat *>(idx.get());
         if (!ivf)
@@ -725,13 +835,10 @@ int vec_index_search(const vec_index_t *ix, const float *q, const vec_search_par
             }
         } else {
             auto *ivf = static_cast<const faiss::IndexIVFFlat *>(index);
-            faiss::SearchParametersIVF sp;
-            sp.sel = selp;
             size_t nprobe = p->probes > 0 ? (size_t)p->probes : VEC_IVF_DEFAULT_PROBES;
             if (nprobe > ivf->nlist) nprobe = ivf->nlist;
             for (;;) {
-                sp.nprobe = nprobe;
-                index->search(1, q, k, D.data(), I.data(), &sp);
+                ivf_search(ivf, q, k, nprobe, selp, D.data(), I.data());
                 found = count();
                 if (!selp || !p->widen || found >= k || nprobe >= ivf->nlist) break;
                 nprobe = std::min(nprobe * 4, ivf->nlist);

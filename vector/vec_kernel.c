@@ -1,5 +1,6 @@
-/* vector/vec_kernel.c — exact distance kernels: dense float loops (gcc vectorises them at -O2;
- * the accumulation types follow pgvector so results agree with it bit for bit), sparse merges,
+/* vector/vec_kernel.c — exact distance kernels: dense float loops (the sums stay sequential,
+ * in pgvector's accumulation types and order, so results agree with its scalar build bit for
+ * bit; gcc vectorises only the element-wise loops), sparse merges,
  * bit popcounts, and OpenBLAS batches (cblas_sgemm) for many-vs-many. Inputs are aligned
  * arrays: callers get them from vec_vector_view & co. See vector/README.md. */
 #include "vector.h"

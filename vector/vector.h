@@ -132,7 +132,7 @@ int vec_bit_cmp(const char *a, uint32_t an, const char *b, uint32_t bn);
 /* binary_quantize: bit i is set when x[i] > 0. */
 void vec_bit_quantize(const float *x, int32_t dim, orb_mcx_t *mcx, vec_bytes_t *out);
 
-/* ---- kernels (aligned inputs; loops gcc vectorises) ---------------------------------------- */
+/* ---- exact kernels (aligned inputs; sequential sums; the indexes use vec_simd.h) ---------- */
 /* float accumulation as pgvector (so results match it bit for bit). */
 float vec_l2_sq_f32(const float *a, const float *b, size_t n);
 float vec_ip_f32(const float *a, const float *b, size_t n);

@@ -201,8 +201,9 @@ struct wire_conn {
     wire_server_t *server;
     wire_loop_t *loop;
     atomic_int refs; /* loop side (until close cb), executor, loop ready-list entry */
-    int32_t pid, secret;
-    atomic_bool cancel_requested; /* set by a CancelRequest; sql has no cancel API yet */
+    int32_t pid, secret;       /* BackendKeyData, set at accept, never change */
+    char peer_addr[64];        /* the client's address and port, set at accept */
+    int peer_port;
 
     /* Loop-thread only. */
     uv_tcp_t tcp;
@@ -213,8 +214,6 @@ struct wire_conn {
     bool reading;       /* uv_read_start active */
     bool no_more_input; /* Terminate, fatal error or startup failure seen */
     bool close_when_drained;
-    bool registered;       /* in the server's cancel registry (pid -> conn) */
-    wire_conn_t *reg_next; /* guarded by the server's mu */
     bool has_executor;
 
     /* Guarded by mu (shared by the loop and the executor thread). */
@@ -227,7 +226,9 @@ struct wire_conn {
     bool shut;                /* loop closed the socket: executor must exit */
     bool exec_close;          /* executor asks the loop to close after writing */
     bool read_paused;         /* loop stopped reading because of backpressure */
+    bool terminate;           /* pg_terminate_backend: the executor sends FATAL 57P01 */
     bool on_ready_list;
+    bool kill;               /* close at the next service (CLIENT KILL, output buffer limit) */
     wire_conn_t *ready_next; /* guarded by loop->mu */
 
     /* Set by the loop when it adopts the socket, read-only afterwards. */
@@ -246,10 +247,14 @@ struct wire_conn {
     wire_item_t *copy_item; /* copy-in: the CopyData whose bytes sql reads now */
     bool stop_after;        /* the connection went away inside COPY */
     bool copy_desync;       /* another message inside copy-in: FATAL after the error */
+    bool fatal_sent;        /* a FATAL ErrorResponse went out: close after it */
 
     /* RESP connections (wire_resp_conn.c): set at accept, never changes. */
     bool resp;
     struct wire_resp_session *rs; /* executor-thread only */
+    /* The client record (wire_resp_int.h): created by the loop before the executor starts,
+     * then the executor's until it frees it. */
+    struct wire_resp_client *rcl;
 };
 
 /* Thresholds (README "backpressure"). */
@@ -295,6 +300,12 @@ void wire__enqueue(wire_conn_t *c, wire_item_t *it); /* loop thread */
 void wire__conn_flush(wire_conn_t *c);               /* executor thread */
 act_runtime_t *wire__server_runtime(const wire_server_t *s);
 
+/* Server-wide RESP state (wire_resp_int.h): created and destroyed with the server. */
+struct wire_resp_shared;
+struct wire_resp_shared *wire__resp_shared_create(void);
+void wire__resp_shared_destroy(struct wire_resp_shared *sh);
+struct wire_resp_shared *wire__server_resp_shared(const wire_server_t *s);
+
 /* wire_resp_conn.c */
 void wire__resp_on_input(wire_conn_t *c);    /* loop thread */
 void *wire__resp_executor_main(void *arg);   /* executor thread body of a RESP connection */
@@ -308,7 +319,15 @@ typedef struct wire_resp_session {
     uint32_t db;    /* SELECT */
     uint64_t id;    /* CLIENT ID */
     char *name;     /* CLIENT SETNAME, malloc'd or NULL */
+    /* single-key commands of a pipeline posted to their kv shards and not yet answered
+     * (wire_resp_cmd.c h_route); wire__resp_drain writes their replies, in order */
+    struct wire_resp_pending *pending;
+    int npending, cappending;
+    struct wire_resp_multi *multi; /* MULTI/WATCH state (wire_resp_multi.c), NULL: none yet */
 } wire_resp_session_t;
+/* Waits for the pipelined commands in flight and writes their replies to c->out, in order.
+ * Runs before any other command's reply and before c->out is handed to the loop. */
+void wire__resp_drain(wire_conn_t *c);
 void *wire__executor_main(void *arg);     /* executor thread body */
 void wire__item_free(wire_item_t *it);
 

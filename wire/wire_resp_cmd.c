@@ -4,7 +4,7 @@
  * kv-shard actors owning their keys (actors/act_kv.c), scattered and gathered when they
  * name keys of several shards. Entry point: wire__resp_dispatch (executor thread).
  * Arity, unknown-command and option errors are Redis 7's texts. See docs/redis.md. */
-#include "wire_int.h"
+#include "wire_resp_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,40 +16,6 @@
 #include <time.h>
 
 #define RESP_VERSION "7.0.15"
-
-typedef struct rctx {
-    wire_conn_t *c;
-    wire_resp_session_t *rs;
-    act_runtime_t *rt;
-    int argc;
-    const char **argv;
-    const size_t *lens;
-    orb_mcx_t *mcx;
-    orb_buf_t *out;
-    const struct resp_cmd *cmd;
-    bool close;
-} rctx_t;
-
-enum {
-    RC_WRITE = 1 << 0,
-    RC_READONLY = 1 << 1,
-    RC_FAST = 1 << 2,
-    RC_ADMIN = 1 << 3,
-    RC_STALE = 1 << 4,
-    RC_LOADING = 1 << 5,
-    RC_DENYOOM = 1 << 6,
-};
-
-typedef struct resp_cmd {
-    const char *name;
-    int arity; /* > 0 exactly, < 0 at least -arity arguments (the name counts) */
-    int flags;
-    int first_key, last_key, step;
-    void (*handler)(rctx_t *x);
-    const char *group;
-    const char *since;
-    const char *summary;
-} resp_cmd_t;
 
 /* ---- reply helpers ------------------------------------------------------------------------ */
 
@@ -95,17 +61,52 @@ static char *lower_name(rctx_t *x) {
 
 /* ---- calling kv-shards ------------------------------------------------------------------------- */
 
+/* Pipelining: h_route posts its command and returns; the reply is written by
+ * wire__resp_drain, which the dispatcher runs before any other command and the executor
+ * before handing replies to the loop. So a pipeline of single-key commands keeps up to
+ * PIPELINE_MAX of them in flight over the kv shards (a shard runs its requests in posting
+ * order, so commands on one key keep their order), and replies still leave in order. */
+#define PIPELINE_MAX 256
+
+typedef struct wire_resp_pending {
+    act_call_t *call;
+    int proto; /* the reply's form when it was sent (HELLO drains first anyway) */
+} wire_resp_pending_t;
+
+void wire__resp_drain(wire_conn_t *c) {
+    wire_resp_session_t *rs = c->rs;
+    if (!rs || rs->npending == 0) return;
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "resp pipeline");
+    for (int i = 0; i < rs->npending; i++) {
+        Orbit__KvValue *v;
+        orb_err_t e;
+        orb_err_clear(&e);
+        if (act_kv_wait(rs->pending[i].call, mcx, &v, &e) != 0)
+            orb_buf_printf(&c->out, "-ERR %s\r\n", e.message);
+        else
+            wire_resp_put_value(&c->out, v, rs->pending[i].proto);
+        orb_mcx_reset(mcx);
+    }
+    rs->npending = 0;
+    orb_mcx_destroy(mcx);
+}
+
 /* Sends x's command as it is (name lower-cased) to the shard owning argv[key]. */
 static void h_route(rctx_t *x) {
     const char **av = orb_alloc(x->mcx, (size_t)x->argc * sizeof *av);
     memcpy(av, x->argv, (size_t)x->argc * sizeof *av);
     av[0] = lower_name(x);
-    Orbit__KvValue *v;
-    orb_err_t e;
+    wire_resp_session_t *rs = x->rs;
+    if (rs->npending == PIPELINE_MAX) wire__resp_drain(x->c);
+    if (rs->npending == rs->cappending) {
+        int nc = rs->cappending ? rs->cappending * 2 : 16;
+        rs->pending = realloc(rs->pending, (size_t)nc * sizeof *rs->pending);
+        if (!rs->pending) orb_panic("out of memory pipelining a RESP command");
+        rs->cappending = nc;
+    }
     uint32_t shard = act_kv_shard_of(x->argv[1], x->lens[1]);
-    if (act_kv_call(x->rt, shard, x->rs->db, x->argc, av, x->lens, x->mcx, &v, &e) != 0)
-        return r_internal(x, &e);
-    wire_resp_put_value(x->out, v, x->rs->proto);
+    rs->pending[rs->npending].call = act_kv_post(x->rt, shard, rs->db, x->argc, av, x->lens);
+    rs->pending[rs->npending++].proto = rs->proto;
 }
 
 /* One internal op on every shard: replies[i] for shard i. */
@@ -392,20 +393,22 @@ static void h_randomkey(rctx_t *x) {
     wire_resp_put_null(x->out, x->rs->proto);
 }
 
-/* RENAME / RENAMENX: one shard -> the actor does it atomically; across shards the value is
- * dumped, restored under the new name, then the old key removed (not atomic: docs/redis.md). */
-static void rename_generic(rctx_t *x, bool nx) {
-    uint32_t s1 = act_kv_shard_of(x->argv[1], x->lens[1]);
-    uint32_t s2 = act_kv_shard_of(x->argv[2], x->lens[2]);
-    if (s1 == s2) return h_route(x);
+/* Copies argv[1]'s value (type, TTL, records) from its shard (__dump) to argv[2] in database db
+ * on its shard (__restore, refusing an existing destination when nx). 0 with *res = the
+ * restore's reply (int 1 copied, 0 refused), or NULL when the source does not exist; -1 with
+ * the error written. */
+static int dump_restore(rctx_t *x, uint32_t db, bool nx, Orbit__KvValue **res) {
     Orbit__KvValue *d;
     orb_err_t e;
     const char *av[2] = {"__dump", x->argv[1]};
     size_t ls[2] = {6, x->lens[1]};
-    if (act_kv_call(x->rt, s1, x->rs->db, 2, av, ls, x->mcx, &d, &e) != 0)
-        return r_internal(x, &e);
-    if (d->kind != ORBIT__KV_VALUE__KIND__ARRAY || d->n_elems < 3)
-        return r_err(x, "ERR no such key");
+    *res = NULL;
+    uint32_t s1 = act_kv_shard_of(x->argv[1], x->lens[1]);
+    if (act_kv_call(x->rt, s1, x->rs->db, 2, av, ls, x->mcx, &d, &e) != 0) {
+        r_internal(x, &e);
+        return -1;
+    }
+    if (d->kind != ORBIT__KV_VALUE__KIND__ARRAY || d->n_elems < 3) return 0;
     int n = 5 + (int)d->n_elems - 2;
     const char **rv = orb_alloc(x->mcx, (size_t)n * sizeof *rv);
     size_t *rl = orb_alloc(x->mcx, (size_t)n * sizeof *rl);
@@ -426,9 +429,24 @@ static void rename_generic(rctx_t *x, bool nx) {
         rv[5 + i - 2] = (const char *)d->elems[i]->str.data;
         rl[5 + i - 2] = d->elems[i]->str.len;
     }
+    uint32_t s2 = act_kv_shard_of(x->argv[2], x->lens[2]);
+    if (act_kv_call(x->rt, s2, db, n, rv, rl, x->mcx, res, &e) != 0) {
+        r_internal(x, &e);
+        return -1;
+    }
+    return 0;
+}
+
+/* RENAME / RENAMENX: one shard -> the actor does it atomically; across shards the value is
+ * dumped, restored under the new name, then the old key removed (not atomic: docs/redis.md). */
+static void rename_generic(rctx_t *x, bool nx) {
+    uint32_t s1 = act_kv_shard_of(x->argv[1], x->lens[1]);
+    uint32_t s2 = act_kv_shard_of(x->argv[2], x->lens[2]);
+    if (s1 == s2) return h_route(x);
     Orbit__KvValue *r;
-    if (act_kv_call(x->rt, s2, x->rs->db, n, rv, rl, x->mcx, &r, &e) != 0)
-        return r_internal(x, &e);
+    orb_err_t e;
+    if (dump_restore(x, x->rs->db, nx, &r) != 0) return;
+    if (!r) return r_err(x, "ERR no such key");
     if (r->kind == ORBIT__KV_VALUE__KIND__INT && r->num == 0) return wire_resp_put_int(x->out, 0);
     const char *dv[2] = {"del", x->argv[1]};
     size_t dl[2] = {3, x->lens[1]};
@@ -437,6 +455,69 @@ static void rename_generic(rctx_t *x, bool nx) {
     if (nx) wire_resp_put_int(x->out, 1);
     else r_ok(x);
 }
+
+/* COPY src dst [DB n] [REPLACE]: src's value (with its TTL) is read on its shard and written on
+ * dst's, in the target database (dump_restore). Each step is atomic, the pair is not
+ * (docs/redis.md). */
+static void h_copy(rctx_t *x) {
+    long long db = x->rs->db;
+    bool replace = false;
+    for (int j = 3; j < x->argc; j++) {
+        if (arg_is(x, j, "replace")) {
+            replace = true;
+        } else if (arg_is(x, j, "db") && j + 1 < x->argc) {
+            if (!arg_ll(x, j + 1, &db) || db < INT32_MIN || db > INT32_MAX)
+                return r_err(x, "ERR value is not an integer or out of range");
+            if (db < 0 || db >= ACT_KV_DATABASES) return r_err(x, "ERR DB index is out of range");
+            j++;
+        } else {
+            return r_syntax(x);
+        }
+    }
+    if (db == x->rs->db && x->lens[1] == x->lens[2] &&
+        memcmp(x->argv[1], x->argv[2], x->lens[1]) == 0)
+        return r_err(x, "ERR source and destination objects are the same");
+    Orbit__KvValue *r;
+    if (dump_restore(x, (uint32_t)db, !replace, &r) != 0) return;
+    if (!r) return wire_resp_put_int(x->out, 0);
+    wire_resp_put_value(x->out, r, x->rs->proto);
+}
+
+/* OBJECT ENCODING|FREQ key, OBJECT HELP; REFCOUNT and IDLETIME are not tracked. */
+static void h_object(rctx_t *x) {
+    if (arg_is(x, 1, "help")) {
+        if (x->argc != 2)
+            return r_err(x, "ERR wrong number of arguments for 'object|help' command");
+        static const char *help[] = {
+            "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "ENCODING <key>",
+            "    Return the kind of internal representation the key would have in Redis 7.0.",
+            "FREQ <key>",
+            "    Return the access frequency index of the key (needs an LFU policy: none here).",
+            "HELP",
+            "    Print this help."};
+        wire_resp_put_array(x->out, sizeof help / sizeof help[0]);
+        for (size_t i = 0; i < sizeof help / sizeof help[0]; i++)
+            wire_resp_put_status(x->out, help[i]);
+        return;
+    }
+    const char *sub = arg_is(x, 1, "encoding") ? "encoding" : arg_is(x, 1, "freq") ? "freq"
+                      : arg_is(x, 1, "refcount") ? "refcount" : arg_is(x, 1, "idletime")
+                                                      ? "idletime" : NULL;
+    if (!sub) return r_err(x, "ERR unknown subcommand '%.128s'. Try OBJECT HELP.", x->argv[1]);
+    if (x->argc != 3) return r_err(x, "ERR wrong number of arguments for 'object|%s' command", sub);
+    if (sub[0] == 'r' || sub[0] == 'i')
+        return r_err(x, "ERR OBJECT %s is not supported", sub[0] == 'r' ? "REFCOUNT" : "IDLETIME");
+    const char *av[3] = {"object", sub, x->argv[2]};
+    size_t ls[3] = {6, strlen(sub), x->lens[2]};
+    Orbit__KvValue *v;
+    orb_err_t e;
+    uint32_t shard = act_kv_shard_of(x->argv[2], x->lens[2]);
+    if (act_kv_call(x->rt, shard, x->rs->db, 3, av, ls, x->mcx, &v, &e) != 0)
+        return r_internal(x, &e);
+    wire_resp_put_value(x->out, v, x->rs->proto);
+}
+
 static void h_rename(rctx_t *x) { rename_generic(x, false); }
 static void h_renamenx(rctx_t *x) { rename_generic(x, true); }
 
@@ -624,10 +705,56 @@ static void h_lmove(rctx_t *x) {
 }
 static void h_rpoplpush(rctx_t *x) { lmove_generic(x, "right", "left"); }
 
+/* ---- sorted sets ------------------------------------------------------------------------------ */
+
+/* ZRANGESTORE dst src ...: atomic on one shard; across shards the range is read on src's shard
+ * (__zrangeget: the same arguments, PAIRS member, score), then dst is replaced on its shard
+ * (__zstore dst member score ...; scores as %.17g text, which reads back exactly). */
+static void h_zrangestore(rctx_t *x) {
+    uint32_t s1 = act_kv_shard_of(x->argv[2], x->lens[2]);
+    uint32_t s2 = act_kv_shard_of(x->argv[1], x->lens[1]);
+    if (s1 == s2) return h_route(x);
+    const char **av = orb_alloc(x->mcx, (size_t)x->argc * sizeof *av);
+    memcpy(av, x->argv, (size_t)x->argc * sizeof *av);
+    av[0] = "__zrangeget";
+    size_t *ls = orb_alloc(x->mcx, (size_t)x->argc * sizeof *ls);
+    memcpy(ls, x->lens, (size_t)x->argc * sizeof *ls);
+    ls[0] = strlen(av[0]);
+    Orbit__KvValue *v;
+    orb_err_t e;
+    if (act_kv_call(x->rt, s1, x->rs->db, x->argc, av, ls, x->mcx, &v, &e) != 0)
+        return r_internal(x, &e);
+    if (v->kind != ORBIT__KV_VALUE__KIND__PAIRS) return wire_resp_put_value(x->out, v, 2);
+    int n = 2 + (int)v->n_elems;
+    const char **sv = orb_alloc(x->mcx, (size_t)n * sizeof *sv);
+    size_t *sl = orb_alloc(x->mcx, (size_t)n * sizeof *sl);
+    sv[0] = "__zstore";
+    sl[0] = strlen(sv[0]);
+    sv[1] = x->argv[1];
+    sl[1] = x->lens[1];
+    for (size_t i = 0; i + 1 < v->n_elems; i += 2) {
+        sv[2 + i] = (const char *)v->elems[i]->str.data;
+        sl[2 + i] = v->elems[i]->str.len;
+        char *t = orb_alloc(x->mcx, 32);
+        snprintf(t, 32, "%.17g", v->elems[i + 1]->dbl);
+        sv[3 + i] = t;
+        sl[3 + i] = strlen(t);
+    }
+    Orbit__KvValue *r;
+    if (act_kv_call(x->rt, s2, x->rs->db, n, sv, sl, x->mcx, &r, &e) != 0)
+        return r_internal(x, &e);
+    wire_resp_put_value(x->out, r, x->rs->proto);
+}
+
 /* ---- connection and server commands ----------------------------------------------------- */
 
 static void h_ping(rctx_t *x) {
     if (x->argc > 2) return r_err(x, "ERR wrong number of arguments for 'ping' command");
+    if (x->rs->proto == 2 && wire__resp_pubsub_active(x->c->rcl)) { /* subscribed: Redis's shape */
+        wire_resp_put_array(x->out, 2);
+        wire_resp_put_bulk(x->out, "pong", 4);
+        return wire_resp_put_bulk(x->out, x->argc == 2 ? x->argv[1] : "", x->argc == 2 ? x->lens[1] : 0);
+    }
     if (x->argc == 2) wire_resp_put_bulk(x->out, x->argv[1], x->lens[1]);
     else wire_resp_put_status(x->out, "PONG");
 }
@@ -665,13 +792,7 @@ static bool valid_client_name(const char *p, size_t n) {
 }
 
 static void set_name(rctx_t *x, const char *p, size_t n) {
-    free(x->rs->name);
-    x->rs->name = NULL;
-    if (n == 0) return;
-    x->rs->name = malloc(n + 1);
-    if (!x->rs->name) orb_panic("out of memory");
-    memcpy(x->rs->name, p, n);
-    x->rs->name[n] = 0;
+    wire__resp_client_set_name(x->c->rcl, p, n);
 }
 
 static void put_str(rctx_t *x, const char *s) { wire_resp_put_bulk(x->out, s, strlen(s)); }
@@ -723,29 +844,6 @@ static void h_hello(rctx_t *x) {
     wire_resp_put_array(x->out, 0);
 }
 
-static void h_client(rctx_t *x) {
-    if (arg_is(x, 1, "id")) {
-        if (x->argc != 2) return r_err(x, "ERR wrong number of arguments for 'client|id' command");
-        return wire_resp_put_int(x->out, (int64_t)x->rs->id);
-    }
-    if (arg_is(x, 1, "getname")) {
-        if (x->argc != 2)
-            return r_err(x, "ERR wrong number of arguments for 'client|getname' command");
-        if (x->rs->name) return put_str(x, x->rs->name);
-        return wire_resp_put_null(x->out, x->rs->proto);
-    }
-    if (arg_is(x, 1, "setname")) {
-        if (x->argc != 3)
-            return r_err(x, "ERR wrong number of arguments for 'client|setname' command");
-        if (!valid_client_name(x->argv[2], x->lens[2]))
-            return r_err(x, "ERR Client names cannot contain spaces, newlines or special "
-                            "characters.");
-        set_name(x, x->argv[2], x->lens[2]);
-        return r_ok(x);
-    }
-    r_err(x, "ERR unknown subcommand '%.128s'. Try CLIENT HELP.", x->argv[1]);
-}
-
 /* The table is below its handlers. */
 static const resp_cmd_t *cmd_find(const char *p, size_t n);
 static size_t cmd_count(void);
@@ -756,8 +854,8 @@ static void put_flags(rctx_t *x, int f) {
         int bit;
         const char *name;
     } names[] = {{RC_WRITE, "write"},     {RC_READONLY, "readonly"}, {RC_DENYOOM, "denyoom"},
-                 {RC_ADMIN, "admin"},     {RC_STALE, "stale"},       {RC_LOADING, "loading"},
-                 {RC_FAST, "fast"}};
+                 {RC_ADMIN, "admin"},     {RC_PUBSUB, "pubsub"},     {RC_NOSCRIPT, "noscript"},
+                 {RC_STALE, "stale"},     {RC_LOADING, "loading"},   {RC_FAST, "fast"}};
     size_t n = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) n += (f & names[i].bit) != 0;
     if (x->rs->proto >= 3) orb_buf_printf(x->out, "~%zu\r\n", n);
@@ -842,12 +940,30 @@ static void h_command(rctx_t *x) {
 #define D RC_DENYOOM
 static const resp_cmd_t resp_cmds[] = {
     /* connection and server */
-    {"ping", -1, F | RC_STALE, 0, 0, 0, h_ping, "connection", "1.0.0", "Returns the server's liveliness response."},
+    {"ping", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_ping, "connection", "1.0.0", "Returns the server's liveliness response."},
+    {"multi", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_multi, "transactions", "1.2.0", "Starts a transaction."},
+    {"exec", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE, 0, 0, 0, wire__resp_h_exec, "transactions", "1.2.0", "Executes all commands in a transaction."},
+    {"discard", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_discard, "transactions", "2.0.0", "Discards a transaction."},
+    {"watch", -2, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 1, -1, 1, wire__resp_h_watch, "transactions", "2.2.0", "Monitors changes to keys to determine the execution of a transaction."},
+    {"unwatch", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_unwatch, "transactions", "2.2.0", "Forgets about watched keys of a transaction."},
     {"echo", 2, F, 0, 0, 0, h_echo, "connection", "1.0.0", "Returns the given string."},
-    {"quit", -1, F | RC_STALE, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
+    {"quit", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
     {"select", 2, F | RC_STALE | RC_LOADING, 0, 0, 0, h_select, "connection", "1.0.0", "Changes the selected database."},
     {"hello", -1, F | RC_STALE | RC_LOADING, 0, 0, 0, h_hello, "connection", "6.0.0", "Handshakes with the Redis server."},
-    {"client", -2, RC_STALE | RC_LOADING, 0, 0, 0, h_client, "connection", "2.4.0", "A container for client connection commands (ID, GETNAME, SETNAME)."},
+    {"client", -2, RC_STALE | RC_LOADING, 0, 0, 0, wire__resp_h_client, "connection", "2.4.0", "A container for client connection commands."},
+    {"reset", 1, F | RC_STALE | RC_LOADING | RC_NOSCRIPT | RC_SUBCTX, 0, 0, 0, wire__resp_h_reset, "connection", "6.2.0", "Resets the connection."},
+    {"info", -1, RC_STALE | RC_LOADING, 0, 0, 0, wire__resp_h_info, "server", "1.0.0", "Returns information and statistics about the server."},
+    {"config", -2, RC_ADMIN | RC_STALE | RC_LOADING | RC_NOSCRIPT, 0, 0, 0, wire__resp_h_config, "server", "2.0.0", "A container for server configuration commands."},
+    /* pub/sub (wire_resp_pubsub.c) */
+    {"subscribe", -2, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_subscribe, "pubsub", "2.0.0", "Listens for messages published to channels."},
+    {"unsubscribe", -1, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_unsubscribe, "pubsub", "2.0.0", "Stops listening to messages posted to channels."},
+    {"psubscribe", -2, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_psubscribe, "pubsub", "2.0.0", "Listens for messages published to channels that match one or more patterns."},
+    {"punsubscribe", -1, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_punsubscribe, "pubsub", "2.0.0", "Stops listening to messages published to channels that match one or more patterns."},
+    {"ssubscribe", -2, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 1, -1, 1, wire__resp_h_ssubscribe, "pubsub", "7.0.0", "Listens for messages published to shard channels."},
+    {"sunsubscribe", -1, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 1, -1, 1, wire__resp_h_sunsubscribe, "pubsub", "7.0.0", "Stops listening to messages posted to shard channels."},
+    {"publish", 3, RC_PUBSUB | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_publish, "pubsub", "2.0.0", "Posts a message to a channel."},
+    {"spublish", 3, RC_PUBSUB | RC_LOADING | RC_STALE | F, 1, 1, 1, wire__resp_h_spublish, "pubsub", "7.0.0", "Post a message to a shard channel"},
+    {"pubsub", -2, 0, 0, 0, 0, wire__resp_h_pubsub, "pubsub", "2.8.0", "A container for Pub/Sub commands."},
     {"command", -1, RC_STALE | RC_LOADING, 0, 0, 0, h_command, "server", "2.8.13", "Returns detailed information about all commands."},
     {"dbsize", 1, R | F, 0, 0, 0, h_dbsize, "server", "1.0.0", "Returns the number of keys in the database."},
     {"flushdb", -1, W, 0, 0, 0, h_flushdb, "server", "1.0.0", "Removes all keys from the current database."},
@@ -892,6 +1008,8 @@ static const resp_cmd_t resp_cmds[] = {
     {"scan", -2, R, 0, 0, 0, h_scan, "generic", "2.8.0", "Iterates over the key names in the database."},
     {"randomkey", 1, R, 0, 0, 0, h_randomkey, "generic", "1.0.0", "Returns a random key name from the database."},
     {"rename", 3, W, 1, 2, 1, h_rename, "generic", "1.0.0", "Renames a key and overwrites the destination."},
+    {"copy", -3, W | D, 1, 2, 1, h_copy, "generic", "6.2.0", "Copies the value of a key to a new key."},
+    {"object", -2, R, 2, 2, 1, h_object, "generic", "2.2.3", "A container for object introspection commands (ENCODING, FREQ, HELP)."},
     {"renamenx", 3, W | F, 1, 2, 1, h_renamenx, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist."},
     /* hashes */
     {"hset", -4, W | D | F, 1, 1, 1, h_route, "hash", "2.0.0", "Creates or modifies the value of a field in a hash."},
@@ -943,6 +1061,31 @@ static const resp_cmd_t resp_cmds[] = {
     {"lpos", -3, R, 1, 1, 1, h_route, "list", "6.0.6", "Returns the index of matching elements in a list."},
     {"lmove", 5, W | D, 1, 2, 1, h_lmove, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."},
     {"rpoplpush", 3, W | D, 1, 2, 1, h_rpoplpush, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."},
+
+    {"zadd", -4, W | D | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist."},
+    {"zincrby", 4, W | D | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Increments the score of a member in a sorted set."},
+    {"zrem", -3, W | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed."},
+    {"zscore", 3, R | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns the score of a member in a sorted set."},
+    {"zmscore", -3, R | F, 1, 1, 1, h_route, "sorted_set", "6.2.0", "Returns the score of one or more members in a sorted set."},
+    {"zcard", 2, R | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns the number of members in a sorted set."},
+    {"zcount", 4, R | F, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Returns the count of members in a sorted set that have scores within a range."},
+    {"zlexcount", 4, R | F, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Returns the number of members in a sorted set within a lexicographical range."},
+    {"zrange", -4, R, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns members in a sorted set within a range of indexes."},
+    {"zrangestore", -5, W | D, 1, 2, 1, h_zrangestore, "sorted_set", "6.2.0", "Stores a range of members from sorted set in a key."},
+    {"zrangebyscore", -4, R, 1, 1, 1, h_route, "sorted_set", "1.0.5", "Returns members in a sorted set within a range of scores."},
+    {"zrevrangebyscore", -4, R, 1, 1, 1, h_route, "sorted_set", "2.2.0", "Returns members in a sorted set within a range of scores in reverse order."},
+    {"zrangebylex", -4, R, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Returns members in a sorted set within a lexicographical range."},
+    {"zrevrangebylex", -4, R, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Returns members in a sorted set within a lexicographical range in reverse order."},
+    {"zrevrange", -4, R, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Returns members in a sorted set within a range of indexes in reverse order."},
+    {"zrank", -3, R | F, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Returns the index of a member in a sorted set ordered by ascending scores."},
+    {"zrevrank", -3, R | F, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Returns the index of a member in a sorted set ordered by descending scores."},
+    {"zpopmin", -2, W | F, 1, 1, 1, h_route, "sorted_set", "5.0.0", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."},
+    {"zpopmax", -2, W | F, 1, 1, 1, h_route, "sorted_set", "5.0.0", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."},
+    {"zremrangebyrank", 4, W, 1, 1, 1, h_route, "sorted_set", "2.0.0", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed."},
+    {"zremrangebyscore", 4, W, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed."},
+    {"zremrangebylex", 4, W, 1, 1, 1, h_route, "sorted_set", "2.8.9", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed."},
+    {"zrandmember", -2, R, 1, 1, 1, h_route, "sorted_set", "6.2.0", "Returns one or more random members from a sorted set."},
+    {"zscan", -3, R, 1, 1, 1, h_route, "sorted_set", "2.8.0", "Iterates over members and scores of a sorted set."},
 };
 #undef W
 #undef R
@@ -965,6 +1108,10 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
     rctx_t x = {.c = c, .rs = c->rs, .rt = wire__server_runtime(c->server), .argc = argc,
                 .argv = argv, .lens = lens, .mcx = mcx, .out = out};
     const resp_cmd_t *cmd = cmd_find(argv[0], lens[0]);
+    bool arity_ok = cmd && ((cmd->arity > 0 && argc == cmd->arity) || (cmd->arity < 0 && argc >= -cmd->arity));
+    if (!cmd || !arity_ok || cmd->handler != h_route || wire__resp_multi_queueing(x.rs))
+        wire__resp_drain(c); /* the replies of the commands before this one go first */
+    if (wire__resp_multi_intercept(&x, cmd, arity_ok)) return false;
     if (!cmd) {
         /* Redis: the name, then each argument quoted while under 128 bytes of them */
         orb_buf_t args;
@@ -980,8 +1127,17 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
         orb_buf_free(&args);
         return false;
     }
-    if ((cmd->arity > 0 && argc != cmd->arity) || (cmd->arity < 0 && argc < -cmd->arity)) {
+    if (!arity_ok) {
         r_err(&x, "ERR wrong number of arguments for '%s' command", cmd->name);
+        return false;
+    }
+    if (x.rs->proto == 2 && !(cmd->flags & RC_SUBCTX) && wire__resp_pubsub_active(c->rcl)) {
+        wire__resp_drain(c); /* a refused routed command: earlier replies still go first */
+        char full[64];
+        wire__resp_fullname(cmd->name, argc, argv, lens, full, sizeof full);
+        r_err(&x, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "
+                  "/ RESET are allowed in this context",
+              full);
         return false;
     }
     x.cmd = cmd;

@@ -1,7 +1,7 @@
 /* wire/wire_resp_out.c — RESP reply encoding: simple strings, errors (newlines replaced by
- * spaces, as Redis does), integers, bulk strings, nulls, arrays, maps and doubles in RESP2 or
- * RESP3 form, and whole Orbit__KvValue trees from kv-shard actors. Pure, no I/O.
- * See wire/README.md "RESP". */
+ * spaces, as Redis does), integers, bulk strings, nulls, arrays, maps, pairs (WITHSCORES) and
+ * doubles in RESP2 or RESP3 form, and whole Orbit__KvValue trees from kv-shard actors. Pure,
+ * no I/O. See wire/README.md "RESP". */
 #include "wire_int.h"
 
 #include <math.h>
@@ -70,6 +70,13 @@ void wire_resp_put_value(orb_buf_t *b, const Orbit__KvValue *v, int proto) {
     case ORBIT__KV_VALUE__KIND__SET:
         orb_buf_printf(b, "%c%zu\r\n", proto >= 3 ? '~' : '*', v->n_elems);
         for (size_t i = 0; i < v->n_elems; i++) wire_resp_put_value(b, v->elems[i], proto);
+        break;
+    case ORBIT__KV_VALUE__KIND__PAIRS: /* WITHSCORES replies: nested pairs in RESP3 */
+        wire_resp_put_array(b, proto >= 3 ? v->n_elems / 2 : v->n_elems);
+        for (size_t i = 0; i < v->n_elems; i++) {
+            if (proto >= 3 && i % 2 == 0) wire_resp_put_array(b, 2);
+            wire_resp_put_value(b, v->elems[i], proto);
+        }
         break;
     case ORBIT__KV_VALUE__KIND__MAP:
         wire_resp_put_map(b, v->n_elems / 2, proto);

@@ -1,8 +1,8 @@
 /* wire/wire_server.c — the libuv side of the server: the listening socket (accepted on loop
  * 0 with uv_poll + accept4 and handed round robin to the I/O loops through uv_async), one
  * thread and uv_loop per I/O loop, connection reads/writes/close, the per-loop ready list
- * through which executor threads hand output back, the cancel registry and the two-phase
- * shutdown. Entry points: wire_server_start / wire_server_stop.
+ * through which executor threads hand output back, and the two-phase shutdown. (CancelRequest
+ * goes to sql's backend registry, sql_engine_cancel.) Entry points: wire_server_start / wire_server_stop.
  * Refcounts, lock order and invariants: wire/README.md. */
 #define _GNU_SOURCE /* accept4 */
 #include "wire_int.h"
@@ -52,7 +52,6 @@ struct wire_server {
     /* Guarded by mu. */
     pthread_mutex_t mu;
     pthread_cond_t cond;
-    wire_conn_t *registry; /* started connections, for CancelRequest */
     int nexec;             /* live executor threads */
     int acks;              /* loops that finished shutdown phase 1 */
     /* RESP */
@@ -62,6 +61,7 @@ struct wire_server {
     pthread_t sweeper;
     bool sweeping;     /* the sweeper thread runs */
     bool sweeper_stop; /* guarded by mu; signalled on cond */
+    struct wire_resp_shared *resp_shared; /* clients, Pub/Sub, settings (wire_resp_int.h) */
 };
 
 size_t wire__server_max_message(const wire_server_t *s) { return s->cfg.max_message; }
@@ -73,20 +73,12 @@ int wire__server_auth_timeout_ms(const wire_server_t *s) {
 int wire_server_port(const wire_server_t *s) { return s->port; }
 int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
 act_runtime_t *wire__server_runtime(const wire_server_t *s) { return s->cfg.rt; }
+struct wire_resp_shared *wire__server_resp_shared(const wire_server_t *s) {
+    return s->resp_shared;
+}
 
 /* ---- refcount ------------------------------------------------------------------------- */
 static void conn_free(wire_conn_t *c) {
-    wire_server_t *s = c->server;
-    if (c->registered) {
-        pthread_mutex_lock(&s->mu);
-        for (wire_conn_t **pp = &s->registry; *pp; pp = &(*pp)->reg_next) {
-            if (*pp == c) {
-                *pp = c->reg_next;
-                break;
-            }
-        }
-        pthread_mutex_unlock(&s->mu);
-    }
     wire_item_t *it = c->head;
     while (it) {
         wire_item_t *next = it->next;
@@ -103,32 +95,6 @@ static void conn_free(wire_conn_t *c) {
 void wire__conn_unref(wire_conn_t *c) {
     if (atomic_fetch_sub(&c->refs, 1) == 1)
         conn_free(c);
-}
-
-/* ---- cancel registry ------------------------------------------------------------------ */
-void wire__server_register(wire_conn_t *c) {
-    wire_server_t *s = c->server;
-    if (c->registered)
-        return;
-    pthread_mutex_lock(&s->mu);
-    c->reg_next = s->registry;
-    s->registry = c;
-    pthread_mutex_unlock(&s->mu);
-    c->registered = true;
-}
-
-bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret) {
-    bool found = false;
-    pthread_mutex_lock(&s->mu);
-    for (wire_conn_t *c = s->registry; c; c = c->reg_next) {
-        if (c->pid == pid && c->secret == secret) {
-            atomic_store(&c->cancel_requested, true);
-            found = true;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&s->mu);
-    return found;
 }
 
 /* ---- writes and close (loop thread) ---------------------------------------------------- */
@@ -312,12 +278,14 @@ static void conn_service(wire_conn_t *c) {
     out = c->pending_out;
     orb_buf_init(&c->pending_out);
     bool close = c->exec_close;
+    bool kill = c->kill;
     bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
     if (resume)
         c->read_paused = false;
     pthread_mutex_unlock(&c->mu);
-    if (c->closing) {
+    if (c->closing || kill) { /* killed: what is pending is dropped (as Redis) */
         orb_buf_free(&out);
+        wire__conn_close(c);
         return;
     }
     if (out.len)
@@ -380,7 +348,6 @@ static void conn_open(wire_loop_t *l, int fd, bool resp) {
     c->loop = l;
     c->resp = resp;
     atomic_init(&c->refs, 1);
-    atomic_init(&c->cancel_requested, false);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cond, NULL);
     orb_buf_init(&c->in);
@@ -397,9 +364,20 @@ static void conn_open(wire_loop_t *l, int fd, bool resp) {
     if (l->conns)
         l->conns->lprev = c;
     l->conns = c;
+    /* the client's address: access rules (wire_hba.c) and pg_stat_activity (the executor never
+     * touches the socket) */
     socklen_t plen = sizeof c->peer;
-    if (getpeername(fd, (struct sockaddr *)&c->peer, &plen) != 0)
+    if (getpeername(fd, (struct sockaddr *)&c->peer, &plen) != 0) {
         memset(&c->peer, 0, sizeof c->peer); /* matches no host rule */
+    } else if (c->peer.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&c->peer;
+        inet_ntop(AF_INET, &in->sin_addr, c->peer_addr, sizeof c->peer_addr);
+        c->peer_port = ntohs(in->sin_port);
+    } else if (c->peer.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&c->peer;
+        inet_ntop(AF_INET6, &in6->sin6_addr, c->peer_addr, sizeof c->peer_addr);
+        c->peer_port = ntohs(in6->sin6_port);
+    }
     int rc = uv_tcp_open(&c->tcp, fd);
     if (rc != 0) {
         orb_log(ORB_LOG_WARN, "wire", "could not adopt socket reason=%s", uv_strerror(rc));
@@ -641,6 +619,7 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
     if (s->cfg.max_message > WIRE_HARD_MAX_MESSAGE)
         s->cfg.max_message = WIRE_HARD_MAX_MESSAGE;
     s->engine = engine;
+    s->resp_shared = wire__resp_shared_create();
     s->listen_fd = fd;
     s->port = port;
     s->resp_fd = resp_fd;
@@ -743,6 +722,7 @@ void wire_server_stop(wire_server_t *s) {
         close(s->resp_fd);
     free(s->loops);
     wire_hba_free(s->hba);
+    wire__resp_shared_destroy(s->resp_shared);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cond);
     free(s);

@@ -425,7 +425,7 @@ void server_start() {
     srv.log_path = srv.tmp + "/orbitd.log";
     srv.port = free_port();
     std::vector<std::string> args = {K.orbitd, "--data-dir", srv.data_dir, "--listen", "127.0.0.1",
-                                     "--port", std::to_string(srv.port), "--threads",
+                                     "--port", std::to_string(srv.port), "--resp-port", "0", "--threads",
                                      std::to_string(K.threads)};
     for (char *p = &K.orbit_args[0]; !K.orbit_args.empty() && *p;) { /* split on spaces */
         while (*p == ' ') p++;

@@ -1,6 +1,6 @@
 /* tests/unit/actors/test_main.c — the test_actors executable: runs the runtime, shard,
- * transaction, sequence, aggregation and deadlock groups (tests.h). Client-visible errors are
- * expected by many tests, so logging is raised to FATAL unless ORBIT_TEST_LOG=debug. */
+ * transaction, sequence, aggregation, deadlock and sorted set groups (tests.h). Client-visible
+ * errors are expected by many tests, so logging is raised to FATAL unless ORBIT_TEST_LOG=debug. */
 #include "tests.h"
 
 #include <stdlib.h>
@@ -19,6 +19,8 @@ int main(void) {
     failed += _cmocka_run_group_tests("actors_seq", act_seq_tests, act_seq_ntests, NULL, NULL);
     failed += _cmocka_run_group_tests("actors_agg", act_agg_tests, act_agg_ntests, NULL, NULL);
     failed += _cmocka_run_group_tests("actors_deadlock", act_deadlock_tests, act_deadlock_ntests,
+                                      NULL, NULL);
+    failed += _cmocka_run_group_tests("actors_kv_zset", act_kv_zset_tests, act_kv_zset_ntests,
                                       NULL, NULL);
     return failed ? 1 : 0;
 }

@@ -25,6 +25,8 @@ extern const struct CMUnitTest act_agg_tests[];
 extern const size_t act_agg_ntests;
 extern const struct CMUnitTest act_deadlock_tests[];
 extern const size_t act_deadlock_ntests;
+extern const struct CMUnitTest act_kv_zset_tests[];
+extern const size_t act_kv_zset_ntests;
 
 /* A started runtime on a fresh temp dir plus a context for request building. */
 typedef struct tenv {

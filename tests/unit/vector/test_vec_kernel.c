@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "unit_vector.h"
+#include "vector/vec_simd.h"
 #include "vector/vector.h"
 
 static void test_dense_distances(void **state) {
@@ -108,6 +109,37 @@ static void test_batch_matches_pairs(void **state) {
     assert_true(l2[0] >= 0 && l2[0] < 1e-3f);
 }
 
+/* The index kernels sum in another order; on integer-valued elements every partial sum is
+ * exact, so they must equal the sequential kernels for every length (body, 8-lane loop, tail)
+ * and at any alignment. */
+static void test_simd_matches_exact(void **state) {
+    enum { MAXN = 1001 };
+    float *a = malloc((MAXN + 1) * sizeof *a), *b = malloc((MAXN + 1) * sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    srand(7);
+    for (int i = 0; i <= MAXN; i++) {
+        a[i] = (float)(rand() % 21 - 10);
+        b[i] = (float)(rand() % 21 - 10);
+    }
+    static const size_t lens[] = {0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 100, 128, 129, 1000};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        size_t n = lens[k];
+        for (int off = 0; off < 2; off++) { /* off 1: not 32-byte aligned */
+            const float *x = a + off, *y = b + off;
+            assert_true(vec_simd_l2_sq(x, y, n) == vec_l2_sq_f32(x, y, n));
+            assert_true(vec_simd_ip(x, y, n) == vec_ip_f32(x, y, n));
+            assert_true(vec_simd_l1(x, y, n) == vec_l1_f32(x, y, n));
+        }
+    }
+    /* fractional values: equal within float rounding */
+    for (int i = 0; i <= MAXN; i++) a[i] = (float)(rand() % 2001 - 1000) / 997.0f;
+    float e = vec_l2_sq_f32(a, b, 128), s = vec_simd_l2_sq(a, b, 128);
+    assert_true(fabsf(e - s) <= 1e-5f * e);
+    free(a);
+    free(b);
+}
+
 int run_vec_kernel_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dense_distances),
@@ -115,6 +147,7 @@ int run_vec_kernel_tests(void) {
         cmocka_unit_test(test_sparse_matches_dense),
         cmocka_unit_test(test_bit_distances),
         cmocka_unit_test(test_batch_matches_pairs),
+        cmocka_unit_test(test_simd_matches_exact),
     };
     return cmocka_run_group_tests_name("vec_kernel", tests, NULL, NULL);
 }
