@@ -225,6 +225,8 @@ static int activity_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         put_s(out, r, "datname", b->database);
         put_i(out, r, "pid", b->pid);
         put_s(out, r, "usename", b->user);
+        sql_role_t role; /* the session's role (the bootstrap superuser's oid otherwise) */
+        if (b->user && sql_role_by_name(sql_session_engine(xc->sess), b->user, &role)) put_i(out, r, "usesysid", role.oid);
         put_s(out, r, "application_name", b->application_name);
         if (b->client_addr) {
             put_s(out, r, "client_addr", b->client_addr);
