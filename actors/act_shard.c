@@ -939,16 +939,51 @@ int act_shard_of(const Orbit__Datum *const *key, size_t nkey, uint32_t nshards,
     return 0;
 }
 
+/* The keys of every shard and index of a table: [lo, hi). */
+static void table_range(orb_buf_t *lo, orb_buf_t *hi, uint32_t table_id) {
+    orb_buf_init(lo);
+    orb_buf_init(hi);
+    st_key_prefix(lo, table_id, 0, 0);
+    if (table_id < UINT32_MAX) {
+        st_key_prefix(hi, table_id + 1, 0, 0);
+    } else {
+        for (int i = 0; i < 16; i++) orb_buf_putc(hi, (char)0xFF);
+    }
+}
+
+int act_table_size(act_runtime_t *rt, uint32_t table_id, uint64_t *rows, uint64_t *indexes,
+                   orb_err_t *err) {
+    orb_buf_t lo, hi;
+    table_range(&lo, &hi, table_id);
+    int rc = st_db_approx_size(rt->db, ST_CF_ROWS, lo.data, lo.len, hi.data, hi.len, rows, err);
+    if (rc == 0) rc = st_db_approx_size(rt->db, ST_CF_INDEX, lo.data, lo.len, hi.data, hi.len, indexes, err);
+    orb_buf_free(&lo);
+    orb_buf_free(&hi);
+    return rc;
+}
+
+int act_index_size(act_runtime_t *rt, uint32_t table_id, uint32_t nshards, uint32_t index_id,
+                   uint64_t *out, orb_err_t *err) {
+    *out = 0;
+    int rc = 0;
+    for (uint32_t s = 0; s < nshards && rc == 0; s++) {
+        orb_buf_t lo, hi;
+        orb_buf_init(&lo);
+        orb_buf_init(&hi);
+        st_key_prefix(&lo, table_id, s, index_id);
+        st_key_prefix(&hi, table_id, s, index_id + 1);
+        uint64_t n = 0;
+        rc = st_db_approx_size(rt->db, ST_CF_INDEX, lo.data, lo.len, hi.data, hi.len, &n, err);
+        *out += n;
+        orb_buf_free(&lo);
+        orb_buf_free(&hi);
+    }
+    return rc;
+}
+
 int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err) {
     orb_buf_t lo, hi;
-    orb_buf_init(&lo);
-    orb_buf_init(&hi);
-    st_key_prefix(&lo, table_id, 0, 0);
-    if (table_id < UINT32_MAX) {
-        st_key_prefix(&hi, table_id + 1, 0, 0);
-    } else {
-        for (int i = 0; i < 16; i++) orb_buf_putc(&hi, (char)0xFF);
-    }
+    table_range(&lo, &hi, table_id);
     int rc = 0;
     act__vec_drop_table_files(rt, table_id);
     st_cf_t cfs[] = {ST_CF_ROWS, ST_CF_INDEX};

@@ -161,6 +161,12 @@ int act_txn_release(act_runtime_t *rt, uint64_t txn_id, orb_err_t *err);
 
 /* Removes every row and index entry of a table, on all shards (after DROP TABLE committed). */
 int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
+/* RocksDB's estimates of the bytes a table's rows (all shards) and its secondary index
+ * entries take; of one secondary index's entries. */
+int act_table_size(act_runtime_t *rt, uint32_t table_id, uint64_t *rows, uint64_t *indexes,
+                   orb_err_t *err);
+int act_index_size(act_runtime_t *rt, uint32_t table_id, uint32_t nshards, uint32_t index_id,
+                   uint64_t *out, orb_err_t *err);
 /* Removes the entries of one secondary index on every shard (after DROP INDEX). */
 int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
                         uint32_t index_id, orb_err_t *err);

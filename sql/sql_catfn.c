@@ -300,6 +300,9 @@ static int f_zero(ARGS) {
     return ret_int(0, r);
 }
 
+static int f_database_size_name(ARGS) { return sql_fn_database_size(ctx, a, nargs, r, err, false); }
+static int f_database_size_oid(ARGS) { return sql_fn_database_size(ctx, a, nargs, r, err, true); }
+
 static int f_format_type(ARGS) {
     UNUSED;
     if (a[0].isnull) return ret_null(r);
@@ -557,10 +560,13 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_encoding_to_char", 1, NM, f_encoding_to_char, I4),
     FN("pg_size_pretty", 1, TX, f_size_pretty, I8),
     /* sizes: Orbit does not account storage per relation yet */
-    FN("pg_relation_size", 1, I8, f_zero, RC), FN("pg_relation_size", 2, I8, f_zero, RC, TX),
-    FN("pg_table_size", 1, I8, f_zero, RC), FN("pg_total_relation_size", 1, I8, f_zero, RC),
-    FN("pg_indexes_size", 1, I8, f_zero, RC), FN("pg_database_size", 1, I8, f_zero, NM),
-    FN("pg_database_size", 1, I8, f_zero, O),
+    FN("pg_relation_size", 1, I8, sql_fn_relation_size, RC),
+    FN("pg_relation_size", 2, I8, sql_fn_relation_size, RC, TX),
+    FN("pg_table_size", 1, I8, sql_fn_table_size, RC),
+    FN("pg_total_relation_size", 1, I8, sql_fn_total_relation_size, RC),
+    FN("pg_indexes_size", 1, I8, sql_fn_indexes_size, RC),
+    FN("pg_database_size", 1, I8, f_database_size_name, NM),
+    FN("pg_database_size", 1, I8, f_database_size_oid, O),
     FN("pg_tablespace_location", 1, TX, f_null, O),
     FNV("pg_is_in_recovery", 0, B, f_false, 0),
     FN("pg_postmaster_start_time", 0, SQL_OID_TIMESTAMPTZ, f_start_time, 0),

@@ -77,7 +77,8 @@ static sql_engine_t *opened_locked(sql_engine_t *root, const char *name) {
     return NULL;
 }
 
-int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err) {
+static int open_db(sql_engine_t *root, const char *name, bool session, sql_engine_t **out,
+                   orb_err_t *err) {
     *out = NULL;
     root = root->root;
     pthread_mutex_lock(&root->dbs_mu);
@@ -89,7 +90,7 @@ int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, 
         rc = db_lookup(root, name, &d, &found, err);
         if (rc == 0 && !found)
             rc = orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", name);
-        if (rc == 0 && !d.allow_conn)
+        if (rc == 0 && session && !d.allow_conn)
             rc = orb_err_set(err, OBJECT_NOT_IN_PREREQUISITE_STATE,
                              "database \"%s\" is not currently accepting connections", name);
         if (rc == 0) {
@@ -113,6 +114,14 @@ int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, 
     }
     pthread_mutex_unlock(&root->dbs_mu);
     return rc;
+}
+
+int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err) {
+    return open_db(root, name, true, out, err);
+}
+
+int sql_database_peek(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err) {
+    return open_db(root, name, false, out, err);
 }
 
 void sql_database_release(sql_engine_t *e) {

@@ -128,6 +128,8 @@ int sql_engine_create_db(sql_engine_t *root, const char *name, uint32_t oid, uin
  * session is gone. */
 int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err);
 void sql_database_release(sql_engine_t *e);
+/* Like sql_database_open for a look at its catalog (pg_database_size): also template0. */
+int sql_database_peek(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err);
 /* Every database, in oid order: cb(arg, name, oid, owner oid, connlimit, is_template,
  * allow_connections). */
 typedef void (*sql_database_cb)(void *arg, const char *name, uint32_t oid, uint32_t owner,
@@ -150,6 +152,17 @@ typedef struct sql_redis_key {
 } sql_redis_key_t;
 int sql_redis_keys(act_runtime_t *rt, orb_mcx_t *mcx, sql_redis_key_t **out, size_t *n,
                    orb_err_t *err);
+/* Relation and database sizes (sql_size.c), builtins of pg_catalog. */
+int sql_fn_relation_size(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                         orb_err_t *err);
+int sql_fn_table_size(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                      orb_err_t *err);
+int sql_fn_indexes_size(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                        orb_err_t *err);
+int sql_fn_total_relation_size(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                               sql_value_t *r, orb_err_t *err);
+int sql_fn_database_size(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                         orb_err_t *err, bool by_oid);
 /* A DefElem's argument as a string (numbers as written); NULL without one (sql_copy.c). */
 const char *sql_def_string(PgQuery__DefElem *d, orb_mcx_t *mcx);
 

@@ -155,6 +155,17 @@ void st_db_close(st_db_t *db) {
     db_free(db);
 }
 
+int st__approx_size(rocksdb_transactiondb_t *db, rocksdb_column_family_handle_t *cf, const char *lo,
+                    size_t lon, const char *hi, size_t hin, uint64_t *out, char **errptr);
+
+int st_db_approx_size(st_db_t *db, st_cf_t cf, const char *lo, size_t lon, const char *hi,
+                      size_t hin, uint64_t *out, orb_err_t *err) {
+    assert(cf < ST_CF__COUNT);
+    char *errptr = NULL;
+    st__approx_size(db->db, db->cf[cf], lo, lon, hi, hin, out, &errptr);
+    return st__err_rocks(err, errptr, "could not estimate a size");
+}
+
 int st_db_sync_wal(st_db_t *db, orb_err_t *err) {
     if (!db->sync_commit) return 0;
     char *errptr = NULL;

@@ -1,23 +1,12 @@
 // storage/st_ingest.cpp — the one RocksDB call the 7.8 C API lacks for bulk loading:
 // DB::IngestExternalFiles, which ingests files into several column families atomically (one
 // MANIFEST record). Entry point: st__ingest_multi (st_sst.c). See README "Bulk loading".
-#include <rocksdb/c.h>
-#include <rocksdb/db.h>
-#include <rocksdb/utilities/transaction_db.h>
+#include "st_cxx.h"
 
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
-
-// The C API's handles (rocksdb/c.cc) are structs holding just the C++ pointer; c.h declares
-// them opaque. These mirror their layout to reach the C++ objects.
-struct rocksdb_transactiondb_t {
-    rocksdb::TransactionDB *rep;
-};
-struct rocksdb_column_family_handle_t {
-    rocksdb::ColumnFamilyHandle *rep;
-};
 
 extern "C" int st__ingest_multi(rocksdb_transactiondb_t *db, rocksdb_column_family_handle_t **cfs,
                                 size_t ncf, const char *const *paths, const size_t *cf_of,

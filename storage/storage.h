@@ -76,6 +76,9 @@ typedef struct st_db_options {
 int st_db_open(const char *path, const st_db_options_t *opts, st_db_t **out, orb_err_t *err);
 void st_db_close(st_db_t *db);
 /* Non-transactional durable write (sequences' high-water marks). */
+/* RocksDB's estimate of the bytes keys [lo, hi) of cf take, in SST files and memtables. */
+int st_db_approx_size(st_db_t *db, st_cf_t cf, const char *lo, size_t lon, const char *hi,
+                      size_t hin, uint64_t *out, orb_err_t *err);
 /* fsyncs the WAL: every commit that returned before the call is durable when it returns 0.
  * No-op when the db was opened without sync_commit. */
 int st_db_sync_wal(st_db_t *db, orb_err_t *err);
