@@ -15,6 +15,7 @@ typedef struct sql_session sql_session_t;
 
 typedef struct sql_config {
     uint32_t default_shards; /* shards per table unless WITH (shards = n) */
+    bool ssl;                /* the server accepts TLS connections (SHOW ssl) */
 } sql_config_t;
 
 /* Loads the catalog through the catalog actor. */
@@ -72,6 +73,18 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
 void sql_session_destroy(sql_session_t *s);
 /* The process id the client was given in BackendKeyData (pg_backend_pid(), pg_stat_*). */
 void sql_session_set_pid(sql_session_t *s, int32_t pid);
+/* How the client is connected, for pg_stat_ssl (one row per session that called this; text
+ * fields "" mean NULL). Call once, after sql_session_set_pid; the row goes away with the
+ * session. Any session thread. */
+typedef struct sql_ssl_info {
+    bool ssl;
+    char version[16]; /* "TLSv1.3" */
+    char cipher[64];
+    int bits;
+    bool client_cert;
+    char client_dn[256], client_serial[64], issuer_dn[256];
+} sql_ssl_info_t;
+void sql_session_set_ssl(sql_session_t *s, const sql_ssl_info_t *info);
 
 /* The settings reported in ParameterStatus at startup, in order; name/value pairs are
  * borrowed from the session. Returns the count. */

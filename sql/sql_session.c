@@ -44,6 +44,7 @@ typedef struct portal {
 struct sql_session {
     sql_engine_t *engine;
     int32_t pid;
+    bool ssl_listed;           /* has a pg_stat_ssl row (sql_stat_ssl.c) */
     orb_mcx_t *mcx;
     char *user;
     char *database;
@@ -117,6 +118,11 @@ const char *sql_session_setting(sql_session_t *s, const char *name) {
 const char *sql_session_user(sql_session_t *s) { return s->user; }
 int32_t sql_session_pid(sql_session_t *s) { return s->pid; }
 void sql_session_set_pid(sql_session_t *s, int32_t pid) { s->pid = pid; }
+void sql_session_set_ssl(sql_session_t *s, const sql_ssl_info_t *info) {
+    if (s->ssl_listed) return;
+    sql_stat_ssl_add(s->pid, info);
+    s->ssl_listed = true;
+}
 bool sql_session_is_superuser(sql_session_t *s) {
     return strcmp(sql_settings_get(&s->settings, sql_settings_find("is_superuser")), "on") == 0;
 }
@@ -233,6 +239,8 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
     s->user = orb_strdup(s->mcx, user && *user ? user : "postgres");
     s->database = orb_strdup(s->mcx, database && *database ? database : s->user);
     sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
+    if (e->cfg.ssl) /* read-only, server-wide: set here rather than through SET */
+        snprintf(s->settings.values[sql_settings_find("ssl")], SQL_SETTING_MAX, "on");
     if (application_name) {
         bool rep;
         int idx;
@@ -266,6 +274,7 @@ static void prepared_free(prepared_t *p) {
 
 void sql_session_destroy(sql_session_t *s) {
     if (!s) return;
+    if (s->ssl_listed) sql_stat_ssl_remove(s->pid);
     txn_abort(s);
     while (s->portals) {
         portal_t *p = s->portals;

@@ -164,6 +164,8 @@ static const sql_setting_def_t defs[] = {
     {"server_version", "15.0 (Orbit 0.1)", true, true, NULL, "Shows the server version."},
     {"server_version_num", "150000", false, true, NULL, "Shows the server version as an integer."},
     {"session_authorization", "", true, true, NULL, "Sets the session user name."},
+    {"ssl", "off", false, true, NULL, "Enables SSL connections."},
+    {"ssl_library", "OpenSSL", false, true, NULL, "Shows the name of the SSL library."},
     {"standard_conforming_strings", "on", true, false, check_scs, "Causes '...' strings to treat backslashes literally."},
     {"statement_timeout", "0", false, false, NULL, "Sets the maximum allowed duration of any statement."},
     {"TimeZone", "UTC", true, false, check_utc, "Sets the time zone for displaying and interpreting time stamps."},

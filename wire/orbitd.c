@@ -32,6 +32,10 @@ static void usage(FILE *f) {
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --ssl-cert FILE        TLS certificate chain (PEM); default DIR/server.crt\n"
+               "                         when present in the data directory\n"
+               "  --ssl-key FILE         TLS private key (PEM, mode 0600); default DIR/server.key\n"
+               "  --ssl-ca FILE          roots that client certificates must chain to (optional)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -69,6 +73,7 @@ int main(int argc, char **argv) {
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
+    const char *ssl_cert = NULL, *ssl_key = NULL, *ssl_ca = NULL;
     orb_log_level_t level = ORB_LOG_INFO;
 
     enum {
@@ -82,6 +87,9 @@ int main(int argc, char **argv) {
         OPT_IDLE,
         OPT_LOCK,
         OPT_NOSYNC,
+        OPT_SSL_CERT,
+        OPT_SSL_KEY,
+        OPT_SSL_CA,
         OPT_HELP,
         OPT_VERSION
     };
@@ -96,6 +104,9 @@ int main(int argc, char **argv) {
         {"idle-ms", required_argument, NULL, OPT_IDLE},
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
+        {"ssl-cert", required_argument, NULL, OPT_SSL_CERT},
+        {"ssl-key", required_argument, NULL, OPT_SSL_KEY},
+        {"ssl-ca", required_argument, NULL, OPT_SSL_CA},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -134,6 +145,15 @@ int main(int argc, char **argv) {
         case OPT_NOSYNC:
             sync_commit = false;
             break;
+        case OPT_SSL_CERT:
+            ssl_cert = optarg;
+            break;
+        case OPT_SSL_KEY:
+            ssl_key = optarg;
+            break;
+        case OPT_SSL_CA:
+            ssl_ca = optarg;
+            break;
         case OPT_HELP:
             usage(stdout);
             return 0;
@@ -149,6 +169,10 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "orbitd: invalid value for option: %s\n", argv[optind - 1]);
             break;
         }
+    }
+    if (!bad && (ssl_cert == NULL) != (ssl_key == NULL)) {
+        fprintf(stderr, "orbitd: --ssl-cert and --ssl-key go together\n");
+        bad = true;
     }
     if (bad || optind < argc) {
         if (!bad)
@@ -168,6 +192,17 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    /* PostgreSQL's defaults: server.crt and server.key in the data directory */
+    char def_cert[4096], def_key[4096];
+    if (!ssl_cert) {
+        snprintf(def_cert, sizeof def_cert, "%s/server.crt", data_dir);
+        snprintf(def_key, sizeof def_key, "%s/server.key", data_dir);
+        if (access(def_cert, F_OK) == 0 || access(def_key, F_OK) == 0) {
+            ssl_cert = def_cert; /* a missing half fails below with the file's name */
+            ssl_key = def_key;
+        }
+    }
+
     orb_err_t err;
     act_config_t acfg = {.data_dir = data_dir,
                          .nworkers = threads,
@@ -179,7 +214,7 @@ int main(int argc, char **argv) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the actor runtime: %s", err.message);
         return 1;
     }
-    sql_config_t scfg = {.default_shards = (uint32_t)shards};
+    sql_config_t scfg = {.default_shards = (uint32_t)shards, .ssl = ssl_cert != NULL};
     sql_engine_t *engine = NULL;
     if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the sql engine: %s", err.message);
@@ -190,11 +225,14 @@ int main(int argc, char **argv) {
                           .port = port,
                           .nthreads = threads,
                           .resp_port = resp_port,
-                          .rt = rt};
+                          .rt = rt,
+                          .ssl_cert = ssl_cert,
+                          .ssl_key = ssl_key,
+                          .ssl_ca = ssl_ca};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
-        orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",
-                err.hint);
+        orb_log(ORB_LOG_FATAL, "wire", "%s%s%s%s%s", err.message, err.detail[0] ? " detail=" : "",
+                err.detail, err.hint[0] ? " hint=" : "", err.hint);
         fprintf(stderr, "orbitd: %s\n", err.message);
         sql_engine_destroy(engine);
         act_runtime_stop(rt);
@@ -209,8 +247,10 @@ int main(int argc, char **argv) {
     sigs[1].data = sigs;
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
-    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d",
-            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads);
+    orb_log(ORB_LOG_INFO, "wire",
+            "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d ssl=%s", listen_addr,
+            wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
+            ssl_cert ? "on" : "off");
     uv_run(main_loop, UV_RUN_DEFAULT);
 
     wire_server_stop(server);

@@ -171,6 +171,7 @@ struct wire_conn {
     bool registered;       /* in the server's cancel registry (pid -> conn) */
     wire_conn_t *reg_next; /* guarded by the server's mu */
     bool has_executor;
+    struct wire_tls *tls; /* set once SSLRequest was answered 'S' (wire_tls.h) */
 
     /* Guarded by mu (shared by the loop and the executor thread). */
     pthread_mutex_t mu;
@@ -184,6 +185,9 @@ struct wire_conn {
     bool read_paused;         /* loop stopped reading because of backpressure */
     bool on_ready_list;
     wire_conn_t *ready_next; /* guarded by loop->mu */
+
+    /* Written by the loop before the executor starts, read-only afterwards. */
+    sql_ssl_info_t ssl_info; /* for pg_stat_ssl */
 
     /* Executor-thread only. */
     pthread_t thread;
@@ -214,6 +218,10 @@ void wire__conn_read_pause(wire_conn_t *c);
 int wire__executor_start(wire_conn_t *c);
 bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
 void wire__server_register(wire_conn_t *c);
+/* TLS (wire_server.c): whether the server has a certificate; switching c to TLS after 'S'
+ * was written (later writes are encrypted, later reads decrypted). */
+bool wire__server_tls(const wire_server_t *s);
+void wire__conn_tls_start(wire_conn_t *c);
 size_t wire__server_max_message(const wire_server_t *s);
 sql_engine_t *wire__server_engine(const wire_server_t *s);
 

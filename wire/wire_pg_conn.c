@@ -1,6 +1,7 @@
 /* wire/wire_pg_conn.c — the per-connection pgwire state machine. Two halves:
  *  - loop side (wire__conn_on_input): decodes frames from the input buffer, answers the
- *    startup-phase requests (SSLRequest/GSSENCRequest -> 'N', CancelRequest) and queues
+ *    startup-phase requests (SSLRequest -> 'S' and TLS when a certificate is configured,
+ *    else 'N'; GSSENCRequest -> 'N'; CancelRequest) and queues
  *    every complete message, copied, to the connection's executor thread;
  *  - executor side (wire__executor_main): runs the session (sql_session_* block), builds
  *    the response bytes through an sql_sink_t and hands them to the loop at Sync, Flush,
@@ -81,8 +82,15 @@ static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
     orb_err_t err;
     switch (f->code) {
     case WIRE_CODE_SSL:
-    case WIRE_CODE_GSSENC:
-        wire__conn_write(c, "N", 1);
+    case WIRE_CODE_GSSENC: /* no GSSAPI: libpq then tries TLS or plaintext */
+        if (c->tls) { /* as PostgreSQL: no second negotiation inside TLS */
+            orb_err_set(&err, PROTOCOL_VIOLATION,
+                        "unsupported frontend protocol %u.%u: server supports 3.0 to 3.0",
+                        f->code >> 16, f->code & 0xffff);
+            protocol_fail(c, &err);
+            return;
+        }
+        wire__conn_write(c, "N", 1); /* SSLRequest here: no certificate configured */
         return;
     case WIRE_CODE_CANCEL: {
         int32_t pid, key;
@@ -133,6 +141,21 @@ void wire__conn_on_input(wire_conn_t *c) {
             break;
         }
         off += f.total;
+        if (f.type == 0 && f.code == WIRE_CODE_SSL && !c->tls && wire__server_tls(c->server)) {
+            if (off != c->in.len) {
+                /* bytes sent before the handshake were not encrypted: maybe injected by a
+                 * man in the middle (PostgreSQL's CVE-2021-23214 check) */
+                orb_err_set(&err, PROTOCOL_VIOLATION,
+                            "received unencrypted data after SSL request");
+                orb_err_detail(&err, "This could be either a client-software bug or evidence "
+                                     "of an attempted man-in-the-middle attack.");
+                protocol_fail(c, &err);
+                break;
+            }
+            wire__conn_write(c, "S", 1);
+            wire__conn_tls_start(c);
+            continue; /* the next bytes are the ClientHello: c->in is drained below */
+        }
         if (f.type == 0) {
             on_startup_frame(c, &f);
             continue;
@@ -380,6 +403,7 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         return fatal(c, &err);
     }
     sql_session_set_pid(c->session, c->pid);
+    sql_session_set_ssl(c->session, &c->ssl_info);
     for (int i = 0; i < st.nparams; i++) {
         const char *n = st.names[i];
         if (strcmp(n, "user") == 0 || strcmp(n, "database") == 0 ||
