@@ -172,6 +172,7 @@ struct wire_conn {
     wire_conn_t *reg_next; /* guarded by the server's mu */
     bool has_executor;
     struct wire_tls *tls; /* set once SSLRequest was answered 'S' (wire_tls.h) */
+    bool ssl_done, gss_done; /* SSLRequest / GSSENCRequest answered (each allowed once) */
 
     /* Guarded by mu (shared by the loop and the executor thread). */
     pthread_mutex_t mu;
