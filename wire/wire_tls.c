@@ -89,6 +89,10 @@ int wire_tls_ctx_create(const char *cert, const char *key, const char *ca, wire_
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(c, 0);
     SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* PostgreSQL's ssl_ciphers default (TLS 1.2 and older; TLS 1.3 suites are OpenSSL's),
+     * with ssl_prefer_server_ciphers = on (above) */
+    if (SSL_CTX_set_cipher_list(c, "HIGH:MEDIUM:+3DES:!aNULL") != 1)
+        return ctx_fail(c, err, "cipher list", "HIGH:MEDIUM:+3DES:!aNULL");
     if (SSL_CTX_use_certificate_chain_file(c, cert) != 1)
         return ctx_fail(c, err, "server certificate file", cert);
     if (SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1)
