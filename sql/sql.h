@@ -67,15 +67,35 @@ typedef struct sql_sink {
 } sql_sink_t;
 
 /* ---- sessions -------------------------------------------------------------------------- */
+/* A session of user on database (its name; empty: the user name), on the engine of that
+ * database (opened through the root engine e, sql_database.c); NULL with err (3D000 for a
+ * database that does not exist, 55000 for template0) when it cannot be opened. */
 sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char *database,
-                                  const char *application_name);
+                                  const char *application_name, orb_err_t *err);
 /* Rolls back an open transaction. */
 void sql_session_destroy(sql_session_t *s);
-/* The process id the client was given in BackendKeyData (pg_backend_pid(), pg_stat_*). */
-void sql_session_set_pid(sql_session_t *s, int32_t pid);
+/* BackendKeyData: the process id the client was given (pg_backend_pid(), pg_stat_activity)
+ * and the secret a CancelRequest must quote. Registers them in the engine's backend
+ * registry (sql/README.md, "Backends and interrupts"). */
+void sql_session_set_backend_key(sql_session_t *s, int32_t pid, int32_t secret);
+/* The client's address and port (pg_stat_activity.client_addr, client_port). */
+void sql_session_set_client(sql_session_t *s, const char *addr, int port);
+/* wake(arg) is called (from another session's thread, under the registry's leaf lock; it may
+ * take only leaf locks) when pg_terminate_backend targets this session, so that a connection
+ * waiting for client input notices (also when idle_in_transaction_session_timeout passes);
+ * sql_session_terminating then returns true and the connection must send the FATAL error of
+ * sql_session_terminate_error (57P01 "terminating connection due to administrator command",
+ * or 25P03 "terminating connection due to idle-in-transaction timeout") and close. */
+void sql_session_set_wake(sql_session_t *s, void (*wake)(void *arg), void *arg);
+bool sql_session_terminating(const sql_session_t *s);
+void sql_session_terminate_error(const sql_session_t *s, orb_err_t *err);
+/* CancelRequest: cancels the running statement of the session with this pid and secret
+ * (57014 "canceling statement due to user request"). A wrong secret or an idle session is
+ * ignored. Any thread. Returns whether (pid, secret) named a session. */
+bool sql_engine_cancel(sql_engine_t *e, int32_t pid, int32_t secret);
 /* How the client is connected, for pg_stat_ssl (one row per session that called this; text
- * fields "" mean NULL). Call once, after sql_session_set_pid; the row goes away with the
- * session. Any session thread. */
+ * fields "" mean NULL). Call once, after sql_session_set_backend_key; the row goes away with
+ * the session. Any session thread. */
 typedef struct sql_ssl_info {
     bool ssl;
     char version[16]; /* "TLSv1.3" */
