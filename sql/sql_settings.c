@@ -322,8 +322,9 @@ int sql_settings_set(sql_settings_t *st, const char *name, const char *value, bo
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
     }
-    if (defs[i].read_only)
-        return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed", defs[i].name);
+    if (defs[i].read_only) /* ssl is a server (sighup) setting in PostgreSQL: "... now" */
+        return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed%s",
+                           defs[i].name, strcmp(defs[i].name, "ssl") == 0 ? " now" : "");
     char buf[SQL_SETTING_MAX];
     if (defs[i].check) {
         if (defs[i].check(value, buf, sizeof buf, err) != 0) return -1;

@@ -948,6 +948,10 @@ static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             put_s(out, r, "max_val", "2147483647");
         }
         if (d[i].read_only) put_s(out, r, "context", "internal");
+        if (strcmp(d[i].name, "ssl") == 0) { /* set at server start, as PostgreSQL's sighup */
+            put_s(out, r, "context", "sighup");
+            put_s(out, r, "vartype", "bool");
+        }
     }
     return 0;
 }
