@@ -36,6 +36,8 @@ static void usage(FILE *f) {
                "                         when present in the data directory\n"
                "  --ssl-key FILE         TLS private key (PEM, mode 0600); default DIR/server.key\n"
                "  --ssl-ca FILE          roots that client certificates must chain to (optional)\n"
+               "  --appendfsync MODE     Redis writes: always (default: durable when acknowledged)\n"
+               "                         or everysec (WAL synced about once a second)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -74,6 +76,7 @@ int main(int argc, char **argv) {
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
     const char *ssl_cert = NULL, *ssl_key = NULL, *ssl_ca = NULL;
+    int appendfsync = ACT_KV_FSYNC_ALWAYS;
     orb_log_level_t level = ORB_LOG_INFO;
 
     enum {
@@ -90,6 +93,7 @@ int main(int argc, char **argv) {
         OPT_SSL_CERT,
         OPT_SSL_KEY,
         OPT_SSL_CA,
+        OPT_APPENDFSYNC,
         OPT_HELP,
         OPT_VERSION
     };
@@ -107,6 +111,7 @@ int main(int argc, char **argv) {
         {"ssl-cert", required_argument, NULL, OPT_SSL_CERT},
         {"ssl-key", required_argument, NULL, OPT_SSL_KEY},
         {"ssl-ca", required_argument, NULL, OPT_SSL_CA},
+        {"appendfsync", required_argument, NULL, OPT_APPENDFSYNC},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -153,6 +158,11 @@ int main(int argc, char **argv) {
             break;
         case OPT_SSL_CA:
             ssl_ca = optarg;
+            break;
+        case OPT_APPENDFSYNC:
+            if (strcmp(optarg, "always") == 0) appendfsync = ACT_KV_FSYNC_ALWAYS;
+            else if (strcmp(optarg, "everysec") == 0) appendfsync = ACT_KV_FSYNC_EVERYSEC;
+            else bad = true;
             break;
         case OPT_HELP:
             usage(stdout);
@@ -214,6 +224,7 @@ int main(int argc, char **argv) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the actor runtime: %s", err.message);
         return 1;
     }
+    act_kv_set_fsync(rt, appendfsync);
     sql_config_t scfg = {.default_shards = (uint32_t)shards, .ssl = ssl_cert != NULL};
     sql_engine_t *engine = NULL;
     if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
