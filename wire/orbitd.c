@@ -38,6 +38,9 @@ static void usage(FILE *f) {
                "  --ssl-ca FILE          roots that client certificates must chain to (optional)\n"
                "  --appendfsync MODE     Redis writes: always (default: durable when acknowledged)\n"
                "                         or everysec (WAL synced about once a second)\n"
+               "  --hba-file PATH        access rules, pg_hba.conf format (default DIR/orbit_hba.conf\n"
+               "                         if it exists, else trust on loopback, scram-sha-256 elsewhere)\n"
+               "  --authentication-timeout N  seconds a client has to log in (default 60)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -72,6 +75,8 @@ int main(int argc, char **argv) {
     omp_passive(argv);
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
+    const char *hba_file = NULL;
+    int auth_timeout_s = 60;
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
@@ -94,6 +99,8 @@ int main(int argc, char **argv) {
         OPT_SSL_KEY,
         OPT_SSL_CA,
         OPT_APPENDFSYNC,
+        OPT_HBA,
+        OPT_AUTH_TIMEOUT,
         OPT_HELP,
         OPT_VERSION
     };
@@ -112,6 +119,8 @@ int main(int argc, char **argv) {
         {"ssl-key", required_argument, NULL, OPT_SSL_KEY},
         {"ssl-ca", required_argument, NULL, OPT_SSL_CA},
         {"appendfsync", required_argument, NULL, OPT_APPENDFSYNC},
+        {"hba-file", required_argument, NULL, OPT_HBA},
+        {"authentication-timeout", required_argument, NULL, OPT_AUTH_TIMEOUT},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -163,6 +172,12 @@ int main(int argc, char **argv) {
             if (strcmp(optarg, "always") == 0) appendfsync = ACT_KV_FSYNC_ALWAYS;
             else if (strcmp(optarg, "everysec") == 0) appendfsync = ACT_KV_FSYNC_EVERYSEC;
             else bad = true;
+            break;
+        case OPT_HBA:
+            hba_file = optarg;
+            break;
+        case OPT_AUTH_TIMEOUT:
+            bad |= !parse_int(optarg, 1, 600, &auth_timeout_s); /* PostgreSQL's range */
             break;
         case OPT_HELP:
             usage(stdout);
@@ -232,6 +247,11 @@ int main(int argc, char **argv) {
         act_runtime_stop(rt);
         return 1;
     }
+    /* the access rules: --hba-file, else <data_dir>/orbit_hba.conf when it exists */
+    char hba_default[4096];
+    snprintf(hba_default, sizeof hba_default, "%s/orbit_hba.conf", data_dir);
+    if (!hba_file && access(hba_default, F_OK) == 0)
+        hba_file = hba_default;
     wire_config_t wcfg = {.listen_addr = listen_addr,
                           .port = port,
                           .nthreads = threads,
@@ -239,7 +259,9 @@ int main(int argc, char **argv) {
                           .rt = rt,
                           .ssl_cert = ssl_cert,
                           .ssl_key = ssl_key,
-                          .ssl_ca = ssl_ca};
+                          .ssl_ca = ssl_ca,
+                          .hba_file = hba_file,
+                          .auth_timeout_ms = auth_timeout_s * 1000};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "%s%s%s%s%s", err.message, err.detail[0] ? " detail=" : "",
@@ -259,9 +281,9 @@ int main(int argc, char **argv) {
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
     orb_log(ORB_LOG_INFO, "wire",
-            "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d ssl=%s", listen_addr,
-            wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
-            ssl_cert ? "on" : "off");
+            "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d ssl=%s hba_file=%s",
+            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
+            ssl_cert ? "on" : "off", hba_file ? hba_file : "(default)");
     uv_run(main_loop, UV_RUN_DEFAULT);
 
     wire_server_stop(server);

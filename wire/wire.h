@@ -22,16 +22,20 @@ typedef struct wire_config {
     const char *ssl_cert;    /* TLS (README "TLS"): PEM certificate chain and key; both NULL: */
     const char *ssl_key;     /* SSLRequest is answered 'N' */
     const char *ssl_ca;      /* optional: roots that client certificates must chain to */
+    const char *hba_file;    /* access rules (pg_hba.conf format); NULL: trust from loopback,
+                                scram-sha-256 from elsewhere (README "Authentication") */
+    int auth_timeout_ms;     /* a client must finish authenticating within; 0 = 60 s */
 } wire_config_t;
 
 #define WIRE_DEFAULT_PORT 5433
 #define WIRE_DEFAULT_RESP_PORT 6380
 #define WIRE_DEFAULT_MAX_MESSAGE ((size_t)256 << 20)
+#define WIRE_DEFAULT_AUTH_TIMEOUT_MS 60000 /* PostgreSQL's authentication_timeout */
 #define WIRE_HARD_MAX_MESSAGE ((size_t)1 << 30)
 
 /* Loads the TLS certificate and key when configured (F0000 for a bad or group/world-readable
- * key), then binds and listens synchronously (so a busy port fails here with 08000 and the OS
- * reason),
+ * key) and the access rules (F0000 for a bad file), then binds and listens synchronously (so a
+ * busy port fails here with 08000 and the OS reason),
  * then starts cfg->nthreads I/O threads. engine is borrowed and must outlive the server.
  * Call from the main thread. */
 int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_server_t **out,
