@@ -11,7 +11,7 @@ PACKAGES=(
   libuv1-dev                                 # event loops
   libprotobuf-c-dev protobuf-c-compiler      # actor/node messages
   libgmp-dev                                 # exact numeric arithmetic
-  libssl-dev                                 # libcrypto: SCRAM-SHA-256 / md5 passwords
+  libssl-dev openssl                         # OpenSSL: TLS for pgwire, SCRAM-SHA-256 / md5 passwords; openssl: test certificates
   libfaiss-dev libopenblas-dev               # vector indexes
   libcmocka-dev                              # unit tests
   postgresql postgresql-client python3 python3-psycopg2  # reference server and clients in tests

@@ -15,6 +15,7 @@ typedef struct sql_session sql_session_t;
 
 typedef struct sql_config {
     uint32_t default_shards; /* shards per table unless WITH (shards = n) */
+    bool ssl;                /* the server accepts TLS connections (SHOW ssl) */
 } sql_config_t;
 
 /* Loads the catalog through the catalog actor. */
@@ -92,6 +93,18 @@ void sql_session_terminate_error(const sql_session_t *s, orb_err_t *err);
  * (57014 "canceling statement due to user request"). A wrong secret or an idle session is
  * ignored. Any thread. Returns whether (pid, secret) named a session. */
 bool sql_engine_cancel(sql_engine_t *e, int32_t pid, int32_t secret);
+/* How the client is connected, for pg_stat_ssl (one row per session that called this; text
+ * fields "" mean NULL). Call once, after sql_session_set_backend_key; the row goes away with
+ * the session. Any session thread. */
+typedef struct sql_ssl_info {
+    bool ssl;
+    char version[16]; /* "TLSv1.3" */
+    char cipher[64];
+    int bits;
+    bool client_cert;
+    char client_dn[256], client_serial[64], issuer_dn[256];
+} sql_ssl_info_t;
+void sql_session_set_ssl(sql_session_t *s, const sql_ssl_info_t *info);
 
 /* The settings reported in ParameterStatus at startup, in order; name/value pairs are
  * borrowed from the session. Returns the count. */

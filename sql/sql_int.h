@@ -185,6 +185,12 @@ sql_table_t *sql_sysrel_find(const char *schema, const char *name);
  * progress entry the command's shards report to. */
 void sql_progress_begin(sql_session_t *s, uint64_t act_id, uint32_t relid, uint32_t index_relid);
 void sql_progress_end(uint64_t act_id);
+/* pg_stat_ssl's rows (sql_stat_ssl.c): one per session that said how its client connected
+ * (sql_session_set_ssl), removed when it ends. each calls fn on a copy of every row, in no
+ * particular order, under the registry's leaf lock (fn must take no lock). */
+void sql_stat_ssl_add(int32_t pid, const sql_ssl_info_t *info);
+void sql_stat_ssl_remove(int32_t pid);
+void sql_stat_ssl_each(void (*fn)(void *arg, int32_t pid, const sql_ssl_info_t *info), void *arg);
 
 /* Look up by (schema, name); schema NULL means "public". Returns a new reference or NULL. */
 sql_table_t *sql_catalog_get(sql_engine_t *e, const char *schema, const char *name);

@@ -47,6 +47,7 @@ typedef struct portal {
 struct sql_session {
     sql_engine_t *engine;
     int32_t pid;
+    bool ssl_listed;           /* has a pg_stat_ssl row (sql_stat_ssl.c) */
     sql_backend_t *backend;    /* its entry in the backend registry (sql_backend.c) */
     orb_mcx_t *mcx;
     char *user;                /* session_user: the authenticated role */
@@ -179,6 +180,11 @@ int sql_check_interrupts(sql_session_t *s, orb_err_t *err) {
     return s ? sql__backend_check(s->backend, err) : 0;
 }
 struct sql_backend *sql_session_backend(sql_session_t *s) { return s->backend; }
+void sql_session_set_ssl(sql_session_t *s, const sql_ssl_info_t *info) {
+    if (s->ssl_listed) return;
+    sql_stat_ssl_add(s->pid, info);
+    s->ssl_listed = true;
+}
 bool sql_session_is_superuser(sql_session_t *s) {
     return strcmp(sql_settings_get(&s->settings, sql_settings_find("is_superuser")), "on") == 0;
 }
@@ -304,6 +310,8 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
     s->user = orb_strdup(s->mcx, user && *user ? user : "postgres");
     s->database = orb_strdup(s->mcx, database && *database ? database : s->user);
     sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
+    if (e->cfg.ssl) /* read-only, server-wide: set here rather than through SET */
+        snprintf(s->settings.values[sql_settings_find("ssl")], SQL_SETTING_MAX, "on");
     sql_role_t r;
     if (sql_role_by_name(e, s->user, &r)) set_superuser(s, r.super);
     s->backend = sql__backend_register(e, s->user, s->database);
@@ -343,6 +351,7 @@ static void prepared_free(prepared_t *p) {
 
 void sql_session_destroy(sql_session_t *s) {
     if (!s) return;
+    if (s->ssl_listed) sql_stat_ssl_remove(s->pid);
     txn_abort(s);
     while (s->portals) {
         portal_t *p = s->portals;

@@ -260,6 +260,8 @@ static const sql_setting_def_t defs[] = {
     {"server_version", "15.0 (Orbit 0.1)", true, true, NULL, "Shows the server version."},
     {"server_version_num", "150000", false, true, NULL, "Shows the server version as an integer."},
     {"session_authorization", "", true, true, NULL, "Sets the session user name."},
+    {"ssl", "off", false, true, NULL, "Enables SSL connections."},
+    {"ssl_library", "OpenSSL", false, true, NULL, "Shows the name of the SSL library."},
     {"standard_conforming_strings", "on", true, false, check_scs, "Causes '...' strings to treat backslashes literally."},
     {"statement_timeout", "0", false, false, check_statement_timeout, "Sets the maximum allowed duration of any statement."},
     {"TimeZone", "UTC", true, false, check_utc, "Sets the time zone for displaying and interpreting time stamps."},
@@ -327,8 +329,9 @@ int sql_settings_set(sql_settings_t *st, const char *name, const char *value, bo
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
     }
-    if (defs[i].read_only)
-        return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed", defs[i].name);
+    if (defs[i].read_only) /* ssl is a server (sighup) setting in PostgreSQL: "... now" */
+        return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed%s",
+                           defs[i].name, strcmp(defs[i].name, "ssl") == 0 ? " now" : "");
     char buf[SQL_SETTING_MAX];
     if (defs[i].check) {
         if (defs[i].check(value, buf, sizeof buf, err) != 0) return -1;

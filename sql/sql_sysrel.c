@@ -5,7 +5,8 @@
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
  * (sql_progress_*); pg_stat_activity and pg_locks from the backend registry (sql_backend.c)
- * and the actors' wait-for graph; pg_namespace and pg_class over Orbit's catalog; pg_inherits and
+ * and the actors' wait-for graph; pg_stat_ssl (sql_stat_ssl.c); pg_namespace and pg_class
+ * over Orbit's catalog; pg_inherits and
  * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
@@ -325,6 +326,59 @@ static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) 
         put_i(out, r, "tuples_done", ap.done);
     }
     pthread_mutex_unlock(&progress_lock);
+    return 0;
+}
+
+/* pg_stat_ssl: one row per session that reported its connection (sql_stat_ssl.c) */
+static const syscol_t stat_ssl_cols[] = {
+    {"pid", I4, NULL},       {"ssl", B, "f"},           {"version", TX, NULL},
+    {"cipher", TX, NULL},    {"bits", I4, NULL},        {"client_dn", TX, NULL},
+    {"client_serial", SQL_OID_NUMERIC, NULL},           {"issuer_dn", TX, NULL},
+};
+
+typedef struct stat_ssl_copy {
+    int32_t pid;
+    sql_ssl_info_t info;
+} stat_ssl_copy_t;
+
+typedef struct stat_ssl_acc {
+    orb_mcx_t *mcx;
+    stat_ssl_copy_t *v;
+    size_t n, cap;
+} stat_ssl_acc_t;
+
+static void stat_ssl_collect(void *arg, int32_t pid, const sql_ssl_info_t *info) {
+    stat_ssl_acc_t *a = arg;
+    if (a->n == a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 16;
+        a->v = orb_realloc(a->mcx, a->v, a->cap * sizeof *a->v, nc * sizeof *a->v);
+        a->cap = nc;
+    }
+    a->v[a->n].pid = pid;
+    a->v[a->n].info = *info;
+    a->n++;
+}
+
+static int stat_ssl_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    stat_ssl_acc_t a = {.mcx = xc->mcx};
+    sql_stat_ssl_each(stat_ssl_collect, &a); /* copy first: the rows are built without the lock */
+    for (size_t i = 0; i < a.n; i++) {
+        const sql_ssl_info_t *in = &a.v[i].info;
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "pid", a.v[i].pid);
+        put_b(out, r, "ssl", in->ssl);
+        if (!in->ssl) continue;
+        put_s(out, r, "version", in->version);
+        put_s(out, r, "cipher", in->cipher);
+        put_i(out, r, "bits", in->bits);
+        if (!in->client_cert) continue;
+        put_s(out, r, "client_dn", in->client_dn);
+        put_s(out, r, "issuer_dn", in->issuer_dn);
+        if (in->client_serial[0] &&
+            sql_value_in(SQL_OID_NUMERIC, -1, in->client_serial, strlen(in->client_serial),
+                         out->mcx, col(out, r, "client_serial"), err) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -1010,6 +1064,10 @@ static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             put_s(out, r, "max_val", "2147483647");
         }
         if (d[i].read_only) put_s(out, r, "context", "internal");
+        if (strcmp(d[i].name, "ssl") == 0) { /* set at server start, as PostgreSQL's sighup */
+            put_s(out, r, "context", "sighup");
+            put_s(out, r, "vartype", "bool");
+        }
     }
     return 0;
 }
@@ -1605,6 +1663,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
     REL("pg_stat_activity", 12222, 'v', activity_cols, activity_rows),
     REL("pg_locks", 12106, 'v', locks_cols, locks_rows),
+    REL("pg_stat_ssl", 12011, 'v', stat_ssl_cols, stat_ssl_rows),
     REL("pg_namespace", 2615, 'r', namespace_cols, namespace_rows),
     REL("pg_class", 1259, 'r', class_cols, class_rows),
     REL("pg_attribute", 1249, 'r', attribute_cols, attribute_rows),

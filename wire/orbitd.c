@@ -32,6 +32,10 @@ static void usage(FILE *f) {
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --ssl-cert FILE        TLS certificate chain (PEM); default DIR/server.crt\n"
+               "                         when present in the data directory\n"
+               "  --ssl-key FILE         TLS private key (PEM, mode 0600); default DIR/server.key\n"
+               "  --ssl-ca FILE          roots that client certificates must chain to (optional)\n"
                "  --appendfsync MODE     Redis writes: always (default: durable when acknowledged)\n"
                "                         or everysec (WAL synced about once a second)\n"
                "  --hba-file PATH        access rules, pg_hba.conf format (default DIR/orbit_hba.conf\n"
@@ -76,6 +80,7 @@ int main(int argc, char **argv) {
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
+    const char *ssl_cert = NULL, *ssl_key = NULL, *ssl_ca = NULL;
     int appendfsync = ACT_KV_FSYNC_ALWAYS;
     orb_log_level_t level = ORB_LOG_INFO;
 
@@ -90,6 +95,9 @@ int main(int argc, char **argv) {
         OPT_IDLE,
         OPT_LOCK,
         OPT_NOSYNC,
+        OPT_SSL_CERT,
+        OPT_SSL_KEY,
+        OPT_SSL_CA,
         OPT_APPENDFSYNC,
         OPT_HBA,
         OPT_AUTH_TIMEOUT,
@@ -107,6 +115,9 @@ int main(int argc, char **argv) {
         {"idle-ms", required_argument, NULL, OPT_IDLE},
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
+        {"ssl-cert", required_argument, NULL, OPT_SSL_CERT},
+        {"ssl-key", required_argument, NULL, OPT_SSL_KEY},
+        {"ssl-ca", required_argument, NULL, OPT_SSL_CA},
         {"appendfsync", required_argument, NULL, OPT_APPENDFSYNC},
         {"hba-file", required_argument, NULL, OPT_HBA},
         {"authentication-timeout", required_argument, NULL, OPT_AUTH_TIMEOUT},
@@ -148,6 +159,15 @@ int main(int argc, char **argv) {
         case OPT_NOSYNC:
             sync_commit = false;
             break;
+        case OPT_SSL_CERT:
+            ssl_cert = optarg;
+            break;
+        case OPT_SSL_KEY:
+            ssl_key = optarg;
+            break;
+        case OPT_SSL_CA:
+            ssl_ca = optarg;
+            break;
         case OPT_APPENDFSYNC:
             if (strcmp(optarg, "always") == 0) appendfsync = ACT_KV_FSYNC_ALWAYS;
             else if (strcmp(optarg, "everysec") == 0) appendfsync = ACT_KV_FSYNC_EVERYSEC;
@@ -175,6 +195,10 @@ int main(int argc, char **argv) {
             break;
         }
     }
+    if (!bad && (ssl_cert == NULL) != (ssl_key == NULL)) {
+        fprintf(stderr, "orbitd: --ssl-cert and --ssl-key go together\n");
+        bad = true;
+    }
     if (bad || optind < argc) {
         if (!bad)
             fprintf(stderr, "orbitd: unexpected argument: %s\n", argv[optind]);
@@ -193,6 +217,17 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    /* PostgreSQL's defaults: server.crt and server.key in the data directory */
+    char def_cert[4096], def_key[4096];
+    if (!ssl_cert) {
+        snprintf(def_cert, sizeof def_cert, "%s/server.crt", data_dir);
+        snprintf(def_key, sizeof def_key, "%s/server.key", data_dir);
+        if (access(def_cert, F_OK) == 0 || access(def_key, F_OK) == 0) {
+            ssl_cert = def_cert; /* a missing half fails below with the file's name */
+            ssl_key = def_key;
+        }
+    }
+
     orb_err_t err;
     act_config_t acfg = {.data_dir = data_dir,
                          .nworkers = threads,
@@ -205,7 +240,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     act_kv_set_fsync(rt, appendfsync);
-    sql_config_t scfg = {.default_shards = (uint32_t)shards};
+    sql_config_t scfg = {.default_shards = (uint32_t)shards, .ssl = ssl_cert != NULL};
     sql_engine_t *engine = NULL;
     if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the sql engine: %s", err.message);
@@ -222,12 +257,15 @@ int main(int argc, char **argv) {
                           .nthreads = threads,
                           .resp_port = resp_port,
                           .rt = rt,
+                          .ssl_cert = ssl_cert,
+                          .ssl_key = ssl_key,
+                          .ssl_ca = ssl_ca,
                           .hba_file = hba_file,
                           .auth_timeout_ms = auth_timeout_s * 1000};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
-        orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",
-                err.hint);
+        orb_log(ORB_LOG_FATAL, "wire", "%s%s%s%s%s", err.message, err.detail[0] ? " detail=" : "",
+                err.detail, err.hint[0] ? " hint=" : "", err.hint);
         fprintf(stderr, "orbitd: %s\n", err.message);
         sql_engine_destroy(engine);
         act_runtime_stop(rt);
@@ -242,9 +280,10 @@ int main(int argc, char **argv) {
     sigs[1].data = sigs;
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
-    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d hba_file=%s",
+    orb_log(ORB_LOG_INFO, "wire",
+            "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d ssl=%s hba_file=%s",
             listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
-            hba_file ? hba_file : "(default)");
+            ssl_cert ? "on" : "off", hba_file ? hba_file : "(default)");
     uv_run(main_loop, UV_RUN_DEFAULT);
 
     wire_server_stop(server);

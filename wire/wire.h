@@ -19,6 +19,9 @@ typedef struct wire_config {
     size_t max_message;      /* largest accepted frontend message; 0 = 256 MiB (cap 1 GiB) */
     int resp_port;           /* RESP listener port; 0 disables it, -1 picks a free one */
     act_runtime_t *rt;       /* kv-shard actors for RESP (required when resp_port != 0) */
+    const char *ssl_cert;    /* TLS (README "TLS"): PEM certificate chain and key; both NULL: */
+    const char *ssl_key;     /* SSLRequest is answered 'N' */
+    const char *ssl_ca;      /* optional: roots that client certificates must chain to */
     const char *hba_file;    /* access rules (pg_hba.conf format); NULL: trust from loopback,
                                 scram-sha-256 from elsewhere (README "Authentication") */
     int auth_timeout_ms;     /* a client must finish authenticating within; 0 = 60 s */
@@ -30,7 +33,8 @@ typedef struct wire_config {
 #define WIRE_DEFAULT_AUTH_TIMEOUT_MS 60000 /* PostgreSQL's authentication_timeout */
 #define WIRE_HARD_MAX_MESSAGE ((size_t)1 << 30)
 
-/* Loads the access rules (F0000 for a bad file), then binds and listens synchronously (so a
+/* Loads the TLS certificate and key when configured (F0000 for a bad or group/world-readable
+ * key) and the access rules (F0000 for a bad file), then binds and listens synchronously (so a
  * busy port fails here with 08000 and the OS reason),
  * then starts cfg->nthreads I/O threads. engine is borrowed and must outlive the server.
  * Call from the main thread. */

@@ -193,19 +193,22 @@ int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *
     peer_text(c, host, sizeof host);
     wire_auth_method_t method;
     int line;
-    if (!wire_hba_match(wire__server_hba(c->server), (const struct sockaddr *)&c->peer, db, user, member_of, e,
-                        &method, &line)) {
+    /* c->ssl_info was written by the loop before this thread started (README "TLS") */
+    bool ssl = c->ssl_info.ssl;
+    const char *enc = ssl ? "SSL encryption" : "no encryption";
+    if (!wire_hba_match(wire__server_hba(c->server), (const struct sockaddr *)&c->peer, ssl, db, user,
+                        member_of, e, &method, &line)) {
         orb_log(ORB_LOG_WARN, "wire", "no access rule pid=%d host=%s user=%s database=%s", c->pid, host, user, db);
         return orb_err_set(err, INVALID_AUTHORIZATION_SPECIFICATION,
-                           "no pg_hba.conf entry for host \"%s\", user \"%s\", database \"%s\", no encryption",
-                           host, user, db);
+                           "no pg_hba.conf entry for host \"%s\", user \"%s\", database \"%s\", %s",
+                           host, user, db, enc);
     }
     if (method == WIRE_AUTH_REJECT) {
         orb_log(ORB_LOG_WARN, "wire", "connection rejected pid=%d host=%s user=%s database=%s rule_line=%d",
                 c->pid, host, user, db, line);
         return orb_err_set(err, INVALID_AUTHORIZATION_SPECIFICATION,
-                           "pg_hba.conf rejects connection for host \"%s\", user \"%s\", database \"%s\", no encryption",
-                           host, user, db);
+                           "pg_hba.conf rejects connection for host \"%s\", user \"%s\", database \"%s\", %s",
+                           host, user, db, enc);
     }
     sql_role_login_t role;
     bool exists = sql_role_login_info(e, user, &role);

@@ -274,7 +274,7 @@ static bool list_has(char *const *items, const bool *kw, int n, const char *name
     return false;
 }
 
-bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char *db,
+bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, bool ssl, const char *db,
                     const char *user, wire_hba_member_cb member_of, void *arg,
                     wire_auth_method_t *method, int *line) {
     uint8_t a[16];
@@ -295,7 +295,8 @@ bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char
     }
     for (int i = 0; i < h->n; i++) {
         const hba_rule_t *r = &h->rules[i];
-        if (r->type == 0 || r->type == 2) continue; /* no Unix socket, no TLS */
+        if (r->type == 0) continue; /* no Unix socket */
+        if ((r->type == 2 && !ssl) || (r->type == 3 && ssl)) continue; /* hostssl, hostnossl */
         if (!fam) continue;
         if (!r->addr_all) {
             if (r->family != fam) continue;

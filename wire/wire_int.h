@@ -148,11 +148,12 @@ typedef struct wire_hba wire_hba_t;
 int wire_hba_parse(const char *text, const char *file, wire_hba_t **out, orb_err_t *err);
 int wire_hba_load(const char *path, wire_hba_t **out, orb_err_t *err);
 void wire_hba_free(wire_hba_t *h);
-/* The first rule matching a TCP client at peer (IPv4-mapped IPv6 addresses match IPv4 rules)
- * asking for database db as user: its method and line (0: a built-in rule). false: none.
+/* The first rule matching a TCP client at peer (IPv4-mapped IPv6 addresses match IPv4 rules),
+ * over TLS or not (ssl: hostssl rules match only TLS connections, hostnossl only plaintext
+ * ones), asking for database db as user: its method and line (0: a built-in rule). false: none.
  * member_of(arg, user, role) answers "+role" items (NULL: only the role itself matches). */
 typedef bool (*wire_hba_member_cb)(void *arg, const char *user, const char *role);
-bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char *db,
+bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, bool ssl, const char *db,
                     const char *user, wire_hba_member_cb member_of, void *arg,
                     wire_auth_method_t *method, int *line);
 
@@ -215,6 +216,8 @@ struct wire_conn {
     bool no_more_input; /* Terminate, fatal error or startup failure seen */
     bool close_when_drained;
     bool has_executor;
+    struct wire_tls *tls; /* set once SSLRequest was answered 'S' (wire_tls.h) */
+    bool ssl_done, gss_done; /* SSLRequest / GSSENCRequest answered (each allowed once) */
 
     /* Guarded by mu (shared by the loop and the executor thread). */
     pthread_mutex_t mu;
@@ -231,6 +234,8 @@ struct wire_conn {
     bool kill;               /* close at the next service (CLIENT KILL, output buffer limit) */
     wire_conn_t *ready_next; /* guarded by loop->mu */
 
+    /* Written by the loop before the executor starts, read-only afterwards. */
+    sql_ssl_info_t ssl_info; /* for pg_stat_ssl */
     /* Set by the loop when it adopts the socket, read-only afterwards. */
     struct sockaddr_storage peer;
 
@@ -269,6 +274,10 @@ void wire__conn_close(wire_conn_t *c);
 void wire__conn_close_after_write(wire_conn_t *c);
 void wire__conn_read_pause(wire_conn_t *c);
 int wire__executor_start(wire_conn_t *c);
+/* TLS (wire_server.c): whether the server has a certificate; switching c to TLS after 'S'
+ * was written (later writes are encrypted, later reads decrypted). */
+bool wire__server_tls(const wire_server_t *s);
+void wire__conn_tls_start(wire_conn_t *c);
 bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
 const wire_hba_t *wire__server_hba(const wire_server_t *s);
 int wire__server_auth_timeout_ms(const wire_server_t *s);

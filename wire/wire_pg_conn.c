@@ -1,6 +1,7 @@
 /* wire/wire_pg_conn.c — the per-connection pgwire state machine. Two halves:
  *  - loop side (wire__conn_on_input): decodes frames from the input buffer, answers the
- *    startup-phase requests (SSLRequest/GSSENCRequest -> 'N', CancelRequest) and queues
+ *    startup-phase requests (SSLRequest -> 'S' and TLS when a certificate is configured,
+ *    else 'N'; GSSENCRequest -> 'N'; CancelRequest) and queues
  *    every complete message, copied, to the connection's executor thread;
  *  - executor side (wire__executor_main): runs the session (sql_session_* block), builds
  *    the response bytes through an sql_sink_t and hands them to the loop at Sync, Flush,
@@ -78,13 +79,46 @@ static void protocol_fail(wire_conn_t *c, orb_err_t *err) {
     wire__conn_close_after_write(c);
 }
 
+/* SSLRequest / GSSENCRequest, as PostgreSQL 15's ProcessStartupPacket: each at most once
+ * (again: FATAL 0A000, like an unknown protocol version), GSSENCRequest answered 'N',
+ * SSLRequest 'S' when a certificate is configured (then TLS starts; no GSSENCRequest after
+ * it) or 'N'. Bytes that arrived behind the request were sent before any encryption could be
+ * negotiated, maybe injected by a man in the middle (CVE-2021-23214): FATAL 08P01 after the
+ * answer. Returns -1 when the connection is failing. */
+static int on_negotiate(wire_conn_t *c, const wire_frame_t *f, bool pipelined) {
+    orb_err_t err;
+    bool ssl = f->code == WIRE_CODE_SSL;
+    if (ssl ? c->ssl_done : c->gss_done) {
+        orb_err_set(&err, FEATURE_NOT_SUPPORTED,
+                    "unsupported frontend protocol %u.%u: server supports 3.0 to 3.0",
+                    f->code >> 16, f->code & 0xffff);
+        protocol_fail(c, &err);
+        return -1;
+    }
+    bool yes = ssl && wire__server_tls(c->server);
+    wire__conn_write(c, yes ? "S" : "N", 1);
+    if (ssl)
+        c->ssl_done = true;
+    else
+        c->gss_done = true;
+    if (pipelined) {
+        orb_err_set(&err, PROTOCOL_VIOLATION, "received unencrypted data after %s",
+                    ssl ? "SSL request" : "GSSAPI encryption request");
+        orb_err_detail(&err, "This could be either a client-software bug or evidence of an "
+                             "attempted man-in-the-middle attack.");
+        protocol_fail(c, &err); /* in plaintext, as PostgreSQL */
+        return -1;
+    }
+    if (yes) {
+        c->gss_done = true;
+        wire__conn_tls_start(c);
+    }
+    return 0;
+}
+
 static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
     orb_err_t err;
     switch (f->code) {
-    case WIRE_CODE_SSL:
-    case WIRE_CODE_GSSENC:
-        wire__conn_write(c, "N", 1);
-        return;
     case WIRE_CODE_CANCEL: {
         int32_t pid, key;
         if (wire_msg_parse_cancel(f->body, f->len, &pid, &key, &err) == 0) {
@@ -133,6 +167,11 @@ void wire__conn_on_input(wire_conn_t *c) {
             break;
         }
         off += f.total;
+        if (f.type == 0 && (f.code == WIRE_CODE_SSL || f.code == WIRE_CODE_GSSENC)) {
+            if (on_negotiate(c, &f, off != c->in.len) != 0)
+                break;
+            continue; /* after 'S' the next bytes are the ClientHello */
+        }
         if (f.type == 0) {
             on_startup_frame(c, &f);
             continue;
@@ -423,6 +462,7 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
                                     st.application_name ? st.application_name : "", &err);
     if (!c->session) return fatal(c, &err);
     sql_session_set_backend_key(c->session, c->pid, c->secret);
+    sql_session_set_ssl(c->session, &c->ssl_info);
     sql_session_set_client(c->session, c->peer_addr, c->peer_port);
     sql_session_set_wake(c->session, wake_for_terminate, c);
     for (int i = 0; i < st.nparams; i++) {

@@ -6,6 +6,7 @@
  * Refcounts, lock order and invariants: wire/README.md. */
 #define _GNU_SOURCE /* accept4 */
 #include "wire_int.h"
+#include "wire_tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,6 +53,7 @@ struct wire_server {
     /* Guarded by mu. */
     pthread_mutex_t mu;
     pthread_cond_t cond;
+    wire_tls_ctx_t *tls;   /* NULL: no certificate, SSLRequest gets 'N'; immutable */
     int nexec;             /* live executor threads */
     int acks;              /* loops that finished shutdown phase 1 */
     /* RESP */
@@ -73,6 +75,7 @@ int wire__server_auth_timeout_ms(const wire_server_t *s) {
 int wire_server_port(const wire_server_t *s) { return s->port; }
 int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
 act_runtime_t *wire__server_runtime(const wire_server_t *s) { return s->cfg.rt; }
+bool wire__server_tls(const wire_server_t *s) { return s->tls != NULL; }
 struct wire_resp_shared *wire__server_resp_shared(const wire_server_t *s) {
     return s->resp_shared;
 }
@@ -115,6 +118,8 @@ static void on_conn_closed(uv_handle_t *h) {
     if (c->lnext)
         c->lnext->lprev = c->lprev;
     orb_log(ORB_LOG_DEBUG, "wire", "connection closed pid=%d", c->pid);
+    wire_tls_destroy(c->tls);
+    c->tls = NULL;
     wire__conn_unref(c); /* the loop's reference */
 }
 
@@ -153,8 +158,8 @@ static void on_written(uv_write_t *req, int status) {
     }
 }
 
-/* Takes ownership of data (malloc'd). */
-static void write_owned(wire_conn_t *c, char *data, size_t len) {
+/* Takes ownership of data (malloc'd): bytes exactly as they go on the socket. */
+static void write_raw(wire_conn_t *c, char *data, size_t len) {
     if (c->closing || len == 0) {
         free(data);
         return;
@@ -180,6 +185,42 @@ static void write_owned(wire_conn_t *c, char *data, size_t len) {
     }
 }
 
+/* Sends the ciphertext the TLS session has ready (handshake messages, records, alerts). */
+static void tls_flush(wire_conn_t *c) {
+    orb_buf_t b;
+    orb_buf_init(&b);
+    wire_tls_take_output(c->tls, &b);
+    if (b.len)
+        write_raw(c, b.data, b.len);
+    else
+        orb_buf_free(&b);
+}
+
+/* Takes ownership of data (malloc'd): protocol bytes, encrypted first on a TLS connection. */
+static void write_owned(wire_conn_t *c, char *data, size_t len) {
+    if (!c->tls) {
+        write_raw(c, data, len);
+        return;
+    }
+    char why[256];
+    int rc = c->closing ? 0 : wire_tls_encrypt(c->tls, data, len, why, sizeof why);
+    free(data);
+    if (c->closing)
+        return;
+    if (rc != 0) {
+        orb_log(ORB_LOG_DEBUG, "wire", "TLS write failed pid=%d reason=%s", c->pid, why);
+        wire__conn_close(c);
+        return;
+    }
+    tls_flush(c);
+}
+
+void wire__conn_tls_start(wire_conn_t *c) {
+    if (ORB_NEVER(!c->server->tls || c->tls))
+        return;
+    c->tls = wire_tls_create(c->server->tls);
+}
+
 void wire__conn_write(wire_conn_t *c, const void *data, size_t len) {
     if (c->closing || len == 0)
         return;
@@ -195,6 +236,10 @@ void wire__conn_close_after_write(wire_conn_t *c) {
         return;
     c->close_when_drained = true;
     wire__conn_read_pause(c);
+    if (c->tls) { /* say goodbye with close_notify, as PostgreSQL's SSL_shutdown */
+        wire_tls_shutdown(c->tls);
+        tls_flush(c);
+    }
     pthread_mutex_lock(&c->mu);
     size_t inflight = c->inflight;
     pthread_mutex_unlock(&c->mu);
@@ -211,6 +256,34 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     *buf = uv_buf_init(c->in.data + c->in.len, (unsigned)(c->in.cap - c->in.len - 1));
 }
 
+/* A TLS connection's ciphertext was read into c->in's spare capacity: decrypt it into c->in
+ * (README "TLS"). Returns -1 when the connection is ending (close_notify, a TLS error). */
+static int tls_read(wire_conn_t *c, size_t nread) {
+    char why[256];
+    bool was_done = wire_tls_handshake_done(c->tls);
+    int rc = wire_tls_decrypt(c->tls, c->in.data + c->in.len, nread, &c->in, why, sizeof why);
+    if (rc == 0 && !was_done && wire_tls_handshake_done(c->tls)) {
+        wire_tls_info(c->tls, &c->ssl_info);
+        orb_log(ORB_LOG_DEBUG, "wire", "TLS handshake done pid=%d version=%s cipher=%s", c->pid,
+                c->ssl_info.version, c->ssl_info.cipher);
+    }
+    tls_flush(c);
+    if (rc == 0)
+        return 0;
+    if (rc == WIRE_TLS_CLOSED) {
+        orb_log(ORB_LOG_DEBUG, "wire", "TLS close_notify pid=%d", c->pid);
+    } else {
+        /* PostgreSQL logs "could not accept SSL connection" at LOG too */
+        orb_log(was_done ? ORB_LOG_INFO : ORB_LOG_NOTICE, "wire",
+                "%s pid=%d reason=%s",
+                was_done ? "TLS error, closing connection" : "could not accept SSL connection",
+                c->pid, why);
+    }
+    c->no_more_input = true;
+    wire__conn_close_after_write(c); /* after the alert or our close_notify */
+    return -1;
+}
+
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
     wire_conn_t *c = st->data;
     ORB_UNUSED(buf);
@@ -223,7 +296,10 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
     }
     if (nread == 0 || c->no_more_input)
         return;
-    c->in.len += (size_t)nread;
+    if (c->tls && tls_read(c, (size_t)nread) != 0)
+        return;
+    if (!c->tls)
+        c->in.len += (size_t)nread;
     wire__conn_on_input(c);
 }
 
@@ -587,17 +663,26 @@ static int listen_socket(const wire_config_t *cfg, int port, const char *flag, i
 int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_server_t **out,
                       orb_err_t *err) {
     int port = 0, resp_port = 0, resp_fd = -1;
-    wire_hba_t *hba = NULL;
-    if (wire_hba_load(cfg->hba_file, &hba, err) != 0)
+    wire_tls_ctx_t *tls = NULL;
+    if ((cfg->ssl_cert || cfg->ssl_key) &&
+        wire_tls_ctx_create(cfg->ssl_cert ? cfg->ssl_cert : "", cfg->ssl_key ? cfg->ssl_key : "",
+                            cfg->ssl_ca, &tls, err) != 0)
         return -1;
+    wire_hba_t *hba = NULL;
+    if (wire_hba_load(cfg->hba_file, &hba, err) != 0) {
+        wire_tls_ctx_destroy(tls);
+        return -1;
+    }
     int fd = listen_socket(cfg, cfg->port, "--port", &port, err);
     if (fd < 0) {
+        wire_tls_ctx_destroy(tls);
         wire_hba_free(hba);
         return -1;
     }
     if (cfg->resp_port != 0) {
         if (!cfg->rt) {
             close(fd);
+            wire_tls_ctx_destroy(tls);
             wire_hba_free(hba);
             return orb_err_set(err, CONNECTION_EXCEPTION, "RESP needs the actor runtime");
         }
@@ -605,6 +690,7 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
                                 &resp_port, err);
         if (resp_fd < 0) {
             close(fd);
+            wire_tls_ctx_destroy(tls);
             wire_hba_free(hba);
             return -1;
         }
@@ -613,6 +699,7 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
     if (!s)
         orb_panic("out of memory");
     s->cfg = *cfg;
+    s->tls = tls;
     s->hba = hba;
     if (s->cfg.max_message == 0)
         s->cfg.max_message = WIRE_DEFAULT_MAX_MESSAGE;
@@ -721,6 +808,7 @@ void wire_server_stop(wire_server_t *s) {
     if (s->resp_fd >= 0)
         close(s->resp_fd);
     free(s->loops);
+    wire_tls_ctx_destroy(s->tls);
     wire_hba_free(s->hba);
     wire__resp_shared_destroy(s->resp_shared);
     pthread_mutex_destroy(&s->mu);

@@ -182,12 +182,37 @@ static struct sockaddr_storage addr_of(const char *ip) {
     return ss;
 }
 
-static wire_auth_method_t match(const wire_hba_t *h, const char *ip, const char *db, const char *user,
-                                int *line) {
+static wire_auth_method_t match_tls(const wire_hba_t *h, const char *ip, bool ssl, const char *db,
+                                    const char *user, int *line) {
     struct sockaddr_storage ss = addr_of(ip);
     wire_auth_method_t m;
-    if (!wire_hba_match(h, (struct sockaddr *)&ss, db, user, NULL, NULL, &m, line)) return (wire_auth_method_t)-1;
+    if (!wire_hba_match(h, (struct sockaddr *)&ss, ssl, db, user, NULL, NULL, &m, line))
+        return (wire_auth_method_t)-1;
     return m;
+}
+
+static wire_auth_method_t match(const wire_hba_t *h, const char *ip, const char *db, const char *user,
+                                int *line) {
+    return match_tls(h, ip, false, db, user, line);
+}
+
+static void test_hba_hostssl_and_hostnossl_follow_the_connection(void **st) {
+    (void)st;
+    const char *text = "hostnossl all alice 127.0.0.1/32 reject\n"
+                       "hostssl all all 127.0.0.1/32 trust\n"
+                       "host all all 127.0.0.1/32 scram-sha-256\n";
+    wire_hba_t *h;
+    orb_err_t err;
+    assert_int_equal(wire_hba_parse(text, "t.conf", &h, &err), 0);
+    int line = 0;
+    assert_int_equal(match_tls(h, "127.0.0.1", true, "db", "alice", &line), WIRE_AUTH_TRUST);
+    assert_int_equal(line, 2);
+    assert_int_equal(match_tls(h, "127.0.0.1", false, "db", "alice", &line), WIRE_AUTH_REJECT);
+    assert_int_equal(line, 1);
+    assert_int_equal(match_tls(h, "127.0.0.1", false, "db", "bob", &line), WIRE_AUTH_SCRAM);
+    assert_int_equal(line, 3);
+    assert_int_equal(match_tls(h, "127.0.0.1", true, "db", "bob", &line), WIRE_AUTH_TRUST);
+    wire_hba_free(h);
 }
 
 static void test_hba_first_match_wins(void **st) {
@@ -265,6 +290,7 @@ int run_auth_tests(void) {
         cmocka_unit_test(test_scram_malformed_messages_are_protocol_violations),
         cmocka_unit_test(test_verifiers_and_md5_hashes),
         cmocka_unit_test(test_hba_first_match_wins),
+        cmocka_unit_test(test_hba_hostssl_and_hostnossl_follow_the_connection),
         cmocka_unit_test(test_hba_defaults_trust_loopback_only),
         cmocka_unit_test(test_hba_errors_name_file_and_line),
     };
