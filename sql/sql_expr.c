@@ -804,6 +804,32 @@ static void suggest_column(sql_scope_t *sc, const char *col, orb_err_t *err) {
                      rel1, col1, rel2, col2);
 }
 
+/* The base table a reference to its tableoid names: rel's, or the only base table in scope
+ * (innermost level first); NULL when none or ambiguous. */
+static const sql_table_t *tableoid_table(sql_scope_t *sc, const char *rel) {
+    for (sql_scope_t *s = sc; s; s = s->parent) {
+        if (s->nrtes == 0) {
+            if (s->table && (!rel || strcmp(rel, s->alias) == 0)) return s->table;
+            continue;
+        }
+        const sql_table_t *found = NULL;
+        int n = 0;
+        for (int r = 0; r < s->nrtes; r++) {
+            const sql_rte_t *rte = &s->rtes[r];
+            if (rel && strcmp(rel, rte->alias) != 0) continue;
+            if (!rte->table) {
+                if (rel) return NULL;
+                continue;
+            }
+            found = rte->table;
+            n++;
+        }
+        if (n == 1) return found;
+        if (n > 1) return NULL;
+    }
+    return NULL;
+}
+
 static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__ColumnRef *cr,
                           sql_expr_t **out, orb_err_t *err) {
     int loc = cr->location;
@@ -877,6 +903,17 @@ static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Colum
         e->location = loc;
         *out = e;
         return 0;
+    }
+    /* the system column tableoid: the oid of a base table's relation (catalog queries join
+     * pg_depend.classid = pg_class.tableoid); a constant, since a table has one relation */
+    if (strcmp(col, "tableoid") == 0) {
+        const sql_table_t *t = tableoid_table(sc, rel);
+        if (t) {
+            sql_expr_t *e = make_const(ac->mcx, SQL_OID_OID, loc);
+            e->val.v.i = t->id;
+            *out = e;
+            return 0;
+        }
     }
     if (rel && !rel_seen) {
         orb_err_set(err, UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", rel);

@@ -397,6 +397,23 @@ static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this function in FROM is not supported yet");
     PgQuery__FuncCall *f = fn->func_call;
     const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
+    /* functions that list what a system view shows: read the view, named as the function */
+    static const char *const view_fns[][2] = {{"pg_show_all_settings", "pg_settings"},
+                                             {"pg_available_extensions", "pg_available_extensions"}};
+    for (size_t i = 0; name && f->n_args == 0 && !rf->ordinality && i < 2; i++) {
+        if (strcmp(name, view_fns[i][0]) != 0) continue;
+        PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+        PgQuery__Alias al = PG_QUERY__ALIAS__INIT;
+        rv.schemaname = "pg_catalog";
+        rv.relname = (char *)view_fns[i][1];
+        rv.location = f->location;
+        rv.alias = rf->alias;
+        if (!rv.alias) {
+            al.aliasname = (char *)name;
+            rv.alias = &al;
+        }
+        return analyze_range_var(fc, &rv, out, err);
+    }
     sql_from_t *fr = orb_alloc0(ac->mcx, sizeof *fr);
     fr->kind = SQL_FROM_FUNCTION;
     fr->ordinality = rf->ordinality;

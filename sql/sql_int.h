@@ -693,6 +693,11 @@ int32_t sql_session_pid(sql_session_t *s); /* the BackendKeyData process id (0: 
 /* The current value of a setting of the settings table (sql_settings.c) by name; "" when
  * there is no such setting. */
 const char *sql_session_setting(sql_session_t *s, const char *name);
+/* set_config(name, value, is_local): as SET (SET LOCAL is SET here too), reporting a
+ * reported setting's new value to the client. */
+int sql_session_set_config(sql_session_t *s, const char *name, const char *value, orb_err_t *err);
+/* set_config(name, NULL, ...): as RESET name */
+int sql_session_reset_config(sql_session_t *s, const char *name, orb_err_t *err);
 const char *sql_session_database(sql_session_t *s);
 int64_t sql_session_txn_start(sql_session_t *s);
 /* Emits a NOTICE through the statement's sink. */
