@@ -515,6 +515,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_function_result", 1, TX, f_null, O),
     FN("pg_get_function_arguments", 1, TX, f_null, O),
     FN("pg_get_function_identity_arguments", 1, TX, f_null, O),
+    FN("pg_get_partkeydef", 1, TX, f_null, O), /* no partitioned tables */
     FN("obj_description", 1, TX, f_obj_description, O),
     FN("obj_description", 2, TX, f_obj_description, O, NM),
     FN("col_description", 2, TX, f_col_description, O, I4),

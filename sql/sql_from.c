@@ -1035,6 +1035,13 @@ int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32
         *n = 1;
         return 0;
     }
+    if (srf == 4) {
+        /* aclexplode(acl): Orbit has no privileges, so every acl it stores is NULL (no rows,
+         * as in PostgreSQL); an acl given as a value is not parsed yet */
+        (void)ec;
+        if (a[0].isnull || sql_array_len(&a[0]) == 0) return 0;
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "aclexplode of a non-empty acl is not supported yet");
+    }
     if (srf == 1) {
         if (a[0].isnull) return 0;
         int len = sql_array_len(&a[0]);

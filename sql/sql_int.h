@@ -524,6 +524,8 @@ typedef struct sql_query {
     int nsort;
     sql_sort_key_t *sort;
     bool distinct;
+    int ndistinct_on;      /* DISTINCT ON (...): its target indexes (distinct is set too) */
+    int *distinct_on;
     sql_expr_t *limit;
     sql_expr_t *offset;
     /* INSERT */

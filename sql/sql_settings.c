@@ -78,6 +78,15 @@ static int check_c_locale(const char *in, char *out, size_t outn, orb_err_t *err
     return orb_err_set(err, FEATURE_NOT_SUPPORTED, "locale \"%s\" is not supported yet", in);
 }
 
+/* rows are stored one way; PostgreSQL calls its table access method heap */
+static int check_table_am(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcmp(in, "heap") == 0) {
+        snprintf(out, outn, "heap");
+        return 0;
+    }
+    return orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"default_table_access_method\": \"%s\"", in);
+}
+
 /* the only tablespace is pg_default ("" means it) */
 static int check_tablespace(const char *in, char *out, size_t outn, orb_err_t *err) {
     if (!*in || strcmp(in, "pg_default") == 0) {
@@ -210,6 +219,7 @@ static const sql_setting_def_t defs[] = {
     {"lc_monetary", "C", false, false, check_c_locale, "Sets the locale for formatting monetary amounts."},
     {"lc_numeric", "C", false, false, check_c_locale, "Sets the locale for formatting numbers."},
     {"lc_time", "C", false, false, check_c_locale, "Sets the locale for formatting date and time values."},
+    {"default_table_access_method", "heap", false, false, check_table_am, "Sets the default table access method for new tables."},
     {"default_tablespace", "", false, false, check_tablespace, "Sets the default tablespace to create tables and indexes in."},
     {"temp_tablespaces", "", false, false, check_tablespace, "Sets the tablespace(s) to use for temporary tables and sort files."},
     {"row_security", "on", false, false, check_bool, "Enable row security."},

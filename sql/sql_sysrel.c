@@ -473,7 +473,8 @@ static int index_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_constraint (conpfeqop, conppeqop, conffeqop and conexclop, oid[], left out; conbin text) */
+/* pg_constraint (conpfeqop, conppeqop, conffeqop and conexclop NULL: pg_operator lists no
+ * operators yet; conbin text) */
 static const syscol_t constraint_cols[] = {
     {"oid", O, NULL}, {"conname", NM, NULL}, {"connamespace", O, NULL}, {"contype", CH, NULL},
     {"condeferrable", B, "f"}, {"condeferred", B, "f"}, {"convalidated", B, "t"},
@@ -481,7 +482,8 @@ static const syscol_t constraint_cols[] = {
     {"confrelid", O, "0"}, {"confupdtype", CH, " "}, {"confdeltype", CH, " "},
     {"confmatchtype", CH, " "}, {"conislocal", B, "t"}, {"coninhcount", I4, "0"},
     {"connoinherit", B, "f"}, {"conkey", I2A, NULL}, {"confkey", I2A, NULL},
-    {"confdelsetcols", I2A, NULL}, {"conbin", TX, NULL},
+    {"confdelsetcols", I2A, NULL}, {"conpfeqop", OA, NULL}, {"conppeqop", OA, NULL},
+    {"conffeqop", OA, NULL}, {"conexclop", OA, NULL}, {"conbin", TX, NULL},
 };
 
 static int constraint_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
@@ -900,6 +902,12 @@ static const syscol_t rewrite_cols[] = {
     {"oid", O, NULL}, {"rulename", NM, NULL}, {"ev_class", O, NULL}, {"ev_type", CH, NULL},
     {"ev_enabled", CH, NULL}, {"is_instead", B, NULL}, {"ev_qual", TX, NULL},
     {"ev_action", TX, NULL}};
+/* pg_operator (empty: Orbit's operators are built in and not listed yet) */
+static const syscol_t operator_cols[] = {
+    {"oid", O, NULL}, {"oprname", NM, NULL}, {"oprnamespace", O, NULL}, {"oprowner", O, NULL},
+    {"oprkind", CH, NULL}, {"oprcanmerge", B, NULL}, {"oprcanhash", B, NULL}, {"oprleft", O, NULL},
+    {"oprright", O, NULL}, {"oprresult", O, NULL}, {"oprcom", O, NULL}, {"oprnegate", O, NULL},
+    {"oprcode", RP, NULL}, {"oprrest", RP, NULL}, {"oprjoin", RP, NULL}};
 static const syscol_t opclass_cols[] = {
     {"oid", O, NULL}, {"opcmethod", O, NULL}, {"opcname", NM, NULL}, {"opcnamespace", O, NULL},
     {"opcowner", O, NULL}, {"opcfamily", O, NULL}, {"opcintype", O, NULL}, {"opcdefault", B, NULL},
@@ -1593,6 +1601,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_proc", 1255, 'r', proc_cols, no_rows),
     REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
     REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
+    REL("pg_operator", 2617, 'r', operator_cols, no_rows),
     REL("pg_stat_gssapi", 12253, 'v', stat_gssapi_cols, stat_gssapi_rows),
     REL("pg_replication_slots", 12257, 'v', replication_slots_cols, no_rows),
     REL("pg_prepared_xacts", 12090, 'v', prepared_xacts_cols, no_rows),
