@@ -843,9 +843,16 @@ static bool plain_distinct(const PgQuery__SelectStmt *s) {
 /* DISTINCT ON (exprs): each names a target (an output position or name, or an expression,
  * added as a hidden target); they must be the leading ORDER BY items, in any order, as in
  * PostgreSQL. Execution sorts first, then keeps the first row of each key. */
+static int distinct_on_mismatch(orb_err_t *err, int loc) {
+    orb_err_set(err, INVALID_COLUMN_REFERENCE,
+                "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+    return sql_err_at(err, loc);
+}
+
 static int analyze_distinct_on(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SelectStmt *s,
                                sql_query_t *q, int *cap, orb_err_t *err) {
     q->distinct_on = orb_alloc0(ac->mcx, sizeof(int) * s->n_distinct_clause);
+    int *locs = orb_alloc0(ac->mcx, sizeof(int) * s->n_distinct_clause);
     for (size_t i = 0; i < s->n_distinct_clause; i++) {
         PgQuery__Node *n = s->distinct_clause[i];
         int t = -1;
@@ -857,7 +864,9 @@ static int analyze_distinct_on(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__
                 return sql_err_at(err, n->a_const->location);
             }
             t = pos - 1;
+            locs[i] = n->a_const->location;
         } else {
+            locs[i] = n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? n->column_ref->location : -1;
             if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1) {
                 const char *nm = sql_str_of(n->column_ref->fields[0]);
                 for (int k = 0; nm && k < q->ntargets && t < 0; k++)
@@ -866,6 +875,7 @@ static int analyze_distinct_on(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__
             if (t < 0) {
                 sql_expr_t *e;
                 if (sql_expr_analyze(ac, sc, n, &e, err) != 0) return -1;
+                if (locs[i] < 0) locs[i] = e->location;
                 if (e->type == SQL_OID_UNKNOWN &&
                     sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
                     return -1;
@@ -879,15 +889,23 @@ static int analyze_distinct_on(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__
         }
         q->distinct_on[q->ndistinct_on++] = t;
     }
-    int lead = q->nsort < q->ndistinct_on ? q->nsort : q->ndistinct_on;
-    for (int i = 0; i < lead; i++) {
-        bool in = false;
-        for (int k = 0; k < q->ndistinct_on && !in; k++)
-            in = expr_equal(q->targets[q->distinct_on[k]].expr, q->targets[q->sort[i].target].expr);
-        if (!in)
-            return orb_err_set(err, INVALID_COLUMN_REFERENCE,
-                               "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+    /* PostgreSQL's transformDistinctOnClause: after an ORDER BY item that is not a DISTINCT
+     * ON key, no key may follow in ORDER BY or be missing from it */
+    bool skipped = false;
+    bool *in_order = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)q->ndistinct_on);
+    for (int i = 0; i < q->nsort; i++) {
+        int hit = -1;
+        for (int k = 0; k < q->ndistinct_on && hit < 0; k++)
+            if (expr_equal(q->targets[q->distinct_on[k]].expr, q->targets[q->sort[i].target].expr)) hit = k;
+        if (hit < 0) {
+            skipped = true;
+            continue;
+        }
+        if (skipped) return distinct_on_mismatch(err, locs[hit]);
+        in_order[hit] = true;
     }
+    for (int k = 0; k < q->ndistinct_on; k++)
+        if (!in_order[k] && skipped) return distinct_on_mismatch(err, locs[k]);
     return 0;
 }
 
