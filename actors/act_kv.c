@@ -2653,43 +2653,57 @@ static kvv_t *kvv_copy(const kvv_t *v, orb_mcx_t *mcx) {
     return c;
 }
 
+act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
+                        const char *const *argv, const size_t *lens) {
+    Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    Orbit__KvRequest kr = ORBIT__KV_REQUEST__INIT;
+    ProtobufCBinaryData *av = malloc((size_t)(argc ? argc : 1) * sizeof *av);
+    if (!av) orb_panic("out of memory posting kv calls");
+    for (int j = 0; j < argc; j++) {
+        av[j].data = (uint8_t *)argv[j];
+        av[j].len = lens[j];
+    }
+    kr.db = db;
+    kr.n_argv = (size_t)argc;
+    kr.argv = av;
+    req.shard = shard;
+    req.kv = &kr;
+    act_call_t *call = act_call_post(rt, ACT_KV_SHARD, &req); /* packs: av may go */
+    free(av);
+    return call;
+}
+
+int act_kv_wait(act_call_t *call, orb_mcx_t *mcx, Orbit__KvValue **reply, orb_err_t *err) {
+    Orbit__ShardReply *r = NULL;
+    orb_err_t e;
+    int rc = 0;
+    if (act_call_wait(call, &r, &e) != 0) {
+        if (err) *err = e;
+        rc = -1;
+    } else if (!r->kv) {
+        orb_err_set(err, INTERNAL_ERROR, "a kv-shard reply carries no value");
+        rc = -1;
+    } else {
+        *reply = kvv_copy(r->kv, mcx);
+    }
+    act_call_free(call);
+    return rc;
+}
+
 int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t db,
                      const int *argcs, const char *const *const *argvs,
                      const size_t *const *lens, orb_mcx_t *mcx, Orbit__KvValue **replies,
                      orb_err_t *err) {
     act_call_t **calls = calloc((size_t)n, sizeof *calls);
     if (!calls) orb_panic("out of memory posting kv calls");
-    for (int i = 0; i < n; i++) {
-        Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
-        Orbit__KvRequest kr = ORBIT__KV_REQUEST__INIT;
-        ProtobufCBinaryData *av = malloc((size_t)argcs[i] * sizeof *av);
-        if (!av) orb_panic("out of memory posting kv calls");
-        for (int j = 0; j < argcs[i]; j++) {
-            av[j].data = (uint8_t *)argvs[i][j];
-            av[j].len = lens[i][j];
-        }
-        kr.db = db;
-        kr.n_argv = (size_t)argcs[i];
-        kr.argv = av;
-        req.shard = shards[i];
-        req.kv = &kr;
-        calls[i] = act_call_post(rt, ACT_KV_SHARD, &req);
-        free(av);
-    }
+    for (int i = 0; i < n; i++) calls[i] = act_kv_post(rt, shards[i], db, argcs[i], argvs[i], lens[i]);
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        Orbit__ShardReply *reply = NULL;
         orb_err_t e;
-        if (act_call_wait(calls[i], &reply, &e) != 0) {
-            if (rc == 0 && err) *err = e;
+        if (act_kv_wait(calls[i], mcx, &replies[i], &e) != 0 && rc == 0) {
+            if (err) *err = e;
             rc = -1;
-        } else if (!reply->kv) {
-            if (rc == 0) orb_err_set(err, INTERNAL_ERROR, "a kv-shard reply carries no value");
-            rc = -1;
-        } else {
-            replies[i] = kvv_copy(reply->kv, mcx);
         }
-        act_call_free(calls[i]);
     }
     free(calls);
     return rc;

@@ -61,6 +61,14 @@ uint32_t act_kv_shard_of(const char *key, size_t len);
 int act_kv_call(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
                 const char *const *argv, const size_t *lens, orb_mcx_t *mcx,
                 Orbit__KvValue **reply, orb_err_t *err);
+/* The two halves of act_kv_call, for callers that keep several commands in flight (a RESP
+ * pipeline): act_kv_post sends the command (argv may be freed on return); act_kv_wait waits
+ * for its reply, copies it into mcx and frees the call. Requests posted to one shard run in
+ * the order they were posted. */
+typedef struct act_call act_call_t;
+act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
+                        const char *const *argv, const size_t *lens);
+int act_kv_wait(act_call_t *call, orb_mcx_t *mcx, Orbit__KvValue **reply, orb_err_t *err);
 /* Posts the same to several shards at once (scatter) and waits for all (gather): replies[i]
  * answers shard shards[i], with the arguments argvs[i]/lens[i]/argcs[i]. */
 int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t db,

@@ -245,7 +245,14 @@ typedef struct wire_resp_session {
     uint32_t db;    /* SELECT */
     uint64_t id;    /* CLIENT ID */
     char *name;     /* CLIENT SETNAME, malloc'd or NULL */
+    /* single-key commands of a pipeline posted to their kv shards and not yet answered
+     * (wire_resp_cmd.c h_route); wire__resp_drain writes their replies, in order */
+    struct wire_resp_pending *pending;
+    int npending, cappending;
 } wire_resp_session_t;
+/* Waits for the pipelined commands in flight and writes their replies to c->out, in order.
+ * Runs before any other command's reply and before c->out is handed to the loop. */
+void wire__resp_drain(wire_conn_t *c);
 void *wire__executor_main(void *arg);     /* executor thread body */
 void wire__item_free(wire_item_t *it);
 

@@ -95,17 +95,52 @@ static char *lower_name(rctx_t *x) {
 
 /* ---- calling kv-shards ------------------------------------------------------------------------- */
 
+/* Pipelining: h_route posts its command and returns; the reply is written by
+ * wire__resp_drain, which the dispatcher runs before any other command and the executor
+ * before handing replies to the loop. So a pipeline of single-key commands keeps up to
+ * PIPELINE_MAX of them in flight over the kv shards (a shard runs its requests in posting
+ * order, so commands on one key keep their order), and replies still leave in order. */
+#define PIPELINE_MAX 256
+
+typedef struct wire_resp_pending {
+    act_call_t *call;
+    int proto; /* the reply's form when it was sent (HELLO drains first anyway) */
+} wire_resp_pending_t;
+
+void wire__resp_drain(wire_conn_t *c) {
+    wire_resp_session_t *rs = c->rs;
+    if (!rs || rs->npending == 0) return;
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "resp pipeline");
+    for (int i = 0; i < rs->npending; i++) {
+        Orbit__KvValue *v;
+        orb_err_t e;
+        orb_err_clear(&e);
+        if (act_kv_wait(rs->pending[i].call, mcx, &v, &e) != 0)
+            orb_buf_printf(&c->out, "-ERR %s\r\n", e.message);
+        else
+            wire_resp_put_value(&c->out, v, rs->pending[i].proto);
+        orb_mcx_reset(mcx);
+    }
+    rs->npending = 0;
+    orb_mcx_destroy(mcx);
+}
+
 /* Sends x's command as it is (name lower-cased) to the shard owning argv[key]. */
 static void h_route(rctx_t *x) {
     const char **av = orb_alloc(x->mcx, (size_t)x->argc * sizeof *av);
     memcpy(av, x->argv, (size_t)x->argc * sizeof *av);
     av[0] = lower_name(x);
-    Orbit__KvValue *v;
-    orb_err_t e;
+    wire_resp_session_t *rs = x->rs;
+    if (rs->npending == PIPELINE_MAX) wire__resp_drain(x->c);
+    if (rs->npending == rs->cappending) {
+        int nc = rs->cappending ? rs->cappending * 2 : 16;
+        rs->pending = realloc(rs->pending, (size_t)nc * sizeof *rs->pending);
+        if (!rs->pending) orb_panic("out of memory pipelining a RESP command");
+        rs->cappending = nc;
+    }
     uint32_t shard = act_kv_shard_of(x->argv[1], x->lens[1]);
-    if (act_kv_call(x->rt, shard, x->rs->db, x->argc, av, x->lens, x->mcx, &v, &e) != 0)
-        return r_internal(x, &e);
-    wire_resp_put_value(x->out, v, x->rs->proto);
+    rs->pending[rs->npending].call = act_kv_post(x->rt, shard, rs->db, x->argc, av, x->lens);
+    rs->pending[rs->npending++].proto = rs->proto;
 }
 
 /* One internal op on every shard: replies[i] for shard i. */
@@ -1113,6 +1148,9 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
     rctx_t x = {.c = c, .rs = c->rs, .rt = wire__server_runtime(c->server), .argc = argc,
                 .argv = argv, .lens = lens, .mcx = mcx, .out = out};
     const resp_cmd_t *cmd = cmd_find(argv[0], lens[0]);
+    bool arity_ok = cmd && ((cmd->arity > 0 && argc == cmd->arity) || (cmd->arity < 0 && argc >= -cmd->arity));
+    if (!cmd || !arity_ok || cmd->handler != h_route)
+        wire__resp_drain(c); /* the replies of the commands before this one go first */
     if (!cmd) {
         /* Redis: the name, then each argument quoted while under 128 bytes of them */
         orb_buf_t args;
@@ -1128,7 +1166,7 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
         orb_buf_free(&args);
         return false;
     }
-    if ((cmd->arity > 0 && argc != cmd->arity) || (cmd->arity < 0 && argc < -cmd->arity)) {
+    if (!arity_ok) {
         r_err(&x, "ERR wrong number of arguments for '%s' command", cmd->name);
         return false;
     }

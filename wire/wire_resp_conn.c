@@ -73,6 +73,7 @@ static wire_item_t *next_item(wire_conn_t *c) {
     pthread_mutex_lock(&c->mu);
     if (!c->head && !c->shut) {
         pthread_mutex_unlock(&c->mu);
+        wire__resp_drain(c);
         wire__conn_flush(c);
         pthread_mutex_lock(&c->mu);
     }
@@ -105,6 +106,7 @@ void *wire__resp_executor_main(void *arg) {
         if (!it) break;
         bool stop = false;
         if (it->kind == WIRE_ITEM_FATAL) {
+            wire__resp_drain(c);
             orb_buf_puts(&c->out, "-ERR ");
             orb_buf_append(&c->out, it->body, it->len);
             orb_buf_append(&c->out, "\r\n", 2);
@@ -132,12 +134,17 @@ void *wire__resp_executor_main(void *arg) {
         }
         wire__item_free(it);
         if (stop) break;
-        if (c->out.len >= WIRE_FLUSH_AT) wire__conn_flush(c);
+        if (c->out.len >= WIRE_FLUSH_AT) {
+            wire__resp_drain(c);
+            wire__conn_flush(c);
+        }
     }
+    wire__resp_drain(c);
     wire__conn_flush(c);
     free(argv);
     free(lens);
     free(rs.name);
+    free(rs.pending);
     c->rs = NULL;
     orb_mcx_destroy(mcx);
     orb_buf_free(&c->out);
