@@ -142,8 +142,8 @@ static void key_of(char buf[3][16], sql_cat_key_t *k, uint32_t classoid, uint32_
 }
 
 int sql_exec_comment(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx, orb_err_t *err) {
-    uint32_t classoid, objoid;
-    int32_t objsubid;
+    uint32_t classoid = 0, objoid = 0;
+    int32_t objsubid = 0;
     if (resolve(s, cs, mcx, &classoid, &objoid, &objsubid, err) != 0) return -1;
     char buf[3][16];
     sql_cat_key_t k;
