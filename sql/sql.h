@@ -66,8 +66,11 @@ typedef struct sql_sink {
 } sql_sink_t;
 
 /* ---- sessions -------------------------------------------------------------------------- */
+/* A session of user on database (its name; empty: the user name), on the engine of that
+ * database (opened through the root engine e, sql_database.c); NULL with err (3D000 for a
+ * database that does not exist, 55000 for template0) when it cannot be opened. */
 sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char *database,
-                                  const char *application_name);
+                                  const char *application_name, orb_err_t *err);
 /* Rolls back an open transaction. */
 void sql_session_destroy(sql_session_t *s);
 /* The process id the client was given in BackendKeyData (pg_backend_pid(), pg_stat_*). */

@@ -216,6 +216,7 @@ static int catalog_write(sql_engine_t *e, Orbit__ShardOp__Kind kind, uint32_t id
     Orbit__ShardOp *ops[1] = {&op};
     Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
     req.catalog = true;
+    req.table_id = e->cat_id; /* the database's catalog key space */
     req.n_ops = 1;
     req.ops = ops;
     act_call_t *call = NULL;
@@ -243,6 +244,7 @@ int sql_catalog_load(sql_engine_t *e, orb_err_t *err) {
     Orbit__ShardOp *ops[1] = {&op};
     Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
     req.catalog = true;
+    req.table_id = e->cat_id; /* the database's catalog key space */
     req.n_ops = 1;
     req.ops = ops;
     act_call_t *call = NULL;
@@ -339,6 +341,7 @@ static int catalog_call(sql_engine_t *e, Orbit__ShardOp *op, act_call_t **call,
     Orbit__ShardOp *ops[1] = {op};
     Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
     req.catalog = true;
+    req.table_id = e->cat_id; /* the database's catalog key space */
     req.n_ops = 1;
     req.ops = ops;
     return act_call(e->rt, ACT_CATALOG, &req, call, reply, err);
@@ -412,6 +415,28 @@ int sql_catalog_record_scan(sql_engine_t *e, const sql_cat_key_t *prefix, bool e
     }
     act_call_free(call);
     return rc < 0 ? -1 : 0;
+}
+
+static int purge_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
+    (void)row;
+    void **a = arg;
+    sql_engine_t *e = a[0];
+    orb_err_t *err = a[1];
+    Orbit__ShardOp op = ORBIT__SHARD_OP__INIT;
+    op.kind = ORBIT__SHARD_OP__KIND__DELETE;
+    op.n_key = key->n_cols;
+    op.key = key->cols;
+    act_call_t *call = NULL;
+    Orbit__ShardReply *reply = NULL;
+    int rc = catalog_call(e, &op, &call, &reply, err);
+    act_call_free(call);
+    return rc;
+}
+
+int sql_catalog_purge(sql_engine_t *e, orb_err_t *err) {
+    sql_cat_key_t all = {0, {NULL}};
+    void *arg[2] = {e, err};
+    return sql_catalog_record_scan(e, &all, false, purge_cb, arg, err);
 }
 
 int sql_catalog_tables_in_schema(sql_engine_t *e, const char *schema, sql_table_t ***out,

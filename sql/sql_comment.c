@@ -46,6 +46,28 @@ static int find_rel(sql_session_t *s, const sql_pgrels_t *rels, const char **par
     return 0;
 }
 
+typedef struct db_find {
+    const char *name;
+    uint32_t oid;
+} db_find_t;
+
+static void db_find_cb(void *arg, const char *name, uint32_t oid, uint32_t owner, int32_t connlimit,
+                       bool is_template, bool allow_conn) {
+    (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    db_find_t *f = arg;
+    if (strcmp(f->name, name) == 0) f->oid = oid;
+}
+
+/* Shared objects (databases, tablespaces, roles) are commented in the postgres database's
+ * catalog, so that every database sees the comment, as PostgreSQL's pg_shdescription. */
+static bool shared_class(uint32_t classoid) {
+    return classoid == 1262 || classoid == 1213 || classoid == 1260;
+}
+
+static sql_engine_t *engine_for(sql_engine_t *e, uint32_t classoid) {
+    return shared_class(classoid) ? e->root : e;
+}
+
 /* Resolves the statement's object to (classoid, objoid, objsubid). */
 static int resolve(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx, uint32_t *classoid,
                    uint32_t *objoid, int32_t *objsubid, orb_err_t *err) {
@@ -117,12 +139,14 @@ static int resolve(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx, u
             return 0;
         }
         return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", parts[0]);
-    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE:
-        if (strcmp(parts[0], sql_session_database(s)) != 0)
-            return orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", parts[0]);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE: {
+        db_find_t f = {parts[0], 0};
+        if (sql_database_list(sql_session_engine(s), db_find_cb, &f, err) != 0) return -1;
+        if (!f.oid) return orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", parts[0]);
         *classoid = 1262;
-        *objoid = SQL_PGCAT_DB_OID;
+        *objoid = f.oid;
         return 0;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
         if (sql_extension_oid(sql_session_engine(s), parts[0], objoid, err) != 0) return -1;
         if (!*objoid) return orb_err_set(err, UNDEFINED_OBJECT, "extension \"%s\" does not exist", parts[0]);
@@ -148,7 +172,7 @@ int sql_exec_comment(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx,
     char buf[3][16];
     sql_cat_key_t k;
     key_of(buf, &k, classoid, objoid, objsubid);
-    sql_engine_t *e = sql_session_engine(s);
+    sql_engine_t *e = engine_for(sql_session_engine(s), classoid);
     /* as PostgreSQL: NULL or '' removes the comment */
     if (!cs->comment || !cs->comment[0]) return sql_catalog_record_delete(e, &k, err);
     Orbit__Datum d = ORBIT__DATUM__INIT, *dp[1] = {&d};
@@ -162,6 +186,7 @@ typedef struct comment_list {
     orb_mcx_t *mcx;
     sql_comment_t *v;
     int n, cap;
+    int want; /* 1: shared classes only, -1: the others only, 0: all */
 } comment_list_t;
 
 static uint32_t key_u32(const Orbit__Datum *d) {
@@ -175,6 +200,8 @@ static uint32_t key_u32(const Orbit__Datum *d) {
 static int list_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
     comment_list_t *l = arg;
     if (key->n_cols != 4 || row->n_cols < 1 || row->cols[0]->v_case != ORBIT__DATUM__V_S) return 0;
+    bool shared = shared_class(key_u32(key->cols[1]));
+    if ((l->want > 0 && !shared) || (l->want < 0 && shared)) return 0;
     if (l->n == l->cap) {
         int nc = l->cap ? l->cap * 2 : 16;
         l->v = orb_realloc(l->mcx, l->v, sizeof *l->v * (size_t)l->cap, sizeof *l->v * (size_t)nc);
@@ -189,9 +216,11 @@ static int list_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
 }
 
 int sql_comments_load(sql_engine_t *e, orb_mcx_t *mcx, sql_comment_t **out, int *n, orb_err_t *err) {
-    comment_list_t l = {.mcx = mcx};
+    comment_list_t l = {.mcx = mcx, .want = e == e->root ? 0 : -1};
     sql_cat_key_t k = {1, {COMMENT_TAG}};
     if (sql_catalog_record_scan(e, &k, false, list_cb, &l, err) != 0) return -1;
+    l.want = 1;
+    if (e != e->root && sql_catalog_record_scan(e->root, &k, false, list_cb, &l, err) != 0) return -1;
     *out = l.v;
     *n = l.n;
     return 0;
@@ -203,7 +232,7 @@ int sql_comment_get(sql_engine_t *e, uint32_t classoid, uint32_t objoid, int32_t
     sql_cat_key_t k;
     key_of(buf, &k, classoid, objoid, objsubid);
     comment_list_t l = {.mcx = mcx};
-    if (sql_catalog_record_scan(e, &k, true, list_cb, &l, err) != 0) return -1;
+    if (sql_catalog_record_scan(engine_for(e, classoid), &k, true, list_cb, &l, err) != 0) return -1;
     *out = l.n ? l.v[0].text : NULL;
     return 0;
 }

@@ -45,8 +45,7 @@ static int conflicting(PgQuery__DefElem *d, orb_err_t *err) {
     return sql_err_at(err, d->location);
 }
 
-/* The option's argument as a string (numbers as written); NULL without one. */
-static const char *def_string(PgQuery__DefElem *d, orb_mcx_t *mcx) {
+const char *sql_def_string(PgQuery__DefElem *d, orb_mcx_t *mcx) {
     PgQuery__Node *a = d->arg;
     if (!a) return NULL;
     switch (a->node_case) {
@@ -59,7 +58,7 @@ static const char *def_string(PgQuery__DefElem *d, orb_mcx_t *mcx) {
 }
 
 static int def_string_required(PgQuery__DefElem *d, orb_mcx_t *mcx, const char **out, orb_err_t *err) {
-    *out = def_string(d, mcx);
+    *out = sql_def_string(d, mcx);
     if (!*out) {
         orb_err_set(err, SYNTAX_ERROR, "%s requires a parameter", d->defname);
         return sql_err_at(err, d->location);
@@ -95,7 +94,7 @@ static int def_bool(PgQuery__DefElem *d, orb_mcx_t *mcx, bool *out, orb_err_t *e
         *out = d->arg->integer->ival == 1;
         return 0;
     }
-    const char *s = def_string(d, mcx);
+    const char *s = sql_def_string(d, mcx);
     if (s && d->arg->node_case != PG_QUERY__NODE__NODE_INTEGER && bool_of(s, out) == 0) return 0;
     orb_err_set(err, SYNTAX_ERROR, "%s requires a Boolean value", d->defname);
     return sql_err_at(err, d->location);
@@ -118,7 +117,7 @@ static int def_header(PgQuery__DefElem *d, orb_mcx_t *mcx, bool is_from, copy_he
             return 0;
         }
     } else {
-        const char *s = def_string(d, mcx);
+        const char *s = sql_def_string(d, mcx);
         if (s && bool_of(s, &b) == 0) {
             *out = b ? HEADER_TRUE : HEADER_NONE;
             return 0;
@@ -224,7 +223,7 @@ static int parse_options(PgQuery__Node **list, size_t n, bool is_from, orb_mcx_t
             const char *e;
             if (o->seen_encoding) return conflicting(d, err);
             o->seen_encoding = true;
-            e = def_string(d, mcx);
+            e = sql_def_string(d, mcx);
             if (!e || !encoding_known(e)) {
                 orb_err_set(err, INVALID_PARAMETER_VALUE, "argument to option \"%s\" must be a valid encoding name",
                             name);

@@ -40,6 +40,8 @@ int sql_catalog_record_scan(sql_engine_t *e, const sql_cat_key_t *key,
                             int (*cb)(void *arg, const Orbit__Row *key,
                                       const Orbit__Row *row),
                             void *arg, orb_err_t *err);
+/* Deletes every catalog record of e's database (DROP DATABASE, after its tables). */
+int sql_catalog_purge(sql_engine_t *e, orb_err_t *err);
 /* New references to the tables of schema; caller releases each and frees *out.
  */
 int sql_catalog_tables_in_schema(sql_engine_t *e, const char *schema,

@@ -95,6 +95,9 @@ typedef struct sql_table {
     const struct sql_sysrel_def *sys;
 } sql_table_t;
 
+/* One engine per database (sql_database.c): its catalog cache and catalog key space. The
+ * engine of database postgres is the root: orbitd creates it, it keeps the registry of the
+ * other databases and the engines of those that have been connected to. */
 struct sql_engine {
     act_runtime_t *rt;
     sql_config_t cfg;
@@ -104,7 +107,37 @@ struct sql_engine {
     int cap;
     int64_t start_us;
     _Atomic int32_t next_backend;
+    struct sql_engine *root; /* the postgres database's engine (itself for the root) */
+    uint32_t db_oid;         /* pg_database.oid */
+    uint32_t cat_id;         /* catalog records live under this table id (0 for postgres) */
+    char *db_name;
+    _Atomic int nsessions;   /* sessions connected to this database */
+    /* root only, under dbs_mu: engines of the other databases, opened on first connection */
+    pthread_mutex_t dbs_mu;
+    struct sql_engine **dbs;
+    int ndbs, capdbs;
 };
+/* Creates the engine of database name (oid, catalog key space cat_id) under root and loads
+ * its catalog (sql_session.c). */
+int sql_engine_create_db(sql_engine_t *root, const char *name, uint32_t oid, uint32_t cat_id,
+                         sql_engine_t **out, orb_err_t *err);
+/* Databases (sql_database.c). open: the engine of database name for a new session (3D000
+ * when there is none, 55000 for one that does not accept connections); release: the
+ * session is gone. */
+int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err);
+void sql_database_release(sql_engine_t *e);
+/* Every database, in oid order: cb(arg, name, oid, owner oid, connlimit, is_template,
+ * allow_connections). */
+typedef void (*sql_database_cb)(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                                int32_t connlimit, bool is_template, bool allow_conn);
+int sql_database_list(sql_engine_t *root, sql_database_cb cb, void *arg, orb_err_t *err);
+int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool in_block,
+                             orb_err_t *err);
+int sql_exec_drop_database(sql_session_t *s, PgQuery__DropdbStmt *st, bool in_block,
+                           orb_err_t *err);
+uint32_t sql_session_database_oid(sql_session_t *s);
+/* A DefElem's argument as a string (numbers as written); NULL without one (sql_copy.c). */
+const char *sql_def_string(PgQuery__DefElem *d, orb_mcx_t *mcx);
 
 /* Like sql_catalog_resolve, for reading (SELECT, COPY TO): also finds the system relations
  * of pg_catalog (sql_sysrel.c). */

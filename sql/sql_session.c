@@ -79,16 +79,40 @@ struct sql_session {
 
 /* ---- engine -------------------------------------------------------------------------------- */
 
-int sql_engine_create(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t **out,
-                      orb_err_t *err) {
+static sql_engine_t *engine_new(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t *root,
+                                const char *db, uint32_t oid, uint32_t cat_id) {
     sql_engine_t *e = calloc(1, sizeof *e);
     if (!e) orb_panic("out of memory");
     e->rt = rt;
     e->cfg = *cfg;
     if (!e->cfg.default_shards) e->cfg.default_shards = 4;
     pthread_rwlock_init(&e->cat_lock, NULL);
-    e->start_us = sql_now_us();
+    pthread_mutex_init(&e->dbs_mu, NULL);
+    e->start_us = root ? root->start_us : sql_now_us();
     atomic_init(&e->next_backend, 1);
+    atomic_init(&e->nsessions, 0);
+    e->root = root ? root : e;
+    e->db_name = strdup(db);
+    if (!e->db_name) orb_panic("out of memory");
+    e->db_oid = oid;
+    e->cat_id = cat_id;
+    return e;
+}
+
+int sql_engine_create(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t **out,
+                      orb_err_t *err) {
+    sql_engine_t *e = engine_new(rt, cfg, NULL, "postgres", 5 /* postgres's oid */, 0);
+    if (sql_catalog_load(e, err) != 0) {
+        sql_engine_destroy(e);
+        return -1;
+    }
+    *out = e;
+    return 0;
+}
+
+int sql_engine_create_db(sql_engine_t *root, const char *name, uint32_t oid, uint32_t cat_id,
+                         sql_engine_t **out, orb_err_t *err) {
+    sql_engine_t *e = engine_new(root->rt, &root->cfg, root, name, oid, cat_id);
     if (sql_catalog_load(e, err) != 0) {
         sql_engine_destroy(e);
         return -1;
@@ -99,9 +123,14 @@ int sql_engine_create(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t *
 
 void sql_engine_destroy(sql_engine_t *e) {
     if (!e) return;
+    if (e->root == e)
+        for (int i = 0; i < e->ndbs; i++) sql_engine_destroy(e->dbs[i]);
+    free(e->dbs);
     for (int i = 0; i < e->ntables; i++) sql_table_release(e->tables[i]);
     free(e->tables);
+    free(e->db_name);
     pthread_rwlock_destroy(&e->cat_lock);
+    pthread_mutex_destroy(&e->dbs_mu);
     free(e);
 }
 
@@ -121,6 +150,7 @@ bool sql_session_is_superuser(sql_session_t *s) {
     return strcmp(sql_settings_get(&s->settings, sql_settings_find("is_superuser")), "on") == 0;
 }
 const char *sql_session_database(sql_session_t *s) { return s->database; }
+uint32_t sql_session_database_oid(sql_session_t *s) { return s->engine->db_oid; }
 /* search_path, for name resolution (sql_catalog.c; declared in sql_ddl_int.h) */
 const char *sql_session_search_path(sql_session_t *s) {
     return sql_settings_get(&s->settings, sql_settings_find("search_path"));
@@ -224,8 +254,11 @@ static void session_warning(sql_session_t *s, orb_sqlstate_t code, const char *m
 
 /* ---- sessions ------------------------------------------------------------------------------- */
 
-sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char *database,
-                                  const char *application_name) {
+sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const char *database,
+                                  const char *application_name, orb_err_t *err) {
+    sql_engine_t *e;
+    if (!database || !*database) database = user && *user ? user : "postgres";
+    if (sql_database_open(root, database, &e, err) != 0) return NULL;
     sql_session_t *s = calloc(1, sizeof *s);
     if (!s) orb_panic("out of memory");
     s->engine = e;
@@ -236,8 +269,8 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
     if (application_name) {
         bool rep;
         int idx;
-        orb_err_t err;
-        sql_settings_set(&s->settings, "application_name", application_name, &rep, &idx, &err);
+        orb_err_t e2;
+        sql_settings_set(&s->settings, "application_name", application_name, &rep, &idx, &e2);
     }
     return s;
 }
@@ -279,6 +312,7 @@ void sql_session_destroy(sql_session_t *s) {
     }
     free(s->sp_names);
     free(s->seqs);
+    sql_database_release(s->engine);
     orb_mcx_destroy(s->mcx);
     free(s);
 }
@@ -806,6 +840,12 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
         result_set_tag(res, "CREATE EXTENSION");
         return sql_exec_create_extension(s, stmt->create_extension_stmt, err);
+    case PG_QUERY__NODE__NODE_CREATEDB_STMT:
+        result_set_tag(res, "CREATE DATABASE");
+        return sql_exec_create_database(s, stmt->createdb_stmt, s->in_block, err);
+    case PG_QUERY__NODE__NODE_DROPDB_STMT:
+        result_set_tag(res, "DROP DATABASE");
+        return sql_exec_drop_database(s, stmt->dropdb_stmt, s->in_block, err);
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
         result_set_tag(res, "CREATE SCHEMA");
         return sql_exec_create_schema(s, stmt->create_schema_stmt, err);

@@ -25,7 +25,7 @@ typedef struct sql_progress {
     uint64_t act_id;      /* the actors' progress entry (act_progress_*) */
     int32_t pid;
     char datname[64];
-    uint32_t relid, index_relid;
+    uint32_t datid, relid, index_relid;
     const char *command;  /* "CREATE INDEX" */
 } sql_progress_t;
 
@@ -38,6 +38,7 @@ void sql_progress_begin(sql_session_t *s, uint64_t act_id, uint32_t relid, uint3
     p->act_id = act_id;
     p->pid = sql_session_pid(s);
     snprintf(p->datname, sizeof p->datname, "%s", sql_session_database(s));
+    p->datid = sql_session_database_oid(s);
     p->relid = relid;
     p->index_relid = index_relid;
     p->command = "CREATE INDEX";
@@ -80,6 +81,7 @@ typedef struct sysrows {
     sql_value_t **rows;
     size_t n, cap;
     sql_pgrels_t rels; /* loaded on demand (need_rels) */
+    sql_engine_t *eng; /* the session's (comment_rows) */
     bool rels_loaded;
 } sysrows_t;
 
@@ -212,7 +214,7 @@ static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) 
         if (!act_progress_get(rt, p->act_id, &ap)) continue;
         sql_value_t *r = row_new(out);
         put_i(out, r, "pid", p->pid);
-        put_i(out, r, "datid", SQL_PGCAT_DB_OID);
+        put_i(out, r, "datid", p->datid);
         put_s(out, r, "datname", p->datname);
         put_i(out, r, "relid", p->relid);
         put_i(out, r, "index_relid", p->index_relid);
@@ -586,7 +588,7 @@ static int am_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_database (datfrozenxid and datminmxid left out; datacl text[]): the one database */
+/* pg_database (datfrozenxid and datminmxid left out; datacl text[]): sql_database.c's list */
 static const syscol_t database_cols[] = {
     {"oid", O, NULL}, {"datname", NM, NULL}, {"datdba", O, "10"}, {"encoding", I4, "6"},
     {"datlocprovider", CH, "c"}, {"datistemplate", B, "f"}, {"datallowconn", B, "t"},
@@ -595,12 +597,20 @@ static const syscol_t database_cols[] = {
     {"datacl", TXA, NULL},
 };
 
-static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)err;
+static void database_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                         int32_t connlimit, bool is_template, bool allow_conn) {
+    sysrows_t *out = arg;
     sql_value_t *r = row_new(out);
-    put_i(out, r, "oid", SQL_PGCAT_DB_OID);
-    put_s(out, r, "datname", sql_session_database(xc->sess));
-    return 0;
+    put_i(out, r, "oid", oid);
+    put_s(out, r, "datname", name);
+    put_i(out, r, "datdba", owner);
+    put_i(out, r, "datconnlimit", connlimit);
+    put_b(out, r, "datistemplate", is_template);
+    put_b(out, r, "datallowconn", allow_conn);
+}
+
+static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return sql_database_list(sql_session_engine(xc->sess), database_row, out, err);
 }
 
 /* pg_roles, pg_authid, pg_user: the bootstrap superuser (Orbit has no roles yet) */
@@ -662,6 +672,18 @@ static bool shared_class(uint32_t classoid) {
     return classoid == 1262 || classoid == 1213 || classoid == 1260;
 }
 
+typedef struct db_exists {
+    uint32_t oid;
+    bool found;
+} db_exists_t;
+
+static void db_exists_cb(void *arg, const char *name, uint32_t oid, uint32_t owner, int32_t connlimit,
+                         bool is_template, bool allow_conn) {
+    (void)name, (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    db_exists_t *d = arg;
+    if (d->oid == oid) d->found = true;
+}
+
 /* the commented object still exists (oids are never reused, so a match is the object) */
 static bool comment_live(sysrows_t *o, const sql_comment_t *c, uint32_t ext_oid) {
     switch (c->classoid) {
@@ -690,8 +712,12 @@ static bool comment_live(sysrows_t *o, const sql_comment_t *c, uint32_t ext_oid)
         return false;
     case 3079:
         return c->objoid == ext_oid;
-    case 1262:
-        return c->objoid == SQL_PGCAT_DB_OID;
+    case 1262: {
+        db_exists_t d = {c->objoid, false};
+        orb_err_t e;
+        if (sql_database_list(o->eng, db_exists_cb, &d, &e) != 0) return false;
+        return d.found;
+    }
     default:
         return false;
     }
@@ -699,6 +725,7 @@ static bool comment_live(sysrows_t *o, const sql_comment_t *c, uint32_t ext_oid)
 
 static int comment_rows(sql_exec_ctx_t *xc, sysrows_t *out, bool shared, orb_err_t *err) {
     sql_engine_t *e = sql_session_engine(xc->sess);
+    out->eng = e;
     uint32_t ext;
     if (sql_extension_oid(e, "vector", &ext, err) != 0) return -1;
     sql_comment_t *cs;
@@ -942,8 +969,8 @@ static const syscol_t prepared_xacts_cols[] = {
     {"transaction", TX, NULL}, {"gid", TX, NULL}, {"prepared", TZ, NULL}, {"owner", NM, NULL},
     {"database", NM, NULL}};
 
-/* pg_stat_database: the one database; Orbit keeps no per-database counters yet, so they read
- * 0 (see docs/sql-compatibility.md) */
+/* pg_stat_database: a row per database; Orbit keeps no per-database counters yet, so they
+ * read 0 (see docs/sql-compatibility.md) */
 static const syscol_t stat_database_cols[] = {
     {"datid", O, NULL}, {"datname", NM, NULL}, {"numbackends", I4, "0"},
     {"xact_commit", I8, "0"}, {"xact_rollback", I8, "0"}, {"blks_read", I8, "0"},
@@ -956,12 +983,17 @@ static const syscol_t stat_database_cols[] = {
     {"sessions_abandoned", I8, "0"}, {"sessions_fatal", I8, "0"}, {"sessions_killed", I8, "0"},
     {"stats_reset", TZ, NULL}};
 
-static int stat_database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)err;
+static void stat_database_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                              int32_t connlimit, bool is_template, bool allow_conn) {
+    (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    sysrows_t *out = arg;
     sql_value_t *r = row_new(out);
-    put_i(out, r, "datid", SQL_PGCAT_DB_OID);
-    put_s(out, r, "datname", sql_session_database(xc->sess));
-    return 0;
+    put_i(out, r, "datid", oid);
+    put_s(out, r, "datname", name);
+}
+
+static int stat_database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return sql_database_list(sql_session_engine(xc->sess), stat_database_row, out, err);
 }
 
 /* pg_available_extensions (also what pg_available_extensions() returns in FROM, with

@@ -373,12 +373,8 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
 
     const char *db = st.database && st.database[0] ? st.database : st.user;
     c->session = sql_session_create(wire__server_engine(c->server), st.user, db,
-                                    st.application_name ? st.application_name : "");
-    if (!c->session) {
-        orb_err_set(&err, CONNECTION_EXCEPTION, "could not create a session for user \"%s\"",
-                    st.user);
-        return fatal(c, &err);
-    }
+                                    st.application_name ? st.application_name : "", &err);
+    if (!c->session) return fatal(c, &err);
     sql_session_set_pid(c->session, c->pid);
     for (int i = 0; i < st.nparams; i++) {
         const char *n = st.names[i];
