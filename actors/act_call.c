@@ -16,7 +16,30 @@ struct act_call {
     size_t len;
     Orbit__ShardReply *reply; /* unpacked by the waiter into mcx */
     orb_mcx_t *mcx;           /* the waiter's: holds the unpacked reply, freed with the call */
+    act_interrupts_t in;      /* the poster's binding at post time (README "Interrupts") */
+    bool lock_waiting;        /* counted in in.lock_waits; worker thread only */
 };
+
+static _Thread_local act_interrupts_t bound;
+
+void act_call_bind_interrupts(const act_interrupts_t *in) {
+    if (in)
+        bound = *in;
+    else
+        memset(&bound, 0, sizeof bound);
+}
+
+bool act__call_interrupted(const act_call_t *c) {
+    return c->in.interrupt && atomic_load_explicit(c->in.interrupt, memory_order_relaxed) != 0;
+}
+
+int act__call_lock_timeout(const act_call_t *c) { return c->in.lock_timeout_ms; }
+
+void act__call_lock_wait(act_call_t *c) {
+    if (c->lock_waiting || !c->in.lock_waits) return;
+    c->lock_waiting = true;
+    atomic_fetch_add(c->in.lock_waits, 1);
+}
 
 /* Replies are unpacked into the call's arena: one bump allocation per field, freed at once. */
 static void *call_pb_alloc(void *data, size_t size) { return orb_alloc(data, size); }
@@ -48,6 +71,9 @@ uint8_t *act__error_reply(const orb_err_t *err, uint32_t failed_op, size_t *len)
 }
 
 void act__call_complete(act_call_t *c, uint8_t *reply, size_t len) {
+    /* before the waiter can see the reply: the counter may go away with it */
+    if (c->lock_waiting) atomic_fetch_sub(c->in.lock_waits, 1);
+    c->lock_waiting = false;
     pthread_mutex_lock(&c->mu);
     assert(!c->done);
     c->bytes = reply;
@@ -73,6 +99,7 @@ act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__Shard
     if (!c || !m) orb_panic("out of memory posting a call");
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
+    c->in = bound;
     m->type = type;
     m->table_id = type == ACT_CATALOG ? 0 : req->table_id;
     m->shard = type == ACT_CATALOG ? 0 : req->shard;

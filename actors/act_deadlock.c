@@ -235,6 +235,18 @@ void act__wait_clear(act_runtime_t *rt, act_wait_t *wt) {
     pthread_mutex_unlock(&rt->wait_lock);
 }
 
+size_t act_lock_waits(act_runtime_t *rt, act_lock_wait_t **out) {
+    pthread_mutex_lock(&rt->wait_lock);
+    size_t n = 0;
+    act_lock_wait_t *v = malloc(sizeof *v * (rt->nwaits + 1));
+    if (!v) orb_panic("out of memory listing lock waits");
+    for (act_wait_t *wt = rt->waits; wt; wt = wt->next)
+        v[n++] = (act_lock_wait_t){wt->waiter, wt->holder, wt->table_id};
+    pthread_mutex_unlock(&rt->wait_lock);
+    *out = v;
+    return n;
+}
+
 static void deadlock_err(orb_err_t *err, const act_wait_edge_t *cycle, size_t n,
                          const act_wait_t *wt) {
     orb_err_set(err, T_R_DEADLOCK_DETECTED, "deadlock detected");

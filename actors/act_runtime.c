@@ -122,7 +122,9 @@ static int msg_run(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t *hold
     uint8_t *out = NULL;
     size_t len = 0;
     *holder = 0;
+    w->running = m->call;
     int rc = act__shard_execute(w, a, m->type, m->unpacked, &out, &len, holder);
+    w->running = NULL;
     if (rc == ORB_AGAIN) return ORB_AGAIN;
     if (m->type == ACT_KV_SHARD) {
         /* group commit: answered by held_release once the batch's writes are synced */
@@ -215,14 +217,20 @@ static void lane_retry_later(act_lane_t *lane) {
 static void lane_run(act_lane_t *lane) {
     act_worker_t *w = lane->w;
     uint64_t now = uv_now(&w->loop);
-    uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
     lane->actor->last_used_ms = now;
     while (lane->head) {
         act_msg_t *m = lane->head;
         act_msg_t *next = m->next;
+        uint64_t lock_timeout = (uint64_t)w->rt->cfg.lock_timeout_ms;
+        if (act__call_lock_timeout(m->call) > 0)
+            lock_timeout = (uint64_t)act__call_lock_timeout(m->call);
         uint64_t holder;
-        int rc = msg_run(w, lane->actor, m, &holder);
-        if (rc == ORB_AGAIN) {
+        /* an interrupted statement stops waiting (README "Interrupts") */
+        int rc = act__call_interrupted(m->call) ? 1 : msg_run(w, lane->actor, m, &holder);
+        if (rc == 1) {
+            msg_fail(m, ORB_SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+        } else if (rc == ORB_AGAIN) {
+            act__call_lock_wait(m->call);
             orb_err_t err;
             orb_err_clear(&err);
             if (lane_wait_update(lane, holder, now, &err)) {
@@ -267,6 +275,7 @@ static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t ho
     uint64_t now = uv_now(&w->loop);
     lane_head_reset(lane, now);
     lane->backoff_ms = 2;
+    act__call_lock_wait(m->call);
     lane->next = a->lanes;
     a->lanes = lane;
     orb_err_t err;

@@ -338,6 +338,10 @@ static int scan_aggregate(exec_t *ex, st_cf_t cf, orb_buf_t *lo, orb_buf_t *hi,
         orb_mcx_reset(row_mcx);
         rc = st_row_decode(v, vn, row_mcx, &ver, &vals, &nvals, err);
         if (rc == 0) rc = act__agg_row(agg, vals, nvals, err);
+        /* a whole range in one request: stop when the statement is interrupted */
+        if (rc == 0 && (ex->rows_read & 4095) == 0 && ex->w->running &&
+            act__call_interrupted(ex->w->running))
+            rc = orb_err_set(err, QUERY_CANCELED, "canceling statement due to user request");
     }
     if (rc == 0) rc = st_iter_status(it, err);
     st_iter_destroy(it);

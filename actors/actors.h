@@ -12,6 +12,8 @@
 #include "../common/common.h"
 #include "orbit.pb-c.h"
 
+#include <stdatomic.h>
+
 typedef struct act_runtime act_runtime_t;
 
 typedef struct act_config {
@@ -93,6 +95,24 @@ void act_call_free(act_call_t *c);
 int act_call(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
              act_call_t **call, Orbit__ShardReply **reply, orb_err_t *err);
 
+/* Interrupts of the calling thread's statement (README "Interrupts"). A session binds them
+ * to its executor thread for the duration of a statement; every call posted from the thread
+ * while bound carries them:
+ * - interrupt: when it becomes non-zero, a request parked on a busy row lock fails with
+ *   57014 "canceling statement due to user request" at its next retry (within 20 ms); the
+ *   caller turns that into the precise reason. Requests that are running are not stopped:
+ *   they are short (one batch), and the caller checks the flag between them.
+ * - lock_waits: incremented while one of the thread's requests waits for a row lock (for
+ *   pg_stat_activity's wait_event), decremented before its reply is delivered.
+ * - lock_timeout_ms: > 0 replaces act_config_t.lock_timeout_ms for these requests.
+ * The pointed-to counters must outlive every call posted while bound. Pass NULL to unbind. */
+typedef struct act_interrupts {
+    const atomic_int *interrupt;
+    atomic_int *lock_waits;
+    int lock_timeout_ms;
+} act_interrupts_t;
+void act_call_bind_interrupts(const act_interrupts_t *in);
+
 /* The shard a key belongs to: hash of the key columns (encoded as storage keys) mod nshards.
  * Fails only on malformed numeric text (22P02). */
 int act_shard_of(const Orbit__Datum *const *key, size_t nkey, uint32_t nshards,
@@ -129,6 +149,15 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err);
 /* Removes the entries of one secondary index on every shard (after DROP INDEX). */
 int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
                         uint32_t index_id, orb_err_t *err);
+
+/* A snapshot of the wait-for graph (act_deadlock.c): transaction `waiter` waits for a row
+ * lock of table_id that transaction `holder` holds (0: not known yet). For pg_locks and
+ * pg_blocking_pids. *out is malloc'd (caller frees); returns the count. Any thread. */
+typedef struct act_lock_wait {
+    uint64_t waiter, holder;
+    uint32_t table_id;
+} act_lock_wait_t;
+size_t act_lock_waits(act_runtime_t *rt, act_lock_wait_t **out);
 
 /* ---- progress of long operations (act_progress.c) ------------------------------------- */
 /* A build's shards add to one entry: phase (the furthest any shard reached: 1 initializing,

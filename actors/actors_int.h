@@ -114,6 +114,7 @@ struct act_worker {
     size_t nbuckets;
     size_t nactors;
     orb_mcx_t *mcx; /* per-request scratch, reset after each reply is packed */
+    act_call_t *running; /* the call whose request runs now (README "Interrupts"); worker only */
     /* row lock owners (open addressing, linear probing), owned by the worker thread:
      * entries of finished transactions are dropped by act__owner_sweep */
     act_owner_t *owners;
@@ -197,6 +198,12 @@ struct act_runtime {
 void act__call_complete(act_call_t *c, uint8_t *reply, size_t len);
 /* Completes c with an error reply (code, message). */
 void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg);
+/* The interrupts the call's poster bound (act_call_bind_interrupts): whether its statement
+ * was interrupted, its lock_timeout (0: the runtime's), and marking it as waiting for a row
+ * lock (counted until completion). Worker thread. */
+bool act__call_interrupted(const act_call_t *c);
+int act__call_lock_timeout(const act_call_t *c);
+void act__call_lock_wait(act_call_t *c);
 /* Packs reply into malloc'd bytes. */
 uint8_t *act__reply_pack(const Orbit__ShardReply *reply, size_t *len);
 

@@ -73,8 +73,25 @@ sql_session_t *sql_session_create(sql_engine_t *e, const char *user, const char 
                                   const char *application_name, orb_err_t *err);
 /* Rolls back an open transaction. */
 void sql_session_destroy(sql_session_t *s);
-/* The process id the client was given in BackendKeyData (pg_backend_pid(), pg_stat_*). */
-void sql_session_set_pid(sql_session_t *s, int32_t pid);
+/* BackendKeyData: the process id the client was given (pg_backend_pid(), pg_stat_activity)
+ * and the secret a CancelRequest must quote. Registers them in the engine's backend
+ * registry (sql/README.md, "Backends and interrupts"). */
+void sql_session_set_backend_key(sql_session_t *s, int32_t pid, int32_t secret);
+/* The client's address and port (pg_stat_activity.client_addr, client_port). */
+void sql_session_set_client(sql_session_t *s, const char *addr, int port);
+/* wake(arg) is called (from another session's thread, under the registry's leaf lock; it may
+ * take only leaf locks) when pg_terminate_backend targets this session, so that a connection
+ * waiting for client input notices (also when idle_in_transaction_session_timeout passes);
+ * sql_session_terminating then returns true and the connection must send the FATAL error of
+ * sql_session_terminate_error (57P01 "terminating connection due to administrator command",
+ * or 25P03 "terminating connection due to idle-in-transaction timeout") and close. */
+void sql_session_set_wake(sql_session_t *s, void (*wake)(void *arg), void *arg);
+bool sql_session_terminating(const sql_session_t *s);
+void sql_session_terminate_error(const sql_session_t *s, orb_err_t *err);
+/* CancelRequest: cancels the running statement of the session with this pid and secret
+ * (57014 "canceling statement due to user request"). A wrong secret or an idle session is
+ * ignored. Any thread. Returns whether (pid, secret) named a session. */
+bool sql_engine_cancel(sql_engine_t *e, int32_t pid, int32_t secret);
 
 /* The settings reported in ParameterStatus at startup, in order; name/value pairs are
  * borrowed from the session. Returns the count. */

@@ -794,7 +794,8 @@ static bool where_is_key_range(const sql_query_t *q, const sql_path_t *p) {
 
 static void push_aggregation(sql_analyze_ctx_t *ac, sql_query_t *q) {
     q->agg_pushed = false;
-    if (!q->table || !q->has_agg || q->ngsets || q->nwins || q->nsrfs ||
+    /* a system relation (sql_sysrel.c) has no shards: its rows are computed here */
+    if (!q->table || q->table->sys || !q->has_agg || q->ngsets || q->nwins || q->nsrfs ||
         (q->path.access != SQL_ACCESS_FULL && q->path.access != SQL_ACCESS_RANGE) ||
         !where_is_key_range(q, &q->path))
         return;

@@ -5,6 +5,7 @@
  * functions are a builtin table (sql__cat_builtins) searched after the main one. Each reads
  * the catalog through the calling session (sql_fn_ctx_t.session). See README.md ("System
  * relations"). */
+#include "sql_backend.h"
 #include "sql_pgcat.h"
 #include "sql_settings.h"
 #include "sql_types_int.h"
@@ -494,6 +495,13 @@ const sql_builtin_t sql__cat_builtins[] = {
     REG_FNS(regoper, SQL_OID_REGOPER), REG_FNS(regnamespace, SQL_OID_REGNAMESPACE),
     REG_FNS(regrole, SQL_OID_REGROLE),
     FNN("to_regclass", 1, RC, to_regclass, TX),
+    /* backends (sql_backend.c) */
+    {"pg_sleep", 1, {SQL_OID_FLOAT8}, SQL_OID_VOID, true, true, sql__fn_pg_sleep},
+    {"pg_blocking_pids", 1, {SQL_OID_INT4}, SQL_OID_INT4_ARRAY, true, true, sql__fn_pg_blocking_pids},
+    {"pg_cancel_backend", 1, {SQL_OID_INT4}, SQL_OID_BOOL, true, true, sql__fn_pg_cancel_backend},
+    {"pg_terminate_backend", 1, {SQL_OID_INT4}, SQL_OID_BOOL, true, true, sql__fn_pg_terminate_backend},
+    {"pg_terminate_backend", 2, {SQL_OID_INT4, SQL_OID_INT8}, SQL_OID_BOOL, true, true,
+     sql__fn_pg_terminate_backend},
     FN("pg_get_userbyid", 1, NM, f_userbyid, O),
     FN("pg_table_is_visible", 1, B, f_table_is_visible, O),
     FN("pg_type_is_visible", 1, B, f_type_is_visible, O),

@@ -1436,6 +1436,11 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
             break;
         }
         if (r == 0) break;
+        if (sql_check_interrupts(cs->sess, err) != 0) {
+            context_line(cs, &f.in, err, false);
+            rc = -1;
+            break;
+        }
         f.wb.row_no = f.in.lineno;
         if (sql_exec_insert_row(&f.xc, f.q, &f.wb, vals, err) != 0) {
             context_line(cs, &f.in, err, true);

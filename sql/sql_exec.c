@@ -317,6 +317,7 @@ static int select_row_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     sql_query_t *q = st->q;
     q->act_scan_rows++;
     orb_err_t *err = st->xc->err;
+    if (sql_check_interrupts(st->xc->sess, err) != 0) return -1;
     sql_eval_ctx_t ec = sql_eval_ctx(st->xc, row);
     if (q->where) {
         bool ok;
@@ -487,13 +488,20 @@ static int compare_rows(const void *pa, const void *pb) {
     return 0;
 }
 
+/* the session whose statement sorts on this thread: a long sort stops early (leaving the rows
+ * unsorted) once it is interrupted; the caller then checks and fails */
+static _Thread_local sql_session_t *sort_sess;
+
 /* stable: rows equal under cmp keep their input order */
 static void merge_sort_by(sql_value_t **rows, sql_value_t **tmp, int64_t n,
                           int (*cmp)(const void *, const void *)) {
     if (n < 2) return;
+    orb_err_t ignored;
+    if (n >= 4096 && sort_sess && sql_check_interrupts(sort_sess, &ignored) != 0) return;
     int64_t m = n / 2;
     merge_sort_by(rows, tmp, m, cmp);
     merge_sort_by(rows + m, tmp, n - m, cmp);
+    if (n >= 4096 && sort_sess && sql_check_interrupts(sort_sess, &ignored) != 0) return;
     int64_t i = 0, j = m, k = 0;
     while (i < m && j < n) tmp[k++] = cmp(&rows[j], &rows[i]) < 0 ? rows[j++] : rows[i++];
     while (i < m) tmp[k++] = rows[i++];
@@ -533,8 +541,11 @@ static int agg_flush_ordered(select_state_t *st, group_t *g, orb_err_t *err) {
         if (!ac->norder || !b) continue;
         sql_value_t **tmp = orb_alloc(st->xc->mcx, sizeof *tmp * (size_t)(b->n + 1));
         sort_agg = ac;
+        sort_sess = st->xc->sess;
         merge_sort_by(b->rows, tmp, b->n, compare_agg_rows);
+        sort_sess = NULL;
         sort_agg = NULL;
+        if (sql_check_interrupts(st->xc->sess, err) != 0) return -1;
         for (int64_t r = 0; r < b->n; r++) {
             int rc = ac->nargs ? agg_feed(st, g, a, b->rows[r], err)
                                : sql_agg_step(g->states[a], NULL, 0, err);
@@ -823,7 +834,11 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     if (!sorted && res->nrows > 1) {
         sql_value_t **tmp = orb_alloc(xc->mcx, sizeof *tmp * (size_t)res->nrows);
         sort_query = q;
+        if (sql_check_interrupts(xc->sess, err) != 0) return -1;
+        sort_sess = xc->sess;
         merge_sort(res->rows, tmp, res->nrows);
+        sort_sess = NULL;
+        if (sql_check_interrupts(xc->sess, err) != 0) return -1;
         sort_query = NULL;
     }
     if (st.direct) {
@@ -1242,6 +1257,7 @@ typedef struct collect_state {
 static int collect_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
     collect_state_t *cs = arg;
     cs->q->act_scan_rows++;
+    if (sql_check_interrupts(cs->xc->sess, cs->err) != 0) return -1;
     if (cs->q->where) {
         sql_eval_ctx_t ec = sql_eval_ctx(cs->xc, row);
         bool ok;

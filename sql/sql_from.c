@@ -890,6 +890,7 @@ static int lateral_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_r
     if (sql_from_exec(xc, q, f->left, &L, err) != 0) return -1;
     int width = q->width;
     for (int64_t l = 0; l < L.n; l++) {
+        if (sql_check_interrupts(xc->sess, err) != 0) return -1;
         const sql_value_t *lrow = L.rows[l];
         const sql_value_t *ctx = lrow;
         if (xc->lateral_row) {
@@ -961,6 +962,7 @@ static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rows
     }
     sql_value_t *kv = orb_alloc(xc->mcx, sizeof *kv * (size_t)(nk + 1));
     for (int64_t l = 0; l < L.n; l++) {
+        if (sql_check_interrupts(xc->sess, err) != 0) return -1;
         bool matched = false;
         const sql_value_t *lrow = L.rows[l];
         if (nk > 0) {
@@ -985,6 +987,7 @@ static int exec_join(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_rows
             }
         } else {
             for (int64_t r = 0; r < R.n; r++) {
+                if ((r & 1023) == 1023 && sql_check_interrupts(xc->sess, err) != 0) return -1;
                 sql_value_t *c = combine(xc, lrow, R.rows[r], f->right, width);
                 bool ok = true;
                 if (f->quals) {

@@ -116,6 +116,7 @@ struct sql_engine {
     pthread_mutex_t dbs_mu;
     struct sql_engine **dbs;
     int ndbs, capdbs;
+    struct sql_backends *backends; /* the backend registry (sql_backend.c) */
 };
 /* Creates the engine of database name (oid, catalog key space cat_id) under root and loads
  * its catalog (sql_session.c). */
@@ -725,6 +726,12 @@ int sql_copy_exec(sql_session_t *s, PgQuery__CopyStmt *st, orb_mcx_t *mcx, uint6
                   const sql_sink_t *sink, sql_result_t *res, orb_err_t *err);
 const char *sql_session_user(sql_session_t *s);
 int32_t sql_session_pid(sql_session_t *s); /* the BackendKeyData process id (0: none) */
+/* Returns 0, or -1 with err filled when the session's statement must stop: canceled (57014),
+ * past statement_timeout (57014) or terminated (FATAL 57P01). The executor calls it at its
+ * row-loop points (README "Backends and interrupts"); cheap when nothing is pending. */
+int sql_check_interrupts(sql_session_t *s, orb_err_t *err);
+/* The engine of a session's backend registry, for pg_cancel_backend and pg_stat_activity. */
+struct sql_backend *sql_session_backend(sql_session_t *s);
 /* The current value of a setting of the settings table (sql_settings.c) by name; "" when
  * there is no such setting. */
 const char *sql_session_setting(sql_session_t *s, const char *name);

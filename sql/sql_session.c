@@ -5,6 +5,7 @@
  * block with savepoints keeps its transaction (rolled back to the newest savepoint) so that
  * ROLLBACK TO can resume it. Entry points: the sql_session_* functions of sql.h. See
  * README.md ("Sessions and transactions"). */
+#include "sql_backend.h"
 #include "sql_ddl_int.h"
 #include "sql_settings.h"
 
@@ -44,6 +45,7 @@ typedef struct portal {
 struct sql_session {
     sql_engine_t *engine;
     int32_t pid;
+    sql_backend_t *backend;    /* its entry in the backend registry (sql_backend.c) */
     orb_mcx_t *mcx;
     char *user;
     char *database;
@@ -96,6 +98,10 @@ static sql_engine_t *engine_new(act_runtime_t *rt, const sql_config_t *cfg, sql_
     if (!e->db_name) orb_panic("out of memory");
     e->db_oid = oid;
     e->cat_id = cat_id;
+    if (root)
+        e->backends = root->backends; /* the backend registry is node-wide: the root's */
+    else
+        sql__backends_create(e);
     return e;
 }
 
@@ -129,6 +135,7 @@ void sql_engine_destroy(sql_engine_t *e) {
     for (int i = 0; i < e->ntables; i++) sql_table_release(e->tables[i]);
     free(e->tables);
     free(e->db_name);
+    if (e->root == e) sql__backends_destroy(e);
     pthread_rwlock_destroy(&e->cat_lock);
     pthread_mutex_destroy(&e->dbs_mu);
     free(e);
@@ -145,7 +152,27 @@ const char *sql_session_setting(sql_session_t *s, const char *name) {
 
 const char *sql_session_user(sql_session_t *s) { return s->user; }
 int32_t sql_session_pid(sql_session_t *s) { return s->pid; }
-void sql_session_set_pid(sql_session_t *s, int32_t pid) { s->pid = pid; }
+void sql_session_set_backend_key(sql_session_t *s, int32_t pid, int32_t secret) {
+    s->pid = pid;
+    sql__backend_set_key(s->backend, pid, secret);
+}
+void sql_session_set_client(sql_session_t *s, const char *addr, int port) {
+    sql__backend_set_client(s->backend, addr, port);
+}
+void sql_session_set_wake(sql_session_t *s, void (*wake)(void *arg), void *arg) {
+    sql__backend_set_wake(s->backend, wake, arg);
+}
+bool sql_session_terminating(const sql_session_t *s) { return sql__backend_terminating(s->backend); }
+void sql_session_terminate_error(const sql_session_t *s, orb_err_t *err) {
+    sql__backend_terminate_error(s ? s->backend : NULL, err);
+}
+bool sql_engine_cancel(sql_engine_t *e, int32_t pid, int32_t secret) {
+    return sql__backend_signal(e, pid, true, secret, SQL_INTERRUPT_CANCEL);
+}
+int sql_check_interrupts(sql_session_t *s, orb_err_t *err) {
+    return s ? sql__backend_check(s->backend, err) : 0;
+}
+struct sql_backend *sql_session_backend(sql_session_t *s) { return s->backend; }
 bool sql_session_is_superuser(sql_session_t *s) {
     return strcmp(sql_settings_get(&s->settings, sql_settings_find("is_superuser")), "on") == 0;
 }
@@ -266,12 +293,15 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
     s->user = orb_strdup(s->mcx, user && *user ? user : "postgres");
     s->database = orb_strdup(s->mcx, database && *database ? database : s->user);
     sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
+    s->backend = sql__backend_register(e, s->user, s->database);
     if (application_name) {
         bool rep;
         int idx;
         orb_err_t e2;
         sql_settings_set(&s->settings, "application_name", application_name, &rep, &idx, &e2);
     }
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
     return s;
 }
 
@@ -285,6 +315,7 @@ static void txn_abort(sql_session_t *s) {
     s->txn_start_us = 0;
     s->txn_queried = false;
     savepoints_clear(s, 0);
+    sql__backend_xact(s->backend, 0, 0);
 }
 
 static void portal_free(portal_t *p) {
@@ -312,6 +343,7 @@ void sql_session_destroy(sql_session_t *s) {
     }
     free(s->sp_names);
     free(s->seqs);
+    sql__backend_unregister(s->backend);
     sql_database_release(s->engine);
     orb_mcx_destroy(s->mcx);
     free(s);
@@ -332,12 +364,62 @@ int sql_session_reported_settings(sql_session_t *s, const char *const **names,
     return n;
 }
 
+/* The startup packet's "options" (PGOPTIONS): command-line switches "-c name=value" (also
+ * "-cname=value") and "--name=value", separated by spaces, a backslash escaping the next
+ * character, as PostgreSQL's pg_split_opts. Other switches are ignored. */
+static int startup_options(sql_session_t *s, const char *opts, orb_err_t *err) {
+    char tok[2 * SQL_SETTING_MAX];
+    bool want_c = false;
+    const char *p = opts;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) break;
+        size_t n = 0;
+        while (*p && *p != ' ' && *p != '\t') {
+            if (*p == '\\' && p[1]) p++;
+            if (n + 1 < sizeof tok) tok[n++] = *p;
+            p++;
+        }
+        tok[n] = 0;
+        const char *kv = NULL;
+        if (want_c) {
+            kv = tok;
+            want_c = false;
+        } else if (strcmp(tok, "-c") == 0) {
+            want_c = true;
+        } else if (strncmp(tok, "-c", 2) == 0) {
+            kv = tok + 2;
+        } else if (strncmp(tok, "--", 2) == 0) {
+            kv = tok + 2;
+        }
+        if (!kv) continue;
+        char *eq = strchr(kv, '=');
+        if (!eq)
+            return orb_err_set(err, SYNTAX_ERROR, "-c %s requires a value", kv);
+        *eq = 0;
+        for (char *q = (char *)kv; *q; q++)
+            if (*q == '-') *q = '_'; /* as ParseLongOption */
+        bool rep;
+        int idx;
+        if (sql_settings_set(&s->settings, kv, eq + 1, &rep, &idx, err) != 0) return -1;
+    }
+    return 0;
+}
+
 int sql_session_set_startup_option(sql_session_t *s, const char *name, const char *value,
                                    orb_err_t *err) {
-    if (strcmp(name, "options") == 0 || strcmp(name, "replication") == 0) return 0;
-    bool rep;
-    int idx;
-    return sql_settings_set(&s->settings, name, value, &rep, &idx, err);
+    if (strcmp(name, "replication") == 0) return 0;
+    int rc;
+    if (strcmp(name, "options") == 0) {
+        rc = startup_options(s, value, err);
+    } else {
+        bool rep;
+        int idx;
+        rc = sql_settings_set(&s->settings, name, value, &rep, &idx, err);
+    }
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
+    return rc;
 }
 
 /* ---- transactions ------------------------------------------------------------------------ */
@@ -353,6 +435,7 @@ static int txn_ensure(sql_session_t *s, orb_err_t *err) {
     if (act_txn_begin(s->engine->rt, s->in_block ? s->block_iso : iso_of(s), &s->txn_id, err) != 0)
         return -1;
     s->txn_start_us = sql_now_us();
+    sql__backend_xact(s->backend, s->txn_id, s->txn_start_us);
     return 0;
 }
 
@@ -363,6 +446,7 @@ static int txn_commit(sql_session_t *s, orb_err_t *err) {
     s->txn_start_us = 0;
     s->txn_queried = false;
     savepoints_clear(s, 0);
+    sql__backend_xact(s->backend, 0, 0);
     return act_txn_commit(s->engine->rt, id, err);
 }
 
@@ -993,6 +1077,49 @@ static int stream_row(void *arg, sql_value_t *row, orb_err_t *err) {
     return send_row(st->sess, st->sink, st->res, row, NULL, 0, &st->buf, err);
 }
 
+/* ---- backend state (sql_backend.c) -------------------------------------------------------- */
+
+static int setting_ms(sql_session_t *s, const char *name) {
+    return sql_settings_ms(sql_settings_get(&s->settings, sql_settings_find(name)));
+}
+
+/* An interrupt that arrived while a statement ran, e.g. pg_cancel_backend(pg_backend_pid()),
+ * fails it as PostgreSQL's next CHECK_FOR_INTERRUPTS would: for the statements whose work the
+ * failure undoes (DDL commits on its own: failing it afterwards would misreport it). */
+static bool is_dml(const PgQuery__Node *stmt) {
+    return stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ||
+           stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+           stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+           stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT;
+}
+
+static void message_begin(sql_session_t *s, const char *text) {
+    sql__backend_message_begin(s->backend, text,
+                               sql_settings_get(&s->settings, sql_settings_find("application_name")),
+                               setting_ms(s, "lock_timeout"));
+}
+
+static void statement_begin(sql_session_t *s) {
+    sql__backend_statement_timeout(s->backend, setting_ms(s, "statement_timeout"));
+}
+
+/* An Execute is done: its statement_timeout ends; the state stays active until Sync, as in
+ * PostgreSQL (which reports idle when it sends ReadyForQuery). */
+static void execute_end(sql_session_t *s) {
+    sql__backend_statement_timeout(s->backend, 0);
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
+}
+
+static void message_end(sql_session_t *s) {
+    sql__backend_set_appname(s->backend,
+                             sql_settings_get(&s->settings, sql_settings_find("application_name")));
+    sql__backend_message_end(s->backend, !s->in_block ? SQL_BACKEND_IDLE
+                                         : s->failed  ? SQL_BACKEND_IDLE_IN_TXN_ABORTED
+                                                      : SQL_BACKEND_IDLE_IN_TXN,
+                             setting_ms(s, "idle_in_transaction_session_timeout"));
+}
+
 /* ---- simple query ----------------------------------------------------------------------- */
 
 void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink_t *sink) {
@@ -1002,6 +1129,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
     orb_err_clear(&err);
     PgQuery__ParseResult *pr;
     s->implicit_failed = false;
+    message_begin(s, text);
     if (sql_parse(text, mcx, &pr, &err) != 0) {
         sink->error(sink->arg, &err);
         on_error(s);
@@ -1022,13 +1150,17 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         res.emit_arg = &st;
         orb_err_clear(&err);
         PgQuery__Node *stmt = pr->stmts[i]->stmt;
-        int rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
+        statement_begin(s);
+        int rc = sql_check_interrupts(s, &err);
+        if (rc == 0) rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
+        if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, &err);
         if (rc == 0 && res.ncols > 0) {
             if (!st.described) describe_cols(sink, &res, NULL, 0);
             rc = send_rows(s, sink, &res, 0, res.nrows, NULL, 0, &err);
         }
         orb_buf_free(&st.buf);
         if (rc != 0) {
+            sql__backend_fix_error(s->backend, &err);
             sink->error(sink->arg, &err);
             on_error(s);
             orb_mcx_destroy(smcx);
@@ -1045,6 +1177,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
 done:
     s->multi_stmt = false;
     orb_mcx_destroy(mcx);
+    message_end(s);
     s->sink = NULL;
 }
 
@@ -1261,6 +1394,8 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
         s->sink = NULL;
         return 0;
     }
+    message_begin(s, p->stmt->text);
+    statement_begin(s);
     if (!p->ran) {
         p->ran = true;
         /* re-analyze against the current catalog, with the statement's parameter types */
@@ -1281,10 +1416,14 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
             else
                 rc = sql_analyze(&ac, stmt, &q, err);
         }
+        if (rc == 0) rc = sql_check_interrupts(s, err);
         if (rc == 0)
             rc = run_statement(s, stmt, p->stmt->text, q, p->params, p->mcx, &p->res, err);
+        if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, err);
         if (rc != 0) {
+            sql__backend_fix_error(s->backend, err);
             on_error(s);
+            execute_end(s);
             s->sink = NULL;
             return -1;
         }
@@ -1294,7 +1433,9 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     if (max_rows > 0 && p->pos + max_rows < end) end = p->pos + max_rows;
     if (p->res.ncols > 0) rc = send_rows(s, sink, &p->res, p->pos, end, p->formats, p->nformats, err);
     if (rc != 0) {
+        sql__backend_fix_error(s->backend, err);
         on_error(s);
+        execute_end(s);
         s->sink = NULL;
         return -1;
     }
@@ -1318,6 +1459,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     } else {
         sink->command_complete(sink->arg, is_select ? "SELECT 0" : p->res.tag);
     }
+    execute_end(s);
     s->sink = NULL;
     return 0;
 }
@@ -1347,5 +1489,6 @@ void sql_session_sync(sql_session_t *s, const sql_sink_t *sink) {
     }
     s->implicit_failed = false;
     drop_portal(s, "");
+    message_end(s);
     s->sink = NULL;
 }

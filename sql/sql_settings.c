@@ -181,6 +181,95 @@ static int check_ivf_iterative(const char *in, char *out, size_t outn, orb_err_t
     return check_enum("ivfflat.iterative_scan", ok, in, out, outn, err);
 }
 
+/* Time settings in milliseconds (statement_timeout, lock_timeout, ...) as PostgreSQL's
+ * GUC_UNIT_MS: a number (fractions rounded) with an optional unit us, ms, s, min, h, d (no
+ * unit: ms), 0 .. INT_MAX ms; shown in the largest unit that divides the value. */
+static int parse_ms(const char *in, double *ms, bool *bad_unit) {
+    char *end;
+    *bad_unit = false;
+    double v = strtod(in, &end);
+    if (end == in) return -1;
+    while (*end == ' ' || *end == '\t') end++;
+    static const struct { const char *u; double mul; } units[] = {
+        {"us", 0.001}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
+    double mul = 1;
+    if (*end) {
+        size_t n = 0;
+        while (end[n] && end[n] != ' ' && end[n] != '\t') n++;
+        bool found = false;
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+            if (strlen(units[i].u) == n && strncmp(end, units[i].u, n) == 0) {
+                mul = units[i].mul;
+                found = true;
+            }
+        }
+        const char *rest = end + n;
+        while (*rest == ' ' || *rest == '\t') rest++;
+        if (!found || *rest) {
+            *bad_unit = true;
+            return -1;
+        }
+    }
+    *ms = v * mul;
+    return 0;
+}
+
+static int check_ms(const char *name, const char *in, char *out, size_t outn, orb_err_t *err) {
+    double v;
+    bool bad_unit;
+    if (parse_ms(in, &v, &bad_unit) != 0) {
+        orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"%s\": \"%s\"",
+                    name, in);
+        if (bad_unit)
+            snprintf(err->hint, sizeof err->hint,
+                     "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+        return -1;
+    }
+    if (v >= 2147483647.5 || v <= -2147483648.5) {
+        orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"%s\": \"%s\"",
+                    name, in);
+        snprintf(err->hint, sizeof err->hint, "Value exceeds integer range.");
+        return -1;
+    }
+    double r = v < 0 ? -(double)(long long)(-v + 0.5) : (double)(long long)(v + 0.5);
+    if (r < 0)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE,
+                           "%.0f ms is outside the valid range for parameter \"%s\" (0 .. 2147483647)",
+                           r, name);
+    long long ms = (long long)r;
+    static const struct { const char *u; long long div; } show[] = {
+        {"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}};
+    if (ms == 0) {
+        snprintf(out, outn, "0");
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof show / sizeof show[0]; i++) {
+        if (ms % show[i].div == 0) {
+            snprintf(out, outn, "%lld%s", ms / show[i].div, show[i].u);
+            return 0;
+        }
+    }
+    snprintf(out, outn, "%lldms", ms);
+    return 0;
+}
+
+int sql_settings_ms(const char *value) {
+    double v;
+    bool bad_unit;
+    if (!value || parse_ms(value, &v, &bad_unit) != 0 || v <= 0) return 0;
+    return v > 2147483647.0 ? 2147483647 : (int)(v + 0.5);
+}
+
+static int check_statement_timeout(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_ms("statement_timeout", in, out, outn, err);
+}
+static int check_lock_timeout(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_ms("lock_timeout", in, out, outn, err);
+}
+static int check_idle_timeout(const char *in, char *out, size_t outn, orb_err_t *err) {
+    return check_ms("idle_in_transaction_session_timeout", in, out, outn, err);
+}
+
 /* The settings table: name (as SHOW prints it), default, reported in ParameterStatus,
  * read-only, checker, description. */
 static const sql_setting_def_t defs[] = {
@@ -194,7 +283,7 @@ static const sql_setting_def_t defs[] = {
     {"integer_datetimes", "on", true, true, NULL, "Shows whether datetimes are integer based."},
     {"IntervalStyle", "postgres", true, false, NULL, "Sets the display format for interval values."},
     {"is_superuser", "on", true, true, NULL, "Shows whether the current user is a superuser."},
-    {"lock_timeout", "0", false, false, NULL, "Sets the maximum allowed duration of any wait for a lock."},
+    {"lock_timeout", "0", false, false, check_lock_timeout, "Sets the maximum allowed duration of any wait for a lock."},
     {"client_min_messages", "notice", false, false, NULL, "Sets the message levels that are sent to the client."},
     {"max_identifier_length", "63", false, true, NULL, "Shows the maximum identifier length."},
     {"search_path", "\"$user\", public", false, false, NULL, "Sets the schema search order for names that are not schema-qualified."},
@@ -203,10 +292,10 @@ static const sql_setting_def_t defs[] = {
     {"server_version_num", "150000", false, true, NULL, "Shows the server version as an integer."},
     {"session_authorization", "", true, true, NULL, "Sets the session user name."},
     {"standard_conforming_strings", "on", true, false, check_scs, "Causes '...' strings to treat backslashes literally."},
-    {"statement_timeout", "0", false, false, NULL, "Sets the maximum allowed duration of any statement."},
+    {"statement_timeout", "0", false, false, check_statement_timeout, "Sets the maximum allowed duration of any statement."},
     {"TimeZone", "UTC", true, false, check_utc, "Sets the time zone for displaying and interpreting time stamps."},
     {"transaction_isolation", "read committed", false, false, check_isolation, "Sets the current transaction's isolation level."},
-    {"idle_in_transaction_session_timeout", "0", false, false, NULL, "Sets the maximum allowed idle time between queries, when in a transaction."},
+    {"idle_in_transaction_session_timeout", "0", false, false, check_idle_timeout, "Sets the maximum allowed idle time between queries, when in a transaction."},
     {"synchronous_commit", "on", false, false, NULL, "Sets the current transaction's synchronization level."},
     {"orbit.default_shards", "4", false, true, NULL, "Number of shards of a table created without WITH (shards = n)."},
     /* what clients such as pgAdmin read or set; each describes Orbit as it is (byte-order

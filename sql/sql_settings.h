@@ -33,6 +33,8 @@ const char *sql_settings_custom(const sql_settings_t *st, const char *name);
 /* *index is the setting's position, or -1 for a custom placeholder. */
 int sql_settings_set(sql_settings_t *st, const char *name, const char *value, bool *reported,
                      int *index, orb_err_t *err);
+/* A time setting's value (as stored: "100ms", "1s", "0") in milliseconds; 0 when none. */
+int sql_settings_ms(const char *value);
 int sql_settings_reset(sql_settings_t *st, const char *name, bool *reported, int *index,
                        orb_err_t *err);
 

@@ -4,12 +4,14 @@
  * and never for DDL or DML, which therefore say the relation does not exist. A scan calls the
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
- * (sql_progress_*); pg_namespace and pg_class over Orbit's catalog; pg_inherits and
+ * (sql_progress_*); pg_stat_activity and pg_locks from the backend registry (sql_backend.c)
+ * and the actors' wait-for graph; pg_namespace and pg_class over Orbit's catalog; pg_inherits and
  * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
  * same model. See README.md ("System
  * relations"). */
+#include "sql_backend.h"
 #include "sql_pgcat.h"
 #include "sql_settings.h"
 #include "sql_shard.h"
@@ -193,6 +195,104 @@ static int no_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
 #define TXA SQL_OID_TEXT_ARRAY
 #define TZ SQL_OID_TIMESTAMPTZ
 #define F8 SQL_OID_FLOAT8
+
+/* pg_stat_activity: PostgreSQL 15's columns; client_addr is text (Orbit has no inet) and
+ * backend_xid / backend_xmin are text, always NULL (no xid type); only client backends. */
+static const syscol_t activity_cols[] = {
+    {"datid", O, NULL}, {"datname", NM, NULL}, {"pid", I4, NULL}, {"leader_pid", I4, NULL},
+    {"usesysid", O, "10"}, {"usename", NM, NULL}, {"application_name", TX, NULL},
+    {"client_addr", TX, NULL}, {"client_hostname", TX, NULL}, {"client_port", I4, NULL},
+    {"backend_start", TZ, NULL}, {"xact_start", TZ, NULL}, {"query_start", TZ, NULL},
+    {"state_change", TZ, NULL}, {"wait_event_type", TX, NULL}, {"wait_event", TX, NULL},
+    {"state", TX, NULL}, {"backend_xid", TX, NULL}, {"backend_xmin", TX, NULL},
+    {"query_id", I8, NULL}, {"query", TX, NULL}, {"backend_type", TX, "client backend"},
+};
+
+static void put_ts(sysrows_t *o, sql_value_t *r, const char *name, int64_t us) {
+    if (us) put_i(o, r, name, us);
+}
+
+static int activity_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_backend_info_t *v;
+    int n = sql__backend_list(sql_session_engine(xc->sess), out->mcx, &v);
+    static const char *const states[] = {"idle", "active", "idle in transaction",
+                                         "idle in transaction (aborted)"};
+    for (int i = 0; i < n; i++) {
+        const sql_backend_info_t *b = &v[i];
+        if (!b->pid) continue; /* not started yet */
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "datid", b->datid);
+        put_s(out, r, "datname", b->database);
+        put_i(out, r, "pid", b->pid);
+        put_s(out, r, "usename", b->user);
+        put_s(out, r, "application_name", b->application_name);
+        if (b->client_addr) {
+            put_s(out, r, "client_addr", b->client_addr);
+            put_i(out, r, "client_port", b->client_port);
+        }
+        put_ts(out, r, "backend_start", b->backend_start);
+        put_ts(out, r, "xact_start", b->xact_start);
+        put_ts(out, r, "query_start", b->query_start);
+        put_ts(out, r, "state_change", b->state_change);
+        if (b->state != SQL_BACKEND_ACTIVE) {
+            put_s(out, r, "wait_event_type", "Client");
+            put_s(out, r, "wait_event", "ClientRead");
+        } else if (b->lock_wait) {
+            put_s(out, r, "wait_event_type", "Lock");
+            put_s(out, r, "wait_event", "transactionid");
+        } else if (b->sleeping) {
+            put_s(out, r, "wait_event_type", "Timeout");
+            put_s(out, r, "wait_event", "PgSleep");
+        }
+        put_s(out, r, "state", states[b->state]);
+        put_s(out, r, "query", b->query);
+    }
+    return 0;
+}
+
+/* pg_locks: PostgreSQL 15's columns (transactionid and virtualxid are text: no xid type).
+ * Rows: each open transaction's own transactionid ExclusiveLock (granted), and for each wait
+ * for a row lock (the actors' wait-for graph) a transactionid ShareLock on the holder's
+ * transaction, not granted, as PostgreSQL shows a row lock wait. No relation, tuple or
+ * virtualxid rows (docs/sql-compatibility.md). */
+static const syscol_t locks_cols[] = {
+    {"locktype", TX, NULL}, {"database", O, NULL}, {"relation", O, NULL}, {"page", I4, NULL},
+    {"tuple", I2, NULL}, {"virtualxid", TX, NULL}, {"transactionid", TX, NULL},
+    {"classid", O, NULL}, {"objid", O, NULL}, {"objsubid", I2, NULL},
+    {"virtualtransaction", TX, NULL}, {"pid", I4, NULL}, {"mode", TX, NULL},
+    {"granted", B, NULL}, {"fastpath", B, "f"}, {"waitstart", TZ, NULL},
+};
+
+static void lock_row(sysrows_t *out, uint64_t txn, int32_t pid, uint64_t own_txn, bool granted) {
+    char x[32], vt[48];
+    snprintf(x, sizeof x, "%llu", (unsigned long long)txn);
+    snprintf(vt, sizeof vt, "%d/%llu", pid, (unsigned long long)own_txn);
+    sql_value_t *r = row_new(out);
+    put_s(out, r, "locktype", "transactionid");
+    put_s(out, r, "transactionid", x);
+    put_s(out, r, "virtualtransaction", vt);
+    put_i(out, r, "pid", pid);
+    put_s(out, r, "mode", granted ? "ExclusiveLock" : "ShareLock");
+    put_b(out, r, "granted", granted);
+}
+
+static int locks_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_backend_info_t *v;
+    int n = sql__backend_list(sql_session_engine(xc->sess), out->mcx, &v);
+    act_lock_wait_t *w;
+    size_t nw = act_lock_waits(sql_session_rt(xc->sess), &w);
+    for (int i = 0; i < n; i++) {
+        if (!v[i].txn_id || !v[i].pid) continue;
+        lock_row(out, v[i].txn_id, v[i].pid, v[i].txn_id, true);
+        for (size_t k = 0; k < nw; k++)
+            if (w[k].waiter == v[i].txn_id && w[k].holder)
+                lock_row(out, w[k].holder, v[i].pid, v[i].txn_id, false);
+    }
+    free(w);
+    return 0;
+}
 
 /* pg_stat_progress_create_index (pgvector's phase names) */
 static const syscol_t progress_ci_cols[] = {
@@ -882,6 +982,17 @@ static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         put_s(out, r, "short_desc", d[i].description);
         put_s(out, r, "boot_val", d[i].def);
         put_s(out, r, "reset_val", d[i].def);
+        if (strstr(d[i].name, "_timeout")) {
+            /* time settings: the number of milliseconds, as PostgreSQL's GUC_UNIT_MS */
+            char ms[16];
+            snprintf(ms, sizeof ms, "%d",
+                     sql_settings_ms(sql_session_setting(xc->sess, d[i].name)));
+            put_s(out, r, "setting", ms);
+            put_s(out, r, "unit", "ms");
+            put_s(out, r, "vartype", "integer");
+            put_s(out, r, "min_val", "0");
+            put_s(out, r, "max_val", "2147483647");
+        }
         if (d[i].read_only) put_s(out, r, "context", "internal");
     }
     return 0;
@@ -1601,6 +1712,8 @@ static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, o
 #define ISREL(name, oid, cols, fn) {"information_schema", name, oid, 'v', NCOLS(cols), cols, fn}
 static const sysrel_def_t defs[] = {
     REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
+    REL("pg_stat_activity", 12222, 'v', activity_cols, activity_rows),
+    REL("pg_locks", 12106, 'v', locks_cols, locks_rows),
     REL("pg_namespace", 2615, 'r', namespace_cols, namespace_rows),
     REL("pg_class", 1259, 'r', class_cols, class_rows),
     REL("pg_attribute", 1249, 'r', attribute_cols, attribute_rows),

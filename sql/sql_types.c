@@ -76,6 +76,7 @@ static const sql_type_info_t types[] = {
     {SQL_OID_OID_ARRAY, "_oid", "oid[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     /* polymorphic pseudo types (builtin declarations only) */
     {SQL_OID_ANYARRAY, "anyarray", "anyarray", -1, 'P', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_VOID, "void", "void", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_RECORD, "record", "record", -1, 'P', false, ORBIT__DATUM__V_S},
 };
@@ -664,6 +665,8 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     case SQL_OID_FLOAT8:
         sql__float_out(v->v.f, oid == SQL_OID_FLOAT4, out);
         break;
+    case SQL_OID_VOID:
+        break;
     case SQL_OID_NUMERIC:
     case SQL_OID_TEXT:
     case SQL_OID_ANYTEXT:
@@ -855,6 +858,8 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
     case SQL_OID_JSONB:
         orb_buf_put_u8(out, 1);
         orb_buf_append(out, v->v.s.p, v->v.s.n);
+        break;
+    case SQL_OID_VOID:
         break;
     case SQL_OID_TEXT:
     case SQL_OID_CHAR:

@@ -60,6 +60,7 @@ static inline bool sql_type_is_reg(uint32_t t) {
  * converts it with SQL_CAST_EXPLICIT (the output function), since e.g. int4 -> text is not
  * an implicit cast. */
 #define SQL_OID_ANY 2276
+#define SQL_OID_VOID 2278 /* pseudo type of pg_sleep() and friends: prints as an empty string */
 /* Internal pseudo type "anytext-output": the cast target the resolver reports for an
  * argument declared SQL_OID_ANY (other than an unknown literal, which becomes text). A cast
  * to it converts with the source type's OUTPUT function (bool gives "t", as PostgreSQL's

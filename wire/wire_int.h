@@ -156,8 +156,9 @@ struct wire_conn {
     wire_server_t *server;
     wire_loop_t *loop;
     atomic_int refs; /* loop side (until close cb), executor, loop ready-list entry */
-    int32_t pid, secret;
-    atomic_bool cancel_requested; /* set by a CancelRequest; sql has no cancel API yet */
+    int32_t pid, secret;       /* BackendKeyData, set at accept, never change */
+    char peer_addr[64];        /* the client's address and port, set at accept */
+    int peer_port;
 
     /* Loop-thread only. */
     uv_tcp_t tcp;
@@ -168,8 +169,6 @@ struct wire_conn {
     bool reading;       /* uv_read_start active */
     bool no_more_input; /* Terminate, fatal error or startup failure seen */
     bool close_when_drained;
-    bool registered;       /* in the server's cancel registry (pid -> conn) */
-    wire_conn_t *reg_next; /* guarded by the server's mu */
     bool has_executor;
 
     /* Guarded by mu (shared by the loop and the executor thread). */
@@ -182,6 +181,7 @@ struct wire_conn {
     bool shut;                /* loop closed the socket: executor must exit */
     bool exec_close;          /* executor asks the loop to close after writing */
     bool read_paused;         /* loop stopped reading because of backpressure */
+    bool terminate;           /* pg_terminate_backend: the executor sends FATAL 57P01 */
     bool on_ready_list;
     wire_conn_t *ready_next; /* guarded by loop->mu */
 
@@ -194,6 +194,7 @@ struct wire_conn {
     wire_item_t *copy_item; /* copy-in: the CopyData whose bytes sql reads now */
     bool stop_after;        /* the connection went away inside COPY */
     bool copy_desync;       /* another message inside copy-in: FATAL after the error */
+    bool fatal_sent;        /* a FATAL ErrorResponse went out: close after it */
 
     /* RESP connections (wire_resp_conn.c): set at accept, never changes. */
     bool resp;
@@ -212,8 +213,6 @@ void wire__conn_close(wire_conn_t *c);
 void wire__conn_close_after_write(wire_conn_t *c);
 void wire__conn_read_pause(wire_conn_t *c);
 int wire__executor_start(wire_conn_t *c);
-bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
-void wire__server_register(wire_conn_t *c);
 size_t wire__server_max_message(const wire_server_t *s);
 sql_engine_t *wire__server_engine(const wire_server_t *s);
 

@@ -87,7 +87,7 @@ static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
     case WIRE_CODE_CANCEL: {
         int32_t pid, key;
         if (wire_msg_parse_cancel(f->body, f->len, &pid, &key, &err) == 0) {
-            bool found = wire__server_cancel(c->server, pid, key);
+            bool found = sql_engine_cancel(wire__server_engine(c->server), pid, key);
             orb_log(ORB_LOG_DEBUG, "wire", "cancel request pid=%d found=%d", pid, (int)found);
         }
         /* The cancel connection gets no reply (as in PostgreSQL). */
@@ -109,7 +109,6 @@ static void on_startup_frame(wire_conn_t *c, const wire_frame_t *f) {
         return;
     }
     wire__enqueue(c, wire__item_new(WIRE_ITEM_STARTUP, 0, f->code, f->body, f->len));
-    wire__server_register(c);
     if (wire__executor_start(c) != 0) {
         orb_err_set(&err, CONNECTION_EXCEPTION, "could not start a backend thread");
         protocol_fail(c, &err);
@@ -191,11 +190,23 @@ static void maybe_flush(wire_conn_t *c) {
  * Resumes reading when the queue fell below the low-water mark (README "Backpressure"). */
 static wire_item_t *queue_pop(wire_conn_t *c) {
     pthread_mutex_lock(&c->mu);
-    while (!c->head && !c->shut)
+    while (!c->head && !c->shut && !c->terminate)
         pthread_cond_wait(&c->cond, &c->mu);
     if (c->shut) {
         pthread_mutex_unlock(&c->mu);
         return NULL;
+    }
+    if (c->terminate) {
+        /* pg_terminate_backend or idle_in_transaction_session_timeout while waiting for
+         * input: FATAL now, as PostgreSQL */
+        c->terminate = false;
+        pthread_mutex_unlock(&c->mu);
+        wire_item_t *it = wire__item_new(WIRE_ITEM_FATAL, 0, 0, NULL, 0);
+        it->err = malloc(sizeof *it->err);
+        if (!it->err)
+            orb_panic("out of memory");
+        sql_session_terminate_error(c->session, it->err);
+        return it;
     }
     wire_item_t *it = c->head;
     c->head = it->next;
@@ -235,6 +246,8 @@ static void sink_empty_query(void *arg) {
 static void sink_error(void *arg, const orb_err_t *err) {
     wire_conn_t *c = arg;
     wire_msg_put_error(&c->out, 'E', err);
+    if (err->severity == ORB_SEV_FATAL)
+        c->fatal_sent = true;
 }
 static void sink_notice(void *arg, const orb_err_t *notice) {
     wire_conn_t *c = arg;
@@ -337,6 +350,7 @@ static void sink_init(wire_conn_t *c, sql_sink_t *k) {
 /* ---- message handlers: return true when the connection must end ---------------------- */
 static bool fatal(wire_conn_t *c, orb_err_t *err) {
     err->severity = ORB_SEV_FATAL;
+    c->fatal_sent = true;
     wire_msg_put_error(&c->out, 'E', err);
     wire__conn_flush(c);
     return true;
@@ -345,6 +359,8 @@ static bool fatal(wire_conn_t *c, orb_err_t *err) {
 /* An error inside the extended protocol: report it and skip until Sync. */
 static void ext_error(wire_conn_t *c, const orb_err_t *err) {
     wire_msg_put_error(&c->out, 'E', err);
+    if (err->severity == ORB_SEV_FATAL)
+        c->fatal_sent = true;
     c->skip_to_sync = true;
 }
 
@@ -355,6 +371,16 @@ static bool body_error(wire_conn_t *c, orb_err_t *err) {
         return fatal(c, err);
     ext_error(c, err);
     return false;
+}
+
+/* pg_terminate_backend of this connection's session (another session's thread, under sql's
+ * registry lock: takes only c->mu, a leaf). The executor lives while the session does. */
+static void wake_for_terminate(void *arg) {
+    wire_conn_t *c = arg;
+    pthread_mutex_lock(&c->mu);
+    c->terminate = true;
+    pthread_cond_broadcast(&c->cond);
+    pthread_mutex_unlock(&c->mu);
 }
 
 static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *sink) {
@@ -375,7 +401,9 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
     c->session = sql_session_create(wire__server_engine(c->server), st.user, db,
                                     st.application_name ? st.application_name : "", &err);
     if (!c->session) return fatal(c, &err);
-    sql_session_set_pid(c->session, c->pid);
+    sql_session_set_backend_key(c->session, c->pid, c->secret);
+    sql_session_set_client(c->session, c->peer_addr, c->peer_port);
+    sql_session_set_wake(c->session, wake_for_terminate, c);
     for (int i = 0; i < st.nparams; i++) {
         const char *n = st.names[i];
         if (strcmp(n, "user") == 0 || strcmp(n, "database") == 0 ||
@@ -409,9 +437,8 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         const char *text;
         if (wire_msg_parse_query(it->body, it->len, &text, &err))
             return fatal(c, &err);
-        atomic_store(&c->cancel_requested, false);
         sql_session_simple_query(c->session, text, sink);
-        if (!c->copy_desync) /* a FATAL follows instead (executor_main) */
+        if (!c->copy_desync && !sql_session_terminating(c->session)) /* a FATAL follows instead */
             wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
         wire__conn_flush(c);
         return false;
@@ -452,7 +479,6 @@ static bool do_message(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         bool suspended = false;
         if (wire_msg_parse_execute(it->body, it->len, &e, &err))
             return body_error(c, &err);
-        atomic_store(&c->cancel_requested, false);
         if (sql_session_execute(c->session, e.portal, e.max_rows, sink, &suspended, &err))
             ext_error(c, &err);
         else if (suspended)
@@ -532,6 +558,16 @@ void *wire__executor_main(void *arg) {
             c->copy_item = NULL;
         }
         orb_mcx_reset(c->msg_mcx);
+        if (!stop && c->session && sql_session_terminating(c->session)) {
+            /* terminated while running (the FATAL went out with the statement's error) or
+             * after it (e.g. pg_terminate_backend(pg_backend_pid())) */
+            if (!c->fatal_sent) {
+                orb_err_t e;
+                sql_session_terminate_error(c->session, &e);
+                fatal(c, &e);
+            }
+            stop = true;
+        }
         if (!stop && c->copy_desync) {
             orb_err_t e;
             orb_err_set(&e, PROTOCOL_VIOLATION,

@@ -7,6 +7,7 @@ int main(void) {
     int failed = 0;
     failed += run_types_tests();
     failed += run_builtin_tests();
+    failed += run_backend_tests();
     if (run_expr_tests) failed += run_expr_tests();
     return failed ? 1 : 0;
 }
