@@ -1053,15 +1053,19 @@ static const syscol_t opclass_cols[] = {
 
 /* ---- server state and statistics that pgAdmin reads --------------------------------------- */
 
-/* pg_stat_gssapi: the calling session (Orbit has no GSSAPI: never authenticated or
- * encrypted by it) */
+/* pg_stat_gssapi: a row per backend, as pg_stat_activity (Orbit has no GSSAPI: never
+ * authenticated or encrypted by it) */
 static const syscol_t stat_gssapi_cols[] = {
     {"pid", I4, NULL}, {"gss_authenticated", B, "f"}, {"principal", TX, NULL}, {"encrypted", B, "f"}};
 
 static int stat_gssapi_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     (void)err;
-    sql_value_t *r = row_new(out);
-    put_i(out, r, "pid", sql_session_pid(xc->sess));
+    sql_backend_info_t *v;
+    int n = sql__backend_list(sql_session_engine(xc->sess), out->mcx, &v);
+    for (int i = 0; i < n; i++) {
+        if (!v[i].pid) continue; /* not started yet */
+        put_i(out, row_new(out), "pid", v[i].pid);
+    }
     return 0;
 }
 
