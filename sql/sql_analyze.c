@@ -890,6 +890,13 @@ static int analyze_distinct_on(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__
         }
         q->distinct_on[q->ndistinct_on++] = t;
     }
+    if (q->nsort == 0) {
+        /* without ORDER BY, PostgreSQL sorts by the keys (its Unique runs on sorted input),
+         * and so the rows come out in key order */
+        q->sort = orb_alloc0(ac->mcx, sizeof *q->sort * (size_t)q->ndistinct_on);
+        for (int k = 0; k < q->ndistinct_on; k++) q->sort[q->nsort++].target = q->distinct_on[k];
+        return 0;
+    }
     /* PostgreSQL's transformDistinctOnClause: after an ORDER BY item that is not a DISTINCT
      * ON key, no key may follow in ORDER BY or be missing from it */
     bool skipped = false;

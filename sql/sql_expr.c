@@ -584,16 +584,30 @@ static PgQuery__Node *node_str(orb_mcx_t *mcx, const char *sval) {
 }
 
 /* The FROM item a bare name in row_to_json(t) means: an alias in scope that is not also a
- * column name there (a column wins, as in PostgreSQL). */
-static const sql_rte_t *whole_row_rte(sql_scope_t *sc, const char *name) {
+ * column name there (a column wins, as in PostgreSQL); *out gets its alias and columns
+ * (a single-table statement's scope has no range table: its table). */
+static bool whole_row_rte(sql_scope_t *sc, const char *name, orb_mcx_t *mcx, sql_rte_t *out) {
     for (sql_scope_t *s = sc; s; s = s->parent) {
+        if (s->nrtes == 0) {
+            if (!s->table) continue;
+            if (sql_table_column(s->table, name) >= 0) return false;
+            if (strcmp(s->alias, name) != 0) continue;
+            out->alias = s->alias;
+            out->ncols = s->table->ncols;
+            out->names = orb_alloc0(mcx, sizeof(char *) * (size_t)(out->ncols + 1));
+            for (int c = 0; c < out->ncols; c++) out->names[c] = s->table->cols[c].name;
+            return true;
+        }
         for (int r = 0; r < s->nrtes; r++)
             for (int c = 0; c < s->rtes[r].ncols; c++)
-                if (strcmp(s->rtes[r].names[c], name) == 0) return NULL;
-        for (int r = 0; r < s->nrtes; r++)
-            if (strcmp(s->rtes[r].alias, name) == 0) return &s->rtes[r];
+                if (strcmp(s->rtes[r].names[c], name) == 0) return false;
+        for (int r = 0; r < s->nrtes; r++) {
+            if (strcmp(s->rtes[r].alias, name) != 0) continue;
+            *out = s->rtes[r];
+            return true;
+        }
     }
-    return NULL;
+    return false;
 }
 
 /* row_to_json(t) of a FROM item t: the call of an internal builtin with its columns' names
@@ -642,8 +656,8 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
         f->args[0]->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
         f->args[0]->column_ref->n_fields == 1) {
         const char *t = sql_str_of(f->args[0]->column_ref->fields[0]);
-        const sql_rte_t *rte = t ? whole_row_rte(sc, t) : NULL;
-        if (rte) return analyze_row_to_json(ac, sc, f, rte, out, err);
+        sql_rte_t rte;
+        if (t && whole_row_rte(sc, t, ac->mcx, &rte)) return analyze_row_to_json(ac, sc, f, &rte, out, err);
     }
     if (f->over) {
         if (f->n_agg_order) {

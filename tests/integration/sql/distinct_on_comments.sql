@@ -9,8 +9,13 @@ SELECT DISTINCT ON (1) g, name FROM don ORDER BY 1, 2;
 SELECT DISTINCT ON (g, name) g, name FROM don ORDER BY name, g;
 SELECT DISTINCT ON (g % 2) g % 2 AS parity, id FROM don WHERE g IS NOT NULL ORDER BY g % 2, id;
 SELECT count(*) FROM (SELECT DISTINCT ON (g) id FROM don) s;
+SELECT DISTINCT ON (g) g, count(*) FROM don GROUP BY g ORDER BY g;
+SELECT DISTINCT ON (g) id FROM don ORDER BY g, id LIMIT 2 OFFSET 1;
+SELECT DISTINCT ON (name) name FROM don WHERE id < 4 UNION ALL SELECT 'z';
+SELECT DISTINCT ON (g) g FROM don;
 SELECT DISTINCT ON (g) g, id FROM don ORDER BY id;
 SELECT row_to_json(t) FROM (SELECT id, name, price, g IS NULL AS nog FROM don WHERE id < 3 ORDER BY id) t;
+SELECT row_to_json(don) FROM don WHERE id IN (1, 2) ORDER BY id;
 SELECT row_to_json(x) FROM (SELECT 1 AS "Total", 'it''s'::text AS "q\"x", NULL::int AS n) x;
 SELECT substring('fillfactor=70,autovacuum_enabled=off' FROM 'fillfactor=([0-9]*)'),
        substring('autovacuum_enabled=off' FROM 'autovacuum_enabled=([a-z|0-9]*)')::bool,
