@@ -1169,6 +1169,30 @@ static int c_dbsize(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+/* __dbstats (INFO keyspace): [keys, keys with a TTL, sum of their remaining ms] of kv->db on
+ * this shard. */
+static int stats_cb(kv_t *kv, const char *k, size_t kn, uint32_t h, const meta_t *m, void *arg) {
+    ORB_UNUSED(k);
+    ORB_UNUSED(kn);
+    ORB_UNUSED(h);
+    int64_t *n = arg;
+    n[0]++;
+    if (m->expire) {
+        n[1]++;
+        n[2] += m->expire - kv->now;
+    }
+    return 0;
+}
+
+static int c_dbstats(kv_t *kv, kvv_t **r) {
+    int64_t n[3] = {0, 0, 0};
+    if (keys_each(kv, 0, stats_cb, n) != 0) return -1;
+    vlist_t l = {0};
+    for (int i = 0; i < 3; i++) vl_push(kv, &l, v_int(kv, n[i]));
+    *r = v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &l);
+    return 0;
+}
+
 /* Deletes every record of the kv cf in [lo, hi) through the transaction. */
 static int delete_range(kv_t *kv, orb_buf_t *lo, orb_buf_t *hi) {
     st_iter_t *it = st_iter_create(kv->st, ST_CF_KV, lo->data, lo->len, hi->data, hi->len, false);
@@ -2545,6 +2569,7 @@ static const kv_op_t kv_ops[] = {
     {"__dbsize", c_dbsize},   {"__flushdb", c_flushdb},
     {"__flushall", c_flushall}, {"__sweep", c_sweep},
     {"__dump", c_dump},       {"__restore", c_restore},
+    {"__dbstats", c_dbstats},
     {"sadd", c_sadd},         {"srem", c_srem},
     {"smembers", c_smembers}, {"sismember", c_sismember},
     {"smismember", c_smismember}, {"scard", c_scard},

@@ -183,6 +183,7 @@ struct wire_conn {
     bool read_paused;         /* loop stopped reading because of backpressure */
     bool terminate;           /* pg_terminate_backend: the executor sends FATAL 57P01 */
     bool on_ready_list;
+    bool kill;               /* close at the next service (CLIENT KILL, output buffer limit) */
     wire_conn_t *ready_next; /* guarded by loop->mu */
 
     /* Executor-thread only. */
@@ -199,6 +200,9 @@ struct wire_conn {
     /* RESP connections (wire_resp_conn.c): set at accept, never changes. */
     bool resp;
     struct wire_resp_session *rs; /* executor-thread only */
+    /* The client record (wire_resp_int.h): created by the loop before the executor starts,
+     * then the executor's until it frees it. */
+    struct wire_resp_client *rcl;
 };
 
 /* Thresholds (README "backpressure"). */
@@ -230,6 +234,12 @@ wire_item_t *wire__item_new(wire_item_kind_t kind, char type, uint32_t code, con
 void wire__enqueue(wire_conn_t *c, wire_item_t *it); /* loop thread */
 void wire__conn_flush(wire_conn_t *c);               /* executor thread */
 act_runtime_t *wire__server_runtime(const wire_server_t *s);
+
+/* Server-wide RESP state (wire_resp_int.h): created and destroyed with the server. */
+struct wire_resp_shared;
+struct wire_resp_shared *wire__resp_shared_create(void);
+void wire__resp_shared_destroy(struct wire_resp_shared *sh);
+struct wire_resp_shared *wire__server_resp_shared(const wire_server_t *s);
 
 /* wire_resp_conn.c */
 void wire__resp_on_input(wire_conn_t *c);    /* loop thread */

@@ -4,7 +4,7 @@
  * kv-shard actors owning their keys (actors/act_kv.c), scattered and gathered when they
  * name keys of several shards. Entry point: wire__resp_dispatch (executor thread).
  * Arity, unknown-command and option errors are Redis 7's texts. See docs/redis.md. */
-#include "wire_int.h"
+#include "wire_resp_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,40 +16,6 @@
 #include <time.h>
 
 #define RESP_VERSION "7.0.15"
-
-typedef struct rctx {
-    wire_conn_t *c;
-    wire_resp_session_t *rs;
-    act_runtime_t *rt;
-    int argc;
-    const char **argv;
-    const size_t *lens;
-    orb_mcx_t *mcx;
-    orb_buf_t *out;
-    const struct resp_cmd *cmd;
-    bool close;
-} rctx_t;
-
-enum {
-    RC_WRITE = 1 << 0,
-    RC_READONLY = 1 << 1,
-    RC_FAST = 1 << 2,
-    RC_ADMIN = 1 << 3,
-    RC_STALE = 1 << 4,
-    RC_LOADING = 1 << 5,
-    RC_DENYOOM = 1 << 6,
-};
-
-typedef struct resp_cmd {
-    const char *name;
-    int arity; /* > 0 exactly, < 0 at least -arity arguments (the name counts) */
-    int flags;
-    int first_key, last_key, step;
-    void (*handler)(rctx_t *x);
-    const char *group;
-    const char *since;
-    const char *summary;
-} resp_cmd_t;
 
 /* ---- reply helpers ------------------------------------------------------------------------ */
 
@@ -784,6 +750,11 @@ static void h_zrangestore(rctx_t *x) {
 
 static void h_ping(rctx_t *x) {
     if (x->argc > 2) return r_err(x, "ERR wrong number of arguments for 'ping' command");
+    if (x->rs->proto == 2 && wire__resp_pubsub_active(x->c->rcl)) { /* subscribed: Redis's shape */
+        wire_resp_put_array(x->out, 2);
+        wire_resp_put_bulk(x->out, "pong", 4);
+        return wire_resp_put_bulk(x->out, x->argc == 2 ? x->argv[1] : "", x->argc == 2 ? x->lens[1] : 0);
+    }
     if (x->argc == 2) wire_resp_put_bulk(x->out, x->argv[1], x->lens[1]);
     else wire_resp_put_status(x->out, "PONG");
 }
@@ -821,13 +792,7 @@ static bool valid_client_name(const char *p, size_t n) {
 }
 
 static void set_name(rctx_t *x, const char *p, size_t n) {
-    free(x->rs->name);
-    x->rs->name = NULL;
-    if (n == 0) return;
-    x->rs->name = malloc(n + 1);
-    if (!x->rs->name) orb_panic("out of memory");
-    memcpy(x->rs->name, p, n);
-    x->rs->name[n] = 0;
+    wire__resp_client_set_name(x->c->rcl, p, n);
 }
 
 static void put_str(rctx_t *x, const char *s) { wire_resp_put_bulk(x->out, s, strlen(s)); }
@@ -879,29 +844,6 @@ static void h_hello(rctx_t *x) {
     wire_resp_put_array(x->out, 0);
 }
 
-static void h_client(rctx_t *x) {
-    if (arg_is(x, 1, "id")) {
-        if (x->argc != 2) return r_err(x, "ERR wrong number of arguments for 'client|id' command");
-        return wire_resp_put_int(x->out, (int64_t)x->rs->id);
-    }
-    if (arg_is(x, 1, "getname")) {
-        if (x->argc != 2)
-            return r_err(x, "ERR wrong number of arguments for 'client|getname' command");
-        if (x->rs->name) return put_str(x, x->rs->name);
-        return wire_resp_put_null(x->out, x->rs->proto);
-    }
-    if (arg_is(x, 1, "setname")) {
-        if (x->argc != 3)
-            return r_err(x, "ERR wrong number of arguments for 'client|setname' command");
-        if (!valid_client_name(x->argv[2], x->lens[2]))
-            return r_err(x, "ERR Client names cannot contain spaces, newlines or special "
-                            "characters.");
-        set_name(x, x->argv[2], x->lens[2]);
-        return r_ok(x);
-    }
-    r_err(x, "ERR unknown subcommand '%.128s'. Try CLIENT HELP.", x->argv[1]);
-}
-
 /* The table is below its handlers. */
 static const resp_cmd_t *cmd_find(const char *p, size_t n);
 static size_t cmd_count(void);
@@ -912,8 +854,8 @@ static void put_flags(rctx_t *x, int f) {
         int bit;
         const char *name;
     } names[] = {{RC_WRITE, "write"},     {RC_READONLY, "readonly"}, {RC_DENYOOM, "denyoom"},
-                 {RC_ADMIN, "admin"},     {RC_STALE, "stale"},       {RC_LOADING, "loading"},
-                 {RC_FAST, "fast"}};
+                 {RC_ADMIN, "admin"},     {RC_PUBSUB, "pubsub"},     {RC_NOSCRIPT, "noscript"},
+                 {RC_STALE, "stale"},     {RC_LOADING, "loading"},   {RC_FAST, "fast"}};
     size_t n = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) n += (f & names[i].bit) != 0;
     if (x->rs->proto >= 3) orb_buf_printf(x->out, "~%zu\r\n", n);
@@ -998,12 +940,25 @@ static void h_command(rctx_t *x) {
 #define D RC_DENYOOM
 static const resp_cmd_t resp_cmds[] = {
     /* connection and server */
-    {"ping", -1, F | RC_STALE, 0, 0, 0, h_ping, "connection", "1.0.0", "Returns the server's liveliness response."},
+    {"ping", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_ping, "connection", "1.0.0", "Returns the server's liveliness response."},
     {"echo", 2, F, 0, 0, 0, h_echo, "connection", "1.0.0", "Returns the given string."},
-    {"quit", -1, F | RC_STALE, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
+    {"quit", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
     {"select", 2, F | RC_STALE | RC_LOADING, 0, 0, 0, h_select, "connection", "1.0.0", "Changes the selected database."},
     {"hello", -1, F | RC_STALE | RC_LOADING, 0, 0, 0, h_hello, "connection", "6.0.0", "Handshakes with the Redis server."},
-    {"client", -2, RC_STALE | RC_LOADING, 0, 0, 0, h_client, "connection", "2.4.0", "A container for client connection commands (ID, GETNAME, SETNAME)."},
+    {"client", -2, RC_STALE | RC_LOADING, 0, 0, 0, wire__resp_h_client, "connection", "2.4.0", "A container for client connection commands."},
+    {"reset", 1, F | RC_STALE | RC_LOADING | RC_NOSCRIPT | RC_SUBCTX, 0, 0, 0, wire__resp_h_reset, "connection", "6.2.0", "Resets the connection."},
+    {"info", -1, RC_STALE | RC_LOADING, 0, 0, 0, wire__resp_h_info, "server", "1.0.0", "Returns information and statistics about the server."},
+    {"config", -2, RC_ADMIN | RC_STALE | RC_LOADING | RC_NOSCRIPT, 0, 0, 0, wire__resp_h_config, "server", "2.0.0", "A container for server configuration commands."},
+    /* pub/sub (wire_resp_pubsub.c) */
+    {"subscribe", -2, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_subscribe, "pubsub", "2.0.0", "Listens for messages published to channels."},
+    {"unsubscribe", -1, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_unsubscribe, "pubsub", "2.0.0", "Stops listening to messages posted to channels."},
+    {"psubscribe", -2, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_psubscribe, "pubsub", "2.0.0", "Listens for messages published to channels that match one or more patterns."},
+    {"punsubscribe", -1, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 0, 0, 0, wire__resp_h_punsubscribe, "pubsub", "2.0.0", "Stops listening to messages published to channels that match one or more patterns."},
+    {"ssubscribe", -2, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 1, -1, 1, wire__resp_h_ssubscribe, "pubsub", "7.0.0", "Listens for messages published to shard channels."},
+    {"sunsubscribe", -1, RC_PUBSUB | RC_NOSCRIPT | RC_LOADING | RC_STALE | RC_SUBCTX, 1, -1, 1, wire__resp_h_sunsubscribe, "pubsub", "7.0.0", "Stops listening to messages posted to shard channels."},
+    {"publish", 3, RC_PUBSUB | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_publish, "pubsub", "2.0.0", "Posts a message to a channel."},
+    {"spublish", 3, RC_PUBSUB | RC_LOADING | RC_STALE | F, 1, 1, 1, wire__resp_h_spublish, "pubsub", "7.0.0", "Post a message to a shard channel"},
+    {"pubsub", -2, 0, 0, 0, 0, wire__resp_h_pubsub, "pubsub", "2.8.0", "A container for Pub/Sub commands."},
     {"command", -1, RC_STALE | RC_LOADING, 0, 0, 0, h_command, "server", "2.8.13", "Returns detailed information about all commands."},
     {"dbsize", 1, R | F, 0, 0, 0, h_dbsize, "server", "1.0.0", "Returns the number of keys in the database."},
     {"flushdb", -1, W, 0, 0, 0, h_flushdb, "server", "1.0.0", "Removes all keys from the current database."},
@@ -1168,6 +1123,15 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
     }
     if (!arity_ok) {
         r_err(&x, "ERR wrong number of arguments for '%s' command", cmd->name);
+        return false;
+    }
+    if (x.rs->proto == 2 && !(cmd->flags & RC_SUBCTX) && wire__resp_pubsub_active(c->rcl)) {
+        wire__resp_drain(c); /* a refused routed command: earlier replies still go first */
+        char full[64];
+        wire__resp_fullname(cmd->name, argc, argv, lens, full, sizeof full);
+        r_err(&x, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "
+                  "/ RESET are allowed in this context",
+              full);
         return false;
     }
     x.cmd = cmd;

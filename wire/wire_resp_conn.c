@@ -6,12 +6,10 @@
  *    block) and hands the replies to the loop whenever its queue runs dry or more than
  *    WIRE_FLUSH_AT bytes wait, so a pipeline of any depth is answered in batches.
  * Backpressure, refcounts and shutdown are the pgwire ones (wire/README.md). */
-#include "wire_int.h"
+#include "wire_resp_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static atomic_ullong next_client_id = 1;
 
 /* ---- loop side -------------------------------------------------------------------------- */
 
@@ -22,8 +20,14 @@ static void fail_protocol(wire_conn_t *c, const char *msg) {
 }
 
 void wire__resp_on_input(wire_conn_t *c) {
+    if (!c->has_executor) {
+        c->rcl = wire__resp_client_create(c);
+        wire__resp_client_register(c->rcl);
+    }
     if (!c->has_executor && wire__executor_start(c) != 0) {
         static const char e[] = "-ERR could not start a connection thread\r\n";
+        wire__resp_client_unregister(c->rcl);
+        c->rcl = NULL;
         c->no_more_input = true;
         wire__conn_write(c, e, sizeof e - 1);
         wire__conn_close_after_write(c);
@@ -94,7 +98,8 @@ static wire_item_t *next_item(wire_conn_t *c) {
 
 void *wire__resp_executor_main(void *arg) {
     wire_conn_t *c = arg;
-    wire_resp_session_t rs = {.proto = 2, .db = 0, .id = atomic_fetch_add(&next_client_id, 1)};
+    wire_resp_client_t *cl = c->rcl;
+    wire_resp_session_t rs = {.proto = 2, .db = 0, .id = cl->id};
     c->rs = &rs;
     orb_mcx_t *mcx = orb_mcx_create(NULL, "resp command");
     orb_buf_init(&c->out);
@@ -129,7 +134,10 @@ void *wire__resp_executor_main(void *arg) {
                 lens[i] = n;
                 off += 4 + n;
             }
+            wire__resp_client_note_command(cl, (int)argc, argv, lens);
             stop = wire__resp_dispatch(c, (int)argc, argv, lens, mcx, &c->out);
+            atomic_store(&cl->proto, rs.proto);
+            atomic_store(&cl->db, rs.db);
             orb_mcx_reset(mcx);
         }
         wire__item_free(it);
@@ -146,6 +154,9 @@ void *wire__resp_executor_main(void *arg) {
     free(rs.name);
     free(rs.pending);
     c->rs = NULL;
+    wire__resp_pubsub_drop_all(cl); /* before the record goes: publishers hold pointers to it */
+    wire__resp_client_unregister(cl);
+    c->rcl = NULL;
     orb_mcx_destroy(mcx);
     orb_buf_free(&c->out);
     wire__executor_done(c);

@@ -60,6 +60,7 @@ struct wire_server {
     pthread_t sweeper;
     bool sweeping;     /* the sweeper thread runs */
     bool sweeper_stop; /* guarded by mu; signalled on cond */
+    struct wire_resp_shared *resp_shared; /* clients, Pub/Sub, settings (wire_resp_int.h) */
 };
 
 size_t wire__server_max_message(const wire_server_t *s) { return s->cfg.max_message; }
@@ -67,6 +68,9 @@ sql_engine_t *wire__server_engine(const wire_server_t *s) { return s->engine; }
 int wire_server_port(const wire_server_t *s) { return s->port; }
 int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
 act_runtime_t *wire__server_runtime(const wire_server_t *s) { return s->cfg.rt; }
+struct wire_resp_shared *wire__server_resp_shared(const wire_server_t *s) {
+    return s->resp_shared;
+}
 
 /* ---- refcount ------------------------------------------------------------------------- */
 static void conn_free(wire_conn_t *c) {
@@ -269,12 +273,14 @@ static void conn_service(wire_conn_t *c) {
     out = c->pending_out;
     orb_buf_init(&c->pending_out);
     bool close = c->exec_close;
+    bool kill = c->kill;
     bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
     if (resume)
         c->read_paused = false;
     pthread_mutex_unlock(&c->mu);
-    if (c->closing) {
+    if (c->closing || kill) { /* killed: what is pending is dropped (as Redis) */
         orb_buf_free(&out);
+        wire__conn_close(c);
         return;
     }
     if (out.len)
@@ -600,6 +606,7 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
     if (s->cfg.max_message > WIRE_HARD_MAX_MESSAGE)
         s->cfg.max_message = WIRE_HARD_MAX_MESSAGE;
     s->engine = engine;
+    s->resp_shared = wire__resp_shared_create();
     s->listen_fd = fd;
     s->port = port;
     s->resp_fd = resp_fd;
@@ -701,6 +708,7 @@ void wire_server_stop(wire_server_t *s) {
     if (s->resp_fd >= 0)
         close(s->resp_fd);
     free(s->loops);
+    wire__resp_shared_destroy(s->resp_shared);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cond);
     free(s);
