@@ -5,8 +5,11 @@
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
  * (sql_progress_*); pg_stat_activity and pg_locks from the backend registry (sql_backend.c)
- * and the actors' wait-for graph; pg_namespace and pg_class over Orbit's catalog; pg_inherits and
- * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
+ * and the actors' wait-for graph (pg_stat_gssapi too); pg_namespace, pg_class and the rest of
+ * the catalog over Orbit's; pg_description from COMMENT ON's records (sql_comment.c); what
+ * pgAdmin reads (pg_stat_database, pg_stat_*_tables with zero counters, pg_available_extensions,
+ * pg_language); relations of objects Orbit has none of, empty (pg_inherits, pg_trigger,
+ * pg_policy, pg_default_acl, security labels, ...); information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
  * same model. See README.md ("System
