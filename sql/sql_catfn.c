@@ -362,13 +362,7 @@ static int comment_of(sql_fn_ctx_t *ctx, uint32_t classoid, uint32_t objoid, int
     sql_engine_t *e = sql_session_engine(ctx->session);
     const char *text;
     if (sql_comment_get(e, classoid, objoid, objsubid, ctx->mcx, &text, err) != 0) return -1;
-    if (text) return ret_text(ctx->mcx, text, r);
-    uint32_t ext;
-    if (classoid == 3079 && objsubid == 0) {
-        if (sql_extension_oid(e, "vector", &ext, err) != 0) return -1;
-        if (ext && objoid == ext) return ret_text(ctx->mcx, SQL_PGCAT_VECTOR_COMMENT, r);
-    }
-    return ret_null(r);
+    return text ? ret_text(ctx->mcx, text, r) : ret_null(r);
 }
 
 static int f_obj_description(ARGS) {

@@ -165,6 +165,21 @@ static void key_of(char buf[3][16], sql_cat_key_t *k, uint32_t classoid, uint32_
     *k = (sql_cat_key_t){4, {COMMENT_TAG, buf[0], buf[1], buf[2]}};
 }
 
+/* Comments objects have without COMMENT ON: schema public's (initdb's) and the vector
+ * extension's. Removing one stores an empty comment that hides it. *out NULL: none. */
+static int builtin_comment(sql_engine_t *e, uint32_t classoid, uint32_t objoid, int32_t objsubid,
+                           const char **out, orb_err_t *err) {
+    *out = NULL;
+    if (objsubid != 0) return 0;
+    if (classoid == 2615 && objoid == SQL_PGCAT_PUBLIC_OID) *out = SQL_PGCAT_PUBLIC_COMMENT;
+    if (classoid == 3079) {
+        uint32_t ext;
+        if (sql_extension_oid(e, "vector", &ext, err) != 0) return -1;
+        if (ext && ext == objoid) *out = SQL_PGCAT_VECTOR_COMMENT;
+    }
+    return 0;
+}
+
 int sql_exec_comment(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx, orb_err_t *err) {
     uint32_t classoid = 0, objoid = 0;
     int32_t objsubid = 0;
@@ -173,12 +188,17 @@ int sql_exec_comment(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx,
     sql_cat_key_t k;
     key_of(buf, &k, classoid, objoid, objsubid);
     sql_engine_t *e = engine_for(sql_session_engine(s), classoid);
-    /* as PostgreSQL: NULL or '' removes the comment */
-    if (!cs->comment || !cs->comment[0]) return sql_catalog_record_delete(e, &k, err);
+    /* as PostgreSQL: NULL or '' removes the comment (a built-in one is hidden by '') */
+    const char *text = cs->comment ? cs->comment : "";
+    if (!text[0]) {
+        const char *builtin;
+        if (builtin_comment(e, classoid, objoid, objsubid, &builtin, err) != 0) return -1;
+        if (!builtin) return sql_catalog_record_delete(e, &k, err);
+    }
     Orbit__Datum d = ORBIT__DATUM__INIT, *dp[1] = {&d};
     d.v_case = ORBIT__DATUM__V_S;
-    d.s.data = (uint8_t *)cs->comment;
-    d.s.len = strlen(cs->comment);
+    d.s.data = (uint8_t *)text;
+    d.s.len = strlen(text);
     return sql_catalog_record_put(e, &k, dp, 1, err);
 }
 
@@ -215,14 +235,42 @@ static int list_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
     return 0;
 }
 
+static void list_add(comment_list_t *l, uint32_t classoid, uint32_t objoid, const char *text) {
+    if (l->n == l->cap) {
+        int nc = l->cap ? l->cap * 2 : 16;
+        l->v = orb_realloc(l->mcx, l->v, sizeof *l->v * (size_t)l->cap, sizeof *l->v * (size_t)nc);
+        l->cap = nc;
+    }
+    l->v[l->n++] = (sql_comment_t){classoid, objoid, 0, text};
+}
+
+static bool listed(const comment_list_t *l, uint32_t classoid, uint32_t objoid) {
+    for (int i = 0; i < l->n; i++)
+        if (l->v[i].classoid == classoid && l->v[i].objoid == objoid && l->v[i].objsubid == 0) return true;
+    return false;
+}
+
 int sql_comments_load(sql_engine_t *e, orb_mcx_t *mcx, sql_comment_t **out, int *n, orb_err_t *err) {
     comment_list_t l = {.mcx = mcx, .want = e == e->root ? 0 : -1};
     sql_cat_key_t k = {1, {COMMENT_TAG}};
     if (sql_catalog_record_scan(e, &k, false, list_cb, &l, err) != 0) return -1;
     l.want = 1;
     if (e != e->root && sql_catalog_record_scan(e->root, &k, false, list_cb, &l, err) != 0) return -1;
+    /* the built-in comments no record replaces or hides */
+    const char *text;
+    if (!listed(&l, 2615, SQL_PGCAT_PUBLIC_OID)) list_add(&l, 2615, SQL_PGCAT_PUBLIC_OID, SQL_PGCAT_PUBLIC_COMMENT);
+    uint32_t ext;
+    if (sql_extension_oid(e, "vector", &ext, err) != 0) return -1;
+    if (ext && !listed(&l, 3079, ext)) {
+        if (builtin_comment(e, 3079, ext, 0, &text, err) != 0) return -1;
+        if (text) list_add(&l, 3079, ext, text);
+    }
+    /* empty comments only hide built-in ones */
+    int w = 0;
+    for (int i = 0; i < l.n; i++)
+        if (l.v[i].text[0]) l.v[w++] = l.v[i];
     *out = l.v;
-    *n = l.n;
+    *n = w;
     return 0;
 }
 
@@ -233,6 +281,7 @@ int sql_comment_get(sql_engine_t *e, uint32_t classoid, uint32_t objoid, int32_t
     key_of(buf, &k, classoid, objoid, objsubid);
     comment_list_t l = {.mcx = mcx};
     if (sql_catalog_record_scan(engine_for(e, classoid), &k, true, list_cb, &l, err) != 0) return -1;
-    *out = l.n ? l.v[0].text : NULL;
+    if (!l.n) return builtin_comment(e, classoid, objoid, objsubid, out, err);
+    *out = l.v[0].text[0] ? l.v[0].text : NULL;
     return 0;
 }

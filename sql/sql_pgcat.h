@@ -24,6 +24,9 @@ enum {
 #define SQL_PGCAT_AM_HNSW 9001
 #define SQL_PGCAT_AM_IVFFLAT 9002
 #define SQL_PGCAT_VECTOR_COMMENT "vector data type and ivfflat and hnsw access methods"
+/* schema public: its oid and the comment initdb gives it */
+#define SQL_PGCAT_PUBLIC_OID 2200
+#define SQL_PGCAT_PUBLIC_COMMENT "standard public schema"
 /* pg_database.oid of the one database (PostgreSQL gives postgres 5) */
 #define SQL_PGCAT_DB_OID 5
 
@@ -103,10 +106,11 @@ typedef struct sql_comment {
     int32_t objsubid;
     const char *text;
 } sql_comment_t;
-/* Every stored comment, also of objects dropped since (callers keep those that exist);
- * *out allocated in mcx. */
+/* Every comment: the stored ones, also of objects dropped since (callers keep those that
+ * exist), and the built-in ones (schema public's, the vector extension's) unless COMMENT ON
+ * replaced or removed them; *out allocated in mcx. */
 int sql_comments_load(sql_engine_t *e, orb_mcx_t *mcx, sql_comment_t **out, int *n, orb_err_t *err);
-/* The comment of one object; *out NULL when none (allocated in mcx). */
+/* The comment of one object, stored or built in; *out NULL when none (allocated in mcx). */
 int sql_comment_get(sql_engine_t *e, uint32_t classoid, uint32_t objoid, int32_t objsubid,
                     orb_mcx_t *mcx, const char **out, orb_err_t *err);
 

@@ -764,8 +764,8 @@ static int extension_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_description, pg_shdescription: COMMENT ON's comments (sql_comment.c) of objects that
- * exist, and the vector extension's */
+/* pg_description, pg_shdescription: the comments (sql_comment.c: COMMENT ON's, and public's
+ * and the vector extension's unless replaced) of objects that exist */
 static const syscol_t description_cols[] = {
     {"objoid", O, NULL}, {"classoid", O, NULL}, {"objsubid", I4, "0"}, {"description", TX, NULL}};
 static const syscol_t shdescription_cols[] = {
@@ -835,21 +835,14 @@ static int comment_rows(sql_exec_ctx_t *xc, sysrows_t *out, bool shared, orb_err
     int n;
     if (sql_comments_load(e, out->mcx, &cs, &n, err) != 0) return -1;
     if (n > 0 && need_rels(xc, out, err) != 0) return -1;
-    bool ext_commented = false;
     for (int i = 0; i < n; i++) {
         if (shared_class(cs[i].classoid) != shared || !comment_live(out, &cs[i], ext)) continue;
-        if (cs[i].classoid == 3079) ext_commented = true;
         sql_value_t *r = row_new(out);
         put_i(out, r, "objoid", cs[i].objoid);
         put_i(out, r, "classoid", cs[i].classoid);
         if (!shared) put_i(out, r, "objsubid", cs[i].objsubid);
         put_s(out, r, "description", cs[i].text);
     }
-    if (shared || !ext || ext_commented) return 0;
-    sql_value_t *r = row_new(out);
-    put_i(out, r, "objoid", ext);
-    put_i(out, r, "classoid", 3079);
-    put_s(out, r, "description", SQL_PGCAT_VECTOR_COMMENT);
     return 0;
 }
 
