@@ -2585,11 +2585,12 @@ static const kv_op_t kv_ops[] = {
     {"lmove", c_lmove},
 };
 
-int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,
-                    uint8_t **out, size_t *outlen) {
+int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *req,
+                    uint32_t shard, uint8_t **out, size_t *outlen) {
     orb_err_t err;
     orb_err_clear(&err);
-    kv_t kv = {.w = w, .mcx = w->mcx, .shard = shard, .now = now_ms(), .err = &err};
+    kv_t kv = {.w = w, .a = a, .txn_id = req->txn_id, .mcx = w->mcx, .shard = shard,
+               .now = now_ms(), .err = &err};
     orb_buf_init(&kv.kb);
     orb_buf_init(&kv.kb2);
     orb_buf_init(&kv.vb);
@@ -2622,9 +2623,35 @@ int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t sh
                 memcmp(act__kv_zset_ops[i].name, kv.argv[0], lens[0]) == 0)
                 op = &act__kv_zset_ops[i];
         }
+        for (size_t i = 0; !op && i < act__kv_exec_nops; i++) {
+            if (strlen(act__kv_exec_ops[i].name) == lens[0] &&
+                memcmp(act__kv_exec_ops[i].name, kv.argv[0], lens[0]) == 0)
+                op = &act__kv_exec_ops[i];
+        }
         if (!op) {
             rc = orb_err_set(&err, PROTOCOL_VIOLATION, "unknown kv-shard operation \"%.*s\"",
                              (int)lens[0], kv.argv[0]);
+        } else if (kv.txn_id && a && a->kv_owner == kv.txn_id &&
+                   !(op >= act__kv_exec_ops && op < act__kv_exec_ops + act__kv_exec_nops)) {
+            /* an EXEC's command: in its transaction's storage transaction, committed by the
+             * EXEC (act_kv_exec.c); a failing command leaves no partial write */
+            act_txn_ent_t *e = act__txn_acquire(w->rt, kv.txn_id);
+            if (!e || !e->st) {
+                if (e) act__txn_release(w->rt, e);
+                rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
+                                 (unsigned long long)kv.txn_id);
+            } else {
+                kv.st = e->st;
+                st_txn_savepoint(kv.st);
+                kvv_t *r = NULL;
+                rc = op->fn(&kv, &r);
+                orb_err_t e2;
+                if (rc == 0) st_txn_pop_savepoint(kv.st);
+                else if (st_txn_rollback_to_savepoint(kv.st, &e2) != 0) err = e2;
+                act__txn_release(w->rt, e);
+                if (rc == 0 && kv.wrote) act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                reply->kv = r ? r : v_nil(&kv);
+            }
         } else {
             /* group commit: the worker syncs the WAL once for its batch before any reply
              * leaves (act_runtime.c held_release, README "Group commit") */
@@ -2635,8 +2662,14 @@ int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t sh
                 kvv_t *r = NULL;
                 rc = op->fn(&kv, &r);
                 if (rc == 0 && kv.wrote) {
-                    if (st_txn_commit(kv.st, &err) != 0) rc = -1;
-                    else w->held_unsynced = true;
+                    if (st_txn_commit(kv.st, &err) != 0) {
+                        rc = -1;
+                    } else {
+                        w->held_unsynced = true;
+                        /* internal ops (__flushdb, __sweep, __restore, ...) count as a write
+                         * to every watched key */
+                        act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                    }
                 } else {
                     st_txn_rollback(kv.st);
                 }
@@ -2678,9 +2711,18 @@ static kvv_t *kvv_copy(const kvv_t *v, orb_mcx_t *mcx) {
     return c;
 }
 
+static _Thread_local uint64_t tl_exec_txn; /* act_kv_bind_txn */
+
+uint64_t act_kv_bind_txn(uint64_t txn_id) {
+    uint64_t old = tl_exec_txn;
+    tl_exec_txn = txn_id;
+    return old;
+}
+
 act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
                         const char *const *argv, const size_t *lens) {
     Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
+    req.txn_id = tl_exec_txn;
     Orbit__KvRequest kr = ORBIT__KV_REQUEST__INIT;
     ProtobufCBinaryData *av = malloc((size_t)(argc ? argc : 1) * sizeof *av);
     if (!av) orb_panic("out of memory posting kv calls");

@@ -29,6 +29,8 @@ typedef struct meta {
 /* One request on one shard: its transaction, arguments and scratch key buffers. */
 typedef struct kv {
     act_worker_t *w;
+    act_actor_t *a;  /* the kv-shard actor (its watches and transaction claim) */
+    uint64_t txn_id; /* an EXEC's transaction: writes go to its storage transaction */
     orb_mcx_t *mcx;
     st_txn_t *st;
     uint32_t shard, db;
@@ -52,6 +54,11 @@ typedef struct kv_op {
 
 extern const kv_op_t act__kv_zset_ops[]; /* act_kv_zset.c */
 extern const size_t act__kv_zset_nops;
+extern const kv_op_t act__kv_exec_ops[]; /* act_kv_exec.c */
+extern const size_t act__kv_exec_nops;
+/* After a request that wrote: the watched keys among its arguments (all of them when all)
+ * count one more write. */
+void act__kv_touch(kv_t *kv, bool all);
 
 /* ---- reply values (allocated in kv->mcx) ---------------------------------------------- */
 

@@ -105,6 +105,13 @@ static void actor_deactivate(act_worker_t *w, act_actor_t **pp) {
     assert(a->lanes == NULL);
     act__vec_deactivate(w, a);
     act__shard_bulk_free(a);
+    while (a->kv_wait_head) { /* only at stop: a waiting actor is never idle */
+        act_msg_t *m = a->kv_wait_head;
+        a->kv_wait_head = m->next;
+        msg_fail(m, ORB_SQLSTATE_ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+    }
+    a->kv_wait_tail = NULL;
+    act__kv_free(a);
     *pp = a->hnext;
     w->nactors--;
     atomic_fetch_add(&w->rt->deactivations, 1);
@@ -283,6 +290,11 @@ static void lane_park(act_worker_t *w, act_actor_t *a, act_msg_t *m, uint64_t ho
     uv_timer_start(&lane->timer, lane_timer_cb, 1, 0);
 }
 
+static int kv_run(act_worker_t *w, act_actor_t *a, act_msg_t *m) {
+    uint64_t holder;
+    return msg_run(w, a, m, &holder);
+}
+
 static void msg_deliver(act_worker_t *w, act_msg_t *m) {
     atomic_fetch_add(&w->rt->messages, 1);
     m->mcx = orb_mcx_create(NULL, "message");
@@ -296,6 +308,14 @@ static void msg_deliver(act_worker_t *w, act_msg_t *m) {
     }
     act_actor_t *a = actor_get(w, m->type, m->table_id, m->shard);
     a->last_used_ms = uv_now(&w->loop);
+    if (m->type == ACT_KV_SHARD) {
+        /* an EXEC may own the shard: then the others wait in its FIFO (act_kv_exec.c) */
+        if (act__kv_hold(a, m)) return;
+        uint64_t holder;
+        msg_run(w, a, m, &holder); /* kv requests never park */
+        act__kv_replay(w, a, kv_run);
+        return;
+    }
     uint64_t txn = m->unpacked->txn_id;
     if (txn != 0) {
         /* keep a transaction's requests to this actor in order (README invariant 5) */
@@ -345,7 +365,8 @@ static void idle_cb(uv_timer_t *t) {
             act_actor_t *a = *pp;
             /* an actor that knows of live row lockers or a bulk owner keeps that knowledge
              * (README "Bulk inserts") */
-            if (!a->lanes && now - a->last_used_ms >= idle && !act__shard_bulk_prune(w, a))
+            if (!a->lanes && now - a->last_used_ms >= idle && !act__kv_busy(a) &&
+                !act__shard_bulk_prune(w, a))
                 actor_deactivate(w, pp);
             else
                 pp = &a->hnext;

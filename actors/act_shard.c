@@ -792,7 +792,7 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
         orb_buf_free(&ex.key2);
         orb_buf_free(&ex.val);
         orb_mcx_reset(ex.mcx);
-        return act__kv_execute(w, req, a ? a->shard : req->shard, out, outlen);
+        return act__kv_execute(w, a, req, a ? a->shard : req->shard, out, outlen);
     }
     if (type != ACT_TABLE_SHARD && type != ACT_CATALOG) {
         rc = orb_err_set(&err, INTERNAL_ERROR, "unknown actor type %d", (int)type);

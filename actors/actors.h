@@ -68,6 +68,10 @@ int act_kv_call(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
  * for its reply, copies it into mcx and frees the call. Requests posted to one shard run in
  * the order they were posted. */
 typedef struct act_call act_call_t;
+/* Binds the kv calls of this thread to an EXEC's transaction (0: none) and returns the
+ * previous binding: requests then carry it (ShardRequest.txn_id), so the shards the EXEC
+ * claimed run them in that transaction (actors/README.md "kv-shard transactions"). */
+uint64_t act_kv_bind_txn(uint64_t txn_id);
 act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
                         const char *const *argv, const size_t *lens);
 int act_kv_wait(act_call_t *call, orb_mcx_t *mcx, Orbit__KvValue **reply, orb_err_t *err);

@@ -96,6 +96,14 @@ struct act_actor {
      * write batch); its index entries go to bulk_ixfiles (created at the first one) */
     act_bulk_t *bulk_files;
     act_bulk_t *bulk_ixfiles;
+    /* kv-shard transactions (act_kv_exec.c, README "kv-shard transactions"): kv_owner, the
+     * transaction of the EXEC that claimed the shard (0: none); the other requests wait in
+     * kv_wait (FIFO) until it releases it; kv_watch: the keys clients WATCH here */
+    uint64_t kv_owner;
+    act_msg_t *kv_wait_head, *kv_wait_tail;
+    struct act_kv_watch *kv_watch;
+    size_t kv_nwatch, kv_capwatch;
+    uint32_t kv_epoch; /* changes at each activation: a watch from before is stale */
 };
 
 struct act_worker {
@@ -285,7 +293,16 @@ size_t act_deadlock_find_cycle(act_wait_edge_t *edges, size_t n, uint64_t start,
  * transaction holding it when known, else 0), else 0 with *out a malloc'd packed
  * Orbit__ShardReply (which may carry an error). */
 /* act_kv.c: runs a kv-shard request on the worker; always replies (errors inside). */
-int act__kv_execute(act_worker_t *w, const Orbit__ShardRequest *req, uint32_t shard,
+/* kv-shard transactions (act_kv_exec.c). hold: whether m (a kv-shard request) must wait
+ * behind another transaction's claim (then it is queued on a, and run by replay); replay:
+ * after a request ran, runs the waiting requests while the shard is free; busy: the actor
+ * must stay active (claimed, waiters or watches). */
+bool act__kv_hold(act_actor_t *a, act_msg_t *m);
+void act__kv_replay(act_worker_t *w, act_actor_t *a,
+                    int (*run)(act_worker_t *w, act_actor_t *a, act_msg_t *m));
+bool act__kv_busy(const act_actor_t *a);
+void act__kv_free(act_actor_t *a);
+int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *req, uint32_t shard,
                     uint8_t **out, size_t *outlen);
 int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const Orbit__ShardRequest *req,
                        uint8_t **out, size_t *outlen, uint64_t *holder);

@@ -258,6 +258,7 @@ typedef struct wire_resp_session {
      * (wire_resp_cmd.c h_route); wire__resp_drain writes their replies, in order */
     struct wire_resp_pending *pending;
     int npending, cappending;
+    struct wire_resp_multi *multi; /* MULTI/WATCH state (wire_resp_multi.c), NULL: none yet */
 } wire_resp_session_t;
 /* Waits for the pipelined commands in flight and writes their replies to c->out, in order.
  * Runs before any other command's reply and before c->out is handed to the loop. */

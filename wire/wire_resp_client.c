@@ -496,6 +496,7 @@ void wire__resp_h_client(rctx_t *x) {
 /* RESET: back to a fresh connection's state (Redis 7: db 0, RESP2, no name, no subscriptions
  * -- dropped without unsubscribe replies). */
 void wire__resp_h_reset(rctx_t *x) {
+    wire__resp_multi_reset(x);
     wire__resp_pubsub_drop_all(self(x));
     x->rs->db = 0;
     x->rs->proto = 2;

@@ -941,6 +941,11 @@ static void h_command(rctx_t *x) {
 static const resp_cmd_t resp_cmds[] = {
     /* connection and server */
     {"ping", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_ping, "connection", "1.0.0", "Returns the server's liveliness response."},
+    {"multi", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_multi, "transactions", "1.2.0", "Starts a transaction."},
+    {"exec", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE, 0, 0, 0, wire__resp_h_exec, "transactions", "1.2.0", "Executes all commands in a transaction."},
+    {"discard", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_discard, "transactions", "2.0.0", "Discards a transaction."},
+    {"watch", -2, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 1, -1, 1, wire__resp_h_watch, "transactions", "2.2.0", "Monitors changes to keys to determine the execution of a transaction."},
+    {"unwatch", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_unwatch, "transactions", "2.2.0", "Forgets about watched keys of a transaction."},
     {"echo", 2, F, 0, 0, 0, h_echo, "connection", "1.0.0", "Returns the given string."},
     {"quit", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
     {"select", 2, F | RC_STALE | RC_LOADING, 0, 0, 0, h_select, "connection", "1.0.0", "Changes the selected database."},
@@ -1104,8 +1109,9 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
                 .argv = argv, .lens = lens, .mcx = mcx, .out = out};
     const resp_cmd_t *cmd = cmd_find(argv[0], lens[0]);
     bool arity_ok = cmd && ((cmd->arity > 0 && argc == cmd->arity) || (cmd->arity < 0 && argc >= -cmd->arity));
-    if (!cmd || !arity_ok || cmd->handler != h_route)
+    if (!cmd || !arity_ok || cmd->handler != h_route || wire__resp_multi_queueing(x.rs))
         wire__resp_drain(c); /* the replies of the commands before this one go first */
+    if (wire__resp_multi_intercept(&x, cmd, arity_ok)) return false;
     if (!cmd) {
         /* Redis: the name, then each argument quoted while under 128 bytes of them */
         orb_buf_t args;

@@ -153,6 +153,7 @@ void *wire__resp_executor_main(void *arg) {
     free(lens);
     free(rs.name);
     free(rs.pending);
+    wire__resp_multi_end(c, wire__server_runtime(c->server)); /* its watches go */
     c->rs = NULL;
     wire__resp_pubsub_drop_all(cl); /* before the record goes: publishers hold pointers to it */
     wire__resp_client_unregister(cl);

@@ -116,6 +116,20 @@ void wire__resp_client_set_name(wire_resp_client_t *cl, const char *p, size_t n)
 void wire__resp_conn_kill(wire_conn_t *c);
 int wire__resp_client_count(wire_resp_shared_t *sh, int *pubsub_clients);
 void wire__resp_h_client(rctx_t *x);
+
+/* ---- transactions (wire_resp_multi.c) ------------------------------------------------------ */
+typedef struct wire_resp_multi wire_resp_multi_t;
+/* In MULTI: queues x's command (+QUEUED) and returns true; a command the dispatcher will
+ * refuse (cmd NULL, wrong arity) marks the transaction for EXECABORT. */
+bool wire__resp_multi_intercept(rctx_t *x, const struct resp_cmd *cmd, bool arity_ok);
+bool wire__resp_multi_queueing(const wire_resp_session_t *rs);
+void wire__resp_h_multi(rctx_t *x);
+void wire__resp_h_exec(rctx_t *x);
+void wire__resp_h_discard(rctx_t *x);
+void wire__resp_h_watch(rctx_t *x);
+void wire__resp_h_unwatch(rctx_t *x);
+void wire__resp_multi_reset(rctx_t *x);           /* RESET */
+void wire__resp_multi_end(wire_conn_t *c, act_runtime_t *rt); /* the connection ends */
 void wire__resp_h_reset(rctx_t *x);
 
 /* ---- Pub/Sub (wire_resp_pubsub.c) ------------------------------------------------------------ */
