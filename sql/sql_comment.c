@@ -231,7 +231,9 @@ static int list_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
     c->classoid = key_u32(key->cols[1]);
     c->objoid = key_u32(key->cols[2]);
     c->objsubid = (int32_t)key_u32(key->cols[3]);
-    c->text = orb_strndup(l->mcx, (const char *)row->cols[0]->s.data, row->cols[0]->s.len);
+    /* an empty comment (one that hides a built-in comment) has no data */
+    const ProtobufCBinaryData *t = &row->cols[0]->s;
+    c->text = t->len ? orb_strndup(l->mcx, (const char *)t->data, t->len) : "";
     return 0;
 }
 
