@@ -2585,6 +2585,21 @@ static const kv_op_t kv_ops[] = {
     {"lmove", c_lmove},
 };
 
+/* act_kv_set_write_hook: told of every write request that succeeded (wire's blocked
+ * clients, BLPOP & co.); runs on the worker thread, so it must not block. */
+static void (*_Atomic kv_write_hook)(uint32_t db, int argc, const char *const *argv,
+                                     const size_t *lens);
+
+void act_kv_set_write_hook(void (*fn)(uint32_t db, int argc, const char *const *argv,
+                                      const size_t *lens)) {
+    atomic_store(&kv_write_hook, fn);
+}
+
+static void write_hook(const kv_t *kv) {
+    void (*fn)(uint32_t, int, const char *const *, const size_t *) = atomic_load(&kv_write_hook);
+    if (fn) fn(kv->db, kv->argc, (const char *const *)kv->argv, kv->lens);
+}
+
 int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *req,
                     uint32_t shard, uint8_t **out, size_t *outlen) {
     orb_err_t err;
@@ -2649,7 +2664,10 @@ int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *
                 if (rc == 0) st_txn_pop_savepoint(kv.st);
                 else if (st_txn_rollback_to_savepoint(kv.st, &e2) != 0) err = e2;
                 act__txn_release(w->rt, e);
-                if (rc == 0 && kv.wrote) act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                if (rc == 0 && kv.wrote) {
+                    act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                    write_hook(&kv);
+                }
                 reply->kv = r ? r : v_nil(&kv);
             }
         } else {
@@ -2669,6 +2687,7 @@ int act__kv_execute(act_worker_t *w, act_actor_t *a, const Orbit__ShardRequest *
                         /* internal ops (__flushdb, __sweep, __restore, ...) count as a write
                          * to every watched key */
                         act__kv_touch(&kv, lens[0] > 2 && kv.argv[0][0] == '_');
+                        write_hook(&kv);
                     }
                 } else {
                     st_txn_rollback(kv.st);

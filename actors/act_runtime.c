@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -157,7 +158,11 @@ static void held_release(act_worker_t *w) {
     w->held_head = w->held_tail = NULL;
     orb_err_t err;
     orb_err_clear(&err);
-    bool failed = w->held_unsynced && st_db_sync_wal(w->rt->db, &err) != 0;
+    bool failed = false;
+    if (w->held_unsynced && atomic_load(&w->rt->kv_fsync) == ACT_KV_FSYNC_EVERYSEC)
+        atomic_store(&w->rt->kv_wal_dirty, true); /* the idle tick syncs it */
+    else if (w->held_unsynced)
+        failed = st_db_sync_wal(w->rt->db, &err) != 0;
     w->held_unsynced = false;
     if (failed) orb_log(ORB_LOG_ERROR, ACT_LOG, "kv-shard WAL sync failed: %s", err.message);
     while (m) {
@@ -355,8 +360,27 @@ static void async_cb(uv_async_t *h) {
     if (stopping) uv_stop(&w->loop);
 }
 
+/* appendfsync everysec: at most one WAL sync a second, by whichever worker ticks first. */
+static void kv_everysec(act_runtime_t *rt) {
+    if (!atomic_load(&rt->kv_wal_dirty)) return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t last = atomic_load(&rt->kv_last_sync_ms);
+    if (now - last < 1000 || !atomic_compare_exchange_strong(&rt->kv_last_sync_ms, &last, now))
+        return;
+    atomic_store(&rt->kv_wal_dirty, false);
+    orb_err_t err;
+    if (st_db_sync_wal(rt->db, &err) != 0)
+        orb_log(ORB_LOG_ERROR, ACT_LOG, "kv-shard WAL sync (everysec) failed: %s", err.message);
+}
+
+void act_kv_set_fsync(act_runtime_t *rt, int mode) { atomic_store(&rt->kv_fsync, mode); }
+int act_kv_fsync(act_runtime_t *rt) { return atomic_load(&rt->kv_fsync); }
+
 static void idle_cb(uv_timer_t *t) {
     act_worker_t *w = t->data;
+    kv_everysec(w->rt);
     uint64_t now = uv_now(&w->loop);
     uint64_t idle = (uint64_t)w->rt->cfg.idle_ms;
     for (size_t i = 0; i < w->nbuckets; i++) {

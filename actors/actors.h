@@ -68,6 +68,17 @@ int act_kv_call(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
  * for its reply, copies it into mcx and frees the call. Requests posted to one shard run in
  * the order they were posted. */
 typedef struct act_call act_call_t;
+/* appendfsync for kv-shard writes: ACT_KV_FSYNC_ALWAYS (default: a write is durable when
+ * acknowledged) or ACT_KV_FSYNC_EVERYSEC (acknowledged at once, durable within about a
+ * second, as Redis's appendfsync everysec). Any thread. */
+enum { ACT_KV_FSYNC_ALWAYS = 0, ACT_KV_FSYNC_EVERYSEC = 1 };
+void act_kv_set_fsync(act_runtime_t *rt, int mode);
+int act_kv_fsync(act_runtime_t *rt);
+/* A function told (on a worker thread: it must only signal, never block) of every kv write
+ * request that succeeded: its database and arguments (argv[0] the operation). One for the
+ * process; NULL removes it. Used for Redis's blocking commands (wire/wire_resp_block.c). */
+void act_kv_set_write_hook(void (*fn)(uint32_t db, int argc, const char *const *argv,
+                                      const size_t *lens));
 /* Binds the kv calls of this thread to an EXEC's transaction (0: none) and returns the
  * previous binding: requests then carry it (ShardRequest.txn_id), so the shards the EXEC
  * claimed run them in that transaction (actors/README.md "kv-shard transactions"). */

@@ -164,6 +164,12 @@ struct act_txn_ending {
 
 struct act_runtime {
     act_config_t cfg;
+    /* kv-shard durability (act_kv_set_fsync): 0 always (each batch synced before its replies,
+     * README "Group commit"), 1 everysec (replies at once; a worker's idle tick syncs the WAL
+     * when it was written since the last sync, at most ~1 s later) */
+    atomic_int kv_fsync;
+    atomic_bool kv_wal_dirty;
+    atomic_int_fast64_t kv_last_sync_ms;
     char *data_dir;
     st_db_t *db;
     int nworkers;

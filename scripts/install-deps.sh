@@ -11,6 +11,7 @@ PACKAGES=(
   libuv1-dev                                 # event loops
   libprotobuf-c-dev protobuf-c-compiler      # actor/node messages
   libgmp-dev                                 # exact numeric arithmetic
+  libssl-dev                                 # libcrypto: SCRAM-SHA-256 / md5 passwords
   libfaiss-dev libopenblas-dev               # vector indexes
   libcmocka-dev                              # unit tests
   postgresql postgresql-client python3 python3-psycopg2 python3-psycopg  # reference server and clients in tests (psycopg 3: test_pgadmin sends as pgAdmin 4)

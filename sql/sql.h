@@ -137,4 +137,63 @@ int sql_session_close_portal(sql_session_t *s, const char *name, orb_err_t *err)
  * unnamed portal. */
 void sql_session_sync(sql_session_t *s, const sql_sink_t *sink);
 
+/* ---- roles and passwords (sql_role.c, sql_password.c) ---------------------------------- */
+/* What authentication needs to know of a role, copied out of the role cache. */
+typedef struct sql_role_login {
+    uint32_t oid;
+    bool superuser;
+    bool can_login;
+    bool password_expired; /* VALID UNTIL is in the past */
+    int32_t conn_limit;    /* -1: no limit */
+    char password[256];    /* the stored verifier or md5 hash, "" when none */
+} sql_role_login_t;
+/* false when no role is named name. Any thread. */
+bool sql_role_login_info(sql_engine_t *e, const char *name, sql_role_login_t *out);
+/* Whether role member is role or a member of it, directly or not (pg_hba.conf's "+role"). */
+bool sql_role_is_member_of(sql_engine_t *e, const char *member, const char *role);
+/* Counts a connection of role oid against its CONNECTION LIMIT: false (nothing counted) when
+ * the limit is reached; the caller gives the slot back when the connection ends. Any thread. */
+bool sql_role_connection_take(sql_engine_t *e, uint32_t oid);
+void sql_role_connection_give(sql_engine_t *e, uint32_t oid);
+
+typedef enum sql_password_kind {
+    SQL_PASSWORD_NONE = 0,
+    SQL_PASSWORD_PLAIN, /* not a verifier: never produced, never matches */
+    SQL_PASSWORD_MD5,
+    SQL_PASSWORD_SCRAM,
+} sql_password_kind_t;
+sql_password_kind_t sql_password_kind(const char *stored);
+/* A SCRAM-SHA-256 verifier taken apart; false when verifier is not one. */
+typedef struct sql_scram_secret {
+    int iterations;
+    uint8_t salt[64];
+    size_t salt_len;
+    uint8_t stored_key[32], server_key[32];
+} sql_scram_secret_t;
+bool sql_scram_parse(const char *verifier, sql_scram_secret_t *out);
+/* The verifier of password with this salt and iteration count, written to out. */
+int sql_scram_build_verifier(const char *password, const uint8_t *salt, size_t saltlen,
+                             int iterations, char *out, size_t outn);
+/* What PASSWORD 'x' stores: method "scram-sha-256" or "md5" (password_encryption); a
+ * password that already is a verifier or an md5 hash is kept as given. */
+int sql_password_encrypt(const char *method, const char *role, const char *password, char *out,
+                         size_t outn, orb_err_t *err);
+/* A cleartext password (AuthenticationCleartextPassword) against the stored verifier. */
+bool sql_password_check_plain(const char *stored, const char *role, const char *password);
+/* The primitives of the SCRAM exchange (OpenSSL): HMAC-SHA-256, SHA-256, Hi() (PBKDF2). */
+void sql_scram_hmac(const uint8_t *key, size_t keylen, const void *msg, size_t n, uint8_t out[32]);
+void sql_scram_sha256(const uint8_t *in, size_t n, uint8_t out[32]);
+void sql_scram_salted_password(const char *password, const uint8_t *salt, size_t saltlen,
+                               int iterations, uint8_t out[32]);
+/* md5 passwords: "md5" + md5hex(password || role); the salted answer of the md5 exchange,
+ * "md5" + md5hex(md5hex-part-of-stored || salt). out holds 35 characters and a NUL. */
+void sql_md5_password(const char *password, const char *role, char out[36]);
+void sql_md5_salted(const char *stored_md5, const uint8_t salt[4], char out[36]);
+/* Base64 with padding: encode writes 4*ceil(n/3) characters and a NUL; decode returns the
+ * byte count, or -1 for bad input or when cap is too small. */
+size_t sql_b64_encode(const uint8_t *in, size_t n, char *out);
+int sql_b64_decode(const char *in, size_t n, uint8_t *out, size_t cap);
+/* Cryptographically strong random bytes (OpenSSL's RAND_bytes); false on failure. */
+bool sql_random_bytes(void *out, size_t n);
+
 #endif

@@ -12,6 +12,7 @@
  * evaluated once, now) is what rows written before read; DROP COLUMN marks the column
  * dropped in the descriptor, so stored rows still decode by position (sql_shard.c maps live
  * columns to stored positions). See README.md ("ALTER TABLE and views"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 #include "sql_shard.h"
 
@@ -825,6 +826,11 @@ static int open_alter_table(sql_session_t *s, PgQuery__RangeVar *rv, bool missin
     *t = sql_catalog_resolve(s, schema, rv->relname);
     if (*t && (*t)->view_sql) {
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "ALTER TABLE on a view is not supported yet");
+        sql_table_release(*t);
+        *t = NULL;
+        return -1;
+    }
+    if (*t && sql_acl_check_owner(s, *t, NULL, NULL, err) != 0) {
         sql_table_release(*t);
         *t = NULL;
         return -1;

@@ -2,6 +2,7 @@
  * sql_query_t: name resolution against the catalog, target lists, grouping checks, sort
  * keys, and the access path (primary-key point lookup, range scan or full scan).
  * Entry point: sql_analyze. See README.md ("Analyze and plan"). */
+#include "sql_acl.h"
 #include "sql_int.h"
 
 #include <string.h>
@@ -53,6 +54,12 @@ static int open_table(sql_analyze_ctx_t *ac, PgQuery__RangeVar *rv, sql_query_t 
         return sql_err_at(err, rv->location);
     }
     orb_mcx_on_reset(ac->mcx, release_table, t);
+    uint32_t priv = q->kind == SQL_STMT_INSERT   ? SQL_ACL_INSERT
+                    : q->kind == SQL_STMT_UPDATE ? SQL_ACL_UPDATE
+                    : q->kind == SQL_STMT_DELETE ? SQL_ACL_DELETE
+                                                 : SQL_ACL_SELECT;
+    if (sql_acl_check_schema(ac->sess, t->schema, SQL_ACL_USAGE, err) != 0) return sql_err_at(err, rv->location);
+    if (sql_acl_check(ac->sess, t, priv, err) != 0) return -1; /* no position, as PostgreSQL */
     q->table = t;
     q->alias = rv->alias && rv->alias->aliasname && rv->alias->aliasname[0] ? rv->alias->aliasname : t->name;
     return 0;
@@ -1474,6 +1481,12 @@ static int analyze_insert(sql_analyze_ctx_t *ac, PgQuery__InsertStmt *s, sql_que
     q->tag = "INSERT";
     if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
     if (open_table(ac, s->relation, q, err) != 0) return -1;
+    /* RETURNING reads the rows; ON CONFLICT DO UPDATE updates them (sql_acl.h) */
+    uint32_t more = (s->n_returning_list ? SQL_ACL_SELECT : 0) |
+                    (s->on_conflict_clause && s->on_conflict_clause->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE
+                         ? SQL_ACL_UPDATE
+                         : 0);
+    if (more && sql_acl_check(ac->sess, q->table, more, err) != 0) return -1;
     const sql_table_t *t = q->table;
     PgQuery__SelectStmt *src = s->select_stmt ? s->select_stmt->select_stmt : NULL;
     int ncols = (int)s->n_cols;
@@ -1639,6 +1652,8 @@ static int analyze_update(sql_analyze_ctx_t *ac, PgQuery__UpdateStmt *s, sql_que
     if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
     if (s->n_from_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "UPDATE ... FROM is not supported yet");
     if (open_table(ac, s->relation, q, err) != 0) return -1;
+    /* a WHERE or RETURNING reads the rows (sql_acl.h) */
+    if ((s->where_clause || s->n_returning_list) && sql_acl_check(ac->sess, q->table, SQL_ACL_SELECT, err) != 0) return -1;
     sql_scope_t sc = {.table = q->table, .alias = q->alias};
     if (analyze_set_list(ac, &sc, q, s->target_list, s->n_target_list, true, err) != 0) return -1;
     if (s->where_clause) {
@@ -1657,6 +1672,7 @@ static int analyze_delete(sql_analyze_ctx_t *ac, PgQuery__DeleteStmt *s, sql_que
     if (s->with_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH queries are not supported yet");
     if (s->n_using_clause) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "DELETE ... USING is not supported yet");
     if (open_table(ac, s->relation, q, err) != 0) return -1;
+    if ((s->where_clause || s->n_returning_list) && sql_acl_check(ac->sess, q->table, SQL_ACL_SELECT, err) != 0) return -1;
     sql_scope_t sc = {.table = q->table, .alias = q->alias};
     if (s->where_clause) {
         if (sql_expr_analyze(ac, &sc, s->where_clause, &q->where, err) != 0) return -1;

@@ -3,6 +3,7 @@
  * drop_table/load. Invariant: the cache and the catalog column family agree whenever
  * cat_lock is free (DDL persists first, then updates the cache under the write lock).
  * See README.md ("Catalog"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 
 #include <stdio.h>
@@ -163,6 +164,18 @@ sql_table_t *sql_catalog_get(sql_engine_t *e, const char *schema, const char *na
         t = e->tables[i];
         atomic_fetch_add(&t->refs, 1);
     }
+    pthread_rwlock_unlock(&e->cat_lock);
+    return t;
+}
+
+sql_table_t *sql_catalog_get_by_id(sql_engine_t *e, uint32_t id) {
+    pthread_rwlock_rdlock(&e->cat_lock);
+    sql_table_t *t = NULL;
+    for (int i = 0; i < e->ntables && !t; i++)
+        if (e->tables[i]->id == id) {
+            t = e->tables[i];
+            atomic_fetch_add(&t->refs, 1);
+        }
     pthread_rwlock_unlock(&e->cat_lock);
     return t;
 }
@@ -636,7 +649,7 @@ int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, 
         if (sql_schema_exists(e, given, &ok, err) != 0) return -1;
         if (!ok) return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", given);
         snprintf(out, outn, "%s", given);
-        return 0;
+        return sql_acl_check_schema(s, out, SQL_ACL_CREATE, err);
     }
     char path[16][64];
     int n = sql_search_path(s, path, 16);
@@ -645,7 +658,7 @@ int sql_catalog_creation_schema(sql_session_t *s, const char *given, char *out, 
         if (sql_schema_exists(e, path[i], &ok, err) != 0) return -1;
         if (!ok) continue;
         snprintf(out, outn, "%s", path[i]);
-        return 0;
+        return sql_acl_check_schema(s, out, SQL_ACL_CREATE, err);
     }
     return orb_err_set(err, INVALID_SCHEMA_NAME, "no schema has been selected to create in");
 }

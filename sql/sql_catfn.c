@@ -5,14 +5,18 @@
  * functions are a builtin table (sql__cat_builtins) searched after the main one. Each reads
  * the catalog through the calling session (sql_fn_ctx_t.session). See README.md ("System
  * relations"). */
+#include "sql_acl.h"
+#include "sql_ddl_int.h"
 #include "sql_backend.h"
 #include "sql_pgcat.h"
+#include "sql_role.h"
 #include "sql_settings.h"
 #include "sql_types_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define ARGS sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err
 #define UNUSED (void)ctx, (void)a, (void)nargs, (void)err
@@ -92,7 +96,6 @@ static bool all_digits(const char *s, size_t n) {
 
 /* ---- reg* I/O ------------------------------------------------------------------------------ */
 
-static const char *const role_name = "postgres"; /* the bootstrap superuser, oid 10 */
 
 int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_mcx_t *mcx,
                int64_t *out, orb_err_t *err) {
@@ -143,12 +146,14 @@ int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_
         *out = found;
         return 0;
     }
-    case SQL_OID_REGROLE:
-        if (np == 1 && (strcmp(parts[0], role_name) == 0 || strcmp(parts[0], sql_session_user(s)) == 0)) {
-            *out = 10;
+    case SQL_OID_REGROLE: {
+        sql_role_t r;
+        if (np == 1 && sql_role_by_name(sql_session_engine(s), parts[0], &r)) {
+            *out = r.oid;
             return 0;
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "role \"%.*s\" does not exist", (int)n, text);
+    }
     default: {
         /* regproc and friends: Orbit's functions have no oids (pg_proc is empty) */
         if (np == 0) break;
@@ -196,12 +201,14 @@ int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, or
         if (done) return 0;
         break;
     }
-    case SQL_OID_REGROLE:
-        if (oid == 10) {
-            orb_buf_puts(out, role_name);
+    case SQL_OID_REGROLE: {
+        sql_role_t r;
+        if (oid >= 0 && oid <= UINT32_MAX && sql_role_by_oid(sql_session_engine(s), (uint32_t)oid, &r)) {
+            sql_pgcat_quote_ident(out, r.name);
             return 0;
         }
         break;
+    }
     default:
         break;
     }
@@ -247,7 +254,10 @@ static int to_regclass(ARGS) {
 
 static int f_userbyid(ARGS) {
     UNUSED;
-    if (a[0].v.i == 10) return ret_text(ctx->mcx, role_name, r);
+    sql_role_t role;
+    if (a[0].v.i >= 0 && a[0].v.i <= UINT32_MAX &&
+        sql_role_by_oid(sql_session_engine(ctx->session), (uint32_t)a[0].v.i, &role))
+        return ret_text(ctx->mcx, role.name, r);
     if (a[0].v.i == 6171) return ret_text(ctx->mcx, "pg_database_owner", r);
     char buf[48];
     snprintf(buf, sizeof buf, "unknown (OID=%lld)", (long long)a[0].v.i);
@@ -466,6 +476,81 @@ static int f_partition_ancestors(ARGS) {
     return 0;
 }
 
+/* has_table_privilege([role name | oid,] table text | oid, privileges text): from the ACLs
+ * (sql_acl.c). A table named by text must exist (42P01); by oid, an unknown one is NULL;
+ * system relations are readable by everyone. privileges: a comma-separated list, any of which
+ * suffices; "WITH GRANT OPTION" is accepted (only superusers and owners hold grant options). */
+static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt, orb_err_t *err) {
+    static const char *const names[] = {"insert", "select", "update", "delete", "truncate", "references", "trigger"};
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)v->v.s.n, v->v.s.p);
+    *bits = 0;
+    *grant_opt = false;
+    char *save = NULL;
+    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        while (*it == ' ') it++;
+        size_t n = strlen(it);
+        while (n && it[n - 1] == ' ') it[--n] = 0;
+        const char *wgo = " with grant option";
+        size_t wl = strlen(wgo);
+        if (n > wl && strcasecmp(it + n - wl, wgo) == 0) {
+            it[n - wl] = 0;
+            *grant_opt = true;
+        }
+        int k = -1;
+        for (int j = 0; j < 7; j++)
+            if (strcasecmp(it, names[j]) == 0) k = j;
+        if (k < 0) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
+        *bits |= 1u << k;
+    }
+    return 0;
+}
+
+static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool table_by_oid, const sql_value_t *a,
+                      sql_value_t *r, orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    sql_engine_t *e = sql_session_engine(s);
+    sql_role_t role;
+    if (!has_role) {
+        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r); /* not a catalog role */
+    } else if (role_by_oid) {
+        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    const sql_value_t *t = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
+    int64_t oid;
+    if (table_by_oid) {
+        oid = t->v.i;
+    } else if (sql_reg_in(s, SQL_OID_REGCLASS, t->v.s.p, t->v.s.n, ctx->mcx, &oid, err) != 0) {
+        return -1;
+    }
+    uint32_t bits;
+    bool grant_opt;
+    if (table_priv_bits(p, &bits, &grant_opt, err) != 0) return -1;
+    if (oid < 16384) return ret_bool(!grant_opt || role.super, r); /* system relations: readable */
+    sql_table_t *tab = oid <= UINT32_MAX ? sql_catalog_get_by_id(e, (uint32_t)oid) : NULL;
+    if (!tab) return ret_null(r);
+    sql_table_release(tab);
+    bool ok;
+    if (sql_acl_role_has(e, role.oid, (uint32_t)oid, bits, &ok, err) != 0) return -1;
+    if (ok && grant_opt && !role.super) {
+        sql_acl_t acl;
+        if (sql_acl_get(e, (uint32_t)oid, &acl, err) != 0) return -1;
+        ok = acl.owner == role.oid;
+    }
+    return ret_bool(ok, r);
+}
+
+static int f_htp_tt(ARGS) { (void)nargs; return table_priv(ctx, false, false, false, a, r, err); }
+static int f_htp_ot(ARGS) { (void)nargs; return table_priv(ctx, false, false, true, a, r, err); }
+static int f_htp_ntt(ARGS) { (void)nargs; return table_priv(ctx, true, false, false, a, r, err); }
+static int f_htp_not(ARGS) { (void)nargs; return table_priv(ctx, true, false, true, a, r, err); }
+static int f_htp_ott(ARGS) { (void)nargs; return table_priv(ctx, true, true, false, a, r, err); }
+static int f_htp_oot(ARGS) { (void)nargs; return table_priv(ctx, true, true, true, a, r, err); }
+
 #define O SQL_OID_OID
 #define TX SQL_OID_TEXT
 #define NM SQL_OID_NAME
@@ -541,7 +626,10 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_relation_is_publishable", 1, B, f_false, RC),
     FN("pg_my_temp_schema", 0, O, f_zero, 0),
     FN("pg_is_other_temp_schema", 1, B, f_false, O),
-    PRIV("has_table_privilege"), PRIV("has_schema_privilege"), PRIV("has_database_privilege"),
+    FN("has_table_privilege", 2, B, f_htp_tt, TX, TX), FN("has_table_privilege", 2, B, f_htp_ot, O, TX),
+    FN("has_table_privilege", 3, B, f_htp_ntt, NM, TX, TX), FN("has_table_privilege", 3, B, f_htp_not, NM, O, TX),
+    FN("has_table_privilege", 3, B, f_htp_ott, O, TX, TX), FN("has_table_privilege", 3, B, f_htp_oot, O, O, TX),
+    PRIV("has_schema_privilege"), PRIV("has_database_privilege"),
     PRIV("has_sequence_privilege"), PRIV("has_function_privilege"),
     PRIV("has_tablespace_privilege"), PRIV("has_foreign_data_wrapper_privilege"),
     PRIV("has_server_privilege"), PRIV("has_language_privilege"), PRIV("has_type_privilege"),

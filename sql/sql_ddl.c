@@ -3,6 +3,7 @@
  * columns (sequences in actors/, named <table>_<col>_seq in the catalog), WITH (shards = n).
  * Entry points: sql_exec_create_table, sql_exec_drop, sql_exec_truncate. DDL and TRUNCATE
  * commit on their own, immediately (docs/sql-compatibility.md). See README.md ("Catalog"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 
 #include <stdio.h>
@@ -492,6 +493,8 @@ int sql_exec_drop(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx, orb_e
                 orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a table", name);
                 orb_err_hint(err, "Use DROP VIEW to remove a view.");
                 rc = -1;
+            } else if (sql_acl_check_owner(s, t, NULL, NULL, err) != 0) {
+                rc = -1;
             } else if (!cascade) {
                 rc = sql_view_check_dependents(s, t, "table", false, err); /* 2BP01 */
             }
@@ -573,6 +576,10 @@ int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts, orb_err_t *er
         sql_table_t *t = sql_catalog_resolve(s, schema, rv->relname);
         if (t && t->view_sql) {
             rc = orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a table", rv->relname);
+            sql_table_release(t);
+            break;
+        }
+        if (t && (rc = sql_acl_check(s, t, SQL_ACL_TRUNCATE, err)) != 0) {
             sql_table_release(t);
             break;
         }

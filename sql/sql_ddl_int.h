@@ -47,6 +47,8 @@ int sql_catalog_purge(sql_engine_t *e, orb_err_t *err);
 int sql_catalog_tables_in_schema(sql_engine_t *e, const char *schema,
                                  sql_table_t ***out, int *n);
 
+/* A new reference to the table or view with this id, NULL when there is none. */
+sql_table_t *sql_catalog_get_by_id(sql_engine_t *e, uint32_t id);
 /* A copy of desc (protobuf-c allocator; free with orbit__table_desc__free_unpacked). */
 Orbit__TableDesc *sql_table_desc_copy(const Orbit__TableDesc *desc);
 /* Replaces the cached and persisted definition of table desc->table_id by desc (copied).

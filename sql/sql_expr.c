@@ -1525,8 +1525,10 @@ static int eval_session(sql_eval_ctx_t *ec, const sql_expr_t *e, sql_value_t *ou
     out->isnull = false;
     switch (e->index) {
     case SESS_CURRENT_USER:
-    case SESS_SESSION_USER:
         set_text(ec->fn.mcx, out, s ? sql_session_user(s) : "postgres");
+        return 0;
+    case SESS_SESSION_USER:
+        set_text(ec->fn.mcx, out, s ? sql_session_session_user(s) : "postgres");
         return 0;
     case SESS_CURRENT_DATABASE:
         set_text(ec->fn.mcx, out, s ? sql_session_database(s) : "postgres");

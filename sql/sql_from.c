@@ -3,6 +3,7 @@
  * USING merges, pushdown of single-table WHERE conjuncts into shard scans, and execution:
  * hash join on equality conditions, nested loop otherwise. Entry points:
  * sql_from_analyze, sql_from_pushdown, sql_from_exec. See README.md ("Joins"). */
+#include "sql_acl.h"
 #include "sql_shard.h"
 
 #include <string.h>
@@ -119,11 +120,16 @@ static int analyze_range_var(from_ctx_t *fc, PgQuery__RangeVar *rv, sql_from_t *
         return sql_err_at(err, rv->location);
     }
     orb_mcx_on_reset(ac->mcx, release_table, t);
+    if (sql_acl_check_schema(ac->sess, t->schema, SQL_ACL_USAGE, err) != 0) return sql_err_at(err, rv->location);
+    if (sql_acl_check(ac->sess, t, SQL_ACL_SELECT, err) != 0) return -1; /* no position, as PostgreSQL */
     if (t->view_sql) {
         /* a view: its SELECT, analyzed as a subquery in FROM (sql_view.c), with the view's
-         * column names */
+         * column names; its relations are read with the view's rights (sql_acl.h) */
         sql_query_t *sub;
-        if (sql_view_analyze(ac, t, &sub, err) != 0) return -1;
+        sql_acl_view_enter();
+        int vrc = sql_view_analyze(ac, t, &sub, err);
+        sql_acl_view_leave();
+        if (vrc != 0) return -1;
         sql_rte_t *vr = new_rte(fc, alias, t->ncols);
         if (!vr) return dup_alias(err, alias, rv->location);
         for (int c = 0; c < t->ncols; c++) {

@@ -4,6 +4,7 @@
  * index keeps (key columns, row key) next to each row, in the row's shard. Writes keep both
  * current (sql_exec.c); the planner uses them (sql_analyze.c sql_choose_path).
  * Entry points: sql_exec_create_index, sql_exec_drop_index. See README.md ("Indexes"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 #include "sql_shard.h"
 
@@ -143,6 +144,10 @@ int sql_exec_create_index(sql_session_t *s, PgQuery__IndexStmt *is, orb_mcx_t *m
     if (!t) {
         return orb_err_set(err, UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->relname);
     }
+    if (!t->view_sql && sql_acl_check_owner(s, t, NULL, NULL, err) != 0) {
+        sql_table_release(t);
+        return -1;
+    }
     int rc = -1;
     int ncols = (int)is->n_index_params;
     int *cols = orb_alloc0(mcx, sizeof(int) * (size_t)(ncols + 1));
@@ -263,6 +268,10 @@ int sql_exec_drop_index(sql_session_t *s, PgQuery__DropStmt *ds, orb_mcx_t *mcx,
                 continue;
             }
             return orb_err_set(err, UNDEFINED_OBJECT, "index \"%s\" does not exist", name);
+        }
+        if (sql_acl_check_owner(s, t, "index", name, err) != 0) {
+            sql_table_release(t);
+            return -1;
         }
         const sql_unique_t *u = &t->uniques[which];
         /* an index that backs a UNIQUE constraint goes with the constraint */

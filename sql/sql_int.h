@@ -117,6 +117,7 @@ struct sql_engine {
     struct sql_engine **dbs;
     int ndbs, capdbs;
     struct sql_backends *backends; /* the backend registry (sql_backend.c) */
+    struct sql_roles *roles; /* root only: the node-wide role cache (sql_role.c), its own lock */
 };
 /* Creates the engine of database name (oid, catalog key space cat_id) under root and loads
  * its catalog (sql_session.c). */
@@ -718,13 +719,16 @@ int sql_row_from_pb(const sql_table_t *t, const Orbit__Row *r, orb_mcx_t *mcx, s
 /* ---- sessions (sql_session.c) --------------------------------------------------------- */
 sql_engine_t *sql_session_engine(sql_session_t *s);
 act_runtime_t *sql_session_rt(sql_session_t *s);
-/* The is_superuser setting (Orbit has no roles yet: every session reports on). */
+/* The is_superuser setting: the current role's rolsuper (on for a role not in the catalog). */
 bool sql_session_is_superuser(sql_session_t *s);
 /* COPY (sql_copy.c): runs inside the statement's savepoint of transaction txn_id; client
  * data moves through sink's copy callbacks; res->tag is "COPY n". */
 int sql_copy_exec(sql_session_t *s, PgQuery__CopyStmt *st, orb_mcx_t *mcx, uint64_t txn_id,
                   const sql_sink_t *sink, sql_result_t *res, orb_err_t *err);
+/* current_user (SET ROLE's role, else the session user) and session_user (the role the
+ * connection authenticated as). */
 const char *sql_session_user(sql_session_t *s);
+const char *sql_session_session_user(sql_session_t *s);
 int32_t sql_session_pid(sql_session_t *s); /* the BackendKeyData process id (0: none) */
 /* Returns 0, or -1 with err filled when the session's statement must stop: canceled (57014),
  * past statement_timeout (57014) or terminated (FATAL 57P01). The executor calls it at its

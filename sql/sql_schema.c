@@ -4,6 +4,7 @@
  * schema are the tables in the catalog cache whose schema matches and the
  * sequences under ("sequence", schema). Like all DDL here it commits at once.
  * Entry points: sql_ddl_int.h. See README.md ("Sequences and schemas"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 
 #include <stdio.h>
@@ -155,6 +156,8 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
       return orb_err_set(err, INVALID_SCHEMA_NAME,
                          "schema \"%s\" does not exist", name);
     }
+    if (sql_acl_check_schema_owner(s, name, err) != 0)
+      return -1;
     if (strcmp(name, "pg_catalog") == 0 ||
         strcmp(name, "information_schema") == 0) {
       orb_err_set(
@@ -241,6 +244,8 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
       return -1;
     sql_cat_key_t k = {2, {SCHEMA_TAG, name}};
     if (sql_catalog_record_delete(e, &k, err) != 0)
+      return -1;
+    if (sql_acl_forget_schema(e, name, err) != 0) /* its owner and privileges */
       return -1;
   }
   return 0;

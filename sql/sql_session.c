@@ -7,6 +7,8 @@
  * README.md ("Sessions and transactions"). */
 #include "sql_backend.h"
 #include "sql_ddl_int.h"
+#include "sql_acl.h"
+#include "sql_role.h"
 #include "sql_settings.h"
 
 #include <stdio.h>
@@ -47,7 +49,8 @@ struct sql_session {
     int32_t pid;
     sql_backend_t *backend;    /* its entry in the backend registry (sql_backend.c) */
     orb_mcx_t *mcx;
-    char *user;
+    char *user;                /* session_user: the authenticated role */
+    char role[64];             /* current_user after SET ROLE; "" when none */
     char *database;
     sql_settings_t settings;
     const sql_sink_t *sink;    /* the sink of the call in progress, for notices */
@@ -108,7 +111,8 @@ static sql_engine_t *engine_new(act_runtime_t *rt, const sql_config_t *cfg, sql_
 int sql_engine_create(act_runtime_t *rt, const sql_config_t *cfg, sql_engine_t **out,
                       orb_err_t *err) {
     sql_engine_t *e = engine_new(rt, cfg, NULL, "postgres", 5 /* postgres's oid */, 0);
-    if (sql_catalog_load(e, err) != 0) {
+    /* roles are node-wide: their records and cache live with the root (postgres) engine */
+    if (sql_catalog_load(e, err) != 0 || sql_role_load(e, err) != 0) {
         sql_engine_destroy(e);
         return -1;
     }
@@ -136,6 +140,7 @@ void sql_engine_destroy(sql_engine_t *e) {
     free(e->tables);
     free(e->db_name);
     if (e->root == e) sql__backends_destroy(e);
+    if (e->root == e) sql_role_unload(e);
     pthread_rwlock_destroy(&e->cat_lock);
     pthread_mutex_destroy(&e->dbs_mu);
     free(e);
@@ -150,7 +155,8 @@ const char *sql_session_setting(sql_session_t *s, const char *name) {
     return i < 0 ? "" : sql_settings_get(&s->settings, i);
 }
 
-const char *sql_session_user(sql_session_t *s) { return s->user; }
+const char *sql_session_user(sql_session_t *s) { return s->role[0] ? s->role : s->user; }
+const char *sql_session_session_user(sql_session_t *s) { return s->user; }
 int32_t sql_session_pid(sql_session_t *s) { return s->pid; }
 void sql_session_set_backend_key(sql_session_t *s, int32_t pid, int32_t secret) {
     s->pid = pid;
@@ -281,6 +287,11 @@ static void session_warning(sql_session_t *s, orb_sqlstate_t code, const char *m
 
 /* ---- sessions ------------------------------------------------------------------------------- */
 
+/* is_superuser is read-only for SET; the session writes it when its role changes */
+static void set_superuser(sql_session_t *s, bool on) {
+    snprintf(s->settings.values[sql_settings_find("is_superuser")], SQL_SETTING_MAX, "%s", on ? "on" : "off");
+}
+
 sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const char *database,
                                   const char *application_name, orb_err_t *err) {
     sql_engine_t *e;
@@ -293,6 +304,8 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
     s->user = orb_strdup(s->mcx, user && *user ? user : "postgres");
     s->database = orb_strdup(s->mcx, database && *database ? database : s->user);
     sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
+    sql_role_t r;
+    if (sql_role_by_name(e, s->user, &r)) set_superuser(s, r.super);
     s->backend = sql__backend_register(e, s->user, s->database);
     if (application_name) {
         bool rep;
@@ -656,12 +669,44 @@ int sql_session_reset_config(sql_session_t *s, const char *name, orb_err_t *err)
     return 0;
 }
 
+/* SET ROLE name | NONE, RESET ROLE: current_user and is_superuser follow the role. */
+static int exec_set_role(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *mcx,
+                         sql_result_t *res, orb_err_t *err) {
+    char *v = NULL;
+    bool rep;
+    int idx;
+    if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+        if (set_args_text(vs->args, vs->n_args, mcx, &v, err) != 0) return -1;
+    } else if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT ||
+               vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
+        v = "none";
+    } else {
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SET ROLE FROM CURRENT is not supported");
+    }
+    sql_role_t r;
+    if (strcmp(v, "none") == 0) {
+        if (!sql_role_by_name(s->engine, s->user, &r)) r.super = true;
+        s->role[0] = 0;
+    } else {
+        if (sql_role_check_set(s, v, &r, err) != 0) return -1;
+        snprintf(s->role, sizeof s->role, "%s", v);
+    }
+    sql_settings_set(&s->settings, "role", v, &rep, &idx, err);
+    set_superuser(s, r.super);
+    report_setting(s, sql_settings_find("is_superuser"));
+    result_set_tag(res, vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ? "RESET" : "SET");
+    return 0;
+}
+
 static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *mcx,
                     sql_result_t *res, orb_err_t *err) {
     bool rep = false;
     int idx = -1;
     const char *name = vs->name ? vs->name : "";
     if (strcmp(name, "timezone") == 0) name = "TimeZone";
+    if (strcasecmp(name, "role") == 0) return exec_set_role(s, vs, mcx, res, err);
+    if (strcasecmp(name, "session_authorization") == 0 && vs->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SET SESSION AUTHORIZATION is not supported yet");
     switch (vs->kind) {
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
         char *v = NULL;
@@ -683,6 +728,13 @@ static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *m
             const char *before = orb_strdup(mcx, sql_settings_get(&s->settings, i));
             sql_settings_reset(&s->settings, defs[i].name, &rep, &idx, err);
             if (rep && strcmp(before, sql_settings_get(&s->settings, i)) != 0) report_setting(s, i);
+        }
+        if (s->role[0]) { /* RESET ALL includes the role */
+            sql_role_t r;
+            if (!sql_role_by_name(s->engine, s->user, &r)) r.super = true;
+            s->role[0] = 0;
+            set_superuser(s, r.super);
+            report_setting(s, sql_settings_find("is_superuser"));
         }
         result_set_tag(res, "RESET");
         return 0;
@@ -895,9 +947,12 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         return exec_set(s, stmt->variable_set_stmt, mcx, res, err);
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
         return exec_show(s, stmt->variable_show_stmt, mcx, res, err);
-    case PG_QUERY__NODE__NODE_CREATE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STMT: {
         result_set_tag(res, "CREATE TABLE");
-        return sql_exec_create_table(s, stmt->create_stmt, mcx, text, err);
+        uint32_t before = sql_acl_relation_before(s, stmt->create_stmt->relation);
+        if (sql_exec_create_table(s, stmt->create_stmt, mcx, text, err) != 0) return -1;
+        return sql_acl_note_owner(s, stmt->create_stmt->relation, before, err);
+    }
     case PG_QUERY__NODE__NODE_INDEX_STMT:
         result_set_tag(res, "CREATE INDEX");
         return sql_exec_create_index(s, stmt->index_stmt, mcx, err);
@@ -930,21 +985,50 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_DROPDB_STMT:
         result_set_tag(res, "DROP DATABASE");
         return sql_exec_drop_database(s, stmt->dropdb_stmt, s->in_block, err);
-    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: {
         result_set_tag(res, "CREATE SCHEMA");
-        return sql_exec_create_schema(s, stmt->create_schema_stmt, err);
+        bool existed = false;
+        if (stmt->create_schema_stmt->if_not_exists) /* IF NOT EXISTS of an existing one: no new owner */
+            sql_schema_exists(s->engine, stmt->create_schema_stmt->schemaname, &existed, err);
+        if (sql_exec_create_schema(s, stmt->create_schema_stmt, err) != 0) return -1;
+        return existed ? 0 : sql_acl_note_schema_owner(s, stmt->create_schema_stmt->schemaname, err);
+    }
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
         result_set_tag(res, "ALTER TABLE");
         return sql_exec_alter_table(s, stmt->alter_table_stmt, mcx, text, err);
     case PG_QUERY__NODE__NODE_RENAME_STMT:
+        if (stmt->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROLE) {
+            result_set_tag(res, "ALTER ROLE");
+            return sql_exec_rename_role(s, stmt->rename_stmt, err);
+        }
         result_set_tag(res, "ALTER TABLE");
         return sql_exec_rename(s, stmt->rename_stmt, err);
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
         result_set_tag(res, "COMMENT");
         return sql_exec_comment(s, stmt->comment_stmt, mcx, err);
-    case PG_QUERY__NODE__NODE_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+        result_set_tag(res, "CREATE ROLE");
+        return sql_exec_create_role(s, stmt->create_role_stmt, err);
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+        result_set_tag(res, "ALTER ROLE");
+        return sql_exec_alter_role(s, stmt->alter_role_stmt, err);
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+        result_set_tag(res, "DROP ROLE");
+        return sql_exec_drop_role(s, stmt->drop_role_stmt, err);
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ALTER ROLE ... SET is not supported yet");
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+        result_set_tag(res, stmt->grant_role_stmt->is_grant ? "GRANT ROLE" : "REVOKE ROLE");
+        return sql_exec_grant_role(s, stmt->grant_role_stmt, err);
+    case PG_QUERY__NODE__NODE_VIEW_STMT: {
         result_set_tag(res, "CREATE VIEW");
-        return sql_exec_create_view(s, stmt->view_stmt, mcx, text, err);
+        uint32_t before = sql_acl_relation_before(s, stmt->view_stmt->view);
+        if (sql_exec_create_view(s, stmt->view_stmt, mcx, text, err) != 0) return -1;
+        return sql_acl_note_owner(s, stmt->view_stmt->view, before, err);
+    }
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+        result_set_tag(res, stmt->grant_stmt->is_grant ? "GRANT" : "REVOKE");
+        return sql_exec_grant(s, stmt->grant_stmt, err);
     case PG_QUERY__NODE__NODE_SELECT_STMT:
     case PG_QUERY__NODE__NODE_INSERT_STMT:
     case PG_QUERY__NODE__NODE_UPDATE_STMT:

@@ -181,6 +181,11 @@ static int check_ivf_iterative(const char *in, char *out, size_t outn, orb_err_t
     return check_enum("ivfflat.iterative_scan", ok, in, out, outn, err);
 }
 
+static int check_password_encryption(const char *in, char *out, size_t outn, orb_err_t *err) {
+    static const char *const ok[] = {"md5", "scram-sha-256", NULL};
+    return check_enum("password_encryption", ok, in, out, outn, err);
+}
+
 /* Time settings in milliseconds (statement_timeout, lock_timeout, ...) as PostgreSQL's
  * GUC_UNIT_MS: a number (fractions rounded) with an optional unit us, ms, s, min, h, d (no
  * unit: ms), 0 .. INT_MAX ms; shown in the largest unit that divides the value. */
@@ -286,6 +291,8 @@ static const sql_setting_def_t defs[] = {
     {"lock_timeout", "0", false, false, check_lock_timeout, "Sets the maximum allowed duration of any wait for a lock."},
     {"client_min_messages", "notice", false, false, NULL, "Sets the message levels that are sent to the client."},
     {"max_identifier_length", "63", false, true, NULL, "Shows the maximum identifier length."},
+    {"password_encryption", "scram-sha-256", false, false, check_password_encryption, "Chooses the algorithm for encrypting passwords."},
+    {"role", "none", false, false, NULL, "Sets the current role."},
     {"search_path", "\"$user\", public", false, false, NULL, "Sets the schema search order for names that are not schema-qualified."},
     {"server_encoding", "UTF8", true, true, NULL, "Shows the server (database) character set encoding."},
     {"server_version", "15.0 (Orbit 0.1)", true, true, NULL, "Shows the server version."},

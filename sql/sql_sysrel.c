@@ -14,8 +14,10 @@
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
  * same model. See README.md ("System
  * relations"). */
+#include "sql_acl.h"
 #include "sql_backend.h"
 #include "sql_pgcat.h"
+#include "sql_role.h"
 #include "sql_settings.h"
 #include "sql_shard.h"
 
@@ -334,20 +336,36 @@ static int progress_ci_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) 
 static const syscol_t namespace_cols[] = {
     {"oid", O, NULL}, {"nspname", NM, NULL}, {"nspowner", O, "10"}, {"nspacl", TXA, NULL}};
 
+static void put_aclitems(sysrows_t *o, sql_value_t *r, const char *colname, sql_engine_t *e, const sql_acl_t *a) {
+    const char **items;
+    int n = sql_acl_items_text(e, a, o->mcx, &items);
+    sql_value_t *el = orb_alloc0(o->mcx, sizeof *el * (size_t)(n ? n : 1));
+    for (int j = 0; j < n; j++) {
+        el[j].v.s.p = (char *)items[j];
+        el[j].v.s.n = (uint32_t)strlen(items[j]);
+    }
+    orb_err_t e2;
+    sql_value_t *v = col(o, r, colname);
+    if (sql_array_build(SQL_OID_TEXT, el, n, o->mcx, v, &e2) != 0) v->isnull = true;
+}
+
 static int namespace_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
+    sql_engine_t *e = sql_session_engine(xc->sess);
     for (int i = 0; i < out->rels.nnsp; i++) {
         sql_value_t *r = row_new(out);
         put_i(out, r, "oid", out->rels.nsp[i].oid);
         put_s(out, r, "nspname", out->rels.nsp[i].name);
-        /* public belongs to pg_database_owner (6171) in PostgreSQL 15 */
-        if (strcmp(out->rels.nsp[i].name, "public") == 0) put_i(out, r, "nspowner", 6171);
+        /* owner and ACL (sql_acl.c): public belongs to pg_database_owner (6171) in PostgreSQL 15 */
+        sql_acl_t a;
+        if (sql_acl_schema_get(e, out->rels.nsp[i].name, &a, err) != 0) return -1;
+        put_i(out, r, "nspowner", a.owner);
+        if (a.has_acl) put_aclitems(out, r, "nspacl", e, &a);
     }
     return 0;
 }
 
-/* pg_class (relfrozenxid and relminmxid left out; relacl text[], always NULL: Orbit has no
- * privileges; relpartbound text) */
+/* pg_class (relfrozenxid, relminmxid left out; relacl is text[]; relpartbound text) */
 static const syscol_t class_cols[] = {
     {"oid", O, NULL}, {"relname", NM, NULL}, {"relnamespace", O, NULL}, {"reltype", O, "0"},
     {"reloftype", O, "0"}, {"relowner", O, "10"}, {"relam", O, "0"}, {"relfilenode", O, "0"},
@@ -368,11 +386,37 @@ static bool referenced(const sql_pgrels_t *rels, uint32_t oid) {
     return false;
 }
 
+/* relowner and relacl of a table or view from its privilege record (sql_acl.c) */
+static void put_acl(sysrows_t *o, sql_value_t *r, sql_engine_t *e, const sql_acl_t *acls, int nacls,
+                    uint32_t oid) {
+    for (int k = 0; k < nacls; k++) {
+        if (acls[k].table_id != oid) continue;
+        put_i(o, r, "relowner", acls[k].owner);
+        if (!acls[k].has_acl) return;
+        const char **items;
+        int n = sql_acl_items_text(e, &acls[k], o->mcx, &items);
+        sql_value_t *el = orb_alloc0(o->mcx, sizeof *el * (size_t)(n ? n : 1));
+        for (int j = 0; j < n; j++) {
+            el[j].v.s.p = (char *)items[j];
+            el[j].v.s.n = (uint32_t)strlen(items[j]);
+        }
+        orb_err_t e2;
+        sql_value_t *v = col(o, r, "relacl");
+        if (sql_array_build(SQL_OID_TEXT, el, n, o->mcx, v, &e2) != 0) v->isnull = true;
+        return;
+    }
+}
+
 static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
+    sql_acl_t *acls = NULL;
+    int nacls = 0;
+    if (sql_acl_list(sql_session_engine(xc->sess), &acls, &nacls, err) != 0) return -1;
     for (int i = 0; i < out->rels.n; i++) {
         const sql_pgrel_t *x = &out->rels.v[i];
         sql_value_t *r = row_new(out);
+        if (!x->sys && (x->kind == 'r' || x->kind == 'v'))
+            put_acl(out, r, sql_session_engine(xc->sess), acls, nacls, x->oid);
         put_i(out, r, "oid", x->oid);
         put_s(out, r, "relname", x->name);
         put_i(out, r, "relnamespace", sql_pgcat_nsp_oid(&out->rels, x->schema));
@@ -413,10 +457,11 @@ static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             break;
         }
     }
+    free(acls);
     return 0;
 }
 
-/* pg_attribute (attmissingval left out; attacl text[], always NULL) */
+/* pg_attribute (attmissingval left out; attacl text[], NULL: no column privileges) */
 static const syscol_t attribute_cols[] = {
     {"attrelid", O, NULL}, {"attname", NM, NULL}, {"atttypid", O, NULL},
     {"attstattarget", I4, "-1"}, {"attlen", I2, "-1"}, {"attnum", I2, NULL},
@@ -716,36 +761,99 @@ static int database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return sql_database_list(sql_session_engine(xc->sess), database_row, out, err);
 }
 
-/* pg_roles, pg_authid, pg_user: the bootstrap superuser (Orbit has no roles yet) */
+/* pg_roles, pg_authid, pg_user: the roles of the role cache (sql_role.c) */
 static const syscol_t roles_cols[] = {
-    {"rolname", NM, NULL}, {"rolsuper", B, "t"}, {"rolinherit", B, "t"},
-    {"rolcreaterole", B, "t"}, {"rolcreatedb", B, "t"}, {"rolcanlogin", B, "t"},
-    {"rolreplication", B, "t"}, {"rolconnlimit", I4, "-1"}, {"rolpassword", TX, "********"},
-    {"rolvaliduntil", TZ, NULL}, {"rolbypassrls", B, "t"}, {"rolconfig", TXA, NULL},
-    {"oid", O, "10"},
+    {"rolname", NM, NULL}, {"rolsuper", B, "f"}, {"rolinherit", B, "t"},
+    {"rolcreaterole", B, "f"}, {"rolcreatedb", B, "f"}, {"rolcanlogin", B, "f"},
+    {"rolreplication", B, "f"}, {"rolconnlimit", I4, "-1"}, {"rolpassword", TX, "********"},
+    {"rolvaliduntil", TZ, NULL}, {"rolbypassrls", B, "f"}, {"rolconfig", TXA, NULL},
+    {"oid", O, NULL},
 };
 static const syscol_t authid_cols[] = {
-    {"oid", O, "10"}, {"rolname", NM, NULL}, {"rolsuper", B, "t"}, {"rolinherit", B, "t"},
-    {"rolcreaterole", B, "t"}, {"rolcreatedb", B, "t"}, {"rolcanlogin", B, "t"},
-    {"rolreplication", B, "t"}, {"rolbypassrls", B, "t"}, {"rolconnlimit", I4, "-1"},
+    {"oid", O, NULL}, {"rolname", NM, NULL}, {"rolsuper", B, "f"}, {"rolinherit", B, "t"},
+    {"rolcreaterole", B, "f"}, {"rolcreatedb", B, "f"}, {"rolcanlogin", B, "f"},
+    {"rolreplication", B, "f"}, {"rolbypassrls", B, "f"}, {"rolconnlimit", I4, "-1"},
     {"rolpassword", TX, NULL}, {"rolvaliduntil", TZ, NULL},
 };
 static const syscol_t user_cols[] = {
-    {"usename", NM, NULL}, {"usesysid", O, "10"}, {"usecreatedb", B, "t"}, {"usesuper", B, "t"},
-    {"userepl", B, "t"}, {"usebypassrls", B, "t"}, {"passwd", TX, "********"},
+    {"usename", NM, NULL}, {"usesysid", O, NULL}, {"usecreatedb", B, "f"}, {"usesuper", B, "f"},
+    {"userepl", B, "f"}, {"usebypassrls", B, "f"}, {"passwd", TX, "********"},
     {"valuntil", TZ, NULL}, {"useconfig", TXA, NULL},
 };
 
+static int role_rows_of(sql_exec_ctx_t *xc, sysrows_t *out, int which /* 0 roles, 1 authid */) {
+    sql_role_t *v;
+    int n = sql_role_list(sql_session_engine(xc->sess), &v);
+    for (int i = 0; i < n; i++) {
+        const sql_role_t *r = &v[i];
+        sql_value_t *row = row_new(out);
+        put_i(out, row, "oid", r->oid);
+        put_s(out, row, "rolname", r->name);
+        put_b(out, row, "rolsuper", r->super);
+        put_b(out, row, "rolinherit", r->inherit);
+        put_b(out, row, "rolcreaterole", r->createrole);
+        put_b(out, row, "rolcreatedb", r->createdb);
+        put_b(out, row, "rolcanlogin", r->canlogin);
+        put_b(out, row, "rolreplication", r->replication);
+        put_b(out, row, "rolbypassrls", r->bypassrls);
+        put_i(out, row, "rolconnlimit", r->connlimit);
+        if (which == 1) put_s(out, row, "rolpassword", r->password[0] ? r->password : NULL);
+        if (r->has_valid_until) put_i(out, row, "rolvaliduntil", r->valid_until);
+    }
+    free(v);
+    return 0;
+}
+
 static int role_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)xc;
     (void)err;
-    sql_value_t *r = row_new(out);
-    put_s(out, r, out->cols[0].type == NM ? out->cols[0].name : out->cols[1].name, "postgres");
+    return role_rows_of(xc, out, 0);
+}
+
+/* pg_authid holds the password verifiers: superusers only, as in PostgreSQL */
+static int authid_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    if (!sql_session_is_superuser(xc->sess))
+        return orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied for table pg_authid");
+    return role_rows_of(xc, out, 1);
+}
+
+static int user_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_role_t *v;
+    int n = sql_role_list(sql_session_engine(xc->sess), &v);
+    for (int i = 0; i < n; i++) {
+        const sql_role_t *r = &v[i];
+        if (!r->canlogin) continue;
+        sql_value_t *row = row_new(out);
+        put_s(out, row, "usename", r->name);
+        put_i(out, row, "usesysid", r->oid);
+        put_b(out, row, "usecreatedb", r->createdb);
+        put_b(out, row, "usesuper", r->super);
+        put_b(out, row, "userepl", r->replication);
+        put_b(out, row, "usebypassrls", r->bypassrls);
+        if (r->has_valid_until) put_i(out, row, "valuntil", r->valid_until);
+    }
+    free(v);
     return 0;
 }
 
 static const syscol_t auth_members_cols[] = {
     {"roleid", O, NULL}, {"member", O, NULL}, {"grantor", O, NULL}, {"admin_option", B, NULL}};
+
+/* pg_auth_members: the memberships of the role cache (GRANT role TO role) */
+static int auth_members_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_member_t *v;
+    int n = sql_role_members(sql_session_engine(xc->sess), &v);
+    for (int i = 0; i < n; i++) {
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "roleid", v[i].roleid);
+        put_i(out, r, "member", v[i].member);
+        put_i(out, r, "grantor", v[i].grantor);
+        put_b(out, r, "admin_option", v[i].admin);
+    }
+    free(v);
+    return 0;
+}
 
 /* pg_extension (extconfig, extcondition left out) */
 static const syscol_t extension_cols[] = {
@@ -1724,9 +1832,9 @@ static const sysrel_def_t defs[] = {
     REL("pg_am", 2601, 'r', am_cols, am_rows),
     REL("pg_database", 1262, 'r', database_cols, database_rows),
     REL("pg_roles", 12001, 'v', roles_cols, role_rows),
-    REL("pg_authid", 1260, 'r', authid_cols, role_rows),
-    REL("pg_user", 12006, 'v', user_cols, role_rows),
-    REL("pg_auth_members", 1261, 'r', auth_members_cols, no_rows),
+    REL("pg_authid", 1260, 'r', authid_cols, authid_rows),
+    REL("pg_user", 12006, 'v', user_cols, user_rows),
+    REL("pg_auth_members", 1261, 'r', auth_members_cols, auth_members_rows),
     REL("pg_extension", 3079, 'r', extension_cols, extension_rows),
     REL("pg_description", 2609, 'r', description_cols, description_rows),
     REL("pg_shdescription", 2396, 'r', shdescription_cols, shdescription_rows),

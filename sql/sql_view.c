@@ -8,6 +8,7 @@
  * subquery in FROM (sql_from.c, analyze_range_var -> sql_view_analyze). Relations a view
  * reads cannot be dropped (2BP01, as PostgreSQL) unless CASCADE drops the view too.
  * Entry points: sql_ddl_int.h. See README.md ("ALTER TABLE and views"). */
+#include "sql_acl.h"
 #include "sql_ddl_int.h"
 
 #include <stdio.h>
@@ -280,6 +281,8 @@ int sql_exec_drop_views(sql_session_t *s, PgQuery__DropStmt *ds, orb_err_t *err)
                 orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a view", name);
                 orb_err_hint(err, "Use DROP TABLE to remove a table.");
                 rc = -1;
+            } else if (pass == 0 && sql_acl_check_owner(s, v, NULL, NULL, err) != 0) {
+                rc = -1;
             } else if (pass == 0 && !cascade) {
                 rc = sql_view_check_dependents(s, v, "view", false, err);
             } else if (pass == 1) {
@@ -356,6 +359,8 @@ int sql_exec_create_view(sql_session_t *s, PgQuery__ViewStmt *vs, orb_mcx_t *mcx
             rc = orb_err_set(err, DUPLICATE_TABLE, "relation \"%s\" already exists", rv->relname);
         } else if (!old || !old->view_sql) {
             rc = orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is not a view", rv->relname);
+        } else if (sql_acl_check_owner(s, old, NULL, NULL, err) != 0) {
+            rc = -1;
         } else if (q->ntargets < old->ncols) {
             rc = orb_err_set(err, INVALID_TABLE_DEFINITION, "cannot drop columns from view");
         } else {

@@ -32,6 +32,11 @@ static void usage(FILE *f) {
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --appendfsync MODE     Redis writes: always (default: durable when acknowledged)\n"
+               "                         or everysec (WAL synced about once a second)\n"
+               "  --hba-file PATH        access rules, pg_hba.conf format (default DIR/orbit_hba.conf\n"
+               "                         if it exists, else trust on loopback, scram-sha-256 elsewhere)\n"
+               "  --authentication-timeout N  seconds a client has to log in (default 60)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -66,9 +71,12 @@ int main(int argc, char **argv) {
     omp_passive(argv);
     const char *data_dir = "./orbit-data";
     const char *listen_addr = "127.0.0.1";
+    const char *hba_file = NULL;
+    int auth_timeout_s = 60;
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
+    int appendfsync = ACT_KV_FSYNC_ALWAYS;
     orb_log_level_t level = ORB_LOG_INFO;
 
     enum {
@@ -82,6 +90,9 @@ int main(int argc, char **argv) {
         OPT_IDLE,
         OPT_LOCK,
         OPT_NOSYNC,
+        OPT_APPENDFSYNC,
+        OPT_HBA,
+        OPT_AUTH_TIMEOUT,
         OPT_HELP,
         OPT_VERSION
     };
@@ -96,6 +107,9 @@ int main(int argc, char **argv) {
         {"idle-ms", required_argument, NULL, OPT_IDLE},
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
+        {"appendfsync", required_argument, NULL, OPT_APPENDFSYNC},
+        {"hba-file", required_argument, NULL, OPT_HBA},
+        {"authentication-timeout", required_argument, NULL, OPT_AUTH_TIMEOUT},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -133,6 +147,17 @@ int main(int argc, char **argv) {
             break;
         case OPT_NOSYNC:
             sync_commit = false;
+            break;
+        case OPT_APPENDFSYNC:
+            if (strcmp(optarg, "always") == 0) appendfsync = ACT_KV_FSYNC_ALWAYS;
+            else if (strcmp(optarg, "everysec") == 0) appendfsync = ACT_KV_FSYNC_EVERYSEC;
+            else bad = true;
+            break;
+        case OPT_HBA:
+            hba_file = optarg;
+            break;
+        case OPT_AUTH_TIMEOUT:
+            bad |= !parse_int(optarg, 1, 600, &auth_timeout_s); /* PostgreSQL's range */
             break;
         case OPT_HELP:
             usage(stdout);
@@ -179,6 +204,7 @@ int main(int argc, char **argv) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the actor runtime: %s", err.message);
         return 1;
     }
+    act_kv_set_fsync(rt, appendfsync);
     sql_config_t scfg = {.default_shards = (uint32_t)shards};
     sql_engine_t *engine = NULL;
     if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
@@ -186,11 +212,18 @@ int main(int argc, char **argv) {
         act_runtime_stop(rt);
         return 1;
     }
+    /* the access rules: --hba-file, else <data_dir>/orbit_hba.conf when it exists */
+    char hba_default[4096];
+    snprintf(hba_default, sizeof hba_default, "%s/orbit_hba.conf", data_dir);
+    if (!hba_file && access(hba_default, F_OK) == 0)
+        hba_file = hba_default;
     wire_config_t wcfg = {.listen_addr = listen_addr,
                           .port = port,
                           .nthreads = threads,
                           .resp_port = resp_port,
-                          .rt = rt};
+                          .rt = rt,
+                          .hba_file = hba_file,
+                          .auth_timeout_ms = auth_timeout_s * 1000};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "%s%s%s", err.message, err.hint[0] ? " hint=" : "",
@@ -209,8 +242,9 @@ int main(int argc, char **argv) {
     sigs[1].data = sigs;
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
-    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d",
-            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads);
+    orb_log(ORB_LOG_INFO, "wire", "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d hba_file=%s",
+            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
+            hba_file ? hba_file : "(default)");
     uv_run(main_loop, UV_RUN_DEFAULT);
 
     wire_server_stop(server);

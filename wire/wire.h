@@ -19,14 +19,19 @@ typedef struct wire_config {
     size_t max_message;      /* largest accepted frontend message; 0 = 256 MiB (cap 1 GiB) */
     int resp_port;           /* RESP listener port; 0 disables it, -1 picks a free one */
     act_runtime_t *rt;       /* kv-shard actors for RESP (required when resp_port != 0) */
+    const char *hba_file;    /* access rules (pg_hba.conf format); NULL: trust from loopback,
+                                scram-sha-256 from elsewhere (README "Authentication") */
+    int auth_timeout_ms;     /* a client must finish authenticating within; 0 = 60 s */
 } wire_config_t;
 
 #define WIRE_DEFAULT_PORT 5433
 #define WIRE_DEFAULT_RESP_PORT 6380
 #define WIRE_DEFAULT_MAX_MESSAGE ((size_t)256 << 20)
+#define WIRE_DEFAULT_AUTH_TIMEOUT_MS 60000 /* PostgreSQL's authentication_timeout */
 #define WIRE_HARD_MAX_MESSAGE ((size_t)1 << 30)
 
-/* Binds and listens synchronously (so a busy port fails here with 08000 and the OS reason),
+/* Loads the access rules (F0000 for a bad file), then binds and listens synchronously (so a
+ * busy port fails here with 08000 and the OS reason),
  * then starts cfg->nthreads I/O threads. engine is borrowed and must outlive the server.
  * Call from the main thread. */
 int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_server_t **out,

@@ -132,6 +132,51 @@ void wire_resp_put_map(orb_buf_t *b, size_t npairs, int proto);
 void wire_resp_put_double(orb_buf_t *b, double d, int proto);
 void wire_resp_put_value(orb_buf_t *b, const Orbit__KvValue *v, int proto);
 
+/* ---- authentication (wire_hba.c, wire_scram.c, wire_auth.c; README "Authentication") --- */
+typedef enum wire_auth_method {
+    WIRE_AUTH_TRUST = 0,
+    WIRE_AUTH_REJECT,
+    WIRE_AUTH_SCRAM,
+    WIRE_AUTH_MD5,
+    WIRE_AUTH_PASSWORD,
+} wire_auth_method_t;
+const char *wire_auth_method_name(wire_auth_method_t m);
+/* The access rules (pg_hba.conf's format). parse: text of a file named file (for messages);
+ * load: the file at path, or the built-in defaults when path is NULL. Errors are F0000 with
+ * the file and line. The rules are immutable once loaded; free with wire_hba_free. */
+typedef struct wire_hba wire_hba_t;
+int wire_hba_parse(const char *text, const char *file, wire_hba_t **out, orb_err_t *err);
+int wire_hba_load(const char *path, wire_hba_t **out, orb_err_t *err);
+void wire_hba_free(wire_hba_t *h);
+/* The first rule matching a TCP client at peer (IPv4-mapped IPv6 addresses match IPv4 rules)
+ * asking for database db as user: its method and line (0: a built-in rule). false: none.
+ * member_of(arg, user, role) answers "+role" items (NULL: only the role itself matches). */
+typedef bool (*wire_hba_member_cb)(void *arg, const char *user, const char *role);
+bool wire_hba_match(const wire_hba_t *h, const struct sockaddr *peer, const char *db,
+                    const char *user, wire_hba_member_cb member_of, void *arg,
+                    wire_auth_method_t *method, int *line);
+
+/* One SCRAM-SHA-256 exchange, server side. init: against the stored verifier (NULL or not a
+ * SCRAM verifier: a mock exchange that fails at the end); server_nonce NULL picks a random
+ * one (tests pass RFC 7677's). first: client-first-message -> server-first-message appended
+ * to out. final: client-final-message -> 0 and server-final-message ("v=...") appended to out
+ * when the proof is right, 1 when it is wrong. Both: -1 with err (08P01 "malformed SCRAM
+ * message", 0A000) for bad input. close frees. */
+typedef struct wire_scram {
+    sql_scram_secret_t secret;
+    bool mock;
+    char cbind_flag; /* 'n' or 'y' */
+    int state;       /* 0 new, 1 first answered, 2 done */
+    char server_nonce[64];
+    char *client_first_bare, *server_first, *nonce; /* malloc'd */
+} wire_scram_t;
+void wire_scram_init(wire_scram_t *st, const char *verifier, const char *server_nonce);
+int wire_scram_first(wire_scram_t *st, const char *msg, size_t len, orb_buf_t *out,
+                     orb_err_t *err);
+int wire_scram_final(wire_scram_t *st, const char *msg, size_t len, orb_buf_t *out,
+                     orb_err_t *err);
+void wire_scram_close(wire_scram_t *st);
+
 /* ---- connections, loops, server (wire_server.c, wire_pg_conn.c) ------------------------ */
 typedef struct wire_loop wire_loop_t;
 typedef struct wire_conn wire_conn_t;
@@ -186,8 +231,15 @@ struct wire_conn {
     bool kill;               /* close at the next service (CLIENT KILL, output buffer limit) */
     wire_conn_t *ready_next; /* guarded by loop->mu */
 
+    /* Set by the loop when it adopts the socket, read-only afterwards. */
+    struct sockaddr_storage peer;
+
     /* Executor-thread only. */
     pthread_t thread;
+    uint32_t role_oid;  /* the authenticated role, counted against its CONNECTION LIMIT */
+    bool role_counted;
+    bool auth_gone;     /* the client left during authentication (or timed out): no reply */
+    struct timespec auth_deadline; /* authentication must end by then (--authentication-timeout) */
     sql_session_t *session;
     orb_buf_t out;      /* response bytes being built */
     bool skip_to_sync;  /* after an extended-protocol error */
@@ -217,6 +269,19 @@ void wire__conn_close(wire_conn_t *c);
 void wire__conn_close_after_write(wire_conn_t *c);
 void wire__conn_read_pause(wire_conn_t *c);
 int wire__executor_start(wire_conn_t *c);
+bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
+const wire_hba_t *wire__server_hba(const wire_server_t *s);
+int wire__server_auth_timeout_ms(const wire_server_t *s);
+/* Executor side (wire_pg_conn.c, wire_auth.c). queue_pop: the next queued message, waiting
+ * for one; NULL once the loop closed the socket. */
+wire_item_t *wire__conn_queue_pop(wire_conn_t *c);
+/* The same, giving up at deadline (CLOCK_REALTIME; NULL: never) with *timed_out set. */
+wire_item_t *wire__conn_queue_pop_until(wire_conn_t *c, const struct timespec *deadline, bool *timed_out);
+/* Authenticates the startup's user for database db by the first matching access rule
+ * (README "Authentication"): 0 when the client may proceed (c->role_oid set and counted),
+ * -1 with err filled (FATAL 28000/28P01/53300/08P01) or c->auth_gone set. */
+int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *err);
+void wire__server_register(wire_conn_t *c);
 size_t wire__server_max_message(const wire_server_t *s);
 sql_engine_t *wire__server_engine(const wire_server_t *s);
 

@@ -8,6 +8,7 @@
  * Invariants and lock order: wire/README.md. */
 #include "wire_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,10 +189,23 @@ static void maybe_flush(wire_conn_t *c) {
 
 /* Takes the next queued message, waiting for one; NULL once the loop has closed the socket.
  * Resumes reading when the queue fell below the low-water mark (README "Backpressure"). */
-static wire_item_t *queue_pop(wire_conn_t *c) {
+wire_item_t *wire__conn_queue_pop(wire_conn_t *c) { return wire__conn_queue_pop_until(c, NULL, NULL); }
+
+wire_item_t *wire__conn_queue_pop_until(wire_conn_t *c, const struct timespec *deadline, bool *timed_out) {
+    if (timed_out)
+        *timed_out = false;
     pthread_mutex_lock(&c->mu);
-    while (!c->head && !c->shut && !c->terminate)
-        pthread_cond_wait(&c->cond, &c->mu);
+    while (!c->head && !c->shut && !c->terminate) {
+        if (!deadline) {
+            pthread_cond_wait(&c->cond, &c->mu);
+        } else if (pthread_cond_timedwait(&c->cond, &c->mu, deadline) == ETIMEDOUT && !c->head && !c->shut &&
+                   !c->terminate) {
+            pthread_mutex_unlock(&c->mu);
+            if (timed_out)
+                *timed_out = true;
+            return NULL;
+        }
+    }
     if (c->shut) {
         pthread_mutex_unlock(&c->mu);
         return NULL;
@@ -287,7 +301,7 @@ static int sink_copy_read(void *arg, const char **data, size_t *len, orb_err_t *
         c->copy_item = NULL;
     }
     for (;;) {
-        wire_item_t *it = queue_pop(c);
+        wire_item_t *it = wire__conn_queue_pop(c);
         if (!it) {
             c->stop_after = true;
             return orb_err_set(err, CONNECTION_EXCEPTION,
@@ -398,6 +412,13 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         wire_msg_put_negotiate(&c->out, 0, nunknown, unknown);
 
     const char *db = st.database && st.database[0] ? st.database : st.user;
+    if (wire__auth_run(c, st.user, db, &err) != 0) {
+        if (c->auth_gone) {
+            orb_buf_reset(&c->out);
+            return true;
+        }
+        return fatal(c, &err);
+    }
     c->session = sql_session_create(wire__server_engine(c->server), st.user, db,
                                     st.application_name ? st.application_name : "", &err);
     if (!c->session) return fatal(c, &err);
@@ -548,7 +569,7 @@ void *wire__executor_main(void *arg) {
     c->msg_mcx = orb_mcx_create(NULL, "wire message");
     orb_buf_init(&c->out);
     for (;;) {
-        wire_item_t *it = queue_pop(c);
+        wire_item_t *it = wire__conn_queue_pop(c);
         if (!it)
             break;
         bool stop = process(c, it, &sink);
@@ -581,6 +602,10 @@ void *wire__executor_main(void *arg) {
     if (c->session) {
         sql_session_destroy(c->session); /* rolls back an open transaction */
         c->session = NULL;
+    }
+    if (c->role_counted) {
+        sql_role_connection_give(wire__server_engine(c->server), c->role_oid);
+        c->role_counted = false;
     }
     orb_mcx_destroy(c->msg_mcx);
     c->msg_mcx = NULL;

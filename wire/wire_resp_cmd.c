@@ -665,7 +665,7 @@ static void h_smove(rctx_t *x) {
 /* LMOVE src dst LEFT|RIGHT LEFT|RIGHT (RPOPLPUSH src dst = RIGHT LEFT): one shard -> the actor
  * does it atomically; across shards: both keys' types are checked, the element is popped from
  * src, then pushed onto dst (not atomic: docs/redis.md). */
-static void lmove_generic(rctx_t *x, const char *from, const char *to) {
+void wire__resp_lmove(rctx_t *x, const char *from, const char *to) {
     const char *mv[5] = {"lmove", x->argv[1], x->argv[2], from, to};
     size_t ml[5] = {5, x->lens[1], x->lens[2], strlen(from), strlen(to)};
     bool from_left = strcasecmp(from, "left") == 0, to_left = strcasecmp(to, "left") == 0;
@@ -701,9 +701,9 @@ static void h_lmove(rctx_t *x) {
     char a[8] = "", b[8] = "";
     if (x->lens[3] < sizeof a) memcpy(a, x->argv[3], x->lens[3]), a[x->lens[3]] = 0;
     if (x->lens[4] < sizeof b) memcpy(b, x->argv[4], x->lens[4]), b[x->lens[4]] = 0;
-    lmove_generic(x, a, b);
+    wire__resp_lmove(x, a, b);
 }
-static void h_rpoplpush(rctx_t *x) { lmove_generic(x, "right", "left"); }
+static void h_rpoplpush(rctx_t *x) { wire__resp_lmove(x, "right", "left"); }
 
 /* ---- sorted sets ------------------------------------------------------------------------------ */
 
@@ -1060,6 +1060,12 @@ static const resp_cmd_t resp_cmds[] = {
     {"linsert", 5, W | D, 1, 1, 1, h_route, "list", "2.2.0", "Inserts an element before or after another element in a list."},
     {"lpos", -3, R, 1, 1, 1, h_route, "list", "6.0.6", "Returns the index of matching elements in a list."},
     {"lmove", 5, W | D, 1, 2, 1, h_lmove, "list", "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."},
+    {"blpop", -3, W, 1, -2, 1, wire__resp_h_blpop, "list", "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."},
+    {"brpop", -3, W, 1, -2, 1, wire__resp_h_brpop, "list", "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."},
+    {"blmove", 6, W | D, 1, 2, 1, wire__resp_h_blmove, "list", "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."},
+    {"brpoplpush", 4, W | D, 1, 2, 1, wire__resp_h_brpoplpush, "list", "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."},
+    {"bzpopmin", -3, W | F, 1, -2, 1, wire__resp_h_bzpopmin, "sorted_set", "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."},
+    {"bzpopmax", -3, W | F, 1, -2, 1, wire__resp_h_bzpopmax, "sorted_set", "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped."},
     {"rpoplpush", 3, W | D, 1, 2, 1, h_rpoplpush, "list", "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."},
 
     {"zadd", -4, W | D | F, 1, 1, 1, h_route, "sorted_set", "1.2.0", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist."},

@@ -72,7 +72,6 @@ static void apply_save(rctx_t *x, const char *v, size_t n) {
     }
 CONST_GET(get_yes, "yes")
 CONST_GET(get_no, "no")
-CONST_GET(get_always, "always")
 CONST_GET(get_zero, "0")
 CONST_GET(get_empty, "")
 CONST_GET(get_noeviction, "noeviction")
@@ -241,10 +240,26 @@ static void apply_obl(rctx_t *x, const char *v, size_t n) {
     }
 }
 
+static void get_appendfsync(rctx_t *x, char *out, size_t cap) {
+    snprintf(out, cap, "%s", act_kv_fsync(x->rt) == ACT_KV_FSYNC_EVERYSEC ? "everysec" : "always");
+}
+static const char *check_appendfsync(rctx_t *x, const char *v, size_t n) {
+    ORB_UNUSED(x);
+    if ((n == 6 && strncasecmp(v, "always", 6) == 0) || (n == 8 && strncasecmp(v, "everysec", 8) == 0))
+        return NULL;
+    if (n == 2 && strncasecmp(v, "no", 2) == 0)
+        return "orbit syncs its log itself: appendfsync is always or everysec";
+    return "argument(s) must be one of the following: always, everysec, no";
+}
+static void apply_appendfsync(rctx_t *x, const char *v, size_t n) {
+    act_kv_set_fsync(x->rt, n == 8 ? ACT_KV_FSYNC_EVERYSEC : ACT_KV_FSYNC_ALWAYS);
+    ORB_UNUSED(v);
+}
+
 static const param_t params[] = {
     {"save", get_save, check_save, apply_save},
     {"appendonly", get_yes, NULL, NULL},
-    {"appendfsync", get_always, NULL, NULL},
+    {"appendfsync", get_appendfsync, check_appendfsync, apply_appendfsync},
     {"maxmemory", get_zero, check_maxmemory, NULL},
     {"maxmemory-policy", get_noeviction, check_policy, NULL},
     {"databases", get_databases, NULL, NULL},

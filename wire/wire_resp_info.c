@@ -65,8 +65,8 @@ static void sec_clients(orb_buf_t *b, wire_resp_shared_t *sh) {
     int n = wire__resp_client_count(sh, &ps);
     orb_buf_printf(b,
                    "# Clients\r\nconnected_clients:%d\r\ncluster_connections:0\r\n"
-                   "blocked_clients:0\r\ntracking_clients:0\r\npubsub_clients:%d\r\n",
-                   n, ps);
+                   "blocked_clients:%d\r\ntracking_clients:0\r\npubsub_clients:%d\r\n",
+                   n, wire__resp_blocked_count(), ps);
 }
 
 static void sec_memory(orb_buf_t *b, wire_resp_shared_t *sh) {

@@ -21,6 +21,7 @@ typedef struct rctx {
     orb_buf_t *out;
     const struct resp_cmd *cmd;
     bool close; /* close the connection after this reply (QUIT, CLIENT KILL of itself) */
+    bool in_exec; /* run by EXEC: blocking commands do not block */
 } rctx_t;
 
 enum {
@@ -124,6 +125,16 @@ typedef struct wire_resp_multi wire_resp_multi_t;
 bool wire__resp_multi_intercept(rctx_t *x, const struct resp_cmd *cmd, bool arity_ok);
 bool wire__resp_multi_queueing(const wire_resp_session_t *rs);
 void wire__resp_h_multi(rctx_t *x);
+/* ---- blocking pops (wire_resp_block.c) ---------------------------------------------------- */
+void wire__resp_h_blpop(rctx_t *x);
+void wire__resp_h_brpop(rctx_t *x);
+void wire__resp_h_bzpopmin(rctx_t *x);
+void wire__resp_h_bzpopmax(rctx_t *x);
+void wire__resp_h_blmove(rctx_t *x);
+void wire__resp_h_brpoplpush(rctx_t *x);
+int wire__resp_blocked_count(void); /* clients in a blocking command (INFO) */
+/* LMOVE src dst from to (argv[1], argv[2]) replied into x->out (wire_resp_cmd.c). */
+void wire__resp_lmove(rctx_t *x, const char *from, const char *to);
 void wire__resp_h_exec(rctx_t *x);
 void wire__resp_h_discard(rctx_t *x);
 void wire__resp_h_watch(rctx_t *x);

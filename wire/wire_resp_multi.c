@@ -283,6 +283,7 @@ void wire__resp_h_exec(rctx_t *x) {
             y.cmd = m->q[i].cmd;
             y.out = &x->c->out;
             y.close = false;
+            y.in_exec = true;
             m->q[i].cmd->handler(&y);
             wire__resp_drain(x->c); /* a routed command's reply, before the next one's */
             nreplies++;

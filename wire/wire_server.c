@@ -55,6 +55,7 @@ struct wire_server {
     int nexec;             /* live executor threads */
     int acks;              /* loops that finished shutdown phase 1 */
     /* RESP */
+    wire_hba_t *hba; /* the access rules, immutable while the server runs */
     int resp_fd; /* -1: disabled */
     int resp_port;
     pthread_t sweeper;
@@ -65,6 +66,10 @@ struct wire_server {
 
 size_t wire__server_max_message(const wire_server_t *s) { return s->cfg.max_message; }
 sql_engine_t *wire__server_engine(const wire_server_t *s) { return s->engine; }
+const wire_hba_t *wire__server_hba(const wire_server_t *s) { return s->hba; }
+int wire__server_auth_timeout_ms(const wire_server_t *s) {
+    return s->cfg.auth_timeout_ms > 0 ? s->cfg.auth_timeout_ms : WIRE_DEFAULT_AUTH_TIMEOUT_MS;
+}
 int wire_server_port(const wire_server_t *s) { return s->port; }
 int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
 act_runtime_t *wire__server_runtime(const wire_server_t *s) { return s->cfg.rt; }
@@ -359,19 +364,19 @@ static void conn_open(wire_loop_t *l, int fd, bool resp) {
     if (l->conns)
         l->conns->lprev = c;
     l->conns = c;
-    /* the client's address for pg_stat_activity (the executor never touches the socket) */
-    struct sockaddr_storage peer;
-    socklen_t plen = sizeof peer;
-    if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0) {
-        if (peer.ss_family == AF_INET) {
-            const struct sockaddr_in *in = (const struct sockaddr_in *)&peer;
-            inet_ntop(AF_INET, &in->sin_addr, c->peer_addr, sizeof c->peer_addr);
-            c->peer_port = ntohs(in->sin_port);
-        } else if (peer.ss_family == AF_INET6) {
-            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&peer;
-            inet_ntop(AF_INET6, &in6->sin6_addr, c->peer_addr, sizeof c->peer_addr);
-            c->peer_port = ntohs(in6->sin6_port);
-        }
+    /* the client's address: access rules (wire_hba.c) and pg_stat_activity (the executor never
+     * touches the socket) */
+    socklen_t plen = sizeof c->peer;
+    if (getpeername(fd, (struct sockaddr *)&c->peer, &plen) != 0) {
+        memset(&c->peer, 0, sizeof c->peer); /* matches no host rule */
+    } else if (c->peer.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&c->peer;
+        inet_ntop(AF_INET, &in->sin_addr, c->peer_addr, sizeof c->peer_addr);
+        c->peer_port = ntohs(in->sin_port);
+    } else if (c->peer.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&c->peer;
+        inet_ntop(AF_INET6, &in6->sin6_addr, c->peer_addr, sizeof c->peer_addr);
+        c->peer_port = ntohs(in6->sin6_port);
     }
     int rc = uv_tcp_open(&c->tcp, fd);
     if (rc != 0) {
@@ -582,18 +587,25 @@ static int listen_socket(const wire_config_t *cfg, int port, const char *flag, i
 int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_server_t **out,
                       orb_err_t *err) {
     int port = 0, resp_port = 0, resp_fd = -1;
-    int fd = listen_socket(cfg, cfg->port, "--port", &port, err);
-    if (fd < 0)
+    wire_hba_t *hba = NULL;
+    if (wire_hba_load(cfg->hba_file, &hba, err) != 0)
         return -1;
+    int fd = listen_socket(cfg, cfg->port, "--port", &port, err);
+    if (fd < 0) {
+        wire_hba_free(hba);
+        return -1;
+    }
     if (cfg->resp_port != 0) {
         if (!cfg->rt) {
             close(fd);
+            wire_hba_free(hba);
             return orb_err_set(err, CONNECTION_EXCEPTION, "RESP needs the actor runtime");
         }
         resp_fd = listen_socket(cfg, cfg->resp_port < 0 ? 0 : cfg->resp_port, "--resp-port",
                                 &resp_port, err);
         if (resp_fd < 0) {
             close(fd);
+            wire_hba_free(hba);
             return -1;
         }
     }
@@ -601,6 +613,7 @@ int wire_server_start(const wire_config_t *cfg, sql_engine_t *engine, wire_serve
     if (!s)
         orb_panic("out of memory");
     s->cfg = *cfg;
+    s->hba = hba;
     if (s->cfg.max_message == 0)
         s->cfg.max_message = WIRE_DEFAULT_MAX_MESSAGE;
     if (s->cfg.max_message > WIRE_HARD_MAX_MESSAGE)
@@ -708,6 +721,7 @@ void wire_server_stop(wire_server_t *s) {
     if (s->resp_fd >= 0)
         close(s->resp_fd);
     free(s->loops);
+    wire_hba_free(s->hba);
     wire__resp_shared_destroy(s->resp_shared);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cond);

@@ -26,8 +26,9 @@ ONLY = os.environ.get("ONLY", "")
 class RedisServer:
     """A redis-server on a free loopback port with its own directory."""
 
-    def __init__(self, persist):
+    def __init__(self, persist, fsync="always"):
         self.persist = persist
+        self.fsync = fsync
         self.proc = None
         self.tmp = None
         self.port = None
@@ -38,7 +39,7 @@ class RedisServer:
         args = [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
                 "--bind", "127.0.0.1", "--dir", self.tmp, "--save", ""]
         if self.persist:
-            args += ["--appendonly", "yes", "--appendfsync", "always"]
+            args += ["--appendonly", "yes", "--appendfsync", self.fsync]
         else:
             args += ["--appendonly", "no"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -100,15 +101,21 @@ def main():
     names = [t.strip().lower() for t in TESTS.split(",")]
     print("redis-benchmark -t %s -n %d -c %d -r %d, pipelines %s, median of %d runs; loopback TCP"
           % (TESTS, REQUESTS, CLIENTS, KEYSPACE, PIPELINES, RUNS))
-    print("orbitd: RESP port, default durability (WAL synced before each reply); redis: "
-          "appendonly yes + appendfsync always, and without persistence", flush=True)
+    print("orbit: RESP port, default appendfsync always (WAL synced before replies, one sync per "
+          "batch); orbit-everysec: --appendfsync everysec; redis: appendonly yes + appendfsync "
+          "always; redis-everysec; redis-nopersist: no AOF, no RDB", flush=True)
     servers = []
     if ONLY in ("", "orbit"):
         if not os.access(orbitd, os.X_OK):
             sys.exit("orbitd not found: %s (build with -DCMAKE_BUILD_TYPE=Release)" % orbitd)
         servers.append(("orbit", lambda: h.Orbitd(orbitd, [], threads=os.cpu_count() or 2)))
+    if ONLY in ("", "orbit-everysec"):
+        servers.append(("orbit-everysec", lambda: h.Orbitd(orbitd, ["--appendfsync", "everysec"],
+                                                           threads=os.cpu_count() or 2)))
     if ONLY in ("", "redis"):
         servers.append(("redis", lambda: RedisServer(True)))
+    if ONLY in ("", "redis-everysec"):
+        servers.append(("redis-everysec", lambda: RedisServer(True, "everysec")))
     if ONLY in ("", "redis-nopersist"):
         servers.append(("redis-nopersist", lambda: RedisServer(False)))
     # results[server][pipeline][test] = [ops/s per run]
@@ -118,7 +125,7 @@ def main():
         for name, make in servers:  # alternate servers so load changes hit all of them
             srv = make()
             srv.start()
-            port = srv.resp_port if name == "orbit" else srv.port
+            port = srv.resp_port if name.startswith("orbit") else srv.port
             try:
                 for p in PIPELINES:
                     flush(port)
@@ -132,25 +139,23 @@ def main():
                         "%s %.0f" % (t, got[t]) for t in names if t in got)), flush=True)
             finally:
                 srv.stop()
-                if name == "orbit":
+                if name.startswith("orbit"):
                     srv.cleanup()
     med = lambda xs: statistics.median(xs) if xs else None  # noqa: E731
+    pairs = [("orbit", "redis"), ("orbit-everysec", "redis-everysec"), ("orbit", "redis-nopersist"),
+             ("orbit-everysec", "redis-nopersist")]
+    cols = [name for name, _ in servers]
+    pairs = [(a, b) for a, b in pairs if a in cols and b in cols]
     for p in PIPELINES:
         print("\n-P %d (ops/s, median of %d runs)" % (p, RUNS))
-        cols = [name for name, _ in servers]
-        hdr = "%-8s" % "test" + "".join("%17s" % c for c in cols)
-        if "orbit" in cols:
-            hdr += "".join("%16s" % ("orbit/" + c) for c in cols if c != "orbit")
+        hdr = "%-8s" % "test" + "".join("%16s" % c for c in cols)
+        hdr += "".join("%22s" % ("%s/%s" % (a.replace("orbit", "o"), b.replace("redis", "r"))) for a, b in pairs)
         print(hdr)
         for t in names:
             vals = {c: med(results[c][p][t]) for c in cols}
-            line = "%-8s" % t + "".join("%17s" % ("%.0f" % vals[c] if vals[c] else "-") for c in cols)
-            if "orbit" in cols:
-                for c in cols:
-                    if c == "orbit":
-                        continue
-                    o, r = vals["orbit"], vals[c]
-                    line += "%16s" % ("%.2f" % (o / r) if o and r else "-")
+            line = "%-8s" % t + "".join("%16s" % ("%.0f" % vals[c] if vals[c] else "-") for c in cols)
+            for a, b in pairs:
+                line += "%22s" % ("%.2f" % (vals[a] / vals[b]) if vals[a] and vals[b] else "-")
             print(line)
     for (name, p), errs in sorted(errors.items()):
         print("errors from %s at -P %d: %s" % (name, p, "; ".join(sorted(errs))))

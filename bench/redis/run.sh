@@ -6,7 +6,7 @@
 #
 # usage: bench/redis/run.sh [path-to-orbitd]      (default: build-release/orbitd)
 # env:   TESTS="set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,zadd,mset" REQUESTS=100000
-#        CLIENTS=50 PIPELINES="1 16" RUNS=3 KEYSPACE=100000 ONLY=orbit|redis|redis-nopersist
+#        CLIENTS=50 PIPELINES="1 16" RUNS=3 KEYSPACE=100000 ONLY=orbit|orbit-everysec|redis|redis-everysec|redis-nopersist
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

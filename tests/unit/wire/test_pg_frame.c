@@ -525,6 +525,7 @@ static void test_row_description_layout(void **st) {
 }
 
 int run_resp_parse_tests(void); /* test_resp_parse.c */
+int run_auth_tests(void);       /* test_auth.c */
 int run_resp_glob_tests(void);  /* test_resp_glob.c */
 
 int main(void) {
@@ -554,5 +555,5 @@ int main(void) {
         cmocka_unit_test(test_row_description_layout),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    return failed + run_resp_parse_tests() + run_resp_glob_tests();
+    return failed + run_resp_parse_tests() + run_resp_glob_tests() + run_auth_tests();
 }
