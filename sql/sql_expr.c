@@ -441,9 +441,9 @@ static bool contains_aggref(const sql_expr_t *e) {
 static int analyze_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node **ns, size_t n,
                         sql_expr_t ***out, orb_err_t *err);
 
-/* (r).field of a record. Orbit's only records are aclexplode's, and it produces none (every
- * acl is NULL, see sql_srf_expand), so a record is always NULL and so is its field: the
- * field is a typed NULL. */
+/* (r).field of a record. Orbit's only records are aclexplode's, and it produces none (an acl
+ * with entries is 0A000 yet, see sql_srf_expand), so a record is always NULL and so is its
+ * field: the field is a typed NULL. */
 static int record_field(sql_analyze_ctx_t *ac, sql_expr_t *base, const char *field, sql_expr_t **out,
                         orb_err_t *err) {
     static const struct { const char *name; uint32_t type; } acl_fields[] = {

@@ -1045,8 +1045,8 @@ int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32
         return 0;
     }
     if (srf == 4) {
-        /* aclexplode(acl): Orbit has no privileges, so every acl it stores is NULL (no rows,
-         * as in PostgreSQL); an acl given as a value is not parsed yet */
+        /* aclexplode(acl): no rows for a NULL or empty acl (databases' and default acls,
+         * as in PostgreSQL); an acl with entries (a table's after GRANT) is not parsed yet */
         (void)ec;
         if (a[0].isnull || sql_array_len(&a[0]) == 0) return 0;
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "aclexplode of a non-empty acl is not supported yet");
