@@ -324,6 +324,8 @@ typedef struct wire_resp_session {
     struct wire_resp_pending *pending;
     int npending, cappending;
     struct wire_resp_multi *multi; /* MULTI/WATCH state (wire_resp_multi.c), NULL: none yet */
+    bool authed;    /* AUTH / HELLO AUTH done, or the default user needs no password */
+    char user[128]; /* the user logged in as (ACL WHOAMI, CLIENT LIST) */
 } wire_resp_session_t;
 /* Waits for the pipelined commands in flight and writes their replies to c->out, in order.
  * Runs before any other command's reply and before c->out is handed to the loop. */

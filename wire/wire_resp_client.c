@@ -74,6 +74,7 @@ wire_resp_shared_t *wire__resp_shared_create(void) {
     pthread_mutex_init(&sh->cmu, NULL);
     atomic_init(&sh->next_id, 1);
     wire__resp_pubsub_init(sh);
+    wire__resp_auth_init(sh);
     wire__resp_config_defaults(sh);
     return sh;
 }
@@ -82,6 +83,7 @@ void wire__resp_shared_destroy(wire_resp_shared_t *sh) {
     if (!sh) return;
     (void)ORB_ALWAYS(sh->clients == NULL); /* every executor unregistered before the stop */
     wire__resp_pubsub_destroy(sh);
+    wire__resp_auth_destroy(sh);
     pthread_mutex_destroy(&sh->cmu);
     free(sh);
 }
@@ -210,6 +212,24 @@ void wire__resp_client_set_name(wire_resp_client_t *cl, const char *p, size_t n)
     pthread_mutex_unlock(&cl->mu);
 }
 
+void wire__resp_client_set_user(wire_resp_client_t *cl, const char *user) {
+    if (!cl) return;
+    pthread_mutex_lock(&cl->mu);
+    snprintf(cl->user, sizeof cl->user, "%s", user);
+    pthread_mutex_unlock(&cl->mu);
+}
+
+void wire__resp_clients_kill_user(wire_resp_shared_t *sh, const char *user) {
+    pthread_mutex_lock(&sh->cmu);
+    for (wire_resp_client_t *cl = sh->clients; cl; cl = cl->next) {
+        pthread_mutex_lock(&cl->mu);
+        bool hit = strcmp(cl->user[0] ? cl->user : "default", user) == 0;
+        pthread_mutex_unlock(&cl->mu);
+        if (hit) wire__resp_conn_kill(cl->c);
+    }
+    pthread_mutex_unlock(&sh->cmu);
+}
+
 void wire__resp_conn_kill(wire_conn_t *c) {
     pthread_mutex_lock(&c->mu);
     c->kill = true;
@@ -252,13 +272,13 @@ static void put_line(orb_buf_t *b, wire_resp_client_t *cl, int64_t now) {
     orb_buf_printf(b,
                    "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%u "
                    "sub=%d psub=%d ssub=%d multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 "
-                   "rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=%s user=default "
+                   "rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=%s user=%s "
                    "redir=-1 resp=%d\n",
                    (unsigned long long)cl->id, cl->addr, cl->laddr, cl->fd,
                    cl->name ? cl->name : "", (long long)age, (long long)idle,
                    is_pubsub(cl) ? "P" : "N", atomic_load(&cl->db), atomic_load(&cl->nsub),
                    atomic_load(&cl->npsub), atomic_load(&cl->nssub), omem, omem, cl->cmd,
-                   atomic_load(&cl->proto));
+                   cl->user[0] ? cl->user : "default", atomic_load(&cl->proto));
     pthread_mutex_unlock(&cl->mu);
 }
 

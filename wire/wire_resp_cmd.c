@@ -808,10 +808,12 @@ static void h_hello(rctx_t *x) {
     }
     const char *name = NULL;
     size_t name_len = 0;
+    int auth_at = 0;
     for (; j < x->argc; j++) {
         int more = x->argc - j - 1;
         if (arg_is(x, j, "auth") && more >= 2) {
-            j += 2; /* no authentication yet: every user and password is accepted */
+            auth_at = j;
+            j += 2;
         } else if (arg_is(x, j, "setname") && more >= 1) {
             name = x->argv[j + 1];
             name_len = x->lens[j + 1];
@@ -824,6 +826,14 @@ static void h_hello(rctx_t *x) {
                          x->argv[j]);
         }
     }
+    if (auth_at && !wire__resp_auth_login(x, x->argv[auth_at + 1], x->lens[auth_at + 1],
+                                          x->argv[auth_at + 2], x->lens[auth_at + 2]))
+        return;
+    if (wire__resp_auth_needed(x))
+        return r_err(x, "NOAUTH HELLO must be called with the client already authenticated, "
+                        "otherwise the HELLO AUTH <user> <pass> option can be used to "
+                        "authenticate the client and select the RESP protocol version at the same "
+                        "time");
     if (name) set_name(x, name, name_len);
     x->rs->proto = (int)ver;
     int p = x->rs->proto;
@@ -855,7 +865,8 @@ static void put_flags(rctx_t *x, int f) {
         const char *name;
     } names[] = {{RC_WRITE, "write"},     {RC_READONLY, "readonly"}, {RC_DENYOOM, "denyoom"},
                  {RC_ADMIN, "admin"},     {RC_PUBSUB, "pubsub"},     {RC_NOSCRIPT, "noscript"},
-                 {RC_STALE, "stale"},     {RC_LOADING, "loading"},   {RC_FAST, "fast"}};
+                 {RC_STALE, "stale"},     {RC_LOADING, "loading"},   {RC_FAST, "fast"},
+                 {RC_NOAUTH, "no_auth"}};
     size_t n = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) n += (f & names[i].bit) != 0;
     if (x->rs->proto >= 3) orb_buf_printf(x->out, "~%zu\r\n", n);
@@ -947,11 +958,13 @@ static const resp_cmd_t resp_cmds[] = {
     {"watch", -2, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 1, -1, 1, wire__resp_h_watch, "transactions", "2.2.0", "Monitors changes to keys to determine the execution of a transaction."},
     {"unwatch", 1, RC_NOSCRIPT | RC_LOADING | RC_STALE | F, 0, 0, 0, wire__resp_h_unwatch, "transactions", "2.2.0", "Forgets about watched keys of a transaction."},
     {"echo", 2, F, 0, 0, 0, h_echo, "connection", "1.0.0", "Returns the given string."},
-    {"quit", -1, F | RC_STALE | RC_SUBCTX, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
+    {"quit", -1, F | RC_STALE | RC_SUBCTX | RC_NOAUTH, 0, 0, 0, h_quit, "connection", "1.0.0", "Closes the connection."},
     {"select", 2, F | RC_STALE | RC_LOADING, 0, 0, 0, h_select, "connection", "1.0.0", "Changes the selected database."},
-    {"hello", -1, F | RC_STALE | RC_LOADING, 0, 0, 0, h_hello, "connection", "6.0.0", "Handshakes with the Redis server."},
+    {"hello", -1, F | RC_STALE | RC_LOADING | RC_NOAUTH, 0, 0, 0, h_hello, "connection", "6.0.0", "Handshakes with the Redis server."},
+    {"auth", -2, F | RC_STALE | RC_LOADING | RC_NOSCRIPT | RC_NOAUTH, 0, 0, 0, wire__resp_h_auth, "connection", "1.0.0", "Authenticates the connection."},
+    {"acl", -2, RC_ADMIN | RC_NOSCRIPT | RC_LOADING | RC_STALE, 0, 0, 0, wire__resp_h_acl, "server", "6.0.0", "A container for Access List Control commands."},
     {"client", -2, RC_STALE | RC_LOADING, 0, 0, 0, wire__resp_h_client, "connection", "2.4.0", "A container for client connection commands."},
-    {"reset", 1, F | RC_STALE | RC_LOADING | RC_NOSCRIPT | RC_SUBCTX, 0, 0, 0, wire__resp_h_reset, "connection", "6.2.0", "Resets the connection."},
+    {"reset", 1, F | RC_STALE | RC_LOADING | RC_NOSCRIPT | RC_SUBCTX | RC_NOAUTH, 0, 0, 0, wire__resp_h_reset, "connection", "6.2.0", "Resets the connection."},
     {"info", -1, RC_STALE | RC_LOADING, 0, 0, 0, wire__resp_h_info, "server", "1.0.0", "Returns information and statistics about the server."},
     {"config", -2, RC_ADMIN | RC_STALE | RC_LOADING | RC_NOSCRIPT, 0, 0, 0, wire__resp_h_config, "server", "2.0.0", "A container for server configuration commands."},
     /* pub/sub (wire_resp_pubsub.c) */
@@ -1115,9 +1128,16 @@ bool wire__resp_dispatch(wire_conn_t *c, int argc, const char **argv, const size
                 .argv = argv, .lens = lens, .mcx = mcx, .out = out};
     const resp_cmd_t *cmd = cmd_find(argv[0], lens[0]);
     bool arity_ok = cmd && ((cmd->arity > 0 && argc == cmd->arity) || (cmd->arity < 0 && argc >= -cmd->arity));
-    if (!cmd || !arity_ok || cmd->handler != h_route || wire__resp_multi_queueing(x.rs))
+    bool noauth = cmd && arity_ok && wire__resp_auth_needed(&x) && !(cmd->flags & RC_NOAUTH);
+    if (!cmd || !arity_ok || noauth || cmd->handler != h_route || wire__resp_multi_queueing(x.rs))
         wire__resp_drain(c); /* the replies of the commands before this one go first */
-    if (wire__resp_multi_intercept(&x, cmd, arity_ok)) return false;
+    if (!noauth && wire__resp_multi_intercept(&x, cmd, arity_ok)) return false;
+    if (noauth) {
+        (void)wire__resp_multi_intercept(&x, NULL, false); /* in MULTI: EXECABORT later */
+        const char e[] = "NOAUTH Authentication required.";
+        wire_resp_put_error(out, e, sizeof e - 1);
+        return false;
+    }
     if (!cmd) {
         /* Redis: the name, then each argument quoted while under 128 bytes of them */
         orb_buf_t args;

@@ -256,6 +256,18 @@ static void apply_appendfsync(rctx_t *x, const char *v, size_t n) {
     ORB_UNUSED(v);
 }
 
+static void get_requirepass(rctx_t *x, char *out, size_t cap) {
+    wire__resp_auth_requirepass_get(SH(x), out, cap);
+}
+static const char *check_any(rctx_t *x, const char *v, size_t n) {
+    ORB_UNUSED(x);
+    ORB_UNUSED(v);
+    return n < 256 ? NULL : "orbit keeps passwords up to 255 bytes";
+}
+static void apply_requirepass(rctx_t *x, const char *v, size_t n) {
+    wire__resp_auth_requirepass_set(SH(x), v, n);
+}
+
 static const param_t params[] = {
     {"save", get_save, check_save, apply_save},
     {"appendonly", get_yes, NULL, NULL},
@@ -267,7 +279,7 @@ static const param_t params[] = {
     {"bind", get_bind, NULL, NULL},
     {"timeout", get_zero, check_timeout, NULL},
     {"tcp-keepalive", get_zero, NULL, NULL},
-    {"requirepass", get_empty, NULL, NULL},
+    {"requirepass", get_requirepass, check_any, apply_requirepass},
     {"protected-mode", get_no, NULL, NULL},
     {"client-output-buffer-limit", get_obl, check_obl, apply_obl},
     {"notify-keyspace-events", get_empty, check_notify, NULL},

@@ -101,6 +101,7 @@ void *wire__resp_executor_main(void *arg) {
     wire_resp_client_t *cl = c->rcl;
     wire_resp_session_t rs = {.proto = 2, .db = 0, .id = cl->id};
     c->rs = &rs;
+    wire__resp_auth_session(c, &rs);
     orb_mcx_t *mcx = orb_mcx_create(NULL, "resp command");
     orb_buf_init(&c->out);
     size_t cap = 0;

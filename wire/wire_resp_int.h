@@ -35,6 +35,7 @@ enum {
     RC_PUBSUB = 1 << 7,
     RC_NOSCRIPT = 1 << 8,
     RC_SUBCTX = 1 << 9, /* allowed in a RESP2 connection's subscribed mode (not a Redis flag) */
+    RC_NOAUTH = 1 << 10, /* allowed before authentication (Redis's no_auth) */
 };
 
 typedef struct resp_cmd {
@@ -52,8 +53,13 @@ typedef struct resp_cmd {
 typedef struct wire_resp_client wire_resp_client_t;
 typedef struct ps_table ps_table_t;
 
+typedef struct wire_resp_user wire_resp_user_t;
 typedef struct wire_resp_shared {
     int64_t start_ms; /* CLOCK_MONOTONIC at server start (uptime) */
+    /* Users (wire_resp_auth.c): amu (a leaf) guards users and requirepass. */
+    pthread_mutex_t amu;
+    wire_resp_user_t *users;
+    char requirepass[256];
     /* Clients (wire_resp_client.c). cmu guards the list; leaf except for a client's mu and
      * conn->mu taken inside it (CLIENT LIST's omem, CLIENT KILL). */
     pthread_mutex_t cmu;
@@ -95,9 +101,10 @@ struct wire_resp_client {
     atomic_int proto;
     atomic_uint db;
     atomic_int nsub, npsub, nssub; /* mirrors of the executor's sets below */
-    pthread_mutex_t mu;             /* guards name, cmd */
+    pthread_mutex_t mu;             /* guards name, cmd, user */
     char *name;
     char cmd[64];
+    char user[128];                 /* the ACL user it is logged in as */
     /* Executor-thread only: this client's subscriptions (names only). */
     ps_table_t *my_channels, *my_patterns, *my_shard;
     /* Guarded by c->mu: the output-buffer soft limit's first crossing (0: under it). */
@@ -113,10 +120,25 @@ void wire__resp_client_unregister(wire_resp_client_t *cl); /* executor end; free
 void wire__resp_client_note_command(wire_resp_client_t *cl, int argc, const char **argv,
                                     const size_t *lens);
 void wire__resp_client_set_name(wire_resp_client_t *cl, const char *p, size_t n);
+void wire__resp_client_set_user(wire_resp_client_t *cl, const char *user);
+/* Closes every connection logged in as user (ACL DELUSER, as Redis). */
+void wire__resp_clients_kill_user(wire_resp_shared_t *sh, const char *user);
 /* Asks c's loop to close c at once (CLIENT KILL, output buffer limit). Any thread. */
 void wire__resp_conn_kill(wire_conn_t *c);
 int wire__resp_client_count(wire_resp_shared_t *sh, int *pubsub_clients);
 void wire__resp_h_client(rctx_t *x);
+
+/* ---- authentication (wire_resp_auth.c) --------------------------------------------------- */
+void wire__resp_auth_init(wire_resp_shared_t *sh);
+void wire__resp_auth_destroy(wire_resp_shared_t *sh);
+void wire__resp_auth_session(wire_conn_t *c, wire_resp_session_t *rs); /* executor start */
+bool wire__resp_auth_needed(const rctx_t *x);
+/* Logs x's connection in as user (WRONGPASS replied and false when it may not). */
+bool wire__resp_auth_login(rctx_t *x, const char *user, size_t un, const char *pass, size_t pn);
+void wire__resp_auth_requirepass_get(wire_resp_shared_t *sh, char *out, size_t cap);
+void wire__resp_auth_requirepass_set(wire_resp_shared_t *sh, const char *v, size_t n);
+void wire__resp_h_auth(rctx_t *x);
+void wire__resp_h_acl(rctx_t *x);
 
 /* ---- transactions (wire_resp_multi.c) ------------------------------------------------------ */
 typedef struct wire_resp_multi wire_resp_multi_t;
