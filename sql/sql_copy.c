@@ -825,8 +825,7 @@ static int in_read_line(copy_in_t *in, orb_err_t *err) {
     return 1;
 }
 
-/* Whether s is valid UTF-8; on failure fills err as PostgreSQL's report_invalid_encoding. */
-static int check_utf8(const unsigned char *s, size_t n, orb_err_t *err) {
+int sql_utf8_check(const unsigned char *s, size_t n, orb_err_t *err) {
     size_t i = 0;
     while (i < n) {
         /* 8 ASCII bytes at a time: no high bit and no zero byte */
@@ -952,7 +951,7 @@ static int split_text(copy_in_t *in, orb_err_t *err) {
         bool isnull = rawlen == nlen && memcmp(start, np, nlen) == 0;
         if (!isnull && saw_special) {
             size_t off = in->foff[in->nfields - 1];
-            if (check_utf8((const unsigned char *)in->fields.data + off, in->fields.len - off, err) != 0) return -1;
+            if (sql_utf8_check((const unsigned char *)in->fields.data + off, in->fields.len - off, err) != 0) return -1;
         }
         field_end(in, isnull);
         if (!found_delim) break;
@@ -1032,7 +1031,7 @@ static int check_header(copy_state_t *cs, copy_in_t *in, orb_err_t *err) {
     if (cs->o.header == HEADER_NONE) return 0;
     int rc = in_read_line(in, err);
     if (rc <= 0) return rc;
-    if (check_utf8((const unsigned char *)in->line.data, in->line.len, err) != 0) return -1;
+    if (sql_utf8_check((const unsigned char *)in->line.data, in->line.len, err) != 0) return -1;
     if (cs->o.header != HEADER_MATCH) return 1;
     if ((cs->o.format == COPY_CSV ? split_csv(in, err) : split_text(in, err)) != 0) goto fail;
     if (in->nfields != cs->ncols) {
@@ -1234,7 +1233,7 @@ static int next_row_text(copy_from_ctx_t *f, sql_value_t *vals, orb_err_t *err) 
     copy_in_t *in = &f->in;
     int rc = in_read_line(in, err);
     if (rc <= 0) return rc;
-    if (check_utf8((const unsigned char *)in->line.data, in->line.len, err) != 0) {
+    if (sql_utf8_check((const unsigned char *)in->line.data, in->line.len, err) != 0) {
         context_line(cs, in, err, false);
         return -1;
     }

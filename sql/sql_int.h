@@ -138,6 +138,18 @@ int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool i
 int sql_exec_drop_database(sql_session_t *s, PgQuery__DropdbStmt *st, bool in_block,
                            orb_err_t *err);
 uint32_t sql_session_database_oid(sql_session_t *s);
+/* Whether s is valid UTF-8 (0), else -1 with PostgreSQL's 22021 report (sql_copy.c). */
+int sql_utf8_check(const unsigned char *s, size_t n, orb_err_t *err);
+/* The Redis keys of every database (sql_redis.c, for redis.keys): n rows of db, key, type,
+ * ttl_ms (-1 none) and the value as JSON text. Allocated in mcx. */
+typedef struct sql_redis_key {
+    int32_t db;
+    const char *key, *type, *json;
+    size_t keylen;
+    int64_t ttl_ms;
+} sql_redis_key_t;
+int sql_redis_keys(act_runtime_t *rt, orb_mcx_t *mcx, sql_redis_key_t **out, size_t *n,
+                   orb_err_t *err);
 /* A DefElem's argument as a string (numbers as written); NULL without one (sql_copy.c). */
 const char *sql_def_string(PgQuery__DefElem *d, orb_mcx_t *mcx);
 

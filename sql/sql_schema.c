@@ -15,7 +15,7 @@ static const char SCHEMA_TAG[] = "schema";
 
 static bool builtin_schema(const char *name) {
   return strcmp(name, "public") == 0 || strcmp(name, "pg_catalog") == 0 ||
-         strcmp(name, "information_schema") == 0;
+         strcmp(name, "information_schema") == 0 || strcmp(name, "redis") == 0;
 }
 
 static int found_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
@@ -256,7 +256,8 @@ int sql_exec_drop_schemas(sql_session_t *s, PgQuery__DropStmt *ds,
 /* The built-in schemas and the oids PostgreSQL 15 gives them (information_schema's is
  * assigned by initdb there; Orbit fixes one below 16384). */
 static const sql_schema_entry_t builtin_schemas[] = {
-    {"pg_catalog", 11}, {"public", 2200}, {"information_schema", 13183}};
+    {"pg_catalog", 11}, {"public", 2200}, {"information_schema", 13183},
+    {"redis", 13300} /* redis.keys (sql_redis.c): the Redis keys */};
 #define NBUILTIN_SCHEMAS (sizeof builtin_schemas / sizeof builtin_schemas[0])
 
 typedef struct schema_list {

@@ -231,6 +231,8 @@ static int activity_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         put_s(out, r, "datname", b->database);
         put_i(out, r, "pid", b->pid);
         put_s(out, r, "usename", b->user);
+        sql_role_t role; /* the session's role (the bootstrap superuser's oid otherwise) */
+        if (b->user && sql_role_by_name(sql_session_engine(xc->sess), b->user, &role)) put_i(out, r, "usesysid", role.oid);
         put_s(out, r, "application_name", b->application_name);
         if (b->client_addr) {
             put_s(out, r, "client_addr", b->client_addr);
@@ -1302,6 +1304,39 @@ static int stat_tables(sql_exec_ctx_t *xc, sysrows_t *out, bool user_only, orb_e
     return 0;
 }
 
+/* ---- redis.keys: the Redis keys of every database (sql_redis.c) ---------------------------- */
+static const syscol_t redis_keys_cols[] = {
+    {"db", I4, NULL}, {"key", TX, NULL}, {"type", TX, NULL}, {"ttl_ms", I8, NULL},
+    {"value", SQL_OID_JSONB, NULL},
+};
+
+static int redis_keys_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    sql_redis_key_t *k;
+    size_t n;
+    if (sql_redis_keys(sql_session_rt(xc->sess), out->mcx, &k, &n, err) != 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "db", k[i].db);
+        orb_err_t e2;
+        if (sql_utf8_check((const unsigned char *)k[i].key, k[i].keylen, &e2) == 0) {
+            put_s(out, r, "key", orb_strndup(out->mcx, k[i].key, k[i].keylen));
+        } else { /* a binary key: \x and hex, as bytea prints */
+            orb_buf_t b;
+            orb_buf_init(&b);
+            orb_buf_puts(&b, "\\x");
+            for (size_t j = 0; j < k[i].keylen; j++) orb_buf_printf(&b, "%02x", (unsigned char)k[i].key[j]);
+            put_s(out, r, "key", orb_strndup(out->mcx, b.data, b.len));
+            orb_buf_free(&b);
+        }
+        put_s(out, r, "type", k[i].type);
+        if (k[i].ttl_ms >= 0) put_i(out, r, "ttl_ms", k[i].ttl_ms);
+        sql_value_t *v = col(out, r, "value");
+        if (sql_value_in(SQL_OID_JSONB, -1, k[i].json, strlen(k[i].json), out->mcx, v, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int stat_all_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return stat_tables(xc, out, false, err);
 }
@@ -1818,6 +1853,7 @@ static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, o
 #define NCOLS(a) (int)(sizeof a / sizeof a[0])
 #define REL(name, oid, kind, cols, fn) {"pg_catalog", name, oid, kind, NCOLS(cols), cols, fn}
 #define ISREL(name, oid, cols, fn) {"information_schema", name, oid, 'v', NCOLS(cols), cols, fn}
+#define RDREL(name, oid, cols, fn) {"redis", name, oid, 'v', NCOLS(cols), cols, fn}
 static const sysrel_def_t defs[] = {
     REL("pg_stat_progress_create_index", 12010, 'v', progress_ci_cols, progress_ci_rows),
     REL("pg_stat_activity", 12222, 'v', activity_cols, activity_rows),
@@ -1871,6 +1907,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_statio_all_tables", 12170, 'v', statio_tables_cols, stat_all_tables_rows),
     REL("pg_statio_user_tables", 12179, 'v', statio_tables_cols, stat_user_tables_rows),
     /* information_schema's views (PostgreSQL's initdb assigns their oids; fixed here) */
+    RDREL("keys", 13301, redis_keys_cols, redis_keys_rows),
     ISREL("schemata", 13200, is_schemata_cols, is_schemata_rows),
     ISREL("tables", 13201, is_tables_cols, is_tables_rows),
     ISREL("columns", 13202, is_columns_cols, is_columns_rows),
