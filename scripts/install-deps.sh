@@ -14,7 +14,7 @@ PACKAGES=(
   libssl-dev openssl                         # OpenSSL: TLS for pgwire, SCRAM-SHA-256 / md5 passwords; openssl: test certificates
   libfaiss-dev libopenblas-dev               # vector indexes
   libcmocka-dev                              # unit tests
-  postgresql postgresql-client python3 python3-psycopg2  # reference server and clients in tests
+  postgresql postgresql-client python3 python3-psycopg2 python3-psycopg  # reference server and clients in tests (psycopg 3: test_pgadmin sends as pgAdmin 4)
   redis-tools python3-redis                  # RESP clients in tests (redis-cli, redis-py)
   redis-server                               # reference Redis: test_resp compares replies; benchmark
 )

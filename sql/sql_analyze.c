@@ -112,8 +112,15 @@ static int figure_colname_int(PgQuery__Node *n, const char **name) {
     case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
         *name = "array";
         return 2;
-    case PG_QUERY__NODE__NODE_A_INDIRECTION:
-        return figure_colname_int(n->a_indirection->arg, name);
+    case PG_QUERY__NODE__NODE_A_INDIRECTION: {
+        /* (r).field is named field, as PostgreSQL's FigureColname does */
+        PgQuery__AIndirection *ai = n->a_indirection;
+        if (ai->n_indirection && sql_str_of(ai->indirection[ai->n_indirection - 1])) {
+            *name = sql_str_of(ai->indirection[ai->n_indirection - 1]);
+            return 2;
+        }
+        return figure_colname_int(ai->arg, name);
+    }
     case PG_QUERY__NODE__NODE_SUB_LINK: {
         PgQuery__SubLink *sl = n->sub_link;
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) {
@@ -835,6 +842,88 @@ static void choose_path(sql_analyze_ctx_t *ac, sql_query_t *q) {
 
 /* ORDER BY, DISTINCT, LIMIT and OFFSET of a SELECT (plain or set operation); sc resolves
  * expressions against the rows the targets are computed from. */
+/* SELECT DISTINCT, not DISTINCT ON (...): libpg_query gives one empty node */
+static bool plain_distinct(const PgQuery__SelectStmt *s) {
+    return s->n_distinct_clause == 1 &&
+           (!s->distinct_clause[0] || s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET);
+}
+
+/* DISTINCT ON (exprs): each names a target (an output position or name, or an expression,
+ * added as a hidden target); they must be the leading ORDER BY items, in any order, as in
+ * PostgreSQL. Execution sorts first, then keeps the first row of each key. */
+static int distinct_on_mismatch(orb_err_t *err, int loc) {
+    orb_err_set(err, INVALID_COLUMN_REFERENCE,
+                "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+    return sql_err_at(err, loc);
+}
+
+static int analyze_distinct_on(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SelectStmt *s,
+                               sql_query_t *q, int *cap, orb_err_t *err) {
+    q->distinct_on = orb_alloc0(ac->mcx, sizeof(int) * s->n_distinct_clause);
+    int *locs = orb_alloc0(ac->mcx, sizeof(int) * s->n_distinct_clause);
+    for (size_t i = 0; i < s->n_distinct_clause; i++) {
+        PgQuery__Node *n = s->distinct_clause[i];
+        int t = -1;
+        if (n->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+            int pos = n->a_const->ival->ival;
+            if (pos < 1 || pos > q->ntargets) {
+                orb_err_set(err, INVALID_COLUMN_REFERENCE, "SELECT DISTINCT ON position %d is not in select list", pos);
+                return sql_err_at(err, n->a_const->location);
+            }
+            t = pos - 1;
+            locs[i] = n->a_const->location;
+        } else {
+            locs[i] = n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ? n->column_ref->location : -1;
+            if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1) {
+                const char *nm = sql_str_of(n->column_ref->fields[0]);
+                for (int k = 0; nm && k < q->ntargets && t < 0; k++)
+                    if (strcmp(q->targets[k].name, nm) == 0) t = k;
+            }
+            if (t < 0) {
+                sql_expr_t *e;
+                if (sql_expr_analyze(ac, sc, n, &e, err) != 0) return -1;
+                if (locs[i] < 0) locs[i] = e->location;
+                if (e->type == SQL_OID_UNKNOWN &&
+                    sql_expr_coerce(ac, e, SQL_OID_TEXT, -1, SQL_CAST_IMPLICIT, &e, err) != 0)
+                    return -1;
+                for (int k = 0; k < q->nall && t < 0; k++)
+                    if (expr_equal(q->targets[k].expr, e)) t = k;
+                if (t < 0) {
+                    add_target(ac, q, cap, e, "?distinct?");
+                    t = q->nall - 1;
+                }
+            }
+        }
+        q->distinct_on[q->ndistinct_on++] = t;
+    }
+    if (q->nsort == 0) {
+        /* without ORDER BY, PostgreSQL sorts by the keys (its Unique runs on sorted input),
+         * and so the rows come out in key order */
+        q->sort = orb_alloc0(ac->mcx, sizeof *q->sort * (size_t)q->ndistinct_on);
+        for (int k = 0; k < q->ndistinct_on; k++) q->sort[q->nsort++].target = q->distinct_on[k];
+        return 0;
+    }
+    /* PostgreSQL's transformDistinctOnClause: after an ORDER BY item that is not a DISTINCT
+     * ON key, no key may follow in ORDER BY or be missing from it */
+    bool skipped = false;
+    bool *in_order = orb_alloc0(ac->mcx, sizeof(bool) * (size_t)q->ndistinct_on);
+    for (int i = 0; i < q->nsort; i++) {
+        int hit = -1;
+        for (int k = 0; k < q->ndistinct_on && hit < 0; k++)
+            if (expr_equal(q->targets[q->distinct_on[k]].expr, q->targets[q->sort[i].target].expr)) hit = k;
+        if (hit < 0) {
+            skipped = true;
+            continue;
+        }
+        if (skipped) return distinct_on_mismatch(err, locs[hit]);
+        in_order[hit] = true;
+    }
+    for (int k = 0; k < q->ndistinct_on; k++)
+        if (!in_order[k] && skipped) return distinct_on_mismatch(err, locs[k]);
+    return 0;
+}
+
 static int analyze_order_limit(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__SelectStmt *s,
                                sql_query_t *q, int *cap, bool setop, orb_err_t *err) {
     if (s->n_sort_clause) {
@@ -889,7 +978,7 @@ static int analyze_order_limit(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__
                     orb_err_detail(err, "Only result column names can be used, not expressions or functions.");
                     return sql_err_at(err, e->location);
                 }
-                if (s->n_distinct_clause) {
+                if (plain_distinct(s)) {
                     orb_err_set(err, INVALID_COLUMN_REFERENCE,
                                 "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
                     return sql_err_at(err, e->location);
@@ -900,11 +989,8 @@ static int analyze_order_limit(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__
         }
     }
     if (s->n_distinct_clause) {
-        if (!(s->n_distinct_clause == 1 &&
-              (!s->distinct_clause[0] ||
-               s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET)))
-            return orb_err_set(err, FEATURE_NOT_SUPPORTED, "SELECT DISTINCT ON is not supported yet");
         q->distinct = true;
+        if (!plain_distinct(s) && analyze_distinct_on(ac, sc, s, q, cap, err) != 0) return -1;
     }
     if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FETCH ... WITH TIES is not supported yet");

@@ -961,6 +961,25 @@ static int f_to_timestamp_epoch(ARGS) {
 /* ---- json builders and functions --------------------------------------------------------- */
 static int f_jb_obj(ARGS) { UNUSED_ARGS; return sql__json_build(true, true, a, nargs, ctx->mcx, r, err); }
 static int f_js_obj(ARGS) { UNUSED_ARGS; return sql__json_build(false, true, a, nargs, ctx->mcx, r, err); }
+/* row_to_json(t) (sql_expr.c rewrites it to this with names and values alternating) */
+static int f_row_json(ARGS) {
+    UNUSED_ARGS;
+    orb_buf_t b;
+    orb_buf_init(&b);
+    orb_buf_putc(&b, '{');
+    for (int i = 0; i + 1 < nargs; i += 2) {
+        if (i) orb_buf_putc(&b, ',');
+        if (a[i].v.s.n && a[i].v.s.p[0] == '"') orb_buf_append(&b, a[i].v.s.p, a[i].v.s.n);
+        else sql__json_escape(&b, a[i].v.s.p, a[i].v.s.n);
+        orb_buf_putc(&b, ':');
+        if (a[i + 1].isnull) orb_buf_puts(&b, "null");
+        else orb_buf_append(&b, a[i + 1].v.s.p, a[i + 1].v.s.n);
+    }
+    orb_buf_putc(&b, '}');
+    int rc = ret_text(ctx, b.data, b.len, r);
+    orb_buf_free(&b);
+    return rc;
+}
 static int f_jb_arr(ARGS) { UNUSED_ARGS; return sql__json_build(true, false, a, nargs, ctx->mcx, r, err); }
 static int f_js_arr(ARGS) { UNUSED_ARGS; return sql__json_build(false, false, a, nargs, ctx->mcx, r, err); }
 static int f_to_json(ARGS) {
@@ -1138,6 +1157,23 @@ static int t_re(ARGS) { return do_re_match(ctx, a, nargs, r, err, false, false);
 static int t_nre(ARGS) { return do_re_match(ctx, a, nargs, r, err, false, true); }
 static int t_icre(ARGS) { return do_re_match(ctx, a, nargs, r, err, true, false); }
 static int t_nicre(ARGS) { return do_re_match(ctx, a, nargs, r, err, true, true); }
+
+/* substring(string FROM pattern): the part that matches the first parenthesized
+ * subexpression, or the whole match when there is none; NULL without a match */
+static int t_substring_re(ARGS) {
+    UNUSED_ARGS;
+    regex_t re;
+    if (re_compile(&re, S(1), N(1), 0, err)) return -1;
+    regmatch_t m[2];
+    int rc = regexec(&re, S(0), 2, m, 0);
+    int g = re.re_nsub > 0 ? 1 : 0;
+    regfree(&re);
+    if (rc != 0 || m[g].rm_so < 0) {
+        r->isnull = true;
+        return 0;
+    }
+    return ret_text(ctx, S(0) + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so), r);
+}
 
 static int t_regexp_replace(ARGS) {
     UNUSED_ARGS;
@@ -1547,6 +1583,7 @@ static const sql_builtin_t builtins[] = {
     FN("lower", 1, TX, t_lower, TX), FN("upper", 1, TX, t_upper, TX),
     FN("substr", 2, TX, t_substr, TX, I4), FN("substr", 3, TX, t_substr, TX, I4, I4),
     FN("substring", 2, TX, t_substr, TX, I4), FN("substring", 3, TX, t_substr, TX, I4, I4),
+    FN("substring", 2, TX, t_substring_re, TX, TX),
     FN("strpos", 2, I4, t_strpos, TX, TX), FN("position", 2, I4, t_strpos, TX, TX),
     FN("initcap", 1, TX, t_initcap, TX),
     FN("to_hex", 1, TX, i4_to_hex, I4), FN("to_hex", 1, TX, i8_to_hex, I8),
@@ -1620,6 +1657,7 @@ static const sql_builtin_t builtins[] = {
     {"jsonb_build_object", 0, {0}, JB, false, false, f_jb_obj},
     {"json_build_object", -1, {AJ}, JS, false, false, f_js_obj},
     {"json_build_object", 0, {0}, JS, false, false, f_js_obj},
+    {"row_to_json(record)", -1, {AJ}, JS, false, false, f_row_json},
     {"jsonb_build_array", -1, {AJ}, JB, false, false, f_jb_arr},
     {"jsonb_build_array", 0, {0}, JB, false, false, f_jb_arr},
     {"json_build_array", -1, {AJ}, JS, false, false, f_js_arr},

@@ -355,16 +355,50 @@ static int f_viewdef(ARGS) {
     return ret_text(ctx->mcx, orb_sprintf(ctx->mcx, " %s;", x->table->view_sql), r);
 }
 
+/* the pg_class oid of a catalog named in obj_description(oid, 'pg_class') */
+static uint32_t catalog_oid(const sql_value_t *v) {
+    static const struct { const char *name; uint32_t oid; } cats[] = {
+        {"pg_class", 1259}, {"pg_constraint", 2606}, {"pg_namespace", 2615},
+        {"pg_extension", 3079}, {"pg_database", 1262}, {"pg_tablespace", 1213},
+        {"pg_authid", 1260}, {"pg_proc", 1255}, {"pg_type", 1247}, {"pg_am", 2601},
+        {"pg_trigger", 2620}, {"pg_rewrite", 2618}, {"pg_policy", 3256}};
+    for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
+        if (v->v.s.n == strlen(cats[i].name) && memcmp(v->v.s.p, cats[i].name, v->v.s.n) == 0)
+            return cats[i].oid;
+    return 0;
+}
+
+/* obj_description(oid[, catalog]), col_description(table, attnum),
+ * shobj_description(oid, catalog): COMMENT ON's comments (sql_comment.c) */
+static int comment_of(sql_fn_ctx_t *ctx, uint32_t classoid, uint32_t objoid, int32_t objsubid,
+                      sql_value_t *r, orb_err_t *err) {
+    sql_engine_t *e = sql_session_engine(ctx->session);
+    const char *text;
+    if (sql_comment_get(e, classoid, objoid, objsubid, ctx->mcx, &text, err) != 0) return -1;
+    return text ? ret_text(ctx->mcx, text, r) : ret_null(r);
+}
+
 static int f_obj_description(ARGS) {
     UNUSED;
-    uint32_t oid;
-    if (sql_extension_oid(sql_session_engine(ctx->session), "vector", &oid, err) != 0) return -1;
-    if (oid && a[0].v.i == oid &&
-        (nargs < 2 || (a[1].v.s.n == 12 && memcmp(a[1].v.s.p, "pg_extension", 12) == 0)))
-        return ret_text(ctx->mcx, SQL_PGCAT_VECTOR_COMMENT, r);
-    if (a[0].v.i == 2200 && (nargs < 2 || (a[1].v.s.n == 12 && memcmp(a[1].v.s.p, "pg_namespace", 12) == 0)))
-        return ret_text(ctx->mcx, "standard public schema", r); /* initdb's comment */
-    return ret_null(r);
+    uint32_t oid = (uint32_t)a[0].v.i;
+    if (nargs >= 2) return comment_of(ctx, catalog_oid(&a[1]), oid, 0, r, err);
+    /* the deprecated one-argument form: any non-shared object with that oid */
+    static const uint32_t classes[] = {1259, 2606, 2615, 3079};
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        if (comment_of(ctx, classes[i], oid, 0, r, err) != 0) return -1;
+        if (!r->isnull) return 0;
+    }
+    return 0;
+}
+
+static int f_col_description(ARGS) {
+    UNUSED;
+    return comment_of(ctx, 1259, (uint32_t)a[0].v.i, (int32_t)a[1].v.i, r, err);
+}
+
+static int f_shobj_description(ARGS) {
+    UNUSED;
+    return comment_of(ctx, catalog_oid(&a[1]), (uint32_t)a[0].v.i, 0, r, err);
 }
 
 static int f_encoding_to_char(ARGS) {
@@ -419,6 +453,23 @@ static int f_current_setting(ARGS) {
         if (nargs > 1 && a[1].v.b) return ret_null(r);
         return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
     }
+    return ret_text(ctx->mcx, sql_session_setting(ctx->session, name), r);
+}
+
+/* set_config(name, value, is_local): SET name = value (also SET LOCAL for now); returns the
+ * setting's new value */
+static int f_set_config(ARGS) {
+    UNUSED;
+    if (a[0].isnull)
+        return orb_err_set(err, NULL_VALUE_NOT_ALLOWED, "SET requires parameter name");
+    char *name = orb_strndup(ctx->mcx, a[0].v.s.p, a[0].v.s.n);
+    const char *value = a[1].isnull ? "" : orb_strndup(ctx->mcx, a[1].v.s.p, a[1].v.s.n);
+    int rc = a[1].isnull ? sql_session_reset_config(ctx->session, name, err)
+                         : sql_session_set_config(ctx->session, name, value, err);
+    if (rc != 0) return -1;
+    for (char *p = name; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    if (sql_settings_find(name) < 0) return ret_text(ctx->mcx, value, r);
     return ret_text(ctx->mcx, sql_session_setting(ctx->session, name), r);
 }
 
@@ -514,6 +565,7 @@ static int f_htp_oot(ARGS) { (void)nargs; return table_priv(ctx, true, true, tru
 #define FN(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, true, false, fn}
 #define FNN(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, false, false, fn}
 #define FNV(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, true, true, fn}
+#define FNNV(name, n, ret, fn, ...) {name, n, {__VA_ARGS__}, ret, false, true, fn}
 #define REG_FNS(lower, OID)                                                                    \
     FN(#lower "in", 1, OID, lower##_in, TX), FN(#lower "out", 1, TX, lower##_out, OID)
 #define PRIV(name)                                                                             \
@@ -553,10 +605,11 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_function_result", 1, TX, f_null, O),
     FN("pg_get_function_arguments", 1, TX, f_null, O),
     FN("pg_get_function_identity_arguments", 1, TX, f_null, O),
+    FN("pg_get_partkeydef", 1, TX, f_null, O), /* no partitioned tables */
     FN("obj_description", 1, TX, f_obj_description, O),
     FN("obj_description", 2, TX, f_obj_description, O, NM),
-    FN("col_description", 2, TX, f_null, O, I4),
-    FN("shobj_description", 2, TX, f_null, O, NM),
+    FN("col_description", 2, TX, f_col_description, O, I4),
+    FN("shobj_description", 2, TX, f_shobj_description, O, NM),
     FN("pg_encoding_to_char", 1, NM, f_encoding_to_char, I4),
     FN("pg_size_pretty", 1, TX, f_size_pretty, I8),
     /* sizes: Orbit does not account storage per relation yet */
@@ -569,6 +622,8 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_database_size", 1, I8, f_database_size_oid, O),
     FN("pg_tablespace_location", 1, TX, f_null, O),
     FNV("pg_is_in_recovery", 0, B, f_false, 0),
+    FNV("pg_is_wal_replay_paused", 0, B, f_false, 0),
+    FNNV("set_config", 3, TX, f_set_config, TX, TX, B),
     FN("pg_postmaster_start_time", 0, SQL_OID_TIMESTAMPTZ, f_start_time, 0),
     FNV("current_setting", 1, TX, f_current_setting, TX),
     FNV("current_setting", 2, TX, f_current_setting, TX, B),

@@ -13,6 +13,9 @@
 int sql_exec_create_extension(sql_session_t *s, PgQuery__CreateExtensionStmt *cs, orb_err_t *err);
 int sql_exec_drop_extension(sql_session_t *s, PgQuery__DropStmt *ds, orb_err_t *err);
 
+/* ---- COMMENT ON (sql_comment.c): stored as ("comment", classoid, objoid, objsubid) ------ */
+int sql_exec_comment(sql_session_t *s, PgQuery__CommentStmt *cs, orb_mcx_t *mcx, orb_err_t *err);
+
 /* ---- generic catalog records (sql_catalog.c)
  * -------------------------------------------- */
 /* A catalog key made of text parts, e.g. ("sequence", schema, name). */

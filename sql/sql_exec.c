@@ -789,23 +789,36 @@ static int exec_select(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
             if (project_add(&ec, q, res, xc->mcx, err) != 0) return -1;
         }
     }
+    if (q->ndistinct_on && !sorted && res->nrows > 1) {
+        /* DISTINCT ON keeps the first row of each key in ORDER BY order: sort first */
+        sql_value_t **tmp = orb_alloc(xc->mcx, sizeof *tmp * (size_t)res->nrows);
+        sort_query = q;
+        merge_sort(res->rows, tmp, res->nrows);
+        sort_query = NULL;
+        sorted = true;
+    }
     if (q->distinct && res->nrows > 1) {
-        /* hash on the visible columns, keep the first of each */
+        /* hash on the visible columns (DISTINCT ON: its keys), keep the first of each */
+        int nkeys = q->ndistinct_on ? q->ndistinct_on : q->ntargets;
         size_t nb = (size_t)res->nrows * 2 + 1;
         seen_t **tab = orb_alloc0(xc->mcx, sizeof *tab * nb);
         int64_t w = 0;
         for (int64_t r = 0; r < res->nrows; r++) {
             sql_value_t *row = res->rows[r];
             uint64_t h = 1469598103934665603ULL;
-            for (int c = 0; c < q->ntargets; c++)
+            for (int k = 0; k < nkeys; k++) {
+                int c = q->ndistinct_on ? q->distinct_on[k] : k;
                 h = hash_mix(h, row[c].isnull ? 0x5bd1e995 : sql_value_hash(q->targets[c].expr->type, &row[c]));
+            }
             bool dup = false;
             for (seen_t *s = tab[h % nb]; s && !dup; s = s->next) {
                 if (s->hash != h) continue;
                 const sql_value_t *other = s->v.v.s.p ? (const sql_value_t *)s->v.v.s.p : NULL;
                 bool eq = true;
-                for (int c = 0; c < q->ntargets && eq; c++)
+                for (int k = 0; k < nkeys && eq; k++) {
+                    int c = q->ndistinct_on ? q->distinct_on[k] : k;
                     eq = values_equal(q->targets[c].expr->type, &other[c], &row[c]);
+                }
                 dup = eq;
             }
             if (dup) continue;

@@ -441,7 +441,26 @@ static bool contains_aggref(const sql_expr_t *e) {
 static int analyze_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node **ns, size_t n,
                         sql_expr_t ***out, orb_err_t *err);
 
-/* unnest(array) / generate_series(...) in the select list */
+/* (r).field of a record. Orbit's only records are aclexplode's, and it produces none (an acl
+ * with entries is 0A000 yet, see sql_srf_expand), so a record is always NULL and so is its
+ * field: the field is a typed NULL. */
+static int record_field(sql_analyze_ctx_t *ac, sql_expr_t *base, const char *field, sql_expr_t **out,
+                        orb_err_t *err) {
+    static const struct { const char *name; uint32_t type; } acl_fields[] = {
+        {"grantor", SQL_OID_OID}, {"grantee", SQL_OID_OID}, {"privilege_type", SQL_OID_TEXT},
+        {"is_grantable", SQL_OID_BOOL}};
+    for (size_t i = 0; i < sizeof acl_fields / sizeof acl_fields[0]; i++) {
+        if (strcmp(field, acl_fields[i].name) != 0) continue;
+        sql_expr_t *e = make_const(ac->mcx, acl_fields[i].type, base->location);
+        e->val.isnull = true;
+        *out = e;
+        return 0;
+    }
+    orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" not found in data type record", field);
+    return sql_err_at(err, base->location);
+}
+
+/* unnest(array) / generate_series(...) / aclexplode(acl) in the select list */
 static int analyze_srf(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
                        const char *name, sql_expr_t **out, orb_err_t *err) {
     int loc = f->location;
@@ -459,7 +478,14 @@ static int analyze_srf(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall
             orb_err_set(err, FEATURE_NOT_SUPPORTED, "set-returning functions must appear at top level of FROM");
             return sql_err_at(err, e->args[i]->location);
         }
-    if (strcmp(name, "unnest") == 0) {
+    if (strcmp(name, "aclexplode") == 0) {
+        /* a record of (grantor oid, grantee oid, privilege_type text, is_grantable bool):
+         * see record_field */
+        e->flag = 4;
+        e->type = SQL_OID_RECORD;
+        if (sql_expr_coerce(ac, e->args[0], SQL_OID_TEXT_ARRAY, -1, SQL_CAST_IMPLICIT, &e->args[0], err) != 0)
+            return -1;
+    } else if (strcmp(name, "unnest") == 0) {
         if (!sql_type_is_array(e->args[0]->type)) {
             orb_err_set(err, UNDEFINED_FUNCTION, "function unnest(%s) does not exist", tname(ac->mcx, e->args[0]->type));
             return sql_err_at(err, loc);
@@ -545,10 +571,94 @@ static int analyze_agg_order(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Fu
 }
 
 static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
+                        sql_expr_t **out, orb_err_t *err);
+
+static PgQuery__Node *node_str(orb_mcx_t *mcx, const char *sval) {
+    PgQuery__Node *n = orb_alloc0(mcx, sizeof *n);
+    pg_query__node__init(n);
+    n->node_case = PG_QUERY__NODE__NODE_STRING;
+    n->string = orb_alloc0(mcx, sizeof *n->string);
+    pg_query__string__init(n->string);
+    n->string->sval = (char *)sval;
+    return n;
+}
+
+/* The FROM item a bare name in row_to_json(t) means: an alias in scope that is not also a
+ * column name there (a column wins, as in PostgreSQL); *out gets its alias and columns
+ * (a single-table statement's scope has no range table: its table). */
+static bool whole_row_rte(sql_scope_t *sc, const char *name, orb_mcx_t *mcx, sql_rte_t *out) {
+    for (sql_scope_t *s = sc; s; s = s->parent) {
+        if (s->nrtes == 0) {
+            if (!s->table) continue;
+            if (sql_table_column(s->table, name) >= 0) return false;
+            if (strcmp(s->alias, name) != 0) continue;
+            out->alias = s->alias;
+            out->ncols = s->table->ncols;
+            out->names = orb_alloc0(mcx, sizeof(char *) * (size_t)(out->ncols + 1));
+            for (int c = 0; c < out->ncols; c++) out->names[c] = s->table->cols[c].name;
+            return true;
+        }
+        for (int r = 0; r < s->nrtes; r++)
+            for (int c = 0; c < s->rtes[r].ncols; c++)
+                if (strcmp(s->rtes[r].names[c], name) == 0) return false;
+        for (int r = 0; r < s->nrtes; r++) {
+            if (strcmp(s->rtes[r].alias, name) != 0) continue;
+            *out = s->rtes[r];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* row_to_json(t) of a FROM item t: the call of an internal builtin with its columns' names
+ * and values, alternating ({"col":value,...}, compact as PostgreSQL prints it). Orbit has no
+ * composite values otherwise. */
+static int analyze_row_to_json(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
+                               const sql_rte_t *rte, sql_expr_t **out, orb_err_t *err) {
+    PgQuery__FuncCall call = PG_QUERY__FUNC_CALL__INIT;
+    PgQuery__Node *fname = node_str(ac->mcx, "row_to_json(record)");
+    call.n_funcname = 1;
+    call.funcname = &fname;
+    call.location = f->location;
+    call.n_args = (size_t)rte->ncols * 2;
+    call.args = orb_alloc0(ac->mcx, sizeof *call.args * (call.n_args + 1));
+    for (int c = 0; c < rte->ncols; c++) {
+        PgQuery__Node *k = orb_alloc0(ac->mcx, sizeof *k);
+        pg_query__node__init(k);
+        k->node_case = PG_QUERY__NODE__NODE_A_CONST;
+        k->a_const = orb_alloc0(ac->mcx, sizeof *k->a_const);
+        pg_query__a__const__init(k->a_const);
+        k->a_const->val_case = PG_QUERY__A__CONST__VAL_SVAL;
+        k->a_const->sval = node_str(ac->mcx, rte->names[c])->string;
+        k->a_const->location = -1;
+        PgQuery__Node *v = orb_alloc0(ac->mcx, sizeof *v);
+        pg_query__node__init(v);
+        v->node_case = PG_QUERY__NODE__NODE_COLUMN_REF;
+        v->column_ref = orb_alloc0(ac->mcx, sizeof *v->column_ref);
+        pg_query__column_ref__init(v->column_ref);
+        v->column_ref->n_fields = 2;
+        v->column_ref->fields = orb_alloc0(ac->mcx, sizeof(PgQuery__Node *) * 2);
+        v->column_ref->fields[0] = node_str(ac->mcx, rte->alias);
+        v->column_ref->fields[1] = node_str(ac->mcx, rte->names[c]);
+        v->column_ref->location = f->location;
+        call.args[2 * c] = k;
+        call.args[2 * c + 1] = v;
+    }
+    return analyze_func(ac, sc, &call, out, err);
+}
+
+static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCall *f,
                         sql_expr_t **out, orb_err_t *err) {
     const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
     int loc = f->location;
     if (!name) return (orb_err_set(err, SYNTAX_ERROR, "bad function name"), sql_err_at(err, loc));
+    if (strcmp(name, "row_to_json") == 0 && f->n_args == 1 && !f->over &&
+        f->args[0]->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+        f->args[0]->column_ref->n_fields == 1) {
+        const char *t = sql_str_of(f->args[0]->column_ref->fields[0]);
+        sql_rte_t rte;
+        if (t && whole_row_rte(sc, t, ac->mcx, &rte)) return analyze_row_to_json(ac, sc, f, &rte, out, err);
+    }
     if (f->over) {
         if (f->n_agg_order) {
             orb_err_set(err, FEATURE_NOT_SUPPORTED,
@@ -579,7 +689,8 @@ static int analyze_func(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__FuncCal
     }
     sql_expr_t **args;
     if ((strcmp(name, "unnest") == 0 && nargs == 1) ||
-        (strcmp(name, "generate_series") == 0 && (nargs == 2 || nargs == 3)))
+        (strcmp(name, "generate_series") == 0 && (nargs == 2 || nargs == 3)) ||
+        (strcmp(name, "aclexplode") == 0 && nargs == 1))
         return analyze_srf(ac, sc, f, name, out, err);
     /* aggregates */
     uint32_t argtypes[SQL_FN_MAXARGS] = {0};
@@ -804,6 +915,32 @@ static void suggest_column(sql_scope_t *sc, const char *col, orb_err_t *err) {
                      rel1, col1, rel2, col2);
 }
 
+/* The base table a reference to its tableoid names: rel's, or the only base table in scope
+ * (innermost level first); NULL when none or ambiguous. */
+static const sql_table_t *tableoid_table(sql_scope_t *sc, const char *rel) {
+    for (sql_scope_t *s = sc; s; s = s->parent) {
+        if (s->nrtes == 0) {
+            if (s->table && (!rel || strcmp(rel, s->alias) == 0)) return s->table;
+            continue;
+        }
+        const sql_table_t *found = NULL;
+        int n = 0;
+        for (int r = 0; r < s->nrtes; r++) {
+            const sql_rte_t *rte = &s->rtes[r];
+            if (rel && strcmp(rel, rte->alias) != 0) continue;
+            if (!rte->table) {
+                if (rel) return NULL;
+                continue;
+            }
+            found = rte->table;
+            n++;
+        }
+        if (n == 1) return found;
+        if (n > 1) return NULL;
+    }
+    return NULL;
+}
+
 static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__ColumnRef *cr,
                           sql_expr_t **out, orb_err_t *err) {
     int loc = cr->location;
@@ -877,6 +1014,17 @@ static int analyze_colref(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Colum
         e->location = loc;
         *out = e;
         return 0;
+    }
+    /* the system column tableoid: the oid of a base table's relation (catalog queries join
+     * pg_depend.classid = pg_class.tableoid); a constant, since a table has one relation */
+    if (strcmp(col, "tableoid") == 0) {
+        const sql_table_t *t = tableoid_table(sc, rel);
+        if (t) {
+            sql_expr_t *e = make_const(ac->mcx, SQL_OID_OID, loc);
+            e->val.v.i = t->id;
+            *out = e;
+            return 0;
+        }
     }
     if (rel && !rel_seen) {
         orb_err_set(err, UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", rel);
@@ -1323,6 +1471,10 @@ int sql_expr_analyze(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node *n, s
         if (sql_expr_analyze(ac, sc, ai->arg, &base, err) != 0) return -1;
         for (size_t i = 0; i < ai->n_indirection; i++) {
             PgQuery__Node *ind = ai->indirection[i];
+            if (ind->node_case == PG_QUERY__NODE__NODE_STRING && base->type == SQL_OID_RECORD) {
+                if (record_field(ac, base, ind->string->sval, &base, err) != 0) return -1;
+                continue;
+            }
             if (ind->node_case != PG_QUERY__NODE__NODE_A_INDICES || ind->a_indices->is_slice) {
                 orb_err_set(err, FEATURE_NOT_SUPPORTED, "array slices and field selection are not supported yet");
                 return sql_err_at(err, base->location);

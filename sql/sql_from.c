@@ -403,6 +403,23 @@ static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "this function in FROM is not supported yet");
     PgQuery__FuncCall *f = fn->func_call;
     const char *name = sql_str_of(f->funcname[f->n_funcname - 1]);
+    /* functions that list what a system view shows: read the view, named as the function */
+    static const char *const view_fns[][2] = {{"pg_show_all_settings", "pg_settings"},
+                                             {"pg_available_extensions", "pg_available_extensions"}};
+    for (size_t i = 0; name && f->n_args == 0 && !rf->ordinality && i < 2; i++) {
+        if (strcmp(name, view_fns[i][0]) != 0) continue;
+        PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+        PgQuery__Alias al = PG_QUERY__ALIAS__INIT;
+        rv.schemaname = "pg_catalog";
+        rv.relname = (char *)view_fns[i][1];
+        rv.location = f->location;
+        rv.alias = rf->alias;
+        if (!rv.alias) {
+            al.aliasname = (char *)name;
+            rv.alias = &al;
+        }
+        return analyze_range_var(fc, &rv, out, err);
+    }
     sql_from_t *fr = orb_alloc0(ac->mcx, sizeof *fr);
     fr->kind = SQL_FROM_FUNCTION;
     fr->ordinality = rf->ordinality;
@@ -1026,6 +1043,13 @@ int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32
         *out = v;
         *n = 1;
         return 0;
+    }
+    if (srf == 4) {
+        /* aclexplode(acl): no rows for a NULL or empty acl (databases' and default acls,
+         * as in PostgreSQL); an acl with entries (a table's after GRANT) is not parsed yet */
+        (void)ec;
+        if (a[0].isnull || sql_array_len(&a[0]) == 0) return 0;
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "aclexplode of a non-empty acl is not supported yet");
     }
     if (srf == 1) {
         if (a[0].isnull) return 0;

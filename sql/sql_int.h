@@ -590,6 +590,8 @@ typedef struct sql_query {
     int nsort;
     sql_sort_key_t *sort;
     bool distinct;
+    int ndistinct_on;      /* DISTINCT ON (...): its target indexes (distinct is set too) */
+    int *distinct_on;
     sql_expr_t *limit;
     sql_expr_t *offset;
     /* INSERT */
@@ -768,6 +770,11 @@ struct sql_backend *sql_session_backend(sql_session_t *s);
 /* The current value of a setting of the settings table (sql_settings.c) by name; "" when
  * there is no such setting. */
 const char *sql_session_setting(sql_session_t *s, const char *name);
+/* set_config(name, value, is_local): as SET (SET LOCAL is SET here too), reporting a
+ * reported setting's new value to the client. */
+int sql_session_set_config(sql_session_t *s, const char *name, const char *value, orb_err_t *err);
+/* set_config(name, NULL, ...): as RESET name */
+int sql_session_reset_config(sql_session_t *s, const char *name, orb_err_t *err);
 const char *sql_session_database(sql_session_t *s);
 int64_t sql_session_txn_start(sql_session_t *s);
 /* Emits a NOTICE through the statement's sink. */

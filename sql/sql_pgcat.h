@@ -24,6 +24,9 @@ enum {
 #define SQL_PGCAT_AM_HNSW 9001
 #define SQL_PGCAT_AM_IVFFLAT 9002
 #define SQL_PGCAT_VECTOR_COMMENT "vector data type and ivfflat and hnsw access methods"
+/* schema public: its oid and the comment initdb gives it */
+#define SQL_PGCAT_PUBLIC_OID 2200
+#define SQL_PGCAT_PUBLIC_COMMENT "standard public schema"
 /* pg_database.oid of the one database (PostgreSQL gives postgres 5) */
 #define SQL_PGCAT_DB_OID 5
 
@@ -96,6 +99,21 @@ void sql_pgcat_index_cols(const sql_pgrel_t *x, const uint32_t **pos, size_t *n)
 /* a column default as pg_get_expr prints it */
 const char *sql_pgcat_default_expr(const sql_table_t *t, const Orbit__ColumnDesc *c, orb_mcx_t *mcx);
 const char *sql_pgcat_check_expr(const Orbit__CheckDesc *c);
+/* One stored comment (COMMENT ON, sql_comment.c); shared objects (databases, tablespaces,
+ * roles: classoid 1262, 1213, 1260) belong in pg_shdescription. */
+typedef struct sql_comment {
+    uint32_t classoid, objoid;
+    int32_t objsubid;
+    const char *text;
+} sql_comment_t;
+/* Every comment: the stored ones, also of objects dropped since (callers keep those that
+ * exist), and the built-in ones (schema public's, the vector extension's) unless COMMENT ON
+ * replaced or removed them; *out allocated in mcx. */
+int sql_comments_load(sql_engine_t *e, orb_mcx_t *mcx, sql_comment_t **out, int *n, orb_err_t *err);
+/* The comment of one object, stored or built in; *out NULL when none (allocated in mcx). */
+int sql_comment_get(sql_engine_t *e, uint32_t classoid, uint32_t objoid, int32_t objsubid,
+                    orb_mcx_t *mcx, const char **out, orb_err_t *err);
+
 /* quote_ident */
 void sql_pgcat_quote_ident(orb_buf_t *b, const char *s);
 

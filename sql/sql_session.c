@@ -660,6 +660,24 @@ static void report_setting(sql_session_t *s, int idx) {
     if (idx >= 0 && s->sink) s->sink->parameter_status(s->sink->arg, defs[idx].name, sql_settings_get(&s->settings, idx));
 }
 
+int sql_session_set_config(sql_session_t *s, const char *name, const char *value, orb_err_t *err) {
+    bool rep = false;
+    int idx = -1;
+    if (strcasecmp(name, "timezone") == 0) name = "TimeZone";
+    if (sql_settings_set(&s->settings, name, value, &rep, &idx, err) != 0) return -1;
+    if (rep) report_setting(s, idx);
+    return 0;
+}
+
+int sql_session_reset_config(sql_session_t *s, const char *name, orb_err_t *err) {
+    bool rep = false;
+    int idx = -1;
+    if (strcasecmp(name, "timezone") == 0) name = "TimeZone";
+    if (sql_settings_reset(&s->settings, name, &rep, &idx, err) != 0) return -1;
+    if (rep) report_setting(s, idx);
+    return 0;
+}
+
 /* SET ROLE name | NONE, RESET ROLE: current_user and is_superuser follow the role. */
 static int exec_set_role(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *mcx,
                          sql_result_t *res, orb_err_t *err) {
@@ -994,6 +1012,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
         }
         result_set_tag(res, "ALTER TABLE");
         return sql_exec_rename(s, stmt->rename_stmt, err);
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+        result_set_tag(res, "COMMENT");
+        return sql_exec_comment(s, stmt->comment_stmt, mcx, err);
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
         result_set_tag(res, "CREATE ROLE");
         return sql_exec_create_role(s, stmt->create_role_stmt, err);

@@ -58,6 +58,44 @@ static int check_bool(const char *in, char *out, size_t outn, orb_err_t *err) {
     return orb_err_set(err, INVALID_PARAMETER_VALUE, "parameter requires a Boolean value");
 }
 
+/* Orbit prints bytea in hex only */
+static int check_bytea_output(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcasecmp(in, "hex") == 0) {
+        snprintf(out, outn, "hex");
+        return 0;
+    }
+    if (strcasecmp(in, "escape") == 0)
+        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "bytea_output \"escape\" is not supported yet");
+    return orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"bytea_output\": \"%s\"", in);
+}
+
+/* Orbit formats messages, numbers, money and times as the C locale does */
+static int check_c_locale(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcmp(in, "C") == 0 || strcmp(in, "POSIX") == 0 || strcmp(in, "C.UTF-8") == 0 || !*in) {
+        snprintf(out, outn, "%s", *in ? in : "C");
+        return 0;
+    }
+    return orb_err_set(err, FEATURE_NOT_SUPPORTED, "locale \"%s\" is not supported yet", in);
+}
+
+/* rows are stored one way; PostgreSQL calls its table access method heap */
+static int check_table_am(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (strcmp(in, "heap") == 0) {
+        snprintf(out, outn, "heap");
+        return 0;
+    }
+    return orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid value for parameter \"default_table_access_method\": \"%s\"", in);
+}
+
+/* the only tablespace is pg_default ("" means it) */
+static int check_tablespace(const char *in, char *out, size_t outn, orb_err_t *err) {
+    if (!*in || strcmp(in, "pg_default") == 0) {
+        snprintf(out, outn, "%s", in);
+        return 0;
+    }
+    return orb_err_set(err, UNDEFINED_OBJECT, "tablespace \"%s\" does not exist", in);
+}
+
 static int check_isolation(const char *in, char *out, size_t outn, orb_err_t *err) {
     if (strcasecmp(in, "read committed") == 0 || strcasecmp(in, "read uncommitted") == 0) {
         snprintf(out, outn, "read committed");
@@ -269,6 +307,33 @@ static const sql_setting_def_t defs[] = {
     {"idle_in_transaction_session_timeout", "0", false, false, check_idle_timeout, "Sets the maximum allowed idle time between queries, when in a transaction."},
     {"synchronous_commit", "on", false, false, NULL, "Sets the current transaction's synchronization level."},
     {"orbit.default_shards", "4", false, true, NULL, "Number of shards of a table created without WITH (shards = n)."},
+    /* what clients such as pgAdmin read or set; each describes Orbit as it is (byte-order
+     * comparisons are the C collation, output is formatted as in the C locale, bytea is
+     * printed in hex, no TLS, no JIT, no tablespaces but pg_default) */
+    {"bytea_output", "hex", false, false, check_bytea_output, "Sets the output format for bytea."},
+    {"lc_collate", "C", false, true, NULL, "Shows the collation order locale."},
+    {"lc_ctype", "C", false, true, NULL, "Shows the character classification and case conversion locale."},
+    {"lc_messages", "C", false, false, check_c_locale, "Sets the language in which messages are displayed."},
+    {"lc_monetary", "C", false, false, check_c_locale, "Sets the locale for formatting monetary amounts."},
+    {"lc_numeric", "C", false, false, check_c_locale, "Sets the locale for formatting numbers."},
+    {"lc_time", "C", false, false, check_c_locale, "Sets the locale for formatting date and time values."},
+    {"default_table_access_method", "heap", false, false, check_table_am, "Sets the default table access method for new tables."},
+    {"default_tablespace", "", false, false, check_tablespace, "Sets the default tablespace to create tables and indexes in."},
+    {"temp_tablespaces", "", false, false, check_tablespace, "Sets the tablespace(s) to use for temporary tables and sort files."},
+    {"row_security", "on", false, false, check_bool, "Enable row security."},
+    {"check_function_bodies", "on", false, false, check_bool, "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE."},
+    {"escape_string_warning", "on", false, false, check_bool, "Warn about backslash escapes in ordinary string literals."},
+    {"array_nulls", "on", false, false, check_bool, "Enable input of NULL elements in arrays."},
+    {"quote_all_identifiers", "off", false, false, check_bool, "When generating SQL fragments, quote all identifiers."},
+    {"xmloption", "content", false, false, NULL, "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments."},
+    {"default_transaction_deferrable", "off", false, false, check_bool, "Sets the default deferrable status of new transactions."},
+    {"transaction_deferrable", "off", false, false, check_bool, "Whether to defer a read-only serializable transaction until it can be executed with no possible serialization failures."},
+    {"max_index_keys", "32", false, true, NULL, "Shows the maximum number of index keys."},
+    {"max_function_args", "100", false, true, NULL, "Shows the maximum number of function arguments."},
+    {"ssl", "off", false, true, NULL, "Enables SSL connections."},
+    {"jit", "off", false, false, check_bool, "Allow JIT compilation."},
+    {"cluster_name", "", false, true, NULL, "Sets the name of the cluster, which is included in the process title."},
+    {"timezone_abbreviations", "Default", false, false, NULL, "Selects a file of time zone abbreviations."},
     /* pgvector 0.8's (see docs/vectors.md: Orbit's index scans always find `limit` matching
      * rows when they exist, so the iterative_scan modes change nothing but are accepted) */
     {"hnsw.ef_search", "40", false, false, check_ef_search, "Sets the size of the dynamic candidate list for search"},
@@ -280,6 +345,7 @@ static const sql_setting_def_t defs[] = {
     {"ivfflat.max_probes", "32768", false, false, check_max_probes, "Sets the max number of probes for iterative scans"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
+_Static_assert(NDEFS <= SQL_MAX_SETTINGS, "sql_settings_t.values is too small for the settings");
 
 const sql_setting_def_t *sql_settings_defs(int *n) {
     *n = (int)NDEFS;

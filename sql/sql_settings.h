@@ -6,7 +6,7 @@
 #include "sql_int.h"
 
 #define SQL_SETTING_MAX 256
-#define SQL_MAX_SETTINGS 40
+#define SQL_MAX_SETTINGS 80
 #define SQL_MAX_CUSTOM 32
 
 typedef struct sql_setting_def {

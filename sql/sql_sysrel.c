@@ -5,9 +5,12 @@
  * producer on the session's thread (sql_shard_scan dispatches here).
  * Today: pg_stat_progress_create_index, fed by the commands in progress registered here
  * (sql_progress_*); pg_stat_activity and pg_locks from the backend registry (sql_backend.c)
- * and the actors' wait-for graph; pg_stat_ssl (sql_stat_ssl.c); pg_namespace and pg_class
- * over Orbit's catalog; pg_inherits and
- * pg_partitioned_table, empty (no inheritance or partitioning); information_schema's views
+ * and the actors' wait-for graph (pg_stat_gssapi too); pg_stat_ssl (sql_stat_ssl.c);
+ * pg_namespace, pg_class and the rest of the catalog over Orbit's; pg_description from COMMENT
+ * ON's records (sql_comment.c); what pgAdmin reads (pg_stat_database, pg_stat_*_tables with
+ * zero counters, pg_available_extensions, pg_language); relations of objects Orbit has none
+ * of, empty (pg_inherits, pg_trigger, pg_policy, pg_default_acl, security labels, ...);
+ * information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
  * same model. See README.md ("System
@@ -86,6 +89,7 @@ typedef struct sysrows {
     sql_value_t **rows;
     size_t n, cap;
     sql_pgrels_t rels; /* loaded on demand (need_rels) */
+    sql_engine_t *eng; /* the session's (comment_rows) */
     bool rels_loaded;
 } sysrows_t;
 
@@ -192,9 +196,11 @@ static int no_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
 #define F4 SQL_OID_FLOAT4
 #define RP SQL_OID_REGPROC
 #define I2A SQL_OID_INT2_ARRAY
+#define OA SQL_OID_OID_ARRAY
 #define I4A SQL_OID_INT4_ARRAY
 #define TXA SQL_OID_TEXT_ARRAY
 #define TZ SQL_OID_TIMESTAMPTZ
+#define F8 SQL_OID_FLOAT8
 
 /* pg_stat_activity: PostgreSQL 15's columns; client_addr is text (Orbit has no inet) and
  * backend_xid / backend_xmin are text, always NULL (no xid type); only client backends. */
@@ -511,7 +517,7 @@ static int class_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_attribute (attoptions, attfdwoptions and attmissingval left out; attacl text[], NULL: no column privileges) */
+/* pg_attribute (attmissingval left out; attacl text[], NULL: no column privileges) */
 static const syscol_t attribute_cols[] = {
     {"attrelid", O, NULL}, {"attname", NM, NULL}, {"atttypid", O, NULL},
     {"attstattarget", I4, "-1"}, {"attlen", I2, "-1"}, {"attnum", I2, NULL},
@@ -520,7 +526,8 @@ static const syscol_t attribute_cols[] = {
     {"attcompression", CH, ""}, {"attnotnull", B, "f"}, {"atthasdef", B, "f"},
     {"atthasmissing", B, "f"}, {"attidentity", CH, ""}, {"attgenerated", CH, ""},
     {"attisdropped", B, "f"}, {"attislocal", B, "t"}, {"attinhcount", I4, "0"},
-    {"attcollation", O, "0"}, {"attacl", TXA, NULL},
+    {"attcollation", O, "0"}, {"attacl", TXA, NULL}, {"attoptions", TXA, NULL},
+    {"attfdwoptions", TXA, NULL},
 };
 
 static bool collatable(uint32_t t) {
@@ -625,15 +632,16 @@ static int attrdef_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_index (indcollation, indclass: oidvector, left out; indkey and indoption int2[];
- * indexprs and indpred text) */
+/* pg_index (indkey and indoption int2[], indcollation and indclass oid[]: 1-based, where
+ * PostgreSQL's int2vector and oidvector are 0-based; indexprs and indpred text) */
 static const syscol_t index_cols[] = {
     {"indexrelid", O, NULL}, {"indrelid", O, NULL}, {"indnatts", I2, NULL},
     {"indnkeyatts", I2, NULL}, {"indisunique", B, "f"}, {"indnullsnotdistinct", B, "f"},
     {"indisprimary", B, "f"}, {"indisexclusion", B, "f"}, {"indimmediate", B, "t"},
     {"indisclustered", B, "f"}, {"indisvalid", B, "t"}, {"indcheckxmin", B, "f"},
     {"indisready", B, "t"}, {"indislive", B, "t"}, {"indisreplident", B, "f"},
-    {"indkey", I2A, NULL}, {"indoption", I2A, NULL}, {"indexprs", TX, NULL}, {"indpred", TX, NULL},
+    {"indkey", I2A, NULL}, {"indcollation", OA, NULL}, {"indclass", OA, NULL},
+    {"indoption", I2A, NULL}, {"indexprs", TX, NULL}, {"indpred", TX, NULL},
 };
 
 static int index_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
@@ -656,11 +664,23 @@ static int index_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         orb_err_t e;
         if (sql_array_build(SQL_OID_INT2, zero, (int)n, out->mcx, col(out, r, "indoption"), &e) != 0)
             col(out, r, "indoption")->isnull = true;
+        /* indclass: 0 per column (pg_opclass lists no operator classes yet); indcollation:
+         * the default collation for a collatable column */
+        if (sql_array_build(SQL_OID_OID, zero, (int)n, out->mcx, col(out, r, "indclass"), &e) != 0)
+            col(out, r, "indclass")->isnull = true;
+        sql_value_t *coll = orb_alloc0(out->mcx, sizeof *coll * (n ? n : 1));
+        for (size_t k = 0; k < n; k++) {
+            const Orbit__ColumnDesc *c = pos[k] < x->table->desc->n_columns ? x->table->desc->columns[pos[k]] : NULL;
+            coll[k].v.i = c && collatable(c->type_oid) ? 100 : 0;
+        }
+        if (sql_array_build(SQL_OID_OID, coll, (int)n, out->mcx, col(out, r, "indcollation"), &e) != 0)
+            col(out, r, "indcollation")->isnull = true;
     }
     return 0;
 }
 
-/* pg_constraint (conpfeqop, conppeqop, conffeqop and conexclop, oid[], left out; conbin text) */
+/* pg_constraint (conpfeqop, conppeqop, conffeqop and conexclop NULL: pg_operator lists no
+ * operators yet; conbin text) */
 static const syscol_t constraint_cols[] = {
     {"oid", O, NULL}, {"conname", NM, NULL}, {"connamespace", O, NULL}, {"contype", CH, NULL},
     {"condeferrable", B, "f"}, {"condeferred", B, "f"}, {"convalidated", B, "t"},
@@ -668,7 +688,8 @@ static const syscol_t constraint_cols[] = {
     {"confrelid", O, "0"}, {"confupdtype", CH, " "}, {"confdeltype", CH, " "},
     {"confmatchtype", CH, " "}, {"conislocal", B, "t"}, {"coninhcount", I4, "0"},
     {"connoinherit", B, "f"}, {"conkey", I2A, NULL}, {"confkey", I2A, NULL},
-    {"confdelsetcols", I2A, NULL}, {"conbin", TX, NULL},
+    {"confdelsetcols", I2A, NULL}, {"conpfeqop", OA, NULL}, {"conppeqop", OA, NULL},
+    {"conffeqop", OA, NULL}, {"conexclop", OA, NULL}, {"conbin", TX, NULL},
 };
 
 static int constraint_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
@@ -713,7 +734,7 @@ static int constraint_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_type (typdefaultbin, typdefault and typacl left out) */
+/* pg_type (typdefaultbin and typdefault NULL: Orbit has no domains; typacl text[]) */
 static const syscol_t type_cols[] = {
     {"oid", O, NULL}, {"typname", NM, NULL}, {"typnamespace", O, "11"}, {"typowner", O, "10"},
     {"typlen", I2, NULL}, {"typbyval", B, "f"}, {"typtype", CH, "b"}, {"typcategory", CH, NULL},
@@ -723,6 +744,7 @@ static const syscol_t type_cols[] = {
     {"typmodin", RP, "0"}, {"typmodout", RP, "0"}, {"typanalyze", RP, "0"}, {"typalign", CH, "i"},
     {"typstorage", CH, "p"}, {"typnotnull", B, "f"}, {"typbasetype", O, "0"},
     {"typtypmod", I4, "-1"}, {"typndims", I4, "0"}, {"typcollation", O, "0"},
+    {"typdefaultbin", TX, NULL}, {"typdefault", TX, NULL}, {"typacl", TXA, NULL},
 };
 
 static int type_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
@@ -906,26 +928,94 @@ static int extension_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_description, pg_shdescription: the vector extension's comment */
+/* pg_description, pg_shdescription: the comments (sql_comment.c: COMMENT ON's, and public's
+ * and the vector extension's unless replaced) of objects that exist */
 static const syscol_t description_cols[] = {
     {"objoid", O, NULL}, {"classoid", O, NULL}, {"objsubid", I4, "0"}, {"description", TX, NULL}};
 static const syscol_t shdescription_cols[] = {
     {"objoid", O, NULL}, {"classoid", O, NULL}, {"description", TX, NULL}};
 
-static int description_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+static bool shared_class(uint32_t classoid) {
+    return classoid == 1262 || classoid == 1213 || classoid == 1260;
+}
+
+typedef struct db_exists {
     uint32_t oid;
-    /* schema public's comment, as initdb sets it */
-    sql_value_t *r = row_new(out);
-    put_i(out, r, "objoid", 2200);
-    put_i(out, r, "classoid", 2615);
-    put_s(out, r, "description", "standard public schema");
-    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &oid, err) != 0) return -1;
-    if (!oid) return 0;
-    r = row_new(out);
-    put_i(out, r, "objoid", oid);
-    put_i(out, r, "classoid", 3079);
-    put_s(out, r, "description", SQL_PGCAT_VECTOR_COMMENT);
+    bool found;
+} db_exists_t;
+
+static void db_exists_cb(void *arg, const char *name, uint32_t oid, uint32_t owner, int32_t connlimit,
+                         bool is_template, bool allow_conn) {
+    (void)name, (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    db_exists_t *d = arg;
+    if (d->oid == oid) d->found = true;
+}
+
+/* the commented object still exists (oids are never reused, so a match is the object) */
+static bool comment_live(sysrows_t *o, const sql_comment_t *c, uint32_t ext_oid) {
+    switch (c->classoid) {
+    case 1259: {
+        const sql_pgrel_t *x = sql_pgrels_find(&o->rels, c->objoid);
+        if (!x) return false;
+        if (c->objsubid == 0) return true;
+        if (!x->table || x->kind == 'i') return false;
+        for (size_t k = 0; k < x->table->desc->n_columns; k++)
+            if (!x->table->desc->columns[k]->dropped &&
+                (int32_t)x->table->desc->columns[k]->attnum == c->objsubid)
+                return true;
+        return false;
+    }
+    case 2606:
+        for (int i = 0; i < o->rels.ntables; i++) {
+            sql_pgcon_t *cs;
+            int n = sql_pgcat_constraints(&o->rels, o->rels.tables[i], o->mcx, &cs);
+            for (int k = 0; k < n; k++)
+                if (cs[k].oid == c->objoid) return true;
+        }
+        return false;
+    case 2615:
+        for (int i = 0; i < o->rels.nnsp; i++)
+            if (o->rels.nsp[i].oid == c->objoid) return true;
+        return false;
+    case 3079:
+        return c->objoid == ext_oid;
+    case 1262: {
+        db_exists_t d = {c->objoid, false};
+        orb_err_t e;
+        if (sql_database_list(o->eng, db_exists_cb, &d, &e) != 0) return false;
+        return d.found;
+    }
+    default:
+        return false;
+    }
+}
+
+static int comment_rows(sql_exec_ctx_t *xc, sysrows_t *out, bool shared, orb_err_t *err) {
+    sql_engine_t *e = sql_session_engine(xc->sess);
+    out->eng = e;
+    uint32_t ext;
+    if (sql_extension_oid(e, "vector", &ext, err) != 0) return -1;
+    sql_comment_t *cs;
+    int n;
+    if (sql_comments_load(e, out->mcx, &cs, &n, err) != 0) return -1;
+    if (n > 0 && need_rels(xc, out, err) != 0) return -1;
+    for (int i = 0; i < n; i++) {
+        if (shared_class(cs[i].classoid) != shared || !comment_live(out, &cs[i], ext)) continue;
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "objoid", cs[i].objoid);
+        put_i(out, r, "classoid", cs[i].classoid);
+        if (!shared) put_i(out, r, "objsubid", cs[i].objsubid);
+        put_s(out, r, "description", cs[i].text);
+    }
     return 0;
+}
+
+static int description_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return comment_rows(xc, out, false, err);
+}
+
+static int shdescription_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return comment_rows(xc, out, true, err);
 }
 
 /* pg_sequence */
@@ -1114,10 +1204,163 @@ static const syscol_t rewrite_cols[] = {
     {"oid", O, NULL}, {"rulename", NM, NULL}, {"ev_class", O, NULL}, {"ev_type", CH, NULL},
     {"ev_enabled", CH, NULL}, {"is_instead", B, NULL}, {"ev_qual", TX, NULL},
     {"ev_action", TX, NULL}};
+/* pg_operator (empty: Orbit's operators are built in and not listed yet) */
+static const syscol_t operator_cols[] = {
+    {"oid", O, NULL}, {"oprname", NM, NULL}, {"oprnamespace", O, NULL}, {"oprowner", O, NULL},
+    {"oprkind", CH, NULL}, {"oprcanmerge", B, NULL}, {"oprcanhash", B, NULL}, {"oprleft", O, NULL},
+    {"oprright", O, NULL}, {"oprresult", O, NULL}, {"oprcom", O, NULL}, {"oprnegate", O, NULL},
+    {"oprcode", RP, NULL}, {"oprrest", RP, NULL}, {"oprjoin", RP, NULL}};
 static const syscol_t opclass_cols[] = {
     {"oid", O, NULL}, {"opcmethod", O, NULL}, {"opcname", NM, NULL}, {"opcnamespace", O, NULL},
     {"opcowner", O, NULL}, {"opcfamily", O, NULL}, {"opcintype", O, NULL}, {"opcdefault", B, NULL},
     {"opckeytype", O, NULL}};
+
+/* ---- server state and statistics that pgAdmin reads --------------------------------------- */
+
+/* pg_stat_gssapi: a row per backend, as pg_stat_activity (Orbit has no GSSAPI: never
+ * authenticated or encrypted by it) */
+static const syscol_t stat_gssapi_cols[] = {
+    {"pid", I4, NULL}, {"gss_authenticated", B, "f"}, {"principal", TX, NULL}, {"encrypted", B, "f"}};
+
+static int stat_gssapi_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)err;
+    sql_backend_info_t *v;
+    int n = sql__backend_list(sql_session_engine(xc->sess), out->mcx, &v);
+    for (int i = 0; i < n; i++) {
+        if (!v[i].pid) continue; /* not started yet */
+        put_i(out, row_new(out), "pid", v[i].pid);
+    }
+    return 0;
+}
+
+/* pg_replication_slots (xmin, catalog_xmin: xid, restart_lsn, confirmed_flush_lsn: pg_lsn,
+ * are text): Orbit has no replication slots */
+static const syscol_t replication_slots_cols[] = {
+    {"slot_name", NM, NULL}, {"plugin", NM, NULL}, {"slot_type", TX, NULL}, {"datoid", O, NULL},
+    {"database", NM, NULL}, {"temporary", B, NULL}, {"active", B, NULL}, {"active_pid", I4, NULL},
+    {"xmin", TX, NULL}, {"catalog_xmin", TX, NULL}, {"restart_lsn", TX, NULL},
+    {"confirmed_flush_lsn", TX, NULL}, {"wal_status", TX, NULL}, {"safe_wal_size", I8, NULL},
+    {"two_phase", B, NULL}};
+
+/* pg_prepared_xacts (transaction: xid, as text): PREPARE TRANSACTION is not supported, and
+ * Orbit's own two-phase commits are internal, so there are none */
+static const syscol_t prepared_xacts_cols[] = {
+    {"transaction", TX, NULL}, {"gid", TX, NULL}, {"prepared", TZ, NULL}, {"owner", NM, NULL},
+    {"database", NM, NULL}};
+
+/* pg_stat_database: a row per database; Orbit keeps no per-database counters yet, so they
+ * read 0 (see docs/sql-compatibility.md) */
+static const syscol_t stat_database_cols[] = {
+    {"datid", O, NULL}, {"datname", NM, NULL}, {"numbackends", I4, "0"},
+    {"xact_commit", I8, "0"}, {"xact_rollback", I8, "0"}, {"blks_read", I8, "0"},
+    {"blks_hit", I8, "0"}, {"tup_returned", I8, "0"}, {"tup_fetched", I8, "0"},
+    {"tup_inserted", I8, "0"}, {"tup_updated", I8, "0"}, {"tup_deleted", I8, "0"},
+    {"conflicts", I8, "0"}, {"temp_files", I8, "0"}, {"temp_bytes", I8, "0"},
+    {"deadlocks", I8, "0"}, {"checksum_failures", I8, NULL}, {"checksum_last_failure", TZ, NULL},
+    {"blk_read_time", F8, "0"}, {"blk_write_time", F8, "0"}, {"session_time", F8, "0"},
+    {"active_time", F8, "0"}, {"idle_in_transaction_time", F8, "0"}, {"sessions", I8, "0"},
+    {"sessions_abandoned", I8, "0"}, {"sessions_fatal", I8, "0"}, {"sessions_killed", I8, "0"},
+    {"stats_reset", TZ, NULL}};
+
+static void stat_database_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                              int32_t connlimit, bool is_template, bool allow_conn) {
+    (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    sysrows_t *out = arg;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "datid", oid);
+    put_s(out, r, "datname", name);
+}
+
+static int stat_database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return sql_database_list(sql_session_engine(xc->sess), stat_database_row, out, err);
+}
+
+/* pg_available_extensions (also what pg_available_extensions() returns in FROM, with
+ * installed_version): vector */
+static const syscol_t available_extensions_cols[] = {
+    {"name", NM, NULL}, {"default_version", TX, NULL}, {"installed_version", TX, NULL},
+    {"comment", TX, NULL}};
+
+static int available_extensions_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    uint32_t oid;
+    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &oid, err) != 0) return -1;
+    sql_value_t *r = row_new(out);
+    put_s(out, r, "name", "vector");
+    put_s(out, r, "default_version", "0.8.0");
+    if (oid) put_s(out, r, "installed_version", "0.8.0");
+    put_s(out, r, "comment", SQL_PGCAT_VECTOR_COMMENT);
+    return 0;
+}
+
+/* pg_language: the functions Orbit has are built in ("internal"); there are no procedural
+ * languages */
+static const syscol_t language_cols[] = {
+    {"oid", O, NULL}, {"lanname", NM, NULL}, {"lanowner", O, "10"}, {"lanispl", B, "f"},
+    {"lanpltrusted", B, "f"}, {"lanplcallfoid", O, "0"}, {"laninline", O, "0"},
+    {"lanvalidator", O, "0"}, {"lanacl", TXA, NULL}};
+
+static int language_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc;
+    (void)err;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "oid", 12);
+    put_s(out, r, "lanname", "internal");
+    put_i(out, r, "lanvalidator", 2246);
+    return 0;
+}
+
+/* empty: no default privileges, per-role/database settings or security labels */
+static const syscol_t default_acl_cols[] = {
+    {"oid", O, NULL}, {"defaclrole", O, NULL}, {"defaclnamespace", O, NULL},
+    {"defaclobjtype", CH, NULL}, {"defaclacl", TXA, NULL}};
+static const syscol_t db_role_setting_cols[] = {
+    {"setdatabase", O, NULL}, {"setrole", O, NULL}, {"setconfig", TXA, NULL}};
+static const syscol_t seclabel_cols[] = {
+    {"objoid", O, NULL}, {"classoid", O, NULL}, {"objsubid", I4, NULL}, {"provider", TX, NULL},
+    {"label", TX, NULL}};
+static const syscol_t shseclabel_cols[] = {
+    {"objoid", O, NULL}, {"classoid", O, NULL}, {"provider", TX, NULL}, {"label", TX, NULL}};
+static const syscol_t seclabels_cols[] = {
+    {"objoid", O, NULL}, {"classoid", O, NULL}, {"objsubid", I4, NULL}, {"objtype", TX, NULL},
+    {"objnamespace", O, NULL}, {"objname", TX, NULL}, {"provider", TX, NULL}, {"label", TX, NULL}};
+
+/* pg_stat_all_tables / pg_stat_user_tables and pg_statio_*: a row per table (the system
+ * relations are in the "all" views); Orbit counts no scans, tuples or blocks per table yet,
+ * so the counters read 0 and the times NULL (see docs/sql-compatibility.md) */
+static const syscol_t stat_tables_cols[] = {
+    {"relid", O, NULL}, {"schemaname", NM, NULL}, {"relname", NM, NULL}, {"seq_scan", I8, "0"},
+    {"seq_tup_read", I8, "0"}, {"idx_scan", I8, NULL}, {"idx_tup_fetch", I8, NULL},
+    {"n_tup_ins", I8, "0"}, {"n_tup_upd", I8, "0"}, {"n_tup_del", I8, "0"},
+    {"n_tup_hot_upd", I8, "0"}, {"n_live_tup", I8, "0"}, {"n_dead_tup", I8, "0"},
+    {"n_mod_since_analyze", I8, "0"}, {"n_ins_since_vacuum", I8, "0"},
+    {"last_vacuum", TZ, NULL}, {"last_autovacuum", TZ, NULL}, {"last_analyze", TZ, NULL},
+    {"last_autoanalyze", TZ, NULL}, {"vacuum_count", I8, "0"}, {"autovacuum_count", I8, "0"},
+    {"analyze_count", I8, "0"}, {"autoanalyze_count", I8, "0"}};
+static const syscol_t statio_tables_cols[] = {
+    {"relid", O, NULL}, {"schemaname", NM, NULL}, {"relname", NM, NULL},
+    {"heap_blks_read", I8, "0"}, {"heap_blks_hit", I8, "0"}, {"idx_blks_read", I8, NULL},
+    {"idx_blks_hit", I8, NULL}, {"toast_blks_read", I8, NULL}, {"toast_blks_hit", I8, NULL},
+    {"tidx_blks_read", I8, NULL}, {"tidx_blks_hit", I8, NULL}};
+
+static int stat_tables(sql_exec_ctx_t *xc, sysrows_t *out, bool user_only, orb_err_t *err) {
+    if (need_rels(xc, out, err) != 0) return -1;
+    bool stat = out->cols == stat_tables_cols;
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->kind != 'r' || (user_only && x->sys)) continue;
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "relid", x->oid);
+        put_s(out, r, "schemaname", x->schema);
+        put_s(out, r, "relname", x->name);
+        /* PostgreSQL: NULL index counters for a table without indexes */
+        bool indexed = x->table && (x->table->desc->n_pk_columns > 0 || x->table->desc->n_indexes > 0);
+        if (indexed) {
+            put_i(out, r, stat ? "idx_scan" : "idx_blks_read", 0);
+            put_i(out, r, stat ? "idx_tup_fetch" : "idx_blks_hit", 0);
+        }
+    }
+    return 0;
+}
 
 /* ---- redis.keys: the Redis keys of every database (sql_redis.c) ---------------------------- */
 static const syscol_t redis_keys_cols[] = {
@@ -1150,6 +1393,14 @@ static int redis_keys_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             return -1;
     }
     return 0;
+}
+
+static int stat_all_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return stat_tables(xc, out, false, err);
+}
+
+static int stat_user_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return stat_tables(xc, out, true, err);
 }
 
 /* ---- information_schema -------------------------------------------------------------------- */
@@ -1651,9 +1902,11 @@ static int is_constraint_column_usage_rows(sql_exec_ctx_t *xc, sysrows_t *out, o
 #undef F4
 #undef RP
 #undef I2A
+#undef OA
 #undef I4A
 #undef TXA
 #undef TZ
+#undef F8
 
 #define NCOLS(a) (int)(sizeof a / sizeof a[0])
 #define REL(name, oid, kind, cols, fn) {"pg_catalog", name, oid, kind, NCOLS(cols), cols, fn}
@@ -1679,7 +1932,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_auth_members", 1261, 'r', auth_members_cols, auth_members_rows),
     REL("pg_extension", 3079, 'r', extension_cols, extension_rows),
     REL("pg_description", 2609, 'r', description_cols, description_rows),
-    REL("pg_shdescription", 2396, 'r', shdescription_cols, no_rows),
+    REL("pg_shdescription", 2396, 'r', shdescription_cols, shdescription_rows),
     REL("pg_sequence", 2224, 'r', sequence_cols, sequence_rows),
     REL("pg_depend", 2608, 'r', depend_cols, depend_rows),
     REL("pg_tablespace", 1213, 'r', tablespace_cols, tablespace_rows),
@@ -1696,6 +1949,22 @@ static const sysrel_def_t defs[] = {
     REL("pg_proc", 1255, 'r', proc_cols, no_rows),
     REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
     REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
+    REL("pg_operator", 2617, 'r', operator_cols, no_rows),
+    REL("pg_stat_gssapi", 12253, 'v', stat_gssapi_cols, stat_gssapi_rows),
+    REL("pg_replication_slots", 12257, 'v', replication_slots_cols, no_rows),
+    REL("pg_prepared_xacts", 12090, 'v', prepared_xacts_cols, no_rows),
+    REL("pg_stat_database", 12266, 'v', stat_database_cols, stat_database_rows),
+    REL("pg_available_extensions", 12081, 'v', available_extensions_cols, available_extensions_rows),
+    REL("pg_language", 2612, 'r', language_cols, language_rows),
+    REL("pg_default_acl", 826, 'r', default_acl_cols, no_rows),
+    REL("pg_db_role_setting", 2964, 'r', db_role_setting_cols, no_rows),
+    REL("pg_seclabel", 3596, 'r', seclabel_cols, no_rows),
+    REL("pg_shseclabel", 3592, 'r', shseclabel_cols, no_rows),
+    REL("pg_seclabels", 12099, 'v', seclabels_cols, no_rows),
+    REL("pg_stat_all_tables", 12142, 'v', stat_tables_cols, stat_all_tables_rows),
+    REL("pg_stat_user_tables", 12161, 'v', stat_tables_cols, stat_user_tables_rows),
+    REL("pg_statio_all_tables", 12170, 'v', statio_tables_cols, stat_all_tables_rows),
+    REL("pg_statio_user_tables", 12179, 'v', statio_tables_cols, stat_user_tables_rows),
     /* information_schema's views (PostgreSQL's initdb assigns their oids; fixed here) */
     RDREL("keys", 13301, redis_keys_cols, redis_keys_rows),
     ISREL("schemata", 13200, is_schemata_cols, is_schemata_rows),

@@ -73,10 +73,12 @@ static const sql_type_info_t types[] = {
     {SQL_OID_NUMERIC_ARRAY, "_numeric", "numeric[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_UUID_ARRAY, "_uuid", "uuid[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_JSONB_ARRAY, "_jsonb", "jsonb[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
+    {SQL_OID_OID_ARRAY, "_oid", "oid[]", -1, 'A', false, ORBIT__DATUM__V_BIN},
     /* polymorphic pseudo types (builtin declarations only) */
     {SQL_OID_ANYARRAY, "anyarray", "anyarray", -1, 'P', false, ORBIT__DATUM__V_BIN},
     {SQL_OID_VOID, "void", "void", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, 'P', false, ORBIT__DATUM__V_S},
+    {SQL_OID_RECORD, "record", "record", -1, 'P', false, ORBIT__DATUM__V_S},
 };
 
 const sql_type_info_t *sql_type_all(int *n) {
@@ -128,7 +130,7 @@ static const struct {
     {"_float4", SQL_OID_FLOAT4_ARRAY}, {"_float8", SQL_OID_FLOAT8_ARRAY},
     {"_timestamp", SQL_OID_TIMESTAMP_ARRAY}, {"_date", SQL_OID_DATE_ARRAY},
     {"_timestamptz", SQL_OID_TIMESTAMPTZ_ARRAY}, {"_numeric", SQL_OID_NUMERIC_ARRAY},
-    {"_uuid", SQL_OID_UUID_ARRAY}, {"_jsonb", SQL_OID_JSONB_ARRAY},
+    {"_uuid", SQL_OID_UUID_ARRAY}, {"_jsonb", SQL_OID_JSONB_ARRAY}, {"_oid", SQL_OID_OID_ARRAY},
 };
 
 int sql_type_lookup(const char *name, const int32_t *mods, int nmods, uint32_t *oid,

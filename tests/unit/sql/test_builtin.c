@@ -373,6 +373,18 @@ static void test_regular_expressions(void **state) {
                         "invalid regular expression option: \"z\"");
 }
 
+/* substring(s FROM pattern), as pgAdmin reads reloptions: a text pattern picks the regex
+ * form over substring(text, int); the first parenthesized part, or the whole match */
+static void test_substring_from_pattern(void **state) {
+    (void)state;
+    assert_string_equal(FN2("substring", TX, "fillfactor=70,x=1", UN, "fillfactor=([0-9]*)"), "70");
+    assert_string_equal(FN2("substring", TX, "abcdef", UN, "c.e"), "cde");
+    assert_string_equal(FN2("substring", TX, "abc", UN, "x(y)"), "<null>");
+    assert_string_equal(FN2("substring", TX, "a=", UN, "a=([0-9]*)"), "");
+    assert_string_equal(FN2("substring", TX, "abcdef", I4, "3"), "cdef");
+    assert_string_equal(FN2("substring", TX, "abc", UN, "("), "invalid regular expression: parentheses () not balanced");
+}
+
 static void test_date_trunc_and_date_part(void **state) {
     (void)state;
     assert_string_equal(FN2("date_trunc", UN, "month", TS, "2024-05-06 07:08:09"), "2024-05-01 00:00:00");
@@ -668,6 +680,7 @@ int run_builtin_tests(void) {
         cmocka_unit_test_setup_teardown(test_array_functions_and_operators, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numeric_power_ln_exp_log_use_postgres_scales, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_aggregates_path_operators_and_similar_to_escape, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_substring_from_pattern, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
 }
