@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char DB_TAG[] = "database";
 
@@ -320,7 +321,25 @@ int sql_exec_drop_database(sql_session_t *s, PgQuery__DropdbStmt *st, bool in_bl
             if (strcmp(root->dbs[i]->db_name, name) == 0) at = i;
         e = at >= 0 ? root->dbs[at] : NULL;
         int others = e ? atomic_load(&e->nsessions) : 0;
-        if (others > 0) {
+        /* as PostgreSQL's CountOtherDBBackends: give sessions that are closing up to 5 s */
+        int tries = 0;
+        for (; others > 0 && tries < 50; tries++) {
+            pthread_mutex_unlock(&root->dbs_mu);
+            struct timespec ts = {0, 100 * 1000000L};
+            nanosleep(&ts, NULL);
+            pthread_mutex_lock(&root->dbs_mu);
+            at = -1;
+            for (int i = 0; i < root->ndbs; i++)
+                if (strcmp(root->dbs[i]->db_name, name) == 0) at = i;
+            e = at >= 0 ? root->dbs[at] : NULL;
+            others = e ? atomic_load(&e->nsessions) : 0;
+        }
+        if (tries > 0 && others == 0) { /* dropped by another session meanwhile? */
+            rc = db_lookup(root, name, &d, &found, err);
+            if (rc == 0 && !found)
+                rc = orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", name);
+        }
+        if (rc == 0 && others > 0) {
             orb_err_set(err, OBJECT_IN_USE, "database \"%s\" is being accessed by other users", name);
             orb_err_detail(err, others == 1 ? "There is %d other session using the database."
                                             : "There are %d other sessions using the database.",

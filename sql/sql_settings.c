@@ -330,7 +330,6 @@ static const sql_setting_def_t defs[] = {
     {"transaction_deferrable", "off", false, false, check_bool, "Whether to defer a read-only serializable transaction until it can be executed with no possible serialization failures."},
     {"max_index_keys", "32", false, true, NULL, "Shows the maximum number of index keys."},
     {"max_function_args", "100", false, true, NULL, "Shows the maximum number of function arguments."},
-    {"ssl", "off", false, true, NULL, "Enables SSL connections."},
     {"jit", "off", false, false, check_bool, "Allow JIT compilation."},
     {"cluster_name", "", false, true, NULL, "Sets the name of the cluster, which is included in the process title."},
     {"timezone_abbreviations", "Default", false, false, NULL, "Selects a file of time zone abbreviations."},
