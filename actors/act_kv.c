@@ -2795,6 +2795,21 @@ int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t 
     return rc;
 }
 
+int act_kv_call_all(act_runtime_t *rt, uint32_t db, int argc, const char *const *argv,
+                    const size_t *lens, orb_mcx_t *mcx, Orbit__KvValue **replies, orb_err_t *err) {
+    uint32_t shards[ACT_KV_SHARDS];
+    int argcs[ACT_KV_SHARDS];
+    const char *const *avs[ACT_KV_SHARDS];
+    const size_t *lss[ACT_KV_SHARDS];
+    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
+        shards[i] = i;
+        argcs[i] = argc;
+        avs[i] = argv;
+        lss[i] = lens;
+    }
+    return act_kv_call_many(rt, ACT_KV_SHARDS, shards, db, argcs, avs, lss, mcx, replies, err);
+}
+
 int act_kv_call(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
                 const char *const *argv, const size_t *lens, orb_mcx_t *mcx,
                 Orbit__KvValue **reply, orb_err_t *err) {

@@ -962,9 +962,12 @@ int act_table_size(act_runtime_t *rt, uint32_t table_id, uint64_t *rows, uint64_
     return rc;
 }
 
-int act_index_size(act_runtime_t *rt, uint32_t table_id, uint32_t nshards, uint32_t index_id,
-                   uint64_t *out, orb_err_t *err) {
-    *out = 0;
+/* Calls fn on the key range of one secondary index in each shard, until one fails. */
+static int each_index_range(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
+                            uint32_t index_id,
+                            int (*fn)(act_runtime_t *rt, const orb_buf_t *lo, const orb_buf_t *hi,
+                                      void *arg, orb_err_t *err),
+                            void *arg, orb_err_t *err) {
     int rc = 0;
     for (uint32_t s = 0; s < nshards && rc == 0; s++) {
         orb_buf_t lo, hi;
@@ -972,13 +975,31 @@ int act_index_size(act_runtime_t *rt, uint32_t table_id, uint32_t nshards, uint3
         orb_buf_init(&hi);
         st_key_prefix(&lo, table_id, s, index_id);
         st_key_prefix(&hi, table_id, s, index_id + 1);
-        uint64_t n = 0;
-        rc = st_db_approx_size(rt->db, ST_CF_INDEX, lo.data, lo.len, hi.data, hi.len, &n, err);
-        *out += n;
+        rc = fn(rt, &lo, &hi, arg, err);
         orb_buf_free(&lo);
         orb_buf_free(&hi);
     }
     return rc;
+}
+
+static int range_size(act_runtime_t *rt, const orb_buf_t *lo, const orb_buf_t *hi, void *arg,
+                      orb_err_t *err) {
+    uint64_t n = 0;
+    int rc = st_db_approx_size(rt->db, ST_CF_INDEX, lo->data, lo->len, hi->data, hi->len, &n, err);
+    *(uint64_t *)arg += n;
+    return rc;
+}
+
+static int range_delete(act_runtime_t *rt, const orb_buf_t *lo, const orb_buf_t *hi, void *arg,
+                        orb_err_t *err) {
+    (void)arg;
+    return st_db_delete_range(rt->db, ST_CF_INDEX, lo->data, lo->len, hi->data, hi->len, err);
+}
+
+int act_index_size(act_runtime_t *rt, uint32_t table_id, uint32_t nshards, uint32_t index_id,
+                   uint64_t *out, orb_err_t *err) {
+    *out = 0;
+    return each_index_range(rt, table_id, nshards, index_id, range_size, out, err);
 }
 
 int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err) {
@@ -996,16 +1017,5 @@ int act_table_drop_data(act_runtime_t *rt, uint32_t table_id, orb_err_t *err) {
 
 int act_index_drop_data(act_runtime_t *rt, uint32_t table_id, uint32_t nshards,
                         uint32_t index_id, orb_err_t *err) {
-    int rc = 0;
-    for (uint32_t s = 0; s < nshards && rc == 0; s++) {
-        orb_buf_t lo, hi;
-        orb_buf_init(&lo);
-        orb_buf_init(&hi);
-        st_key_prefix(&lo, table_id, s, index_id);
-        st_key_prefix(&hi, table_id, s, index_id + 1);
-        rc = st_db_delete_range(rt->db, ST_CF_INDEX, lo.data, lo.len, hi.data, hi.len, err);
-        orb_buf_free(&lo);
-        orb_buf_free(&hi);
-    }
-    return rc;
+    return each_index_range(rt, table_id, nshards, index_id, range_delete, NULL, err);
 }

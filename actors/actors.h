@@ -86,6 +86,9 @@ uint64_t act_kv_bind_txn(uint64_t txn_id);
 act_call_t *act_kv_post(act_runtime_t *rt, uint32_t shard, uint32_t db, int argc,
                         const char *const *argv, const size_t *lens);
 int act_kv_wait(act_call_t *call, orb_mcx_t *mcx, Orbit__KvValue **reply, orb_err_t *err);
+/* The same command on every kv shard of database db at once: replies[i] answers shard i. */
+int act_kv_call_all(act_runtime_t *rt, uint32_t db, int argc, const char *const *argv,
+                    const size_t *lens, orb_mcx_t *mcx, Orbit__KvValue **replies, orb_err_t *err);
 /* Posts the same to several shards at once (scatter) and waits for all (gather): replies[i]
  * answers shard shards[i], with the arguments argvs[i]/lens[i]/argcs[i]. */
 int act_kv_call_many(act_runtime_t *rt, int n, const uint32_t *shards, uint32_t db,

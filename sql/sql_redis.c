@@ -87,21 +87,10 @@ int sql_redis_keys(act_runtime_t *rt, orb_mcx_t *mcx, sql_redis_key_t **out, siz
     *nout = 0;
     size_t cap = 0;
     for (uint32_t db = 0; db < ACT_KV_DATABASES; db++) {
-        uint32_t shards[ACT_KV_SHARDS];
-        int argcs[ACT_KV_SHARDS];
         const char *av[2] = {"keys", "*"};
         size_t ls[2] = {4, 1};
-        const char *const *avs[ACT_KV_SHARDS];
-        const size_t *lss[ACT_KV_SHARDS];
-        for (uint32_t s = 0; s < ACT_KV_SHARDS; s++) {
-            shards[s] = s;
-            argcs[s] = 2;
-            avs[s] = av;
-            lss[s] = ls;
-        }
         Orbit__KvValue *rep[ACT_KV_SHARDS];
-        if (act_kv_call_many(rt, ACT_KV_SHARDS, shards, db, argcs, avs, lss, mcx, rep, err) != 0)
-            return -1;
+        if (act_kv_call_all(rt, db, 2, av, ls, mcx, rep, err) != 0) return -1;
         size_t n = 0;
         for (uint32_t s = 0; s < ACT_KV_SHARDS; s++) n += rep[s]->n_elems;
         if (n == 0) continue;

@@ -19,17 +19,7 @@
 
 /* ---- reply helpers ------------------------------------------------------------------------ */
 
-static void r_err(rctx_t *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void r_err(rctx_t *x, const char *fmt, ...) {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0) n = 0;
-    if ((size_t)n >= sizeof buf) n = sizeof buf - 1;
-    wire_resp_put_error(x->out, buf, (size_t)n);
-}
+#define r_err wire__resp_err /* wire_resp_client.c */
 static void r_ok(rctx_t *x) { wire_resp_put_status(x->out, "OK"); }
 static void r_syntax(rctx_t *x) { r_err(x, "ERR syntax error"); }
 static void r_internal(rctx_t *x, const orb_err_t *e) { r_err(x, "ERR %s", e->message); }
@@ -112,19 +102,8 @@ static void h_route(rctx_t *x) {
 /* One internal op on every shard: replies[i] for shard i. */
 static int all_shards(rctx_t *x, int argc, const char **av, const size_t *lens,
                       Orbit__KvValue **replies) {
-    uint32_t shards[ACT_KV_SHARDS];
-    int argcs[ACT_KV_SHARDS];
-    const char *const *avs[ACT_KV_SHARDS];
-    const size_t *ls[ACT_KV_SHARDS];
-    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
-        shards[i] = i;
-        argcs[i] = argc;
-        avs[i] = av;
-        ls[i] = lens;
-    }
     orb_err_t e;
-    if (act_kv_call_many(x->rt, ACT_KV_SHARDS, shards, x->rs->db, argcs, avs, ls, x->mcx, replies,
-                         &e) != 0) {
+    if (act_kv_call_all(x->rt, x->rs->db, argc, av, lens, x->mcx, replies, &e) != 0) {
         r_internal(x, &e);
         return -1;
     }

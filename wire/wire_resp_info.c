@@ -134,23 +134,12 @@ static void sec_cpu(orb_buf_t *b) {
  * round over every shard per database (O(keys)). */
 static int sec_keyspace(rctx_t *x, orb_buf_t *b) {
     orb_buf_puts(b, "# Keyspace\r\n");
-    uint32_t shards[ACT_KV_SHARDS];
-    int argcs[ACT_KV_SHARDS];
     const char *av[1] = {"__dbstats"};
     size_t ls[1] = {9};
-    const char *const *avs[ACT_KV_SHARDS];
-    const size_t *lss[ACT_KV_SHARDS];
-    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
-        shards[i] = i;
-        argcs[i] = 1;
-        avs[i] = av;
-        lss[i] = ls;
-    }
     for (uint32_t db = 0; db < ACT_KV_DATABASES; db++) {
         Orbit__KvValue *rep[ACT_KV_SHARDS];
         orb_err_t e;
-        if (act_kv_call_many(x->rt, ACT_KV_SHARDS, shards, db, argcs, avs, lss, x->mcx, rep,
-                             &e) != 0) {
+        if (act_kv_call_all(x->rt, db, 1, av, ls, x->mcx, rep, &e) != 0) {
             wire__resp_err(x, "ERR %s", e.message);
             return -1;
         }

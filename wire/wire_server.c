@@ -578,18 +578,8 @@ static void *loop_main(void *arg) {
 static void *sweeper_main(void *arg) {
     wire_server_t *s = arg;
     orb_mcx_t *mcx = orb_mcx_create(NULL, "resp sweeper");
-    uint32_t shards[ACT_KV_SHARDS];
-    int argcs[ACT_KV_SHARDS];
     const char *av[1] = {"__sweep"};
     size_t ls[1] = {7};
-    const char *const *avs[ACT_KV_SHARDS];
-    const size_t *lss[ACT_KV_SHARDS];
-    for (uint32_t i = 0; i < ACT_KV_SHARDS; i++) {
-        shards[i] = i;
-        argcs[i] = 1;
-        avs[i] = av;
-        lss[i] = ls;
-    }
     pthread_mutex_lock(&s->mu);
     while (!s->sweeper_stop) {
         struct timespec ts;
@@ -605,8 +595,7 @@ static void *sweeper_main(void *arg) {
         pthread_mutex_unlock(&s->mu);
         Orbit__KvValue *rep[ACT_KV_SHARDS];
         orb_err_t err;
-        if (act_kv_call_many(s->cfg.rt, ACT_KV_SHARDS, shards, 0, argcs, avs, lss, mcx, rep,
-                             &err) != 0)
+        if (act_kv_call_all(s->cfg.rt, 0, 1, av, ls, mcx, rep, &err) != 0)
             orb_log(ORB_LOG_DEBUG, "wire", "expiry sweep failed reason=%s", err.message);
         orb_mcx_reset(mcx);
         pthread_mutex_lock(&s->mu);
