@@ -2022,6 +2022,61 @@ static int c_srandmember(kv_t *kv, kvv_t **r) {
     return 0;
 }
 
+/* HRANDFIELD key [count [WITHVALUES]]: as SRANDMEMBER over the fields (count > 0: distinct,
+ * count < 0: with repetitions), WITHVALUES adds each field's value (PAIRS: RESP3 pairs). */
+static int c_hrandfield(kv_t *kv, kvv_t **r) {
+    bool with_count = kv->argc >= 3, with_values = kv->argc == 4 && arg_is(kv, 3, "withvalues");
+    if (kv->argc > 4 || (kv->argc == 4 && !with_values)) {
+        *r = v_syntax(kv);
+        return 0;
+    }
+    int64_t count = 1;
+    if (with_count && !act__kv_random_count(kv, &count, r)) return 0;
+    meta_t m;
+    vlist_t none = {0};
+    kvv_t *empty = with_count ? v_list(kv, ORBIT__KV_VALUE__KIND__ARRAY, &none) : v_nil(kv);
+    int rc = hash_for_read(kv, &m, r, empty);
+    if (rc) return rc < 0 ? -1 : 0;
+    if (count == 0) {
+        *r = empty;
+        return 0;
+    }
+    if (count < -KV_MAX_RANDOM) { /* redis-server 7.0 dies building such a reply */
+        *r = v_err(kv, "ERR value is out of range");
+        return 0;
+    }
+    hall_arg_t a = {.keys = true, .vals = true};
+    if (hash_each(kv, kv->argv[1], kv->lens[1], &m, hall_cb, &a) != 0) return -1;
+    size_t nf = a.l.n / 2; /* field, value, field, value ... */
+    if (nf == 0) {
+        *r = empty;
+        return 0;
+    }
+    if (!with_count) {
+        *r = a.l.items[2 * (act__kv_rand() % nf)];
+        return 0;
+    }
+    size_t want = count < 0 ? (size_t)-count : (size_t)count < nf ? (size_t)count : nf;
+    size_t *pick = orb_alloc(kv->mcx, (nf > want ? nf : want) * sizeof *pick);
+    if (count < 0) {
+        for (size_t i = 0; i < want; i++) pick[i] = act__kv_rand() % nf;
+    } else { /* distinct: a partial shuffle of the indexes (all of them when count >= nf) */
+        for (size_t i = 0; i < nf; i++) pick[i] = i;
+        for (size_t i = 0; i < want && (size_t)count < nf && i + 1 < nf; i++) {
+            size_t j = i + (size_t)(act__kv_rand() % (nf - i)), t = pick[i];
+            pick[i] = pick[j];
+            pick[j] = t;
+        }
+    }
+    vlist_t out = {0};
+    for (size_t i = 0; i < want; i++) {
+        vl_push(kv, &out, a.l.items[2 * pick[i]]);
+        if (with_values) vl_push(kv, &out, a.l.items[2 * pick[i] + 1]);
+    }
+    *r = v_list(kv, with_values ? ORBIT__KV_VALUE__KIND__PAIRS : ORBIT__KV_VALUE__KIND__ARRAY, &out);
+    return 0;
+}
+
 /* ---- list commands ------------------------------------------------------------------------ */
 /* A list is a metadata record (type KV_LIST, size = length, value = head i64 BE | tail i64 BE)
  * plus one sub-record per element keyed by its sequence number (i64, sign bit flipped so that
@@ -2560,7 +2615,7 @@ static const kv_op_t kv_ops[] = {
     {"renamenx", c_renamenx}, {"hset", c_hset},
     {"hmset", c_hmset},       {"hsetnx", c_hsetnx},
     {"hget", c_hget},         {"hmget", c_hmget},
-    {"hgetall", c_hgetall},   {"hkeys", c_hkeys},
+    {"hgetall", c_hgetall},   {"hkeys", c_hkeys},       {"hrandfield", c_hrandfield},
     {"hvals", c_hvals},       {"hlen", c_hlen},
     {"hdel", c_hdel},         {"hexists", c_hexists},
     {"hstrlen", c_hstrlen},   {"hincrby", c_hincrby},

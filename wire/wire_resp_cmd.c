@@ -753,6 +753,27 @@ static void h_select(rctx_t *x) {
     r_ok(x);
 }
 
+/* DEBUG SLEEP seconds (redis-benchmark and test suites use DEBUG SLEEP 0); the other DEBUG
+ * subcommands are Redis internals Orbit has no equivalent of. */
+static void h_debug(rctx_t *x) {
+    if (arg_is(x, 1, "sleep") && x->argc == 3) {
+        char buf[64];
+        size_t n = x->lens[2] < sizeof buf - 1 ? x->lens[2] : sizeof buf - 1;
+        memcpy(buf, x->argv[2], n);
+        buf[n] = 0;
+        char *end;
+        double d = strtod(buf, &end);
+        if (n == 0 || *end || d != d) return r_err(x, "ERR value is not a valid float");
+        if (d > 0) {
+            struct timespec ts = {(time_t)d, (long)((d - (double)(time_t)d) * 1e9)};
+            nanosleep(&ts, NULL);
+        }
+        return r_ok(x);
+    }
+    r_err(x, "ERR unknown subcommand '%.*s'. Try DEBUG HELP.", (int)(x->lens[1] < 128 ? x->lens[1] : 128),
+          x->argv[1]);
+}
+
 static void h_time(rctx_t *x) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -960,6 +981,7 @@ static const resp_cmd_t resp_cmds[] = {
     {"dbsize", 1, R | F, 0, 0, 0, h_dbsize, "server", "1.0.0", "Returns the number of keys in the database."},
     {"flushdb", -1, W, 0, 0, 0, h_flushdb, "server", "1.0.0", "Removes all keys from the current database."},
     {"flushall", -1, W, 0, 0, 0, h_flushall, "server", "1.0.0", "Removes all keys from all databases."},
+    {"debug", -2, RC_ADMIN | RC_NOSCRIPT | RC_LOADING | RC_STALE, 0, 0, 0, h_debug, "server", "1.0.0", "A container for debugging commands."},
     {"time", 1, F | RC_STALE | RC_LOADING, 0, 0, 0, h_time, "server", "2.6.0", "Returns the server time."},
     /* strings */
     {"get", 2, R | F, 1, 1, 1, h_route, "string", "1.0.0", "Returns the string value of a key."},
@@ -1010,6 +1032,7 @@ static const resp_cmd_t resp_cmds[] = {
     {"hget", 3, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Returns the value of a field in a hash."},
     {"hmget", -3, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Returns the values of all fields in a hash."},
     {"hgetall", 2, R, 1, 1, 1, h_route, "hash", "2.0.0", "Returns all fields and values in a hash."},
+    {"hrandfield", -2, R, 1, 1, 1, h_route, "hash", "6.2.0", "Returns one or more random fields from a hash."},
     {"hdel", -3, W | F, 1, 1, 1, h_route, "hash", "2.0.0", "Deletes one or more fields and their values from a hash."},
     {"hexists", 3, R | F, 1, 1, 1, h_route, "hash", "2.0.0", "Determines whether a field exists in a hash."},
     {"hkeys", 2, R, 1, 1, 1, h_route, "hash", "2.0.0", "Returns all fields in a hash."},
