@@ -92,6 +92,8 @@ struct knobs {
 
 knobs K;
 
+void server_stop(); /* below: a failure must not leave the orbitd it started running */
+
 void die(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -99,6 +101,7 @@ void die(const char *fmt, ...) {
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
     va_end(ap);
+    server_stop();
     exit(1);
 }
 
