@@ -1806,6 +1806,9 @@ static uint32_t decl_type(const sql_builtin_t *b, int i) {
 
 /* The concrete instance of builtin k for these inputs (itself when not polymorphic), NULL
  * when the inputs cannot match it. */
+size_t sql__builtin_count(void) { return NBUILTINS; }
+const sql_builtin_t *sql__builtin_at(size_t k) { return k < NBUILTINS ? &builtins[k] : NULL; }
+
 static const sql_builtin_t *instantiate(size_t k, int nargs, const uint32_t *in) {
     pthread_once(&poly_once, poly_build);
     if (poly_index[k] < 0) return &builtins[k];

@@ -602,9 +602,9 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_ruledef", 1, TX, f_null, O), FN("pg_get_ruledef", 2, TX, f_null, O, B),
     FN("pg_get_triggerdef", 1, TX, f_null, O), FN("pg_get_triggerdef", 2, TX, f_null, O, B),
     FN("pg_get_statisticsobjdef_columns", 1, TX, f_null, O),
-    FN("pg_get_function_result", 1, TX, f_null, O),
-    FN("pg_get_function_arguments", 1, TX, f_null, O),
-    FN("pg_get_function_identity_arguments", 1, TX, f_null, O),
+    FN("pg_get_function_result", 1, TX, sql_fn_function_result, O),
+    FN("pg_get_function_arguments", 1, TX, sql_fn_function_arguments, O),
+    FN("pg_get_function_identity_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_partkeydef", 1, TX, f_null, O), /* no partitioned tables */
     FN("obj_description", 1, TX, f_obj_description, O),
     FN("obj_description", 2, TX, f_obj_description, O, NM),

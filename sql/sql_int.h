@@ -152,6 +152,14 @@ typedef struct sql_redis_key {
 } sql_redis_key_t;
 int sql_redis_keys(act_runtime_t *rt, orb_mcx_t *mcx, sql_redis_key_t **out, size_t *n,
                    orb_err_t *err);
+/* The builtin functions as pg_proc rows (sql_proc.c): i-th function and its oid. */
+size_t sql_proc_count(void);
+const sql_builtin_t *sql_proc_at(size_t i, uint32_t *oid);
+uint32_t sql_proc_rettype(const sql_builtin_t *b);
+int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                              orb_err_t *err);
+int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                           orb_err_t *err);
 /* Relation and database sizes (sql_size.c), builtins of pg_catalog. */
 int sql_fn_relation_size(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                          orb_err_t *err);

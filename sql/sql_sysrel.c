@@ -1200,6 +1200,38 @@ static const syscol_t proc_cols[] = {
     {"proleakproof", B, NULL}, {"proisstrict", B, NULL}, {"proretset", B, NULL},
     {"provolatile", CH, NULL}, {"proparallel", CH, NULL}, {"pronargs", I2, NULL},
     {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL}};
+/* pg_proc: the builtin functions (sql_proc.c) */
+static int proc_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc, (void)err;
+    size_t n = sql_proc_count();
+    for (size_t i = 0; i < n; i++) {
+        uint32_t oid;
+        const sql_builtin_t *b = sql_proc_at(i, &oid);
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "oid", oid);
+        put_s(out, r, "proname", b->name);
+        put_i(out, r, "pronamespace", 11);
+        put_i(out, r, "proowner", 10);
+        put_i(out, r, "prolang", 12); /* internal */
+        put_f(out, r, "procost", 1);
+        put_f(out, r, "prorows", 0);
+        put_i(out, r, "provariadic", 0);
+        put_i(out, r, "prosupport", 0);
+        put_c(out, r, "prokind", 'f');
+        put_b(out, r, "prosecdef", false);
+        put_b(out, r, "proleakproof", false);
+        put_b(out, r, "proisstrict", b->strict);
+        put_b(out, r, "proretset", false);
+        put_c(out, r, "provolatile", b->volatile_ ? 'v' : 's');
+        put_c(out, r, "proparallel", 's');
+        put_i(out, r, "pronargs", b->nargs);
+        put_i(out, r, "pronargdefaults", 0);
+        put_i(out, r, "prorettype", sql_proc_rettype(b));
+        put_s(out, r, "prosrc", b->name);
+    }
+    return 0;
+}
+
 static const syscol_t rewrite_cols[] = {
     {"oid", O, NULL}, {"rulename", NM, NULL}, {"ev_class", O, NULL}, {"ev_type", CH, NULL},
     {"ev_enabled", CH, NULL}, {"is_instead", B, NULL}, {"ev_qual", TX, NULL},
@@ -1946,7 +1978,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_publication", 6104, 'r', publication_cols, no_rows),
     REL("pg_publication_namespace", 6237, 'r', publication_namespace_cols, no_rows),
     REL("pg_publication_rel", 6106, 'r', publication_rel_cols, no_rows),
-    REL("pg_proc", 1255, 'r', proc_cols, no_rows),
+    REL("pg_proc", 1255, 'r', proc_cols, proc_rows),
     REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
     REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
     REL("pg_operator", 2617, 'r', operator_cols, no_rows),

@@ -200,6 +200,9 @@ uint64_t sql__vec_hash(uint32_t oid, const sql_value_t *v);
  * sql_builtin.c's own. */
 extern const sql_builtin_t sql__vec_builtins[];
 extern const size_t sql__vec_nbuiltins;
+/* The core builtins table (sql_builtin.c), as written (polymorphic entries uninstantiated). */
+size_t sql__builtin_count(void);
+const sql_builtin_t *sql__builtin_at(size_t k);
 /* The catalog functions (sql_catfn.c): a third table, searched after the vector one. */
 extern const sql_builtin_t sql__cat_builtins[];
 extern const size_t sql__cat_nbuiltins;
