@@ -152,6 +152,17 @@ typedef struct sql_redis_key {
 } sql_redis_key_t;
 int sql_redis_keys(act_runtime_t *rt, orb_mcx_t *mcx, sql_redis_key_t **out, size_t *n,
                    orb_err_t *err);
+/* Operator classes (sql_opclass.c, pg_opclass): PostgreSQL's default btree classes and
+ * pgvector's; sql_opclass_of: the class of a column of type in an index (vec_method 0 btree,
+ * 1 hnsw, 2 ivfflat, with vec_metric), 0 when none. */
+typedef struct sql_opclass {
+    uint32_t oid, method, family, intype;
+    const char *name;
+    bool dflt;
+    int metric; /* pgvector's: 1 l2, 2 ip, 3 cosine, 4 l1 */
+} sql_opclass_t;
+const sql_opclass_t *sql_opclass_list(size_t *n);
+uint32_t sql_opclass_of(uint32_t type, int vec_method, int vec_metric);
 /* The builtin functions as pg_proc rows (sql_proc.c): i-th function and its oid. */
 size_t sql_proc_count(void);
 const sql_builtin_t *sql_proc_at(size_t i, uint32_t *oid);

@@ -664,9 +664,17 @@ static int index_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         orb_err_t e;
         if (sql_array_build(SQL_OID_INT2, zero, (int)n, out->mcx, col(out, r, "indoption"), &e) != 0)
             col(out, r, "indoption")->isnull = true;
-        /* indclass: 0 per column (pg_opclass lists no operator classes yet); indcollation:
-         * the default collation for a collatable column */
-        if (sql_array_build(SQL_OID_OID, zero, (int)n, out->mcx, col(out, r, "indclass"), &e) != 0)
+        /* indclass: each column's operator class (pg_opclass); indcollation: the default
+         * collation for a collatable column */
+        sql_value_t *cls = orb_alloc0(out->mcx, sizeof *cls * (n ? n : 1));
+        const char *m = x->index && x->index->method ? x->index->method : "";
+        int vm = strcmp(m, "hnsw") == 0 ? 1 : strcmp(m, "ivfflat") == 0 ? 2 : 0;
+        int metric = vm ? sql_vec_opclass_metric(x->index->opclass) : 0;
+        for (size_t k = 0; k < n; k++) {
+            const Orbit__ColumnDesc *c = pos[k] < x->table->desc->n_columns ? x->table->desc->columns[pos[k]] : NULL;
+            cls[k].v.i = c ? sql_opclass_of(c->type_oid, vm, metric) : 0;
+        }
+        if (sql_array_build(SQL_OID_OID, cls, (int)n, out->mcx, col(out, r, "indclass"), &e) != 0)
             col(out, r, "indclass")->isnull = true;
         sql_value_t *coll = orb_alloc0(out->mcx, sizeof *coll * (n ? n : 1));
         for (size_t k = 0; k < n; k++) {
@@ -1228,6 +1236,25 @@ static int proc_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         put_i(out, r, "pronargdefaults", 0);
         put_i(out, r, "prorettype", sql_proc_rettype(b));
         put_s(out, r, "prosrc", b->name);
+    }
+    return 0;
+}
+
+static int opclass_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    (void)xc, (void)err;
+    size_t n;
+    const sql_opclass_t *v = sql_opclass_list(&n);
+    for (size_t i = 0; i < n; i++) {
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "oid", v[i].oid);
+        put_i(out, r, "opcmethod", v[i].method);
+        put_s(out, r, "opcname", v[i].name);
+        put_i(out, r, "opcnamespace", 11);
+        put_i(out, r, "opcowner", 10);
+        put_i(out, r, "opcfamily", v[i].family);
+        put_i(out, r, "opcintype", v[i].intype);
+        put_b(out, r, "opcdefault", v[i].dflt);
+        put_i(out, r, "opckeytype", v[i].intype == SQL_OID_NAME ? 2275 : 0); /* name_ops: cstring */
     }
     return 0;
 }
@@ -1979,7 +2006,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_publication_namespace", 6237, 'r', publication_namespace_cols, no_rows),
     REL("pg_publication_rel", 6106, 'r', publication_rel_cols, no_rows),
     REL("pg_proc", 1255, 'r', proc_cols, proc_rows),
-    REL("pg_opclass", 2616, 'r', opclass_cols, no_rows),
+    REL("pg_opclass", 2616, 'r', opclass_cols, opclass_rows),
     REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
     REL("pg_operator", 2617, 'r', operator_cols, no_rows),
     REL("pg_stat_gssapi", 12253, 'v', stat_gssapi_cols, stat_gssapi_rows),
