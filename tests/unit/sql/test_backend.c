@@ -61,10 +61,14 @@ static void test_statement_timeout_fires_and_rewrites_parked_errors(void **state
     sql__backend_statement_timeout(b, 20);
     orb_err_t err;
     assert_int_equal(sql__backend_check(b, &err), 0);
-    int waited = 0;
+    /* real time, not a count of sleeps: on a loaded machine a 5 ms sleep takes longer */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long waited = 0;
     while (sql__backend_check(b, &err) == 0 && waited < 2000) {
         sleep_ms(5);
-        waited += 5;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        waited = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     }
     assert_true(waited >= 15 && waited < 2000);
     assert_string_equal(err.message, "canceling statement due to statement timeout");
