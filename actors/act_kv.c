@@ -1550,15 +1550,21 @@ static int hash_for_read(kv_t *kv, meta_t *m, kvv_t **r, kvv_t *if_absent) {
     return act__kv_coll_for_read(kv, KV_HASH, m, r, if_absent);
 }
 
-static int c_hget(kv_t *kv, kvv_t **r) {
+/* Field argv[2] of hash argv[1]: 1 with *r set (absent key: `absent`, or WRONGTYPE), -1 on a
+ * storage error, 0 with *found and the value. */
+static int hash_field(kv_t *kv, kvv_t **r, kvv_t *absent, char **v, size_t *vn, bool *found) {
     meta_t m;
-    int rc = hash_for_read(kv, &m, r, v_nil(kv));
-    if (rc) return rc < 0 ? -1 : 0;
+    int rc = hash_for_read(kv, &m, r, absent);
+    if (rc) return rc < 0 ? -1 : 1;
+    return field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[2], kv->lens[2], v, vn, found) ? -1 : 0;
+}
+
+static int c_hget(kv_t *kv, kvv_t **r) {
     char *v;
     size_t vn;
     bool found;
-    if (field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[2], kv->lens[2], &v, &vn, &found))
-        return -1;
+    int rc = hash_field(kv, r, v_nil(kv), &v, &vn, &found);
+    if (rc) return rc < 0 ? -1 : 0;
     *r = found ? v_bulk(kv, v, vn) : v_nil(kv);
     return 0;
 }
@@ -1645,27 +1651,21 @@ static int c_hdel(kv_t *kv, kvv_t **r) {
 }
 
 static int c_hexists(kv_t *kv, kvv_t **r) {
-    meta_t m;
-    int rc = hash_for_read(kv, &m, r, v_int(kv, 0));
-    if (rc) return rc < 0 ? -1 : 0;
     char *v;
     size_t vn;
     bool found;
-    if (field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[2], kv->lens[2], &v, &vn, &found))
-        return -1;
+    int rc = hash_field(kv, r, v_int(kv, 0), &v, &vn, &found);
+    if (rc) return rc < 0 ? -1 : 0;
     *r = v_int(kv, found);
     return 0;
 }
 
 static int c_hstrlen(kv_t *kv, kvv_t **r) {
-    meta_t m;
-    int rc = hash_for_read(kv, &m, r, v_int(kv, 0));
-    if (rc) return rc < 0 ? -1 : 0;
     char *v;
     size_t vn;
     bool found;
-    if (field_get(kv, kv->argv[1], kv->lens[1], &m, kv->argv[2], kv->lens[2], &v, &vn, &found))
-        return -1;
+    int rc = hash_field(kv, r, v_int(kv, 0), &v, &vn, &found);
+    if (rc) return rc < 0 ? -1 : 0;
     *r = v_int(kv, found ? (int64_t)vn : 0);
     return 0;
 }

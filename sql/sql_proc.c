@@ -69,14 +69,18 @@ static const sql_builtin_t *by_oid(int64_t oid) {
     return procs[oid - PROC_OID0];
 }
 
+/* The builtin named by the oid argument; NULL (r set to NULL) for any other. */
+static const sql_builtin_t *arg_proc(const sql_value_t *a, sql_value_t *r) {
+    const sql_builtin_t *b = a[0].isnull ? NULL : by_oid(a[0].v.i);
+    if (!b) r->isnull = true;
+    return b;
+}
+
 int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                               orb_err_t *err) {
     (void)nargs, (void)err;
-    const sql_builtin_t *b = a[0].isnull ? NULL : by_oid(a[0].v.i);
-    if (!b) {
-        r->isnull = true;
-        return 0;
-    }
+    const sql_builtin_t *b = arg_proc(a, r);
+    if (!b) return 0;
     orb_buf_t s;
     orb_buf_init(&s);
     for (int i = 0; i < b->nargs; i++)
@@ -91,11 +95,8 @@ int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs
 int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                            orb_err_t *err) {
     (void)nargs, (void)err;
-    const sql_builtin_t *b = a[0].isnull ? NULL : by_oid(a[0].v.i);
-    if (!b) {
-        r->isnull = true;
-        return 0;
-    }
+    const sql_builtin_t *b = arg_proc(a, r);
+    if (!b) return 0;
     const char *t = sql_type_format(ret_of(b), -1, ctx->mcx);
     r->isnull = false;
     r->v.s.p = t;

@@ -201,30 +201,29 @@ char sql_session_txn_status(const sql_session_t *s) {
     return 'I';
 }
 
-void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...) {
+static void vnotice(sql_session_t *s, orb_sqlstate_t code, int severity, const char *fmt,
+                    va_list ap) {
     if (!s->sink) return;
     orb_err_t n;
     orb_err_clear(&n);
     n.code = code;
-    n.severity = ORB_SEV_NOTICE;
-    va_list ap;
-    va_start(ap, fmt);
+    n.severity = severity;
     vsnprintf(n.message, sizeof n.message, fmt, ap);
-    va_end(ap);
     s->sink->notice(s->sink->arg, &n);
 }
 
-void sql_session_warning(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...) {
-    if (!s->sink) return;
-    orb_err_t n;
-    orb_err_clear(&n);
-    n.code = code;
-    n.severity = ORB_SEV_WARNING;
+void sql_session_notice(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(n.message, sizeof n.message, fmt, ap);
+    vnotice(s, code, ORB_SEV_NOTICE, fmt, ap);
     va_end(ap);
-    s->sink->notice(s->sink->arg, &n);
+}
+
+void sql_session_warning(sql_session_t *s, orb_sqlstate_t code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vnotice(s, code, ORB_SEV_WARNING, fmt, ap);
+    va_end(ap);
 }
 
 void sql_session_notice_detail(sql_session_t *s, orb_sqlstate_t code, const char *detail,
