@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #define ACT_BACKOFF_MAX_MS 20
@@ -468,6 +469,19 @@ void act__runtime_post(act_runtime_t *rt, act_msg_t *m) {
     pthread_mutex_unlock(&w->mu);
 }
 
+/* The block cache holds uncompressed blocks: a miss costs a read and a decompression, so a
+ * server sized like PostgreSQL's 128 MB shared_buffers reads most rows of a 1 GB table from
+ * the OS on every query. Unless configured: a quarter of the RAM, within 64 MB .. 8 GB
+ * (RocksDB's advice for a dedicated server is a third). */
+static size_t default_cache_mb(int configured) {
+    if (configured > 0) return (size_t)configured;
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    size_t mb = pages > 0 && psz > 0 ? (size_t)pages / 4 * (size_t)psz >> 20 : 64;
+    if (mb < 64) mb = 64;
+    if (mb > 8192) mb = 8192;
+    return mb;
+}
+
 int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *err) {
     *out = NULL;
     if (!cfg || !cfg->data_dir || !cfg->data_dir[0])
@@ -501,7 +515,7 @@ int act_runtime_start(const act_config_t *cfg, act_runtime_t **out, orb_err_t *e
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/db", rt->data_dir);
-    st_db_options_t opts = {.sync_commit = cfg->sync_commit, .cache_mb = 64};
+    st_db_options_t opts = {.sync_commit = cfg->sync_commit, .cache_mb = default_cache_mb(cfg->cache_mb)};
     if (st_db_open(path, &opts, &rt->db, err) != 0) goto fail;
     act__bulk_wipe(rt);
 

@@ -24,6 +24,7 @@ typedef struct act_config {
                                0 waits as long as needed (PostgreSQL's lock_timeout = 0) */
     int deadlock_timeout_ms; /* a wait this long runs deadlock detection (40P01); <= 0: 1000 */
     bool sync_commit;       /* commits fsync the WAL (default true) */
+    int cache_mb;           /* RocksDB block cache; <= 0: a quarter of the RAM, 64 MB to 8 GB */
 } act_config_t;
 
 /* Opens storage and starts the workers. Call from the main thread. */

@@ -163,6 +163,11 @@ int vec_index_deserialize(const void *buf, size_t len, vec_index_t **out, orb_er
  * (STYLE.md section 5). BLAS threads used by k-means are configured separately. */
 int vec_index_set_threads(int n);
 
+/* HNSW searches run vec_faiss.cpp's own copy of faiss's search loop, which prefetches
+ * vectors and returns exactly what faiss's IndexHNSW::search returns (default). false makes
+ * them call faiss's: the reference for tests and benchmarks. Process-wide, thread-safe. */
+void vec_index_set_own_search(bool on);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,8 @@ static void usage(FILE *f) {
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
+               "  --cache-mb N           storage block cache in MB (default: a quarter of the\n"
+               "                         RAM, 64 to 8192)\n"
                "  --ssl-cert FILE        TLS certificate chain (PEM); default DIR/server.crt\n"
                "                         when present in the data directory\n"
                "  --ssl-key FILE         TLS private key (PEM, mode 0600); default DIR/server.key\n"
@@ -78,7 +80,7 @@ int main(int argc, char **argv) {
     const char *hba_file = NULL;
     int auth_timeout_s = 60;
     int resp_port = WIRE_DEFAULT_RESP_PORT;
-    int port = WIRE_DEFAULT_PORT, threads = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
+    int port = WIRE_DEFAULT_PORT, threads = 0, cache_mb = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
     const char *ssl_cert = NULL, *ssl_key = NULL, *ssl_ca = NULL;
     int appendfsync = ACT_KV_FSYNC_ALWAYS;
@@ -95,6 +97,7 @@ int main(int argc, char **argv) {
         OPT_IDLE,
         OPT_LOCK,
         OPT_NOSYNC,
+        OPT_CACHE,
         OPT_SSL_CERT,
         OPT_SSL_KEY,
         OPT_SSL_CA,
@@ -112,6 +115,7 @@ int main(int argc, char **argv) {
         {"threads", required_argument, NULL, OPT_THREADS},
         {"log-level", required_argument, NULL, OPT_LOG},
         {"shards", required_argument, NULL, OPT_SHARDS},
+        {"cache-mb", required_argument, NULL, OPT_CACHE},
         {"idle-ms", required_argument, NULL, OPT_IDLE},
         {"lock-timeout-ms", required_argument, NULL, OPT_LOCK},
         {"no-sync", no_argument, NULL, OPT_NOSYNC},
@@ -146,6 +150,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_SHARDS:
             bad |= !parse_int(optarg, 1, 4096, &shards);
+            break;
+        case OPT_CACHE:
+            bad |= !parse_int(optarg, 8, 1048576, &cache_mb);
             break;
         case OPT_IDLE:
             bad |= !parse_int(optarg, 1, 86400000, &idle_ms);
@@ -233,7 +240,8 @@ int main(int argc, char **argv) {
                          .nworkers = threads,
                          .idle_ms = idle_ms,
                          .lock_timeout_ms = lock_timeout_ms,
-                         .sync_commit = sync_commit};
+                         .sync_commit = sync_commit,
+                         .cache_mb = cache_mb};
     act_runtime_t *rt = NULL;
     if (act_runtime_start(&acfg, &rt, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the actor runtime: %s", err.message);

@@ -312,6 +312,47 @@ static void check_filter(void **state, vec_method_t method) {
     vec_index_destroy(ix);
 }
 
+/* ---- our HNSW search loop is faiss's ------------------------------------------------------ */
+/* vec_faiss.cpp searches HNSW with its own copy of faiss's loop (prefetching vectors); it must
+ * return exactly what faiss's IndexHNSW::search returns: same labels, same distances, same
+ * count, for every metric, with and without a filter, at small and large ef_search. */
+static void test_hnsw_own_search_equals_faiss(void **state) {
+    fixture_t *f = *state;
+    const vec_metric_t metrics[] = {VEC_METRIC_L2, VEC_METRIC_IP, VEC_METRIC_COSINE, VEC_METRIC_L1};
+    const int efs[] = {1, 10, 40, 200};
+    int64_t mod = 3;
+    for (size_t mi = 0; mi < sizeof metrics / sizeof *metrics; mi++) {
+        vec_index_t *ix = build(f, VEC_METHOD_HNSW, metrics[mi]);
+        for (size_t ei = 0; ei < sizeof efs / sizeof *efs; ei++) {
+            for (int filtered = 0; filtered < 2; filtered++) {
+                vec_search_params_t p = {.k = K, .ef_search = efs[ei]};
+                if (filtered) {
+                    p.keep_cb = keep_mod;
+                    p.keep_arg = &mod;
+                }
+                for (int qi = 0; qi < NQ; qi++) {
+                    float d1[K], d2[K];
+                    int64_t l1[K], l2[K];
+                    int n1, n2;
+                    orb_err_t err;
+                    vec_index_set_own_search(true);
+                    assert_int_equal(vec_index_search(ix, f->q + qi * DIM, &p, d1, l1, &n1, &err), 0);
+                    vec_index_set_own_search(false);
+                    assert_int_equal(vec_index_search(ix, f->q + qi * DIM, &p, d2, l2, &n2, &err), 0);
+                    vec_index_set_own_search(true);
+                    assert_int_equal(n1, n2);
+                    assert_true(n1 > 0);
+                    for (int i = 0; i < n1; i++) {
+                        assert_int_equal(l1[i], l2[i]);
+                        assert_memory_equal(&d1[i], &d2[i], sizeof d1[i]);
+                    }
+                }
+            }
+        }
+        vec_index_destroy(ix);
+    }
+}
+
 static void test_hnsw_keep_cb_returns_only_kept_labels(void **s) {
     check_filter(s, VEC_METHOD_HNSW);
 }
@@ -734,6 +775,7 @@ const struct CMUnitTest vec_index_tests[] = {
     cmocka_unit_test(test_ivf_l1_is_not_supported),
     cmocka_unit_test(test_distances_are_in_pgvector_units),
     cmocka_unit_test_setup_teardown(test_hnsw_keep_cb_returns_only_kept_labels, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_hnsw_own_search_equals_faiss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_ivf_keep_cb_returns_only_kept_labels, setup, teardown),
     cmocka_unit_test(test_cosine_skips_zero_vectors),
     cmocka_unit_test_setup_teardown(test_ivf_with_fewer_training_points_than_lists, setup,
