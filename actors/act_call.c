@@ -4,14 +4,25 @@
  * runtime is stopping), and only then may the waiter read its bytes (README invariant 2). */
 #include "actors_int.h"
 
+#include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Completion is a futex "baton" rather than a mutex and condition variable: the waiter woken
+ * by a condition variable signalled under its mutex first blocks again on that mutex (the
+ * completer still holds it), one more sleep and wake per call; and the completer cannot
+ * signal after unlocking, since the waiter may free the call as soon as it sees it done.
+ * With the baton the completer publishes the reply with one atomic exchange and makes a
+ * wake-up system call only when the waiter sleeps. A FUTEX_WAKE on an address whose call
+ * the waiter has meanwhile freed touches no memory (private futexes are keyed by address),
+ * and waiters loop on the state, so a stray wake-up is harmless. */
+enum { CALL_PENDING = 0, CALL_DONE = 1, CALL_SLEEPING = 2 };
 
 struct act_call {
-    pthread_mutex_t mu; /* guards done, bytes, len */
-    pthread_cond_t cv;
-    bool done;
+    _Atomic uint32_t state; /* CALL_*; bytes and len are the completer's until DONE */
     uint8_t *bytes; /* packed reply, malloc'd */
     size_t len;
     Orbit__ShardReply *reply; /* unpacked by the waiter into mcx */
@@ -19,6 +30,14 @@ struct act_call {
     act_interrupts_t in;      /* the poster's binding at post time (README "Interrupts") */
     bool lock_waiting;        /* counted in in.lock_waits; worker thread only */
 };
+
+static void futex_wait(_Atomic uint32_t *addr, uint32_t val) {
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *addr) {
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
 
 static _Thread_local act_interrupts_t bound;
 
@@ -74,13 +93,11 @@ void act__call_complete(act_call_t *c, uint8_t *reply, size_t len) {
     /* before the waiter can see the reply: the counter may go away with it */
     if (c->lock_waiting) atomic_fetch_sub(c->in.lock_waits, 1);
     c->lock_waiting = false;
-    pthread_mutex_lock(&c->mu);
-    assert(!c->done);
     c->bytes = reply;
     c->len = len;
-    c->done = true;
-    pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
+    uint32_t was = atomic_exchange(&c->state, CALL_DONE); /* publishes bytes and len */
+    assert(was != CALL_DONE);
+    if (was == CALL_SLEEPING) futex_wake(&c->state); /* c may be freed by now: see above */
 }
 
 void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg) {
@@ -97,8 +114,7 @@ act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__Shard
     act_call_t *c = calloc(1, sizeof *c);
     act_msg_t *m = calloc(1, sizeof *m);
     if (!c || !m) orb_panic("out of memory posting a call");
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cv, NULL);
+    atomic_init(&c->state, CALL_PENDING);
     c->in = bound;
     m->type = type;
     m->table_id = type == ACT_CATALOG ? 0 : req->table_id;
@@ -131,9 +147,18 @@ static void copy_str(char *dst, size_t cap, const char *s) {
 }
 
 int act_call_wait(act_call_t *c, Orbit__ShardReply **reply, orb_err_t *err) {
-    pthread_mutex_lock(&c->mu);
-    while (!c->done) pthread_cond_wait(&c->cv, &c->mu);
-    pthread_mutex_unlock(&c->mu);
+    uint32_t st = atomic_load(&c->state);
+    if (st == CALL_PENDING) {
+        uint32_t expect = CALL_PENDING;
+        if (atomic_compare_exchange_strong(&c->state, &expect, CALL_SLEEPING))
+            st = CALL_SLEEPING;
+        else
+            st = expect; /* completed meanwhile */
+    }
+    while (st == CALL_SLEEPING) {
+        futex_wait(&c->state, CALL_SLEEPING);
+        st = atomic_load(&c->state);
+    }
     if (!c->reply) {
         c->mcx = orb_mcx_create(NULL, "call");
         ProtobufCAllocator alloc = {.alloc = call_pb_alloc, .free = call_pb_free, .allocator_data = c->mcx};
@@ -168,8 +193,6 @@ void act_call_free(act_call_t *c) {
     if (!c) return;
     orb_mcx_destroy(c->mcx); /* the unpacked reply */
     free(c->bytes);
-    pthread_mutex_destroy(&c->mu);
-    pthread_cond_destroy(&c->cv);
     free(c);
 }
 

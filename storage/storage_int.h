@@ -16,6 +16,7 @@ struct st_db {
     rocksdb_transactiondb_options_t *txndb_opts;
     rocksdb_block_based_table_options_t *table_opts;
     rocksdb_cache_t *cache;
+    rocksdb_cache_t *row_cache; /* point reads' values, ahead of the block cache */
     rocksdb_column_family_handle_t *cf_default; /* unused, RocksDB requires it */
     rocksdb_column_family_handle_t *cf[ST_CF__COUNT];
     rocksdb_writeoptions_t *wopts;      /* sync = sync_commit: used by every commit */

@@ -226,6 +226,7 @@ struct wire_conn {
     size_t in_bytes;          /* bytes queued in items */
     orb_buf_t pending_out;    /* produced by the executor, not yet handed to uv_write */
     size_t inflight;          /* bytes in uv_write requests not yet completed */
+    int out_waiters;          /* executors blocked in wire__conn_flush for output space */
     bool shut;                /* loop closed the socket: executor must exit */
     bool exec_close;          /* executor asks the loop to close after writing */
     bool read_paused;         /* loop stopped reading because of backpressure */

@@ -50,8 +50,10 @@ void wire__enqueue(wire_conn_t *c, wire_item_t *it) {
     c->tail = it;
     c->in_bytes += it->len + sizeof *it;
     pause = c->in_bytes > WIRE_IN_HIGH;
-    pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->mu);
+    /* after unlocking, so that the woken executor does not block on mu at once (the loop
+     * holds a reference: c outlives this call) */
+    pthread_cond_broadcast(&c->cond);
     if (pause)
         wire__conn_read_pause(c);
 }
@@ -201,8 +203,10 @@ void wire__conn_flush(wire_conn_t *c) {
     if (c->out.len == 0)
         return;
     pthread_mutex_lock(&c->mu);
+    c->out_waiters++; /* on_written wakes the executor only when someone waits for space */
     while (!c->shut && c->pending_out.len + c->inflight > WIRE_OUT_HIGH)
         pthread_cond_wait(&c->cond, &c->mu);
+    c->out_waiters--;
     if (c->shut) {
         pthread_mutex_unlock(&c->mu);
         orb_buf_reset(&c->out);

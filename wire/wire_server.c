@@ -143,8 +143,9 @@ static void on_written(uv_write_t *req, int status) {
     pthread_mutex_lock(&c->mu);
     c->inflight -= w->len;
     size_t inflight = c->inflight;
-    pthread_cond_broadcast(&c->cond);
+    bool wake = c->out_waiters > 0; /* else the executor waits for input: not its business */
     pthread_mutex_unlock(&c->mu);
+    if (wake) pthread_cond_broadcast(&c->cond);
     free(w->data);
     free(w);
     if (c->closing)
