@@ -1,5 +1,6 @@
 /* actors/act_call.c — calls: a pending request posted to an actor and awaited by a
- * non-loop thread. Entry points: act_call_post, act_call_wait, act_call_free, act_call.
+ * non-loop thread. Entry points: act_call_post, act_call_wait, act_call_free, act_call, and
+ * the scatter-gather act_gather_init, act_call_post_in, act_gather_wait.
  * Invariant: a call is completed exactly once, by the worker (or by the poster when the
  * runtime is stopping), and only then may the waiter read its bytes (README invariant 2). */
 #include "actors_int.h"
@@ -29,7 +30,10 @@ struct act_call {
     orb_mcx_t *mcx;           /* the waiter's: holds the unpacked reply, freed with the call */
     act_interrupts_t in;      /* the poster's binding at post time (README "Interrupts") */
     bool lock_waiting;        /* counted in in.lock_waits; worker thread only */
+    act_gather_t *gather;     /* counted down on completion, or NULL */
 };
+
+#define GATHER_SLEEPING 0x80000000u
 
 static void futex_wait(_Atomic uint32_t *addr, uint32_t val) {
     syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
@@ -93,11 +97,14 @@ void act__call_complete(act_call_t *c, uint8_t *reply, size_t len) {
     /* before the waiter can see the reply: the counter may go away with it */
     if (c->lock_waiting) atomic_fetch_sub(c->in.lock_waits, 1);
     c->lock_waiting = false;
+    act_gather_t *g = c->gather; /* read first: c may be freed once it is done */
     c->bytes = reply;
     c->len = len;
     uint32_t was = atomic_exchange(&c->state, CALL_DONE); /* publishes bytes and len */
     assert(was != CALL_DONE);
     if (was == CALL_SLEEPING) futex_wake(&c->state); /* c may be freed by now: see above */
+    if (g && atomic_fetch_sub(&g->word, 1) == (GATHER_SLEEPING | 1u))
+        futex_wake(&g->word); /* the last one, and the waiter sleeps */
 }
 
 void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg) {
@@ -110,11 +117,13 @@ void act__call_fail(act_call_t *c, orb_sqlstate_t code, const char *msg) {
     act__call_complete(c, b, len);
 }
 
-act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req) {
+static act_call_t *call_post(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
+                             act_gather_t *g) {
     act_call_t *c = calloc(1, sizeof *c);
     act_msg_t *m = calloc(1, sizeof *m);
     if (!c || !m) orb_panic("out of memory posting a call");
     atomic_init(&c->state, CALL_PENDING);
+    c->gather = g;
     c->in = bound;
     m->type = type;
     m->table_id = type == ACT_CATALOG ? 0 : req->table_id;
@@ -140,6 +149,30 @@ act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__Shard
     m->call = c;
     act__runtime_post(rt, m);
     return c;
+}
+
+act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req) {
+    return call_post(rt, type, req, NULL);
+}
+
+void act_gather_init(act_gather_t *g) { atomic_init(&g->word, 0); }
+
+act_call_t *act_call_post_in(act_gather_t *g, act_runtime_t *rt, act_type_t type,
+                             const Orbit__ShardRequest *req) {
+    atomic_fetch_add(&g->word, 1);
+    return call_post(rt, type, req, g);
+}
+
+void act_gather_wait(act_gather_t *g) {
+    uint32_t w = atomic_load(&g->word);
+    while ((w & ~GATHER_SLEEPING) != 0) {
+        if (!(w & GATHER_SLEEPING)) {
+            if (!atomic_compare_exchange_weak(&g->word, &w, w | GATHER_SLEEPING)) continue;
+            w |= GATHER_SLEEPING;
+        }
+        futex_wait(&g->word, w);
+        w = atomic_load(&g->word);
+    }
 }
 
 static void copy_str(char *dst, size_t cap, const char *s) {

@@ -110,6 +110,18 @@ act_call_t *act_call_post(act_runtime_t *rt, act_type_t type, const Orbit__Shard
  * Returns -1 with err filled when the reply carries an error. */
 int act_call_wait(act_call_t *c, Orbit__ShardReply **reply, orb_err_t *err);
 void act_call_free(act_call_t *c);
+/* Scatter-gather: calls posted with act_call_post_in count down their gather, and
+ * act_gather_wait sleeps once until every one of them is complete, where awaiting the calls
+ * one after the other may sleep and wake once per call. Initialise with act_gather_init
+ * (again before reusing it); every gather with calls posted must be waited for before it
+ * goes out of scope (the completing workers touch it). Then act_call_wait returns at once. */
+typedef struct act_gather {
+    _Atomic uint32_t word; /* calls not complete yet, plus ACT_GATHER_SLEEPING */
+} act_gather_t;
+void act_gather_init(act_gather_t *g);
+act_call_t *act_call_post_in(act_gather_t *g, act_runtime_t *rt, act_type_t type,
+                             const Orbit__ShardRequest *req);
+void act_gather_wait(act_gather_t *g);
 /* Convenience: post + wait for one request. The reply is owned by *call. */
 int act_call(act_runtime_t *rt, act_type_t type, const Orbit__ShardRequest *req,
              act_call_t **call, Orbit__ShardReply **reply, orb_err_t *err);

@@ -240,6 +240,11 @@ Orbit__ShardReply *sql_shard_gather(act_call_t *call, int *rc, orb_err_t *err) {
 
 act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
                             Orbit__ShardOp *op) {
+    return sql_shard_post1_in(NULL, xc, t, shard, op);
+}
+
+act_call_t *sql_shard_post1_in(act_gather_t *g, sql_exec_ctx_t *xc, const sql_table_t *t,
+                               uint32_t shard, Orbit__ShardOp *op) {
     Orbit__ShardOp *ops[1] = {op};
     Orbit__ShardRequest req = ORBIT__SHARD_REQUEST__INIT;
     req.txn_id = xc->txn_id;
@@ -248,7 +253,8 @@ act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t s
     req.schema_version = t->version;
     req.n_ops = 1;
     req.ops = ops;
-    return act_call_post(sql_session_rt(xc->sess), ACT_TABLE_SHARD, &req);
+    act_runtime_t *rt = sql_session_rt(xc->sess);
+    return g ? act_call_post_in(g, rt, ACT_TABLE_SHARD, &req) : act_call_post(rt, ACT_TABLE_SHARD, &req);
 }
 
 int sql_shard_get(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t index_id,
@@ -364,6 +370,8 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
     /* refill: post the next batch of every shard in need, then wait for them all */
     bool first = true;
     for (;;) {
+        act_gather_t g;
+        act_gather_init(&g);
         for (uint32_t s = 0; s < ns; s++) {
             merge_src_t *m = &src[s];
             if (m->call || (!first && (m->last || (m->r && m->pos < m->r->n_rows)))) continue;
@@ -390,8 +398,9 @@ static int ordered_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
                 op.n_lower = m->resume->n_cols;
                 op.lower_incl = false;
             }
-            m->call = sql_shard_post1(xc, t, s, &op);
+            m->call = sql_shard_post1_in(&g, xc, t, s, &op);
         }
+        act_gather_wait(&g); /* one wake-up for the batch */
         first = false;
         for (uint32_t s = 0; s < ns; s++) {
             merge_src_t *m = &src[s];

@@ -70,6 +70,9 @@ const char *sql_key_detail(orb_mcx_t *mcx, const sql_table_t *t, const int *cols
 /* Posts a request of one op to shard `shard` of t, in the statement's transaction. */
 act_call_t *sql_shard_post1(sql_exec_ctx_t *xc, const sql_table_t *t, uint32_t shard,
                             Orbit__ShardOp *op);
+/* The same, counted in gather g (act_gather_t: wait for g before gathering the replies). */
+act_call_t *sql_shard_post1_in(act_gather_t *g, sql_exec_ctx_t *xc, const sql_table_t *t,
+                               uint32_t shard, Orbit__ShardOp *op);
 /* The key bounds of a path's range (equality prefix, then the range on the next column).
  * empty: a bound is NULL, so no row can match. */
 typedef struct sql_key_range {

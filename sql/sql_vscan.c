@@ -145,6 +145,8 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
     }
     for (;;) {
         /* ask the shards in need for their nearest `asked` rows */
+        act_gather_t g;
+        act_gather_init(&g);
         for (uint32_t s = 0; s < ns; s++) {
             vsrc_t *m = &src[s];
             if (!m->need) continue;
@@ -157,8 +159,9 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
             op.ef_search = ef;
             op.probes = probes;
             op.max_scan = max_scan;
-            m->call = sql_shard_post1(xc, t, s, &op);
+            m->call = sql_shard_post1_in(&g, xc, t, s, &op);
         }
+        act_gather_wait(&g); /* one wake-up for all the answers */
         /* pool the answers: each row once, with whether the WHERE holds for it */
         for (uint32_t s = 0; s < ns; s++) {
             vsrc_t *m = &src[s];
