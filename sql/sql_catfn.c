@@ -11,6 +11,7 @@
 #include "sql_pgcat.h"
 #include "sql_role.h"
 #include "sql_settings.h"
+#include "sql_stats.h"
 #include "sql_types_int.h"
 
 #include <stdio.h>
@@ -584,6 +585,10 @@ const sql_builtin_t sql__cat_builtins[] = {
     {"pg_terminate_backend", 1, {SQL_OID_INT4}, SQL_OID_BOOL, true, true, sql__fn_pg_terminate_backend},
     {"pg_terminate_backend", 2, {SQL_OID_INT4, SQL_OID_INT8}, SQL_OID_BOOL, true, true,
      sql__fn_pg_terminate_backend},
+    /* statistics (sql_stats.c) */
+    {"pg_stat_reset", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_reset},
+    {"pg_stat_reset_single_table_counters", 1, {SQL_OID_OID}, SQL_OID_VOID, true, true,
+     sql__fn_pg_stat_reset_single_table_counters},
     FN("pg_get_userbyid", 1, NM, f_userbyid, O),
     FN("pg_table_is_visible", 1, B, f_table_is_visible, O),
     FN("pg_type_is_visible", 1, B, f_type_is_visible, O),

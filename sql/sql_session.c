@@ -10,6 +10,7 @@
 #include "sql_acl.h"
 #include "sql_role.h"
 #include "sql_settings.h"
+#include "sql_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,7 @@ struct sql_session {
     uint64_t last_seq;
     prepared_t *stmts;
     portal_t *portals;
+    sql_stats_xact_t stx;      /* writes of the open transaction, counted when it ends */
     /* ParameterStatus reported at startup */
     const char *rep_names[24];
     const char *rep_values[24];
@@ -102,6 +104,7 @@ static sql_engine_t *engine_new(act_runtime_t *rt, const sql_config_t *cfg, sql_
     if (!e->db_name) orb_panic("out of memory");
     e->db_oid = oid;
     e->cat_id = cat_id;
+    e->stats = sql_stats_create();
     if (root)
         e->backends = root->backends; /* the backend registry is node-wide: the root's */
     else
@@ -142,6 +145,7 @@ void sql_engine_destroy(sql_engine_t *e) {
     free(e->db_name);
     if (e->root == e) sql__backends_destroy(e);
     if (e->root == e) sql_role_unload(e);
+    sql_stats_destroy(e->stats);
     pthread_rwlock_destroy(&e->cat_lock);
     pthread_mutex_destroy(&e->dbs_mu);
     free(e);
@@ -150,6 +154,7 @@ void sql_engine_destroy(sql_engine_t *e) {
 /* ---- accessors ------------------------------------------------------------------------------ */
 
 sql_engine_t *sql_session_engine(sql_session_t *s) { return s->engine; }
+sql_stats_xact_t *sql_session_stats_xact(sql_session_t *s) { return &s->stx; }
 act_runtime_t *sql_session_rt(sql_session_t *s) { return s->engine->rt; }
 const char *sql_session_setting(sql_session_t *s, const char *name) {
     int i = sql_settings_find(name);
@@ -301,7 +306,9 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
                                   const char *application_name, orb_err_t *err) {
     sql_engine_t *e;
     if (!database || !*database) database = user && *user ? user : "postgres";
-    if (sql_database_open(root, database, &e, err) != 0) return NULL;
+    sql_role_t r;
+    bool super = sql_role_by_name(root, user && *user ? user : "postgres", &r) && r.super;
+    if (sql_database_open(root, database, super, &e, err) != 0) return NULL;
     sql_session_t *s = calloc(1, sizeof *s);
     if (!s) orb_panic("out of memory");
     s->engine = e;
@@ -311,7 +318,12 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
     sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
     if (e->cfg.ssl) /* read-only, server-wide: set here rather than through SET */
         snprintf(s->settings.values[sql_settings_find("ssl")], SQL_SETTING_MAX, "on");
-    sql_role_t r;
+    if (e->cfg.max_connections > 0) { /* orbitd's flags (wire/ enforces them) */
+        snprintf(s->settings.values[sql_settings_find("max_connections")], SQL_SETTING_MAX, "%d",
+                 e->cfg.max_connections);
+        snprintf(s->settings.values[sql_settings_find("superuser_reserved_connections")],
+                 SQL_SETTING_MAX, "%d", e->cfg.reserved_connections);
+    }
     if (sql_role_by_name(e, s->user, &r)) set_superuser(s, r.super);
     s->backend = sql__backend_register(e, s->user, s->database);
     if (application_name) {
@@ -330,7 +342,10 @@ static void savepoints_clear(sql_session_t *s, int keep) {
 }
 
 static void txn_abort(sql_session_t *s) {
-    if (s->txn_id) act_txn_rollback(s->engine->rt, s->txn_id);
+    if (s->txn_id) {
+        act_txn_rollback(s->engine->rt, s->txn_id);
+        sql_stats_xact_end(s->engine, &s->stx, false);
+    }
     s->txn_id = 0;
     s->txn_start_us = 0;
     s->txn_queried = false;
@@ -364,8 +379,9 @@ void sql_session_destroy(sql_session_t *s) {
     }
     free(s->sp_names);
     free(s->seqs);
+    sql_stats_xact_free(&s->stx);
     sql__backend_unregister(s->backend);
-    sql_database_release(s->engine);
+    sql_database_close(s->engine);
     orb_mcx_destroy(s->mcx);
     free(s);
 }
@@ -468,7 +484,9 @@ static int txn_commit(sql_session_t *s, orb_err_t *err) {
     s->txn_queried = false;
     savepoints_clear(s, 0);
     sql__backend_xact(s->backend, 0, 0);
-    return act_txn_commit(s->engine->rt, id, err);
+    int rc = act_txn_commit(s->engine->rt, id, err);
+    sql_stats_xact_end(s->engine, &s->stx, rc == 0);
+    return rc;
 }
 
 static void reset_txn_settings(sql_session_t *s) {
@@ -990,6 +1008,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATEDB_STMT:
         result_set_tag(res, "CREATE DATABASE");
         return sql_exec_create_database(s, stmt->createdb_stmt, s->in_block, err);
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
+        result_set_tag(res, "ALTER DATABASE");
+        return sql_exec_alter_database(s, stmt->alter_database_stmt, err);
     case PG_QUERY__NODE__NODE_DROPDB_STMT:
         result_set_tag(res, "DROP DATABASE");
         return sql_exec_drop_database(s, stmt->dropdb_stmt, s->in_block, err);
