@@ -587,6 +587,8 @@ const sql_builtin_t sql__cat_builtins[] = {
      sql__fn_pg_terminate_backend},
     /* statistics (sql_stats.c) */
     {"pg_stat_reset", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_reset},
+    {"pg_stat_force_next_flush", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_noop},
+    {"pg_stat_clear_snapshot", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_noop},
     {"pg_stat_reset_single_table_counters", 1, {SQL_OID_OID}, SQL_OID_VOID, true, true,
      sql__fn_pg_stat_reset_single_table_counters},
     FN("pg_get_userbyid", 1, NM, f_userbyid, O),

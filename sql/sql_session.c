@@ -80,6 +80,9 @@ struct sql_session {
     prepared_t *stmts;
     portal_t *portals;
     sql_stats_xact_t stx;      /* writes of the open transaction, counted when it ends */
+    /* a statement ran since the last transaction was counted (xact_commit/xact_rollback):
+     * PostgreSQL counts a transaction also for statements Orbit runs without one (DDL, SET) */
+    bool xact_open;
     /* ParameterStatus reported at startup */
     const char *rep_names[24];
     const char *rep_values[24];
@@ -341,11 +344,22 @@ static void savepoints_clear(sql_session_t *s, int keep) {
     while (s->nsp > keep) free(s->sp_names[--s->nsp]);
 }
 
+/* The transaction PostgreSQL would have ended: counted once (sql_stats.c). */
+static void xact_count(sql_session_t *s, bool commit) {
+    sql_stats_xact_end(s->engine, &s->stx, commit);
+    s->xact_open = false;
+}
+
+/* A statement starts: a transaction in PostgreSQL's sense, unless it is BEGIN, COMMIT, ... */
+static void xact_note(sql_session_t *s, const PgQuery__Node *stmt) {
+    /* in a failed block the transaction was counted when it failed */
+    if (stmt && !s->failed && stmt->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT)
+        s->xact_open = true;
+}
+
 static void txn_abort(sql_session_t *s) {
-    if (s->txn_id) {
-        act_txn_rollback(s->engine->rt, s->txn_id);
-        sql_stats_xact_end(s->engine, &s->stx, false);
-    }
+    if (s->txn_id) act_txn_rollback(s->engine->rt, s->txn_id);
+    if (s->txn_id || s->xact_open) xact_count(s, false);
     s->txn_id = 0;
     s->txn_start_us = 0;
     s->txn_queried = false;
@@ -477,7 +491,10 @@ static int txn_ensure(sql_session_t *s, orb_err_t *err) {
 }
 
 static int txn_commit(sql_session_t *s, orb_err_t *err) {
-    if (!s->txn_id) return 0;
+    if (!s->txn_id) {
+        if (s->xact_open) xact_count(s, true);
+        return 0;
+    }
     uint64_t id = s->txn_id;
     s->txn_id = 0;
     s->txn_start_us = 0;
@@ -485,7 +502,7 @@ static int txn_commit(sql_session_t *s, orb_err_t *err) {
     savepoints_clear(s, 0);
     sql__backend_xact(s->backend, 0, 0);
     int rc = act_txn_commit(s->engine->rt, id, err);
-    sql_stats_xact_end(s->engine, &s->stx, rc == 0);
+    xact_count(s, rc == 0);
     return rc;
 }
 
@@ -1264,6 +1281,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         orb_err_clear(&err);
         PgQuery__Node *stmt = pr->stmts[i]->stmt;
         statement_begin(s);
+        xact_note(s, stmt);
         int rc = sql_check_interrupts(s, &err);
         if (rc == 0) rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
         if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, &err);
@@ -1288,6 +1306,8 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         if (txn_commit(s, &err) != 0) sink->error(sink->arg, &err);
     }
 done:
+    /* a message of statements that needed no transaction here was one in PostgreSQL */
+    if (!s->in_block && s->xact_open) xact_count(s, !s->implicit_failed);
     s->multi_stmt = false;
     orb_mcx_destroy(mcx);
     message_end(s);
@@ -1511,6 +1531,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     statement_begin(s);
     if (!p->ran) {
         p->ran = true;
+        xact_note(s, p->stmt->stmt);
         /* re-analyze against the current catalog, with the statement's parameter types */
         sql_query_t *q = NULL;
         PgQuery__Node *stmt = p->stmt->stmt;
@@ -1600,6 +1621,7 @@ void sql_session_sync(sql_session_t *s, const sql_sink_t *sink) {
             sink->error(sink->arg, &err);
         }
     }
+    if (!s->in_block && s->xact_open) xact_count(s, !s->implicit_failed);
     s->implicit_failed = false;
     drop_portal(s, "");
     message_end(s);

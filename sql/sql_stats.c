@@ -323,3 +323,17 @@ int sql__fn_pg_stat_reset_single_table_counters(sql_fn_ctx_t *ctx, const sql_val
     }
     return reset_fn(ctx, "pg_stat_reset_single_table_counters", (uint32_t)a[0].v.i, r, err);
 }
+
+/* pg_stat_force_next_flush() and pg_stat_clear_snapshot(): Orbit's counters are shared and
+ * read as they are (no backend-local pending counts, no snapshot), so there is nothing to do */
+int sql__fn_pg_stat_noop(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                         orb_err_t *err) {
+    (void)ctx;
+    (void)a;
+    (void)nargs;
+    (void)err;
+    r->isnull = false;
+    r->v.s.p = "";
+    r->v.s.n = 0;
+    return 0;
+}

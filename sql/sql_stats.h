@@ -74,6 +74,9 @@ void sql_stats_reset(sql_engine_t *e, uint32_t table_id);
  * table): 42501 for a role that is not superuser. */
 int sql__fn_pg_stat_reset(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                           orb_err_t *err);
+/* pg_stat_force_next_flush(), pg_stat_clear_snapshot(): nothing to do here */
+int sql__fn_pg_stat_noop(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                         orb_err_t *err);
 int sql__fn_pg_stat_reset_single_table_counters(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
                                                 sql_value_t *r, orb_err_t *err);
 
