@@ -329,6 +329,7 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
     }
     if (sql_role_by_name(e, s->user, &r)) set_superuser(s, r.super);
     s->backend = sql__backend_register(e, s->user, s->database);
+    sql_stats_note_session(e);
     if (application_name) {
         bool rep;
         int idx;
@@ -342,6 +343,7 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
 
 static void savepoints_clear(sql_session_t *s, int keep) {
     while (s->nsp > keep) free(s->sp_names[--s->nsp]);
+    sql_stats_xact_release(&s->stx, keep);
 }
 
 /* The transaction PostgreSQL would have ended: counted once (sql_stats.c). */
@@ -523,7 +525,10 @@ static void on_error(sql_session_t *s) {
         s->failed = true;
         if (s->nsp > 0 && s->txn_id) {
             orb_err_t e2;
-            if (act_txn_rollback_to(s->engine->rt, s->txn_id, &e2) == 0) return;
+            if (act_txn_rollback_to(s->engine->rt, s->txn_id, &e2) == 0) {
+                sql_stats_xact_rollback_to(&s->stx);
+                return;
+            }
             orb_log(ORB_LOG_WARN, "sql", "could not roll back to savepoint after an error: %s",
                     e2.message);
         }
@@ -551,6 +556,7 @@ static int savepoints_release_above(sql_session_t *s, int keep, orb_err_t *err) 
     while (s->nsp > keep) {
         if (act_txn_release(s->engine->rt, s->txn_id, err) != 0) return -1;
         free(s->sp_names[--s->nsp]);
+        sql_stats_xact_release(&s->stx, s->nsp);
     }
     return 0;
 }
@@ -573,6 +579,7 @@ static int exec_savepoint(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_re
         s->sp_names[s->nsp] = strdup(name);
         if (!s->sp_names[s->nsp]) orb_panic("out of memory");
         s->nsp++;
+        sql_stats_xact_savepoint(&s->stx);
         return 0;
     }
     int i = find_savepoint(s, name);
@@ -585,6 +592,7 @@ static int exec_savepoint(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_re
     result_set_tag(res, "ROLLBACK");
     if (savepoints_release_above(s, i + 1, err) != 0) return -1;
     if (act_txn_rollback_to(s->engine->rt, s->txn_id, err) != 0) return -1;
+    sql_stats_xact_rollback_to(&s->stx);
     s->failed = false;
     return 0;
 }
@@ -1292,6 +1300,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         orb_buf_free(&st.buf);
         if (rc != 0) {
             sql__backend_fix_error(s->backend, &err);
+            if (err.code == ORB_SQLSTATE_T_R_DEADLOCK_DETECTED) sql_stats_note_deadlock(s->engine);
             sink->error(sink->arg, &err);
             on_error(s);
             orb_mcx_destroy(smcx);
@@ -1556,6 +1565,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
         if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, err);
         if (rc != 0) {
             sql__backend_fix_error(s->backend, err);
+            if (err->code == ORB_SQLSTATE_T_R_DEADLOCK_DETECTED) sql_stats_note_deadlock(s->engine);
             on_error(s);
             execute_end(s);
             s->sink = NULL;

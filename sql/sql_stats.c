@@ -29,12 +29,20 @@ struct sql_stats {
     size_t cap, n;
     _Atomic int64_t xact_commit, xact_rollback;
     _Atomic int64_t tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted;
+    _Atomic int64_t deadlocks, sessions;
     _Atomic int64_t stats_reset_us;
 };
 
 struct sql_stats_pend {
     uint32_t table_id;
-    int64_t ins, upd, del;
+    int64_t ins, upd, del; /* counted however the transaction ends */
+    int64_t live, mod;     /* n_live_tup and n_mod_since_analyze if it commits */
+    int64_t live_ins;      /* n_ins_since_vacuum if it commits */
+};
+
+struct sql_stats_snap {
+    struct sql_stats_pend *v; /* malloc'd */
+    int n;
 };
 
 sql_stats_t *sql_stats_create(void) {
@@ -121,25 +129,68 @@ void sql_stats_count_scan(sql_engine_t *e, uint32_t table_id, int index_id, int6
     atomic_fetch_add(&st->tup_fetched, rows);
 }
 
+void sql_stats_note_session(sql_engine_t *e) { atomic_fetch_add(&e->stats->sessions, 1); }
+void sql_stats_note_deadlock(sql_engine_t *e) { atomic_fetch_add(&e->stats->deadlocks, 1); }
+
 void sql_stats_note_write(sql_stats_xact_t *x, uint32_t table_id, int64_t ins, int64_t upd,
                           int64_t del) {
     if (ins == 0 && upd == 0 && del == 0) return;
-    for (int i = 0; i < x->n; i++) {
-        if (x->v[i].table_id == table_id) {
-            x->v[i].ins += ins;
-            x->v[i].upd += upd;
-            x->v[i].del += del;
-            return;
+    struct sql_stats_pend *p = NULL;
+    for (int i = 0; i < x->n && !p; i++)
+        if (x->v[i].table_id == table_id) p = &x->v[i];
+    if (!p) {
+        if (x->n == x->cap) {
+            int nc = x->cap ? x->cap * 2 : 4;
+            struct sql_stats_pend *nv = realloc(x->v, (size_t)nc * sizeof *nv);
+            if (!nv) orb_panic("out of memory");
+            x->v = nv;
+            x->cap = nc;
         }
+        p = &x->v[x->n++];
+        *p = (struct sql_stats_pend){.table_id = table_id};
     }
-    if (x->n == x->cap) {
-        int nc = x->cap ? x->cap * 2 : 4;
-        struct sql_stats_pend *nv = realloc(x->v, (size_t)nc * sizeof *nv);
-        if (!nv) orb_panic("out of memory");
-        x->v = nv;
-        x->cap = nc;
+    p->ins += ins;
+    p->upd += upd;
+    p->del += del;
+    p->live += ins - del;
+    p->mod += ins + upd + del;
+    p->live_ins += ins;
+}
+
+void sql_stats_xact_savepoint(sql_stats_xact_t *x) {
+    if (x->nsnaps == x->capsnaps) {
+        int nc = x->capsnaps ? x->capsnaps * 2 : 4;
+        struct sql_stats_snap *ns = realloc(x->snaps, (size_t)nc * sizeof *ns);
+        if (!ns) orb_panic("out of memory");
+        x->snaps = ns;
+        x->capsnaps = nc;
     }
-    x->v[x->n++] = (struct sql_stats_pend){table_id, ins, upd, del};
+    struct sql_stats_snap *sn = &x->snaps[x->nsnaps++];
+    sn->n = x->n;
+    sn->v = NULL;
+    if (x->n) {
+        sn->v = malloc((size_t)x->n * sizeof *sn->v);
+        if (!sn->v) orb_panic("out of memory");
+        memcpy(sn->v, x->v, (size_t)x->n * sizeof *sn->v);
+    }
+}
+
+void sql_stats_xact_release(sql_stats_xact_t *x, int keep) {
+    while (x->nsnaps > keep && x->nsnaps > 0) free(x->snaps[--x->nsnaps].v);
+}
+
+void sql_stats_xact_rollback_to(sql_stats_xact_t *x) {
+    if (x->nsnaps == 0) return;
+    const struct sql_stats_snap *sn = &x->snaps[x->nsnaps - 1];
+    for (int i = 0; i < x->n; i++) {
+        struct sql_stats_pend *p = &x->v[i];
+        const struct sql_stats_pend *was = NULL;
+        for (int k = 0; k < sn->n && !was; k++)
+            if (sn->v[k].table_id == p->table_id) was = &sn->v[k];
+        p->live = was ? was->live : 0;
+        p->mod = was ? was->mod : 0;
+        p->live_ins = was ? was->live_ins : 0;
+    }
 }
 
 void sql_stats_xact_end(sql_engine_t *e, sql_stats_xact_t *x, bool commit) {
@@ -155,14 +206,17 @@ void sql_stats_xact_end(sql_engine_t *e, sql_stats_xact_t *x, bool commit) {
         atomic_fetch_add(&st->tup_updated, p->upd);
         atomic_fetch_add(&st->tup_deleted, p->del);
         if (!commit) continue;
-        atomic_fetch_add(&t->n_live_tup, p->ins - p->del);
-        atomic_fetch_add(&t->n_mod_since_analyze, p->ins + p->upd + p->del);
-        atomic_fetch_add(&t->n_ins_since_vacuum, p->ins);
+        atomic_fetch_add(&t->n_live_tup, p->live);
+        atomic_fetch_add(&t->n_mod_since_analyze, p->mod);
+        atomic_fetch_add(&t->n_ins_since_vacuum, p->live_ins);
     }
     x->n = 0;
+    sql_stats_xact_release(x, 0);
 }
 
 void sql_stats_xact_free(sql_stats_xact_t *x) {
+    sql_stats_xact_release(x, 0);
+    free(x->snaps);
     free(x->v);
     memset(x, 0, sizeof *x);
 }
@@ -258,6 +312,8 @@ void sql_stats_db_get(sql_engine_t *e, sql_stat_db_t *out) {
     out->tup_inserted = atomic_load(&st->tup_inserted);
     out->tup_updated = atomic_load(&st->tup_updated);
     out->tup_deleted = atomic_load(&st->tup_deleted);
+    out->deadlocks = atomic_load(&st->deadlocks);
+    out->sessions = atomic_load(&st->sessions);
     out->stats_reset_us = atomic_load(&st->stats_reset_us);
 }
 
@@ -283,7 +339,7 @@ void sql_stats_reset(sql_engine_t *e, uint32_t table_id) {
     if (table_id == 0) {
         _Atomic int64_t *f[] = {&st->xact_commit, &st->xact_rollback, &st->tup_returned,
                                 &st->tup_fetched, &st->tup_inserted, &st->tup_updated,
-                                &st->tup_deleted};
+                                &st->tup_deleted, &st->deadlocks, &st->sessions};
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) atomic_store(f[i], 0);
     }
     atomic_store(&st->stats_reset_us, sql_now_us());

@@ -23,6 +23,7 @@ typedef struct sql_stat_rel {
 typedef struct sql_stat_db {
     int64_t xact_commit, xact_rollback;
     int64_t tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted;
+    int64_t deadlocks, sessions;
     int64_t stats_reset_us; /* 0: never reset (NULL) */
 } sql_stat_db_t;
 
@@ -35,11 +36,19 @@ void sql_stats_destroy(sql_stats_t *st);
  * scan (SQL_ACCESS_FULL), else a scan of that index (0: the primary key). Any thread. */
 void sql_stats_count_scan(sql_engine_t *e, uint32_t table_id, int index_id, int64_t rows);
 
+/* A session connected to e's database; a statement of one failed with 40P01. */
+void sql_stats_note_session(sql_engine_t *e);
+void sql_stats_note_deadlock(sql_engine_t *e);
+
 /* The writes of a transaction, kept by its session until it ends (PostgreSQL counts n_tup_*
  * for committed and aborted transactions alike, n_live_tup only for committed ones). */
 typedef struct sql_stats_xact {
     struct sql_stats_pend *v; /* malloc'd */
     int n, cap;
+    /* one copy of v per open savepoint, oldest first: ROLLBACK TO restores what would be
+     * committed (rows written since then still count in n_tup_*) */
+    struct sql_stats_snap *snaps;
+    int nsnaps, capsnaps;
 } sql_stats_xact_t;
 void sql_stats_note_write(sql_stats_xact_t *x, uint32_t table_id, int64_t ins, int64_t upd,
                           int64_t del);
@@ -47,6 +56,12 @@ void sql_stats_note_write(sql_stats_xact_t *x, uint32_t table_id, int64_t ins, i
  * go to e's counters; x is emptied. */
 void sql_stats_xact_end(sql_engine_t *e, sql_stats_xact_t *x, bool commit);
 void sql_stats_xact_free(sql_stats_xact_t *x);
+/* Savepoints, mirroring the session's stack: SAVEPOINT pushes; release pops down to `keep`
+ * savepoints; rollback_to undoes the live-row effects of what was written since the newest
+ * one, which stays. */
+void sql_stats_xact_savepoint(sql_stats_xact_t *x);
+void sql_stats_xact_release(sql_stats_xact_t *x, int keep);
+void sql_stats_xact_rollback_to(sql_stats_xact_t *x);
 /* The session's (sql_session.c), for the executor's writes. */
 sql_stats_xact_t *sql_session_stats_xact(sql_session_t *s);
 

@@ -1317,7 +1317,8 @@ static const syscol_t prepared_xacts_cols[] = {
 
 /* pg_stat_database: a row per database (and PostgreSQL's row for shared objects, datid 0),
  * with the counters of its engine (sql_stats.c) and its sessions now; block, conflict,
- * temporary file, checksum and session-time columns read 0 (Orbit keeps none) */
+ * temporary file, checksum, session-time and abandoned/fatal/killed session columns read 0
+ * (Orbit keeps none) */
 static const syscol_t stat_database_cols[] = {
     {"datid", O, NULL}, {"datname", NM, NULL}, {"numbackends", I4, "0"},
     {"xact_commit", I8, "0"}, {"xact_rollback", I8, "0"}, {"blks_read", I8, "0"},
@@ -1353,6 +1354,8 @@ static void stat_database_row(void *arg, const char *name, uint32_t oid, uint32_
     put_i(out, r, "tup_inserted", d.tup_inserted);
     put_i(out, r, "tup_updated", d.tup_updated);
     put_i(out, r, "tup_deleted", d.tup_deleted);
+    put_i(out, r, "deadlocks", d.deadlocks);
+    put_i(out, r, "sessions", d.sessions);
     put_ts(out, r, "stats_reset", d.stats_reset_us);
 }
 

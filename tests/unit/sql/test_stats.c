@@ -1,6 +1,6 @@
 /* tests/unit/sql/test_stats.c — the statistics counters (sql_stats.c): scans counted per
  * table and per index, a transaction's writes applied when it ends (n_live_tup only on
- * commit), many tables (the map grows), VACUUM/ANALYZE, live rows set and unknown, resets of
+ * commit; ROLLBACK TO a savepoint undoes only the live rows), many tables (the map grows), VACUUM/ANALYZE, live rows set and unknown, resets of
  * one table and of the database. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -81,6 +81,35 @@ static void test_writes_count_when_the_transaction_ends(void **state) {
     sql_stats_destroy(e->stats);
 }
 
+static void test_rollback_to_savepoint_keeps_rows_written_not_live(void **state) {
+    (void)state;
+    sql_engine_t *e = engine_new();
+    sql_stats_xact_t x = {0};
+    sql_stats_note_write(&x, 16400, 1, 0, 0);
+    sql_stats_xact_savepoint(&x);
+    sql_stats_note_write(&x, 16400, 2, 0, 0);
+    sql_stats_note_write(&x, 16401, 5, 0, 0); /* a table first written after the savepoint */
+    sql_stats_xact_savepoint(&x);
+    sql_stats_note_write(&x, 16400, 0, 0, 1);
+    sql_stats_xact_release(&x, 1); /* RELEASE the newer one: its write stays */
+    sql_stats_xact_rollback_to(&x); /* back to the first */
+    sql_stats_note_write(&x, 16400, 0, 1, 0);
+    sql_stats_xact_end(e, &x, true);
+    sql_stat_rel_t t, u;
+    sql_stats_rel_get(e, 16400, -1, &t);
+    sql_stats_rel_get(e, 16401, -1, &u);
+    assert_int_equal(t.n_tup_ins, 3);
+    assert_int_equal(t.n_tup_upd, 1);
+    assert_int_equal(t.n_tup_del, 1);
+    assert_int_equal(t.n_live_tup, 1);
+    assert_int_equal(t.n_mod_since_analyze, 2);
+    assert_int_equal(u.n_tup_ins, 5);
+    assert_int_equal(u.n_live_tup, 0);
+    assert_int_equal(x.nsnaps, 0);
+    sql_stats_xact_free(&x);
+    sql_stats_destroy(e->stats);
+}
+
 static void test_many_tables_and_resets(void **state) {
     (void)state;
     sql_engine_t *e = engine_new();
@@ -127,6 +156,7 @@ int run_stats_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scans_count_per_table_and_index),
         cmocka_unit_test(test_writes_count_when_the_transaction_ends),
+        cmocka_unit_test(test_rollback_to_savepoint_keeps_rows_written_not_live),
         cmocka_unit_test(test_many_tables_and_resets),
     };
     return cmocka_run_group_tests_name("sql_stats", tests, NULL, NULL);
