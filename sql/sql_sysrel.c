@@ -1368,6 +1368,30 @@ static int stat_database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err
     return sql_database_list(a.root, stat_database_row, &a, err);
 }
 
+/* pg_stat_database_conflicts: a row per database; Orbit has no standby, so no conflicts */
+static const syscol_t stat_database_conflicts_cols[] = {
+    {"datid", O, NULL}, {"datname", NM, NULL}, {"confl_tablespace", I8, "0"},
+    {"confl_lock", I8, "0"}, {"confl_snapshot", I8, "0"}, {"confl_bufferpin", I8, "0"},
+    {"confl_deadlock", I8, "0"}};
+
+static void stat_conflicts_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                               int32_t connlimit, bool is_template, bool allow_conn) {
+    (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    sysrows_t *out = arg;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "datid", oid);
+    put_s(out, r, "datname", name);
+}
+
+static int stat_database_conflicts_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return sql_database_list(sql_session_engine(xc->sess), stat_conflicts_row, out, err);
+}
+
+/* pg_stat_user_functions: Orbit has no user functions */
+static const syscol_t stat_user_functions_cols[] = {
+    {"funcid", O, NULL}, {"schemaname", NM, NULL}, {"funcname", NM, NULL}, {"calls", I8, NULL},
+    {"total_time", F8, NULL}, {"self_time", F8, NULL}};
+
 /* pg_available_extensions (also what pg_available_extensions() returns in FROM, with
  * installed_version): vector */
 static const syscol_t available_extensions_cols[] = {
@@ -2139,6 +2163,9 @@ static const sysrel_def_t defs[] = {
     REL("pg_replication_slots", 12257, 'v', replication_slots_cols, no_rows),
     REL("pg_prepared_xacts", 12090, 'v', prepared_xacts_cols, no_rows),
     REL("pg_stat_database", 12266, 'v', stat_database_cols, stat_database_rows),
+    REL("pg_stat_database_conflicts", 12271, 'v', stat_database_conflicts_cols,
+        stat_database_conflicts_rows),
+    REL("pg_stat_user_functions", 12275, 'v', stat_user_functions_cols, no_rows),
     REL("pg_available_extensions", 12081, 'v', available_extensions_cols, available_extensions_rows),
     REL("pg_language", 2612, 'r', language_cols, language_rows),
     REL("pg_default_acl", 826, 'r', default_acl_cols, no_rows),
