@@ -9,6 +9,7 @@
  * ("Statistics"). */
 #include "sql_stats.h"
 
+#include "sql_pgcat.h"
 #include "sql_shard.h"
 
 #include <stdlib.h>
@@ -393,3 +394,149 @@ int sql__fn_pg_stat_noop(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql
     r->v.s.n = 0;
     return 0;
 }
+
+/* ---- pg_stat_get_*(oid): the functions PostgreSQL's views are built on --------------------- */
+
+/* The relation oid names in e: a table (*index_id -1) or an index of one; a new reference to
+ * the table in *out, NULL when oid is neither. */
+static sql_table_t *rel_of_oid(sql_engine_t *e, uint32_t oid, int *index_id) {
+    sql_table_t *found = NULL;
+    pthread_rwlock_rdlock(&e->cat_lock);
+    for (int i = 0; i < e->ntables && !found; i++) {
+        sql_table_t *t = e->tables[i];
+        if (t->view_sql) continue;
+        if (t->id == oid) {
+            *index_id = -1;
+            found = t;
+        } else if (t->desc->n_pk_columns > 0 && SQL_PGCAT_OID(t->id, SQL_PGCAT_PKEY_INDEX) == oid) {
+            *index_id = 0;
+            found = t;
+        }
+        for (int u = 0; u < t->nunique && !found; u++) {
+            if (t->uniques[u].oid == oid) {
+                *index_id = (int)t->uniques[u].index_id;
+                found = t;
+            }
+        }
+    }
+    if (found) atomic_fetch_add(&found->refs, 1);
+    pthread_rwlock_unlock(&e->cat_lock);
+    return found;
+}
+
+enum {
+    GET_NUMSCANS, GET_RETURNED, GET_FETCHED, GET_INSERTED, GET_UPDATED, GET_DELETED,
+    GET_HOT_UPDATED, GET_LIVE, GET_DEAD, GET_MOD_SINCE_ANALYZE, GET_INS_SINCE_VACUUM,
+    GET_VACUUM_COUNT, GET_ANALYZE_COUNT, GET_AUTOVACUUM_COUNT, GET_AUTOANALYZE_COUNT,
+    GET_LAST_VACUUM, GET_LAST_ANALYZE, GET_LAST_AUTOVACUUM, GET_LAST_AUTOANALYZE,
+};
+
+static int stat_get(sql_fn_ctx_t *ctx, const sql_value_t *a, sql_value_t *r, int what,
+                    orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    r->isnull = false;
+    r->v.i = 0; /* PostgreSQL: 0 (NULL for times) for an oid it has no counts of */
+    if (!s) return 0;
+    sql_engine_t *e = sql_session_engine(s);
+    int index_id = -1;
+    sql_table_t *t = rel_of_oid(e, (uint32_t)a[0].v.i, &index_id);
+    sql_stat_rel_t st;
+    memset(&st, 0, sizeof st);
+    int rc = 0;
+    if (t) {
+        sql_stats_rel_get(e, t->id, index_id, &st);
+        if (what == GET_LIVE && index_id < 0 && !st.live_known) {
+            rc = sql_stats_count_rows(e->rt, t, &st.n_live_tup, err);
+            if (rc == 0) sql_stats_set_live(e, t->id, st.n_live_tup);
+        }
+        sql_table_release(t);
+    }
+    bool table = index_id < 0;
+    switch (what) {
+    case GET_NUMSCANS: r->v.i = table ? st.seq_scan : st.idx_scan; break;
+    case GET_RETURNED: r->v.i = table ? st.seq_tup_read : st.idx_tup_read; break;
+    case GET_FETCHED: r->v.i = table ? 0 : st.idx_tup_fetch; break; /* heap fetches: the indexes' */
+    case GET_INSERTED: r->v.i = table ? st.n_tup_ins : 0; break;
+    case GET_UPDATED: r->v.i = table ? st.n_tup_upd : 0; break;
+    case GET_DELETED: r->v.i = table ? st.n_tup_del : 0; break;
+    case GET_LIVE: r->v.i = table ? st.n_live_tup : 0; break;
+    case GET_MOD_SINCE_ANALYZE: r->v.i = table ? st.n_mod_since_analyze : 0; break;
+    case GET_INS_SINCE_VACUUM: r->v.i = table ? st.n_ins_since_vacuum : 0; break;
+    case GET_VACUUM_COUNT: r->v.i = table ? st.vacuum_count : 0; break;
+    case GET_ANALYZE_COUNT: r->v.i = table ? st.analyze_count : 0; break;
+    case GET_LAST_VACUUM:
+    case GET_LAST_ANALYZE: {
+        int64_t us = what == GET_LAST_VACUUM ? st.last_vacuum_us : st.last_analyze_us;
+        r->isnull = !table || us == 0;
+        r->v.i = us;
+        break;
+    }
+    case GET_LAST_AUTOVACUUM:
+    case GET_LAST_AUTOANALYZE: r->isnull = true; break; /* no autovacuum */
+    default: break; /* hot updates, dead rows, autovacuum counts: none */
+    }
+    return rc;
+}
+
+enum {
+    GET_DB_NUMBACKENDS, GET_DB_XACT_COMMIT, GET_DB_XACT_ROLLBACK, GET_DB_RETURNED, GET_DB_FETCHED,
+    GET_DB_INSERTED, GET_DB_UPDATED, GET_DB_DELETED, GET_DB_DEADLOCKS, GET_DB_SESSIONS,
+    GET_DB_STAT_RESET,
+};
+
+static int stat_get_db(sql_fn_ctx_t *ctx, const sql_value_t *a, sql_value_t *r, int what) {
+    sql_session_t *s = ctx->session;
+    sql_stat_db_t d;
+    memset(&d, 0, sizeof d);
+    int nb = s ? sql_database_stats(sql_session_engine(s), (uint32_t)a[0].v.i, &d) : 0;
+    int64_t v[] = {nb,           d.xact_commit,  d.xact_rollback, d.tup_returned,
+                   d.tup_fetched, d.tup_inserted, d.tup_updated,   d.tup_deleted,
+                   d.deadlocks,  d.sessions,     d.stats_reset_us};
+    r->isnull = what == GET_DB_STAT_RESET && d.stats_reset_us == 0;
+    r->v.i = v[what];
+    return 0;
+}
+
+#define STAT_GET(fname, what)                                                                   \
+    int sql__fn_##fname(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,     \
+                        orb_err_t *err) {                                                       \
+        (void)nargs;                                                                            \
+        return stat_get(ctx, a, r, what, err);                                                  \
+    }
+#define STAT_GET_DB(fname, what)                                                                \
+    int sql__fn_##fname(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,     \
+                        orb_err_t *err) {                                                       \
+        (void)nargs;                                                                            \
+        (void)err;                                                                              \
+        return stat_get_db(ctx, a, r, what);                                                    \
+    }
+STAT_GET(pg_stat_get_numscans, GET_NUMSCANS)
+STAT_GET(pg_stat_get_tuples_returned, GET_RETURNED)
+STAT_GET(pg_stat_get_tuples_fetched, GET_FETCHED)
+STAT_GET(pg_stat_get_tuples_inserted, GET_INSERTED)
+STAT_GET(pg_stat_get_tuples_updated, GET_UPDATED)
+STAT_GET(pg_stat_get_tuples_deleted, GET_DELETED)
+STAT_GET(pg_stat_get_tuples_hot_updated, GET_HOT_UPDATED)
+STAT_GET(pg_stat_get_live_tuples, GET_LIVE)
+STAT_GET(pg_stat_get_dead_tuples, GET_DEAD)
+STAT_GET(pg_stat_get_mod_since_analyze, GET_MOD_SINCE_ANALYZE)
+STAT_GET(pg_stat_get_ins_since_vacuum, GET_INS_SINCE_VACUUM)
+STAT_GET(pg_stat_get_vacuum_count, GET_VACUUM_COUNT)
+STAT_GET(pg_stat_get_analyze_count, GET_ANALYZE_COUNT)
+STAT_GET(pg_stat_get_autovacuum_count, GET_AUTOVACUUM_COUNT)
+STAT_GET(pg_stat_get_autoanalyze_count, GET_AUTOANALYZE_COUNT)
+STAT_GET(pg_stat_get_last_vacuum_time, GET_LAST_VACUUM)
+STAT_GET(pg_stat_get_last_analyze_time, GET_LAST_ANALYZE)
+STAT_GET(pg_stat_get_last_autovacuum_time, GET_LAST_AUTOVACUUM)
+STAT_GET(pg_stat_get_last_autoanalyze_time, GET_LAST_AUTOANALYZE)
+STAT_GET_DB(pg_stat_get_db_numbackends, GET_DB_NUMBACKENDS)
+STAT_GET_DB(pg_stat_get_db_xact_commit, GET_DB_XACT_COMMIT)
+STAT_GET_DB(pg_stat_get_db_xact_rollback, GET_DB_XACT_ROLLBACK)
+STAT_GET_DB(pg_stat_get_db_tuples_returned, GET_DB_RETURNED)
+STAT_GET_DB(pg_stat_get_db_tuples_fetched, GET_DB_FETCHED)
+STAT_GET_DB(pg_stat_get_db_tuples_inserted, GET_DB_INSERTED)
+STAT_GET_DB(pg_stat_get_db_tuples_updated, GET_DB_UPDATED)
+STAT_GET_DB(pg_stat_get_db_tuples_deleted, GET_DB_DELETED)
+STAT_GET_DB(pg_stat_get_db_deadlocks, GET_DB_DEADLOCKS)
+STAT_GET_DB(pg_stat_get_db_sessions, GET_DB_SESSIONS)
+STAT_GET_DB(pg_stat_get_db_stat_reset_time, GET_DB_STAT_RESET)

@@ -95,4 +95,67 @@ int sql__fn_pg_stat_noop(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql
 int sql__fn_pg_stat_reset_single_table_counters(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
                                                 sql_value_t *r, orb_err_t *err);
 
+/* pg_stat_get_<what>(oid) of a table or index and pg_stat_get_db_<what>(oid) (sql_catfn.c's
+ * table); 0, or NULL for a time, for an oid without counts, as PostgreSQL. */
+int sql__fn_pg_stat_get_numscans(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                 sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_tuples_returned(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                        sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_tuples_fetched(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                       sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_tuples_inserted(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                        sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_tuples_updated(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                       sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_tuples_deleted(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                       sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_tuples_hot_updated(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                           sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_live_tuples(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                    sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_dead_tuples(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                    sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_mod_since_analyze(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                          sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_ins_since_vacuum(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                         sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_vacuum_count(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                     sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_analyze_count(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                      sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_autovacuum_count(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                         sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_autoanalyze_count(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                          sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_last_vacuum_time(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                         sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_last_analyze_time(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                          sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_last_autovacuum_time(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                             sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_last_autoanalyze_time(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                              sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_numbackends(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                       sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_xact_commit(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                       sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_xact_rollback(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                         sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_tuples_returned(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                           sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_tuples_fetched(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                          sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_tuples_inserted(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                           sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_tuples_updated(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                          sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_tuples_deleted(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                          sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_deadlocks(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                     sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_sessions(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                    sql_value_t *r, orb_err_t *err);
+int sql__fn_pg_stat_get_db_stat_reset_time(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
+                                           sql_value_t *r, orb_err_t *err);
+
 #endif

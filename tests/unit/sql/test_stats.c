@@ -1,7 +1,7 @@
 /* tests/unit/sql/test_stats.c — the statistics counters (sql_stats.c): scans counted per
  * table and per index, a transaction's writes applied when it ends (n_live_tup only on
- * commit; ROLLBACK TO a savepoint undoes only the live rows), many tables (the map grows), VACUUM/ANALYZE, live rows set and unknown, resets of
- * one table and of the database. */
+ * commit; ROLLBACK TO a savepoint undoes only the live rows), many tables (the map grows),
+ * VACUUM/ANALYZE, live rows set and unknown, resets of one table and of the database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
