@@ -16,6 +16,8 @@ typedef struct sql_session sql_session_t;
 typedef struct sql_config {
     uint32_t default_shards; /* shards per table unless WITH (shards = n) */
     bool ssl;                /* the server accepts TLS connections (SHOW ssl) */
+    int max_connections;     /* what wire/ enforces, for SHOW: 0 = 100 */
+    int reserved_connections; /* superuser_reserved_connections */
 } sql_config_t;
 
 /* Loads the catalog through the catalog actor. */

@@ -11,6 +11,7 @@
 #include "sql_pgcat.h"
 #include "sql_role.h"
 #include "sql_settings.h"
+#include "sql_stats.h"
 #include "sql_types_int.h"
 
 #include <stdio.h>
@@ -584,6 +585,43 @@ const sql_builtin_t sql__cat_builtins[] = {
     {"pg_terminate_backend", 1, {SQL_OID_INT4}, SQL_OID_BOOL, true, true, sql__fn_pg_terminate_backend},
     {"pg_terminate_backend", 2, {SQL_OID_INT4, SQL_OID_INT8}, SQL_OID_BOOL, true, true,
      sql__fn_pg_terminate_backend},
+    /* statistics (sql_stats.c) */
+    {"pg_stat_reset", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_reset},
+    {"pg_stat_force_next_flush", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_noop},
+    {"pg_stat_clear_snapshot", 0, {0}, SQL_OID_VOID, false, true, sql__fn_pg_stat_noop},
+    {"pg_stat_reset_single_table_counters", 1, {SQL_OID_OID}, SQL_OID_VOID, true, true,
+     sql__fn_pg_stat_reset_single_table_counters},
+    /* pg_stat_get_*(oid) (sql_stats.c) */
+    {"pg_stat_get_numscans", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_numscans},
+    {"pg_stat_get_tuples_returned", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_tuples_returned},
+    {"pg_stat_get_tuples_fetched", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_tuples_fetched},
+    {"pg_stat_get_tuples_inserted", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_tuples_inserted},
+    {"pg_stat_get_tuples_updated", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_tuples_updated},
+    {"pg_stat_get_tuples_deleted", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_tuples_deleted},
+    {"pg_stat_get_tuples_hot_updated", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_tuples_hot_updated},
+    {"pg_stat_get_live_tuples", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_live_tuples},
+    {"pg_stat_get_dead_tuples", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_dead_tuples},
+    {"pg_stat_get_mod_since_analyze", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_mod_since_analyze},
+    {"pg_stat_get_ins_since_vacuum", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_ins_since_vacuum},
+    {"pg_stat_get_vacuum_count", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_vacuum_count},
+    {"pg_stat_get_analyze_count", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_analyze_count},
+    {"pg_stat_get_autovacuum_count", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_autovacuum_count},
+    {"pg_stat_get_autoanalyze_count", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_autoanalyze_count},
+    {"pg_stat_get_last_vacuum_time", 1, {SQL_OID_OID}, SQL_OID_TIMESTAMPTZ, true, true, sql__fn_pg_stat_get_last_vacuum_time},
+    {"pg_stat_get_last_analyze_time", 1, {SQL_OID_OID}, SQL_OID_TIMESTAMPTZ, true, true, sql__fn_pg_stat_get_last_analyze_time},
+    {"pg_stat_get_last_autovacuum_time", 1, {SQL_OID_OID}, SQL_OID_TIMESTAMPTZ, true, true, sql__fn_pg_stat_get_last_autovacuum_time},
+    {"pg_stat_get_last_autoanalyze_time", 1, {SQL_OID_OID}, SQL_OID_TIMESTAMPTZ, true, true, sql__fn_pg_stat_get_last_autoanalyze_time},
+    {"pg_stat_get_db_numbackends", 1, {SQL_OID_OID}, SQL_OID_INT4, true, true, sql__fn_pg_stat_get_db_numbackends},
+    {"pg_stat_get_db_xact_commit", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_xact_commit},
+    {"pg_stat_get_db_xact_rollback", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_xact_rollback},
+    {"pg_stat_get_db_tuples_returned", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_tuples_returned},
+    {"pg_stat_get_db_tuples_fetched", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_tuples_fetched},
+    {"pg_stat_get_db_tuples_inserted", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_tuples_inserted},
+    {"pg_stat_get_db_tuples_updated", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_tuples_updated},
+    {"pg_stat_get_db_tuples_deleted", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_tuples_deleted},
+    {"pg_stat_get_db_deadlocks", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_deadlocks},
+    {"pg_stat_get_db_sessions", 1, {SQL_OID_OID}, SQL_OID_INT8, true, true, sql__fn_pg_stat_get_db_sessions},
+    {"pg_stat_get_db_stat_reset_time", 1, {SQL_OID_OID}, SQL_OID_TIMESTAMPTZ, true, true, sql__fn_pg_stat_get_db_stat_reset_time},
     FN("pg_get_userbyid", 1, NM, f_userbyid, O),
     FN("pg_table_is_visible", 1, B, f_table_is_visible, O),
     FN("pg_type_is_visible", 1, B, f_type_is_visible, O),

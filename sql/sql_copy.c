@@ -9,6 +9,7 @@
  * "x""). See README.md ("COPY"). */
 #include "sql_ddl_int.h"
 #include "sql_shard.h"
+#include "sql_stats.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -1462,6 +1463,8 @@ static int copy_from(copy_state_t *cs, PgQuery__CopyStmt *st, uint64_t txn_id, o
             rc = batch_flush(&f, false, err);
     }
     if (rc == 0) rc = batch_flush(&f, true, err);
+    if (rc == 0)
+        sql_stats_note_write(sql_session_stats_xact(cs->sess), f.q->table->id, cs->count, 0, 0);
     if (f.pending) {
         /* a failure while a batch was in flight: collect its replies; its own failure is on
          * an earlier line, so it is the one to report (as PostgreSQL, which goes in order) */

@@ -8,6 +8,7 @@
  * engine lives until its database is dropped (never while a session uses it). See
  * README.md ("Databases"). */
 #include "sql_ddl_int.h"
+#include "sql_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,18 +54,21 @@ static int record_cb(void *arg, const Orbit__Row *key, const Orbit__Row *row) {
     return 0;
 }
 
-/* The database called name: *found false when there is none. */
+/* The database called name: *found false when there is none. A built-in database has a
+ * record only when ALTER DATABASE set its connection limit. */
 static int db_lookup(sql_engine_t *root, const char *name, db_info_t *out, bool *found,
                      orb_err_t *err) {
     const db_info_t *b = builtin_db(name);
-    if (b) {
-        *out = *b;
-        *found = true;
-        return 0;
-    }
     memset(out, 0, sizeof *out);
     sql_cat_key_t k = {2, {DB_TAG, name}};
     if (sql_catalog_record_scan(root, &k, true, record_cb, out, err) != 0) return -1;
+    if (b) {
+        int32_t limit = out->oid ? out->connlimit : b->connlimit;
+        *out = *b;
+        out->connlimit = limit;
+        *found = true;
+        return 0;
+    }
     *found = out->oid != 0;
     return 0;
 }
@@ -78,26 +82,32 @@ static sql_engine_t *opened_locked(sql_engine_t *root, const char *name) {
     return NULL;
 }
 
-static int open_db(sql_engine_t *root, const char *name, bool session, sql_engine_t **out,
-                   orb_err_t *err) {
+/* session: a new session of a role that is superuser (super) or not, which counts against
+ * the database's CONNECTION LIMIT (checked and counted under dbs_mu, so two sessions cannot
+ * both take the last slot) */
+static int open_db(sql_engine_t *root, const char *name, bool session, bool super,
+                   sql_engine_t **out, orb_err_t *err) {
     *out = NULL;
     root = root->root;
     pthread_mutex_lock(&root->dbs_mu);
     sql_engine_t *e = opened_locked(root, name);
     int rc = 0;
-    if (!e) {
-        db_info_t d;
-        bool found;
+    db_info_t d;
+    bool found = true;
+    if (!e || session) /* a session checks the limit as it is now (ALTER DATABASE) */
         rc = db_lookup(root, name, &d, &found, err);
-        if (rc == 0 && !found)
-            rc = orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", name);
-        if (rc == 0 && session && !d.allow_conn)
-            rc = orb_err_set(err, OBJECT_NOT_IN_PREREQUISITE_STATE,
-                             "database \"%s\" is not currently accepting connections", name);
-        if (rc == 0) {
-            /* template1's catalog key space is its oid, like every database but postgres */
-            rc = sql_engine_create_db(root, d.name, d.oid, d.oid, &e, err);
-        }
+    if (rc == 0 && !found)
+        rc = orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", name);
+    if (rc == 0 && session && !d.allow_conn)
+        rc = orb_err_set(err, OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "database \"%s\" is not currently accepting connections", name);
+    /* PostgreSQL's CheckMyDatabase: superusers are not limited */
+    if (rc == 0 && session && !super && d.connlimit >= 0 &&
+        (e ? atomic_load(&e->nbackends) : 0) >= d.connlimit)
+        rc = orb_err_set(err, TOO_MANY_CONNECTIONS, "too many connections for database \"%s\"", name);
+    if (rc == 0 && !e) {
+        /* template1's catalog key space is its oid, like every database but postgres */
+        rc = sql_engine_create_db(root, d.name, d.oid, d.oid, &e, err);
         if (rc == 0) {
             if (root->ndbs == root->capdbs) {
                 int nc = root->capdbs ? root->capdbs * 2 : 4;
@@ -111,22 +121,46 @@ static int open_db(sql_engine_t *root, const char *name, bool session, sql_engin
     }
     if (rc == 0) {
         atomic_fetch_add(&e->nsessions, 1);
+        if (session) atomic_fetch_add(&e->nbackends, 1);
         *out = e;
     }
     pthread_mutex_unlock(&root->dbs_mu);
     return rc;
 }
 
-int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err) {
-    return open_db(root, name, true, out, err);
+int sql_database_open(sql_engine_t *root, const char *name, bool super, sql_engine_t **out,
+                      orb_err_t *err) {
+    return open_db(root, name, true, super, out, err);
 }
 
 int sql_database_peek(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err) {
-    return open_db(root, name, false, out, err);
+    return open_db(root, name, false, true, out, err);
 }
 
 void sql_database_release(sql_engine_t *e) {
     if (e) atomic_fetch_sub(&e->nsessions, 1);
+}
+
+void sql_database_close(sql_engine_t *e) {
+    if (!e) return;
+    atomic_fetch_sub(&e->nbackends, 1);
+    atomic_fetch_sub(&e->nsessions, 1);
+}
+
+int sql_database_stats(sql_engine_t *root, uint32_t oid, sql_stat_db_t *out) {
+    root = root->root;
+    memset(out, 0, sizeof *out);
+    int n = 0;
+    pthread_mutex_lock(&root->dbs_mu); /* engines are destroyed under it (DROP DATABASE) */
+    sql_engine_t *e = root->db_oid == oid ? root : NULL;
+    for (int i = 0; !e && i < root->ndbs; i++)
+        if (root->dbs[i]->db_oid == oid) e = root->dbs[i];
+    if (e) {
+        sql_stats_db_get(e, out);
+        n = atomic_load(&e->nbackends);
+    }
+    pthread_mutex_unlock(&root->dbs_mu);
+    return n;
 }
 
 /* ---- the list (pg_database) ------------------------------------------------------------ */
@@ -162,9 +196,17 @@ int sql_database_list(sql_engine_t *root, sql_database_cb cb, void *arg, orb_err
         return -1;
     }
     for (size_t i = 0; i < sizeof builtin_dbs / sizeof builtin_dbs[0]; i++) {
-        Orbit__Row none = ORBIT__ROW__INIT;
-        list_cb(&a, &none, &none); /* makes room */
-        a.v[a.n - 1] = builtin_dbs[i];
+        int at = -1; /* a record of ALTER DATABASE's connection limit */
+        for (int j = 0; j < a.n && at < 0; j++)
+            if (strcmp(a.v[j].name, builtin_dbs[i].name) == 0) at = j;
+        int32_t limit = at >= 0 ? a.v[at].connlimit : builtin_dbs[i].connlimit;
+        if (at < 0) {
+            Orbit__Row none = ORBIT__ROW__INIT;
+            list_cb(&a, &none, &none); /* makes room */
+            at = a.n - 1;
+        }
+        a.v[at] = builtin_dbs[i];
+        a.v[at].connlimit = limit;
     }
     qsort(a.v, (size_t)a.n, sizeof *a.v, info_cmp);
     for (int i = 0; i < a.n; i++)
@@ -239,6 +281,61 @@ int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool i
     if (rc == 0) {
         Orbit__Datum dv[3], *dp[3];
         int64_t vals[3] = {oid, 10, connlimit};
+        for (int i = 0; i < 3; i++) {
+            orbit__datum__init(&dv[i]);
+            dv[i].v_case = ORBIT__DATUM__V_I;
+            dv[i].i = vals[i];
+            dp[i] = &dv[i];
+        }
+        sql_cat_key_t k = {2, {DB_TAG, name}};
+        rc = sql_catalog_record_put(root, &k, dp, 3, err);
+    }
+    pthread_mutex_unlock(&root->dbs_mu);
+    return rc;
+}
+
+/* ---- ALTER DATABASE -------------------------------------------------------------------- */
+
+int sql_exec_alter_database(sql_session_t *s, PgQuery__AlterDatabaseStmt *st, orb_err_t *err) {
+    sql_engine_t *root = sql_session_engine(s)->root;
+    const char *name = st->dbname;
+    bool have_limit = false;
+    int32_t connlimit = -1;
+    orb_mcx_t *mcx = orb_mcx_create(NULL, "alter database");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < st->n_options; i++) {
+        PgQuery__DefElem *d = st->options[i]->def_elem;
+        if (!d) continue;
+        const char *v = sql_def_string(d, mcx);
+        if (strcmp(d->defname, "connection_limit") == 0) {
+            char *end;
+            long n = v ? strtol(v, &end, 10) : -2;
+            if (have_limit)
+                rc = orb_err_set(err, SYNTAX_ERROR, "conflicting or redundant options");
+            else if (!v || *end || n < -1 || n > INT32_MAX)
+                rc = orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid connection limit: %s", v ? v : "");
+            have_limit = true;
+            connlimit = (int32_t)n;
+        } else {
+            /* IS_TEMPLATE, ALLOW_CONNECTIONS, TABLESPACE */
+            rc = orb_err_set(err, FEATURE_NOT_SUPPORTED, "ALTER DATABASE option \"%s\" is not supported",
+                             d->defname);
+        }
+    }
+    orb_mcx_destroy(mcx);
+    if (rc != 0) return -1;
+    pthread_mutex_lock(&root->dbs_mu);
+    db_info_t d;
+    bool found;
+    rc = db_lookup(root, name, &d, &found, err);
+    if (rc == 0 && !found)
+        rc = orb_err_set(err, INVALID_CATALOG_NAME, "database \"%s\" does not exist", name);
+    /* every database is owned by the bootstrap superuser: only superusers own one */
+    if (rc == 0 && !sql_session_is_superuser(s))
+        rc = orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be owner of database %s", name);
+    if (rc == 0 && have_limit) {
+        Orbit__Datum dv[3], *dp[3];
+        int64_t vals[3] = {d.oid, d.owner, connlimit};
         for (int i = 0; i < 3; i++) {
             orbit__datum__init(&dv[i]);
             dv[i].v_case = ORBIT__DATUM__V_I;

@@ -5,6 +5,7 @@
  * commit on their own, immediately (docs/sql-compatibility.md). See README.md ("Catalog"). */
 #include "sql_acl.h"
 #include "sql_ddl_int.h"
+#include "sql_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -612,6 +613,7 @@ int sql_exec_truncate(sql_session_t *s, PgQuery__TruncateStmt *ts, orb_err_t *er
         sql_table_t *t = tabs[i];
         rc = sql_vindex_forget_all(e->rt, t, err);
         if (rc == 0) rc = act_table_drop_data(e->rt, t->id, err);
+        if (rc == 0) sql_stats_set_live(e, t->id, 0);
         if (rc != 0 || !ts->restart_seqs) continue;
         sql_seq_def_t *seqs = NULL;
         int ns = 0;

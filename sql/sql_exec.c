@@ -4,6 +4,7 @@
  * ON CONFLICT. Entry point: sql_exec_query. See README.md ("Execute"). */
 #include "sql_ddl_int.h"
 #include "sql_shard.h"
+#include "sql_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,6 +424,7 @@ static int pushed_aggregate(select_state_t *st, orb_err_t *err) {
     for (uint32_t s = 0; s < t->nshards; s++) calls[s] = sql_shard_post1(xc, t, s, &op);
     int rc = 0;
     int width = t->ncols;
+    int64_t scanned = 0;
     for (uint32_t s = 0; s < t->nshards; s++) {
         Orbit__ShardReply *reply = sql_shard_gather(calls[s], &rc, err);
         if (reply && rc == 0 && reply->n_results == 1) {
@@ -460,9 +462,13 @@ static int pushed_aggregate(select_state_t *st, orb_err_t *err) {
                 q->act_partial_rows++;
             }
             q->act_scan_rows += (int64_t)r->count;
+            scanned += (int64_t)r->count;
         }
         act_call_free(calls[s]);
     }
+    /* a key range (WHERE) reads the primary key's index, else the whole table */
+    sql_stats_count_scan(sql_session_engine(xc->sess), t->id,
+                         q->path.access == SQL_ACCESS_FULL ? -1 : 0, scanned);
     return rc;
 }
 
@@ -1149,7 +1155,7 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
     sql_wb_t wb;
     sql_wb_init(&wb, xc->mcx, t, xc->txn_id);
     sql_rowset_t fkrows = {0}; /* new rows whose foreign keys are checked once all are written */
-    int64_t count = 0;
+    int64_t count = 0, updated = 0; /* rows written; of them, updated by ON CONFLICT */
     /* INSERT ... SELECT reads everything first, so it never sees its own rows */
     sql_result_t src;
     memset(&src, 0, sizeof src);
@@ -1238,10 +1244,12 @@ static int exec_insert(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *res, or
         if (sql_wb_flush(&wb, rt, err) != 0) return -1;
         if (returning_row(xc, q, res, nw, err) != 0) return -1;
         count++;
+        updated++;
     }
     if (sql_wb_flush(&wb, rt, err) != 0) return -1;
     for (int64_t i = 0; i < fkrows.n; i++)
         if (sql_constraints_fk(xc, t, fkrows.rows[i], err) != 0) return -1;
+    sql_stats_note_write(sql_session_stats_xact(xc->sess), t->id, count - updated, updated, 0);
     snprintf(res->tag, sizeof res->tag, "INSERT 0 %lld", (long long)count);
     return 0;
 }
@@ -1314,7 +1322,10 @@ static int exec_update_delete(sql_exec_ctx_t *xc, sql_query_t *q, sql_result_t *
     if (sql_wb_flush(&wb, rt, err) != 0) return -1;
     for (int64_t i = 0; i < fkrows.n; i++)
         if (sql_constraints_fk(xc, t, fkrows.rows[i], err) != 0) return -1;
-    snprintf(res->tag, sizeof res->tag, "%s %zu", q->kind == SQL_STMT_DELETE ? "DELETE" : "UPDATE", cs.n);
+    bool del = q->kind == SQL_STMT_DELETE;
+    sql_stats_note_write(sql_session_stats_xact(xc->sess), t->id, 0, del ? 0 : (int64_t)cs.n,
+                         del ? (int64_t)cs.n : 0);
+    snprintf(res->tag, sizeof res->tag, "%s %zu", del ? "DELETE" : "UPDATE", cs.n);
     return 0;
 }
 

@@ -111,22 +111,27 @@ struct sql_engine {
     uint32_t db_oid;         /* pg_database.oid */
     uint32_t cat_id;         /* catalog records live under this table id (0 for postgres) */
     char *db_name;
-    _Atomic int nsessions;   /* sessions connected to this database */
+    _Atomic int nsessions;   /* sessions connected to this database, and peeks */
+    _Atomic int nbackends;   /* sessions connected to this database (CONNECTION LIMIT) */
     /* root only, under dbs_mu: engines of the other databases, opened on first connection */
     pthread_mutex_t dbs_mu;
     struct sql_engine **dbs;
     int ndbs, capdbs;
     struct sql_backends *backends; /* the backend registry (sql_backend.c) */
     struct sql_roles *roles; /* root only: the node-wide role cache (sql_role.c), its own lock */
+    struct sql_stats *stats; /* this database's statistics counters (sql_stats.c) */
 };
 /* Creates the engine of database name (oid, catalog key space cat_id) under root and loads
  * its catalog (sql_session.c). */
 int sql_engine_create_db(sql_engine_t *root, const char *name, uint32_t oid, uint32_t cat_id,
                          sql_engine_t **out, orb_err_t *err);
-/* Databases (sql_database.c). open: the engine of database name for a new session (3D000
- * when there is none, 55000 for one that does not accept connections); release: the
- * session is gone. */
-int sql_database_open(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err);
+/* Databases (sql_database.c). open: the engine of database name for a new session of a
+ * superuser (super) or not (3D000 when there is none, 55000 for one that does not accept
+ * connections, 53300 when a role that is not superuser would exceed its CONNECTION LIMIT);
+ * close: that session is gone. release: the end of a peek. */
+int sql_database_open(sql_engine_t *root, const char *name, bool super, sql_engine_t **out,
+                      orb_err_t *err);
+void sql_database_close(sql_engine_t *e);
 void sql_database_release(sql_engine_t *e);
 /* Like sql_database_open for a look at its catalog (pg_database_size): also template0. */
 int sql_database_peek(sql_engine_t *root, const char *name, sql_engine_t **out, orb_err_t *err);
@@ -137,6 +142,7 @@ typedef void (*sql_database_cb)(void *arg, const char *name, uint32_t oid, uint3
 int sql_database_list(sql_engine_t *root, sql_database_cb cb, void *arg, orb_err_t *err);
 int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool in_block,
                              orb_err_t *err);
+int sql_exec_alter_database(sql_session_t *s, PgQuery__AlterDatabaseStmt *st, orb_err_t *err);
 int sql_exec_drop_database(sql_session_t *s, PgQuery__DropdbStmt *st, bool in_block,
                            orb_err_t *err);
 uint32_t sql_session_database_oid(sql_session_t *s);

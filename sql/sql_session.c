@@ -10,6 +10,7 @@
 #include "sql_acl.h"
 #include "sql_role.h"
 #include "sql_settings.h"
+#include "sql_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,10 @@ struct sql_session {
     uint64_t last_seq;
     prepared_t *stmts;
     portal_t *portals;
+    sql_stats_xact_t stx;      /* writes of the open transaction, counted when it ends */
+    /* a statement ran since the last transaction was counted (xact_commit/xact_rollback):
+     * PostgreSQL counts a transaction also for statements Orbit runs without one (DDL, SET) */
+    bool xact_open;
     /* ParameterStatus reported at startup */
     const char *rep_names[24];
     const char *rep_values[24];
@@ -102,6 +107,7 @@ static sql_engine_t *engine_new(act_runtime_t *rt, const sql_config_t *cfg, sql_
     if (!e->db_name) orb_panic("out of memory");
     e->db_oid = oid;
     e->cat_id = cat_id;
+    e->stats = sql_stats_create();
     if (root)
         e->backends = root->backends; /* the backend registry is node-wide: the root's */
     else
@@ -142,6 +148,7 @@ void sql_engine_destroy(sql_engine_t *e) {
     free(e->db_name);
     if (e->root == e) sql__backends_destroy(e);
     if (e->root == e) sql_role_unload(e);
+    sql_stats_destroy(e->stats);
     pthread_rwlock_destroy(&e->cat_lock);
     pthread_mutex_destroy(&e->dbs_mu);
     free(e);
@@ -150,6 +157,7 @@ void sql_engine_destroy(sql_engine_t *e) {
 /* ---- accessors ------------------------------------------------------------------------------ */
 
 sql_engine_t *sql_session_engine(sql_session_t *s) { return s->engine; }
+sql_stats_xact_t *sql_session_stats_xact(sql_session_t *s) { return &s->stx; }
 act_runtime_t *sql_session_rt(sql_session_t *s) { return s->engine->rt; }
 const char *sql_session_setting(sql_session_t *s, const char *name) {
     int i = sql_settings_find(name);
@@ -301,7 +309,9 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
                                   const char *application_name, orb_err_t *err) {
     sql_engine_t *e;
     if (!database || !*database) database = user && *user ? user : "postgres";
-    if (sql_database_open(root, database, &e, err) != 0) return NULL;
+    sql_role_t r;
+    bool super = sql_role_by_name(root, user && *user ? user : "postgres", &r) && r.super;
+    if (sql_database_open(root, database, super, &e, err) != 0) return NULL;
     sql_session_t *s = calloc(1, sizeof *s);
     if (!s) orb_panic("out of memory");
     s->engine = e;
@@ -311,9 +321,15 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
     sql_settings_init(&s->settings, s->user, e->cfg.default_shards);
     if (e->cfg.ssl) /* read-only, server-wide: set here rather than through SET */
         snprintf(s->settings.values[sql_settings_find("ssl")], SQL_SETTING_MAX, "on");
-    sql_role_t r;
+    if (e->cfg.max_connections > 0) { /* orbitd's flags (wire/ enforces them) */
+        snprintf(s->settings.values[sql_settings_find("max_connections")], SQL_SETTING_MAX, "%d",
+                 e->cfg.max_connections);
+        snprintf(s->settings.values[sql_settings_find("superuser_reserved_connections")],
+                 SQL_SETTING_MAX, "%d", e->cfg.reserved_connections);
+    }
     if (sql_role_by_name(e, s->user, &r)) set_superuser(s, r.super);
     s->backend = sql__backend_register(e, s->user, s->database);
+    sql_stats_note_session(e);
     if (application_name) {
         bool rep;
         int idx;
@@ -327,10 +343,25 @@ sql_session_t *sql_session_create(sql_engine_t *root, const char *user, const ch
 
 static void savepoints_clear(sql_session_t *s, int keep) {
     while (s->nsp > keep) free(s->sp_names[--s->nsp]);
+    sql_stats_xact_release(&s->stx, keep);
+}
+
+/* The transaction PostgreSQL would have ended: counted once (sql_stats.c). */
+static void xact_count(sql_session_t *s, bool commit) {
+    sql_stats_xact_end(s->engine, &s->stx, commit);
+    s->xact_open = false;
+}
+
+/* A statement starts: a transaction in PostgreSQL's sense, unless it is BEGIN, COMMIT, ... */
+static void xact_note(sql_session_t *s, const PgQuery__Node *stmt) {
+    /* in a failed block the transaction was counted when it failed */
+    if (stmt && !s->failed && stmt->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT)
+        s->xact_open = true;
 }
 
 static void txn_abort(sql_session_t *s) {
     if (s->txn_id) act_txn_rollback(s->engine->rt, s->txn_id);
+    if (s->txn_id || s->xact_open) xact_count(s, false);
     s->txn_id = 0;
     s->txn_start_us = 0;
     s->txn_queried = false;
@@ -364,8 +395,9 @@ void sql_session_destroy(sql_session_t *s) {
     }
     free(s->sp_names);
     free(s->seqs);
+    sql_stats_xact_free(&s->stx);
     sql__backend_unregister(s->backend);
-    sql_database_release(s->engine);
+    sql_database_close(s->engine);
     orb_mcx_destroy(s->mcx);
     free(s);
 }
@@ -461,14 +493,19 @@ static int txn_ensure(sql_session_t *s, orb_err_t *err) {
 }
 
 static int txn_commit(sql_session_t *s, orb_err_t *err) {
-    if (!s->txn_id) return 0;
+    if (!s->txn_id) {
+        if (s->xact_open) xact_count(s, true);
+        return 0;
+    }
     uint64_t id = s->txn_id;
     s->txn_id = 0;
     s->txn_start_us = 0;
     s->txn_queried = false;
     savepoints_clear(s, 0);
     sql__backend_xact(s->backend, 0, 0);
-    return act_txn_commit(s->engine->rt, id, err);
+    int rc = act_txn_commit(s->engine->rt, id, err);
+    xact_count(s, rc == 0);
+    return rc;
 }
 
 static void reset_txn_settings(sql_session_t *s) {
@@ -488,7 +525,10 @@ static void on_error(sql_session_t *s) {
         s->failed = true;
         if (s->nsp > 0 && s->txn_id) {
             orb_err_t e2;
-            if (act_txn_rollback_to(s->engine->rt, s->txn_id, &e2) == 0) return;
+            if (act_txn_rollback_to(s->engine->rt, s->txn_id, &e2) == 0) {
+                sql_stats_xact_rollback_to(&s->stx);
+                return;
+            }
             orb_log(ORB_LOG_WARN, "sql", "could not roll back to savepoint after an error: %s",
                     e2.message);
         }
@@ -516,6 +556,7 @@ static int savepoints_release_above(sql_session_t *s, int keep, orb_err_t *err) 
     while (s->nsp > keep) {
         if (act_txn_release(s->engine->rt, s->txn_id, err) != 0) return -1;
         free(s->sp_names[--s->nsp]);
+        sql_stats_xact_release(&s->stx, s->nsp);
     }
     return 0;
 }
@@ -538,6 +579,7 @@ static int exec_savepoint(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_re
         s->sp_names[s->nsp] = strdup(name);
         if (!s->sp_names[s->nsp]) orb_panic("out of memory");
         s->nsp++;
+        sql_stats_xact_savepoint(&s->stx);
         return 0;
     }
     int i = find_savepoint(s, name);
@@ -550,6 +592,7 @@ static int exec_savepoint(sql_session_t *s, PgQuery__TransactionStmt *ts, sql_re
     result_set_tag(res, "ROLLBACK");
     if (savepoints_release_above(s, i + 1, err) != 0) return -1;
     if (act_txn_rollback_to(s->engine->rt, s->txn_id, err) != 0) return -1;
+    sql_stats_xact_rollback_to(&s->stx);
     s->failed = false;
     return 0;
 }
@@ -990,6 +1033,9 @@ static int run_statement(sql_session_t *s, PgQuery__Node *stmt, const char *text
     case PG_QUERY__NODE__NODE_CREATEDB_STMT:
         result_set_tag(res, "CREATE DATABASE");
         return sql_exec_create_database(s, stmt->createdb_stmt, s->in_block, err);
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
+        result_set_tag(res, "ALTER DATABASE");
+        return sql_exec_alter_database(s, stmt->alter_database_stmt, err);
     case PG_QUERY__NODE__NODE_DROPDB_STMT:
         result_set_tag(res, "DROP DATABASE");
         return sql_exec_drop_database(s, stmt->dropdb_stmt, s->in_block, err);
@@ -1243,6 +1289,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         orb_err_clear(&err);
         PgQuery__Node *stmt = pr->stmts[i]->stmt;
         statement_begin(s);
+        xact_note(s, stmt);
         int rc = sql_check_interrupts(s, &err);
         if (rc == 0) rc = run_statement(s, stmt, text, NULL, NULL, smcx, &res, &err);
         if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, &err);
@@ -1253,6 +1300,7 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         orb_buf_free(&st.buf);
         if (rc != 0) {
             sql__backend_fix_error(s->backend, &err);
+            if (err.code == ORB_SQLSTATE_T_R_DEADLOCK_DETECTED) sql_stats_note_deadlock(s->engine);
             sink->error(sink->arg, &err);
             on_error(s);
             orb_mcx_destroy(smcx);
@@ -1267,6 +1315,8 @@ void sql_session_simple_query(sql_session_t *s, const char *text, const sql_sink
         if (txn_commit(s, &err) != 0) sink->error(sink->arg, &err);
     }
 done:
+    /* a message of statements that needed no transaction here was one in PostgreSQL */
+    if (!s->in_block && s->xact_open) xact_count(s, !s->implicit_failed);
     s->multi_stmt = false;
     orb_mcx_destroy(mcx);
     message_end(s);
@@ -1490,6 +1540,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
     statement_begin(s);
     if (!p->ran) {
         p->ran = true;
+        xact_note(s, p->stmt->stmt);
         /* re-analyze against the current catalog, with the statement's parameter types */
         sql_query_t *q = NULL;
         PgQuery__Node *stmt = p->stmt->stmt;
@@ -1514,6 +1565,7 @@ int sql_session_execute(sql_session_t *s, const char *portal, int64_t max_rows,
         if (rc == 0 && is_dml(stmt)) rc = sql_check_interrupts(s, err);
         if (rc != 0) {
             sql__backend_fix_error(s->backend, err);
+            if (err->code == ORB_SQLSTATE_T_R_DEADLOCK_DETECTED) sql_stats_note_deadlock(s->engine);
             on_error(s);
             execute_end(s);
             s->sink = NULL;
@@ -1579,6 +1631,7 @@ void sql_session_sync(sql_session_t *s, const sql_sink_t *sink) {
             sink->error(sink->arg, &err);
         }
     }
+    if (!s->in_block && s->xact_open) xact_count(s, !s->implicit_failed);
     s->implicit_failed = false;
     drop_portal(s, "");
     message_end(s);

@@ -299,6 +299,8 @@ static const sql_setting_def_t defs[] = {
     {"server_version_num", "150000", false, true, NULL, "Shows the server version as an integer."},
     {"session_authorization", "", true, true, NULL, "Sets the session user name."},
     {"ssl", "off", false, true, NULL, "Enables SSL connections."},
+    {"max_connections", "100", false, true, NULL, "Sets the maximum number of concurrent connections."},
+    {"superuser_reserved_connections", "3", false, true, NULL, "Sets the number of connection slots reserved for superusers."},
     {"ssl_library", "OpenSSL", false, true, NULL, "Shows the name of the SSL library."},
     {"standard_conforming_strings", "on", true, false, check_scs, "Causes '...' strings to treat backslashes literally."},
     {"statement_timeout", "0", false, false, check_statement_timeout, "Sets the maximum allowed duration of any statement."},
@@ -362,6 +364,10 @@ void sql_settings_init(sql_settings_t *st, const char *user, uint32_t default_sh
     }
 }
 
+bool sql_settings_postmaster(const char *name) {
+    return strcmp(name, "max_connections") == 0 || strcmp(name, "superuser_reserved_connections") == 0;
+}
+
 int sql_settings_find(const char *name) {
     for (size_t i = 0; i < NDEFS; i++)
         if (strcasecmp(defs[i].name, name) == 0) return (int)i;
@@ -394,6 +400,10 @@ int sql_settings_set(sql_settings_t *st, const char *name, const char *value, bo
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
     }
+    if (sql_settings_postmaster(defs[i].name))
+        return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM,
+                           "parameter \"%s\" cannot be changed without restarting the server",
+                           defs[i].name);
     if (defs[i].read_only) /* ssl is a server (sighup) setting in PostgreSQL: "... now" */
         return orb_err_set(err, CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed%s",
                            defs[i].name, strcmp(defs[i].name, "ssl") == 0 ? " now" : "");

@@ -28,6 +28,9 @@ typedef struct sql_settings {
 const sql_setting_def_t *sql_settings_defs(int *n);
 void sql_settings_init(sql_settings_t *st, const char *user, uint32_t default_shards);
 int sql_settings_find(const char *name);
+/* Settings fixed when the server starts (PostgreSQL's postmaster context): max_connections,
+ * superuser_reserved_connections (their values come from orbitd's flags, sql_config_t). */
+bool sql_settings_postmaster(const char *name);
 const char *sql_settings_get(const sql_settings_t *st, int i);
 const char *sql_settings_custom(const sql_settings_t *st, const char *name);
 /* *index is the setting's position, or -1 for a custom placeholder. */

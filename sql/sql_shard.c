@@ -3,6 +3,7 @@
  * per-shard write batches sent in parallel. Entry points: sql_shard_scan, sql_wb_*.
  * Always messages (never direct storage calls), so shards can move to other nodes. */
 #include "sql_shard.h"
+#include "sql_stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -503,10 +504,45 @@ int sql_shard_key_range(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path
                      &kr->empty, err);
 }
 
+/* The rows a scan hands on, for its statistics (sql_stats.c). */
+typedef struct counted {
+    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key);
+    void *arg;
+    int64_t n;
+} counted_t;
+
+static int counted_cb(void *arg, sql_value_t *row, Orbit__Row *key) {
+    counted_t *c = arg;
+    c->n++;
+    return c->row_cb(c->arg, row, key);
+}
+
+static int scan_rows(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
+                     int width, bool for_update,
+                     int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
+                     orb_err_t *err);
+
 int sql_shard_scan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
                    int width, bool for_update,
                    int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
                    orb_err_t *err) {
+    if (t->sys || !xc->sess)
+        return scan_rows(xc, t, p, offset, width, for_update, row_cb, arg, err);
+    /* a full scan is sequential; a key lookup or range reads the primary key's index */
+    int index_id = p->access == SQL_ACCESS_FULL                                 ? -1
+                   : p->access == SQL_ACCESS_POINT || p->access == SQL_ACCESS_RANGE ? 0
+                   : p->index                                                   ? (int)p->index->index_id
+                                                                                : -1;
+    counted_t c = {row_cb, arg, 0};
+    int rc = scan_rows(xc, t, p, offset, width, for_update, counted_cb, &c, err);
+    sql_stats_count_scan(sql_session_engine(xc->sess), t->id, index_id, c.n);
+    return rc;
+}
+
+static int scan_rows(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset,
+                     int width, bool for_update,
+                     int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,
+                     orb_err_t *err) {
     if (t->sys) {
         if (for_update)
             return orb_err_set(err, FEATURE_NOT_SUPPORTED, "FOR UPDATE of a system relation is not supported");

@@ -7,9 +7,9 @@
  * (sql_progress_*); pg_stat_activity and pg_locks from the backend registry (sql_backend.c)
  * and the actors' wait-for graph (pg_stat_gssapi too); pg_stat_ssl (sql_stat_ssl.c);
  * pg_namespace, pg_class and the rest of the catalog over Orbit's; pg_description from COMMENT
- * ON's records (sql_comment.c); what pgAdmin reads (pg_stat_database, pg_stat_*_tables with
- * zero counters, pg_available_extensions, pg_language); relations of objects Orbit has none
- * of, empty (pg_inherits, pg_trigger, pg_policy, pg_default_acl, security labels, ...);
+ * ON's records (sql_comment.c); what pgAdmin reads (pg_stat_database, pg_stat_*_tables and
+ * pg_stat_*_indexes with sql_stats.c's counters, pg_available_extensions, pg_language);
+ * relations of objects Orbit has none of, empty (pg_inherits, pg_trigger, pg_policy, pg_default_acl, security labels, ...);
  * information_schema's views
  * (schemata, tables, columns, views, table_constraints, key_column_usage,
  * referential_constraints, sequences, check_constraints, constraint_column_usage) over the
@@ -21,6 +21,7 @@
 #include "sql_role.h"
 #include "sql_settings.h"
 #include "sql_shard.h"
+#include "sql_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1162,6 +1163,13 @@ static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             put_s(out, r, "max_val", "2147483647");
         }
         if (d[i].read_only) put_s(out, r, "context", "internal");
+        if (sql_settings_postmaster(d[i].name)) { /* orbitd's flags */
+            put_s(out, r, "context", "postmaster");
+            put_s(out, r, "vartype", "integer");
+            put_s(out, r, "min_val", strcmp(d[i].name, "max_connections") == 0 ? "1" : "0");
+            put_s(out, r, "max_val", "262143");
+            put_s(out, r, "reset_val", sql_session_setting(xc->sess, d[i].name));
+        }
         if (strcmp(d[i].name, "ssl") == 0) { /* set at server start, as PostgreSQL's sighup */
             put_s(out, r, "context", "sighup");
             put_s(out, r, "vartype", "bool");
@@ -1307,8 +1315,10 @@ static const syscol_t prepared_xacts_cols[] = {
     {"transaction", TX, NULL}, {"gid", TX, NULL}, {"prepared", TZ, NULL}, {"owner", NM, NULL},
     {"database", NM, NULL}};
 
-/* pg_stat_database: a row per database; Orbit keeps no per-database counters yet, so they
- * read 0 (see docs/sql-compatibility.md) */
+/* pg_stat_database: a row per database (and PostgreSQL's row for shared objects, datid 0),
+ * with the counters of its engine (sql_stats.c) and its sessions now; block, conflict,
+ * temporary file, checksum, session-time and abandoned/fatal/killed session columns read 0
+ * (Orbit keeps none) */
 static const syscol_t stat_database_cols[] = {
     {"datid", O, NULL}, {"datname", NM, NULL}, {"numbackends", I4, "0"},
     {"xact_commit", I8, "0"}, {"xact_rollback", I8, "0"}, {"blks_read", I8, "0"},
@@ -1321,8 +1331,51 @@ static const syscol_t stat_database_cols[] = {
     {"sessions_abandoned", I8, "0"}, {"sessions_fatal", I8, "0"}, {"sessions_killed", I8, "0"},
     {"stats_reset", TZ, NULL}};
 
+typedef struct stat_db_acc {
+    sysrows_t *out;
+    sql_engine_t *root;
+} stat_db_acc_t;
+
 static void stat_database_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
                               int32_t connlimit, bool is_template, bool allow_conn) {
+    (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
+    stat_db_acc_t *a = arg;
+    sysrows_t *out = a->out;
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "datid", oid);
+    put_s(out, r, "datname", name);
+    sql_stat_db_t d;
+    int nb = sql_database_stats(a->root, oid, &d);
+    put_i(out, r, "numbackends", nb);
+    put_i(out, r, "xact_commit", d.xact_commit);
+    put_i(out, r, "xact_rollback", d.xact_rollback);
+    put_i(out, r, "tup_returned", d.tup_returned);
+    put_i(out, r, "tup_fetched", d.tup_fetched);
+    put_i(out, r, "tup_inserted", d.tup_inserted);
+    put_i(out, r, "tup_updated", d.tup_updated);
+    put_i(out, r, "tup_deleted", d.tup_deleted);
+    put_i(out, r, "deadlocks", d.deadlocks);
+    put_i(out, r, "sessions", d.sessions);
+    put_ts(out, r, "stats_reset", d.stats_reset_us);
+}
+
+static int stat_database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    /* PostgreSQL 15 lists the shared objects first: datid 0, datname NULL */
+    sql_value_t *r = row_new(out);
+    put_i(out, r, "datid", 0);
+    put_i(out, r, "numbackends", 0);
+    stat_db_acc_t a = {out, sql_session_engine(xc->sess)->root};
+    return sql_database_list(a.root, stat_database_row, &a, err);
+}
+
+/* pg_stat_database_conflicts: a row per database; Orbit has no standby, so no conflicts */
+static const syscol_t stat_database_conflicts_cols[] = {
+    {"datid", O, NULL}, {"datname", NM, NULL}, {"confl_tablespace", I8, "0"},
+    {"confl_lock", I8, "0"}, {"confl_snapshot", I8, "0"}, {"confl_bufferpin", I8, "0"},
+    {"confl_deadlock", I8, "0"}};
+
+static void stat_conflicts_row(void *arg, const char *name, uint32_t oid, uint32_t owner,
+                               int32_t connlimit, bool is_template, bool allow_conn) {
     (void)owner, (void)connlimit, (void)is_template, (void)allow_conn;
     sysrows_t *out = arg;
     sql_value_t *r = row_new(out);
@@ -1330,9 +1383,14 @@ static void stat_database_row(void *arg, const char *name, uint32_t oid, uint32_
     put_s(out, r, "datname", name);
 }
 
-static int stat_database_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    return sql_database_list(sql_session_engine(xc->sess), stat_database_row, out, err);
+static int stat_database_conflicts_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return sql_database_list(sql_session_engine(xc->sess), stat_conflicts_row, out, err);
 }
+
+/* pg_stat_user_functions: Orbit has no user functions */
+static const syscol_t stat_user_functions_cols[] = {
+    {"funcid", O, NULL}, {"schemaname", NM, NULL}, {"funcname", NM, NULL}, {"calls", I8, NULL},
+    {"total_time", F8, NULL}, {"self_time", F8, NULL}};
 
 /* pg_available_extensions (also what pg_available_extensions() returns in FROM, with
  * installed_version): vector */
@@ -1384,8 +1442,11 @@ static const syscol_t seclabels_cols[] = {
     {"objnamespace", O, NULL}, {"objname", TX, NULL}, {"provider", TX, NULL}, {"label", TX, NULL}};
 
 /* pg_stat_all_tables / pg_stat_user_tables and pg_statio_*: a row per table (the system
- * relations are in the "all" views); Orbit counts no scans, tuples or blocks per table yet,
- * so the counters read 0 and the times NULL (see docs/sql-compatibility.md) */
+ * relations are in the "all" and "sys" views, with zero counters), counted by sql_stats.c:
+ * scans and rows read, rows written, live rows (counted from the shards when unknown: after a
+ * restart or pg_stat_reset), VACUUM and ANALYZE. Orbit has no dead rows, HOT updates,
+ * autovacuum or buffer cache: those columns read 0, block counts 0 (NULL where PostgreSQL
+ * has no such relation) */
 static const syscol_t stat_tables_cols[] = {
     {"relid", O, NULL}, {"schemaname", NM, NULL}, {"relname", NM, NULL}, {"seq_scan", I8, "0"},
     {"seq_tup_read", I8, "0"}, {"idx_scan", I8, NULL}, {"idx_tup_fetch", I8, NULL},
@@ -1401,24 +1462,113 @@ static const syscol_t statio_tables_cols[] = {
     {"idx_blks_hit", I8, NULL}, {"toast_blks_read", I8, NULL}, {"toast_blks_hit", I8, NULL},
     {"tidx_blks_read", I8, NULL}, {"tidx_blks_hit", I8, NULL}};
 
-static int stat_tables(sql_exec_ctx_t *xc, sysrows_t *out, bool user_only, orb_err_t *err) {
+/* which relations a pg_stat view lists: all, user (not pg_catalog's) or sys */
+enum { STAT_ALL, STAT_USER, STAT_SYS };
+
+static int stat_tables(sql_exec_ctx_t *xc, sysrows_t *out, int which, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
     bool stat = out->cols == stat_tables_cols;
+    sql_engine_t *e = sql_session_engine(xc->sess);
     for (int i = 0; i < out->rels.n; i++) {
         const sql_pgrel_t *x = &out->rels.v[i];
-        if (x->kind != 'r' || (user_only && x->sys)) continue;
+        if (x->kind != 'r' || (which == STAT_USER && x->sys) || (which == STAT_SYS && !x->sys))
+            continue;
         sql_value_t *r = row_new(out);
         put_i(out, r, "relid", x->oid);
         put_s(out, r, "schemaname", x->schema);
         put_s(out, r, "relname", x->name);
         /* PostgreSQL: NULL index counters for a table without indexes */
         bool indexed = x->table && (x->table->desc->n_pk_columns > 0 || x->table->desc->n_indexes > 0);
-        if (indexed) {
-            put_i(out, r, stat ? "idx_scan" : "idx_blks_read", 0);
-            put_i(out, r, stat ? "idx_tup_fetch" : "idx_blks_hit", 0);
+        if (!stat) {
+            if (indexed) {
+                put_i(out, r, "idx_blks_read", 0);
+                put_i(out, r, "idx_blks_hit", 0);
+            }
+            continue;
         }
+        if (!x->table) {
+            if (indexed) {
+                put_i(out, r, "idx_scan", 0);
+                put_i(out, r, "idx_tup_fetch", 0);
+            }
+            continue;
+        }
+        sql_stat_rel_t st;
+        sql_stats_rel_get(e, x->oid, -1, &st);
+        if (!st.live_known) { /* after a restart or a reset: count the rows now */
+            int64_t live;
+            if (sql_stats_count_rows(sql_session_rt(xc->sess), x->table, &live, err) != 0) return -1;
+            sql_stats_set_live(e, x->oid, live);
+            st.n_live_tup = live;
+        }
+        put_i(out, r, "seq_scan", st.seq_scan);
+        put_i(out, r, "seq_tup_read", st.seq_tup_read);
+        if (indexed) {
+            put_i(out, r, "idx_scan", st.idx_scan);
+            put_i(out, r, "idx_tup_fetch", st.idx_tup_fetch);
+        }
+        put_i(out, r, "n_tup_ins", st.n_tup_ins);
+        put_i(out, r, "n_tup_upd", st.n_tup_upd);
+        put_i(out, r, "n_tup_del", st.n_tup_del);
+        put_i(out, r, "n_live_tup", st.n_live_tup);
+        put_i(out, r, "n_mod_since_analyze", st.n_mod_since_analyze);
+        put_i(out, r, "n_ins_since_vacuum", st.n_ins_since_vacuum);
+        put_ts(out, r, "last_vacuum", st.last_vacuum_us);
+        put_ts(out, r, "last_analyze", st.last_analyze_us);
+        put_i(out, r, "vacuum_count", st.vacuum_count);
+        put_i(out, r, "analyze_count", st.analyze_count);
     }
     return 0;
+}
+
+/* pg_stat_*_indexes / pg_statio_*_indexes: a row per index (primary keys, unique and plain
+ * btree indexes, hnsw and ivfflat); every entry an index scan returns names a row it fetches */
+static const syscol_t stat_indexes_cols[] = {
+    {"relid", O, NULL}, {"indexrelid", O, NULL}, {"schemaname", NM, NULL}, {"relname", NM, NULL},
+    {"indexrelname", NM, NULL}, {"idx_scan", I8, "0"}, {"idx_tup_read", I8, "0"},
+    {"idx_tup_fetch", I8, "0"}};
+static const syscol_t statio_indexes_cols[] = {
+    {"relid", O, NULL}, {"indexrelid", O, NULL}, {"schemaname", NM, NULL}, {"relname", NM, NULL},
+    {"indexrelname", NM, NULL}, {"idx_blks_read", I8, "0"}, {"idx_blks_hit", I8, "0"}};
+
+static int stat_indexes(sql_exec_ctx_t *xc, sysrows_t *out, int which, orb_err_t *err) {
+    if (which == STAT_SYS) return 0; /* Orbit's catalogs have no indexes */
+    if (need_rels(xc, out, err) != 0) return -1;
+    bool stat = out->cols == stat_indexes_cols;
+    sql_engine_t *e = sql_session_engine(xc->sess);
+    for (int i = 0; i < out->rels.n; i++) {
+        const sql_pgrel_t *x = &out->rels.v[i];
+        if (x->kind != 'i' || !x->table) continue;
+        sql_value_t *r = row_new(out);
+        put_i(out, r, "relid", x->table->id);
+        put_i(out, r, "indexrelid", x->oid);
+        put_s(out, r, "schemaname", x->schema);
+        put_s(out, r, "relname", x->table->name);
+        put_s(out, r, "indexrelname", x->name);
+        if (!stat) continue;
+        sql_stat_rel_t st;
+        sql_stats_rel_get(e, x->table->id, x->index ? (int)x->index->index_id : 0, &st);
+        put_i(out, r, "idx_scan", st.idx_scan);
+        put_i(out, r, "idx_tup_read", st.idx_tup_read);
+        put_i(out, r, "idx_tup_fetch", st.idx_tup_fetch);
+    }
+    return 0;
+}
+
+static int stat_all_indexes_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return stat_indexes(xc, out, STAT_ALL, err);
+}
+
+static int stat_user_indexes_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return stat_indexes(xc, out, STAT_USER, err);
+}
+
+static int stat_sys_indexes_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return stat_indexes(xc, out, STAT_SYS, err);
+}
+
+static int stat_sys_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    return stat_tables(xc, out, STAT_SYS, err);
 }
 
 /* ---- redis.keys: the Redis keys of every database (sql_redis.c) ---------------------------- */
@@ -1455,11 +1605,11 @@ static int redis_keys_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
 }
 
 static int stat_all_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    return stat_tables(xc, out, false, err);
+    return stat_tables(xc, out, STAT_ALL, err);
 }
 
 static int stat_user_tables_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    return stat_tables(xc, out, true, err);
+    return stat_tables(xc, out, STAT_USER, err);
 }
 
 /* ---- information_schema -------------------------------------------------------------------- */
@@ -2013,6 +2163,9 @@ static const sysrel_def_t defs[] = {
     REL("pg_replication_slots", 12257, 'v', replication_slots_cols, no_rows),
     REL("pg_prepared_xacts", 12090, 'v', prepared_xacts_cols, no_rows),
     REL("pg_stat_database", 12266, 'v', stat_database_cols, stat_database_rows),
+    REL("pg_stat_database_conflicts", 12271, 'v', stat_database_conflicts_cols,
+        stat_database_conflicts_rows),
+    REL("pg_stat_user_functions", 12275, 'v', stat_user_functions_cols, no_rows),
     REL("pg_available_extensions", 12081, 'v', available_extensions_cols, available_extensions_rows),
     REL("pg_language", 2612, 'r', language_cols, language_rows),
     REL("pg_default_acl", 826, 'r', default_acl_cols, no_rows),
@@ -2024,6 +2177,14 @@ static const sysrel_def_t defs[] = {
     REL("pg_stat_user_tables", 12161, 'v', stat_tables_cols, stat_user_tables_rows),
     REL("pg_statio_all_tables", 12170, 'v', statio_tables_cols, stat_all_tables_rows),
     REL("pg_statio_user_tables", 12179, 'v', statio_tables_cols, stat_user_tables_rows),
+    REL("pg_stat_sys_tables", 12152, 'v', stat_tables_cols, stat_sys_tables_rows),
+    REL("pg_statio_sys_tables", 12175, 'v', statio_tables_cols, stat_sys_tables_rows),
+    REL("pg_stat_all_indexes", 12183, 'v', stat_indexes_cols, stat_all_indexes_rows),
+    REL("pg_stat_sys_indexes", 12188, 'v', stat_indexes_cols, stat_sys_indexes_rows),
+    REL("pg_stat_user_indexes", 12192, 'v', stat_indexes_cols, stat_user_indexes_rows),
+    REL("pg_statio_all_indexes", 12196, 'v', statio_indexes_cols, stat_all_indexes_rows),
+    REL("pg_statio_sys_indexes", 12201, 'v', statio_indexes_cols, stat_sys_indexes_rows),
+    REL("pg_statio_user_indexes", 12205, 'v', statio_indexes_cols, stat_user_indexes_rows),
     /* information_schema's views (PostgreSQL's initdb assigns their oids; fixed here) */
     RDREL("keys", 13301, redis_keys_cols, redis_keys_rows),
     ISREL("schemata", 13200, is_schemata_cols, is_schemata_rows),

@@ -1,10 +1,12 @@
-/* sql/sql_vacuum.c — VACUUM and ANALYZE. Orbit has nothing for them to do (RocksDB compacts
- * on its own; the planner keeps no statistics), so they validate what PostgreSQL 15 validates
- * and return: the options (ExecVacuum: names, Boolean/integer values, the combinations it
- * rejects), VACUUM outside a transaction block (25001), each named relation (42P01/3F000),
- * ANALYZE's column lists (42703, 42701, and a column list needing ANALYZE), and the WARNING
- * "skipping ..." for views and sequences. Entry point: sql_exec_vacuum. See README.md. */
+/* sql/sql_vacuum.c — VACUUM and ANALYZE. Orbit has little for them to do (RocksDB compacts
+ * on its own; the planner keeps no statistics): they count each table's rows and record the
+ * run for pg_stat_*_tables (sql_stats.c), after validating what PostgreSQL 15 validates: the
+ * options (ExecVacuum: names, Boolean/integer values, the combinations it rejects), VACUUM
+ * outside a transaction block (25001), each named relation (42P01/3F000), ANALYZE's column
+ * lists (42703, 42701, and a column list needing ANALYZE), and the WARNING "skipping ..." for
+ * views and sequences. Entry point: sql_exec_vacuum. See README.md. */
 #include "sql_ddl_int.h"
+#include "sql_stats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +156,16 @@ static int check_columns(const sql_table_t *t, PgQuery__VacuumRelation *vr, orb_
     return 0;
 }
 
+/* VACUUM / ANALYZE of table t: its rows counted (what PostgreSQL's n_live_tup becomes), the
+ * time and count recorded (sql_stats.c). */
+static int maintain(sql_session_t *s, const sql_table_t *t, bool vacuum, bool analyze, orb_err_t *err) {
+    int64_t live;
+    if (sql_check_interrupts(s, err) != 0) return -1;
+    if (sql_stats_count_rows(sql_session_rt(s), t, &live, err) != 0) return -1;
+    sql_stats_note_maintenance(sql_session_engine(s), t->id, vacuum, analyze, live);
+    return 0;
+}
+
 int sql_exec_vacuum(sql_session_t *s, PgQuery__VacuumStmt *vs, bool in_txn_block, orb_err_t *err) {
     vac_opts_t o;
     if (parse_options(vs, &o, err) != 0) return -1;
@@ -202,6 +214,26 @@ int sql_exec_vacuum(sql_session_t *s, PgQuery__VacuumStmt *vs, bool in_txn_block
                                 "skipping \"%s\" --- cannot analyze non-tables or special system tables",
                                 name);
     }
+    /* what they do here: recount the live rows and record the run (pg_stat_*_tables) */
+    if (rc == 0 && vs->n_rels == 0) { /* every table of the database */
+        sql_engine_t *e = sql_session_engine(s);
+        pthread_rwlock_rdlock(&e->cat_lock);
+        sql_table_t **all = calloc((size_t)e->ntables + 1, sizeof *all);
+        if (!all) orb_panic("out of memory");
+        for (int i = 0; i < e->ntables; i++) {
+            all[i] = e->tables[i];
+            atomic_fetch_add(&all[i]->refs, 1);
+        }
+        int n = e->ntables;
+        pthread_rwlock_unlock(&e->cat_lock);
+        for (int i = 0; i < n; i++) {
+            if (rc == 0 && !all[i]->view_sql) rc = maintain(s, all[i], vacuum, analyze, err);
+            sql_table_release(all[i]);
+        }
+        free(all);
+    }
+    for (size_t i = 0; i < vs->n_rels && rc == 0; i++)
+        if (tabs[i] && !tabs[i]->view_sql && !tabs[i]->sys) rc = maintain(s, tabs[i], vacuum, analyze, err);
     for (size_t i = 0; i < vs->n_rels; i++)
         if (tabs[i]) sql_table_release(tabs[i]);
     free(tabs);

@@ -43,6 +43,8 @@ static void usage(FILE *f) {
                "  --hba-file PATH        access rules, pg_hba.conf format (default DIR/orbit_hba.conf\n"
                "                         if it exists, else trust on loopback, scram-sha-256 elsewhere)\n"
                "  --authentication-timeout N  seconds a client has to log in (default 60)\n"
+               "  --max-connections N    concurrent PostgreSQL-protocol sessions (default 100)\n"
+               "  --superuser-reserved-connections N  of them, kept for superusers (default 3)\n"
                "  --help                 show this help and exit\n"
                "  --version              show the version and exit\n");
 }
@@ -79,6 +81,7 @@ int main(int argc, char **argv) {
     const char *listen_addr = "127.0.0.1";
     const char *hba_file = NULL;
     int auth_timeout_s = 60;
+    int max_connections = 100, reserved_connections = 3; /* PostgreSQL's defaults */
     int resp_port = WIRE_DEFAULT_RESP_PORT;
     int port = WIRE_DEFAULT_PORT, threads = 0, cache_mb = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
@@ -104,6 +107,8 @@ int main(int argc, char **argv) {
         OPT_APPENDFSYNC,
         OPT_HBA,
         OPT_AUTH_TIMEOUT,
+        OPT_MAX_CONN,
+        OPT_RESERVED_CONN,
         OPT_HELP,
         OPT_VERSION
     };
@@ -125,6 +130,8 @@ int main(int argc, char **argv) {
         {"appendfsync", required_argument, NULL, OPT_APPENDFSYNC},
         {"hba-file", required_argument, NULL, OPT_HBA},
         {"authentication-timeout", required_argument, NULL, OPT_AUTH_TIMEOUT},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONN},
+        {"superuser-reserved-connections", required_argument, NULL, OPT_RESERVED_CONN},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -186,6 +193,12 @@ int main(int argc, char **argv) {
         case OPT_AUTH_TIMEOUT:
             bad |= !parse_int(optarg, 1, 600, &auth_timeout_s); /* PostgreSQL's range */
             break;
+        case OPT_MAX_CONN: /* PostgreSQL's ranges (MAX_BACKENDS) */
+            bad |= !parse_int(optarg, 1, 262143, &max_connections);
+            break;
+        case OPT_RESERVED_CONN:
+            bad |= !parse_int(optarg, 0, 262143, &reserved_connections);
+            break;
         case OPT_HELP:
             usage(stdout);
             return 0;
@@ -204,6 +217,11 @@ int main(int argc, char **argv) {
     }
     if (!bad && (ssl_cert == NULL) != (ssl_key == NULL)) {
         fprintf(stderr, "orbitd: --ssl-cert and --ssl-key go together\n");
+        bad = true;
+    }
+    if (!bad && reserved_connections >= max_connections) { /* PostgreSQL's startup check */
+        fprintf(stderr, "orbitd: superuser_reserved_connections (%d) must be less than max_connections (%d)\n",
+                reserved_connections, max_connections);
         bad = true;
     }
     if (bad || optind < argc) {
@@ -248,7 +266,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     act_kv_set_fsync(rt, appendfsync);
-    sql_config_t scfg = {.default_shards = (uint32_t)shards, .ssl = ssl_cert != NULL};
+    sql_config_t scfg = {.default_shards = (uint32_t)shards,
+                         .ssl = ssl_cert != NULL,
+                         .max_connections = max_connections,
+                         .reserved_connections = reserved_connections};
     sql_engine_t *engine = NULL;
     if (sql_engine_create(rt, &scfg, &engine, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "could not start the sql engine: %s", err.message);
@@ -269,7 +290,9 @@ int main(int argc, char **argv) {
                           .ssl_key = ssl_key,
                           .ssl_ca = ssl_ca,
                           .hba_file = hba_file,
-                          .auth_timeout_ms = auth_timeout_s * 1000};
+                          .auth_timeout_ms = auth_timeout_s * 1000,
+                          .max_connections = max_connections,
+                          .reserved_connections = reserved_connections};
     wire_server_t *server = NULL;
     if (wire_server_start(&wcfg, engine, &server, &err) != 0) {
         orb_log(ORB_LOG_FATAL, "wire", "%s%s%s%s%s", err.message, err.detail[0] ? " detail=" : "",

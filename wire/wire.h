@@ -25,6 +25,9 @@ typedef struct wire_config {
     const char *hba_file;    /* access rules (pg_hba.conf format); NULL: trust from loopback,
                                 scram-sha-256 from elsewhere (README "Authentication") */
     int auth_timeout_ms;     /* a client must finish authenticating within; 0 = 60 s */
+    int max_connections;     /* PostgreSQL-protocol sessions at once (starting ones too);
+                                0 = 100 (README "Connection limits") */
+    int reserved_connections; /* of them, the last ones only superusers may take */
 } wire_config_t;
 
 #define WIRE_DEFAULT_PORT 5433

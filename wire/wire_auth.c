@@ -246,6 +246,7 @@ int wire__auth_run(wire_conn_t *c, const char *user, const char *db, orb_err_t *
         return orb_err_set(err, TOO_MANY_CONNECTIONS, "too many connections for role \"%s\"", user);
     c->role_oid = role.oid;
     c->role_counted = true;
+    c->role_super = role.superuser;
     orb_log(ORB_LOG_DEBUG, "wire", "authenticated pid=%d host=%s user=%s method=%s rule_line=%d", c->pid, host,
             user, wire_auth_method_name(method), line);
     return 0;

@@ -244,6 +244,8 @@ struct wire_conn {
     pthread_t thread;
     uint32_t role_oid;  /* the authenticated role, counted against its CONNECTION LIMIT */
     bool role_counted;
+    bool role_super;      /* the authenticated role is a superuser */
+    bool backend_counted; /* holds one of max_connections' slots (executor only) */
     bool auth_gone;     /* the client left during authentication (or timed out): no reply */
     struct timespec auth_deadline; /* authentication must end by then (--authentication-timeout) */
     sql_session_t *session;
@@ -282,6 +284,12 @@ void wire__conn_tls_start(wire_conn_t *c);
 bool wire__server_cancel(wire_server_t *s, int32_t pid, int32_t secret);
 const wire_hba_t *wire__server_hba(const wire_server_t *s);
 int wire__server_auth_timeout_ms(const wire_server_t *s);
+/* max_connections (README "Connection limits"): take counts a connection that sent its
+ * StartupMessage, false (nothing counted) when max_connections are there already; give when
+ * it ends; reserved: true when fewer than superuser_reserved_connections slots are free. */
+bool wire__server_backend_take(wire_server_t *s);
+void wire__server_backend_give(wire_server_t *s);
+bool wire__server_backend_reserved(wire_server_t *s);
 /* Executor side (wire_pg_conn.c, wire_auth.c). queue_pop: the next queued message, waiting
  * for one; NULL once the loop closed the socket. */
 wire_item_t *wire__conn_queue_pop(wire_conn_t *c);

@@ -455,11 +455,23 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
         wire_msg_put_negotiate(&c->out, 0, nunknown, unknown);
 
     const char *db = st.database && st.database[0] ? st.database : st.user;
+    /* PostgreSQL's order: a free slot before authentication (InitProcess), the role's checks
+     * with it, then the superusers' reserve (InitPostgres), then the database's */
+    if (!wire__server_backend_take(c->server)) {
+        orb_err_set(&err, TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+        return fatal(c, &err);
+    }
+    c->backend_counted = true;
     if (wire__auth_run(c, st.user, db, &err) != 0) {
         if (c->auth_gone) {
             orb_buf_reset(&c->out);
             return true;
         }
+        return fatal(c, &err);
+    }
+    if (!c->role_super && wire__server_backend_reserved(c->server)) {
+        orb_err_set(&err, TOO_MANY_CONNECTIONS,
+                    "remaining connection slots are reserved for non-replication superuser connections");
         return fatal(c, &err);
     }
     c->session = sql_session_create(wire__server_engine(c->server), st.user, db,
@@ -650,6 +662,10 @@ void *wire__executor_main(void *arg) {
     if (c->role_counted) {
         sql_role_connection_give(wire__server_engine(c->server), c->role_oid);
         c->role_counted = false;
+    }
+    if (c->backend_counted) {
+        wire__server_backend_give(c->server);
+        c->backend_counted = false;
     }
     orb_mcx_destroy(c->msg_mcx);
     c->msg_mcx = NULL;

@@ -50,6 +50,7 @@ struct wire_server {
     wire_loop_t *loops;
     atomic_uint rr;
     atomic_int next_pid;
+    atomic_int nbackends;  /* PostgreSQL-protocol connections past their StartupMessage */
     /* Guarded by mu. */
     pthread_mutex_t mu;
     pthread_cond_t cond;
@@ -71,6 +72,20 @@ sql_engine_t *wire__server_engine(const wire_server_t *s) { return s->engine; }
 const wire_hba_t *wire__server_hba(const wire_server_t *s) { return s->hba; }
 int wire__server_auth_timeout_ms(const wire_server_t *s) {
     return s->cfg.auth_timeout_ms > 0 ? s->cfg.auth_timeout_ms : WIRE_DEFAULT_AUTH_TIMEOUT_MS;
+}
+static int max_connections(const wire_server_t *s) {
+    return s->cfg.max_connections > 0 ? s->cfg.max_connections : 100;
+}
+bool wire__server_backend_take(wire_server_t *s) {
+    int n = atomic_load(&s->nbackends);
+    do {
+        if (n >= max_connections(s)) return false;
+    } while (!atomic_compare_exchange_weak(&s->nbackends, &n, n + 1));
+    return true;
+}
+void wire__server_backend_give(wire_server_t *s) { atomic_fetch_sub(&s->nbackends, 1); }
+bool wire__server_backend_reserved(wire_server_t *s) {
+    return max_connections(s) - atomic_load(&s->nbackends) < s->cfg.reserved_connections;
 }
 int wire_server_port(const wire_server_t *s) { return s->port; }
 int wire_server_resp_port(const wire_server_t *s) { return s->resp_fd >= 0 ? s->resp_port : 0; }
