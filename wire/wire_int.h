@@ -227,6 +227,9 @@ struct wire_conn {
     orb_buf_t pending_out;    /* produced by the executor, not yet handed to uv_write */
     size_t inflight;          /* bytes in uv_write requests not yet completed */
     int out_waiters;          /* executors blocked in wire__conn_flush for output space */
+    int loop_taking;          /* the loop took pending_out and has not counted it inflight yet */
+    int direct_fd;            /* socket the executor may write itself (no TLS), else -1; set
+                                 before the executor starts, constant after */
     bool shut;                /* loop closed the socket: executor must exit */
     bool exec_close;          /* executor asks the loop to close after writing */
     bool read_paused;         /* loop stopped reading because of backpressure */

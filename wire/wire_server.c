@@ -369,6 +369,7 @@ static void conn_service(wire_conn_t *c) {
     c->on_ready_list = false;
     out = c->pending_out;
     orb_buf_init(&c->pending_out);
+    if (out.len) c->loop_taking++; /* until write_raw counts it inflight (wire__conn_flush) */
     bool close = c->exec_close;
     bool kill = c->kill;
     bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
@@ -380,10 +381,14 @@ static void conn_service(wire_conn_t *c) {
         wire__conn_close(c);
         return;
     }
-    if (out.len)
+    if (out.len) {
         write_owned(c, out.data, out.len);
-    else
+        pthread_mutex_lock(&c->mu);
+        c->loop_taking--;
+        pthread_mutex_unlock(&c->mu);
+    } else {
         orb_buf_free(&out);
+    }
     if (close)
         wire__conn_close_after_write(c);
     else if (resume)
@@ -392,6 +397,8 @@ static void conn_service(wire_conn_t *c) {
 
 int wire__executor_start(wire_conn_t *c) {
     wire_server_t *s = c->server;
+    uv_os_fd_t fd;
+    c->direct_fd = !c->tls && !c->resp && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 ? (int)fd : -1;
     atomic_fetch_add(&c->refs, 1);
     c->has_executor = true;
     pthread_mutex_lock(&s->mu);
@@ -439,6 +446,7 @@ static void conn_open(wire_loop_t *l, int fd, bool resp) {
     c->server = s;
     c->loop = l;
     c->resp = resp;
+    c->direct_fd = -1; /* until the executor starts */
     atomic_init(&c->refs, 1);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cond, NULL);
