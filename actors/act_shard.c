@@ -810,6 +810,18 @@ int act__shard_execute(act_worker_t *w, act_actor_t *a, act_type_t type, const O
         } else if (!e) {
             rc = orb_err_set(&err, INVALID_TRANSACTION_STATE, "transaction %llu is not active",
                              (unsigned long long)req->txn_id);
+        } else if (type == ACT_TABLE_SHARD && !ex.catalog && !req->bulk && req->n_ops > 0 &&
+                   !req_writes(req) && owner != req->txn_id && !st_txn_has_writes(e->st)) {
+            /* Reads of a transaction that has written nothing: at its snapshot through a view,
+             * without holding the entry lock while they run, so that the shards of one
+             * statement are read in parallel (README "Transactions"). The session awaits
+             * every request of a statement before it moves the snapshot or ends the txn. */
+            ex.st = st_txn_view(e->st);
+            act__txn_release(rt, e);
+            e = NULL;
+            rc = run_ops(&ex, reply, &err);
+            st_txn_rollback(ex.st);
+            ex.st = NULL;
         } else if (is_bulk_control(req)) {
             rc = bulk_control(&ex, &e, reply, &err);
             if (e) act__txn_release(rt, e);

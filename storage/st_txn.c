@@ -56,6 +56,20 @@ st_txn_t *st_txn_begin_group(st_db_t *db, st_isolation_t iso) {
     return txn_begin(db, iso, db->wopts_group);
 }
 
+st_txn_t *st_txn_view(st_txn_t *t) {
+    st_txn_t *v = calloc(1, sizeof *v);
+    if (!v) orb_panic("out of memory");
+    v->db = t->db;
+    v->iso = t->iso;
+    v->txn = rocksdb_transaction_begin(t->db->db, t->db->wopts, t->db->txn_opts[0], NULL);
+    v->ropts = rocksdb_readoptions_create();
+    v->ropts_latest = rocksdb_readoptions_create();
+    v->snap = t->snap; /* borrowed: txn_free leaves a view's snapshot to t */
+    if (v->snap) rocksdb_readoptions_set_snapshot(v->ropts, v->snap);
+    v->view = true;
+    return v;
+}
+
 void st_txn_statement_snapshot(st_txn_t *t) {
     if (t->iso == ST_REPEATABLE_READ) return;
     rocksdb_readoptions_set_snapshot(t->ropts, NULL);
@@ -139,6 +153,7 @@ int st_txn_get(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool for_updat
 int st_txn_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v, size_t vn,
                orb_err_t *err) {
     assert(cf < ST_CF__COUNT);
+    assert(!t->view);
     char *errptr = NULL;
     t->nwrites++;
     rocksdb_transaction_put_cf(t->txn, t->db->cf[cf], k, kn, v, vn, &errptr);
@@ -147,6 +162,7 @@ int st_txn_put(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, const char *v,
 
 int st_txn_delete(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, orb_err_t *err) {
     assert(cf < ST_CF__COUNT);
+    assert(!t->view);
     char *errptr = NULL;
     t->nwrites++;
     rocksdb_transaction_delete_cf(t->txn, t->db->cf[cf], k, kn, &errptr);
@@ -189,7 +205,7 @@ static void txn_free(st_txn_t *t) {
     if (t->wbwi) rocksdb_free(t->wbwi); /* the wrapper only: the batch is the txn's */
     rocksdb_readoptions_destroy(t->ropts);
     rocksdb_readoptions_destroy(t->ropts_latest);
-    if (t->snap) {
+    if (t->snap && !t->view) {
         if (t->iso == ST_REPEATABLE_READ)
             rocksdb_free((void *)t->snap); /* wrapper only; the txn owns the snapshot */
         else

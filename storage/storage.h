@@ -107,6 +107,12 @@ st_txn_t *st_txn_begin_group(st_db_t *db, st_isolation_t iso);
 /* Takes a fresh read snapshot for the next statement (READ COMMITTED); no-op under
  * REPEATABLE READ. */
 void st_txn_statement_snapshot(st_txn_t *t);
+/* A read-only transaction that reads at t's current snapshot (the latest committed data when
+ * t has none yet), for reads of t's statement that run on other threads while t itself is
+ * in use: it sees none of t's writes, so use it only while t has none (st_txn_has_writes);
+ * it borrows t's snapshot, so end it (st_txn_rollback) before t's next statement snapshot
+ * and before t ends. Never written to. */
+st_txn_t *st_txn_view(st_txn_t *t);
 void st_txn_savepoint(st_txn_t *t);
 int st_txn_rollback_to_savepoint(st_txn_t *t, orb_err_t *err);
 void st_txn_pop_savepoint(st_txn_t *t);

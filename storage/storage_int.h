@@ -51,6 +51,7 @@ struct st_txn {
     /* the txn's own write batch, for st_txn_put_unlocked: a wrapper malloc'd by the C API
      * around the txn's WriteBatchWithIndex (owned by the txn; free the wrapper only) */
     rocksdb_writebatch_wi_t *wbwi;
+    bool view; /* st_txn_view: reads only, at a borrowed snapshot */
 };
 
 struct st_iter {

@@ -329,6 +329,37 @@ static void test_txn_repeatable_read_keeps_snapshot_and_fails_on_conflict(void *
     st_txn_rollback(t);
 }
 
+/* st_txn_view reads at its transaction's snapshot (point reads and iterators alike), for
+ * both isolation levels, and ending it leaves the snapshot to the transaction. */
+static void test_txn_view_reads_at_the_transaction_snapshot(void **state) {
+    fx_t *f = *state;
+    for (int rr = 0; rr < 2; rr++) {
+        put_committed(f, "k", "old");
+        st_txn_t *t = st_txn_begin(f->db, rr ? ST_REPEATABLE_READ : ST_READ_COMMITTED);
+        st_txn_statement_snapshot(t);
+        put_committed(f, "k", "new");
+        put_committed(f, "n", "1");
+        st_txn_t *v = st_txn_view(t);
+        assert_string_equal(get(f, v, "k"), "old");
+        assert_null(get(f, v, "n"));
+        st_iter_t *it = st_iter_create(v, ST_CF_ROWS, NULL, 0, NULL, 0, false);
+        char buf[64];
+        collect(it, buf, sizeof buf);
+        st_iter_destroy(it);
+        assert_string_equal(buf, "k=old ");
+        st_txn_rollback(v);
+        /* the transaction's snapshot is still there */
+        assert_string_equal(get(f, t, "k"), "old");
+        it = st_iter_create(t, ST_CF_ROWS, NULL, 0, NULL, 0, false);
+        collect(it, buf, sizeof buf);
+        st_iter_destroy(it);
+        assert_string_equal(buf, "k=old ");
+        st_txn_rollback(t);
+        orb_err_t err;
+        assert_int_equal(st_db_delete_range(f->db, ST_CF_ROWS, "", 0, "z", 1, &err), 0);
+    }
+}
+
 static void test_txn_delete_range_removes_only_the_range(void **state) {
     fx_t *f = *state;
     orb_err_t err;
@@ -405,6 +436,8 @@ const struct CMUnitTest st_txn_tests[] = {
         test_txn_read_committed_sees_new_commit_only_after_statement_snapshot, setup, teardown),
     cmocka_unit_test_setup_teardown(
         test_txn_repeatable_read_keeps_snapshot_and_fails_on_conflict, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_txn_view_reads_at_the_transaction_snapshot, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_txn_delete_range_removes_only_the_range, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(test_txn_open_on_a_file_path_fails_with_io_error, setup,
