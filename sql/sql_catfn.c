@@ -482,7 +482,7 @@ static int f_partition_ancestors(ARGS) {
 /* has_table_privilege([role name | oid,] table text | oid, privileges text): from the ACLs
  * (sql_acl.c). A table named by text must exist (42P01); by oid, an unknown one is NULL;
  * system relations are readable by everyone. privileges: a comma-separated list, any of which
- * suffices; "WITH GRANT OPTION" is accepted (only superusers and owners hold grant options). */
+ * suffices; "x WITH GRANT OPTION" asks for x's grant option (sql_acl.h SQL_ACL_GO_SHIFT). */
 static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt, orb_err_t *err) {
     static const char *const names[] = {"insert", "select", "update", "delete", "truncate", "references", "trigger"};
     char buf[256];
@@ -496,15 +496,16 @@ static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt
         while (n && it[n - 1] == ' ') it[--n] = 0;
         const char *wgo = " with grant option";
         size_t wl = strlen(wgo);
+        bool go = false;
         if (n > wl && strcasecmp(it + n - wl, wgo) == 0) {
             it[n - wl] = 0;
-            *grant_opt = true;
+            go = *grant_opt = true;
         }
         int k = -1;
         for (int j = 0; j < 7; j++)
             if (strcasecmp(it, names[j]) == 0) k = j;
         if (k < 0) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
-        *bits |= 1u << k;
+        *bits |= go ? (1u << k) << SQL_ACL_GO_SHIFT : 1u << k;
     }
     return 0;
 }
@@ -539,11 +540,6 @@ static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool t
     sql_table_release(tab);
     bool ok;
     if (sql_acl_role_has(e, role.oid, (uint32_t)oid, bits, &ok, err) != 0) return -1;
-    if (ok && grant_opt && !role.super) {
-        sql_acl_t acl;
-        if (sql_acl_get(e, (uint32_t)oid, &acl, err) != 0) return -1;
-        ok = acl.owner == role.oid;
-    }
     return ret_bool(ok, r);
 }
 

@@ -678,6 +678,7 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     case SQL_OID_BPCHAR:
     case SQL_OID_JSON:
     case SQL_OID_JSONB:
+    case SQL_OID_RECORD: /* aclexplode's records are their text form (sql_aclexplode.c) */
         orb_buf_append(out, v->v.s.p, v->v.s.n);
         break;
     case SQL_OID_BYTEA: {
