@@ -8,6 +8,7 @@
 #include "sql_acl.h"
 #include "sql_ddl_int.h"
 #include "sql_backend.h"
+#include "sql_operator.h"
 #include "sql_pgcat.h"
 #include "sql_role.h"
 #include "sql_settings.h"
@@ -165,7 +166,7 @@ int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_
 
 int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, orb_buf_t *out,
                 orb_err_t *err) {
-    if (oid == 0 && type != SQL_OID_REGCLASS && type != SQL_OID_REGTYPE) {
+    if (oid == 0 && type != SQL_OID_REGCLASS) {
         orb_buf_putc(out, '-');
         return 0;
     }
@@ -184,7 +185,7 @@ int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, or
     }
     case SQL_OID_REGTYPE: {
         if (!sql_type_get((uint32_t)oid)) break;
-        orb_buf_puts(out, sql_type_format((uint32_t)oid, -1, mcx));
+        orb_buf_puts(out, oid == SQL_OID_BPCHAR ? "character" : sql_type_format((uint32_t)oid, -1, mcx));
         return 0;
     }
     case SQL_OID_REGNAMESPACE: {
@@ -208,6 +209,30 @@ int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, or
             return 0;
         }
         break;
+    }
+    case SQL_OID_REGPROC:
+    case SQL_OID_REGPROCEDURE: {
+        /* pg_proc's functions (sql_proc.c), else a function an operator names (sql_operator.c) */
+        if (oid < 0 || oid > UINT32_MAX) break;
+        const sql_builtin_t *b = sql_proc_by_oid((uint32_t)oid);
+        const char *name = b ? b->name : sql_operator_proc_name((uint32_t)oid);
+        if (!name) break;
+        orb_buf_puts(out, name);
+        if (type == SQL_OID_REGPROCEDURE && b) {
+            orb_buf_putc(out, '(');
+            for (int i = 0; i < b->nargs; i++)
+                orb_buf_printf(out, "%s%s", i ? "," : "", sql_type_format(b->argtypes[i], -1, mcx));
+            orb_buf_putc(out, ')');
+        }
+        return 0;
+    }
+    case SQL_OID_REGOPER: {
+        /* as regoperout: the bare name when it names one operator, else qualified */
+        const sql_operator_t *o = oid >= 0 && oid <= UINT32_MAX ? sql_operator_by_oid((uint32_t)oid) : NULL;
+        if (!o) break;
+        if (!sql_operator_name_unique(o->name)) orb_buf_puts(out, o->oid >= 9100 && o->oid < 9200 ? "public." : "pg_catalog.");
+        orb_buf_puts(out, o->name);
+        return 0;
     }
     default:
         break;
@@ -308,7 +333,10 @@ static int f_format_type(ARGS) {
     if (a[0].isnull) return ret_null(r);
     int32_t typmod = nargs > 1 && !a[1].isnull ? (int32_t)a[1].v.i : -1;
     uint32_t oid = (uint32_t)a[0].v.i;
+    if (oid == 0) return ret_text(ctx->mcx, "-", r); /* as PostgreSQL: a prefix operator's left */
     if (!sql_type_get(oid)) return ret_text(ctx->mcx, "???", r);
+    /* format_type_extended: bpchar without a typmod given is "character" */
+    if (oid == SQL_OID_BPCHAR && (nargs < 2 || a[1].isnull)) return ret_text(ctx->mcx, "character", r);
     return ret_text(ctx->mcx, sql_type_format(oid, typmod, ctx->mcx), r);
 }
 
@@ -361,7 +389,7 @@ static uint32_t catalog_oid(const sql_value_t *v) {
         {"pg_class", 1259}, {"pg_constraint", 2606}, {"pg_namespace", 2615},
         {"pg_extension", 3079}, {"pg_database", 1262}, {"pg_tablespace", 1213},
         {"pg_authid", 1260}, {"pg_proc", 1255}, {"pg_type", 1247}, {"pg_am", 2601},
-        {"pg_trigger", 2620}, {"pg_rewrite", 2618}, {"pg_policy", 3256}};
+        {"pg_trigger", 2620}, {"pg_rewrite", 2618}, {"pg_policy", 3256}, {"pg_operator", 2617}};
     for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
         if (v->v.s.n == strlen(cats[i].name) && memcmp(v->v.s.p, cats[i].name, v->v.s.n) == 0)
             return cats[i].oid;
@@ -375,6 +403,9 @@ static int comment_of(sql_fn_ctx_t *ctx, uint32_t classoid, uint32_t objoid, int
     sql_engine_t *e = sql_session_engine(ctx->session);
     const char *text;
     if (sql_comment_get(e, classoid, objoid, objsubid, ctx->mcx, &text, err) != 0) return -1;
+    /* builtin objects: PostgreSQL's descriptions (sql_operator.c, sql_proc.c) */
+    if (!text && classoid == 2617 && objsubid == 0) text = sql_operator_description(objoid);
+    if (!text && classoid == 1255 && objsubid == 0) text = sql_proc_description(objoid);
     return text ? ret_text(ctx->mcx, text, r) : ret_null(r);
 }
 
@@ -584,6 +615,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_table_is_visible", 1, B, f_table_is_visible, O),
     FN("pg_type_is_visible", 1, B, f_type_is_visible, O),
     FN("pg_function_is_visible", 1, B, f_true, O),
+    FN("pg_operator_is_visible", 1, B, f_true, O),
     FN("pg_opclass_is_visible", 1, B, f_true, O),
     FN("pg_collation_is_visible", 1, B, f_true, O),
     FNN("format_type", 2, TX, f_format_type, O, I4),

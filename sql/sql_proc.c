@@ -69,6 +69,13 @@ static const sql_builtin_t *by_oid(int64_t oid) {
     return procs[oid - PROC_OID0];
 }
 
+const sql_builtin_t *sql_proc_by_oid(uint32_t oid) { return by_oid(oid); }
+
+const char *sql_proc_description(uint32_t oid) {
+    (void)oid;
+    return NULL;
+}
+
 /* The builtin named by the oid argument; NULL (r set to NULL) for any other. */
 static const sql_builtin_t *arg_proc(const sql_value_t *a, sql_value_t *r) {
     const sql_builtin_t *b = a[0].isnull ? NULL : by_oid(a[0].v.i);

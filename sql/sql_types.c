@@ -79,6 +79,10 @@ static const sql_type_info_t types[] = {
     {SQL_OID_VOID, "void", "void", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_RECORD, "record", "record", -1, 'P', false, ORBIT__DATUM__V_S},
+    /* named by pg_operator rows (sql_operator.c) */
+    {2776, "anynonarray", "anynonarray", 4, 'P', false, ORBIT__DATUM__V_S},
+    {5077, "anycompatible", "anycompatible", 4, 'P', false, ORBIT__DATUM__V_S},
+    {5078, "anycompatiblearray", "anycompatiblearray", -1, 'P', false, ORBIT__DATUM__V_BIN},
 };
 
 const sql_type_info_t *sql_type_all(int *n) {

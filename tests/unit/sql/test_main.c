@@ -8,6 +8,7 @@ int main(void) {
     failed += run_types_tests();
     failed += run_builtin_tests();
     failed += run_backend_tests();
+    failed += run_catalog_tests();
     if (run_expr_tests) failed += run_expr_tests();
     return failed ? 1 : 0;
 }
