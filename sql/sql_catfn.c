@@ -631,6 +631,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_triggerdef", 1, TX, f_null, O), FN("pg_get_triggerdef", 2, TX, f_null, O, B),
     FN("pg_get_statisticsobjdef_columns", 1, TX, f_null, O),
     FN("pg_get_function_result", 1, TX, sql_fn_function_result, O),
+    FNN("pg_get_function_sqlbody", 1, TX, sql_fn_function_sqlbody, O),
     FN("pg_get_function_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_function_identity_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_partkeydef", 1, TX, f_null, O), /* no partitioned tables */

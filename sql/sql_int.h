@@ -167,10 +167,18 @@ uint32_t sql_opclass_of(uint32_t type, int vec_method, int vec_metric);
 size_t sql_proc_count(void);
 const sql_builtin_t *sql_proc_at(size_t i, uint32_t *oid);
 uint32_t sql_proc_rettype(const sql_builtin_t *b);
+typedef struct sql_proc_attrs {
+    char kind, volatility, parallel; /* prokind, provolatile, proparallel */
+    bool strict;
+    const char *src; /* prosrc */
+    bool vector;     /* pgvector's: namespace public, listed once the extension exists */
+} sql_proc_attrs_t;
+void sql_proc_attrs(size_t i, sql_proc_attrs_t *out);
 const sql_builtin_t *sql_proc_by_oid(uint32_t oid); /* NULL: not a listed function */
 const char *sql_proc_description(uint32_t oid);     /* PostgreSQL's, NULL for none */
 int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                               orb_err_t *err);
+int sql_fn_function_sqlbody(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
 int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                            orb_err_t *err);
 /* Relation and database sizes (sql_size.c), builtins of pg_catalog. */

@@ -1232,35 +1232,41 @@ static const syscol_t proc_cols[] = {
     {"prosupport", RP, NULL}, {"prokind", CH, NULL}, {"prosecdef", B, NULL},
     {"proleakproof", B, NULL}, {"proisstrict", B, NULL}, {"proretset", B, NULL},
     {"provolatile", CH, NULL}, {"proparallel", CH, NULL}, {"pronargs", I2, NULL},
-    {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL}};
-/* pg_proc: the builtin functions (sql_proc.c) */
+    {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL},
+    {"proacl", TXA, NULL}};
+/* pg_proc: the builtin functions, aggregates and the parser's functions (sql_proc.c);
+ * proacl NULL (EXECUTE for PUBLIC, the default) */
 static int proc_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)xc, (void)err;
+    uint32_t ext;
+    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &ext, err) != 0) return -1;
     size_t n = sql_proc_count();
     for (size_t i = 0; i < n; i++) {
         uint32_t oid;
         const sql_builtin_t *b = sql_proc_at(i, &oid);
+        sql_proc_attrs_t at;
+        sql_proc_attrs(i, &at);
+        if (at.vector && !ext) continue;
         sql_value_t *r = row_new(out);
         put_i(out, r, "oid", oid);
         put_s(out, r, "proname", b->name);
-        put_i(out, r, "pronamespace", 11);
+        put_i(out, r, "pronamespace", at.vector ? 2200 : 11);
         put_i(out, r, "proowner", 10);
         put_i(out, r, "prolang", 12); /* internal */
         put_f(out, r, "procost", 1);
         put_f(out, r, "prorows", 0);
         put_i(out, r, "provariadic", 0);
         put_i(out, r, "prosupport", 0);
-        put_c(out, r, "prokind", 'f');
+        put_c(out, r, "prokind", at.kind);
         put_b(out, r, "prosecdef", false);
         put_b(out, r, "proleakproof", false);
-        put_b(out, r, "proisstrict", b->strict);
+        put_b(out, r, "proisstrict", at.strict);
         put_b(out, r, "proretset", false);
-        put_c(out, r, "provolatile", b->volatile_ ? 'v' : 's');
-        put_c(out, r, "proparallel", 's');
+        put_c(out, r, "provolatile", at.volatility);
+        put_c(out, r, "proparallel", at.parallel);
         put_i(out, r, "pronargs", b->nargs);
         put_i(out, r, "pronargdefaults", 0);
         put_i(out, r, "prorettype", sql_proc_rettype(b));
-        put_s(out, r, "prosrc", b->name);
+        put_s(out, r, "prosrc", at.src);
     }
     return 0;
 }
