@@ -317,6 +317,27 @@ int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint
     return 0;
 }
 
+int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *schema, uint32_t privs, bool *out,
+                            orb_err_t *err) {
+    sql_role_t r;
+    *out = false;
+    if (sql_role_by_oid(e, role_oid, &r) && r.super) {
+        *out = true;
+        return 0;
+    }
+    sql_acl_t a;
+    if (sql_acl_schema_get(e, schema, &a, err) != 0) return -1;
+    if (privs_of(e, role_oid, a.owner)) {
+        *out = true;
+        return 0;
+    }
+    uint32_t held = 0;
+    for (int i = 0; a.has_acl && i < a.n; i++)
+        if (a.items[i].grantee == 0 || privs_of(e, role_oid, a.items[i].grantee)) held |= a.items[i].privs;
+    *out = (held & privs) != 0;
+    return 0;
+}
+
 int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,
                         orb_err_t *err) {
     if (sql_session_is_superuser(s)) return 0;

@@ -77,6 +77,10 @@ int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_er
  * and the owner hold all). */
 int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint32_t privs, bool *out,
                      orb_err_t *err);
+/* has_schema_privilege: the same for a schema (privs USAGE / CREATE, their grant options
+ * shifted by SQL_ACL_GO_SHIFT). */
+int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *schema, uint32_t privs, bool *out,
+                            orb_err_t *err);
 /* 42501 "must be owner of <what> <name>" unless the current role is a superuser or owns t
  * (DROP, ALTER, CREATE/DROP INDEX); what: "table", "view" or "index" (NULL: t's kind). */
 int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,

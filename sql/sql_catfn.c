@@ -574,6 +574,72 @@ static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool t
     return ret_bool(ok, r);
 }
 
+/* has_schema_privilege([role name | oid,] schema text | oid, privileges text): USAGE, CREATE,
+ * "x WITH GRANT OPTION", a comma-separated list any of which suffices (sql_acl.c). A schema
+ * named by text must exist (3F000), by oid an unknown one is NULL. */
+static int schema_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool nsp_by_oid, const sql_value_t *a,
+                       sql_value_t *r, orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    sql_engine_t *e = sql_session_engine(s);
+    sql_role_t role;
+    if (!has_role) {
+        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r);
+    } else if (role_by_oid) {
+        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    const sql_value_t *n = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
+    /* the privileges first, as PostgreSQL checks them before the schema */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)p->v.s.n, p->v.s.p);
+    uint32_t bits = 0;
+    char *save = NULL;
+    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        while (*it == ' ') it++;
+        size_t len = strlen(it);
+        while (len && it[len - 1] == ' ') it[--len] = 0;
+        const char *wgo = " with grant option";
+        size_t wl = strlen(wgo);
+        bool go = false;
+        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
+            it[len - wl] = 0;
+            go = true;
+        }
+        uint32_t b = strcasecmp(it, "usage") == 0 ? SQL_ACL_USAGE : strcasecmp(it, "create") == 0 ? SQL_ACL_CREATE : 0;
+        if (!b) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
+        bits |= go ? b << SQL_ACL_GO_SHIFT : b;
+    }
+    char schema[64] = "";
+    sql_schema_entry_t *v;
+    int nn;
+    if (sql_schema_list(e, &v, &nn, err) != 0) return -1;
+    bool found = false;
+    for (int i = 0; i < nn && !found; i++) {
+        if (nsp_by_oid ? n->v.i == v[i].oid : (n->v.s.n == strlen(v[i].name) && memcmp(n->v.s.p, v[i].name, n->v.s.n) == 0)) {
+            snprintf(schema, sizeof schema, "%s", v[i].name);
+            found = true;
+        }
+    }
+    free(v);
+    if (!found) {
+        if (nsp_by_oid) return ret_null(r);
+        return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%.*s\" does not exist", (int)n->v.s.n, n->v.s.p);
+    }
+    bool ok;
+    if (sql_acl_role_has_schema(e, role.oid, schema, bits, &ok, err) != 0) return -1;
+    return ret_bool(ok, r);
+}
+
+static int f_hsp_tt(ARGS) { (void)nargs; return schema_priv(ctx, false, false, false, a, r, err); }
+static int f_hsp_ot(ARGS) { (void)nargs; return schema_priv(ctx, false, false, true, a, r, err); }
+static int f_hsp_ntt(ARGS) { (void)nargs; return schema_priv(ctx, true, false, false, a, r, err); }
+static int f_hsp_not(ARGS) { (void)nargs; return schema_priv(ctx, true, false, true, a, r, err); }
+static int f_hsp_ott(ARGS) { (void)nargs; return schema_priv(ctx, true, true, false, a, r, err); }
+static int f_hsp_oot(ARGS) { (void)nargs; return schema_priv(ctx, true, true, true, a, r, err); }
+
 static int f_htp_tt(ARGS) { (void)nargs; return table_priv(ctx, false, false, false, a, r, err); }
 static int f_htp_ot(ARGS) { (void)nargs; return table_priv(ctx, false, false, true, a, r, err); }
 static int f_htp_ntt(ARGS) { (void)nargs; return table_priv(ctx, true, false, false, a, r, err); }
@@ -664,7 +730,10 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("has_table_privilege", 2, B, f_htp_tt, TX, TX), FN("has_table_privilege", 2, B, f_htp_ot, O, TX),
     FN("has_table_privilege", 3, B, f_htp_ntt, NM, TX, TX), FN("has_table_privilege", 3, B, f_htp_not, NM, O, TX),
     FN("has_table_privilege", 3, B, f_htp_ott, O, TX, TX), FN("has_table_privilege", 3, B, f_htp_oot, O, O, TX),
-    PRIV("has_schema_privilege"), PRIV("has_database_privilege"),
+    FN("has_schema_privilege", 2, B, f_hsp_tt, TX, TX), FN("has_schema_privilege", 2, B, f_hsp_ot, O, TX),
+    FN("has_schema_privilege", 3, B, f_hsp_ntt, NM, TX, TX), FN("has_schema_privilege", 3, B, f_hsp_not, NM, O, TX),
+    FN("has_schema_privilege", 3, B, f_hsp_ott, O, TX, TX), FN("has_schema_privilege", 3, B, f_hsp_oot, O, O, TX),
+    PRIV("has_database_privilege"),
     PRIV("has_sequence_privilege"), PRIV("has_function_privilege"),
     PRIV("has_tablespace_privilege"), PRIV("has_foreign_data_wrapper_privilege"),
     PRIV("has_server_privilege"), PRIV("has_language_privilege"), PRIV("has_type_privilege"),

@@ -448,7 +448,7 @@ static int record_field(sql_analyze_ctx_t *ac, sql_expr_t *base, const char *fie
                         orb_err_t *err) {
     const sql_builtin_t *fn = sql_aclexplode_field(field, NULL);
     if (!fn) {
-        orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" not found in data type record", field);
+        orb_err_set(err, UNDEFINED_COLUMN, "could not identify column \"%s\" in record data type", field);
         return sql_err_at(err, base->location);
     }
     sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, FUNC);

@@ -1,15 +1,13 @@
-/* sql/sql_proc.c — the builtin functions as pg_proc rows: every function (not
- * operator) of the core, pgvector and catalog tables whose argument and result
- * types are known, once per signature, in table order, with oids 14000 + its
- * position (stable for a given orbitd; below 16384, where PostgreSQL's initdb
- * assigns its own); then, with PostgreSQL 15's own oids, volatility, source and
- * description, the aggregates Orbit implements (sql_agg.c) and the functions
- * its parser handles (version(), current_database(), now(), ...; a builtin of
- * the same signature takes that row's oid and attributes), and pgvector's
- * avg/sum of vector and halfvec (oids 9301..., namespace public, once CREATE
- * EXTENSION vector ran). pg_get_function_arguments / _result /
- * _identity_arguments format their types. Orbit has no user functions (CREATE
- * FUNCTION is not there), so every row is language internal. */
+/* sql/sql_proc.c — the builtin functions as pg_proc rows: every function (not operator) of the
+ * core, pgvector and catalog tables whose argument and result types are known, once per
+ * signature, in table order, with oids 14000 + its position (stable for a given orbitd; below
+ * 16384, where PostgreSQL's initdb assigns its own); then, with PostgreSQL 15's own oids,
+ * volatility, source and description, the aggregates Orbit implements (sql_agg.c) and the
+ * functions its parser handles (version(), current_database(), now(), ...; a builtin of the
+ * same signature takes that row's oid and attributes), and pgvector's avg/sum of vector and
+ * halfvec (oids 9301..., namespace public, once CREATE EXTENSION vector ran).
+ * pg_get_function_arguments / _result / _identity_arguments format their types. Orbit has no
+ * user functions (CREATE FUNCTION is not there), so every row is language internal. */
 #include "sql_int.h"
 #include "sql_types_int.h"
 
@@ -22,1205 +20,133 @@
 
 /* a pg_proc row written out: PostgreSQL's (pg_rows) or pgvector's (vec_rows) */
 typedef struct proc_row {
-  uint32_t oid;
-  const char *name;
-  char kind;
-  int nargs;
-  uint32_t args[2];
-  uint32_t ret;
-  char volatility, parallel;
-  bool strict;
-  const char *src, *descr;
+    uint32_t oid;
+    const char *name;
+    char kind;
+    int nargs;
+    uint32_t args[2];
+    uint32_t ret;
+    char volatility, parallel;
+    bool strict;
+    const char *src, *descr;
 } proc_row_t;
 
-/* PostgreSQL 15: SELECT oid, proname, prokind, pronargs, proargtypes,
- * prorettype, provolatile, proparallel, proisstrict, prosrc,
- * obj_description(oid, 'pg_proc') FROM pg_proc WHERE it is one of the
- * aggregates count sum avg min max string_agg array_agg bool_and bool_or every
- * json[b]_agg json[b]_object_agg variance var_samp var_pop stddev stddev_samp
- * stddev_pop bit_and bit_or bit_xor on Orbit's types, or one of the functions
- * the parser handles. Only the aggregates sql_agg.c resolves with exactly these
- * types are listed. */
+/* PostgreSQL 15: SELECT oid, proname, prokind, pronargs, proargtypes, prorettype, provolatile,
+ * proparallel, proisstrict, prosrc, obj_description(oid, 'pg_proc') FROM pg_proc WHERE it is
+ * one of the aggregates count sum avg min max string_agg array_agg bool_and bool_or every
+ * json[b]_agg json[b]_object_agg variance var_samp var_pop stddev stddev_samp stddev_pop
+ * bit_and bit_or bit_xor on Orbit's types, or one of the functions the parser handles.
+ * Only the aggregates sql_agg.c resolves with exactly these types are listed. */
+// clang-format off
 static const proc_row_t pg_rows[] = {
-    {89,
-     "version",
-     'f',
-     0,
-     {0, 0},
-     25,
-     's',
-     's',
-     true,
-     "pgsql_version",
-     "PostgreSQL version string"},
-    {745,
-     "current_user",
-     'f',
-     0,
-     {0, 0},
-     19,
-     's',
-     's',
-     true,
-     "current_user",
-     "current user name"},
-    {746,
-     "session_user",
-     'f',
-     0,
-     {0, 0},
-     19,
-     's',
-     's',
-     true,
-     "session_user",
-     "session user name"},
-    {861,
-     "current_database",
-     'f',
-     0,
-     {0, 0},
-     19,
-     's',
-     's',
-     true,
-     "current_database",
-     "name of the current database"},
-    {1299,
-     "now",
-     'f',
-     0,
-     {0, 0},
-     1184,
-     's',
-     's',
-     true,
-     "now",
-     "current transaction time"},
-    {1402,
-     "current_schema",
-     'f',
-     0,
-     {0, 0},
-     19,
-     's',
-     'u',
-     true,
-     "current_schema",
-     "current schema name"},
-    {2026,
-     "pg_backend_pid",
-     'f',
-     0,
-     {0, 0},
-     23,
-     's',
-     'r',
-     true,
-     "pg_backend_pid",
-     "statistics: current backend PID"},
-    {2100,
-     "avg",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as numeric of all bigint values"},
-    {2101,
-     "avg",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as numeric of all integer values"},
-    {2102,
-     "avg",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as numeric of all smallint values"},
-    {2103,
-     "avg",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as numeric of all numeric values"},
-    {2104,
-     "avg",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as float8 of all float4 values"},
-    {2105,
-     "avg",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as float8 of all float8 values"},
-    {2106,
-     "avg",
-     'a',
-     1,
-     {1186, 0},
-     1186,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "the average (arithmetic mean) as interval of all interval values"},
-    {2107,
-     "sum",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as numeric across all bigint input values"},
-    {2108,
-     "sum",
-     'a',
-     1,
-     {23, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as bigint across all integer input values"},
-    {2109,
-     "sum",
-     'a',
-     1,
-     {21, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as bigint across all smallint input values"},
-    {2110,
-     "sum",
-     'a',
-     1,
-     {700, 0},
-     700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as float4 across all float4 input values"},
-    {2111,
-     "sum",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as float8 across all float8 input values"},
-    {2113,
-     "sum",
-     'a',
-     1,
-     {1186, 0},
-     1186,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as interval across all interval input values"},
-    {2114,
-     "sum",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sum as numeric across all numeric input values"},
-    {2115,
-     "max",
-     'a',
-     1,
-     {20, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all bigint input values"},
-    {2116,
-     "max",
-     'a',
-     1,
-     {23, 0},
-     23,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all integer input values"},
-    {2117,
-     "max",
-     'a',
-     1,
-     {21, 0},
-     21,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all smallint input values"},
-    {2118,
-     "max",
-     'a',
-     1,
-     {26, 0},
-     26,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all oid input values"},
-    {2119,
-     "max",
-     'a',
-     1,
-     {700, 0},
-     700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all float4 input values"},
-    {2120,
-     "max",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all float8 input values"},
-    {2122,
-     "max",
-     'a',
-     1,
-     {1082, 0},
-     1082,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all date input values"},
-    {2126,
-     "max",
-     'a',
-     1,
-     {1114, 0},
-     1114,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all timestamp input values"},
-    {2127,
-     "max",
-     'a',
-     1,
-     {1184, 0},
-     1184,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all timestamp with time zone input values"},
-    {2128,
-     "max",
-     'a',
-     1,
-     {1186, 0},
-     1186,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all interval input values"},
-    {2129,
-     "max",
-     'a',
-     1,
-     {25, 0},
-     25,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all text input values"},
-    {2130,
-     "max",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all numeric input values"},
-    {2131,
-     "min",
-     'a',
-     1,
-     {20, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all bigint input values"},
-    {2132,
-     "min",
-     'a',
-     1,
-     {23, 0},
-     23,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all integer input values"},
-    {2133,
-     "min",
-     'a',
-     1,
-     {21, 0},
-     21,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all smallint input values"},
-    {2134,
-     "min",
-     'a',
-     1,
-     {26, 0},
-     26,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all oid input values"},
-    {2135,
-     "min",
-     'a',
-     1,
-     {700, 0},
-     700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all float4 input values"},
-    {2136,
-     "min",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all float8 input values"},
-    {2138,
-     "min",
-     'a',
-     1,
-     {1082, 0},
-     1082,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all date input values"},
-    {2142,
-     "min",
-     'a',
-     1,
-     {1114, 0},
-     1114,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all timestamp input values"},
-    {2143,
-     "min",
-     'a',
-     1,
-     {1184, 0},
-     1184,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all timestamp with time zone input values"},
-    {2144,
-     "min",
-     'a',
-     1,
-     {1186, 0},
-     1186,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all interval input values"},
-    {2145,
-     "min",
-     'a',
-     1,
-     {25, 0},
-     25,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all text values"},
-    {2146,
-     "min",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all numeric input values"},
-    {2147,
-     "count",
-     'a',
-     1,
-     {2276, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "number of input rows for which the input expression is not null"},
-    {2148,
-     "variance",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for var_samp"},
-    {2149,
-     "variance",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for var_samp"},
-    {2150,
-     "variance",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for var_samp"},
-    {2151,
-     "variance",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for var_samp"},
-    {2152,
-     "variance",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for var_samp"},
-    {2153,
-     "variance",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for var_samp"},
-    {2154,
-     "stddev",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for stddev_samp"},
-    {2155,
-     "stddev",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for stddev_samp"},
-    {2156,
-     "stddev",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for stddev_samp"},
-    {2157,
-     "stddev",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for stddev_samp"},
-    {2158,
-     "stddev",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for stddev_samp"},
-    {2159,
-     "stddev",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "historical alias for stddev_samp"},
-    {2236,
-     "bit_and",
-     'a',
-     1,
-     {21, 0},
-     21,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-and smallint aggregate"},
-    {2237,
-     "bit_or",
-     'a',
-     1,
-     {21, 0},
-     21,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-or smallint aggregate"},
-    {2238,
-     "bit_and",
-     'a',
-     1,
-     {23, 0},
-     23,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-and integer aggregate"},
-    {2239,
-     "bit_or",
-     'a',
-     1,
-     {23, 0},
-     23,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-or integer aggregate"},
-    {2240,
-     "bit_and",
-     'a',
-     1,
-     {20, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-and bigint aggregate"},
-    {2241,
-     "bit_or",
-     'a',
-     1,
-     {20, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-or bigint aggregate"},
-    {2244,
-     "max",
-     'a',
-     1,
-     {1042, 0},
-     1042,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "maximum value of all bpchar input values"},
-    {2245,
-     "min",
-     'a',
-     1,
-     {1042, 0},
-     1042,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "minimum value of all bpchar input values"},
-    {2335,
-     "array_agg",
-     'a',
-     1,
-     {2776, 0},
-     2277,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "concatenate aggregate input into an array"},
-    {2517,
-     "bool_and",
-     'a',
-     1,
-     {16, 0},
-     16,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "boolean-and aggregate"},
-    {2518,
-     "bool_or",
-     'a',
-     1,
-     {16, 0},
-     16,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "boolean-or aggregate"},
-    {2519,
-     "every",
-     'a',
-     1,
-     {16, 0},
-     16,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "boolean-and aggregate"},
-    {2641,
-     "var_samp",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample variance of bigint input values (square of the sample standard "
-     "deviation)"},
-    {2642,
-     "var_samp",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample variance of integer input values (square of the sample standard "
-     "deviation)"},
-    {2643,
-     "var_samp",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample variance of smallint input values (square of the sample standard "
-     "deviation)"},
-    {2644,
-     "var_samp",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample variance of float4 input values (square of the sample standard "
-     "deviation)"},
-    {2645,
-     "var_samp",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample variance of float8 input values (square of the sample standard "
-     "deviation)"},
-    {2646,
-     "var_samp",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample variance of numeric input values (square of the sample standard "
-     "deviation)"},
-    {2647,
-     "transaction_timestamp",
-     'f',
-     0,
-     {0, 0},
-     1184,
-     's',
-     's',
-     true,
-     "now",
-     "current transaction time"},
-    {2648,
-     "statement_timestamp",
-     'f',
-     0,
-     {0, 0},
-     1184,
-     's',
-     's',
-     true,
-     "statement_timestamp",
-     "current statement time"},
-    {2712,
-     "stddev_samp",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample standard deviation of bigint input values"},
-    {2713,
-     "stddev_samp",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample standard deviation of integer input values"},
-    {2714,
-     "stddev_samp",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample standard deviation of smallint input values"},
-    {2715,
-     "stddev_samp",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample standard deviation of float4 input values"},
-    {2716,
-     "stddev_samp",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample standard deviation of float8 input values"},
-    {2717,
-     "stddev_samp",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "sample standard deviation of numeric input values"},
-    {2718,
-     "var_pop",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population variance of bigint input values (square of the population "
-     "standard deviation)"},
-    {2719,
-     "var_pop",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population variance of integer input values (square of the population "
-     "standard deviation)"},
-    {2720,
-     "var_pop",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population variance of smallint input values (square of the population "
-     "standard deviation)"},
-    {2721,
-     "var_pop",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population variance of float4 input values (square of the population "
-     "standard deviation)"},
-    {2722,
-     "var_pop",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population variance of float8 input values (square of the population "
-     "standard deviation)"},
-    {2723,
-     "var_pop",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population variance of numeric input values (square of the population "
-     "standard deviation)"},
-    {2724,
-     "stddev_pop",
-     'a',
-     1,
-     {20, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population standard deviation of bigint input values"},
-    {2725,
-     "stddev_pop",
-     'a',
-     1,
-     {23, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population standard deviation of integer input values"},
-    {2726,
-     "stddev_pop",
-     'a',
-     1,
-     {21, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population standard deviation of smallint input values"},
-    {2727,
-     "stddev_pop",
-     'a',
-     1,
-     {700, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population standard deviation of float4 input values"},
-    {2728,
-     "stddev_pop",
-     'a',
-     1,
-     {701, 0},
-     701,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population standard deviation of float8 input values"},
-    {2729,
-     "stddev_pop",
-     'a',
-     1,
-     {1700, 0},
-     1700,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "population standard deviation of numeric input values"},
-    {2803,
-     "count",
-     'a',
-     0,
-     {0, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "number of input rows"},
-    {3175,
-     "json_agg",
-     'a',
-     1,
-     {2283, 0},
-     114,
-     's',
-     's',
-     false,
-     "aggregate_dummy",
-     "aggregate input into json"},
-    {3197,
-     "json_object_agg",
-     'a',
-     2,
-     {2276, 2276},
-     114,
-     's',
-     's',
-     false,
-     "aggregate_dummy",
-     "aggregate input into a json object"},
-    {3267,
-     "jsonb_agg",
-     'a',
-     1,
-     {2283, 0},
-     3802,
-     's',
-     's',
-     false,
-     "aggregate_dummy",
-     "aggregate input into jsonb"},
-    {3270,
-     "jsonb_object_agg",
-     'a',
-     2,
-     {2276, 2276},
-     3802,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "aggregate inputs into jsonb object"},
-    {3538,
-     "string_agg",
-     'a',
-     2,
-     {25, 25},
-     25,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "concatenate aggregate input into a string"},
-    {3545,
-     "string_agg",
-     'a',
-     2,
-     {17, 17},
-     17,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "concatenate aggregate input into a bytea"},
-    {6164,
-     "bit_xor",
-     'a',
-     1,
-     {21, 0},
-     21,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-xor smallint aggregate"},
-    {6165,
-     "bit_xor",
-     'a',
-     1,
-     {23, 0},
-     23,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-xor integer aggregate"},
-    {6166,
-     "bit_xor",
-     'a',
-     1,
-     {20, 0},
-     20,
-     'i',
-     's',
-     false,
-     "aggregate_dummy",
-     "bitwise-xor bigint aggregate"},
+    {89, "version", 'f', 0, {0, 0}, 25, 's', 's', true, "pgsql_version", "PostgreSQL version string"},
+    {745, "current_user", 'f', 0, {0, 0}, 19, 's', 's', true, "current_user", "current user name"},
+    {746, "session_user", 'f', 0, {0, 0}, 19, 's', 's', true, "session_user", "session user name"},
+    {861, "current_database", 'f', 0, {0, 0}, 19, 's', 's', true, "current_database", "name of the current database"},
+    {1299, "now", 'f', 0, {0, 0}, 1184, 's', 's', true, "now", "current transaction time"},
+    {1402, "current_schema", 'f', 0, {0, 0}, 19, 's', 'u', true, "current_schema", "current schema name"},
+    {2026, "pg_backend_pid", 'f', 0, {0, 0}, 23, 's', 'r', true, "pg_backend_pid", "statistics: current backend PID"},
+    {2100, "avg", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all bigint values"},
+    {2101, "avg", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all integer values"},
+    {2102, "avg", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all smallint values"},
+    {2103, "avg", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all numeric values"},
+    {2104, "avg", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as float8 of all float4 values"},
+    {2105, "avg", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as float8 of all float8 values"},
+    {2106, "avg", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as interval of all interval values"},
+    {2107, "sum", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sum as numeric across all bigint input values"},
+    {2108, "sum", 'a', 1, {23, 0}, 20, 'i', 's', false, "aggregate_dummy", "sum as bigint across all integer input values"},
+    {2109, "sum", 'a', 1, {21, 0}, 20, 'i', 's', false, "aggregate_dummy", "sum as bigint across all smallint input values"},
+    {2110, "sum", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "sum as float4 across all float4 input values"},
+    {2111, "sum", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sum as float8 across all float8 input values"},
+    {2113, "sum", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "sum as interval across all interval input values"},
+    {2114, "sum", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sum as numeric across all numeric input values"},
+    {2115, "max", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "maximum value of all bigint input values"},
+    {2116, "max", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "maximum value of all integer input values"},
+    {2117, "max", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "maximum value of all smallint input values"},
+    {2118, "max", 'a', 1, {26, 0}, 26, 'i', 's', false, "aggregate_dummy", "maximum value of all oid input values"},
+    {2119, "max", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "maximum value of all float4 input values"},
+    {2120, "max", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "maximum value of all float8 input values"},
+    {2122, "max", 'a', 1, {1082, 0}, 1082, 'i', 's', false, "aggregate_dummy", "maximum value of all date input values"},
+    {2126, "max", 'a', 1, {1114, 0}, 1114, 'i', 's', false, "aggregate_dummy", "maximum value of all timestamp input values"},
+    {2127, "max", 'a', 1, {1184, 0}, 1184, 'i', 's', false, "aggregate_dummy", "maximum value of all timestamp with time zone input values"},
+    {2128, "max", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "maximum value of all interval input values"},
+    {2129, "max", 'a', 1, {25, 0}, 25, 'i', 's', false, "aggregate_dummy", "maximum value of all text input values"},
+    {2130, "max", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "maximum value of all numeric input values"},
+    {2131, "min", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "minimum value of all bigint input values"},
+    {2132, "min", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "minimum value of all integer input values"},
+    {2133, "min", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "minimum value of all smallint input values"},
+    {2134, "min", 'a', 1, {26, 0}, 26, 'i', 's', false, "aggregate_dummy", "minimum value of all oid input values"},
+    {2135, "min", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "minimum value of all float4 input values"},
+    {2136, "min", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "minimum value of all float8 input values"},
+    {2138, "min", 'a', 1, {1082, 0}, 1082, 'i', 's', false, "aggregate_dummy", "minimum value of all date input values"},
+    {2142, "min", 'a', 1, {1114, 0}, 1114, 'i', 's', false, "aggregate_dummy", "minimum value of all timestamp input values"},
+    {2143, "min", 'a', 1, {1184, 0}, 1184, 'i', 's', false, "aggregate_dummy", "minimum value of all timestamp with time zone input values"},
+    {2144, "min", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "minimum value of all interval input values"},
+    {2145, "min", 'a', 1, {25, 0}, 25, 'i', 's', false, "aggregate_dummy", "minimum value of all text values"},
+    {2146, "min", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "minimum value of all numeric input values"},
+    {2147, "count", 'a', 1, {2276, 0}, 20, 'i', 's', false, "aggregate_dummy", "number of input rows for which the input expression is not null"},
+    {2148, "variance", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
+    {2149, "variance", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
+    {2150, "variance", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
+    {2151, "variance", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
+    {2152, "variance", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
+    {2153, "variance", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
+    {2154, "stddev", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
+    {2155, "stddev", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
+    {2156, "stddev", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
+    {2157, "stddev", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
+    {2158, "stddev", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
+    {2159, "stddev", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
+    {2236, "bit_and", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-and smallint aggregate"},
+    {2237, "bit_or", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-or smallint aggregate"},
+    {2238, "bit_and", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-and integer aggregate"},
+    {2239, "bit_or", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-or integer aggregate"},
+    {2240, "bit_and", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-and bigint aggregate"},
+    {2241, "bit_or", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-or bigint aggregate"},
+    {2244, "max", 'a', 1, {1042, 0}, 1042, 'i', 's', false, "aggregate_dummy", "maximum value of all bpchar input values"},
+    {2245, "min", 'a', 1, {1042, 0}, 1042, 'i', 's', false, "aggregate_dummy", "minimum value of all bpchar input values"},
+    {2335, "array_agg", 'a', 1, {2776, 0}, 2277, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into an array"},
+    {2517, "bool_and", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-and aggregate"},
+    {2518, "bool_or", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-or aggregate"},
+    {2519, "every", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-and aggregate"},
+    {2641, "var_samp", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of bigint input values (square of the sample standard deviation)"},
+    {2642, "var_samp", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of integer input values (square of the sample standard deviation)"},
+    {2643, "var_samp", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of smallint input values (square of the sample standard deviation)"},
+    {2644, "var_samp", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample variance of float4 input values (square of the sample standard deviation)"},
+    {2645, "var_samp", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample variance of float8 input values (square of the sample standard deviation)"},
+    {2646, "var_samp", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of numeric input values (square of the sample standard deviation)"},
+    {2647, "transaction_timestamp", 'f', 0, {0, 0}, 1184, 's', 's', true, "now", "current transaction time"},
+    {2648, "statement_timestamp", 'f', 0, {0, 0}, 1184, 's', 's', true, "statement_timestamp", "current statement time"},
+    {2712, "stddev_samp", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of bigint input values"},
+    {2713, "stddev_samp", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of integer input values"},
+    {2714, "stddev_samp", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of smallint input values"},
+    {2715, "stddev_samp", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample standard deviation of float4 input values"},
+    {2716, "stddev_samp", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample standard deviation of float8 input values"},
+    {2717, "stddev_samp", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of numeric input values"},
+    {2718, "var_pop", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of bigint input values (square of the population standard deviation)"},
+    {2719, "var_pop", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of integer input values (square of the population standard deviation)"},
+    {2720, "var_pop", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of smallint input values (square of the population standard deviation)"},
+    {2721, "var_pop", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "population variance of float4 input values (square of the population standard deviation)"},
+    {2722, "var_pop", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "population variance of float8 input values (square of the population standard deviation)"},
+    {2723, "var_pop", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of numeric input values (square of the population standard deviation)"},
+    {2724, "stddev_pop", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of bigint input values"},
+    {2725, "stddev_pop", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of integer input values"},
+    {2726, "stddev_pop", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of smallint input values"},
+    {2727, "stddev_pop", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "population standard deviation of float4 input values"},
+    {2728, "stddev_pop", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "population standard deviation of float8 input values"},
+    {2729, "stddev_pop", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of numeric input values"},
+    {2803, "count", 'a', 0, {0, 0}, 20, 'i', 's', false, "aggregate_dummy", "number of input rows"},
+    {3175, "json_agg", 'a', 1, {2283, 0}, 114, 's', 's', false, "aggregate_dummy", "aggregate input into json"},
+    {3197, "json_object_agg", 'a', 2, {2276, 2276}, 114, 's', 's', false, "aggregate_dummy", "aggregate input into a json object"},
+    {3267, "jsonb_agg", 'a', 1, {2283, 0}, 3802, 's', 's', false, "aggregate_dummy", "aggregate input into jsonb"},
+    {3270, "jsonb_object_agg", 'a', 2, {2276, 2276}, 3802, 'i', 's', false, "aggregate_dummy", "aggregate inputs into jsonb object"},
+    {3538, "string_agg", 'a', 2, {25, 25}, 25, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into a string"},
+    {3545, "string_agg", 'a', 2, {17, 17}, 17, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into a bytea"},
+    {6164, "bit_xor", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-xor smallint aggregate"},
+    {6165, "bit_xor", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-xor integer aggregate"},
+    {6166, "bit_xor", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-xor bigint aggregate"},
 };
+// clang-format on
 
 #define V SQL_OID_VECTOR
 #define H SQL_OID_HALFVEC
@@ -1233,218 +159,176 @@ static const proc_row_t vec_rows[] = {
 
 static const sql_builtin_t *procs[PROC_MAX];
 static uint32_t oids[PROC_MAX];
-static const proc_row_t
-    *rows_of[PROC_MAX]; /* NULL: a builtin with Orbit's attributes */
+static const proc_row_t *rows_of[PROC_MAX]; /* NULL: a builtin with Orbit's attributes */
 static bool vector_of[PROC_MAX];
-static sql_builtin_t own[sizeof pg_rows / sizeof pg_rows[0] +
-                         sizeof vec_rows / sizeof vec_rows[0]];
+static sql_builtin_t own[sizeof pg_rows / sizeof pg_rows[0] + sizeof vec_rows / sizeof vec_rows[0]];
 static size_t nown;
 static size_t nprocs;
 static pthread_once_t procs_once = PTHREAD_ONCE_INIT;
 
-static uint32_t ret_of(const sql_builtin_t *b) {
-  return b->rettype ? b->rettype : b->argtypes[0];
-}
+static uint32_t ret_of(const sql_builtin_t *b) { return b->rettype ? b->rettype : b->argtypes[0]; }
 
 static bool listable(const sql_builtin_t *b) {
-  /* SQL keywords Orbit implements as builtins; PostgreSQL's parser maps them
-   * elsewhere */
-  static const char *const keywords[] = {"current_timestamp", "current_date",
-                                         "current_time", "localtime",
-                                         "localtimestamp"};
-  for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-    if (strcmp(b->name, keywords[i]) == 0)
-      return false;
-  char c = b->name[0];
-  if (!((c >= 'a' && c <= 'z') || c == '_'))
-    return false; /* an operator */
-  if (b->nargs < 0 || b->nargs > SQL_FN_MAXARGS)
-    return false; /* variadic */
-  for (int i = 0; i < b->nargs; i++)
-    if (!b->argtypes[i])
-      return false;
-  return ret_of(b) != 0;
+    /* SQL keywords Orbit implements as builtins; PostgreSQL's parser maps them elsewhere */
+    static const char *const keywords[] = {"current_timestamp", "current_date", "current_time",
+                                           "localtime", "localtimestamp"};
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        if (strcmp(b->name, keywords[i]) == 0) return false;
+    char c = b->name[0];
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return false; /* an operator */
+    if (b->nargs < 0 || b->nargs > SQL_FN_MAXARGS) return false; /* variadic */
+    for (int i = 0; i < b->nargs; i++)
+        if (!b->argtypes[i]) return false;
+    return ret_of(b) != 0;
 }
 
 static bool same_signature(const sql_builtin_t *a, const sql_builtin_t *b) {
-  if (strcmp(a->name, b->name) != 0 || a->nargs != b->nargs)
-    return false;
-  for (int i = 0; i < a->nargs; i++)
-    if (a->argtypes[i] != b->argtypes[i])
-      return false;
-  return true;
+    if (strcmp(a->name, b->name) != 0 || a->nargs != b->nargs) return false;
+    for (int i = 0; i < a->nargs; i++)
+        if (a->argtypes[i] != b->argtypes[i]) return false;
+    return true;
 }
 
 static void add(const sql_builtin_t *b) {
-  if (nprocs == PROC_MAX || !listable(b))
-    return;
-  for (size_t i = 0; i < nprocs; i++)
-    if (same_signature(procs[i], b))
-      return;
-  oids[nprocs] = PROC_OID0 + (uint32_t)nprocs;
-  procs[nprocs++] = b;
+    if (nprocs == PROC_MAX || !listable(b)) return;
+    for (size_t i = 0; i < nprocs; i++)
+        if (same_signature(procs[i], b)) return;
+    oids[nprocs] = PROC_OID0 + (uint32_t)nprocs;
+    procs[nprocs++] = b;
 }
 
-static bool pseudo(uint32_t t) {
-  return t == 2276 || t == 2776 || t == 2283 || t == 2277;
-}
+static bool pseudo(uint32_t t) { return t == 2276 || t == 2776 || t == 2283 || t == 2277; }
 
-/* whether sql_agg.c has aggregate row with exactly its argument and result
- * types (pseudo types: any argument; anyarray arguments: no, Orbit's arrays
- * have one dimension) */
+/* whether sql_agg.c has aggregate row with exactly its argument and result types (pseudo
+ * types: any argument; anyarray arguments: no, Orbit's arrays have one dimension) */
 static bool agg_implemented(const proc_row_t *row) {
-  uint32_t casts[SQL_FN_MAXARGS] = {0}, ret = 0;
-  const sql_agg_t *agg;
-  orb_err_t e;
-  uint32_t args[2] = {row->args[0], row->args[1]};
-  for (int i = 0; i < row->nargs; i++) {
-    if (row->args[i] == SQL_OID_ANYARRAY)
-      return false;
-    if (pseudo(row->args[i]))
-      args[i] = SQL_OID_TEXT; /* any type: try one */
-  }
-  if (sql_agg_resolve(row->name, row->nargs, args, &agg, casts, &ret, &e) != 0)
-    return false;
-  for (int i = 0; i < row->nargs; i++)
-    if (!pseudo(row->args[i]) && casts[i] != row->args[i])
-      return false;
-  return pseudo(row->ret) || ret == row->ret;
+    uint32_t casts[SQL_FN_MAXARGS] = {0}, ret = 0;
+    const sql_agg_t *agg;
+    orb_err_t e;
+    uint32_t args[2] = {row->args[0], row->args[1]};
+    for (int i = 0; i < row->nargs; i++) {
+        if (row->args[i] == SQL_OID_ANYARRAY) return false;
+        if (pseudo(row->args[i])) args[i] = SQL_OID_TEXT; /* any type: try one */
+    }
+    if (sql_agg_resolve(row->name, row->nargs, args, &agg, casts, &ret, &e) != 0) return false;
+    for (int i = 0; i < row->nargs; i++)
+        if (!pseudo(row->args[i]) && casts[i] != row->args[i]) return false;
+    return pseudo(row->ret) || ret == row->ret;
 }
 
 static void add_row(const proc_row_t *row, bool vector) {
-  if (row->kind == 'a' && !agg_implemented(row))
-    return;
-  sql_builtin_t *b = &own[nown++];
-  *b = (sql_builtin_t){row->name, row->nargs,  {row->args[0], row->args[1]},
-                       row->ret,  row->strict, row->volatility == 'v',
-                       NULL};
-  size_t at = nprocs;
-  for (size_t i = 0; i < nprocs; i++)
-    if (!rows_of[i] && same_signature(procs[i], b))
-      at = i; /* the builtin takes the row */
-  if (at == nprocs) {
-    if (nprocs == PROC_MAX)
-      return;
-    procs[nprocs++] = b;
-  }
-  oids[at] = row->oid;
-  rows_of[at] = row;
-  vector_of[at] = vector;
+    if (row->kind == 'a' && !agg_implemented(row)) return;
+    sql_builtin_t *b = &own[nown++];
+    *b = (sql_builtin_t){row->name, row->nargs, {row->args[0], row->args[1]}, row->ret, row->strict,
+                         row->volatility == 'v', NULL};
+    size_t at = nprocs;
+    for (size_t i = 0; i < nprocs; i++)
+        if (!rows_of[i] && same_signature(procs[i], b)) at = i; /* the builtin takes the row */
+    if (at == nprocs) {
+        if (nprocs == PROC_MAX) return;
+        procs[nprocs++] = b;
+    }
+    oids[at] = row->oid;
+    rows_of[at] = row;
+    vector_of[at] = vector;
 }
 
 static void build(void) {
-  for (size_t k = 0; k < sql__builtin_count(); k++)
-    add(sql__builtin_at(k));
-  for (size_t k = 0; k < sql__vec_nbuiltins; k++)
-    add(&sql__vec_builtins[k]);
-  for (size_t k = 0; k < sql__cat_nbuiltins; k++)
-    add(&sql__cat_builtins[k]);
-  for (size_t k = 0; k < sizeof pg_rows / sizeof pg_rows[0]; k++)
-    add_row(&pg_rows[k], false);
-  for (size_t k = 0; k < sizeof vec_rows / sizeof vec_rows[0]; k++)
-    add_row(&vec_rows[k], true);
+    for (size_t k = 0; k < sql__builtin_count(); k++) add(sql__builtin_at(k));
+    for (size_t k = 0; k < sql__vec_nbuiltins; k++) add(&sql__vec_builtins[k]);
+    for (size_t k = 0; k < sql__cat_nbuiltins; k++) add(&sql__cat_builtins[k]);
+    for (size_t k = 0; k < sizeof pg_rows / sizeof pg_rows[0]; k++) add_row(&pg_rows[k], false);
+    for (size_t k = 0; k < sizeof vec_rows / sizeof vec_rows[0]; k++) add_row(&vec_rows[k], true);
 }
 
 size_t sql_proc_count(void) {
-  pthread_once(&procs_once, build);
-  return nprocs;
+    pthread_once(&procs_once, build);
+    return nprocs;
 }
 
 const sql_builtin_t *sql_proc_at(size_t i, uint32_t *oid) {
-  pthread_once(&procs_once, build);
-  if (i >= nprocs)
-    return NULL;
-  if (oid)
-    *oid = oids[i];
-  return procs[i];
+    pthread_once(&procs_once, build);
+    if (i >= nprocs) return NULL;
+    if (oid) *oid = oids[i];
+    return procs[i];
 }
 
 void sql_proc_attrs(size_t i, sql_proc_attrs_t *out) {
-  pthread_once(&procs_once, build);
-  const sql_builtin_t *b = i < nprocs ? procs[i] : NULL;
-  const proc_row_t *row = i < nprocs ? rows_of[i] : NULL;
-  out->kind = row ? row->kind : 'f';
-  out->volatility = row ? row->volatility : b && b->volatile_ ? 'v' : 's';
-  out->parallel = row ? row->parallel : 's';
-  out->strict = row ? row->strict : b && b->strict;
-  out->src = row ? row->src : b ? b->name : "";
-  out->vector = i < nprocs && vector_of[i];
+    pthread_once(&procs_once, build);
+    const sql_builtin_t *b = i < nprocs ? procs[i] : NULL;
+    const proc_row_t *row = i < nprocs ? rows_of[i] : NULL;
+    out->kind = row ? row->kind : 'f';
+    out->volatility = row ? row->volatility : b && b->volatile_ ? 'v' : 's';
+    out->parallel = row ? row->parallel : 's';
+    out->strict = row ? row->strict : b && b->strict;
+    out->src = row ? row->src : b ? b->name : "";
+    out->vector = i < nprocs && vector_of[i];
 }
 
 uint32_t sql_proc_rettype(const sql_builtin_t *b) { return ret_of(b); }
 
-/* a type as format_type(oid, NULL) prints it: "any" quoted (a keyword), bpchar
- * as character */
+/* a type as format_type(oid, NULL) prints it: "any" quoted (a keyword), bpchar as character */
 static const char *type_name(uint32_t t, orb_mcx_t *mcx) {
-  if (t == SQL_OID_ANY)
-    return "\"any\"";
-  if (t == SQL_OID_BPCHAR)
-    return "character";
-  return sql_type_format(t, -1, mcx);
+    if (t == SQL_OID_ANY) return "\"any\"";
+    if (t == SQL_OID_BPCHAR) return "character";
+    return sql_type_format(t, -1, mcx);
 }
 
-int sql_fn_function_sqlbody(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
-                            sql_value_t *r, orb_err_t *err) {
-  (void)ctx, (void)a, (void)nargs, (void)err;
-  r->isnull =
-      true; /* no SQL-standard function bodies: every function is internal */
-  return 0;
+int sql_fn_function_sqlbody(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                            orb_err_t *err) {
+    (void)ctx, (void)a, (void)nargs, (void)err;
+    r->isnull = true; /* no SQL-standard function bodies: every function is internal */
+    return 0;
 }
 
 static const sql_builtin_t *by_oid(int64_t oid) {
-  pthread_once(&procs_once, build);
-  for (size_t i = 0; i < nprocs; i++)
-    if (oids[i] == oid)
-      return procs[i];
-  return NULL;
+    pthread_once(&procs_once, build);
+    for (size_t i = 0; i < nprocs; i++)
+        if (oids[i] == oid) return procs[i];
+    return NULL;
 }
 
 const sql_builtin_t *sql_proc_by_oid(uint32_t oid) { return by_oid(oid); }
 
 const char *sql_proc_description(uint32_t oid) {
-  pthread_once(&procs_once, build);
-  for (size_t i = 0; i < nprocs; i++)
-    if (oids[i] == oid && rows_of[i])
-      return rows_of[i]->descr && rows_of[i]->descr[0] ? rows_of[i]->descr
-                                                       : NULL;
-  return NULL;
+    pthread_once(&procs_once, build);
+    for (size_t i = 0; i < nprocs; i++)
+        if (oids[i] == oid && rows_of[i])
+            return rows_of[i]->descr && rows_of[i]->descr[0] ? rows_of[i]->descr : NULL;
+    return NULL;
 }
 
 /* The builtin named by the oid argument; NULL (r set to NULL) for any other. */
 static const sql_builtin_t *arg_proc(const sql_value_t *a, sql_value_t *r) {
-  const sql_builtin_t *b = a[0].isnull ? NULL : by_oid(a[0].v.i);
-  if (!b)
-    r->isnull = true;
-  return b;
+    const sql_builtin_t *b = a[0].isnull ? NULL : by_oid(a[0].v.i);
+    if (!b) r->isnull = true;
+    return b;
 }
 
-int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a,
-                              int nargs, sql_value_t *r, orb_err_t *err) {
-  (void)nargs, (void)err;
-  const sql_builtin_t *b = arg_proc(a, r);
-  if (!b)
+int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                              orb_err_t *err) {
+    (void)nargs, (void)err;
+    const sql_builtin_t *b = arg_proc(a, r);
+    if (!b) return 0;
+    orb_buf_t s;
+    orb_buf_init(&s);
+    for (int i = 0; i < b->nargs; i++)
+        orb_buf_printf(&s, "%s%s", i ? ", " : "", type_name(b->argtypes[i], ctx->mcx));
+    r->isnull = false;
+    r->v.s.p = orb_strndup(ctx->mcx, s.data ? s.data : "", s.len);
+    r->v.s.n = (uint32_t)s.len;
+    orb_buf_free(&s);
     return 0;
-  orb_buf_t s;
-  orb_buf_init(&s);
-  for (int i = 0; i < b->nargs; i++)
-    orb_buf_printf(&s, "%s%s", i ? ", " : "",
-                   type_name(b->argtypes[i], ctx->mcx));
-  r->isnull = false;
-  r->v.s.p = orb_strndup(ctx->mcx, s.data ? s.data : "", s.len);
-  r->v.s.n = (uint32_t)s.len;
-  orb_buf_free(&s);
-  return 0;
 }
 
-int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs,
-                           sql_value_t *r, orb_err_t *err) {
-  (void)nargs, (void)err;
-  const sql_builtin_t *b = arg_proc(a, r);
-  if (!b)
+int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
+                           orb_err_t *err) {
+    (void)nargs, (void)err;
+    const sql_builtin_t *b = arg_proc(a, r);
+    if (!b) return 0;
+    const char *t = type_name(ret_of(b), ctx->mcx);
+    r->isnull = false;
+    r->v.s.p = t;
+    r->v.s.n = (uint32_t)strlen(t);
     return 0;
-  const char *t = type_name(ret_of(b), ctx->mcx);
-  r->isnull = false;
-  r->v.s.p = t;
-  r->v.s.n = (uint32_t)strlen(t);
-  return 0;
 }
