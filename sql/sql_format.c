@@ -82,15 +82,28 @@ static int parse_num(const char **p, const char *end, int *out, bool *found, orb
     return 0;
 }
 
+/* 54000 as PostgreSQL's enlargeStringInfo when adding extra bytes to cur would pass 1 GB */
+static int room(size_t cur, size_t extra, orb_err_t *err) {
+    if (extra < 0x3fffffffu - cur) return 0;
+    orb_err_set(err, PROGRAM_LIMIT_EXCEEDED, "out of memory");
+    orb_err_detail(err, "Cannot enlarge string buffer containing %zu bytes by %zu more bytes.", cur, extra);
+    return -1;
+}
+
 /* appends s padded with spaces to width characters (left-aligned when left) */
-static void put_padded(orb_buf_t *b, const char *s, size_t n, int width, bool left) {
+static int put_padded(orb_buf_t *b, const char *s, size_t n, int width, bool left, orb_err_t *err) {
     size_t len = sql__utf8_len(s, n);
     size_t pad = width > 0 && (size_t)width > len ? (size_t)width - len : 0;
+    if (left ? room(b->len, n, err) || (pad && room(b->len + n, pad, err))
+             : (pad && room(b->len, pad, err)) || room(b->len + pad, n, err))
+        return -1;
+    orb_buf_reserve(b, n + pad + 1);
     if (!left)
         for (size_t i = 0; i < pad; i++) orb_buf_putc(b, ' ');
     orb_buf_append(b, s, n);
     if (left)
         for (size_t i = 0; i < pad; i++) orb_buf_putc(b, ' ');
+    return 0;
 }
 
 int sql__fn_format(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
@@ -220,8 +233,9 @@ int sql__fn_format(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value
             char *id = orb_strndup(ctx->mcx, v->v.s.p, v->v.s.n);
             sql_pgcat_quote_ident(&one, id);
         }
-        put_padded(&b, one.data ? one.data : "", one.len, width, left);
+        int rc = put_padded(&b, one.data ? one.data : "", one.len, width, left, err);
         orb_buf_free(&one);
+        if (rc != 0) goto fail;
     }
     return ret_buf(ctx, &b, r);
 unterminated:
