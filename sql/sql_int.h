@@ -172,6 +172,8 @@ typedef struct sql_proc_attrs {
     bool strict;
     const char *src; /* prosrc */
     bool vector;     /* pgvector's: namespace public, listed once the extension exists */
+    uint32_t variadic; /* provariadic */
+    uint32_t lang;     /* prolang: 12 internal, 14 sql */
 } sql_proc_attrs_t;
 void sql_proc_attrs(size_t i, sql_proc_attrs_t *out);
 const sql_builtin_t *sql_proc_by_oid(uint32_t oid); /* NULL: not a listed function */

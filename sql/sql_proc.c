@@ -29,6 +29,7 @@ typedef struct proc_row {
     char volatility, parallel;
     bool strict;
     const char *src, *descr;
+    uint32_t variadic; /* provariadic: the last argument is VARIADIC of this type */
 } proc_row_t;
 
 /* PostgreSQL 15: SELECT oid, proname, prokind, pronargs, proargtypes, prorettype, provolatile,
@@ -39,122 +40,131 @@ typedef struct proc_row {
  * Only the aggregates sql_agg.c resolves with exactly these types are listed. */
 // clang-format off
 static const proc_row_t pg_rows[] = {
-    {89, "version", 'f', 0, {0, 0}, 25, 's', 's', true, "pgsql_version", "PostgreSQL version string"},
-    {745, "current_user", 'f', 0, {0, 0}, 19, 's', 's', true, "current_user", "current user name"},
-    {746, "session_user", 'f', 0, {0, 0}, 19, 's', 's', true, "session_user", "session user name"},
-    {861, "current_database", 'f', 0, {0, 0}, 19, 's', 's', true, "current_database", "name of the current database"},
-    {1299, "now", 'f', 0, {0, 0}, 1184, 's', 's', true, "now", "current transaction time"},
-    {1402, "current_schema", 'f', 0, {0, 0}, 19, 's', 'u', true, "current_schema", "current schema name"},
-    {2026, "pg_backend_pid", 'f', 0, {0, 0}, 23, 's', 'r', true, "pg_backend_pid", "statistics: current backend PID"},
-    {2100, "avg", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all bigint values"},
-    {2101, "avg", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all integer values"},
-    {2102, "avg", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all smallint values"},
-    {2103, "avg", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all numeric values"},
-    {2104, "avg", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as float8 of all float4 values"},
-    {2105, "avg", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as float8 of all float8 values"},
-    {2106, "avg", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as interval of all interval values"},
-    {2107, "sum", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sum as numeric across all bigint input values"},
-    {2108, "sum", 'a', 1, {23, 0}, 20, 'i', 's', false, "aggregate_dummy", "sum as bigint across all integer input values"},
-    {2109, "sum", 'a', 1, {21, 0}, 20, 'i', 's', false, "aggregate_dummy", "sum as bigint across all smallint input values"},
-    {2110, "sum", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "sum as float4 across all float4 input values"},
-    {2111, "sum", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sum as float8 across all float8 input values"},
-    {2113, "sum", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "sum as interval across all interval input values"},
-    {2114, "sum", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sum as numeric across all numeric input values"},
-    {2115, "max", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "maximum value of all bigint input values"},
-    {2116, "max", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "maximum value of all integer input values"},
-    {2117, "max", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "maximum value of all smallint input values"},
-    {2118, "max", 'a', 1, {26, 0}, 26, 'i', 's', false, "aggregate_dummy", "maximum value of all oid input values"},
-    {2119, "max", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "maximum value of all float4 input values"},
-    {2120, "max", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "maximum value of all float8 input values"},
-    {2122, "max", 'a', 1, {1082, 0}, 1082, 'i', 's', false, "aggregate_dummy", "maximum value of all date input values"},
-    {2126, "max", 'a', 1, {1114, 0}, 1114, 'i', 's', false, "aggregate_dummy", "maximum value of all timestamp input values"},
-    {2127, "max", 'a', 1, {1184, 0}, 1184, 'i', 's', false, "aggregate_dummy", "maximum value of all timestamp with time zone input values"},
-    {2128, "max", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "maximum value of all interval input values"},
-    {2129, "max", 'a', 1, {25, 0}, 25, 'i', 's', false, "aggregate_dummy", "maximum value of all text input values"},
-    {2130, "max", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "maximum value of all numeric input values"},
-    {2131, "min", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "minimum value of all bigint input values"},
-    {2132, "min", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "minimum value of all integer input values"},
-    {2133, "min", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "minimum value of all smallint input values"},
-    {2134, "min", 'a', 1, {26, 0}, 26, 'i', 's', false, "aggregate_dummy", "minimum value of all oid input values"},
-    {2135, "min", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "minimum value of all float4 input values"},
-    {2136, "min", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "minimum value of all float8 input values"},
-    {2138, "min", 'a', 1, {1082, 0}, 1082, 'i', 's', false, "aggregate_dummy", "minimum value of all date input values"},
-    {2142, "min", 'a', 1, {1114, 0}, 1114, 'i', 's', false, "aggregate_dummy", "minimum value of all timestamp input values"},
-    {2143, "min", 'a', 1, {1184, 0}, 1184, 'i', 's', false, "aggregate_dummy", "minimum value of all timestamp with time zone input values"},
-    {2144, "min", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "minimum value of all interval input values"},
-    {2145, "min", 'a', 1, {25, 0}, 25, 'i', 's', false, "aggregate_dummy", "minimum value of all text values"},
-    {2146, "min", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "minimum value of all numeric input values"},
-    {2147, "count", 'a', 1, {2276, 0}, 20, 'i', 's', false, "aggregate_dummy", "number of input rows for which the input expression is not null"},
-    {2148, "variance", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
-    {2149, "variance", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
-    {2150, "variance", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
-    {2151, "variance", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
-    {2152, "variance", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
-    {2153, "variance", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp"},
-    {2154, "stddev", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
-    {2155, "stddev", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
-    {2156, "stddev", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
-    {2157, "stddev", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
-    {2158, "stddev", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
-    {2159, "stddev", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp"},
-    {2236, "bit_and", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-and smallint aggregate"},
-    {2237, "bit_or", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-or smallint aggregate"},
-    {2238, "bit_and", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-and integer aggregate"},
-    {2239, "bit_or", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-or integer aggregate"},
-    {2240, "bit_and", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-and bigint aggregate"},
-    {2241, "bit_or", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-or bigint aggregate"},
-    {2244, "max", 'a', 1, {1042, 0}, 1042, 'i', 's', false, "aggregate_dummy", "maximum value of all bpchar input values"},
-    {2245, "min", 'a', 1, {1042, 0}, 1042, 'i', 's', false, "aggregate_dummy", "minimum value of all bpchar input values"},
-    {2335, "array_agg", 'a', 1, {2776, 0}, 2277, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into an array"},
-    {2517, "bool_and", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-and aggregate"},
-    {2518, "bool_or", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-or aggregate"},
-    {2519, "every", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-and aggregate"},
-    {2641, "var_samp", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of bigint input values (square of the sample standard deviation)"},
-    {2642, "var_samp", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of integer input values (square of the sample standard deviation)"},
-    {2643, "var_samp", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of smallint input values (square of the sample standard deviation)"},
-    {2644, "var_samp", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample variance of float4 input values (square of the sample standard deviation)"},
-    {2645, "var_samp", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample variance of float8 input values (square of the sample standard deviation)"},
-    {2646, "var_samp", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of numeric input values (square of the sample standard deviation)"},
-    {2647, "transaction_timestamp", 'f', 0, {0, 0}, 1184, 's', 's', true, "now", "current transaction time"},
-    {2648, "statement_timestamp", 'f', 0, {0, 0}, 1184, 's', 's', true, "statement_timestamp", "current statement time"},
-    {2712, "stddev_samp", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of bigint input values"},
-    {2713, "stddev_samp", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of integer input values"},
-    {2714, "stddev_samp", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of smallint input values"},
-    {2715, "stddev_samp", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample standard deviation of float4 input values"},
-    {2716, "stddev_samp", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample standard deviation of float8 input values"},
-    {2717, "stddev_samp", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of numeric input values"},
-    {2718, "var_pop", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of bigint input values (square of the population standard deviation)"},
-    {2719, "var_pop", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of integer input values (square of the population standard deviation)"},
-    {2720, "var_pop", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of smallint input values (square of the population standard deviation)"},
-    {2721, "var_pop", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "population variance of float4 input values (square of the population standard deviation)"},
-    {2722, "var_pop", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "population variance of float8 input values (square of the population standard deviation)"},
-    {2723, "var_pop", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of numeric input values (square of the population standard deviation)"},
-    {2724, "stddev_pop", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of bigint input values"},
-    {2725, "stddev_pop", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of integer input values"},
-    {2726, "stddev_pop", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of smallint input values"},
-    {2727, "stddev_pop", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "population standard deviation of float4 input values"},
-    {2728, "stddev_pop", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "population standard deviation of float8 input values"},
-    {2729, "stddev_pop", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of numeric input values"},
-    {2803, "count", 'a', 0, {0, 0}, 20, 'i', 's', false, "aggregate_dummy", "number of input rows"},
-    {3175, "json_agg", 'a', 1, {2283, 0}, 114, 's', 's', false, "aggregate_dummy", "aggregate input into json"},
-    {3197, "json_object_agg", 'a', 2, {2276, 2276}, 114, 's', 's', false, "aggregate_dummy", "aggregate input into a json object"},
-    {3267, "jsonb_agg", 'a', 1, {2283, 0}, 3802, 's', 's', false, "aggregate_dummy", "aggregate input into jsonb"},
-    {3270, "jsonb_object_agg", 'a', 2, {2276, 2276}, 3802, 'i', 's', false, "aggregate_dummy", "aggregate inputs into jsonb object"},
-    {3538, "string_agg", 'a', 2, {25, 25}, 25, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into a string"},
-    {3545, "string_agg", 'a', 2, {17, 17}, 17, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into a bytea"},
-    {6164, "bit_xor", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-xor smallint aggregate"},
-    {6165, "bit_xor", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-xor integer aggregate"},
-    {6166, "bit_xor", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-xor bigint aggregate"},
+    {89, "version", 'f', 0, {0, 0}, 25, 's', 's', true, "pgsql_version", "PostgreSQL version string", 0},
+    {745, "current_user", 'f', 0, {0, 0}, 19, 's', 's', true, "current_user", "current user name", 0},
+    {746, "session_user", 'f', 0, {0, 0}, 19, 's', 's', true, "session_user", "session user name", 0},
+    {861, "current_database", 'f', 0, {0, 0}, 19, 's', 's', true, "current_database", "name of the current database", 0},
+    {1299, "now", 'f', 0, {0, 0}, 1184, 's', 's', true, "now", "current transaction time", 0},
+    {1402, "current_schema", 'f', 0, {0, 0}, 19, 's', 'u', true, "current_schema", "current schema name", 0},
+    {2026, "pg_backend_pid", 'f', 0, {0, 0}, 23, 's', 'r', true, "pg_backend_pid", "statistics: current backend PID", 0},
+    {2100, "avg", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all bigint values", 0},
+    {2101, "avg", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all integer values", 0},
+    {2102, "avg", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all smallint values", 0},
+    {2103, "avg", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as numeric of all numeric values", 0},
+    {2104, "avg", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as float8 of all float4 values", 0},
+    {2105, "avg", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as float8 of all float8 values", 0},
+    {2106, "avg", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "the average (arithmetic mean) as interval of all interval values", 0},
+    {2107, "sum", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sum as numeric across all bigint input values", 0},
+    {2108, "sum", 'a', 1, {23, 0}, 20, 'i', 's', false, "aggregate_dummy", "sum as bigint across all integer input values", 0},
+    {2109, "sum", 'a', 1, {21, 0}, 20, 'i', 's', false, "aggregate_dummy", "sum as bigint across all smallint input values", 0},
+    {2110, "sum", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "sum as float4 across all float4 input values", 0},
+    {2111, "sum", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sum as float8 across all float8 input values", 0},
+    {2113, "sum", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "sum as interval across all interval input values", 0},
+    {2114, "sum", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sum as numeric across all numeric input values", 0},
+    {2115, "max", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "maximum value of all bigint input values", 0},
+    {2116, "max", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "maximum value of all integer input values", 0},
+    {2117, "max", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "maximum value of all smallint input values", 0},
+    {2118, "max", 'a', 1, {26, 0}, 26, 'i', 's', false, "aggregate_dummy", "maximum value of all oid input values", 0},
+    {2119, "max", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "maximum value of all float4 input values", 0},
+    {2120, "max", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "maximum value of all float8 input values", 0},
+    {2122, "max", 'a', 1, {1082, 0}, 1082, 'i', 's', false, "aggregate_dummy", "maximum value of all date input values", 0},
+    {2126, "max", 'a', 1, {1114, 0}, 1114, 'i', 's', false, "aggregate_dummy", "maximum value of all timestamp input values", 0},
+    {2127, "max", 'a', 1, {1184, 0}, 1184, 'i', 's', false, "aggregate_dummy", "maximum value of all timestamp with time zone input values", 0},
+    {2128, "max", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "maximum value of all interval input values", 0},
+    {2129, "max", 'a', 1, {25, 0}, 25, 'i', 's', false, "aggregate_dummy", "maximum value of all text input values", 0},
+    {2130, "max", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "maximum value of all numeric input values", 0},
+    {2131, "min", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "minimum value of all bigint input values", 0},
+    {2132, "min", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "minimum value of all integer input values", 0},
+    {2133, "min", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "minimum value of all smallint input values", 0},
+    {2134, "min", 'a', 1, {26, 0}, 26, 'i', 's', false, "aggregate_dummy", "minimum value of all oid input values", 0},
+    {2135, "min", 'a', 1, {700, 0}, 700, 'i', 's', false, "aggregate_dummy", "minimum value of all float4 input values", 0},
+    {2136, "min", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "minimum value of all float8 input values", 0},
+    {2138, "min", 'a', 1, {1082, 0}, 1082, 'i', 's', false, "aggregate_dummy", "minimum value of all date input values", 0},
+    {2142, "min", 'a', 1, {1114, 0}, 1114, 'i', 's', false, "aggregate_dummy", "minimum value of all timestamp input values", 0},
+    {2143, "min", 'a', 1, {1184, 0}, 1184, 'i', 's', false, "aggregate_dummy", "minimum value of all timestamp with time zone input values", 0},
+    {2144, "min", 'a', 1, {1186, 0}, 1186, 'i', 's', false, "aggregate_dummy", "minimum value of all interval input values", 0},
+    {2145, "min", 'a', 1, {25, 0}, 25, 'i', 's', false, "aggregate_dummy", "minimum value of all text values", 0},
+    {2146, "min", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "minimum value of all numeric input values", 0},
+    {2147, "count", 'a', 1, {2276, 0}, 20, 'i', 's', false, "aggregate_dummy", "number of input rows for which the input expression is not null", 0},
+    {2148, "variance", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp", 0},
+    {2149, "variance", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp", 0},
+    {2150, "variance", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp", 0},
+    {2151, "variance", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp", 0},
+    {2152, "variance", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp", 0},
+    {2153, "variance", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for var_samp", 0},
+    {2154, "stddev", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp", 0},
+    {2155, "stddev", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp", 0},
+    {2156, "stddev", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp", 0},
+    {2157, "stddev", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp", 0},
+    {2158, "stddev", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp", 0},
+    {2159, "stddev", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "historical alias for stddev_samp", 0},
+    {2236, "bit_and", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-and smallint aggregate", 0},
+    {2237, "bit_or", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-or smallint aggregate", 0},
+    {2238, "bit_and", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-and integer aggregate", 0},
+    {2239, "bit_or", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-or integer aggregate", 0},
+    {2240, "bit_and", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-and bigint aggregate", 0},
+    {2241, "bit_or", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-or bigint aggregate", 0},
+    {2244, "max", 'a', 1, {1042, 0}, 1042, 'i', 's', false, "aggregate_dummy", "maximum value of all bpchar input values", 0},
+    {2245, "min", 'a', 1, {1042, 0}, 1042, 'i', 's', false, "aggregate_dummy", "minimum value of all bpchar input values", 0},
+    {2335, "array_agg", 'a', 1, {2776, 0}, 2277, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into an array", 0},
+    {2517, "bool_and", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-and aggregate", 0},
+    {2518, "bool_or", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-or aggregate", 0},
+    {2519, "every", 'a', 1, {16, 0}, 16, 'i', 's', false, "aggregate_dummy", "boolean-and aggregate", 0},
+    {2641, "var_samp", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of bigint input values (square of the sample standard deviation)", 0},
+    {2642, "var_samp", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of integer input values (square of the sample standard deviation)", 0},
+    {2643, "var_samp", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of smallint input values (square of the sample standard deviation)", 0},
+    {2644, "var_samp", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample variance of float4 input values (square of the sample standard deviation)", 0},
+    {2645, "var_samp", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample variance of float8 input values (square of the sample standard deviation)", 0},
+    {2646, "var_samp", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample variance of numeric input values (square of the sample standard deviation)", 0},
+    {2647, "transaction_timestamp", 'f', 0, {0, 0}, 1184, 's', 's', true, "now", "current transaction time", 0},
+    {2648, "statement_timestamp", 'f', 0, {0, 0}, 1184, 's', 's', true, "statement_timestamp", "current statement time", 0},
+    {2712, "stddev_samp", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of bigint input values", 0},
+    {2713, "stddev_samp", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of integer input values", 0},
+    {2714, "stddev_samp", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of smallint input values", 0},
+    {2715, "stddev_samp", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample standard deviation of float4 input values", 0},
+    {2716, "stddev_samp", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "sample standard deviation of float8 input values", 0},
+    {2717, "stddev_samp", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "sample standard deviation of numeric input values", 0},
+    {2718, "var_pop", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of bigint input values (square of the population standard deviation)", 0},
+    {2719, "var_pop", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of integer input values (square of the population standard deviation)", 0},
+    {2720, "var_pop", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of smallint input values (square of the population standard deviation)", 0},
+    {2721, "var_pop", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "population variance of float4 input values (square of the population standard deviation)", 0},
+    {2722, "var_pop", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "population variance of float8 input values (square of the population standard deviation)", 0},
+    {2723, "var_pop", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population variance of numeric input values (square of the population standard deviation)", 0},
+    {2724, "stddev_pop", 'a', 1, {20, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of bigint input values", 0},
+    {2725, "stddev_pop", 'a', 1, {23, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of integer input values", 0},
+    {2726, "stddev_pop", 'a', 1, {21, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of smallint input values", 0},
+    {2727, "stddev_pop", 'a', 1, {700, 0}, 701, 'i', 's', false, "aggregate_dummy", "population standard deviation of float4 input values", 0},
+    {2728, "stddev_pop", 'a', 1, {701, 0}, 701, 'i', 's', false, "aggregate_dummy", "population standard deviation of float8 input values", 0},
+    {2729, "stddev_pop", 'a', 1, {1700, 0}, 1700, 'i', 's', false, "aggregate_dummy", "population standard deviation of numeric input values", 0},
+    {2803, "count", 'a', 0, {0, 0}, 20, 'i', 's', false, "aggregate_dummy", "number of input rows", 0},
+    {3175, "json_agg", 'a', 1, {2283, 0}, 114, 's', 's', false, "aggregate_dummy", "aggregate input into json", 0},
+    {3197, "json_object_agg", 'a', 2, {2276, 2276}, 114, 's', 's', false, "aggregate_dummy", "aggregate input into a json object", 0},
+    {3267, "jsonb_agg", 'a', 1, {2283, 0}, 3802, 's', 's', false, "aggregate_dummy", "aggregate input into jsonb", 0},
+    {3270, "jsonb_object_agg", 'a', 2, {2276, 2276}, 3802, 'i', 's', false, "aggregate_dummy", "aggregate inputs into jsonb object", 0},
+    {3538, "string_agg", 'a', 2, {25, 25}, 25, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into a string", 0},
+    {3545, "string_agg", 'a', 2, {17, 17}, 17, 'i', 's', false, "aggregate_dummy", "concatenate aggregate input into a bytea", 0},
+    {6164, "bit_xor", 'a', 1, {21, 0}, 21, 'i', 's', false, "aggregate_dummy", "bitwise-xor smallint aggregate", 0},
+    {6165, "bit_xor", 'a', 1, {23, 0}, 23, 'i', 's', false, "aggregate_dummy", "bitwise-xor integer aggregate", 0},
+    {6166, "bit_xor", 'a', 1, {20, 0}, 20, 'i', 's', false, "aggregate_dummy", "bitwise-xor bigint aggregate", 0},
+    /* variadic and polymorphic ones (Orbit's builtins declare them "any") */
+    {1283, "quote_literal", 'f', 1, {25, 0}, 25, 'i', 's', true, "quote_literal", "quote a literal for usage in a querystring", 0},
+    {1285, "quote_literal", 'f', 1, {2283, 0}, 25, 's', 's', true, "select pg_catalog.quote_literal($1::pg_catalog.text)", "quote a data value for usage in a querystring", 0},
+    {1289, "quote_nullable", 'f', 1, {25, 0}, 25, 'i', 's', false, "quote_nullable", "quote a possibly-null literal for usage in a querystring", 0},
+    {1290, "quote_nullable", 'f', 1, {2283, 0}, 25, 's', 's', false, "select pg_catalog.quote_nullable($1::pg_catalog.text)", "quote a possibly-null data value for usage in a querystring", 0},
+    {3058, "concat", 'f', 1, {2276, 0}, 25, 's', 's', false, "text_concat", "concatenate values", 2276},
+    {3059, "concat_ws", 'f', 2, {25, 2276}, 25, 's', 's', false, "text_concat_ws", "concatenate values with separators", 2276},
+    {3539, "format", 'f', 2, {25, 2276}, 25, 's', 's', false, "text_format", "format text message", 2276},
+    {3540, "format", 'f', 1, {25, 0}, 25, 's', 's', false, "text_format_nv", "format text message", 0},
 };
 // clang-format on
 
 #define V SQL_OID_VECTOR
 #define H SQL_OID_HALFVEC
 static const proc_row_t vec_rows[] = {
-    {9301, "avg", 'a', 1, {V, 0}, V, 'i', 's', false, "aggregate_dummy", NULL},
-    {9302, "sum", 'a', 1, {V, 0}, V, 'i', 's', false, "aggregate_dummy", NULL},
-    {9303, "avg", 'a', 1, {H, 0}, H, 'i', 's', false, "aggregate_dummy", NULL},
-    {9304, "sum", 'a', 1, {H, 0}, H, 'i', 's', false, "aggregate_dummy", NULL},
+    {9301, "avg", 'a', 1, {V, 0}, V, 'i', 's', false, "aggregate_dummy", NULL, 0},
+    {9302, "sum", 'a', 1, {V, 0}, V, 'i', 's', false, "aggregate_dummy", NULL, 0},
+    {9303, "avg", 'a', 1, {H, 0}, H, 'i', 's', false, "aggregate_dummy", NULL, 0},
+    {9304, "sum", 'a', 1, {H, 0}, H, 'i', 's', false, "aggregate_dummy", NULL, 0},
 };
 
 static const sql_builtin_t *procs[PROC_MAX];
@@ -216,6 +226,16 @@ static bool agg_implemented(const proc_row_t *row) {
     return pseudo(row->ret) || ret == row->ret;
 }
 
+/* a builtin declared with "any" arguments that PostgreSQL declares polymorphic (anyelement) */
+static bool polymorphic_of(const sql_builtin_t *builtin, const sql_builtin_t *row) {
+    if (strcmp(builtin->name, row->name) != 0 || builtin->nargs != row->nargs) return false;
+    for (int i = 0; i < row->nargs; i++)
+        if (builtin->argtypes[i] != row->argtypes[i] &&
+            !(builtin->argtypes[i] == SQL_OID_ANY && (row->argtypes[i] == 2283 || row->argtypes[i] == 2776)))
+            return false;
+    return true;
+}
+
 static void add_row(const proc_row_t *row, bool vector) {
     if (row->kind == 'a' && !agg_implemented(row)) return;
     sql_builtin_t *b = &own[nown++];
@@ -223,11 +243,13 @@ static void add_row(const proc_row_t *row, bool vector) {
                          row->volatility == 'v', NULL};
     size_t at = nprocs;
     for (size_t i = 0; i < nprocs; i++)
-        if (!rows_of[i] && same_signature(procs[i], b)) at = i; /* the builtin takes the row */
+        if (!rows_of[i] && (same_signature(procs[i], b) || polymorphic_of(procs[i], b)))
+            at = i; /* the builtin takes the row */
     if (at == nprocs) {
         if (nprocs == PROC_MAX) return;
-        procs[nprocs++] = b;
+        nprocs++;
     }
+    procs[at] = b;
     oids[at] = row->oid;
     rows_of[at] = row;
     vector_of[at] = vector;
@@ -263,9 +285,18 @@ void sql_proc_attrs(size_t i, sql_proc_attrs_t *out) {
     out->strict = row ? row->strict : b && b->strict;
     out->src = row ? row->src : b ? b->name : "";
     out->vector = i < nprocs && vector_of[i];
+    out->variadic = row ? row->variadic : 0;
+    out->lang = row && strncmp(row->src, "select ", 7) == 0 ? 14 : 12; /* sql : internal */
 }
 
 uint32_t sql_proc_rettype(const sql_builtin_t *b) { return ret_of(b); }
+
+/* whether b is a written-out row whose last argument is VARIADIC */
+static bool variadic_of(const sql_builtin_t *b) {
+    for (size_t i = 0; i < nprocs; i++)
+        if (procs[i] == b) return rows_of[i] && rows_of[i]->variadic;
+    return false;
+}
 
 /* a type as format_type(oid, NULL) prints it: "any" quoted (a keyword), bpchar as character */
 static const char *type_name(uint32_t t, orb_mcx_t *mcx) {
@@ -313,7 +344,8 @@ int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs
     orb_buf_t s;
     orb_buf_init(&s);
     for (int i = 0; i < b->nargs; i++)
-        orb_buf_printf(&s, "%s%s", i ? ", " : "", type_name(b->argtypes[i], ctx->mcx));
+        orb_buf_printf(&s, "%s%s%s", i ? ", " : "", i == b->nargs - 1 && variadic_of(b) ? "VARIADIC " : "",
+                       type_name(b->argtypes[i], ctx->mcx));
     r->isnull = false;
     r->v.s.p = orb_strndup(ctx->mcx, s.data ? s.data : "", s.len);
     r->v.s.n = (uint32_t)s.len;

@@ -1251,10 +1251,10 @@ static int proc_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
         put_s(out, r, "proname", b->name);
         put_i(out, r, "pronamespace", at.vector ? 2200 : 11);
         put_i(out, r, "proowner", 10);
-        put_i(out, r, "prolang", 12); /* internal */
+        put_i(out, r, "prolang", at.lang);
         put_f(out, r, "procost", 1);
         put_f(out, r, "prorows", 0);
-        put_i(out, r, "provariadic", 0);
+        put_i(out, r, "provariadic", at.variadic);
         put_i(out, r, "prosupport", 0);
         put_c(out, r, "prokind", at.kind);
         put_b(out, r, "prosecdef", false);
@@ -1410,8 +1410,8 @@ static int available_extensions_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err
     return 0;
 }
 
-/* pg_language: the functions Orbit has are built in ("internal"); there are no procedural
- * languages */
+/* pg_language: the functions Orbit has are built in ("internal", and "sql" for the
+ * SQL-bodied ones PostgreSQL has); there are no procedural languages */
 static const syscol_t language_cols[] = {
     {"oid", O, NULL}, {"lanname", NM, NULL}, {"lanowner", O, "10"}, {"lanispl", B, "f"},
     {"lanpltrusted", B, "f"}, {"lanplcallfoid", O, "0"}, {"laninline", O, "0"},
@@ -1424,6 +1424,12 @@ static int language_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     put_i(out, r, "oid", 12);
     put_s(out, r, "lanname", "internal");
     put_i(out, r, "lanvalidator", 2246);
+    /* sql: the language of PostgreSQL's SQL-bodied builtins pg_proc lists (sql_proc.c) */
+    r = row_new(out);
+    put_i(out, r, "oid", 14);
+    put_s(out, r, "lanname", "sql");
+    put_b(out, r, "lanpltrusted", true);
+    put_i(out, r, "lanvalidator", 2248);
     return 0;
 }
 
