@@ -155,8 +155,15 @@ int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "role \"%.*s\" does not exist", (int)n, text);
     }
+    case SQL_OID_REGPROC:
+    case SQL_OID_REGPROCEDURE: {
+        /* pg_proc's rows (sql_proc.c) */
+        uint32_t oid;
+        if (sql_proc_lookup(text, n, type == SQL_OID_REGPROCEDURE, &oid, err) != 0) return -1;
+        *out = oid;
+        return 0;
+    }
     default: {
-        /* regproc and friends: Orbit's functions have no oids (pg_proc is empty) */
         if (np == 0) break;
         return orb_err_set(err, UNDEFINED_FUNCTION, "function \"%.*s\" does not exist", (int)n, text);
     }
@@ -698,6 +705,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_statisticsobjdef_columns", 1, TX, f_null, O),
     FN("pg_get_function_result", 1, TX, sql_fn_function_result, O),
     FNN("pg_get_function_sqlbody", 1, TX, sql_fn_function_sqlbody, O),
+    FN("pg_get_functiondef", 1, TX, sql_fn_functiondef, O),
     FN("pg_get_function_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_function_identity_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_partkeydef", 1, TX, f_null, O), /* no partitioned tables */

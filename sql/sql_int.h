@@ -176,6 +176,10 @@ typedef struct sql_proc_attrs {
     uint32_t lang;     /* prolang: 12 internal, 14 sql */
 } sql_proc_attrs_t;
 void sql_proc_attrs(size_t i, sql_proc_attrs_t *out);
+/* regprocin (with_args false: "name", unique) / regprocedurein ("name(type, ...)"): the oid of a
+ * pg_proc row; 42883 none, 42725 several. */
+int sql_proc_lookup(const char *text, size_t n, bool with_args, uint32_t *oid, orb_err_t *err);
+int sql_fn_functiondef(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
 const sql_builtin_t *sql_proc_by_oid(uint32_t oid); /* NULL: not a listed function */
 const char *sql_proc_description(uint32_t oid);     /* PostgreSQL's, NULL for none */
 int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,

@@ -12,6 +12,7 @@
 #include "sql_types_int.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -362,5 +363,129 @@ int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, s
     r->isnull = false;
     r->v.s.p = t;
     r->v.s.n = (uint32_t)strlen(t);
+    return 0;
+}
+
+/* ---- regproc / regprocedure input, pg_get_functiondef -------------------------------------- */
+
+/* name[(type, ...)] as regprocin / regprocedurein read it: the name lower-cased unless quoted, an
+ * optional schema (pg_catalog, or public for pgvector's) */
+int sql_proc_lookup(const char *text, size_t n, bool with_args, uint32_t *oid, orb_err_t *err) {
+    pthread_once(&procs_once, build);
+    char name[128], schema[128] = "";
+    size_t k = 0, i = 0;
+    while (i < n && text[i] == ' ') i++;
+    for (int part = 0; part < 2; part++) {
+        k = 0;
+        if (i < n && text[i] == '"') {
+            for (i++; i < n && !(text[i] == '"' && (i + 1 >= n || text[i + 1] != '"')); i++) {
+                if (text[i] == '"') i++;
+                if (k < sizeof name - 1) name[k++] = text[i];
+            }
+            i++;
+        } else {
+            for (; i < n && text[i] != '.' && text[i] != '(' && text[i] != ' '; i++)
+                if (k < sizeof name - 1) name[k++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
+        }
+        name[k] = 0;
+        if (i < n && text[i] == '.' && part == 0) {
+            snprintf(schema, sizeof schema, "%s", name);
+            i++;
+            continue;
+        }
+        break;
+    }
+    while (i < n && text[i] == ' ') i++;
+    uint32_t types[SQL_FN_MAXARGS];
+    int ntypes = -1;
+    if (with_args) {
+        if (i >= n || text[i] != '(') return orb_err_set(err, INVALID_TEXT_REPRESENTATION, "expected a left parenthesis");
+        ntypes = 0;
+        size_t start = ++i;
+        int depth = 0;
+        for (; i <= n; i++) {
+            if (i < n && text[i] == '(') depth++;
+            if (i < n && text[i] == ')' && depth) {
+                depth--;
+                continue;
+            }
+            if (i == n || (depth == 0 && (text[i] == ',' || text[i] == ')'))) {
+                char tn[128];
+                size_t a = start, b = i;
+                while (a < b && text[a] == ' ') a++;
+                while (b > a && text[b - 1] == ' ') b--;
+                if (b > a) {
+                    snprintf(tn, sizeof tn, "%.*s", (int)(b - a), text + a);
+                    int32_t typmod;
+                    if (ntypes == SQL_FN_MAXARGS)
+                        return orb_err_set(err, UNDEFINED_FUNCTION, "function \"%.*s\" does not exist", (int)n, text);
+                    if (strcmp(tn, "\"any\"") == 0) types[ntypes++] = SQL_OID_ANY;
+                    else if (strcmp(tn, "anyelement") == 0) types[ntypes++] = SQL_OID_ANYELEMENT;
+                    else if (strcmp(tn, "anyarray") == 0) types[ntypes++] = SQL_OID_ANYARRAY;
+                    else if (strcmp(tn, "anynonarray") == 0) types[ntypes++] = 2776;
+                    else if (sql_type_lookup(tn, NULL, 0, &types[ntypes++], &typmod, err) != 0) return -1;
+                }
+                if (i == n || text[i] == ')') break;
+                start = i + 1;
+            }
+        }
+    }
+    int found = 0;
+    for (size_t p = 0; p < nprocs; p++) {
+        const sql_builtin_t *b = procs[p];
+        if (strcmp(b->name, name) != 0) continue;
+        if (schema[0] && strcmp(schema, vector_of[p] ? "public" : "pg_catalog") != 0) continue;
+        if (ntypes >= 0) {
+            bool same = b->nargs == ntypes;
+            for (int a = 0; same && a < ntypes; a++) same = b->argtypes[a] == types[a];
+            if (!same) continue;
+        }
+        *oid = oids[p];
+        found++;
+    }
+    if (found == 1) return 0;
+    if (found > 1) return orb_err_set(err, AMBIGUOUS_FUNCTION, "more than one function named \"%s\"", name);
+    return orb_err_set(err, UNDEFINED_FUNCTION, "function \"%.*s\" does not exist", (int)n, text);
+}
+
+int sql_fn_functiondef(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err) {
+    (void)nargs;
+    pthread_once(&procs_once, build);
+    size_t at = nprocs;
+    for (size_t i = 0; i < nprocs; i++)
+        if (!a[0].isnull && oids[i] == a[0].v.i) at = i;
+    if (at == nprocs) {
+        r->isnull = true;
+        return 0;
+    }
+    const sql_builtin_t *b = procs[at];
+    sql_proc_attrs_t at_;
+    sql_proc_attrs(at, &at_);
+    if (at_.kind == 'a') return orb_err_set(err, WRONG_OBJECT_TYPE, "\"%s\" is an aggregate function", b->name);
+    orb_buf_t s;
+    orb_buf_init(&s);
+    /* as PostgreSQL's pg_get_functiondef */
+    orb_buf_printf(&s, "CREATE OR REPLACE FUNCTION %s.%s(", at_.vector ? "public" : "pg_catalog", b->name);
+    for (int i = 0; i < b->nargs; i++)
+        orb_buf_printf(&s, "%s%s%s", i ? ", " : "", i == b->nargs - 1 && at_.variadic ? "VARIADIC " : "",
+                       type_name(b->argtypes[i], ctx->mcx));
+    orb_buf_printf(&s, ")\n RETURNS %s\n LANGUAGE %s\n", type_name(ret_of(b), ctx->mcx),
+                   at_.lang == 14 ? "sql" : "internal");
+    size_t before = s.len;
+    if (at_.volatility == 'i') orb_buf_puts(&s, " IMMUTABLE");
+    if (at_.volatility == 's') orb_buf_puts(&s, " STABLE");
+    if (at_.parallel == 's') orb_buf_puts(&s, " PARALLEL SAFE");
+    if (at_.parallel == 'r') orb_buf_puts(&s, " PARALLEL RESTRICTED");
+    if (at_.strict) orb_buf_puts(&s, " STRICT");
+    if (at_.lang == 14) orb_buf_puts(&s, " COST 1"); /* sql functions default to 100 */
+    if (s.len != before) orb_buf_putc(&s, '\n');
+    char dq[32] = "$function";
+    while (strstr(at_.src, dq) && strlen(dq) < sizeof dq - 2) strcat(dq, "x");
+    strcat(dq, "$");
+    orb_buf_printf(&s, "AS %s%s%s\n", dq, at_.src, dq);
+    r->isnull = false;
+    r->v.s.p = orb_strndup(ctx->mcx, s.data ? s.data : "", s.len);
+    r->v.s.n = (uint32_t)s.len;
+    orb_buf_free(&s);
     return 0;
 }
