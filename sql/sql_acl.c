@@ -338,6 +338,13 @@ int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *sche
     return 0;
 }
 
+bool sql_acl_role_has_database(sql_engine_t *e, uint32_t role_oid, uint32_t owner, uint32_t privs) {
+    sql_role_t r;
+    if (sql_role_by_oid(e, role_oid, &r) && r.super) return true;
+    if (privs_of(e, role_oid, owner)) return true;
+    return (privs & (SQL_ACL_CONNECT | SQL_ACL_TEMP)) != 0;
+}
+
 int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,
                         orb_err_t *err) {
     if (sql_session_is_superuser(s)) return 0;

@@ -21,6 +21,8 @@ enum {
     SQL_ACL_USAGE = 256,  /* schemas: U */
     SQL_ACL_CREATE = 512, /* schemas: C */
     SQL_ACL_SCHEMA_ALL = SQL_ACL_USAGE | SQL_ACL_CREATE,
+    SQL_ACL_TEMP = 1024,    /* databases: T */
+    SQL_ACL_CONNECT = 2048, /* databases: c */
 };
 /* the grant option of privilege bit b is bit b << SQL_ACL_GO_SHIFT, as PostgreSQL's aclitem */
 #define SQL_ACL_GO_SHIFT 16
@@ -81,6 +83,9 @@ int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint
  * shifted by SQL_ACL_GO_SHIFT). */
 int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *schema, uint32_t privs, bool *out,
                             orb_err_t *err);
+/* has_database_privilege: databases have the default ACL (PUBLIC: CONNECT, TEMPORARY; the
+ * owner: everything), GRANT on databases is not there yet. */
+bool sql_acl_role_has_database(sql_engine_t *e, uint32_t role_oid, uint32_t owner, uint32_t privs);
 /* 42501 "must be owner of <what> <name>" unless the current role is a superuser or owns t
  * (DROP, ALTER, CREATE/DROP INDEX); what: "table", "view" or "index" (NULL: t's kind). */
 int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,

@@ -640,6 +640,80 @@ static int schema_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool 
     return ret_bool(ok, r);
 }
 
+/* has_database_privilege([role name | oid,] database text | oid, privileges text): CREATE,
+ * CONNECT, TEMPORARY / TEMP, "x WITH GRANT OPTION" (sql_acl.c: the default ACL). A database
+ * named by text must exist (3D000), by oid an unknown one is NULL. */
+typedef struct db_find {
+    const sql_value_t *key;
+    bool by_oid, found;
+    uint32_t owner;
+} db_find_t;
+
+static void db_find_cb(void *arg, const char *name, uint32_t oid, uint32_t owner, int32_t connlimit,
+                       bool is_template, bool allow_conn) {
+    (void)connlimit, (void)is_template, (void)allow_conn;
+    db_find_t *d = arg;
+    bool hit = d->by_oid ? d->key->v.i == oid
+                         : d->key->v.s.n == strlen(name) && memcmp(d->key->v.s.p, name, d->key->v.s.n) == 0;
+    if (hit) {
+        d->found = true;
+        d->owner = owner;
+    }
+}
+
+static int database_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool db_by_oid, const sql_value_t *a,
+                         sql_value_t *r, orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    sql_engine_t *e = sql_session_engine(s);
+    sql_role_t role;
+    if (!has_role) {
+        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r);
+    } else if (role_by_oid) {
+        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    const sql_value_t *n = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)p->v.s.n, p->v.s.p);
+    uint32_t bits = 0;
+    char *save = NULL;
+    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        while (*it == ' ') it++;
+        size_t len = strlen(it);
+        while (len && it[len - 1] == ' ') it[--len] = 0;
+        const char *wgo = " with grant option";
+        size_t wl = strlen(wgo);
+        bool go = false;
+        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
+            it[len - wl] = 0;
+            go = true;
+        }
+        uint32_t b = strcasecmp(it, "create") == 0                                       ? SQL_ACL_CREATE
+                     : strcasecmp(it, "connect") == 0                                    ? SQL_ACL_CONNECT
+                     : strcasecmp(it, "temporary") == 0 || strcasecmp(it, "temp") == 0 ? SQL_ACL_TEMP
+                                                                                         : 0;
+        if (!b) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
+        bits |= go ? b << SQL_ACL_GO_SHIFT : b;
+    }
+    db_find_t d = {n, db_by_oid, false, 0};
+    if (sql_database_list(e, db_find_cb, &d, err) != 0) return -1;
+    if (!d.found) {
+        if (db_by_oid) return ret_null(r);
+        return orb_err_set(err, INVALID_CATALOG_NAME, "database \"%.*s\" does not exist", (int)n->v.s.n, n->v.s.p);
+    }
+    return ret_bool(sql_acl_role_has_database(e, role.oid, d.owner, bits), r);
+}
+
+static int f_hdp_tt(ARGS) { (void)nargs; return database_priv(ctx, false, false, false, a, r, err); }
+static int f_hdp_ot(ARGS) { (void)nargs; return database_priv(ctx, false, false, true, a, r, err); }
+static int f_hdp_ntt(ARGS) { (void)nargs; return database_priv(ctx, true, false, false, a, r, err); }
+static int f_hdp_not(ARGS) { (void)nargs; return database_priv(ctx, true, false, true, a, r, err); }
+static int f_hdp_ott(ARGS) { (void)nargs; return database_priv(ctx, true, true, false, a, r, err); }
+static int f_hdp_oot(ARGS) { (void)nargs; return database_priv(ctx, true, true, true, a, r, err); }
+
 static int f_hsp_tt(ARGS) { (void)nargs; return schema_priv(ctx, false, false, false, a, r, err); }
 static int f_hsp_ot(ARGS) { (void)nargs; return schema_priv(ctx, false, false, true, a, r, err); }
 static int f_hsp_ntt(ARGS) { (void)nargs; return schema_priv(ctx, true, false, false, a, r, err); }
@@ -741,7 +815,9 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("has_schema_privilege", 2, B, f_hsp_tt, TX, TX), FN("has_schema_privilege", 2, B, f_hsp_ot, O, TX),
     FN("has_schema_privilege", 3, B, f_hsp_ntt, NM, TX, TX), FN("has_schema_privilege", 3, B, f_hsp_not, NM, O, TX),
     FN("has_schema_privilege", 3, B, f_hsp_ott, O, TX, TX), FN("has_schema_privilege", 3, B, f_hsp_oot, O, O, TX),
-    PRIV("has_database_privilege"),
+    FN("has_database_privilege", 2, B, f_hdp_tt, TX, TX), FN("has_database_privilege", 2, B, f_hdp_ot, O, TX),
+    FN("has_database_privilege", 3, B, f_hdp_ntt, NM, TX, TX), FN("has_database_privilege", 3, B, f_hdp_not, NM, O, TX),
+    FN("has_database_privilege", 3, B, f_hdp_ott, O, TX, TX), FN("has_database_privilege", 3, B, f_hdp_oot, O, O, TX),
     PRIV("has_sequence_privilege"), PRIV("has_function_privilege"),
     PRIV("has_tablespace_privilege"), PRIV("has_foreign_data_wrapper_privilege"),
     PRIV("has_server_privilege"), PRIV("has_language_privilege"), PRIV("has_type_privilege"),
