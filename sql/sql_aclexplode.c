@@ -9,6 +9,7 @@
 #include "sql_acl.h"
 
 #include "sql_role.h"
+#include "sql_types_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -240,3 +241,15 @@ const sql_builtin_t *sql_aclexplode_field(const char *name, int *index) {
 }
 
 const char *sql_aclexplode_column(int i) { return i >= 0 && i < 4 ? field_names[i] : NULL; }
+
+int sql__record_cmp(const sql_value_t *a, const sql_value_t *b) {
+    sql_value_t x[4], y[4];
+    sql_aclexplode_fields(a, x);
+    sql_aclexplode_fields(b, y);
+    for (int k = 0; k < 2; k++)
+        if (x[k].v.i != y[k].v.i) return x[k].v.i < y[k].v.i ? -1 : 1;
+    size_t n = x[2].v.s.n < y[2].v.s.n ? x[2].v.s.n : y[2].v.s.n;
+    int c = memcmp(x[2].v.s.p, y[2].v.s.p, n);
+    if (c || x[2].v.s.n != y[2].v.s.n) return c ? (c < 0 ? -1 : 1) : x[2].v.s.n < y[2].v.s.n ? -1 : 1;
+    return x[3].v.b == y[3].v.b ? 0 : x[3].v.b ? 1 : -1;
+}

@@ -1199,6 +1199,8 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
     case SQL_OID_BYTEA:
     case SQL_OID_UUID:
         return bytes_cmp(a->v.s.p, a->v.s.n, b->v.s.p, b->v.s.n);
+    case SQL_OID_RECORD:
+        return sql__record_cmp(a, b);
     default:
         if (sql_type_is_array(oid)) return sql__array_cmp(a, b);
         if (sql__vec_type_is(oid)) return sql__vec_cmp(oid, a, b);
@@ -1238,6 +1240,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
     case SQL_OID_UNKNOWN:
     case SQL_OID_JSON:
     case SQL_OID_JSONB:
+    case SQL_OID_RECORD: /* aclexplode's text form is canonical */
         return sql__hash_bytes(v->v.s.p, v->v.s.n, 3);
     case SQL_OID_BYTEA:
     case SQL_OID_UUID:
