@@ -253,3 +253,23 @@ int sql__record_cmp(const sql_value_t *a, const sql_value_t *b) {
     if (c || x[2].v.s.n != y[2].v.s.n) return c ? (c < 0 ? -1 : 1) : x[2].v.s.n < y[2].v.s.n ? -1 : 1;
     return x[3].v.b == y[3].v.b ? 0 : x[3].v.b ? 1 : -1;
 }
+
+void sql__record_send(const sql_value_t *v, orb_buf_t *out) {
+    sql_value_t f[4];
+    sql_aclexplode_fields(v, f);
+    static const uint32_t types[4] = {SQL_OID_OID, SQL_OID_OID, SQL_OID_TEXT, SQL_OID_BOOL};
+    orb_buf_put_be32(out, 4);
+    for (int k = 0; k < 4; k++) {
+        orb_buf_put_be32(out, types[k]);
+        if (k < 2) {
+            orb_buf_put_be32(out, 4);
+            orb_buf_put_be32(out, (uint32_t)f[k].v.i);
+        } else if (k == 2) {
+            orb_buf_put_be32(out, f[2].v.s.n);
+            orb_buf_append(out, f[2].v.s.p, f[2].v.s.n);
+        } else {
+            orb_buf_put_be32(out, 1);
+            orb_buf_put_u8(out, f[3].v.b ? 1 : 0);
+        }
+    }
+}

@@ -866,6 +866,9 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
         break;
     case SQL_OID_VOID:
         break;
+    case SQL_OID_RECORD:
+        sql__record_send(v, out);
+        break;
     case SQL_OID_TEXT:
     case SQL_OID_CHAR:
     case SQL_OID_NAME:
