@@ -375,20 +375,25 @@ int sql_proc_lookup(const char *text, size_t n, bool with_args, uint32_t *oid, o
     char name[128], schema[128] = "";
     size_t k = 0, i = 0;
     while (i < n && text[i] == ' ') i++;
-    for (int part = 0; part < 2; part++) {
+    for (int part = 0; part < 3; part++) {
         k = 0;
         if (i < n && text[i] == '"') {
             for (i++; i < n && !(text[i] == '"' && (i + 1 >= n || text[i + 1] != '"')); i++) {
                 if (text[i] == '"') i++;
                 if (k < sizeof name - 1) name[k++] = text[i];
             }
+            if (i >= n) return orb_err_set(err, INVALID_NAME, "invalid name syntax"); /* unterminated */
             i++;
         } else {
             for (; i < n && text[i] != '.' && text[i] != '(' && text[i] != ' '; i++)
                 if (k < sizeof name - 1) name[k++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
         }
         name[k] = 0;
-        if (i < n && text[i] == '.' && part == 0) {
+        if (k == 0) return orb_err_set(err, INVALID_NAME, "invalid name syntax");
+        if (i < n && text[i] == '.') {
+            if (part == 1)
+                return orb_err_set(err, FEATURE_NOT_SUPPORTED, "cross-database references are not implemented: %.*s",
+                                   (int)n, text);
             snprintf(schema, sizeof schema, "%s", name);
             i++;
             continue;
@@ -409,7 +414,8 @@ int sql_proc_lookup(const char *text, size_t n, bool with_args, uint32_t *oid, o
                 depth--;
                 continue;
             }
-            if (i == n || (depth == 0 && (text[i] == ',' || text[i] == ')'))) {
+            if (i == n) return orb_err_set(err, INVALID_TEXT_REPRESENTATION, "expected a right parenthesis");
+            if (depth == 0 && (text[i] == ',' || text[i] == ')')) {
                 char tn[128];
                 size_t a = start, b = i;
                 while (a < b && text[a] == ' ') a++;
@@ -425,7 +431,7 @@ int sql_proc_lookup(const char *text, size_t n, bool with_args, uint32_t *oid, o
                     else if (strcmp(tn, "anynonarray") == 0) types[ntypes++] = 2776;
                     else if (sql_type_lookup(tn, NULL, 0, &types[ntypes++], &typmod, err) != 0) return -1;
                 }
-                if (i == n || text[i] == ')') break;
+                if (text[i] == ')') break;
                 start = i + 1;
             }
         }
