@@ -264,8 +264,10 @@ int sql_acl_items_text(sql_engine_t *e, const sql_acl_t *a, orb_mcx_t *mcx, cons
         orb_buf_init(&b);
         if (items[i].grantee) put_role(&b, e, items[i].grantee);
         orb_buf_putc(&b, '=');
-        for (int k = 0; k < 14; k++)
+        for (int k = 0; k < 14; k++) {
             if (items[i].privs & (1u << k)) orb_buf_putc(&b, LETTERS[k]);
+            if (items[i].privs & ((1u << k) << SQL_ACL_GO_SHIFT)) orb_buf_putc(&b, '*');
+        }
         orb_buf_putc(&b, '/');
         put_role(&b, e, items[i].grantor);
         v[i] = orb_strndup(mcx, b.data ? b.data : "", b.len);
@@ -313,6 +315,34 @@ int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint
         if (a.items[i].grantee == 0 || privs_of(e, role_oid, a.items[i].grantee)) held |= a.items[i].privs;
     *out = (held & privs) != 0;
     return 0;
+}
+
+int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *schema, uint32_t privs, bool *out,
+                            orb_err_t *err) {
+    sql_role_t r;
+    *out = false;
+    if (sql_role_by_oid(e, role_oid, &r) && r.super) {
+        *out = true;
+        return 0;
+    }
+    sql_acl_t a;
+    if (sql_acl_schema_get(e, schema, &a, err) != 0) return -1;
+    if (privs_of(e, role_oid, a.owner)) {
+        *out = true;
+        return 0;
+    }
+    uint32_t held = 0;
+    for (int i = 0; a.has_acl && i < a.n; i++)
+        if (a.items[i].grantee == 0 || privs_of(e, role_oid, a.items[i].grantee)) held |= a.items[i].privs;
+    *out = (held & privs) != 0;
+    return 0;
+}
+
+bool sql_acl_role_has_database(sql_engine_t *e, uint32_t role_oid, uint32_t owner, uint32_t privs) {
+    sql_role_t r;
+    if (sql_role_by_oid(e, role_oid, &r) && r.super) return true;
+    if (privs_of(e, role_oid, owner)) return true;
+    return (privs & (SQL_ACL_CONNECT | SQL_ACL_TEMP)) != 0;
 }
 
 int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,
@@ -368,7 +398,9 @@ static int priv_bits(PgQuery__GrantStmt *gs, uint32_t *out, orb_err_t *err) {
     return 0;
 }
 
-static void acl_apply(sql_acl_t *a, bool grant, uint32_t grantee, uint32_t bits) {
+/* GRANT (go: WITH GRANT OPTION, the option bits too) or REVOKE (go: GRANT OPTION FOR, only the
+ * option bits; else the privileges and their options) */
+static void acl_apply(sql_acl_t *a, bool grant, bool go, uint32_t grantee, uint32_t bits) {
     if (!a->has_acl) { /* materialise the default: the owner's privileges */
         a->has_acl = true;
         a->n = 0;
@@ -382,9 +414,9 @@ static void acl_apply(sql_acl_t *a, bool grant, uint32_t grantee, uint32_t bits)
             at = a->n++;
             a->items[at] = (sql_acl_item_t){grantee, 0, a->owner};
         }
-        if (at >= 0) a->items[at].privs |= bits;
+        if (at >= 0) a->items[at].privs |= bits | (go ? bits << SQL_ACL_GO_SHIFT : 0);
     } else if (at >= 0) {
-        a->items[at].privs &= ~bits;
+        a->items[at].privs &= go ? ~(bits << SQL_ACL_GO_SHIFT) : ~(bits | bits << SQL_ACL_GO_SHIFT);
         if (!a->items[at].privs) {
             memmove(&a->items[at], &a->items[at + 1], sizeof a->items[0] * (size_t)(a->n - at - 1));
             a->n--;
@@ -447,7 +479,7 @@ static int grant_schemas(sql_session_t *s, PgQuery__GrantStmt *gs, const uint32_
     for (size_t i = 0; i < gs->n_objects; i++) {
         sql_acl_t a;
         if (sql_acl_schema_get(e, sql_str_of(gs->objects[i]), &a, err) != 0) return -1;
-        for (size_t g = 0; g < ng; g++) acl_apply(&a, gs->is_grant, grantees[g], bits);
+        for (size_t g = 0; g < ng; g++) acl_apply(&a, gs->is_grant, gs->grant_option, grantees[g], bits);
         if (acl_put(e, &a, err) != 0) return -1;
     }
     return 0;
@@ -460,7 +492,13 @@ int sql_exec_grant(sql_session_t *s, PgQuery__GrantStmt *gs, orb_err_t *err) {
     if (gs->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && gs->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED,
                            "GRANT and REVOKE on objects other than tables, views and schemas are not supported yet");
-    if (gs->grant_option) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "WITH GRANT OPTION is not supported yet");
+    if (gs->grant_option && gs->is_grant) {
+        for (size_t i = 0; i < gs->n_grantees; i++) {
+            PgQuery__RoleSpec *rs = gs->grantees[i]->role_spec;
+            if (rs && rs->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC)
+                return orb_err_set(err, INVALID_GRANT_OPERATION, "grant options can only be granted to roles");
+        }
+    }
     if (gs->grantor) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "GRANTED BY is not supported yet");
     uint32_t grantees[64];
     size_t ng;
@@ -494,11 +532,20 @@ int sql_exec_grant(sql_session_t *s, PgQuery__GrantStmt *gs, orb_err_t *err) {
             sql_acl_t a;
             if ((rc = sql_acl_get(e, ts[i]->id, &a, err)) != 0) break;
             if (a.owner == me) continue;
-            /* no grant options in Orbit: a role holding some privilege grants nothing (a
-             * WARNING, as PostgreSQL), one holding none is refused */
-            bool holds = false;
+            /* a role holding some privilege without its grant option grants nothing (a
+             * WARNING, as PostgreSQL), one holding none is refused; re-granting what one
+             * received WITH GRANT OPTION (grantor other than the owner) is not there yet */
+            bool holds = false, go = false;
             for (int k = 0; a.has_acl && k < a.n; k++)
-                if (a.items[k].grantee == 0 || a.items[k].grantee == me) holds = true;
+                if (a.items[k].grantee == 0 || a.items[k].grantee == me) {
+                    holds = true;
+                    go = go || (a.items[k].privs >> SQL_ACL_GO_SHIFT) != 0;
+                }
+            if (go) {
+                rc = orb_err_set(err, FEATURE_NOT_SUPPORTED,
+                                 "granting privileges held WITH GRANT OPTION by a role other than the owner is not supported yet");
+                break;
+            }
             if (!holds) {
                 rc = orb_err_set(err, INSUFFICIENT_PRIVILEGE, "permission denied for %s %s",
                                  ts[i]->view_sql ? "view" : "table", ts[i]->name);
@@ -514,7 +561,7 @@ int sql_exec_grant(sql_session_t *s, PgQuery__GrantStmt *gs, orb_err_t *err) {
         if (!ts[i]) continue;
         sql_acl_t a;
         if ((rc = sql_acl_get(e, ts[i]->id, &a, err)) != 0) break;
-        for (size_t g = 0; g < ng; g++) acl_apply(&a, gs->is_grant, grantees[g], bits);
+        for (size_t g = 0; g < ng; g++) acl_apply(&a, gs->is_grant, gs->grant_option, grantees[g], bits);
         rc = acl_put(e, &a, err);
     }
     for (size_t i = 0; i < gs->n_objects; i++)

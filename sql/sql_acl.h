@@ -21,7 +21,11 @@ enum {
     SQL_ACL_USAGE = 256,  /* schemas: U */
     SQL_ACL_CREATE = 512, /* schemas: C */
     SQL_ACL_SCHEMA_ALL = SQL_ACL_USAGE | SQL_ACL_CREATE,
+    SQL_ACL_TEMP = 1024,    /* databases: T */
+    SQL_ACL_CONNECT = 2048, /* databases: c */
 };
+/* the grant option of privilege bit b is bit b << SQL_ACL_GO_SHIFT, as PostgreSQL's aclitem */
+#define SQL_ACL_GO_SHIFT 16
 #define SQL_ROLE_DATABASE_OWNER 6171 /* pg_database_owner: owns public, as in PostgreSQL 15 */
 
 #define SQL_ACL_MAX_ITEMS 64
@@ -75,6 +79,13 @@ int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_er
  * and the owner hold all). */
 int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint32_t privs, bool *out,
                      orb_err_t *err);
+/* has_schema_privilege: the same for a schema (privs USAGE / CREATE, their grant options
+ * shifted by SQL_ACL_GO_SHIFT). */
+int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *schema, uint32_t privs, bool *out,
+                            orb_err_t *err);
+/* has_database_privilege: databases have the default ACL (PUBLIC: CONNECT, TEMPORARY; the
+ * owner: everything), GRANT on databases is not there yet. */
+bool sql_acl_role_has_database(sql_engine_t *e, uint32_t role_oid, uint32_t owner, uint32_t privs);
 /* 42501 "must be owner of <what> <name>" unless the current role is a superuser or owns t
  * (DROP, ALTER, CREATE/DROP INDEX); what: "table", "view" or "index" (NULL: t's kind). */
 int sql_acl_check_owner(sql_session_t *s, const sql_table_t *t, const char *what, const char *name,
@@ -89,5 +100,21 @@ int sql_exec_grant(sql_session_t *s, PgQuery__GrantStmt *gs, orb_err_t *err);
  * of table t", "privileges for schema s", in oid order as PostgreSQL sorts them, names
  * qualified when not visible), appended to detail one per line; returns the count. */
 int sql_acl_role_dependents(sql_session_t *s, uint32_t oid, orb_buf_t *detail, orb_err_t *err);
+
+/* ---- aclexplode (sql_aclexplode.c) ------------------------------------------------------- */
+/* One aclitem text ("bob=a*r/alice", "=U/postgres" for PUBLIC, names double-quoted when
+ * needed) as an item; 22P02 for bad syntax, 42704 for an unknown role. */
+int sql_aclitem_parse(sql_engine_t *e, const char *text, size_t len, sql_acl_item_t *out, orb_err_t *err);
+/* aclexplode(acl): acl is a text[] of aclitems (NULL or empty: no rows); *out gets one record
+ * value (SQL_OID_RECORD, its text form "(grantor,grantee,privilege_type,is_grantable)") per
+ * item and privilege in PostgreSQL's order, allocated in mcx. */
+int sql_aclexplode(sql_engine_t *e, const sql_value_t *acl, orb_mcx_t *mcx, sql_value_t **out, int64_t *n,
+                   orb_err_t *err);
+/* The four fields of such a record (oid, oid, text borrowed from rec, bool); all NULL for NULL. */
+void sql_aclexplode_fields(const sql_value_t *rec, sql_value_t out[4]);
+/* The builtin that reads field name of an aclexplode record (NULL: no such field), its index in
+ * *index; sql_aclexplode_column(i) is the name of column i (0..3) of aclexplode in FROM. */
+const sql_builtin_t *sql_aclexplode_field(const char *name, int *index);
+const char *sql_aclexplode_column(int i);
 
 #endif

@@ -268,6 +268,35 @@ static int analyze_targets(sql_analyze_ctx_t *ac, sql_scope_t *sc, sql_query_t *
                 continue;
             }
         }
+        if (v && v->node_case == PG_QUERY__NODE__NODE_A_INDIRECTION && v->a_indirection->n_indirection &&
+            v->a_indirection->indirection[v->a_indirection->n_indirection - 1]->node_case ==
+                PG_QUERY__NODE__NODE_A_STAR) {
+            /* (record).*: a target per field (Orbit's records are aclexplode's, sql_aclexplode.c) */
+            PgQuery__AIndirection base_ind = *v->a_indirection;
+            base_ind.n_indirection--;
+            PgQuery__Node base_node = *v;
+            base_node.a_indirection = &base_ind;
+            sql_expr_t *base;
+            if (sql_expr_analyze(ac, sc, base_ind.n_indirection ? &base_node : base_ind.arg, &base, err) != 0)
+                return -1;
+            if (base->type != SQL_OID_RECORD) {
+                orb_err_set(err, WRONG_OBJECT_TYPE, "type %s is not composite",
+                            sql_type_format(base->type, -1, ac->mcx));
+                return sql_err_at(err, base->location);
+            }
+            for (int c = 0; c < 4; c++) {
+                sql_expr_t *f = SQL_MAKE_NODE(ac->mcx, FUNC);
+                f->fn = sql_aclexplode_field(sql_aclexplode_column(c), NULL);
+                f->type = f->fn->rettype;
+                f->typmod = -1;
+                f->location = base->location;
+                f->nargs = 1;
+                f->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *));
+                f->args[0] = base;
+                add_target(ac, q, cap, f, sql_aclexplode_column(c));
+            }
+            continue;
+        }
         sql_expr_t *e;
         if (sql_expr_analyze(ac, sc, v, &e, err) != 0) return -1;
         if (e->type == SQL_OID_UNKNOWN) {

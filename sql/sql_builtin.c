@@ -1596,6 +1596,9 @@ static const sql_builtin_t builtins[] = {
     FN("replace", 3, TX, t_replace, TX, TX, TX),
     {"concat", -1, {ANY}, TX, false, false, t_concat},
     {"concat_ws", -1, {ANY}, TX, false, false, t_concat_ws},
+    {"format", -1, {ANY}, TX, false, false, sql__fn_format}, /* sql_format.c */
+    {"quote_literal", 1, {ANY}, TX, true, false, sql__fn_quote_literal},
+    {"quote_nullable", 1, {ANY}, TX, false, false, sql__fn_quote_nullable},
     FN("left", 2, TX, t_left, TX, I4), FN("right", 2, TX, t_right, TX, I4),
     FN("repeat", 2, TX, t_repeat, TX, I4), FN("reverse", 1, TX, t_reverse, TX),
     FN("split_part", 3, TX, t_split_part, TX, TX, I4),

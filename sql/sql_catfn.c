@@ -8,6 +8,7 @@
 #include "sql_acl.h"
 #include "sql_ddl_int.h"
 #include "sql_backend.h"
+#include "sql_operator.h"
 #include "sql_pgcat.h"
 #include "sql_role.h"
 #include "sql_settings.h"
@@ -155,8 +156,15 @@ int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_
         }
         return orb_err_set(err, UNDEFINED_OBJECT, "role \"%.*s\" does not exist", (int)n, text);
     }
+    case SQL_OID_REGPROC:
+    case SQL_OID_REGPROCEDURE: {
+        /* pg_proc's rows (sql_proc.c) */
+        uint32_t oid;
+        if (sql_proc_lookup(text, n, type == SQL_OID_REGPROCEDURE, &oid, err) != 0) return -1;
+        *out = oid;
+        return 0;
+    }
     default: {
-        /* regproc and friends: Orbit's functions have no oids (pg_proc is empty) */
         if (np == 0) break;
         return orb_err_set(err, UNDEFINED_FUNCTION, "function \"%.*s\" does not exist", (int)n, text);
     }
@@ -166,7 +174,7 @@ int sql_reg_in(sql_session_t *s, uint32_t type, const char *text, size_t n, orb_
 
 int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, orb_buf_t *out,
                 orb_err_t *err) {
-    if (oid == 0 && type != SQL_OID_REGCLASS && type != SQL_OID_REGTYPE) {
+    if (oid == 0 && type != SQL_OID_REGCLASS) {
         orb_buf_putc(out, '-');
         return 0;
     }
@@ -185,7 +193,7 @@ int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, or
     }
     case SQL_OID_REGTYPE: {
         if (!sql_type_get((uint32_t)oid)) break;
-        orb_buf_puts(out, sql_type_format((uint32_t)oid, -1, mcx));
+        orb_buf_puts(out, oid == SQL_OID_BPCHAR ? "character" : sql_type_format((uint32_t)oid, -1, mcx));
         return 0;
     }
     case SQL_OID_REGNAMESPACE: {
@@ -209,6 +217,30 @@ int sql_reg_out(sql_session_t *s, uint32_t type, int64_t oid, orb_mcx_t *mcx, or
             return 0;
         }
         break;
+    }
+    case SQL_OID_REGPROC:
+    case SQL_OID_REGPROCEDURE: {
+        /* pg_proc's functions (sql_proc.c), else a function an operator names (sql_operator.c) */
+        if (oid < 0 || oid > UINT32_MAX) break;
+        const sql_builtin_t *b = sql_proc_by_oid((uint32_t)oid);
+        const char *name = b ? b->name : sql_operator_proc_name((uint32_t)oid);
+        if (!name) break;
+        orb_buf_puts(out, name);
+        if (type == SQL_OID_REGPROCEDURE && b) {
+            orb_buf_putc(out, '(');
+            for (int i = 0; i < b->nargs; i++)
+                orb_buf_printf(out, "%s%s", i ? "," : "", sql_type_format(b->argtypes[i], -1, mcx));
+            orb_buf_putc(out, ')');
+        }
+        return 0;
+    }
+    case SQL_OID_REGOPER: {
+        /* as regoperout: the bare name when it names one operator, else qualified */
+        const sql_operator_t *o = oid >= 0 && oid <= UINT32_MAX ? sql_operator_by_oid((uint32_t)oid) : NULL;
+        if (!o) break;
+        if (!sql_operator_name_unique(o->name)) orb_buf_puts(out, o->oid >= 9100 && o->oid < 9200 ? "public." : "pg_catalog.");
+        orb_buf_puts(out, o->name);
+        return 0;
     }
     default:
         break;
@@ -309,7 +341,10 @@ static int f_format_type(ARGS) {
     if (a[0].isnull) return ret_null(r);
     int32_t typmod = nargs > 1 && !a[1].isnull ? (int32_t)a[1].v.i : -1;
     uint32_t oid = (uint32_t)a[0].v.i;
+    if (oid == 0) return ret_text(ctx->mcx, "-", r); /* as PostgreSQL: a prefix operator's left */
     if (!sql_type_get(oid)) return ret_text(ctx->mcx, "???", r);
+    /* format_type_extended: bpchar without a typmod given is "character" */
+    if (oid == SQL_OID_BPCHAR && (nargs < 2 || a[1].isnull)) return ret_text(ctx->mcx, "character", r);
     return ret_text(ctx->mcx, sql_type_format(oid, typmod, ctx->mcx), r);
 }
 
@@ -362,7 +397,7 @@ static uint32_t catalog_oid(const sql_value_t *v) {
         {"pg_class", 1259}, {"pg_constraint", 2606}, {"pg_namespace", 2615},
         {"pg_extension", 3079}, {"pg_database", 1262}, {"pg_tablespace", 1213},
         {"pg_authid", 1260}, {"pg_proc", 1255}, {"pg_type", 1247}, {"pg_am", 2601},
-        {"pg_trigger", 2620}, {"pg_rewrite", 2618}, {"pg_policy", 3256}};
+        {"pg_trigger", 2620}, {"pg_rewrite", 2618}, {"pg_policy", 3256}, {"pg_operator", 2617}};
     for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
         if (v->v.s.n == strlen(cats[i].name) && memcmp(v->v.s.p, cats[i].name, v->v.s.n) == 0)
             return cats[i].oid;
@@ -376,6 +411,9 @@ static int comment_of(sql_fn_ctx_t *ctx, uint32_t classoid, uint32_t objoid, int
     sql_engine_t *e = sql_session_engine(ctx->session);
     const char *text;
     if (sql_comment_get(e, classoid, objoid, objsubid, ctx->mcx, &text, err) != 0) return -1;
+    /* builtin objects: PostgreSQL's descriptions (sql_operator.c, sql_proc.c) */
+    if (!text && classoid == 2617 && objsubid == 0) text = sql_operator_description(objoid);
+    if (!text && classoid == 1255 && objsubid == 0) text = sql_proc_description(objoid);
     return text ? ret_text(ctx->mcx, text, r) : ret_null(r);
 }
 
@@ -483,7 +521,7 @@ static int f_partition_ancestors(ARGS) {
 /* has_table_privilege([role name | oid,] table text | oid, privileges text): from the ACLs
  * (sql_acl.c). A table named by text must exist (42P01); by oid, an unknown one is NULL;
  * system relations are readable by everyone. privileges: a comma-separated list, any of which
- * suffices; "WITH GRANT OPTION" is accepted (only superusers and owners hold grant options). */
+ * suffices; "x WITH GRANT OPTION" asks for x's grant option (sql_acl.h SQL_ACL_GO_SHIFT). */
 static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt, orb_err_t *err) {
     static const char *const names[] = {"insert", "select", "update", "delete", "truncate", "references", "trigger"};
     char buf[256];
@@ -497,15 +535,16 @@ static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt
         while (n && it[n - 1] == ' ') it[--n] = 0;
         const char *wgo = " with grant option";
         size_t wl = strlen(wgo);
+        bool go = false;
         if (n > wl && strcasecmp(it + n - wl, wgo) == 0) {
             it[n - wl] = 0;
-            *grant_opt = true;
+            go = *grant_opt = true;
         }
         int k = -1;
         for (int j = 0; j < 7; j++)
             if (strcasecmp(it, names[j]) == 0) k = j;
         if (k < 0) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
-        *bits |= 1u << k;
+        *bits |= go ? (1u << k) << SQL_ACL_GO_SHIFT : 1u << k;
     }
     return 0;
 }
@@ -540,13 +579,148 @@ static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool t
     sql_table_release(tab);
     bool ok;
     if (sql_acl_role_has(e, role.oid, (uint32_t)oid, bits, &ok, err) != 0) return -1;
-    if (ok && grant_opt && !role.super) {
-        sql_acl_t acl;
-        if (sql_acl_get(e, (uint32_t)oid, &acl, err) != 0) return -1;
-        ok = acl.owner == role.oid;
-    }
     return ret_bool(ok, r);
 }
+
+/* has_schema_privilege([role name | oid,] schema text | oid, privileges text): USAGE, CREATE,
+ * "x WITH GRANT OPTION", a comma-separated list any of which suffices (sql_acl.c). A schema
+ * named by text must exist (3F000), by oid an unknown one is NULL. */
+static int schema_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool nsp_by_oid, const sql_value_t *a,
+                       sql_value_t *r, orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    sql_engine_t *e = sql_session_engine(s);
+    sql_role_t role;
+    if (!has_role) {
+        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r);
+    } else if (role_by_oid) {
+        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    const sql_value_t *n = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
+    /* the privileges first, as PostgreSQL checks them before the schema */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)p->v.s.n, p->v.s.p);
+    uint32_t bits = 0;
+    char *save = NULL;
+    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        while (*it == ' ') it++;
+        size_t len = strlen(it);
+        while (len && it[len - 1] == ' ') it[--len] = 0;
+        const char *wgo = " with grant option";
+        size_t wl = strlen(wgo);
+        bool go = false;
+        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
+            it[len - wl] = 0;
+            go = true;
+        }
+        uint32_t b = strcasecmp(it, "usage") == 0 ? SQL_ACL_USAGE : strcasecmp(it, "create") == 0 ? SQL_ACL_CREATE : 0;
+        if (!b) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
+        bits |= go ? b << SQL_ACL_GO_SHIFT : b;
+    }
+    char schema[64] = "";
+    sql_schema_entry_t *v;
+    int nn;
+    if (sql_schema_list(e, &v, &nn, err) != 0) return -1;
+    bool found = false;
+    for (int i = 0; i < nn && !found; i++) {
+        if (nsp_by_oid ? n->v.i == v[i].oid : (n->v.s.n == strlen(v[i].name) && memcmp(n->v.s.p, v[i].name, n->v.s.n) == 0)) {
+            snprintf(schema, sizeof schema, "%s", v[i].name);
+            found = true;
+        }
+    }
+    free(v);
+    if (!found) {
+        if (nsp_by_oid) return ret_null(r);
+        return orb_err_set(err, INVALID_SCHEMA_NAME, "schema \"%.*s\" does not exist", (int)n->v.s.n, n->v.s.p);
+    }
+    bool ok;
+    if (sql_acl_role_has_schema(e, role.oid, schema, bits, &ok, err) != 0) return -1;
+    return ret_bool(ok, r);
+}
+
+/* has_database_privilege([role name | oid,] database text | oid, privileges text): CREATE,
+ * CONNECT, TEMPORARY / TEMP, "x WITH GRANT OPTION" (sql_acl.c: the default ACL). A database
+ * named by text must exist (3D000), by oid an unknown one is NULL. */
+typedef struct db_find {
+    const sql_value_t *key;
+    bool by_oid, found;
+    uint32_t owner;
+} db_find_t;
+
+static void db_find_cb(void *arg, const char *name, uint32_t oid, uint32_t owner, int32_t connlimit,
+                       bool is_template, bool allow_conn) {
+    (void)connlimit, (void)is_template, (void)allow_conn;
+    db_find_t *d = arg;
+    bool hit = d->by_oid ? d->key->v.i == oid
+                         : d->key->v.s.n == strlen(name) && memcmp(d->key->v.s.p, name, d->key->v.s.n) == 0;
+    if (hit) {
+        d->found = true;
+        d->owner = owner;
+    }
+}
+
+static int database_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool db_by_oid, const sql_value_t *a,
+                         sql_value_t *r, orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    sql_engine_t *e = sql_session_engine(s);
+    sql_role_t role;
+    if (!has_role) {
+        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r);
+    } else if (role_by_oid) {
+        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    const sql_value_t *n = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)p->v.s.n, p->v.s.p);
+    uint32_t bits = 0;
+    char *save = NULL;
+    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        while (*it == ' ') it++;
+        size_t len = strlen(it);
+        while (len && it[len - 1] == ' ') it[--len] = 0;
+        const char *wgo = " with grant option";
+        size_t wl = strlen(wgo);
+        bool go = false;
+        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
+            it[len - wl] = 0;
+            go = true;
+        }
+        uint32_t b = strcasecmp(it, "create") == 0                                       ? SQL_ACL_CREATE
+                     : strcasecmp(it, "connect") == 0                                    ? SQL_ACL_CONNECT
+                     : strcasecmp(it, "temporary") == 0 || strcasecmp(it, "temp") == 0 ? SQL_ACL_TEMP
+                                                                                         : 0;
+        if (!b) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
+        bits |= go ? b << SQL_ACL_GO_SHIFT : b;
+    }
+    db_find_t d = {n, db_by_oid, false, 0};
+    if (sql_database_list(e, db_find_cb, &d, err) != 0) return -1;
+    if (!d.found) {
+        if (db_by_oid) return ret_null(r);
+        return orb_err_set(err, INVALID_CATALOG_NAME, "database \"%.*s\" does not exist", (int)n->v.s.n, n->v.s.p);
+    }
+    return ret_bool(sql_acl_role_has_database(e, role.oid, d.owner, bits), r);
+}
+
+static int f_hdp_tt(ARGS) { (void)nargs; return database_priv(ctx, false, false, false, a, r, err); }
+static int f_hdp_ot(ARGS) { (void)nargs; return database_priv(ctx, false, false, true, a, r, err); }
+static int f_hdp_ntt(ARGS) { (void)nargs; return database_priv(ctx, true, false, false, a, r, err); }
+static int f_hdp_not(ARGS) { (void)nargs; return database_priv(ctx, true, false, true, a, r, err); }
+static int f_hdp_ott(ARGS) { (void)nargs; return database_priv(ctx, true, true, false, a, r, err); }
+static int f_hdp_oot(ARGS) { (void)nargs; return database_priv(ctx, true, true, true, a, r, err); }
+
+static int f_hsp_tt(ARGS) { (void)nargs; return schema_priv(ctx, false, false, false, a, r, err); }
+static int f_hsp_ot(ARGS) { (void)nargs; return schema_priv(ctx, false, false, true, a, r, err); }
+static int f_hsp_ntt(ARGS) { (void)nargs; return schema_priv(ctx, true, false, false, a, r, err); }
+static int f_hsp_not(ARGS) { (void)nargs; return schema_priv(ctx, true, false, true, a, r, err); }
+static int f_hsp_ott(ARGS) { (void)nargs; return schema_priv(ctx, true, true, false, a, r, err); }
+static int f_hsp_oot(ARGS) { (void)nargs; return schema_priv(ctx, true, true, true, a, r, err); }
 
 static int f_htp_tt(ARGS) { (void)nargs; return table_priv(ctx, false, false, false, a, r, err); }
 static int f_htp_ot(ARGS) { (void)nargs; return table_priv(ctx, false, false, true, a, r, err); }
@@ -626,6 +800,7 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_table_is_visible", 1, B, f_table_is_visible, O),
     FN("pg_type_is_visible", 1, B, f_type_is_visible, O),
     FN("pg_function_is_visible", 1, B, f_true, O),
+    FN("pg_operator_is_visible", 1, B, f_true, O),
     FN("pg_opclass_is_visible", 1, B, f_true, O),
     FN("pg_collation_is_visible", 1, B, f_true, O),
     FNN("format_type", 2, TX, f_format_type, O, I4),
@@ -641,6 +816,8 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("pg_get_triggerdef", 1, TX, f_null, O), FN("pg_get_triggerdef", 2, TX, f_null, O, B),
     FN("pg_get_statisticsobjdef_columns", 1, TX, f_null, O),
     FN("pg_get_function_result", 1, TX, sql_fn_function_result, O),
+    FNN("pg_get_function_sqlbody", 1, TX, sql_fn_function_sqlbody, O),
+    FN("pg_get_functiondef", 1, TX, sql_fn_functiondef, O),
     FN("pg_get_function_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_function_identity_arguments", 1, TX, sql_fn_function_arguments, O),
     FN("pg_get_partkeydef", 1, TX, f_null, O), /* no partitioned tables */
@@ -673,7 +850,12 @@ const sql_builtin_t sql__cat_builtins[] = {
     FN("has_table_privilege", 2, B, f_htp_tt, TX, TX), FN("has_table_privilege", 2, B, f_htp_ot, O, TX),
     FN("has_table_privilege", 3, B, f_htp_ntt, NM, TX, TX), FN("has_table_privilege", 3, B, f_htp_not, NM, O, TX),
     FN("has_table_privilege", 3, B, f_htp_ott, O, TX, TX), FN("has_table_privilege", 3, B, f_htp_oot, O, O, TX),
-    PRIV("has_schema_privilege"), PRIV("has_database_privilege"),
+    FN("has_schema_privilege", 2, B, f_hsp_tt, TX, TX), FN("has_schema_privilege", 2, B, f_hsp_ot, O, TX),
+    FN("has_schema_privilege", 3, B, f_hsp_ntt, NM, TX, TX), FN("has_schema_privilege", 3, B, f_hsp_not, NM, O, TX),
+    FN("has_schema_privilege", 3, B, f_hsp_ott, O, TX, TX), FN("has_schema_privilege", 3, B, f_hsp_oot, O, O, TX),
+    FN("has_database_privilege", 2, B, f_hdp_tt, TX, TX), FN("has_database_privilege", 2, B, f_hdp_ot, O, TX),
+    FN("has_database_privilege", 3, B, f_hdp_ntt, NM, TX, TX), FN("has_database_privilege", 3, B, f_hdp_not, NM, O, TX),
+    FN("has_database_privilege", 3, B, f_hdp_ott, O, TX, TX), FN("has_database_privilege", 3, B, f_hdp_oot, O, O, TX),
     PRIV("has_sequence_privilege"), PRIV("has_function_privilege"),
     PRIV("has_tablespace_privilege"), PRIV("has_foreign_data_wrapper_privilege"),
     PRIV("has_server_privilege"), PRIV("has_language_privilege"), PRIV("has_type_privilege"),

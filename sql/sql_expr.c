@@ -3,6 +3,7 @@
  * literals and parameters), and their evaluation with PostgreSQL's NULL semantics.
  * Entry points: sql_expr_analyze, sql_expr_coerce, sql_expr_eval. See README.md. */
 #include "sql_int.h"
+#include "sql_acl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -441,23 +442,25 @@ static bool contains_aggref(const sql_expr_t *e) {
 static int analyze_list(sql_analyze_ctx_t *ac, sql_scope_t *sc, PgQuery__Node **ns, size_t n,
                         sql_expr_t ***out, orb_err_t *err);
 
-/* (r).field of a record. Orbit's only records are aclexplode's, and it produces none (an acl
- * with entries is 0A000 yet, see sql_srf_expand), so a record is always NULL and so is its
- * field: the field is a typed NULL. */
+/* (r).field of a record. Orbit's only records are aclexplode's (sql_aclexplode.c): the field
+ * is a call of the builtin that reads it from the record's text form. */
 static int record_field(sql_analyze_ctx_t *ac, sql_expr_t *base, const char *field, sql_expr_t **out,
                         orb_err_t *err) {
-    static const struct { const char *name; uint32_t type; } acl_fields[] = {
-        {"grantor", SQL_OID_OID}, {"grantee", SQL_OID_OID}, {"privilege_type", SQL_OID_TEXT},
-        {"is_grantable", SQL_OID_BOOL}};
-    for (size_t i = 0; i < sizeof acl_fields / sizeof acl_fields[0]; i++) {
-        if (strcmp(field, acl_fields[i].name) != 0) continue;
-        sql_expr_t *e = make_const(ac->mcx, acl_fields[i].type, base->location);
-        e->val.isnull = true;
-        *out = e;
-        return 0;
+    const sql_builtin_t *fn = sql_aclexplode_field(field, NULL);
+    if (!fn) {
+        orb_err_set(err, UNDEFINED_COLUMN, "could not identify column \"%s\" in record data type", field);
+        return sql_err_at(err, base->location);
     }
-    orb_err_set(err, UNDEFINED_COLUMN, "column \"%s\" not found in data type record", field);
-    return sql_err_at(err, base->location);
+    sql_expr_t *e = SQL_MAKE_NODE(ac->mcx, FUNC);
+    e->fn = fn;
+    e->type = fn->rettype;
+    e->typmod = -1;
+    e->location = base->location;
+    e->nargs = 1;
+    e->args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *));
+    e->args[0] = base;
+    *out = e;
+    return 0;
 }
 
 /* unnest(array) / generate_series(...) / aclexplode(acl) in the select list */

@@ -390,11 +390,72 @@ static int analyze_join(from_ctx_t *fc, PgQuery__JoinExpr *j, sql_from_t **out, 
     return 0;
 }
 
-/* unnest(array) and generate_series(start, stop [, step]) in FROM */
+/* A function in FROM whose arguments read earlier FROM items (implicitly LATERAL, as in
+ * PostgreSQL: "FROM pg_class c, aclexplode(c.relacl) d") is analyzed as
+ * LATERAL (SELECT * FROM f(...) [AS alias[(cols)]]) AS alias: see "LATERAL" in README.md. */
+static int analyze_function_lateral(from_ctx_t *fc, PgQuery__RangeFunction *rf, const char *name,
+                                    sql_from_t **out, orb_err_t *err) {
+    orb_mcx_t *mcx = fc->ac->mcx;
+    PgQuery__RangeFunction *inner = orb_alloc(mcx, sizeof *inner);
+    *inner = *rf;
+    inner->lateral = false;
+    PgQuery__Node *innern = orb_alloc0(mcx, sizeof *innern);
+    pg_query__node__init(innern);
+    innern->node_case = PG_QUERY__NODE__NODE_RANGE_FUNCTION;
+    innern->range_function = inner;
+    PgQuery__AStar *star = orb_alloc0(mcx, sizeof *star);
+    pg_query__a__star__init(star);
+    PgQuery__Node *starn = orb_alloc0(mcx, sizeof *starn);
+    pg_query__node__init(starn);
+    starn->node_case = PG_QUERY__NODE__NODE_A_STAR;
+    starn->a_star = star;
+    PgQuery__ColumnRef *cr = orb_alloc0(mcx, sizeof *cr);
+    pg_query__column_ref__init(cr);
+    cr->n_fields = 1;
+    cr->fields = orb_alloc0(mcx, sizeof(PgQuery__Node *));
+    cr->fields[0] = starn;
+    cr->location = -1;
+    PgQuery__Node *crn = orb_alloc0(mcx, sizeof *crn);
+    pg_query__node__init(crn);
+    crn->node_case = PG_QUERY__NODE__NODE_COLUMN_REF;
+    crn->column_ref = cr;
+    PgQuery__ResTarget *rt = orb_alloc0(mcx, sizeof *rt);
+    pg_query__res_target__init(rt);
+    rt->val = crn;
+    rt->location = -1;
+    PgQuery__Node *rtn = orb_alloc0(mcx, sizeof *rtn);
+    pg_query__node__init(rtn);
+    rtn->node_case = PG_QUERY__NODE__NODE_RES_TARGET;
+    rtn->res_target = rt;
+    PgQuery__SelectStmt *sel = orb_alloc0(mcx, sizeof *sel);
+    pg_query__select_stmt__init(sel);
+    sel->n_target_list = 1;
+    sel->target_list = orb_alloc0(mcx, sizeof(PgQuery__Node *));
+    sel->target_list[0] = rtn;
+    sel->n_from_clause = 1;
+    sel->from_clause = orb_alloc0(mcx, sizeof(PgQuery__Node *));
+    sel->from_clause[0] = innern;
+    sel->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+    sel->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+    PgQuery__Node *seln = orb_alloc0(mcx, sizeof *seln);
+    pg_query__node__init(seln);
+    seln->node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+    seln->select_stmt = sel;
+    PgQuery__Alias *al = orb_alloc0(mcx, sizeof *al);
+    pg_query__alias__init(al);
+    al->aliasname = (char *)(rf->alias && rf->alias->aliasname && rf->alias->aliasname[0] ? rf->alias->aliasname : name);
+    PgQuery__RangeSubselect rs = PG_QUERY__RANGE_SUBSELECT__INIT;
+    rs.lateral = true;
+    rs.subquery = seln;
+    rs.alias = al;
+    return analyze_subselect(fc, &rs, out, err);
+}
+
+/* unnest(array), generate_series(start, stop [, step]), aclexplode(acl) and
+ * pg_partition_ancestors(rel) in FROM */
 static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from_t **out,
                             orb_err_t *err) {
     sql_analyze_ctx_t *ac = fc->ac;
-    if (rf->lateral) return orb_err_set(err, FEATURE_NOT_SUPPORTED, "LATERAL functions are not supported yet");
     if (rf->is_rowsfrom || rf->n_functions != 1 || rf->n_coldeflist)
         return orb_err_set(err, FEATURE_NOT_SUPPORTED, "ROWS FROM and column definition lists are not supported yet");
     PgQuery__Node *item = rf->functions[0];
@@ -428,8 +489,14 @@ static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from
     sql_expr_t **args;
     int nargs = (int)f->n_args;
     args = orb_alloc0(ac->mcx, sizeof(sql_expr_t *) * (size_t)(nargs + 1));
-    for (int i = 0; i < nargs; i++)
-        if (sql_expr_analyze(ac, &asc, f->args[i], &args[i], err) != 0) return -1;
+    if (rf->lateral && fc->q->nrtes > 0) return analyze_function_lateral(fc, rf, name, out, err);
+    for (int i = 0; i < nargs; i++) {
+        if (sql_expr_analyze(ac, &asc, f->args[i], &args[i], err) == 0) continue;
+        /* a name of an earlier FROM item: the call is LATERAL */
+        if (fc->q->nrtes > 0 && (err->code == ORB_SQLSTATE_UNDEFINED_COLUMN || err->code == ORB_SQLSTATE_UNDEFINED_TABLE))
+            return analyze_function_lateral(fc, rf, name, out, err);
+        return -1;
+    }
     uint32_t coltype;
     if (name && strcmp(name, "unnest") == 0 && nargs == 1) {
         if (!sql_type_is_array(args[0]->type)) {
@@ -469,6 +536,11 @@ static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from
         fr->srf = 3;
         coltype = SQL_OID_REGCLASS;
         if (sql_expr_coerce(ac, args[0], coltype, -1, SQL_CAST_IMPLICIT, &args[0], err) != 0) return -1;
+    } else if (name && strcmp(name, "aclexplode") == 0 && nargs == 1) {
+        /* columns grantor, grantee, privilege_type, is_grantable (sql_aclexplode.c) */
+        fr->srf = 4;
+        coltype = SQL_OID_RECORD;
+        if (sql_expr_coerce(ac, args[0], SQL_OID_TEXT_ARRAY, -1, SQL_CAST_IMPLICIT, &args[0], err) != 0) return -1;
     } else {
         orb_err_set(err, FEATURE_NOT_SUPPORTED, "function %s in FROM is not supported yet", name ? name : "?");
         return sql_err_at(err, f->location);
@@ -477,16 +549,26 @@ static int analyze_function(from_ctx_t *fc, PgQuery__RangeFunction *rf, sql_from
     fr->srf_args = args;
     fr->nsrf_args = nargs;
     const char *alias = rf->alias && rf->alias->aliasname && rf->alias->aliasname[0] ? rf->alias->aliasname : name;
-    sql_rte_t *r = new_rte(fc, alias, fr->ordinality ? 2 : 1);
+    int ncols = fr->srf == 4 ? 4 : 1;
+    sql_rte_t *r = new_rte(fc, alias, ncols + (fr->ordinality ? 1 : 0));
     if (!r) return dup_alias(err, alias, f->location);
-    /* a scalar function's column takes the alias, as in PostgreSQL */
-    r->names[0] = alias;
-    r->types[0] = coltype;
-    r->typmods[0] = -1;
+    if (fr->srf == 4) {
+        static const uint32_t acltypes[4] = {SQL_OID_OID, SQL_OID_OID, SQL_OID_TEXT, SQL_OID_BOOL};
+        for (int c = 0; c < 4; c++) {
+            r->names[c] = sql_aclexplode_column(c);
+            r->types[c] = acltypes[c];
+            r->typmods[c] = -1;
+        }
+    } else {
+        /* a scalar function's column takes the alias, as in PostgreSQL */
+        r->names[0] = alias;
+        r->types[0] = coltype;
+        r->typmods[0] = -1;
+    }
     if (fr->ordinality) {
-        r->names[1] = "ordinality";
-        r->types[1] = SQL_OID_INT8;
-        r->typmods[1] = -1;
+        r->names[ncols] = "ordinality";
+        r->types[ncols] = SQL_OID_INT8;
+        r->typmods[ncols] = -1;
     }
     apply_colnames(r, rf->alias);
     fr->rte = fc->q->nrtes - 1;
@@ -1045,11 +1127,8 @@ int sql_srf_expand(sql_eval_ctx_t *ec, int srf, const sql_builtin_t *add, uint32
         return 0;
     }
     if (srf == 4) {
-        /* aclexplode(acl): no rows for a NULL or empty acl (databases' and default acls,
-         * as in PostgreSQL); an acl with entries (a table's after GRANT) is not parsed yet */
-        (void)ec;
-        if (a[0].isnull || sql_array_len(&a[0]) == 0) return 0;
-        return orb_err_set(err, FEATURE_NOT_SUPPORTED, "aclexplode of a non-empty acl is not supported yet");
+        /* aclexplode(acl): a record per item and privilege (sql_aclexplode.c) */
+        return sql_aclexplode(sql_session_engine(ec->fn.session), &a[0], mcx, out, n, err);
     }
     if (srf == 1) {
         if (a[0].isnull) return 0;
@@ -1118,10 +1197,16 @@ static int exec_function(sql_exec_ctx_t *xc, sql_query_t *q, sql_from_t *f, sql_
         return -1;
     for (int64_t i = 0; i < n; i++) {
         sql_value_t *row = null_row(xc->mcx, q->width);
-        row[f->offset] = vals[i];
+        int ncols = 1;
+        if (f->srf == 4) {
+            sql_aclexplode_fields(&vals[i], &row[f->offset]);
+            ncols = 4;
+        } else {
+            row[f->offset] = vals[i];
+        }
         if (f->ordinality) {
-            row[f->offset + 1].isnull = false;
-            row[f->offset + 1].v.i = i + 1;
+            row[f->offset + ncols].isnull = false;
+            row[f->offset + ncols].v.i = i + 1;
         }
         sql_rowset_add(out, xc->mcx, row);
     }

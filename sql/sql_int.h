@@ -173,8 +173,24 @@ uint32_t sql_opclass_of(uint32_t type, int vec_method, int vec_metric);
 size_t sql_proc_count(void);
 const sql_builtin_t *sql_proc_at(size_t i, uint32_t *oid);
 uint32_t sql_proc_rettype(const sql_builtin_t *b);
+typedef struct sql_proc_attrs {
+    char kind, volatility, parallel; /* prokind, provolatile, proparallel */
+    bool strict;
+    const char *src; /* prosrc */
+    bool vector;     /* pgvector's: namespace public, listed once the extension exists */
+    uint32_t variadic; /* provariadic */
+    uint32_t lang;     /* prolang: 12 internal, 14 sql */
+} sql_proc_attrs_t;
+void sql_proc_attrs(size_t i, sql_proc_attrs_t *out);
+/* regprocin (with_args false: "name", unique) / regprocedurein ("name(type, ...)"): the oid of a
+ * pg_proc row; 42883 none, 42725 several. */
+int sql_proc_lookup(const char *text, size_t n, bool with_args, uint32_t *oid, orb_err_t *err);
+int sql_fn_functiondef(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
+const sql_builtin_t *sql_proc_by_oid(uint32_t oid); /* NULL: not a listed function */
+const char *sql_proc_description(uint32_t oid);     /* PostgreSQL's, NULL for none */
 int sql_fn_function_arguments(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                               orb_err_t *err);
+int sql_fn_function_sqlbody(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
 int sql_fn_function_result(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r,
                            orb_err_t *err);
 /* Relation and database sizes (sql_size.c), builtins of pg_catalog. */

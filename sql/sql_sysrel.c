@@ -18,6 +18,7 @@
 #include "sql_acl.h"
 #include "sql_backend.h"
 #include "sql_pgcat.h"
+#include "sql_operator.h"
 #include "sql_role.h"
 #include "sql_settings.h"
 #include "sql_shard.h"
@@ -688,8 +689,8 @@ static int index_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     return 0;
 }
 
-/* pg_constraint (conpfeqop, conppeqop, conffeqop and conexclop NULL: pg_operator lists no
- * operators yet; conbin text) */
+/* pg_constraint (conpfeqop, conppeqop, conffeqop of foreign keys from sql_operator.c,
+ * conexclop NULL; conbin text) */
 static const syscol_t constraint_cols[] = {
     {"oid", O, NULL}, {"conname", NM, NULL}, {"connamespace", O, NULL}, {"contype", CH, NULL},
     {"condeferrable", B, "f"}, {"condeferred", B, "f"}, {"convalidated", B, "t"},
@@ -700,6 +701,27 @@ static const syscol_t constraint_cols[] = {
     {"confdelsetcols", I2A, NULL}, {"conpfeqop", OA, NULL}, {"conppeqop", OA, NULL},
     {"conffeqop", OA, NULL}, {"conexclop", OA, NULL}, {"conbin", TX, NULL},
 };
+
+static uint32_t col_type(const sql_table_t *t, uint32_t pos) {
+    return pos < t->desc->n_columns ? t->desc->columns[pos]->type_oid : 0;
+}
+
+/* conpfeqop / conppeqop / conffeqop of a foreign key: PostgreSQL's = operators for PK = FK,
+ * PK = PK and FK = FK per column (sql_operator.c) */
+static void put_fk_eqops(sysrows_t *o, sql_value_t *r, const sql_table_t *t, const sql_pgcon_t *c) {
+    size_t n = c->ncols < c->fk->n_ref_columns ? c->ncols : c->fk->n_ref_columns;
+    static const char *const names[3] = {"conpfeqop", "conppeqop", "conffeqop"};
+    for (int w = 0; w < 3; w++) {
+        sql_value_t *el = orb_alloc0(o->mcx, sizeof *el * (n ? n : 1));
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pk = col_type(c->ref, c->fk->ref_columns[i]), fk = col_type(t, c->cols[i]);
+            el[i].v.i = sql_operator_eq(w == 2 ? fk : pk, w == 1 ? pk : fk);
+        }
+        orb_err_t e;
+        if (sql_array_build(SQL_OID_OID, el, (int)n, o->mcx, col(o, r, names[w]), &e) != 0)
+            col(o, r, names[w])->isnull = true;
+    }
+}
 
 static int constraint_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     if (need_rels(xc, out, err) != 0) return -1;
@@ -736,7 +758,10 @@ static int constraint_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
                 put_c(out, r, "confupdtype", 'a');
                 put_c(out, r, "confdeltype", 'a');
                 put_c(out, r, "confmatchtype", 's');
-                if (c->ref) put_attnums(out, r, "confkey", c->ref, c->fk->ref_columns, c->fk->n_ref_columns);
+                if (c->ref) {
+                    put_attnums(out, r, "confkey", c->ref, c->fk->ref_columns, c->fk->n_ref_columns);
+                    put_fk_eqops(out, r, t, c);
+                }
             }
         }
     }
@@ -1215,35 +1240,41 @@ static const syscol_t proc_cols[] = {
     {"prosupport", RP, NULL}, {"prokind", CH, NULL}, {"prosecdef", B, NULL},
     {"proleakproof", B, NULL}, {"proisstrict", B, NULL}, {"proretset", B, NULL},
     {"provolatile", CH, NULL}, {"proparallel", CH, NULL}, {"pronargs", I2, NULL},
-    {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL}};
-/* pg_proc: the builtin functions (sql_proc.c) */
+    {"pronargdefaults", I2, NULL}, {"prorettype", O, NULL}, {"prosrc", TX, NULL},
+    {"proacl", TXA, NULL}};
+/* pg_proc: the builtin functions, aggregates and the parser's functions (sql_proc.c);
+ * proacl NULL (EXECUTE for PUBLIC, the default) */
 static int proc_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
-    (void)xc, (void)err;
+    uint32_t ext;
+    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &ext, err) != 0) return -1;
     size_t n = sql_proc_count();
     for (size_t i = 0; i < n; i++) {
         uint32_t oid;
         const sql_builtin_t *b = sql_proc_at(i, &oid);
+        sql_proc_attrs_t at;
+        sql_proc_attrs(i, &at);
+        if (at.vector && !ext) continue;
         sql_value_t *r = row_new(out);
         put_i(out, r, "oid", oid);
         put_s(out, r, "proname", b->name);
-        put_i(out, r, "pronamespace", 11);
+        put_i(out, r, "pronamespace", at.vector ? 2200 : 11);
         put_i(out, r, "proowner", 10);
-        put_i(out, r, "prolang", 12); /* internal */
+        put_i(out, r, "prolang", at.lang);
         put_f(out, r, "procost", 1);
         put_f(out, r, "prorows", 0);
-        put_i(out, r, "provariadic", 0);
+        put_i(out, r, "provariadic", at.variadic);
         put_i(out, r, "prosupport", 0);
-        put_c(out, r, "prokind", 'f');
+        put_c(out, r, "prokind", at.kind);
         put_b(out, r, "prosecdef", false);
         put_b(out, r, "proleakproof", false);
-        put_b(out, r, "proisstrict", b->strict);
+        put_b(out, r, "proisstrict", at.strict);
         put_b(out, r, "proretset", false);
-        put_c(out, r, "provolatile", b->volatile_ ? 'v' : 's');
-        put_c(out, r, "proparallel", 's');
+        put_c(out, r, "provolatile", at.volatility);
+        put_c(out, r, "proparallel", at.parallel);
         put_i(out, r, "pronargs", b->nargs);
         put_i(out, r, "pronargdefaults", 0);
         put_i(out, r, "prorettype", sql_proc_rettype(b));
-        put_s(out, r, "prosrc", b->name);
+        put_s(out, r, "prosrc", at.src);
     }
     return 0;
 }
@@ -1271,12 +1302,40 @@ static const syscol_t rewrite_cols[] = {
     {"oid", O, NULL}, {"rulename", NM, NULL}, {"ev_class", O, NULL}, {"ev_type", CH, NULL},
     {"ev_enabled", CH, NULL}, {"is_instead", B, NULL}, {"ev_qual", TX, NULL},
     {"ev_action", TX, NULL}};
-/* pg_operator (empty: Orbit's operators are built in and not listed yet) */
+/* pg_operator: the builtin operators (sql_operator.c), pgvector's once the extension exists */
 static const syscol_t operator_cols[] = {
     {"oid", O, NULL}, {"oprname", NM, NULL}, {"oprnamespace", O, NULL}, {"oprowner", O, NULL},
     {"oprkind", CH, NULL}, {"oprcanmerge", B, NULL}, {"oprcanhash", B, NULL}, {"oprleft", O, NULL},
     {"oprright", O, NULL}, {"oprresult", O, NULL}, {"oprcom", O, NULL}, {"oprnegate", O, NULL},
     {"oprcode", RP, NULL}, {"oprrest", RP, NULL}, {"oprjoin", RP, NULL}};
+static int operator_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
+    uint32_t ext;
+    if (sql_extension_oid(sql_session_engine(xc->sess), "vector", &ext, err) != 0) return -1;
+    for (int part = 0; part < (ext ? 2 : 1); part++) {
+        size_t n;
+        const sql_operator_t *v = part ? sql_operator_vector(&n) : sql_operator_core(&n);
+        for (size_t i = 0; i < n; i++) {
+            sql_value_t *r = row_new(out);
+            put_i(out, r, "oid", v[i].oid);
+            put_s(out, r, "oprname", v[i].name);
+            put_i(out, r, "oprnamespace", part ? 2200 : 11);
+            put_i(out, r, "oprowner", 10);
+            put_c(out, r, "oprkind", v[i].kind);
+            put_b(out, r, "oprcanmerge", v[i].canmerge);
+            put_b(out, r, "oprcanhash", v[i].canhash);
+            put_i(out, r, "oprleft", v[i].left);
+            put_i(out, r, "oprright", v[i].right);
+            put_i(out, r, "oprresult", v[i].result);
+            put_i(out, r, "oprcom", v[i].com);
+            put_i(out, r, "oprnegate", v[i].negate);
+            put_i(out, r, "oprcode", v[i].code);
+            put_i(out, r, "oprrest", v[i].rest);
+            put_i(out, r, "oprjoin", v[i].join);
+        }
+    }
+    return 0;
+}
+
 static const syscol_t opclass_cols[] = {
     {"oid", O, NULL}, {"opcmethod", O, NULL}, {"opcname", NM, NULL}, {"opcnamespace", O, NULL},
     {"opcowner", O, NULL}, {"opcfamily", O, NULL}, {"opcintype", O, NULL}, {"opcdefault", B, NULL},
@@ -1409,8 +1468,8 @@ static int available_extensions_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err
     return 0;
 }
 
-/* pg_language: the functions Orbit has are built in ("internal"); there are no procedural
- * languages */
+/* pg_language: the functions Orbit has are built in ("internal", and "sql" for the
+ * SQL-bodied ones PostgreSQL has); there are no procedural languages */
 static const syscol_t language_cols[] = {
     {"oid", O, NULL}, {"lanname", NM, NULL}, {"lanowner", O, "10"}, {"lanispl", B, "f"},
     {"lanpltrusted", B, "f"}, {"lanplcallfoid", O, "0"}, {"laninline", O, "0"},
@@ -1423,6 +1482,12 @@ static int language_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
     put_i(out, r, "oid", 12);
     put_s(out, r, "lanname", "internal");
     put_i(out, r, "lanvalidator", 2246);
+    /* sql: the language of PostgreSQL's SQL-bodied builtins pg_proc lists (sql_proc.c) */
+    r = row_new(out);
+    put_i(out, r, "oid", 14);
+    put_s(out, r, "lanname", "sql");
+    put_b(out, r, "lanpltrusted", true);
+    put_i(out, r, "lanvalidator", 2248);
     return 0;
 }
 
@@ -2158,7 +2223,7 @@ static const sysrel_def_t defs[] = {
     REL("pg_proc", 1255, 'r', proc_cols, proc_rows),
     REL("pg_opclass", 2616, 'r', opclass_cols, opclass_rows),
     REL("pg_rewrite", 2618, 'r', rewrite_cols, no_rows),
-    REL("pg_operator", 2617, 'r', operator_cols, no_rows),
+    REL("pg_operator", 2617, 'r', operator_cols, operator_rows),
     REL("pg_stat_gssapi", 12253, 'v', stat_gssapi_cols, stat_gssapi_rows),
     REL("pg_replication_slots", 12257, 'v', replication_slots_cols, no_rows),
     REL("pg_prepared_xacts", 12090, 'v', prepared_xacts_cols, no_rows),

@@ -79,6 +79,10 @@ static const sql_type_info_t types[] = {
     {SQL_OID_VOID, "void", "void", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, 'P', false, ORBIT__DATUM__V_S},
     {SQL_OID_RECORD, "record", "record", -1, 'P', false, ORBIT__DATUM__V_S},
+    /* named by pg_operator rows (sql_operator.c) */
+    {2776, "anynonarray", "anynonarray", 4, 'P', false, ORBIT__DATUM__V_S},
+    {5077, "anycompatible", "anycompatible", 4, 'P', false, ORBIT__DATUM__V_S},
+    {5078, "anycompatiblearray", "anycompatiblearray", -1, 'P', false, ORBIT__DATUM__V_BIN},
 };
 
 const sql_type_info_t *sql_type_all(int *n) {
@@ -678,6 +682,7 @@ int sql_value_out(uint32_t oid, int32_t typmod, const sql_value_t *v, orb_buf_t 
     case SQL_OID_BPCHAR:
     case SQL_OID_JSON:
     case SQL_OID_JSONB:
+    case SQL_OID_RECORD: /* aclexplode's records are their text form (sql_aclexplode.c) */
         orb_buf_append(out, v->v.s.p, v->v.s.n);
         break;
     case SQL_OID_BYTEA: {
@@ -860,6 +865,9 @@ int sql_value_send(uint32_t oid, const sql_value_t *v, orb_buf_t *out, orb_err_t
         orb_buf_append(out, v->v.s.p, v->v.s.n);
         break;
     case SQL_OID_VOID:
+        break;
+    case SQL_OID_RECORD:
+        sql__record_send(v, out);
         break;
     case SQL_OID_TEXT:
     case SQL_OID_CHAR:
@@ -1194,6 +1202,8 @@ int sql_value_cmp(uint32_t oid, const sql_value_t *a, const sql_value_t *b) {
     case SQL_OID_BYTEA:
     case SQL_OID_UUID:
         return bytes_cmp(a->v.s.p, a->v.s.n, b->v.s.p, b->v.s.n);
+    case SQL_OID_RECORD:
+        return sql__record_cmp(a, b);
     default:
         if (sql_type_is_array(oid)) return sql__array_cmp(a, b);
         if (sql__vec_type_is(oid)) return sql__vec_cmp(oid, a, b);
@@ -1233,6 +1243,7 @@ uint64_t sql_value_hash(uint32_t oid, const sql_value_t *v) {
     case SQL_OID_UNKNOWN:
     case SQL_OID_JSON:
     case SQL_OID_JSONB:
+    case SQL_OID_RECORD: /* aclexplode's text form is canonical */
         return sql__hash_bytes(v->v.s.p, v->v.s.n, 3);
     case SQL_OID_BYTEA:
     case SQL_OID_UUID:

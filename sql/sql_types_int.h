@@ -222,5 +222,13 @@ size_t sql__utf8_len(const char *s, size_t n);         /* characters */
 size_t sql__utf8_prefix(const char *s, size_t n, size_t nchars); /* bytes of first nchars */
 size_t sql__bpchar_trimmed_len(const char *s, size_t n);
 uint64_t sql__hash_bytes(const void *p, size_t n, uint64_t seed);
+/* sql_aclexplode.c: aclexplode's records compared field by field, as record_cmp does */
+int sql__record_cmp(const sql_value_t *a, const sql_value_t *b);
+/* ... and their binary form (record_send's: field count, then type oid, length, value each) */
+void sql__record_send(const sql_value_t *v, orb_buf_t *out);
+/* sql_format.c: format(fmt, "any"...), quote_literal("any"), quote_nullable("any") */
+int sql__fn_format(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
+int sql__fn_quote_literal(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
+int sql__fn_quote_nullable(sql_fn_ctx_t *ctx, const sql_value_t *a, int nargs, sql_value_t *r, orb_err_t *err);
 
 #endif

@@ -100,7 +100,7 @@ static inline bool sql_type_is_reg(uint32_t t) {
  * T (argtypes and rettype), so callers see concrete types only. Never a column type. */
 #define SQL_OID_ANYARRAY 2277
 #define SQL_OID_ANYELEMENT 2283
-#define SQL_OID_RECORD 2249 /* aclexplode's result (sql_expr.c record_field), always NULL */
+#define SQL_OID_RECORD 2249 /* aclexplode's result: its text form (sql_aclexplode.c) */
 
 /* A value. The type is not stored here: expressions and columns carry it.
  *   bool                       -> b

@@ -655,6 +655,28 @@ static void test_numeric_power_ln_exp_log_use_postgres_scales(void **state) {
     assert_string_equal(FN1("ln", NU, "0"), "cannot take logarithm of zero");
 }
 
+static void test_format_specifiers_widths_nulls_and_errors(void **state) {
+    (void)state;
+    assert_string_equal(FN3("format", TX, "%s|%I|%L", TX, "a b", TX, "it's"),
+                        "too few arguments for format()");
+    const uint32_t t4[4] = {TX, TX, TX, TX};
+    assert_string_equal(fn("format", 4, t4, (const char *[]){"%s|%I|%L", "x", "a b", "it's"}),
+                        "x|\"a b\"|'it''s'");
+    assert_string_equal(fn("format", 4, t4, (const char *[]){"%2$s %1$s %s", "a", "b", "c"}), "b a b");
+    assert_string_equal(fn("format", 4, t4, (const char *[]){"[%-4s][%*s]", "ab", "3", "c"}), "[ab  ][  c]");
+    assert_string_equal(fn("format", 4, t4, (const char *[]){"[%*s][%L]", "-3", "x", NULL}),
+                        "[x  ][NULL]");
+    assert_string_equal(FN2("format", TX, "%I", TX, NULL), "null values cannot be formatted as an SQL identifier");
+    assert_string_equal(FN2("format", TX, "%q", TX, "x"), "unrecognized format() type specifier \"q\"");
+    assert_string_equal(FN2("format", TX, "50%", TX, "x"), "unterminated format() type specifier");
+    assert_string_equal(FN2("format", TX, "%0$s", TX, "x"),
+                        "format specifies argument 0, but arguments are numbered from 1");
+    assert_string_equal(FN1("format", TX, "100%%"), "100%");
+    assert_string_equal(FN1("format", TX, NULL), "<null>");
+    assert_string_equal(FN1("quote_literal", TX, "a\\b'c"), "E'a\\\\b''c'");
+    assert_string_equal(FN1("quote_nullable", TX, NULL), "NULL");
+}
+
 int run_builtin_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_operator_resolution, setup, teardown),
@@ -681,6 +703,7 @@ int run_builtin_tests(void) {
         cmocka_unit_test_setup_teardown(test_numeric_power_ln_exp_log_use_postgres_scales, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_aggregates_path_operators_and_similar_to_escape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_substring_from_pattern, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format_specifiers_widths_nulls_and_errors, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_builtin", tests, NULL, NULL);
 }

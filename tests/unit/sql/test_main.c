@@ -9,6 +9,7 @@ int main(void) {
     failed += run_builtin_tests();
     failed += run_backend_tests();
     failed += run_stats_tests();
+    failed += run_catalog_tests();
     if (run_expr_tests) failed += run_expr_tests();
     return failed ? 1 : 0;
 }

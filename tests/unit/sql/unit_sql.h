@@ -7,6 +7,7 @@ int run_types_tests(void);
 int run_builtin_tests(void);
 int run_backend_tests(void);
 int run_stats_tests(void);
+int run_catalog_tests(void);
 int run_expr_tests(void) __attribute__((weak));
 
 #endif
