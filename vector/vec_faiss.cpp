@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
@@ -311,9 +312,9 @@ void ivf_search(const faiss::IndexIVFFlat *ivf, const float *q, idx_t k, size_t 
  * search_from_candidates on level 0 with faiss's MinimaxHeap, the same stopping rules and the
  * same result heap), step for step, so it returns what faiss returns, with two changes that
  * only make it faster:
- * - before the distances to a node's unvisited neighbours are computed, all their vectors are
- *   prefetched: the kernels are fast enough that the search waits on memory (a neighbour's
- *   vector is 512 bytes at vector(128), rarely cached), and the loads now overlap;
+ * - the vectors of a node's unvisited neighbours are prefetched before their distances are
+ *   computed (prefetch_lines): the kernels are fast enough that the search waits on memory
+ *   (a neighbour's vector is 512 bytes at vector(128), rarely cached), and the loads overlap;
  * - the visited table is kept per thread and cleared by generation, where faiss allocates
  *   and zeroes one of ntotal bytes per search call.
  * Requires our SimdFlat storage (the caller falls back to faiss otherwise). Distances in
@@ -335,10 +336,17 @@ struct Visited {
     }
 };
 
-inline void prefetch_vector(const float *x, size_t dim) {
+/* Cache lines [from, to) of a vector. A core tracks only about a dozen outstanding misses:
+ * prefetching every line of 30 vectors at once stalls on the prefetches themselves, so the
+ * level-0 loop asks for the first line of every new neighbour at once and for the rest of a
+ * vector one neighbour ahead of computing with it (the best of the orders tried, measured on
+ * four 25k x 128 graphs: 10% less time than all lines at once, 28% less than faiss). */
+inline void prefetch_lines(const float *x, size_t dim, size_t from, size_t to) {
     const char *p = reinterpret_cast<const char *>(x);
-    for (size_t off = 0; off < dim * sizeof(float); off += 64) __builtin_prefetch(p + off, 0, 3);
+    size_t end = std::min(dim * sizeof(float), to * 64);
+    for (size_t off = from * 64; off < end; off += 64) __builtin_prefetch(p + off, 0, 3);
 }
+inline void prefetch_vector(const float *x, size_t dim) { prefetch_lines(x, dim, 0, SIZE_MAX / 64); }
 
 bool hnsw_search(const faiss::IndexHNSW *h, const float *q, idx_t k, int ef_search,
                  const faiss::IDSelector *sel, float *D, idx_t *I) {
@@ -409,10 +417,13 @@ bool hnsw_search(const faiss::IndexHNSW *h, const float *q, idx_t k, int ef_sear
                 faiss::HNSW::storage_idx_t v = g.neighbors[j];
                 if (v < 0) break;
                 if (!vt.test_set((size_t)v)) continue;
-                prefetch_vector(base + (size_t)v * dim, dim);
+                prefetch_lines(base + (size_t)v * dim, dim, 0, 1);
                 fresh.push_back(v);
             }
-            for (faiss::HNSW::storage_idx_t v : fresh) {
+            for (size_t fi = 0; fi < fresh.size(); fi++) {
+                faiss::HNSW::storage_idx_t v = fresh[fi];
+                if (fi + 1 < fresh.size())
+                    prefetch_lines(base + (size_t)fresh[fi + 1] * dim, dim, 1, SIZE_MAX / 64);
                 float d = dis(v);
                 offer(v, d);
                 cand.push(v, d);
