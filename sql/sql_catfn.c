@@ -522,8 +522,11 @@ static int f_partition_ancestors(ARGS) {
  * (sql_acl.c). A table named by text must exist (42P01); by oid, an unknown one is NULL;
  * system relations are readable by everyone. privileges: a comma-separated list, any of which
  * suffices; "x WITH GRANT OPTION" asks for x's grant option (sql_acl.h SQL_ACL_GO_SHIFT). */
-static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt, orb_err_t *err) {
-    static const char *const names[] = {"insert", "select", "update", "delete", "truncate", "references", "trigger"};
+/* A has_*_privilege privileges argument: a comma-separated list of names[i] (bit 1 << bit[i]),
+ * each perhaps "x WITH GRANT OPTION" (x's grant-option bit, SQL_ACL_GO_SHIFT above it); any
+ * of them suffices. *grant_opt: some entry asks for a grant option. */
+static int priv_bits(const sql_value_t *v, const char *const *names, const uint32_t *bit, int n,
+                     uint32_t *bits, bool *grant_opt, orb_err_t *err) {
     char buf[256];
     snprintf(buf, sizeof buf, "%.*s", (int)v->v.s.n, v->v.s.p);
     *bits = 0;
@@ -531,22 +534,43 @@ static int table_priv_bits(const sql_value_t *v, uint32_t *bits, bool *grant_opt
     char *save = NULL;
     for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
         while (*it == ' ') it++;
-        size_t n = strlen(it);
-        while (n && it[n - 1] == ' ') it[--n] = 0;
+        size_t len = strlen(it);
+        while (len && it[len - 1] == ' ') it[--len] = 0;
         const char *wgo = " with grant option";
         size_t wl = strlen(wgo);
         bool go = false;
-        if (n > wl && strcasecmp(it + n - wl, wgo) == 0) {
-            it[n - wl] = 0;
+        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
+            it[len - wl] = 0;
             go = *grant_opt = true;
         }
         int k = -1;
-        for (int j = 0; j < 7; j++)
+        for (int j = 0; j < n && k < 0; j++)
             if (strcasecmp(it, names[j]) == 0) k = j;
         if (k < 0) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
-        *bits |= go ? (1u << k) << SQL_ACL_GO_SHIFT : 1u << k;
+        *bits |= go ? bit[k] << SQL_ACL_GO_SHIFT : bit[k];
     }
     return 0;
+}
+
+/* The role a has_*_privilege call asks about: the session's (has_role false), or a[0] by oid
+ * or by name. Returns 1 with *role; 0 when the answer is already in *r (the session user is
+ * not a catalog role: true; an unknown role oid: NULL); -1 on error (an unknown name). */
+static int priv_role(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, const sql_value_t *a,
+                     sql_role_t *role, sql_value_t *r, orb_err_t *err) {
+    sql_session_t *s = ctx->session;
+    sql_engine_t *e = sql_session_engine(s);
+    if (!has_role) {
+        if (!sql_role_by_name(e, sql_session_user(s), role)) return ret_bool(true, r), 0;
+    } else if (role_by_oid) {
+        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, role))
+            return ret_null(r), 0;
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
+        if (!sql_role_by_name(e, name, role))
+            return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+    }
+    return 1;
 }
 
 static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool table_by_oid, const sql_value_t *a,
@@ -554,15 +578,8 @@ static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool t
     sql_session_t *s = ctx->session;
     sql_engine_t *e = sql_session_engine(s);
     sql_role_t role;
-    if (!has_role) {
-        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r); /* not a catalog role */
-    } else if (role_by_oid) {
-        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
-    } else {
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
-        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
-    }
+    int known = priv_role(ctx, has_role, role_by_oid, a, &role, r, err);
+    if (known <= 0) return known;
     const sql_value_t *t = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
     int64_t oid;
     if (table_by_oid) {
@@ -572,7 +589,9 @@ static int table_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool t
     }
     uint32_t bits;
     bool grant_opt;
-    if (table_priv_bits(p, &bits, &grant_opt, err) != 0) return -1;
+    static const char *const names[] = {"insert", "select", "update", "delete", "truncate", "references", "trigger"};
+    static const uint32_t bit[] = {1u << 0, 1u << 1, 1u << 2, 1u << 3, 1u << 4, 1u << 5, 1u << 6};
+    if (priv_bits(p, names, bit, 7, &bits, &grant_opt, err) != 0) return -1;
     if (oid < 16384) return ret_bool(!grant_opt || role.super, r); /* system relations: readable */
     sql_table_t *tab = oid <= UINT32_MAX ? sql_catalog_get_by_id(e, (uint32_t)oid) : NULL;
     if (!tab) return ret_null(r);
@@ -590,36 +609,15 @@ static int schema_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, bool 
     sql_session_t *s = ctx->session;
     sql_engine_t *e = sql_session_engine(s);
     sql_role_t role;
-    if (!has_role) {
-        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r);
-    } else if (role_by_oid) {
-        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
-    } else {
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
-        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
-    }
+    int known = priv_role(ctx, has_role, role_by_oid, a, &role, r, err);
+    if (known <= 0) return known;
     const sql_value_t *n = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
     /* the privileges first, as PostgreSQL checks them before the schema */
-    char buf[256];
-    snprintf(buf, sizeof buf, "%.*s", (int)p->v.s.n, p->v.s.p);
-    uint32_t bits = 0;
-    char *save = NULL;
-    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-        while (*it == ' ') it++;
-        size_t len = strlen(it);
-        while (len && it[len - 1] == ' ') it[--len] = 0;
-        const char *wgo = " with grant option";
-        size_t wl = strlen(wgo);
-        bool go = false;
-        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
-            it[len - wl] = 0;
-            go = true;
-        }
-        uint32_t b = strcasecmp(it, "usage") == 0 ? SQL_ACL_USAGE : strcasecmp(it, "create") == 0 ? SQL_ACL_CREATE : 0;
-        if (!b) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
-        bits |= go ? b << SQL_ACL_GO_SHIFT : b;
-    }
+    static const char *const names[] = {"usage", "create"};
+    static const uint32_t bit[] = {SQL_ACL_USAGE, SQL_ACL_CREATE};
+    uint32_t bits;
+    bool grant_opt;
+    if (priv_bits(p, names, bit, 2, &bits, &grant_opt, err) != 0) return -1;
     char schema[64] = "";
     sql_schema_entry_t *v;
     int nn;
@@ -667,38 +665,14 @@ static int database_priv(sql_fn_ctx_t *ctx, bool has_role, bool role_by_oid, boo
     sql_session_t *s = ctx->session;
     sql_engine_t *e = sql_session_engine(s);
     sql_role_t role;
-    if (!has_role) {
-        if (!sql_role_by_name(e, sql_session_user(s), &role)) return ret_bool(true, r);
-    } else if (role_by_oid) {
-        if (a[0].v.i < 0 || a[0].v.i > UINT32_MAX || !sql_role_by_oid(e, (uint32_t)a[0].v.i, &role)) return ret_null(r);
-    } else {
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)a[0].v.s.n, a[0].v.s.p);
-        if (!sql_role_by_name(e, name, &role)) return orb_err_set(err, UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
-    }
+    int known = priv_role(ctx, has_role, role_by_oid, a, &role, r, err);
+    if (known <= 0) return known;
     const sql_value_t *n = &a[has_role ? 1 : 0], *p = &a[has_role ? 2 : 1];
-    char buf[256];
-    snprintf(buf, sizeof buf, "%.*s", (int)p->v.s.n, p->v.s.p);
-    uint32_t bits = 0;
-    char *save = NULL;
-    for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-        while (*it == ' ') it++;
-        size_t len = strlen(it);
-        while (len && it[len - 1] == ' ') it[--len] = 0;
-        const char *wgo = " with grant option";
-        size_t wl = strlen(wgo);
-        bool go = false;
-        if (len > wl && strcasecmp(it + len - wl, wgo) == 0) {
-            it[len - wl] = 0;
-            go = true;
-        }
-        uint32_t b = strcasecmp(it, "create") == 0                                       ? SQL_ACL_CREATE
-                     : strcasecmp(it, "connect") == 0                                    ? SQL_ACL_CONNECT
-                     : strcasecmp(it, "temporary") == 0 || strcasecmp(it, "temp") == 0 ? SQL_ACL_TEMP
-                                                                                         : 0;
-        if (!b) return orb_err_set(err, INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"%s\"", it);
-        bits |= go ? b << SQL_ACL_GO_SHIFT : b;
-    }
+    static const char *const names[] = {"create", "connect", "temporary", "temp"};
+    static const uint32_t bit[] = {SQL_ACL_CREATE, SQL_ACL_CONNECT, SQL_ACL_TEMP, SQL_ACL_TEMP};
+    uint32_t bits;
+    bool grant_opt;
+    if (priv_bits(p, names, bit, 4, &bits, &grant_opt, err) != 0) return -1;
     db_find_t d = {n, db_by_oid, false, 0};
     if (sql_database_list(e, db_find_cb, &d, err) != 0) return -1;
     if (!d.found) {
