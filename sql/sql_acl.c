@@ -296,45 +296,38 @@ int sql_acl_check(sql_session_t *s, const sql_table_t *t, uint32_t privs, orb_er
                        t->name);
 }
 
+/* Whether role_oid holds any of privs on an object with ACL a: its owner (or a member of the
+ * owner) holds everything, else what the entries for it, PUBLIC and its roles grant. */
+static bool acl_allows(sql_engine_t *e, uint32_t role_oid, const sql_acl_t *a, uint32_t privs) {
+    if (privs_of(e, role_oid, a->owner)) return true;
+    uint32_t held = 0;
+    for (int i = 0; a->has_acl && i < a->n; i++)
+        if (a->items[i].grantee == 0 || privs_of(e, role_oid, a->items[i].grantee)) held |= a->items[i].privs;
+    return (held & privs) != 0;
+}
+
+static bool is_super(sql_engine_t *e, uint32_t role_oid) {
+    sql_role_t r;
+    return sql_role_by_oid(e, role_oid, &r) && r.super;
+}
+
 int sql_acl_role_has(sql_engine_t *e, uint32_t role_oid, uint32_t table_id, uint32_t privs, bool *out,
                      orb_err_t *err) {
-    sql_role_t r;
-    *out = false;
-    if (sql_role_by_oid(e, role_oid, &r) && r.super) {
-        *out = true;
-        return 0;
-    }
+    *out = true;
+    if (is_super(e, role_oid)) return 0;
     sql_acl_t a;
     if (sql_acl_get(e, table_id, &a, err) != 0) return -1;
-    if (privs_of(e, role_oid, a.owner)) {
-        *out = true;
-        return 0;
-    }
-    uint32_t held = 0;
-    for (int i = 0; a.has_acl && i < a.n; i++)
-        if (a.items[i].grantee == 0 || privs_of(e, role_oid, a.items[i].grantee)) held |= a.items[i].privs;
-    *out = (held & privs) != 0;
+    *out = acl_allows(e, role_oid, &a, privs);
     return 0;
 }
 
 int sql_acl_role_has_schema(sql_engine_t *e, uint32_t role_oid, const char *schema, uint32_t privs, bool *out,
                             orb_err_t *err) {
-    sql_role_t r;
-    *out = false;
-    if (sql_role_by_oid(e, role_oid, &r) && r.super) {
-        *out = true;
-        return 0;
-    }
+    *out = true;
+    if (is_super(e, role_oid)) return 0;
     sql_acl_t a;
     if (sql_acl_schema_get(e, schema, &a, err) != 0) return -1;
-    if (privs_of(e, role_oid, a.owner)) {
-        *out = true;
-        return 0;
-    }
-    uint32_t held = 0;
-    for (int i = 0; a.has_acl && i < a.n; i++)
-        if (a.items[i].grantee == 0 || privs_of(e, role_oid, a.items[i].grantee)) held |= a.items[i].privs;
-    *out = (held & privs) != 0;
+    *out = acl_allows(e, role_oid, &a, privs);
     return 0;
 }
 

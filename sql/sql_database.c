@@ -220,6 +220,16 @@ int sql_database_list(sql_engine_t *root, sql_database_cb cb, void *arg, orb_err
 
 static bool ieq(const char *a, const char *b) { return a && strcasecmp(a, b) == 0; }
 
+/* CONNECTION LIMIT n of CREATE / ALTER DATABASE: -1 (no limit) or more. */
+static int parse_connlimit(const char *v, int32_t *out, orb_err_t *err) {
+    char *end;
+    long n = v ? strtol(v, &end, 10) : -2;
+    if (!v || *end || n < -1 || n > INT32_MAX)
+        return orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid connection limit: %s", v ? v : "");
+    *out = (int32_t)n;
+    return 0;
+}
+
 int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool in_block,
                              orb_err_t *err) {
     sql_engine_t *root = sql_session_engine(s)->root;
@@ -256,13 +266,7 @@ int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool i
                 !ieq(v, "C.utf8"))
                 rc = orb_err_set(err, FEATURE_NOT_SUPPORTED, "locale \"%s\" is not supported", v);
         } else if (strcmp(d->defname, "connection_limit") == 0) {
-            char *end;
-            long n = v ? strtol(v, &end, 10) : -1;
-            if (!v || *end || n < -1 || n > INT32_MAX)
-                rc = orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid connection limit: %s",
-                                 v ? v : "");
-            else
-                connlimit = (int32_t)n;
+            rc = parse_connlimit(v, &connlimit, err);
         } else {
             rc = orb_err_set(err, FEATURE_NOT_SUPPORTED,
                              "CREATE DATABASE option \"%s\" is not supported", d->defname);
@@ -308,14 +312,9 @@ int sql_exec_alter_database(sql_session_t *s, PgQuery__AlterDatabaseStmt *st, or
         if (!d) continue;
         const char *v = sql_def_string(d, mcx);
         if (strcmp(d->defname, "connection_limit") == 0) {
-            char *end;
-            long n = v ? strtol(v, &end, 10) : -2;
-            if (have_limit)
-                rc = orb_err_set(err, SYNTAX_ERROR, "conflicting or redundant options");
-            else if (!v || *end || n < -1 || n > INT32_MAX)
-                rc = orb_err_set(err, INVALID_PARAMETER_VALUE, "invalid connection limit: %s", v ? v : "");
+            rc = have_limit ? orb_err_set(err, SYNTAX_ERROR, "conflicting or redundant options")
+                            : parse_connlimit(v, &connlimit, err);
             have_limit = true;
-            connlimit = (int32_t)n;
         } else {
             /* IS_TEMPLATE, ALLOW_CONNECTIONS, TABLESPACE */
             rc = orb_err_set(err, FEATURE_NOT_SUPPORTED, "ALTER DATABASE option \"%s\" is not supported",
