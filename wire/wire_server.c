@@ -398,7 +398,7 @@ static void conn_service(wire_conn_t *c) {
 int wire__executor_start(wire_conn_t *c) {
     wire_server_t *s = c->server;
     uv_os_fd_t fd;
-    c->direct_fd = !c->tls && !c->resp && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 ? (int)fd : -1;
+    c->direct_fd = !c->tls && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 ? (int)fd : -1;
     atomic_fetch_add(&c->refs, 1);
     c->has_executor = true;
     pthread_mutex_lock(&s->mu);
