@@ -220,6 +220,21 @@ int sql_database_list(sql_engine_t *root, sql_database_cb cb, void *arg, orb_err
 
 static bool ieq(const char *a, const char *b) { return a && strcasecmp(a, b) == 0; }
 
+/* A database's catalog record: (oid, owner, connection limit) under its name. */
+static int db_record_put(sql_engine_t *root, const char *name, uint32_t oid, uint32_t owner,
+                         int32_t connlimit, orb_err_t *err) {
+    Orbit__Datum dv[3], *dp[3];
+    int64_t vals[3] = {oid, owner, connlimit};
+    for (int i = 0; i < 3; i++) {
+        orbit__datum__init(&dv[i]);
+        dv[i].v_case = ORBIT__DATUM__V_I;
+        dv[i].i = vals[i];
+        dp[i] = &dv[i];
+    }
+    sql_cat_key_t k = {2, {DB_TAG, name}};
+    return sql_catalog_record_put(root, &k, dp, 3, err);
+}
+
 /* CONNECTION LIMIT n of CREATE / ALTER DATABASE: -1 (no limit) or more. */
 static int parse_connlimit(const char *v, int32_t *out, orb_err_t *err) {
     char *end;
@@ -282,18 +297,7 @@ int sql_exec_create_database(sql_session_t *s, PgQuery__CreatedbStmt *st, bool i
         rc = orb_err_set(err, DUPLICATE_DATABASE, "database \"%s\" already exists", name);
     uint32_t oid = 0;
     if (rc == 0) rc = act_oid_next(root->rt, &oid, err);
-    if (rc == 0) {
-        Orbit__Datum dv[3], *dp[3];
-        int64_t vals[3] = {oid, 10, connlimit};
-        for (int i = 0; i < 3; i++) {
-            orbit__datum__init(&dv[i]);
-            dv[i].v_case = ORBIT__DATUM__V_I;
-            dv[i].i = vals[i];
-            dp[i] = &dv[i];
-        }
-        sql_cat_key_t k = {2, {DB_TAG, name}};
-        rc = sql_catalog_record_put(root, &k, dp, 3, err);
-    }
+    if (rc == 0) rc = db_record_put(root, name, oid, 10, connlimit, err);
     pthread_mutex_unlock(&root->dbs_mu);
     return rc;
 }
@@ -332,18 +336,7 @@ int sql_exec_alter_database(sql_session_t *s, PgQuery__AlterDatabaseStmt *st, or
     /* every database is owned by the bootstrap superuser: only superusers own one */
     if (rc == 0 && !sql_session_is_superuser(s))
         rc = orb_err_set(err, INSUFFICIENT_PRIVILEGE, "must be owner of database %s", name);
-    if (rc == 0 && have_limit) {
-        Orbit__Datum dv[3], *dp[3];
-        int64_t vals[3] = {d.oid, d.owner, connlimit};
-        for (int i = 0; i < 3; i++) {
-            orbit__datum__init(&dv[i]);
-            dv[i].v_case = ORBIT__DATUM__V_I;
-            dv[i].i = vals[i];
-            dp[i] = &dv[i];
-        }
-        sql_cat_key_t k = {2, {DB_TAG, name}};
-        rc = sql_catalog_record_put(root, &k, dp, 3, err);
-    }
+    if (rc == 0 && have_limit) rc = db_record_put(root, name, d.oid, d.owner, connlimit, err);
     pthread_mutex_unlock(&root->dbs_mu);
     return rc;
 }

@@ -606,7 +606,9 @@ const sql_operator_t *sql_operator_by_oid(uint32_t oid) {
         if (core[i].oid == oid) return &core[i];
     for (size_t i = 0; i < nvec; i++)
         if (vec[i].oid == oid) return &vec[i];
-    for (size_t i = 0; i < sizeof pg_ops / sizeof pg_ops[0]; i++) /* named, not implemented */
+    /* PostgreSQL's operators Orbit does not implement still have names: an oid of one (in a
+     * regoper cast, say) prints as PostgreSQL prints it, though pg_operator does not list it */
+    for (size_t i = 0; i < sizeof pg_ops / sizeof pg_ops[0]; i++)
         if (pg_ops[i].oid == oid) return &pg_ops[i];
     return NULL;
 }
