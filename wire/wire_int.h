@@ -216,6 +216,7 @@ struct wire_conn {
     bool no_more_input; /* Terminate, fatal error or startup failure seen */
     bool close_when_drained;
     bool has_executor;
+    bool reads_handed;  /* reading belongs to the executor now (direct_read): never restart */
     struct wire_tls *tls; /* set once SSLRequest was answered 'S' (wire_tls.h) */
     bool ssl_done, gss_done; /* SSLRequest / GSSENCRequest answered (each allowed once) */
 
@@ -236,6 +237,12 @@ struct wire_conn {
     bool terminate;           /* pg_terminate_backend: the executor sends FATAL 57P01 */
     bool on_ready_list;
     bool kill;               /* close at the next service (CLIENT KILL, output buffer limit) */
+    /* Direct reads (README "Direct read"): the executor asks (want_read) and the loop hands
+     * reading over (direct_read) with its undecoded bytes (xin) and decoder state (xdec). */
+    bool want_read;
+    bool direct_read;
+    int efd;                 /* eventfd waking an executor blocked in poll (-1: none); written
+                                by wire__conn_wake under mu, closed by the executor under mu */
     wire_conn_t *ready_next; /* guarded by loop->mu */
 
     /* Written by the loop before the executor starts, read-only afterwards. */
@@ -259,6 +266,14 @@ struct wire_conn {
     bool stop_after;        /* the connection went away inside COPY */
     bool copy_desync;       /* another message inside copy-in: FATAL after the error */
     bool fatal_sent;        /* a FATAL ErrorResponse went out: close after it */
+    /* Direct reads, once direct_read is set: the executor's own dup of the socket (it outlives
+     * the loop's uv_close until the executor ends), bytes read and not yet framed, the frame
+     * decoder, and whether the input ended (EOF, error, Terminate, a framing error). */
+    int rfd;
+    orb_buf_t xin;
+    wire_decoder_t xdec;
+    bool x_eof;   /* the client closed or the socket failed: no more messages */
+    bool x_stop;  /* Terminate or a framing error was queued: read no more */
 
     /* RESP connections (wire_resp_conn.c): set at accept, never changes. */
     bool resp;
@@ -319,6 +334,10 @@ wire_item_t *wire__item_new(wire_item_kind_t kind, char type, uint32_t code, con
                             size_t len);
 void wire__enqueue(wire_conn_t *c, wire_item_t *it); /* loop thread */
 void wire__conn_flush(wire_conn_t *c);               /* executor thread */
+/* Any thread, with c->mu held: wakes an executor blocked reading the socket itself. */
+void wire__conn_wake(wire_conn_t *c);
+/* Loop thread (conn_service): hands reading to the executor when it asked (want_read). */
+void wire__conn_hand_reads(wire_conn_t *c);
 act_runtime_t *wire__server_runtime(const wire_server_t *s);
 
 /* Server-wide RESP state (wire_resp_int.h): created and destroyed with the server. */

@@ -10,9 +10,14 @@
 #include "wire_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ======================================================================================
  * Loop side
@@ -251,22 +256,160 @@ static void maybe_flush(wire_conn_t *c) {
  * Resumes reading when the queue fell below the low-water mark (README "Backpressure"). */
 wire_item_t *wire__conn_queue_pop(wire_conn_t *c) { return wire__conn_queue_pop_until(c, NULL, NULL); }
 
+/* ---- direct reads (README "Direct read") ------------------------------------------------ */
+
+/* After the startup: asks the loop to hand reading over, so that a query wakes this thread
+ * straight from the socket instead of the loop and then this thread. Plain PostgreSQL
+ * connections only (TLS records are decrypted on the loop). The executor reads a dup of the
+ * socket: the loop may close its own descriptor meanwhile (uv_close) without the number being
+ * reused under a poll of ours. */
+static void want_direct_reads(wire_conn_t *c) {
+    if (c->direct_fd < 0)
+        return;
+    int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (efd < 0)
+        return;
+    pthread_mutex_lock(&c->mu);
+    /* shut is set under mu before the loop closes the socket: direct_fd is open here */
+    int rfd = c->shut ? -1 : fcntl(c->direct_fd, F_DUPFD_CLOEXEC, 0);
+    if (rfd >= 0) {
+        c->rfd = rfd;
+        c->efd = efd;
+        c->want_read = true;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (rfd < 0) {
+        close(efd);
+        return;
+    }
+    wire__conn_schedule(c);
+}
+
+static void direct_reads_end(wire_conn_t *c) {
+    pthread_mutex_lock(&c->mu);
+    if (c->efd >= 0)
+        close(c->efd);
+    c->efd = -1;
+    pthread_mutex_unlock(&c->mu);
+    if (c->rfd >= 0)
+        close(c->rfd);
+    c->rfd = -1;
+}
+
+/* Frames every complete message in c->xin into items and queues them (mu held); as the
+ * loop's wire__conn_on_input, a framing error queues a FATAL and Terminate ends the input. */
+static void frame_direct(wire_conn_t *c) {
+    size_t off = 0;
+    while (!c->x_stop) {
+        wire_frame_t f;
+        orb_err_t err;
+        wire_item_t *it;
+        int rc = wire_frame_next(&c->xdec, c->xin.data + off, c->xin.len - off, &f, &err);
+        if (rc == ORB_AGAIN)
+            break;
+        if (rc < 0 || f.type == 0) { /* the decoder is past the startup phase: type 0 is a bug */
+            if (rc >= 0)
+                orb_err_set(&err, PROTOCOL_VIOLATION, "unexpected startup packet");
+            err.severity = ORB_SEV_FATAL;
+            it = wire__item_new(WIRE_ITEM_FATAL, 0, 0, NULL, 0);
+            it->err = malloc(sizeof *it->err);
+            if (!it->err)
+                orb_panic("out of memory");
+            *it->err = err;
+            c->x_stop = true;
+        } else {
+            off += f.total;
+            it = wire__item_new(WIRE_ITEM_MESSAGE, f.type, 0, f.body, f.len);
+            if (f.type == 'X')
+                c->x_stop = true;
+        }
+        if (c->tail)
+            c->tail->next = it;
+        else
+            c->head = it;
+        c->tail = it;
+        c->in_bytes += it->len + sizeof *it;
+    }
+    if (c->x_stop) {
+        orb_buf_reset(&c->xin);
+    } else if (off > 0) {
+        memmove(c->xin.data, c->xin.data + off, c->xin.len - off);
+        c->xin.len -= off;
+    }
+}
+
+/* Waits (mu not held) for the socket, a wake-up or the deadline, and reads what is there.
+ * Returns false when the deadline passed. */
+static bool read_direct(wire_conn_t *c, const struct timespec *deadline) {
+    int ms = -1;
+    if (deadline) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int64_t left = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000 +
+                       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+        if (left <= 0)
+            return false;
+        ms = left > INT32_MAX ? INT32_MAX : (int)left + 1;
+    }
+    struct pollfd p[2] = {{.fd = c->rfd, .events = POLLIN}, {.fd = c->efd, .events = POLLIN}};
+    int rc = poll(p, 2, ms);
+    if (rc <= 0)
+        return rc == 0 && deadline ? false : true; /* EINTR: the caller looks again */
+    if (p[1].revents) {
+        uint64_t v;
+        ssize_t n = read(c->efd, &v, sizeof v);
+        ORB_UNUSED(n);
+    }
+    if (!p[0].revents)
+        return true;
+    orb_buf_reserve(&c->xin, 64 << 10);
+    ssize_t n = recv(c->rfd, c->xin.data + c->xin.len, c->xin.cap - c->xin.len - 1, MSG_DONTWAIT);
+    bool eof = false;
+    if (n > 0)
+        c->xin.len += (size_t)n;
+    else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        eof = true;
+    if (eof && n < 0)
+        orb_log(ORB_LOG_DEBUG, "wire", "read failed pid=%d errno=%d", c->pid, errno);
+    pthread_mutex_lock(&c->mu);
+    if (n > 0)
+        frame_direct(c);
+    if (eof)
+        c->x_eof = true;
+    pthread_mutex_unlock(&c->mu);
+    return true;
+}
+
 wire_item_t *wire__conn_queue_pop_until(wire_conn_t *c, const struct timespec *deadline, bool *timed_out) {
     if (timed_out)
         *timed_out = false;
     pthread_mutex_lock(&c->mu);
-    while (!c->head && !c->shut && !c->terminate) {
-        if (!deadline) {
+    while (!c->head && !c->shut && !c->terminate && !c->x_eof) {
+        if (c->direct_read) {
+            if (c->x_stop) { /* Terminate or a FATAL was queued and taken: nothing follows */
+                c->x_eof = true;
+                break;
+            }
+            pthread_mutex_unlock(&c->mu);
+            bool in_time = read_direct(c, deadline);
+            pthread_mutex_lock(&c->mu);
+            if (!in_time && !c->head && !c->shut && !c->terminate && !c->x_eof) {
+                pthread_mutex_unlock(&c->mu);
+                if (timed_out)
+                    *timed_out = true;
+                return NULL;
+            }
+        } else if (!deadline) {
             pthread_cond_wait(&c->cond, &c->mu);
         } else if (pthread_cond_timedwait(&c->cond, &c->mu, deadline) == ETIMEDOUT && !c->head && !c->shut &&
-                   !c->terminate) {
+                   !c->terminate && !c->direct_read) {
             pthread_mutex_unlock(&c->mu);
             if (timed_out)
                 *timed_out = true;
             return NULL;
         }
     }
-    if (c->shut) {
+    if (c->shut || (!c->terminate && !c->head)) { /* closed by the loop, or the client left */
         pthread_mutex_unlock(&c->mu);
         return NULL;
     }
@@ -453,6 +596,7 @@ static void wake_for_terminate(void *arg) {
     wire_conn_t *c = arg;
     pthread_mutex_lock(&c->mu);
     c->terminate = true;
+    wire__conn_wake(c);
     pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->mu);
 }
@@ -515,6 +659,7 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
     wire_msg_put_backend_key(&c->out, c->pid, c->secret);
     wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
     wire__conn_flush(c);
+    want_direct_reads(c);
     ORB_UNUSED(sink);
     orb_log(ORB_LOG_DEBUG, "wire", "session started pid=%d user=%s database=%s", c->pid, st.user,
             db);
@@ -687,6 +832,7 @@ void *wire__executor_main(void *arg) {
     orb_mcx_destroy(c->msg_mcx);
     c->msg_mcx = NULL;
     orb_buf_free(&c->out);
+    direct_reads_end(c);
     wire__executor_done(c);
     return NULL;
 }

@@ -104,6 +104,7 @@ static void conn_free(wire_conn_t *c) {
         it = next;
     }
     orb_buf_free(&c->in);
+    orb_buf_free(&c->xin);
     orb_buf_free(&c->pending_out);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cond);
@@ -147,6 +148,7 @@ void wire__conn_close(wire_conn_t *c) {
     c->reading = false;
     pthread_mutex_lock(&c->mu);
     c->shut = true;
+    wire__conn_wake(c);
     pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->mu);
     uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
@@ -332,7 +334,7 @@ void wire__conn_read_pause(wire_conn_t *c) {
 }
 
 static void read_start(wire_conn_t *c) {
-    if (c->reading || c->closing || c->no_more_input)
+    if (c->reading || c->closing || c->no_more_input || c->reads_handed)
         return;
     int rc = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     if (rc != 0) {
@@ -340,6 +342,37 @@ static void read_start(wire_conn_t *c) {
         return;
     }
     c->reading = true;
+}
+
+void wire__conn_wake(wire_conn_t *c) {
+    if (c->efd >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(c->efd, &one, sizeof one); /* EAGAIN: a wake-up is pending already */
+        ORB_UNUSED(n);
+    }
+}
+
+/* README "Direct read": the loop stops reading for good and gives the executor what it read
+ * and did not frame yet (never a whole frame: wire__conn_on_input queues those at once). */
+void wire__conn_hand_reads(wire_conn_t *c) {
+    bool can = !c->closing && !c->no_more_input && !c->tls && !c->reads_handed;
+    if (can && c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+    pthread_mutex_lock(&c->mu);
+    c->want_read = false;
+    if (can) {
+        c->reads_handed = true;
+        c->xin = c->in; /* the executor's from here on */
+        orb_buf_init(&c->in);
+        c->xdec = c->dec;
+        c->direct_read = true;
+        c->read_paused = false;
+        wire__conn_wake(c);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (can) pthread_cond_broadcast(&c->cond);
 }
 
 /* ---- the ready list ------------------------------------------------------------------- */
@@ -372,6 +405,7 @@ static void conn_service(wire_conn_t *c) {
     if (out.len) c->loop_taking++; /* until write_raw counts it inflight (wire__conn_flush) */
     bool close = c->exec_close;
     bool kill = c->kill;
+    bool hand = c->want_read;
     bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
     if (resume)
         c->read_paused = false;
@@ -391,6 +425,8 @@ static void conn_service(wire_conn_t *c) {
     }
     if (close)
         wire__conn_close_after_write(c);
+    else if (hand)
+        wire__conn_hand_reads(c);
     else if (resume)
         read_start(c);
 }
@@ -447,10 +483,13 @@ static void conn_open(wire_loop_t *l, int fd, bool resp) {
     c->loop = l;
     c->resp = resp;
     c->direct_fd = -1; /* until the executor starts */
+    c->efd = -1;
+    c->rfd = -1;
     atomic_init(&c->refs, 1);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cond, NULL);
     orb_buf_init(&c->in);
+    orb_buf_init(&c->xin);
     orb_buf_init(&c->pending_out);
     wire_decoder_init(&c->dec, s->cfg.max_message);
     c->pid = atomic_fetch_add(&s->next_pid, 1);
