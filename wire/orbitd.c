@@ -28,7 +28,8 @@ static void usage(FILE *f) {
                "  --resp-port N          Redis protocol (RESP) port (default 6380; 0 disables)\n"
                "  --threads N            I/O loops and actor workers (default: number of cores)\n"
                "  --log-level LEVEL      debug|info|notice|warn|error (default info)\n"
-               "  --shards N             default shards per table (default 4)\n"
+               "  --shards N             default shards per table (default: one per two\n"
+               "                         threads, at least 1)\n"
                "  --idle-ms N            deactivate idle actors after N ms (default 60000)\n"
                "  --lock-timeout-ms N    row lock wait before 55P03 (default 0: as long as needed)\n"
                "  --no-sync              commits do not fsync (benchmarks only)\n"
@@ -83,7 +84,7 @@ int main(int argc, char **argv) {
     int auth_timeout_s = 60;
     int max_connections = 100, reserved_connections = 3; /* PostgreSQL's defaults */
     int resp_port = WIRE_DEFAULT_RESP_PORT;
-    int port = WIRE_DEFAULT_PORT, threads = 0, cache_mb = 0, shards = 4, idle_ms = 60000, lock_timeout_ms = 0;
+    int port = WIRE_DEFAULT_PORT, threads = 0, cache_mb = 0, shards = 0, idle_ms = 60000, lock_timeout_ms = 0;
     bool sync_commit = true;
     const char *ssl_cert = NULL, *ssl_key = NULL, *ssl_ca = NULL;
     int appendfsync = ACT_KV_FSYNC_ALWAYS;
@@ -234,6 +235,8 @@ int main(int argc, char **argv) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)n : 1;
     }
+    if (shards == 0) /* docs/architecture.md "Shards per table" */
+        shards = threads >= 2 ? threads / 2 : 1;
     orb_log_set_level(level);
     signal(SIGPIPE, SIG_IGN);
     if (mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
@@ -312,8 +315,8 @@ int main(int argc, char **argv) {
     uv_signal_start(&sigs[0], on_signal, SIGINT);
     uv_signal_start(&sigs[1], on_signal, SIGTERM);
     orb_log(ORB_LOG_INFO, "wire",
-            "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d ssl=%s hba_file=%s",
-            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads,
+            "orbitd listening on %s:%d resp_port=%d data_dir=%s threads=%d shards=%d ssl=%s hba_file=%s",
+            listen_addr, wire_server_port(server), wire_server_resp_port(server), data_dir, threads, shards,
             ssl_cert ? "on" : "off", hba_file ? hba_file : "(default)");
     uv_run(main_loop, UV_RUN_DEFAULT);
 
