@@ -248,6 +248,31 @@ static int syntax_err(vec_kind_t k, const char *lit, const char *detail, orb_err
     return -1;
 }
 
+/* strtof, with a fast path for the plain decimals that vectors are written in: [+-]digits[.digits]
+ * whose digits, without leading zeros, form an integer m <= 2^24 with k <= 10 digits after the
+ * point. m and 10^k are then exact floats and IEEE division rounds m / 10^k correctly: the
+ * float strtof returns (Clinger's fast path). Anything else (exponents, more digits, hex, inf,
+ * nan) goes to strtof. */
+static float parse_float(const char *s, char **end) {
+    static const float p10[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+    const char *p = s;
+    bool neg = false;
+    if (*p == '-' || *p == '+') neg = *p++ == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = 0;
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        if ((m = m * 10 + (uint64_t)(*p - '0')) > (1u << 24)) return strtof(s, end);
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++)
+            if ((m = m * 10 + (uint64_t)(*p - '0')) > (1u << 24) || frac == 10) return strtof(s, end);
+    }
+    if (digits == 0 || *p == 'e' || *p == 'E' || *p == 'x' || *p == 'X')
+        return strtof(s, end);
+    *end = (char *)p;
+    float v = (float)m / p10[frac];
+    return neg ? -v : v;
+}
+
 /* vector_in / halfvec_in on a NUL-terminated literal. */
 static int dense_in(vec_kind_t k, const char *lit, int32_t typmod, orb_mcx_t *mcx,
                     vec_bytes_t *out, orb_err_t *err) {
@@ -278,7 +303,7 @@ static int dense_in(vec_kind_t k, const char *lit, int32_t typmod, orb_mcx_t *mc
         }
         char *end;
         errno = 0;
-        float v = strtof(pt, &end);
+        float v = parse_float(pt, &end);
         if (end == pt) {
             syntax_err(k, lit, NULL, err);
             goto done;

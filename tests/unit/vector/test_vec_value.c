@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -59,6 +61,53 @@ static void test_vector_text_in_out(void **state) {
     roundtrip(VEC_KIND_VECTOR, "[1e-46,1]", -1, "[0,1]");
     roundtrip(VEC_KIND_VECTOR, "[-1e-46,1]", -1, "[-0,1]");
     roundtrip(VEC_KIND_VECTOR, "[0.1,100000,1000000]", 3, "[0.1,100000,1e+06]");
+}
+
+/* Every element parses to exactly the float strtof gives (the fast path for plain decimals
+ * and the fallback): random literals of every shape, bit for bit. */
+static void test_vector_text_parse_equals_strtof(void **state) {
+    static const char *fixed[] = {"0", "-0", "+0", "1.", ".5", "-.5", "16777216", "16777217",
+                                  "-16777217.5", "0.0000000001", "0.00000000001", "1.0000000001",
+                                  "3.4028235e38", "1e-45", "0x1p3", "9999999.99", "0.1", "0.3",
+                                  "123456.789", "000000000000016777216", "1.17549435e-38"};
+    uint64_t seed = 42;
+    char lit[64 * 40 + 8], elems[64][40];
+    for (int round = 0; round < 400; round++) {
+        int n = round == 0 ? (int)(sizeof fixed / sizeof *fixed) : 64;
+        size_t off = 0;
+        lit[off++] = '[';
+        for (int i = 0; i < n; i++) {
+            if (round == 0) {
+                snprintf(elems[i], sizeof elems[i], "%s", fixed[i]);
+            } else {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                uint64_t r = seed >> 11;
+                int ndig = 1 + (int)(r % 12), point = (int)((r >> 4) % (uint64_t)(ndig + 1));
+                size_t e = 0;
+                if (r & (1u << 9)) elems[i][e++] = '-';
+                for (int d = 0; d < ndig; d++) {
+                    if (d == point && d > 0) elems[i][e++] = '.';
+                    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                    elems[i][e++] = (char)('0' + (seed >> 33) % 10);
+                }
+                if ((r >> 10) % 8 == 0) e += (size_t)snprintf(elems[i] + e, 12, "e%d", (int)((r >> 13) % 21) - 10);
+                elems[i][e] = '\0';
+            }
+            off += (size_t)snprintf(lit + off, sizeof lit - off, "%s%s", i ? "," : "", elems[i]);
+        }
+        lit[off++] = ']';
+        lit[off] = '\0';
+        vec_bytes_t v;
+        orb_err_t err;
+        if (vec_value_in(VEC_KIND_VECTOR, lit, off, -1, mcx, &v, &err) != 0)
+            fail_msg("input %s failed: %s", lit, err.message);
+        assert_int_equal(v.n, 4 * (uint32_t)n);
+        for (int i = 0; i < n; i++) {
+            float want = strtof(elems[i], NULL), got;
+            memcpy(&got, (const char *)v.p + 4 * i, 4);
+            if (memcmp(&want, &got, 4) != 0) fail_msg("%s: strtof %a, parsed %a", elems[i], want, got);
+        }
+    }
 }
 
 static void test_vector_text_errors(void **state) {
@@ -209,6 +258,7 @@ static void test_bits(void **state) {
 int run_vec_value_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vector_text_in_out),
+        cmocka_unit_test(test_vector_text_parse_equals_strtof),
         cmocka_unit_test(test_vector_text_errors),
         cmocka_unit_test(test_halfvec_text),
         cmocka_unit_test(test_half_rounding),
