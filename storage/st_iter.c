@@ -60,7 +60,8 @@ st_iter_t *st_iter_create(st_txn_t *t, st_cf_t cf, const char *lower, size_t low
         it->upn = upn;
         rocksdb_readoptions_set_iterate_upper_bound(it->ropts, it->upper, it->upn);
     }
-    it->it = rocksdb_transaction_create_iterator_cf(t->txn, it->ropts, t->db->cf[cf]);
+    it->it = t->txn ? rocksdb_transaction_create_iterator_cf(t->txn, it->ropts, t->db->cf[cf])
+                    : rocksdb_transactiondb_create_iterator_cf(t->db->db, it->ropts, t->db->cf[cf]); /* a view */
     if (!reverse) {
         if (it->lower)
             rocksdb_iter_seek(it->it, it->lower, it->lown);

@@ -61,7 +61,7 @@ st_txn_t *st_txn_view(st_txn_t *t) {
     if (!v) orb_panic("out of memory");
     v->db = t->db;
     v->iso = t->iso;
-    v->txn = rocksdb_transaction_begin(t->db->db, t->db->wopts, t->db->txn_opts[0], NULL);
+    v->txn = NULL; /* reads go to the database at the snapshot: no RocksDB transaction */
     v->ropts = rocksdb_readoptions_create();
     v->ropts_latest = rocksdb_readoptions_create();
     v->snap = t->snap; /* borrowed: txn_free leaves a view's snapshot to t */
@@ -128,6 +128,7 @@ int st_txn_get(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool for_updat
     *val = NULL;
     *vn = 0;
     if (for_update) {
+        assert(!t->view);
         /* READ COMMITTED locks and reads the latest committed version (no snapshot);
          * REPEATABLE READ reads its snapshot and RocksDB validates that nothing newer was
          * committed (Busy -> 40001). */
@@ -135,6 +136,8 @@ int st_txn_get(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool for_updat
             t->iso == ST_REPEATABLE_READ ? t->ropts : t->ropts_latest;
         v = rocksdb_transaction_get_for_update_cf(t->txn, ro, t->db->cf[cf], k, kn, &n, 1,
                                                   &errptr);
+    } else if (!t->txn) { /* a view (no writes of its own): the same as Transaction::Get */
+        v = rocksdb_transactiondb_get_cf(t->db->db, t->ropts, t->db->cf[cf], k, kn, &n, &errptr);
     } else {
         v = rocksdb_transaction_get_cf(t->txn, t->ropts, t->db->cf[cf], k, kn, &n, &errptr);
     }
@@ -191,6 +194,8 @@ bool st_txn_has_writes(const st_txn_t *t) { return t->nwrites > 0; }
 int st_txn_batch_has(st_txn_t *t, st_cf_t cf, const char *k, size_t kn, bool *found,
                      orb_err_t *err) {
     assert(cf < ST_CF__COUNT);
+    *found = false;
+    if (t->view) return 0; /* a view writes nothing */
     if (!t->wbwi) t->wbwi = rocksdb_transaction_get_writebatch_wi(t->txn);
     char *errptr = NULL;
     size_t n = 0;
@@ -211,13 +216,17 @@ static void txn_free(st_txn_t *t) {
         else
             rocksdb_transactiondb_release_snapshot(t->db->db, t->snap);
     }
-    rocksdb_transaction_destroy(t->txn);
+    if (t->txn) rocksdb_transaction_destroy(t->txn);
     free(t->sps);
     free(t);
 }
 
 int st_txn_commit(st_txn_t *t, orb_err_t *err) {
     char *errptr = NULL;
+    if (!t->txn) {
+        txn_free(t);
+        return 0;
+    }
     if (t->nwrites == 0) {
         /* a read-only transaction has nothing to make durable: ending it without a WAL write
          * (and its fsync) is equivalent and releases its locks the same way */
@@ -242,7 +251,7 @@ int st_txn_commit(st_txn_t *t, orb_err_t *err) {
 void st_txn_rollback(st_txn_t *t) {
     if (!t) return;
     char *errptr = NULL;
-    rocksdb_transaction_rollback(t->txn, &errptr);
+    if (t->txn) rocksdb_transaction_rollback(t->txn, &errptr);
     if (errptr) {
         orb_log(ORB_LOG_WARN, "storage", "transaction rollback failed error=\"%s\"", errptr);
         rocksdb_free(errptr);
