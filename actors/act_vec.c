@@ -544,9 +544,11 @@ static proj_t proj_of(orb_mcx_t *mcx, const Orbit__ShardOp *op) {
     return pj;
 }
 
-/* A reply row of the stored values, only the projected slots filled (allocated in mcx). */
+/* A reply row of the stored values, only the projected slots filled and none after the last
+ * of them (allocated in mcx). */
 static Orbit__Row *row_project(orb_mcx_t *mcx, const proj_t *pj, const st_val_t *vals, size_t n) {
     if (!pj->keep) return act__row_make(mcx, vals, n);
+    if (n > pj->n) n = pj->n;
     Orbit__Row *r = orb_alloc(mcx, sizeof *r);
     orbit__row__init(r);
     r->n_cols = n;
