@@ -8,7 +8,8 @@
  * hnsw.max_scan_tuples candidates, scan their rows exactly). Then the pool goes to the
  * executor nearest first — strictly ordered by exact distance — and the executor applies the
  * WHERE again and stops at the LIMIT. So a filtered query returns `limit` rows whenever that
- * many match, whatever the filter's selectivity. Entry point: sql_vscan. */
+ * many match, whatever the filter's selectivity. The shards return only the columns the plan
+ * reads (path.vec_cols as ShardOp.slots), the others NULL. Entry point: sql_vscan. */
 #include "sql_shard.h"
 #include "vector/vector.h"
 
