@@ -518,6 +518,46 @@ static int hit_cmp(const void *x, const void *y) {
     return memcmp(a->pk, b->pk, a->pkn);
 }
 
+/* The slots a VEC_SEARCH reply carries (ShardOp.slots): keep[i] for slot i < n, the others
+ * NULL; keep NULL: every slot. Slots past ACT_VEC_MAX_SLOT name no stored column (rows have at
+ * most one slot per column ever defined) and are ignored. */
+#define ACT_VEC_MAX_SLOT 65535
+typedef struct proj {
+    bool *keep;
+    size_t n;
+    Orbit__Datum *null; /* shared by every left-out slot (the reply is packed, never freed by
+                         * field) */
+} proj_t;
+
+static proj_t proj_of(orb_mcx_t *mcx, const Orbit__ShardOp *op) {
+    proj_t pj = {0};
+    if (!op->n_slots) return pj;
+    for (size_t i = 0; i < op->n_slots; i++)
+        if (op->slots[i] <= ACT_VEC_MAX_SLOT && op->slots[i] + 1 > pj.n) pj.n = op->slots[i] + 1;
+    pj.keep = orb_alloc0(mcx, pj.n ? pj.n : 1);
+    for (size_t i = 0; i < op->n_slots; i++)
+        if (op->slots[i] <= ACT_VEC_MAX_SLOT) pj.keep[op->slots[i]] = true;
+    pj.null = orb_alloc(mcx, sizeof *pj.null);
+    orbit__datum__init(pj.null);
+    pj.null->v_case = ORBIT__DATUM__V_IS_NULL;
+    pj.null->is_null = 1;
+    return pj;
+}
+
+/* A reply row of the stored values, only the projected slots filled and none after the last
+ * of them (allocated in mcx). */
+static Orbit__Row *row_project(orb_mcx_t *mcx, const proj_t *pj, const st_val_t *vals, size_t n) {
+    if (!pj->keep) return act__row_make(mcx, vals, n);
+    if (n > pj->n) n = pj->n;
+    Orbit__Row *r = orb_alloc(mcx, sizeof *r);
+    orbit__row__init(r);
+    r->n_cols = n;
+    r->cols = orb_alloc(mcx, (n ? n : 1) * sizeof *r->cols);
+    for (size_t i = 0; i < n; i++)
+        r->cols[i] = i < pj->n && pj->keep[i] ? act__datum_from_val(mcx, &vals[i]) : pj->null;
+    return r;
+}
+
 /* A set of primary keys seen in one search (open addressing). */
 typedef struct pkset {
     uint64_t *h;
@@ -558,8 +598,8 @@ static bool pkset_add(pkset_t *s, const char *p, size_t n) {
 }
 
 /* Every row of the shard, exact distances, the nearest k (NaN distances last). */
-static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k, hit_t **out,
-                      size_t *nout, orb_err_t *err) {
+static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k,
+                      const proj_t *pj, hit_t **out, size_t *nout, orb_err_t *err) {
     orb_buf_t lo, hi;
     orb_buf_init(&lo);
     orb_buf_init(&hi);
@@ -623,7 +663,7 @@ static int exact_scan(act_vec_ctx_t *c, act_vec_t *v, const float *q, uint64_t k
             if ((rc = st_row_decode(val, vn, c->mcx, &ver, &vals, &nvals, err)) != 0) break;
             res[w] = h[i];
             res[w].pk = orb_memdup(c->mcx, h[i].pk, h[i].pkn ? h[i].pkn : 1);
-            res[w].row = act__row_make(c->mcx, vals, nvals);
+            res[w].row = row_project(c->mcx, pj, vals, nvals);
             w++;
         }
         orb_buf_free(&kb);
@@ -737,6 +777,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
                            op->vec_query.len / 4);
     float *q = orb_alloc(c->mcx, v->dim * sizeof *q);
     memcpy(q, op->vec_query.data, op->vec_query.len);
+    proj_t pj = proj_of(c->mcx, op);
     hit_t *hits = NULL;
     size_t nh = 0;
     int rc = 0;
@@ -785,7 +826,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
                 hs[n].label = (uint64_t)l[i];
                 hs[n].pk = orb_memdup(c->mcx, pk, pkn);
                 hs[n].pkn = pkn;
-                hs[n].row = act__row_make(c->mcx, vals, nvals);
+                hs[n].row = row_project(c->mcx, &pj, vals, nvals);
                 n++;
             }
             free(seen.h);
@@ -816,7 +857,7 @@ static int vec_search(act_vec_ctx_t *c, act_vec_t *v, const Orbit__ShardOp *op,
         }
         orb_buf_free(&kb);
     }
-    if (rc == 0 && exact) rc = exact_scan(c, v, q, k, &hits, &nh, err);
+    if (rc == 0 && exact) rc = exact_scan(c, v, q, k, &pj, &hits, &nh, err);
     if (rc != 0) return rc;
     if (nh > 1) qsort(hits, nh, sizeof *hits, hit_cmp); /* hits is NULL when nh is 0 */
     if (nh > k) nh = (size_t)k;

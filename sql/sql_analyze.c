@@ -1365,7 +1365,7 @@ static int analyze_select_body(sql_analyze_ctx_t *ac, sql_scope_t *parent, PgQue
     } else {
         choose_path(ac, q);
         order_from_key(q);
-        sql_vindex_order(q);
+        sql_vindex_order(q, ac->mcx);
         push_aggregation(ac, q);
     }
     return 0;

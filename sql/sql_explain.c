@@ -13,6 +13,7 @@ typedef struct plan_text {
     sql_result_t *res;
     const sql_query_t *q; /* for column names */
     bool analyze;
+    bool whole_rows;      /* orbit.vector_projection is off */
 } plan_text_t;
 
 static void line(plan_text_t *pt, int depth, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -173,6 +174,12 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
         orb_buf_printf(&b, "%s %s ", t->cols[p->index->cols[0]].name, sql_vindex_operator(p->index->vec_metric));
         expr_text(pt, q, p->vec_query, &b);
         line(pt, depth + 1, "Order By: (%s)", b.data);
+        /* what the shards' replies carry (sql_vindex.c scan_columns) */
+        orb_buf_reset(&b);
+        for (int i = 0; p->vec_cols && !pt->whole_rows && i < t->ncols; i++)
+            if (p->vec_cols[i]) orb_buf_printf(&b, "%s%s", b.len ? ", " : "", t->cols[i].name);
+        detail(pt, depth, "Shard Columns: %s",
+               !p->vec_cols || pt->whole_rows ? "(all)" : b.len ? b.data : "(none)");
         orb_buf_free(&b);
     } else if (p->access == SQL_ACCESS_POINT)
         line(pt, depth, "Shard %s on %s  (1 of %u shards, primary key %s)%s", how, t->name, t->nshards,
@@ -368,7 +375,9 @@ static void explain_query(plan_text_t *pt, const sql_query_t *q, int depth) {
 int sql_explain(sql_exec_ctx_t *xc, sql_query_t *q, bool analyze, double exec_ms,
                 sql_result_t *res, orb_err_t *err) {
     (void)err;
-    plan_text_t pt = {.mcx = xc->mcx, .res = res, .q = q, .analyze = analyze};
+    const char *proj = sql_session_setting(xc->sess, "orbit.vector_projection");
+    plan_text_t pt = {.mcx = xc->mcx, .res = res, .q = q, .analyze = analyze,
+                      .whole_rows = proj && strcmp(proj, "off") == 0};
     memset(res, 0, sizeof *res);
     res->ncols = 1;
     res->cols = orb_alloc0(xc->mcx, sizeof(sql_column_t));

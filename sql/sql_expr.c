@@ -34,6 +34,20 @@ bool sql_expr_is_stable(const sql_expr_t *e) {
     return true;
 }
 
+bool sql_expr_columns(const sql_expr_t *e, bool *used, int ncols) {
+    if (!e) return true;
+    if (e->tag == SQL_T_COLUMN) {
+        if (e->index < 0 || e->index >= ncols) return false;
+        used[e->index] = true;
+        return true;
+    }
+    /* a correlated subquery gets the whole row as its outer row */
+    if (e->tag == SQL_T_SUBLINK && e->correlated) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!sql_expr_columns(e->args[i], used, ncols)) return false;
+    return true;
+}
+
 static sql_expr_t *make_const(orb_mcx_t *mcx, uint32_t type, int location) {
     sql_expr_t *e = SQL_MAKE_NODE(mcx, CONST);
     e->type = type;

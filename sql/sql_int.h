@@ -456,6 +456,11 @@ int sql_common_type(sql_analyze_ctx_t *ac, sql_expr_t **es, int n, const char *w
                     uint32_t *out, orb_err_t *err);
 /* True when e references no column, aggregate or excluded row (constant within a run). */
 bool sql_expr_is_stable(const sql_expr_t *e);
+/* Sets used[i] for every column i of the current row e reads (COLUMN nodes, also in the tested
+ * expression of an uncorrelated subquery). False when e may read the row in a way the flags
+ * cannot say: a correlated subquery (it sees the whole row as its outer row) or a column
+ * outside [0, ncols). */
+bool sql_expr_columns(const sql_expr_t *e, bool *used, int ncols);
 
 typedef struct sql_eval_ctx {
     sql_fn_ctx_t fn;
@@ -528,6 +533,8 @@ typedef struct sql_path {
     bool reverse;
     struct sql_expr *vec_query; /* VECTOR: the query vector (a stable expression) */
     struct sql_expr *vec_filter; /* VECTOR: the query's WHERE, to know when enough rows match */
+    bool *vec_cols;  /* VECTOR: the table columns the rows must carry (the shards leave the
+                      * others NULL); NULL: every column (sql_vindex_order) */
     int64_t want;  /* set by the executor: rows a LIMIT may need (first batch size), 0 unknown */
 } sql_path_t;
 
@@ -864,7 +871,7 @@ int sql_vindex_forget_all(act_runtime_t *rt, const sql_table_t *t, orb_err_t *er
 Orbit__VecSpec *sql_vindex_spec(orb_mcx_t *mcx, const sql_table_t *t, const sql_unique_t *u);
 /* Planner: a single-table SELECT ... ORDER BY col <op> q LIMIT k that a vector index of col
  * with the operator's metric serves gets path SQL_ACCESS_VECTOR. */
-void sql_vindex_order(struct sql_query *q);
+void sql_vindex_order(struct sql_query *q, orb_mcx_t *mcx);
 /* Executor: the rows of a VECTOR path nearest first (sql_vscan.c); see sql_shard_scan. */
 int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int offset, int width,
               int (*row_cb)(void *arg, sql_value_t *row, Orbit__Row *key), void *arg,

@@ -309,6 +309,7 @@ static const sql_setting_def_t defs[] = {
     {"idle_in_transaction_session_timeout", "0", false, false, check_idle_timeout, "Sets the maximum allowed idle time between queries, when in a transaction."},
     {"synchronous_commit", "on", false, false, NULL, "Sets the current transaction's synchronization level."},
     {"orbit.default_shards", "4", false, true, NULL, "Number of shards of a table created without WITH (shards = n)."},
+    {"orbit.vector_projection", "on", false, false, check_bool, "Vector index scans fetch only the columns the query reads (off: whole rows, to compare)."},
     /* what clients such as pgAdmin read or set; each describes Orbit as it is (byte-order
      * comparisons are the C collation, output is formatted as in the C locale, bytea is
      * printed in hex, no TLS, no JIT, no tablespaces but pg_default) */

@@ -271,7 +271,24 @@ static bool stable_expr(const sql_expr_t *e) {
     }
 }
 
-void sql_vindex_order(sql_query_t *q) {
+/* The columns the rows of q's vector scan must carry (allocated in mcx): what the select list
+ * and the WHERE read, and a hidden target unless it is the ORDER BY the index serves (the
+ * shards' exact distances order the rows; evaluated on a row without its vector it is NULL,
+ * and nobody reads it). NULL (every column) when something reads the row as a whole. Whole-row
+ * references (row_to_json(t), t.*) are expanded to their columns by the analyzer; SELECT ...
+ * FOR UPDATE is refused before planning. */
+static bool *scan_columns(const sql_query_t *q, int order_target, orb_mcx_t *mcx) {
+    int n = q->table->ncols;
+    bool *used = orb_alloc0(mcx, (size_t)(n ? n : 1));
+    for (int i = 0; i < q->nall; i++) {
+        if (i >= q->ntargets && i == order_target) continue;
+        if (!sql_expr_columns(q->targets[i].expr, used, n)) return NULL;
+    }
+    if (!sql_expr_columns(q->where, used, n)) return NULL;
+    return used;
+}
+
+void sql_vindex_order(sql_query_t *q, orb_mcx_t *mcx) {
     if (!q->table || q->nsort != 1 || !q->limit || q->has_agg || q->distinct || q->nwins || q->nsrfs ||
         q->from || q->setop)
         return;
@@ -297,6 +314,7 @@ void sql_vindex_order(sql_query_t *q) {
         p->index = ix;
         p->vec_query = (sql_expr_t *)qv;
         p->vec_filter = q->where;
+        p->vec_cols = scan_columns(q, k->target, mcx);
         p->ordered = true;
         return;
     }

@@ -8,7 +8,8 @@
  * hnsw.max_scan_tuples candidates, scan their rows exactly). Then the pool goes to the
  * executor nearest first — strictly ordered by exact distance — and the executor applies the
  * WHERE again and stops at the LIMIT. So a filtered query returns `limit` rows whenever that
- * many match, whatever the filter's selectivity. Entry point: sql_vscan. */
+ * many match, whatever the filter's selectivity. The shards return only the columns the plan
+ * reads (path.vec_cols as ShardOp.slots), the others NULL. Entry point: sql_vscan. */
 #include "sql_shard.h"
 #include "vector/vector.h"
 
@@ -109,6 +110,21 @@ static int query_floats(sql_exec_ctx_t *xc, const sql_path_t *p, const Orbit__Ve
     return 0;
 }
 
+/* ShardOp.slots of the columns p's rows must carry (see proto/orbit.proto), allocated in
+ * xc->mcx; none (every slot) when the plan needs them all or orbit.vector_projection is off. */
+static uint32_t *project_slots(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p,
+                               size_t *n) {
+    *n = 0;
+    if (!p->vec_cols) return NULL;
+    const char *on = sql_session_setting(xc->sess, "orbit.vector_projection");
+    if (on && strcmp(on, "off") == 0) return NULL;
+    uint32_t *slots = orb_alloc(xc->mcx, sizeof *slots * (size_t)(t->ncols + 1));
+    for (int i = 0; i < t->ncols; i++)
+        if (p->vec_cols[i]) slots[(*n)++] = t->phys ? (uint32_t)t->phys[i] : (uint32_t)i;
+    if (!*n) slots[(*n)++] = UINT32_MAX; /* no column at all */
+    return slots;
+}
+
 static long setting_long(sql_exec_ctx_t *xc, const char *name, long def) {
     const char *v = sql_session_setting(xc->sess, name);
     char *end;
@@ -128,6 +144,8 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
     uint32_t probes = (uint32_t)setting_long(xc, "ivfflat.probes", 1);
     uint64_t max_scan = (uint64_t)setting_long(xc, "hnsw.max_scan_tuples", 20000);
     uint64_t want = p->want > 0 ? (uint64_t)p->want : 40;
+    size_t nslots;
+    uint32_t *slots = project_slots(xc, t, p, &nslots);
     uint32_t ns = t->nshards;
     vsrc_t *src = orb_alloc0(xc->mcx, sizeof *src * ns);
     seen_t seen = {0};
@@ -159,6 +177,8 @@ int sql_vscan(sql_exec_ctx_t *xc, const sql_table_t *t, const sql_path_t *p, int
             op.ef_search = ef;
             op.probes = probes;
             op.max_scan = max_scan;
+            op.n_slots = nslots;
+            op.slots = slots;
             m->call = sql_shard_post1_in(&g, xc, t, s, &op);
         }
         act_gather_wait(&g); /* one wake-up for all the answers */

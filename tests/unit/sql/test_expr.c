@@ -1,6 +1,7 @@
 /* tests/unit/sql/test_expr.c — the expression evaluator: analysis of parsed expressions
  * (types, coercion of literals, operator resolution, name resolution errors with positions)
- * and evaluation with PostgreSQL's NULL semantics, against a hand-made table row. */
+ * and evaluation with PostgreSQL's NULL semantics, against a hand-made table row; the
+ * columns an expression reads (sql_expr_columns). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +165,50 @@ static void test_expr_rejects_non_boolean_conditions(void **state) {
     assert_string_equal(eval(f, "CASE WHEN 1 THEN 2 END", NULL), "ERROR 42804 18");
 }
 
+/* The columns sql_expr_columns says "SELECT <expr> FROM t" reads, as "id,name,price" (in
+ * column order), or "ALL" when it cannot say. */
+static const char *columns(fixture_t *f, const char *expr) {
+    char *sql = orb_sprintf(f->mcx, "SELECT %s FROM t", expr);
+    orb_err_t err;
+    orb_err_clear(&err);
+    PgQuery__ParseResult *pr;
+    if (sql_parse(sql, f->mcx, &pr, &err) != 0) return "PARSE ERROR";
+    sql_analyze_ctx_t ac = {.mcx = f->mcx, .text = sql};
+    sql_scope_t sc = {.table = f->table, .alias = "t", .allow_agg = false};
+    sql_expr_t *e;
+    if (sql_expr_analyze(&ac, &sc, pr->stmts[0]->stmt->select_stmt->target_list[0]->res_target->val, &e, &err) != 0)
+        return "ANALYZE ERROR";
+    bool used[3] = {false, false, false};
+    if (!sql_expr_columns(e, used, 3)) return "ALL";
+    const char *names[3] = {"id", "name", "price"};
+    const char *out = "";
+    for (int i = 0; i < 3; i++)
+        if (used[i]) out = orb_sprintf(f->mcx, "%s%s%s", out, *out ? "," : "", names[i]);
+    return out;
+}
+
+static void test_expr_columns_lists_the_columns_read(void **state) {
+    fixture_t *f = *state;
+    assert_string_equal(columns(f, "1 + 2"), "");
+    assert_string_equal(columns(f, "id * 2"), "id");
+    assert_string_equal(columns(f, "t.price::int + id"), "id,price");
+    assert_string_equal(columns(f, "CASE WHEN id > 5 THEN name ELSE 'x' END"), "id,name");
+    assert_string_equal(columns(f, "COALESCE(NULL, price)"), "price");
+    assert_string_equal(columns(f, "row_to_json(t)"), "id,name,price"); /* a whole-row reference */
+    assert_string_equal(columns(f, "name LIKE 'w%' AND id IN (1, 2)"), "id,name");
+    /* what the flags cannot say */
+    sql_expr_t *c = SQL_MAKE_NODE(f->mcx, COLUMN);
+    c->index = 3;
+    bool used[3] = {false, false, false};
+    assert_false(sql_expr_columns(c, used, 3));
+    sql_expr_t *sub = SQL_MAKE_NODE(f->mcx, SUBLINK);
+    sub->flag = SQL_SUBLINK_EXISTS;
+    sub->correlated = true; /* sees the whole row as its outer row */
+    assert_false(sql_expr_columns(sub, used, 3));
+    sub->correlated = false;
+    assert_true(sql_expr_columns(sub, used, 3));
+}
+
 int run_expr_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_expr_arithmetic_follows_postgres_types, setup, teardown),
@@ -171,6 +216,7 @@ int run_expr_tests(void) {
         cmocka_unit_test_setup_teardown(test_expr_null_semantics_are_three_valued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expr_special_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expr_rejects_non_boolean_conditions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expr_columns_lists_the_columns_read, setup, teardown),
     };
     return cmocka_run_group_tests_name("sql_expr", tests, NULL, NULL);
 }
