@@ -334,6 +334,15 @@ wire_item_t *wire__item_new(wire_item_kind_t kind, char type, uint32_t code, con
                             size_t len);
 void wire__enqueue(wire_conn_t *c, wire_item_t *it); /* loop thread */
 void wire__conn_flush(wire_conn_t *c);               /* executor thread */
+/* Executor thread: asks the loop for the socket's reads (README "Direct read"); a no-op on
+ * TLS connections. */
+void wire__conn_want_direct_reads(wire_conn_t *c);
+void wire__conn_direct_reads_end(wire_conn_t *c); /* executor thread, as it ends */
+/* Executor thread: whether the client closed its end (the loop saw it, or, with direct reads,
+ * the socket says so now), for waits that do not read (blocking pops). */
+bool wire__conn_peer_gone(wire_conn_t *c);
+/* c->mu held: appends an item to the input queue. */
+void wire__conn_queue_locked(wire_conn_t *c, wire_item_t *it);
 /* Any thread, with c->mu held: wakes an executor blocked reading the socket itself. */
 void wire__conn_wake(wire_conn_t *c);
 /* Loop thread (conn_service): hands reading to the executor when it asked (want_read). */
@@ -348,6 +357,7 @@ struct wire_resp_shared *wire__server_resp_shared(const wire_server_t *s);
 
 /* wire_resp_conn.c */
 void wire__resp_on_input(wire_conn_t *c);    /* loop thread */
+void wire__resp_frame_direct(wire_conn_t *c); /* executor thread, mu held: commands in c->xin */
 void *wire__resp_executor_main(void *arg);   /* executor thread body of a RESP connection */
 /* wire_resp_cmd.c: runs one command (executor thread); returns true when the connection
  * must close after the reply (QUIT). */

@@ -258,12 +258,12 @@ wire_item_t *wire__conn_queue_pop(wire_conn_t *c) { return wire__conn_queue_pop_
 
 /* ---- direct reads (README "Direct read") ------------------------------------------------ */
 
-/* After the startup: asks the loop to hand reading over, so that a query wakes this thread
- * straight from the socket instead of the loop and then this thread. Plain PostgreSQL
- * connections only (TLS records are decrypted on the loop). The executor reads a dup of the
+/* After the startup (RESP: at once): asks the loop to hand reading over, so that a query wakes
+ * this thread straight from the socket instead of the loop and then this thread. Connections
+ * without TLS only (TLS records are decrypted on the loop). The executor reads a dup of the
  * socket: the loop may close its own descriptor meanwhile (uv_close) without the number being
  * reused under a poll of ours. */
-static void want_direct_reads(wire_conn_t *c) {
+void wire__conn_want_direct_reads(wire_conn_t *c) {
     if (c->direct_fd < 0)
         return;
     int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -285,7 +285,7 @@ static void want_direct_reads(wire_conn_t *c) {
     wire__conn_schedule(c);
 }
 
-static void direct_reads_end(wire_conn_t *c) {
+void wire__conn_direct_reads_end(wire_conn_t *c) {
     pthread_mutex_lock(&c->mu);
     if (c->efd >= 0)
         close(c->efd);
@@ -296,9 +296,22 @@ static void direct_reads_end(wire_conn_t *c) {
     c->rfd = -1;
 }
 
+void wire__conn_queue_locked(wire_conn_t *c, wire_item_t *it) {
+    if (c->tail)
+        c->tail->next = it;
+    else
+        c->head = it;
+    c->tail = it;
+    c->in_bytes += it->len + sizeof *it;
+}
+
 /* Frames every complete message in c->xin into items and queues them (mu held); as the
  * loop's wire__conn_on_input, a framing error queues a FATAL and Terminate ends the input. */
 static void frame_direct(wire_conn_t *c) {
+    if (c->resp) {
+        wire__resp_frame_direct(c);
+        return;
+    }
     size_t off = 0;
     while (!c->x_stop) {
         wire_frame_t f;
@@ -323,12 +336,7 @@ static void frame_direct(wire_conn_t *c) {
             if (f.type == 'X')
                 c->x_stop = true;
         }
-        if (c->tail)
-            c->tail->next = it;
-        else
-            c->head = it;
-        c->tail = it;
-        c->in_bytes += it->len + sizeof *it;
+        wire__conn_queue_locked(c, it);
     }
     if (c->x_stop) {
         orb_buf_reset(&c->xin);
@@ -378,6 +386,17 @@ static bool read_direct(wire_conn_t *c, const struct timespec *deadline) {
         c->x_eof = true;
     pthread_mutex_unlock(&c->mu);
     return true;
+}
+
+bool wire__conn_peer_gone(wire_conn_t *c) {
+    pthread_mutex_lock(&c->mu);
+    bool gone = c->shut || c->x_eof, direct = c->direct_read;
+    pthread_mutex_unlock(&c->mu);
+    if (gone || !direct)
+        return gone;
+    char b;
+    ssize_t n = recv(c->rfd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 wire_item_t *wire__conn_queue_pop_until(wire_conn_t *c, const struct timespec *deadline, bool *timed_out) {
@@ -659,7 +678,7 @@ static bool do_startup(wire_conn_t *c, const wire_item_t *it, const sql_sink_t *
     wire_msg_put_backend_key(&c->out, c->pid, c->secret);
     wire_msg_put_ready(&c->out, sql_session_txn_status(c->session));
     wire__conn_flush(c);
-    want_direct_reads(c);
+    wire__conn_want_direct_reads(c);
     ORB_UNUSED(sink);
     orb_log(ORB_LOG_DEBUG, "wire", "session started pid=%d user=%s database=%s", c->pid, st.user,
             db);
@@ -832,7 +851,7 @@ void *wire__executor_main(void *arg) {
     orb_mcx_destroy(c->msg_mcx);
     c->msg_mcx = NULL;
     orb_buf_free(&c->out);
-    direct_reads_end(c);
+    wire__conn_direct_reads_end(c);
     wire__executor_done(c);
     return NULL;
 }

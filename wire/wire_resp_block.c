@@ -85,12 +85,7 @@ bad:;
     return false;
 }
 
-static bool conn_gone(wire_conn_t *c) {
-    pthread_mutex_lock(&c->mu);
-    bool gone = c->shut || c->closing;
-    pthread_mutex_unlock(&c->mu);
-    return gone;
-}
+static bool conn_gone(wire_conn_t *c) { return wire__conn_peer_gone(c); }
 
 /* try(x, arg): one non-blocking attempt, replying and returning true when it served. */
 typedef bool (*try_fn)(rctx_t *x, void *arg);

@@ -72,28 +72,57 @@ void wire__resp_on_input(wire_conn_t *c) {
 
 /* ---- executor side ---------------------------------------------------------------------- */
 
+/* Direct reads (wire/README.md): the commands complete in c->xin, queued as the loop's
+ * wire__resp_on_input queues them (mu held). A protocol error queues its error and ends the
+ * input; a command larger than the query buffer limit ends the connection. */
+void wire__resp_frame_direct(wire_conn_t *c) {
+    size_t off = 0;
+    orb_buf_t args;
+    orb_buf_init(&args);
+    while (!c->x_stop) {
+        int argc;
+        size_t used;
+        char msg[128];
+        orb_buf_reset(&args);
+        int rc = wire_resp_parse(c->xin.data + off, c->xin.len - off, &args, &argc, &used, msg,
+                                 sizeof msg);
+        if (rc == ORB_AGAIN) {
+            if (c->xin.len - off > WIRE_RESP_MAX_QUERYBUF) {
+                orb_log(ORB_LOG_WARN, "wire", "resp client reached the query buffer limit pid=%d",
+                        c->pid);
+                c->x_stop = c->x_eof = true;
+            }
+            break;
+        }
+        if (rc < 0) {
+            wire__conn_queue_locked(c, wire__item_new(WIRE_ITEM_FATAL, 0, 0, msg, strlen(msg)));
+            c->x_stop = true;
+            break;
+        }
+        off += used;
+        if (argc > 0)
+            wire__conn_queue_locked(c, wire__item_new(WIRE_ITEM_MESSAGE, 0, (uint32_t)argc,
+                                                      args.data, args.len));
+    }
+    orb_buf_free(&args);
+    if (c->x_stop) {
+        orb_buf_reset(&c->xin);
+    } else if (off > 0) {
+        memmove(c->xin.data, c->xin.data + off, c->xin.len - off);
+        c->xin.len -= off;
+    }
+}
+
 /* The next command; flushes the replies so far before waiting. NULL once the socket closed. */
 static wire_item_t *next_item(wire_conn_t *c) {
     pthread_mutex_lock(&c->mu);
-    if (!c->head && !c->shut) {
-        pthread_mutex_unlock(&c->mu);
+    bool empty = !c->head && !c->shut;
+    pthread_mutex_unlock(&c->mu);
+    if (empty) {
         wire__resp_drain(c);
         wire__conn_flush(c);
-        pthread_mutex_lock(&c->mu);
     }
-    while (!c->head && !c->shut) pthread_cond_wait(&c->cond, &c->mu);
-    if (c->shut) {
-        pthread_mutex_unlock(&c->mu);
-        return NULL;
-    }
-    wire_item_t *it = c->head;
-    c->head = it->next;
-    if (!c->head) c->tail = NULL;
-    c->in_bytes -= it->len + sizeof *it;
-    bool resume = c->read_paused && c->in_bytes < WIRE_IN_LOW;
-    pthread_mutex_unlock(&c->mu);
-    if (resume) wire__conn_schedule(c);
-    return it;
+    return wire__conn_queue_pop(c); /* waits on the loop's queue or, once handed, the socket */
 }
 
 void *wire__resp_executor_main(void *arg) {
@@ -102,6 +131,7 @@ void *wire__resp_executor_main(void *arg) {
     wire_resp_session_t rs = {.proto = 2, .db = 0, .id = cl->id};
     c->rs = &rs;
     wire__resp_auth_session(c, &rs);
+    wire__conn_want_direct_reads(c);
     orb_mcx_t *mcx = orb_mcx_create(NULL, "resp command");
     orb_buf_init(&c->out);
     size_t cap = 0;
@@ -161,6 +191,7 @@ void *wire__resp_executor_main(void *arg) {
     c->rcl = NULL;
     orb_mcx_destroy(mcx);
     orb_buf_free(&c->out);
+    wire__conn_direct_reads_end(c);
     wire__executor_done(c);
     return NULL;
 }
