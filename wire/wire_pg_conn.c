@@ -49,12 +49,7 @@ wire_item_t *wire__item_new(wire_item_kind_t kind, char type, uint32_t code, con
 void wire__enqueue(wire_conn_t *c, wire_item_t *it) {
     bool pause;
     pthread_mutex_lock(&c->mu);
-    if (c->tail)
-        c->tail->next = it;
-    else
-        c->head = it;
-    c->tail = it;
-    c->in_bytes += it->len + sizeof *it;
+    wire__conn_queue_locked(c, it);
     pause = c->in_bytes > WIRE_IN_HIGH;
     pthread_mutex_unlock(&c->mu);
     /* after unlocking, so that the woken executor does not block on mu at once (the loop

@@ -11,13 +11,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- loop side -------------------------------------------------------------------------- */
-
-static void fail_protocol(wire_conn_t *c, const char *msg) {
-    c->no_more_input = true;
-    wire__conn_read_pause(c);
-    wire__enqueue(c, wire__item_new(WIRE_ITEM_FATAL, 0, 0, msg, strlen(msg)));
+/* Queues, through put, every complete command in *in and drops them from it. Returns 0;
+ * -1 when a protocol error's FATAL item (Redis's "Protocol error: ..." text) was queued last;
+ * -2 when an incomplete command passed the query buffer limit (Redis closes such clients).
+ * After -1 or -2, *in is empty and nothing more may be read. */
+static int take_commands(wire_conn_t *c, orb_buf_t *in, void (*put)(wire_conn_t *, wire_item_t *)) {
+    size_t off = 0;
+    int rc = 0;
+    orb_buf_t args;
+    orb_buf_init(&args);
+    for (;;) {
+        int argc;
+        size_t used;
+        char msg[128];
+        orb_buf_reset(&args);
+        int prc = wire_resp_parse(in->data + off, in->len - off, &args, &argc, &used, msg, sizeof msg);
+        if (prc == ORB_AGAIN) {
+            if (in->len - off > WIRE_RESP_MAX_QUERYBUF) {
+                orb_log(ORB_LOG_WARN, "wire", "resp client reached the query buffer limit pid=%d",
+                        c->pid);
+                rc = -2;
+            }
+            break;
+        }
+        if (prc < 0) {
+            put(c, wire__item_new(WIRE_ITEM_FATAL, 0, 0, msg, strlen(msg)));
+            rc = -1;
+            break;
+        }
+        off += used;
+        if (argc > 0)
+            put(c, wire__item_new(WIRE_ITEM_MESSAGE, 0, (uint32_t)argc, args.data, args.len));
+    }
+    orb_buf_free(&args);
+    if (rc != 0) {
+        orb_buf_reset(in);
+    } else if (off > 0) {
+        memmove(in->data, in->data + off, in->len - off);
+        in->len -= off;
+    }
+    return rc;
 }
+
+/* ---- loop side -------------------------------------------------------------------------- */
 
 void wire__resp_on_input(wire_conn_t *c) {
     if (!c->has_executor) {
@@ -33,84 +69,29 @@ void wire__resp_on_input(wire_conn_t *c) {
         wire__conn_close_after_write(c);
         return;
     }
-    size_t off = 0;
-    orb_buf_t args;
-    orb_buf_init(&args);
-    while (!c->no_more_input && !c->closing) {
-        int argc;
-        size_t used;
-        char msg[128];
-        orb_buf_reset(&args);
-        int rc = wire_resp_parse(c->in.data + off, c->in.len - off, &args, &argc, &used, msg,
-                                 sizeof msg);
-        if (rc == ORB_AGAIN) {
-            if (c->in.len - off > WIRE_RESP_MAX_QUERYBUF) { /* Redis closes such clients */
-                orb_log(ORB_LOG_WARN, "wire", "resp client reached the query buffer limit pid=%d",
-                        c->pid);
-                c->no_more_input = true;
-                wire__conn_close(c);
-            }
-            break;
-        }
-        if (rc < 0) {
-            fail_protocol(c, msg);
-            break;
-        }
-        off += used;
-        if (argc > 0)
-            wire__enqueue(c, wire__item_new(WIRE_ITEM_MESSAGE, 0, (uint32_t)argc, args.data,
-                                            args.len));
-    }
-    orb_buf_free(&args);
-    if (c->no_more_input) {
-        orb_buf_reset(&c->in);
-    } else if (off > 0) {
-        memmove(c->in.data, c->in.data + off, c->in.len - off);
-        c->in.len -= off;
-    }
+    if (c->no_more_input || c->closing)
+        return;
+    int rc = take_commands(c, &c->in, wire__enqueue);
+    if (rc != 0)
+        c->no_more_input = true;
+    if (rc == -1)
+        wire__conn_read_pause(c); /* the error is the last reply */
+    else if (rc == -2)
+        wire__conn_close(c);
 }
 
 /* ---- executor side ---------------------------------------------------------------------- */
 
 /* Direct reads (wire/README.md): the commands complete in c->xin, queued as the loop's
- * wire__resp_on_input queues them (mu held). A protocol error queues its error and ends the
- * input; a command larger than the query buffer limit ends the connection. */
+ * wire__resp_on_input queues them (mu held). */
 void wire__resp_frame_direct(wire_conn_t *c) {
-    size_t off = 0;
-    orb_buf_t args;
-    orb_buf_init(&args);
-    while (!c->x_stop) {
-        int argc;
-        size_t used;
-        char msg[128];
-        orb_buf_reset(&args);
-        int rc = wire_resp_parse(c->xin.data + off, c->xin.len - off, &args, &argc, &used, msg,
-                                 sizeof msg);
-        if (rc == ORB_AGAIN) {
-            if (c->xin.len - off > WIRE_RESP_MAX_QUERYBUF) {
-                orb_log(ORB_LOG_WARN, "wire", "resp client reached the query buffer limit pid=%d",
-                        c->pid);
-                c->x_stop = c->x_eof = true;
-            }
-            break;
-        }
-        if (rc < 0) {
-            wire__conn_queue_locked(c, wire__item_new(WIRE_ITEM_FATAL, 0, 0, msg, strlen(msg)));
-            c->x_stop = true;
-            break;
-        }
-        off += used;
-        if (argc > 0)
-            wire__conn_queue_locked(c, wire__item_new(WIRE_ITEM_MESSAGE, 0, (uint32_t)argc,
-                                                      args.data, args.len));
-    }
-    orb_buf_free(&args);
-    if (c->x_stop) {
-        orb_buf_reset(&c->xin);
-    } else if (off > 0) {
-        memmove(c->xin.data, c->xin.data + off, c->xin.len - off);
-        c->xin.len -= off;
-    }
+    if (c->x_stop)
+        return;
+    int rc = take_commands(c, &c->xin, wire__conn_queue_locked);
+    if (rc != 0)
+        c->x_stop = true;
+    if (rc == -2)
+        c->x_eof = true;
 }
 
 /* The next command; flushes the replies so far before waiting. NULL once the socket closed. */
