@@ -352,7 +352,7 @@ static bool read_direct(wire_conn_t *c, const struct timespec *deadline) {
                        (deadline->tv_nsec - now.tv_nsec) / 1000000;
         if (left <= 0)
             return false;
-        ms = left > INT32_MAX ? INT32_MAX : (int)left + 1;
+        ms = left >= INT32_MAX ? INT32_MAX : (int)left + 1;
     }
     struct pollfd p[2] = {{.fd = c->rfd, .events = POLLIN}, {.fd = c->efd, .events = POLLIN}};
     int rc = poll(p, 2, ms);
