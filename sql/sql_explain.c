@@ -166,9 +166,15 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
                       : p->access == SQL_ACCESS_INDEX  ? "Index Scan"
                                                        : "Full Scan";
     if (p->access == SQL_ACCESS_VECTOR) {
-        line(pt, depth, "Shard Index Scan using %s on %s  (%s, %u shards in parallel, each its nearest rows, merged by distance)%s",
-             p->index->name, t->name, p->index->vec_method == 1 ? "hnsw" : "ivfflat", t->nshards,
-             actual(pt, rows, ms));
+        if (t->nshards == 1)
+            line(pt, depth, "Shard Index Scan using %s on %s  (%s, 1 shard, its nearest rows)%s", p->index->name,
+                 t->name, p->index->vec_method == 1 ? "hnsw" : "ivfflat", actual(pt, rows, ms));
+        else
+            line(pt, depth,
+                 "Shard Index Scan using %s on %s  (%s, %u shards in parallel, each its nearest rows, merged by "
+                 "distance)%s",
+                 p->index->name, t->name, p->index->vec_method == 1 ? "hnsw" : "ivfflat", t->nshards,
+                 actual(pt, rows, ms));
         orb_buf_t b;
         orb_buf_init(&b);
         orb_buf_printf(&b, "%s %s ", t->cols[p->index->cols[0]].name, sql_vindex_operator(p->index->vec_metric));
@@ -181,20 +187,33 @@ static void explain_scan(plan_text_t *pt, const sql_query_t *q, const sql_table_
         detail(pt, depth, "Shard Columns: %s",
                !p->vec_cols || pt->whole_rows ? "(all)" : b.len ? b.data : "(none)");
         orb_buf_free(&b);
-    } else if (p->access == SQL_ACCESS_POINT)
-        line(pt, depth, "Shard %s on %s  (1 of %u shards, primary key %s)%s", how, t->name, t->nshards,
-             t->pk_name, actual(pt, rows, ms));
-    else if (p->access == SQL_ACCESS_UNIQUE)
+    } else if (p->access == SQL_ACCESS_POINT) {
+        if (t->nshards == 1)
+            line(pt, depth, "Shard %s on %s  (1 shard, primary key %s)%s", how, t->name, t->pk_name,
+                 actual(pt, rows, ms));
+        else
+            line(pt, depth, "Shard %s on %s  (1 of %u shards, primary key %s)%s", how, t->name, t->nshards,
+                 t->pk_name, actual(pt, rows, ms));
+    } else if (p->access == SQL_ACCESS_UNIQUE) {
         line(pt, depth, "Shard %s using %s on %s  (index entry in 1 shard, then the row in its shard)%s",
              how, p->index->name, t->name, actual(pt, rows, ms));
-    else if (p->access == SQL_ACCESS_INDEX)
-        line(pt, depth, "Shard %s%s using %s on %s  (%u shards in parallel, rows fetched in each shard%s)%s",
-             how, p->reverse ? " Backward" : "", p->index->name, t->name, t->nshards,
-             p->ordered ? ", merged in index order" : "", actual(pt, rows, ms));
-    else
+    } else if (p->access == SQL_ACCESS_INDEX) {
+        if (t->nshards == 1)
+            line(pt, depth, "Shard %s%s using %s on %s  (1 shard, rows fetched in the shard%s)%s", how,
+                 p->reverse ? " Backward" : "", p->index->name, t->name, p->ordered ? ", in index order" : "",
+                 actual(pt, rows, ms));
+        else
+            line(pt, depth, "Shard %s%s using %s on %s  (%u shards in parallel, rows fetched in each shard%s)%s",
+                 how, p->reverse ? " Backward" : "", p->index->name, t->name, t->nshards,
+                 p->ordered ? ", merged in index order" : "", actual(pt, rows, ms));
+    } else if (t->nshards == 1) {
+        line(pt, depth, "Shard %s%s on %s  (1 shard%s)%s", how, p->reverse ? " Backward" : "", t->name,
+             p->ordered ? ", in primary key order" : "", actual(pt, rows, ms));
+    } else {
         line(pt, depth, "Shard %s%s on %s  (%u shards in parallel%s)%s", how,
              p->reverse ? " Backward" : "", t->name, t->nshards,
              p->ordered ? ", merged in primary key order" : "", actual(pt, rows, ms));
+    }
     if (p->access != SQL_ACCESS_FULL && p->access != SQL_ACCESS_NONE && p->access != SQL_ACCESS_VECTOR &&
         (p->neq || p->lower || p->upper)) {
         const int *kcols = p->index ? p->index->cols : t->pk;
