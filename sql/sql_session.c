@@ -775,7 +775,9 @@ static int exec_set(sql_session_t *s, PgQuery__VariableSetStmt *vs, orb_mcx_t *m
         int nd;
         const sql_setting_def_t *defs = sql_settings_defs(&nd);
         for (int i = 0; i < nd; i++) {
-            if (defs[i].read_only || strcmp(defs[i].name, "session_authorization") == 0) continue;
+            if (defs[i].read_only || sql_settings_postmaster(defs[i].name) ||
+                strcmp(defs[i].name, "session_authorization") == 0)
+                continue;
             const char *before = orb_strdup(mcx, sql_settings_get(&s->settings, i));
             sql_settings_reset(&s->settings, defs[i].name, &rep, &idx, err);
             if (rep && strcmp(before, sql_settings_get(&s->settings, i)) != 0) report_setting(s, i);

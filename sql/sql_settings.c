@@ -424,6 +424,8 @@ int sql_settings_reset(sql_settings_t *st, const char *name, bool *reported, int
                        orb_err_t *err) {
     int i = sql_settings_find(name);
     if (i < 0) return sql_settings_set(st, name, "", reported, index, err);
+    if (sql_settings_postmaster(defs[i].name) || defs[i].read_only) /* PostgreSQL: the SET errors */
+        return sql_settings_set(st, name, st->values[i], reported, index, err);
     snprintf(st->values[i], sizeof st->values[i], "%s", defs[i].def);
     *reported = defs[i].reported;
     *index = i;

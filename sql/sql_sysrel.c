@@ -1188,6 +1188,10 @@ static int settings_rows(sql_exec_ctx_t *xc, sysrows_t *out, orb_err_t *err) {
             put_s(out, r, "max_val", "2147483647");
         }
         if (d[i].read_only) put_s(out, r, "context", "internal");
+        if (d[i].read_only && strcmp(d[i].name, "ssl") != 0) { /* fixed for the server's life */
+            put_s(out, r, "boot_val", sql_session_setting(xc->sess, d[i].name));
+            put_s(out, r, "reset_val", sql_session_setting(xc->sess, d[i].name));
+        }
         if (sql_settings_postmaster(d[i].name)) { /* orbitd's flags */
             put_s(out, r, "context", "postmaster");
             put_s(out, r, "vartype", "integer");

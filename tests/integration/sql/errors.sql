@@ -58,3 +58,7 @@ SELECT * FROM err_nosuch;
 SELECT id, v FROM err_t ORDER BY id;
 ;
 DROP TABLE err_t;
+-- RESET of a parameter fixed at server start fails as SET would
+RESET server_version;
+RESET max_connections;
+SELECT 1;
