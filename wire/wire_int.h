@@ -272,7 +272,8 @@ struct wire_conn {
     int rfd;
     orb_buf_t xin;
     wire_decoder_t xdec;
-    bool x_eof;   /* the client closed or the socket failed: no more messages */
+    bool x_eof;   /* the client closed or the socket failed: no more messages (under mu;
+                     also set by the loop when it reads EOF before handing reads over) */
     bool x_stop;  /* Terminate or a framing error was queued: read no more */
 
     /* RESP connections (wire_resp_conn.c): set at accept, never changes. */

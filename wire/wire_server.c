@@ -309,6 +309,18 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
         if (nread != UV_EOF)
             orb_log(ORB_LOG_DEBUG, "wire", "read failed pid=%d reason=%s", c->pid,
                     uv_strerror((int)nread));
+        if (nread == UV_EOF && c->has_executor && !c->closing) {
+            /* the client closed its end: the executor answers what it sent first, then ends
+             * and the connection closes after the answers (README "Direct read") */
+            c->no_more_input = true;
+            wire__conn_read_pause(c);
+            pthread_mutex_lock(&c->mu);
+            c->x_eof = true;
+            wire__conn_wake(c);
+            pthread_mutex_unlock(&c->mu);
+            pthread_cond_broadcast(&c->cond);
+            return;
+        }
         wire__conn_close(c);
         return;
     }
